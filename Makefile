@@ -1,0 +1,145 @@
+# hvboot — one entry point. See README.md and ../shared/PRODUCT.md §1.
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+BUILD    ?= build
+PY       ?= /usr/bin/python3
+OVMF_CODE ?= /usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS ?=
+MEM      ?= 512M
+SMP      ?= 1
+MACHINE  ?= q35
+FUZZ_SECONDS ?= 60
+
+CC       := gcc
+HOSTCC   := gcc
+CLANG    := clang
+NASM     := nasm
+LD       := ld
+OBJCOPY  := objcopy
+
+WARN := -Wall -Wextra -Werror -std=c11
+INCS := -Iinclude -Iloader -Ihv -Irt
+
+# ---------------------------------------------------------------- loader (gnu-efi)
+EFI_INC  := -I/usr/include/efi -I/usr/include/efi/x86_64 -I/usr/include/efi/protocol
+EFI_CFLAGS := $(WARN) -std=gnu11 -O2 -fpic -fshort-wchar -mno-red-zone -ffreestanding \
+	-fno-stack-protector -fno-stack-check -fno-strict-aliasing -maccumulate-outgoing-args \
+	-mno-sse -mno-mmx -DGNU_EFI_USE_MS_ABI -DHVBOOT_FIRMWARE $(EFI_INC) $(INCS) \
+	-include $(BUILD)/gen/hv_hash.h
+EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -T /usr/lib/elf_x86_64_efi.lds
+EFI_CRT  := /usr/lib/crt0-efi-x86_64.o
+EFI_LIBS := -L/usr/lib -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
+
+LOADER_PURE := loader/elf.c loader/cfg.c loader/pt.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
+	loader/sha256.c
+LOADER_GLUE := $(wildcard loader/efi_*.c)
+LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
+	$(BUILD)/efi/loader/trampoline.o
+
+# ---------------------------------------------------------------- hypervisor
+HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
+	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
+HV_PURE_FROM_LOADER := loader/pt.c loader/memmap.c
+HV_SRCS := $(wildcard hv/*.c) $(wildcard rt/*.c) $(HV_PURE_FROM_LOADER)
+HV_ASMS := $(wildcard hv/*.asm) $(wildcard rt/*.asm)
+HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASMS))
+
+# ---------------------------------------------------------------- host tests
+HOST_CFLAGS := $(WARN) -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all -DHVBOOT_HOST $(INCS)
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-DHVBOOT_HOST -DHVBOOT_FUZZ $(INCS)
+
+include tests/unit/deps.mk
+include tests/fuzz/deps.mk
+
+UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(addprefix $(BUILD)/host/test_,$(UNIT_NAMES))
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_NAMES))
+
+.PHONY: all loader hv esp disk run test unit fuzz-smoke fuzz rt-test bench install deps \
+	mapplan clean sign stress
+
+all: loader hv esp
+
+deps:
+	@tools/deps.sh
+
+loader: $(BUILD)/BOOTX64.EFI
+hv: $(BUILD)/hv.elf
+
+$(BUILD)/gen/hv_hash.h: $(BUILD)/hv.elf tools/gen_hash.sh
+	@mkdir -p $(@D)
+	tools/gen_hash.sh $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/efi/%.o: %.c $(BUILD)/gen/hv_hash.h $(wildcard include/*.h loader/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/efi/loader/trampoline.o: loader/trampoline.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -o $@ $<
+
+$(BUILD)/hvboot.so: $(LOADER_OBJS)
+	$(LD) $(EFI_LDFLAGS) $(EFI_CRT) $^ -o $@ $(EFI_LIBS)
+
+$(BUILD)/BOOTX64.EFI: $(BUILD)/hvboot.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+
+$(BUILD)/hv/%.o: %.c $(wildcard include/*.h loader/*.h hv/*.h rt/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.o: %.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -o $@ $<
+
+$(BUILD)/hv.elf: $(HV_OBJS) hv/hv.ld
+	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T hv/hv.ld \
+		-o $@ $(HV_OBJS) $(shell $(CC) -print-libgcc-file-name)
+
+# ---------------------------------------------------------------- images
+esp: $(BUILD)/BOOTX64.EFI $(BUILD)/hv.elf
+	tools/mkesp.sh $(BUILD)
+
+disk: esp
+	tools/mkdisk.sh $(BUILD)
+
+run: deps all
+	tools/qemu-run.sh --esp $(BUILD)/esp --code "$(OVMF_CODE)" --vars "$(OVMF_VARS)" \
+		--mem $(MEM) --smp $(SMP) --machine $(MACHINE)
+
+install: all
+	tools/install.sh "$(ESP)" $(BUILD)
+
+# ---------------------------------------------------------------- tests
+$(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard include/*.h loader/*.h hv/*.h rt/*.h tests/unit/*.h)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(UT_DEPS_$*) -lcmocka
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard include/*.h loader/*.h hv/*.h rt/*.h)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FZ_DEPS_$*)
+
+unit: $(UNIT_BINS)
+	@tools/run-unit.sh $(UNIT_BINS)
+
+fuzz-smoke: $(FUZZ_BINS)
+	@tools/run-fuzz.sh smoke $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@tools/run-fuzz.sh long $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+rt-test: all disk
+	$(PY) -m pytest -q tests/rt $(PYTEST_ARGS)
+
+test: deps
+	@$(MAKE) --no-print-directory all disk $(UNIT_BINS) $(FUZZ_BINS)
+	@tools/run-tests.sh
+
+clean:
+	rm -rf $(BUILD)

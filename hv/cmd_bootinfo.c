@@ -1,0 +1,143 @@
+/* bootinfo: every field of the loader's handoff, readable. */
+#include "hv.h"
+
+#include "kprintf.h"
+#include "memmap.h"
+#include "shell.h"
+
+static void print_region(const char *name, const struct hv_region *r)
+{
+	kprintf("  %-12s pa 0x%016lx  va 0x%016lx  %lu KiB\n", name, r->pa, r->va,
+		r->size_bytes >> 10);
+}
+
+static void print_addr(const char *name, uint64_t v)
+{
+	if (v)
+		kprintf("  %-18s 0x%lx\n", name, v);
+	else
+		kprintf("  %-18s none\n", name);
+}
+
+/* UEFI revision: major in the high 16 bits, minor * 10 + errata in the low
+ * 16 (UEFI 2.10 §4.2.1: 2.7 is 0x00020046, 2.3.1 is 0x0002001F). */
+static void print_uefi_revision(uint32_t rev)
+{
+	unsigned minor = rev & 0xFFFF;
+
+	if (minor % 10)
+		kprintf("  uefi revision      %u.%u.%u (0x%08x)\n", rev >> 16, minor / 10,
+			minor % 10, rev);
+	else
+		kprintf("  uefi revision      %u.%u (0x%08x)\n", rev >> 16, minor / 10, rev);
+}
+
+static void print_vendor(const uint16_t *v, size_t max)
+{
+	kprintf("  firmware vendor    \"");
+	for (size_t i = 0; i < max && v[i]; i++)
+		kprintf("%c", v[i] >= 0x20 && v[i] < 0x7F ? (char)v[i] : '?');
+	kprintf("\"\n");
+}
+
+static void print_mat(const struct hv_bootinfo *bi)
+{
+	uint32_t n = bi->mat_count < HV_MAT_MAX ? bi->mat_count : HV_MAT_MAX;
+
+	kprintf("memory attributes table: %u entries%s\n", bi->mat_count,
+		bi->mat_count > HV_MAT_MAX ? " (truncated)" : "");
+	for (uint32_t i = 0; i < n; i++) {
+		const struct efi_mdesc *d = &bi->mat[i];
+		const char *name = memmap_type_name(d->type);
+
+		kprintf("  %3u %-22s pa 0x%012lx va 0x%016lx %8lu pages attr 0x%016lx\n", i,
+			name ? name : "?", d->pa, d->va, d->npages, d->attr);
+	}
+}
+
+static void print_stamps(const struct hv_bootinfo *bi)
+{
+	uint64_t t0 = bi->tsc[HV_TS_EFI_MAIN];
+
+	kprintf("tsc stamps (cycles after efi_main):\n");
+	for (unsigned i = 0; i < HV_TS_COUNT; i++) {
+		if (bi->tsc[i] == 0)
+			kprintf("  %-18s not recorded\n", bootinfo_stamp_name(i));
+		else
+			kprintf("  %-18s +%lu\n", bootinfo_stamp_name(i), bi->tsc[i] - t0);
+	}
+	kprintf("  %-18s %lu\n", "in firmware calls", bi->fw_tsc);
+	kprintf("  %-18s %lu\n", "hashing hv.elf", bi->hash_tsc);
+}
+
+static int cmd_bootinfo(int argc, char **argv)
+{
+	const struct hv_bootinfo *bi = hv_bi;
+
+	(void)argv;
+	if (argc > 1)
+		return shell_error("bootinfo takes no arguments");
+
+	kprintf("boot info: magic 0x%016lx version %u size %u bytes\n", bi->magic, bi->version,
+		bi->size_bytes);
+	kprintf("regions:\n");
+	print_region("self", &bi->self);
+	print_region("image", &bi->image);
+	print_region("stack", &bi->stack);
+	print_region("rt_stack", &bi->rt_stack);
+	print_region("pt_pool", &bi->pt_pool);
+	print_region("memmap", &bi->memmap);
+	kprintf("paging:\n");
+	kprintf("  %-18s 0x%lx\n", "root (cr3)", bi->pt_root_pa);
+	kprintf("  %-18s %lu of %lu\n", "pool pages used", bi->pt_pages_used,
+		bi->pt_pool.size_bytes >> 12);
+	kprintf("  %-18s 0x%lx (unmapped by the hypervisor)\n", "trampoline", bi->trampoline_pa);
+	kprintf("  %-18s 0x%lx\n", "direct map", bi->direct_map_base);
+	kprintf("  %-18s 0x%lx\n", "entry", bi->entry_va);
+	kprintf("  %-18s%s%s%s\n", "cpu", bi->cpu_flags & HV_CPU_NX ? " nx" : "",
+		bi->cpu_flags & HV_CPU_1G ? " 1g-pages" : "", bi->cpu_flags & HV_CPU_PCID ? " pcid" : "");
+	kprintf("memory map: %u descriptors (firmware stride %u bytes), RAM %lu MiB\n",
+		bi->memmap_count, bi->memmap_desc_size, bootinfo_ram_bytes(bi) >> 20);
+
+	kprintf("firmware:\n");
+	print_addr("system table", bi->system_table_pa);
+	print_addr("runtime table pa", bi->runtime_table_pa);
+	print_addr("runtime table va", bi->runtime_table_va);
+	print_addr("acpi rsdp", bi->acpi_rsdp_pa);
+	print_addr("smbios", bi->smbios_pa);
+	print_addr("smbios3", bi->smbios3_pa);
+	kprintf("  %-18s 0x%08x\n", "firmware revision", bi->fw_revision);
+	print_uefi_revision(bi->uefi_revision);
+	print_vendor(bi->fw_vendor, sizeof(bi->fw_vendor) / sizeof(bi->fw_vendor[0]));
+
+	kprintf("runtime services:\n");
+	if (bi->rt_state == HV_RT_ENABLED)
+		kprintf("  %-18s enabled\n", "state");
+	else
+		kprintf("  %-18s disabled (%.*s)\n", "state", HV_REASON_MAX,
+			bi->rt_reason[0] ? bi->rt_reason : "no reason given");
+	kprintf("  %-18s %s\n", "layout",
+		bi->rt_layout == HV_RT_LAYOUT_COMPACT ? "compact" : "offset");
+	kprintf("  %-18s 0x%lx\n", "window", bi->rt_window_base);
+	kprintf("  %-18s %u\n", "regions", bi->rt_region_count);
+	if (bi->rt_has_properties)
+		kprintf("  %-18s 0x%08x (EFI_RT_PROPERTIES_TABLE)\n", "supported", bi->rt_supported);
+	else
+		kprintf("  %-18s all (no EFI_RT_PROPERTIES_TABLE)\n", "supported");
+	kprintf("  %-18s %.*s\n", "inject", (int)sizeof(bi->rt_inject),
+		bi->rt_inject[0] ? bi->rt_inject : "none");
+
+	kprintf("security:\n");
+	kprintf("  %-18s %s\n", "secure boot", bootinfo_secure_boot_name(bi->secure_boot));
+	kprintf("  %-18s %s\n", "hv.elf hash", bi->hv_hash_checked ? "matched the pinned SHA-256"
+								    : "not checked");
+	kprintf("config:\n");
+	kprintf("  %-18s \"%.*s\"\n", "cmdline", HV_CMDLINE_MAX, bi->cmdline);
+	kprintf("  %-18s %s\n", "log",
+		bi->log_level == 0 ? "quiet" : bi->log_level == 1 ? "info" : "debug");
+	print_stamps(bi);
+	print_mat(bi);
+	return 0;
+}
+
+SHELL_CMD(bootinfo, "bootinfo", "", "every field of the loader's boot info", cmd_bootinfo);

@@ -1,0 +1,82 @@
+; Exception entry stubs for vectors 0..31. Each stub makes the stack look the
+; same whether or not the CPU pushed an error code (SDM Vol. 3A Table 6-1),
+; then isr_common saves every general register and calls
+; hv_trap_dispatch(struct hv_trap_frame *). The layout is struct
+; hv_trap_frame in trap.h, which _Static_asserts the offsets: rax is pushed
+; first (offset 112), r15 last (offset 0). If the C side returns, the frame
+; (possibly rewritten by hv_trap_hook) is reloaded and iretq resumes it.
+
+bits 64
+default rel
+
+section .text
+
+extern hv_trap_dispatch
+
+; Vectors with an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14,
+; #AC 17, #CP 21, #VC 29, #SX 30.
+%macro ISR 1
+isr_%1:
+%if %1 = 8 || (%1 >= 10 && %1 <= 14) || %1 = 17 || %1 = 21 || %1 = 29 || %1 = 30
+	push qword %1			; error code already on the stack
+%else
+	push qword 0			; no error code: keep the frame shape
+	push qword %1
+%endif
+	jmp isr_common
+%endmacro
+
+%assign v 0
+%rep 32
+ISR v
+%assign v v + 1
+%endrep
+
+isr_common:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rdi, rsp			; struct hv_trap_frame *
+	cld				; SysV ABI: DF clear on call
+	call hv_trap_dispatch
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16			; vector and error code
+	iretq
+
+section .rodata
+align 8
+global isr_stubs
+isr_stubs:
+%assign v 0
+%rep 32
+	dq isr_ %+ v
+%assign v v + 1
+%endrep
+
+section .note.GNU-stack noalloc noexec nowrite progbits

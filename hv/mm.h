@@ -1,0 +1,30 @@
+/* The hypervisor's view of memory: the direct map, and safe access to the
+ * live page tables (the ones in CR3). */
+#ifndef HV_MM_H
+#define HV_MM_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "layout.h"
+#include "pt.h"
+
+/* Direct-map address of physical address pa (layout.h). Only RAM is
+ * mapped there; use hv_pa_ptr_checked for anything firmware-described. */
+static inline void *hv_pa_to_va(uint64_t pa)
+{
+	return (void *)(uintptr_t)(HV_DIRECT_MAP_BASE + pa);
+}
+
+/* A pt_builder over the live tables: root from CR3, tables reached through
+ * the direct map, no allocator (walks and unmaps only). */
+void mm_live_builder(struct pt_builder *b);
+
+/* True if every byte of [va, va+len) is mapped present (and writable when
+ * need_write), so it can be touched without a #PF. len 0 is false. */
+bool mm_va_mapped(uint64_t va, uint64_t len, bool need_write);
+
+/* The direct-map pointer for [pa, pa+len) if all of it is mapped, else
+ * NULL. For firmware tables (ACPI, SMBIOS) that may lie outside RAM. */
+const void *mm_pa_ptr_checked(uint64_t pa, uint64_t len);
+
+#endif

@@ -1,0 +1,45 @@
+/* The hypervisor's virtual address layout: what the loader builds and the
+ * hypervisor relies on. Every address here is canonical 4-level (48-bit). */
+#ifndef HVBOOT_LAYOUT_H
+#define HVBOOT_LAYOUT_H
+
+#define HV_PAGE_SIZE		0x1000ULL
+#define HV_LARGE_2M		0x200000ULL
+#define HV_LARGE_1G		0x40000000ULL
+#define HV_PML4_SLOT_SIZE	0x8000000000ULL		/* 512 GiB */
+
+/* Lowest higher-half address; every hypervisor segment lies at or above it. */
+#define HV_HIGHER_HALF		0xFFFF800000000000ULL
+
+/* All RAM in the EFI memory map, at HV_DIRECT_MAP_BASE + pa (PML4 256..). */
+#define HV_DIRECT_MAP_BASE	0xFFFF800000000000ULL
+
+/* Default runtime-services window: one PML4 slot (510) of its own. */
+#define HV_RT_WINDOW_DEFAULT	0xFFFFFF0000000000ULL
+
+/* The hypervisor image is linked here (PML4 511, -2 GiB: -mcmodel=kernel). */
+#define HV_IMAGE_BASE		0xFFFFFFFF80000000ULL
+
+/* Stacks live in PML4 511 above the image, each with an unmapped guard page
+ * directly below its lowest byte. */
+#define HV_STACK_GUARD_VA	0xFFFFFFFFC0000000ULL
+#define HV_STACK_BOTTOM_VA	(HV_STACK_GUARD_VA + HV_PAGE_SIZE)
+#define HV_STACK_SIZE		0x10000ULL		/* 64 KiB */
+#define HV_STACK_TOP_VA		(HV_STACK_BOTTOM_VA + HV_STACK_SIZE)
+
+/* Dedicated stack for firmware runtime calls (>= 64 KiB, UEFI 2.10 §2.3.4.2
+ * asks for at least 128 KiB of stack at boot; runtime gets as much). */
+#define HV_RTSTACK_GUARD_VA	0xFFFFFFFFC0100000ULL
+#define HV_RTSTACK_BOTTOM_VA	(HV_RTSTACK_GUARD_VA + HV_PAGE_SIZE)
+#define HV_RTSTACK_SIZE		0x20000ULL		/* 128 KiB */
+#define HV_RTSTACK_TOP_VA	(HV_RTSTACK_BOTTOM_VA + HV_RTSTACK_SIZE)
+
+/* Memory types the loader allocates (UEFI 2.10 §7.2: 0x80000000..0xFFFFFFFF
+ * are reserved for OS loaders), so the hypervisor can tell its own pages. */
+#define HV_MEM_IMAGE		0x80000000U	/* hypervisor segments */
+#define HV_MEM_STACK		0x80000001U	/* hypervisor + runtime stacks */
+#define HV_MEM_PAGETABLE	0x80000002U	/* page tables and their pool */
+#define HV_MEM_BOOTINFO		0x80000003U	/* boot info, memory map copy */
+#define HV_MEM_TRAMPOLINE	0x80000004U	/* the identity trampoline page */
+
+#endif

@@ -1,0 +1,59 @@
+/* hvboot.cfg: `key = value` lines, `#` comments (PRODUCT.md §2). Pure. */
+#ifndef HVBOOT_CFG_H
+#define HVBOOT_CFG_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+#define CFG_PATH_MAX	128
+#define CFG_CMDLINE_MAX	256	/* including the NUL, = HV_CMDLINE_MAX */
+
+enum cfg_log { CFG_LOG_QUIET = 0, CFG_LOG_INFO = 1, CFG_LOG_DEBUG = 2 };
+enum cfg_layout { CFG_LAYOUT_OFFSET = 0, CFG_LAYOUT_COMPACT = 1 };
+enum cfg_inject { CFG_INJECT_NONE = 0, CFG_INJECT_SKIP_MMIO = 1 };
+
+struct hv_config {
+	char hypervisor[CFG_PATH_MAX];	/* ASCII path with backslashes */
+	char cmdline[CFG_CMDLINE_MAX];
+	enum cfg_log log;
+	bool runtime;
+	uint64_t rt_window;
+	enum cfg_layout rt_layout;
+	enum cfg_inject rt_inject;
+};
+
+#define CFG_FILE_MAX	(64U * 1024)	/* larger files are refused */
+
+void cfg_defaults(struct hv_config *cfg);
+
+/* Where cfg_parse_where failed. Reasons are static strings, so a reason
+ * that needs the offending key to make sense ("unknown key", "duplicate
+ * key") points at it instead: text[key_off .. key_off + key_len), not
+ * NUL-terminated, printable ASCII or tab (other bytes are refused before
+ * keys are looked at). key_len is 0 for every other reason, whose text
+ * already names the key ("log must be quiet, info or debug").
+ * The loader prints, e.g.:
+ *   hvboot: \hvboot\hvboot.cfg: line 3: unknown key 'lgo'
+ */
+struct cfg_where {
+	unsigned line;		/* 1-based; 0 when about the whole file (too large) */
+	size_t key_off;
+	size_t key_len;
+};
+
+/* Parses a whole file (not NUL-terminated; any bytes). Sets *cfg to the
+ * defaults, then applies each line. Returns NULL, or a reason with *where
+ * filled in; *cfg is then partly applied and should not be used.
+ * Lines end in LF, a CR before it is dropped, `#` starts a comment, spaces
+ * and tabs around key and value are trimmed, a leading UTF-8 byte-order
+ * mark is skipped; NUL, other control and non-ASCII bytes are refused. */
+const char *cfg_parse_where(struct hv_config *cfg, const char *text, size_t len,
+			    struct cfg_where *where);
+
+/* The same, for callers that only print the line: *bad_line as in
+ * cfg_where.line. */
+const char *cfg_parse(struct hv_config *cfg, const char *text, size_t len,
+		      unsigned *bad_line);
+
+#endif

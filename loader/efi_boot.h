@@ -1,0 +1,93 @@
+/* The loader's glue: one boot context passed through the steps of
+ * efi_main. Only efi_*.c include this (it pulls in gnu-efi). */
+#ifndef HVBOOT_EFI_BOOT_H
+#define HVBOOT_EFI_BOOT_H
+
+#include <efi.h>
+#include <efilib.h>
+#include "bootinfo.h"
+#include "cfg.h"
+#include "elf.h"
+#include "rtwin.h"
+#include "pt.h"
+
+#define BOOT_MSG_MAX	256
+
+struct boot {
+	EFI_HANDLE image_handle;
+	EFI_SYSTEM_TABLE *st;
+	struct hv_config cfg;
+	CHAR16 msg[BOOT_MSG_MAX];	/* the one error line, printed by efi_main */
+
+	/* hypervisor file and image */
+	void *elf_file;
+	UINTN elf_size;
+	struct elf_image img;
+	uint64_t image_pa;
+
+	/* pages reserved before ExitBootServices */
+	uint64_t stack_pa, rt_stack_pa, trampoline_pa;
+	struct hv_bootinfo *bi;		/* at its physical address */
+	uint64_t bi_pages;
+	struct efi_mdesc *map_norm;	/* inside the boot-info pages */
+	uint64_t map_norm_cap;
+	void *map_raw;			/* firmware-format map buffer */
+	UINTN map_raw_cap;
+	UINTN map_size, map_key, desc_size;
+	UINT32 desc_version;
+	void *svam_buf;			/* runtime descriptors for SVAM */
+	uint64_t pool_pa, pool_pages, pool_used;
+
+	/* every page allocation, released if we give up before exiting */
+	struct { uint64_t pa, npages; } allocs[16];
+	unsigned nallocs;
+
+	/* firmware facts */
+	uint32_t cpu_flags;
+	struct rtwin_plan rt;		/* ~12 KiB: lives in .bss (static boot) */
+	uint64_t rt_table_pa;
+	bool mat_valid;
+};
+
+/* Records the failure in b->msg and returns st (nothing printed here). */
+EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const CHAR16 *fmt, ...);
+
+void boot_log(const struct boot *b, enum cfg_log level, const CHAR16 *fmt, ...);
+
+/* TSC bookkeeping: firmware calls are bracketed so the loader's own cost
+ * can be told apart (bench). */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+extern uint64_t boot_fw_tsc;
+#define FW(call) ({ uint64_t _t0 = rdtsc(); __auto_type _r = (call); \
+		    boot_fw_tsc += rdtsc() - _t0; _r; })
+
+/* efi_file.c */
+EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size);
+
+/* efi_alloc.c */
+EFI_STATUS efi_alloc_pages(struct boot *b, UINT32 type, uint64_t npages, uint64_t max_pa,
+			   uint64_t *pa, const CHAR16 *what);
+EFI_STATUS efi_reserve(struct boot *b);
+EFI_STATUS efi_exit_boot_services(struct boot *b);
+void efi_release(struct boot *b);
+
+/* efi_tables.c */
+void efi_tables_collect(struct boot *b);
+
+/* efi_rt.c */
+void efi_rt_plan(struct boot *b);
+void efi_rt_set_virtual(struct boot *b);
+
+/* efi_serial.c: raw COM1 output, the only console after ExitBootServices */
+void efi_serial_puts(const char *s);
+void efi_serial_hex(uint64_t v);
+void efi_fatal(const char *what, uint64_t detail) __attribute__((noreturn));
+
+#endif

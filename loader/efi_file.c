@@ -1,0 +1,80 @@
+/* Files from the volume the loader itself came from: LoadedImage →
+ * DeviceHandle → SimpleFileSystem (UEFI 2.10 §9.1, §13.4). */
+#include "efi_boot.h"
+
+#define FILE_MAX	(64ULL << 20)
+
+static EFI_STATUS open_root(struct boot *b, EFI_FILE_HANDLE *root)
+{
+	EFI_LOADED_IMAGE *li;
+	EFI_FILE_IO_INTERFACE *fs;
+	EFI_STATUS st;
+
+	st = FW(uefi_call_wrapper(BS->HandleProtocol, 3, b->image_handle,
+				  &LoadedImageProtocol, (void **)&li));
+	if (EFI_ERROR(st))
+		return boot_fail(b, st, L"no LoadedImage protocol on our own image (%r)", st);
+	st = FW(uefi_call_wrapper(BS->HandleProtocol, 3, li->DeviceHandle,
+				  &FileSystemProtocol, (void **)&fs));
+	if (EFI_ERROR(st))
+		return boot_fail(b, st, L"the volume we were loaded from has no file system (%r)", st);
+	st = FW(uefi_call_wrapper(fs->OpenVolume, 2, fs, root));
+	if (EFI_ERROR(st))
+		return boot_fail(b, st, L"cannot open our volume (%r)", st);
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size)
+{
+	EFI_FILE_HANDLE root, f;
+	EFI_FILE_INFO *info;
+	CHAR16 wpath[CFG_PATH_MAX];
+	UINTN n, len;
+	EFI_STATUS st;
+
+	for (n = 0; path[n] && n + 1 < CFG_PATH_MAX; n++)
+		wpath[n] = (CHAR16)(unsigned char)path[n];
+	wpath[n] = 0;
+	st = open_root(b, &root);
+	if (EFI_ERROR(st))
+		return st;
+	st = FW(uefi_call_wrapper(root->Open, 5, root, &f, wpath, EFI_FILE_MODE_READ, 0ULL));
+	FW(uefi_call_wrapper(root->Close, 1, root));
+	if (st == EFI_NOT_FOUND)
+		return boot_fail(b, st, L"%a: not found on the boot volume", path);
+	if (EFI_ERROR(st))
+		return boot_fail(b, st, L"%a: cannot open (%r)", path, st);
+
+	info = LibFileInfo(f);
+	if (!info) {
+		FW(uefi_call_wrapper(f->Close, 1, f));
+		return boot_fail(b, EFI_DEVICE_ERROR, L"%a: cannot read file info", path);
+	}
+	len = info->FileSize;
+	if (info->Attribute & EFI_FILE_DIRECTORY)
+		st = boot_fail(b, EFI_LOAD_ERROR, L"%a: is a directory", path);
+	else if (info->FileSize > FILE_MAX)
+		st = boot_fail(b, EFI_LOAD_ERROR, L"%a: larger than %lu MiB", path, FILE_MAX >> 20);
+	FreePool(info);
+	if (EFI_ERROR(st)) {
+		FW(uefi_call_wrapper(f->Close, 1, f));
+		return st;
+	}
+	st = FW(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, len ? len : 1, buf));
+	if (EFI_ERROR(st)) {
+		FW(uefi_call_wrapper(f->Close, 1, f));
+		return boot_fail(b, st, L"%a: no memory for %lu bytes", path, (uint64_t)len);
+	}
+	n = len;
+	st = FW(uefi_call_wrapper(f->Read, 3, f, &n, *buf));
+	FW(uefi_call_wrapper(f->Close, 1, f));
+	if (EFI_ERROR(st) || n != len) {
+		FW(uefi_call_wrapper(BS->FreePool, 1, *buf));
+		*buf = NULL;
+		return boot_fail(b, EFI_ERROR(st) ? st : EFI_DEVICE_ERROR,
+				 L"%a: read %lu of %lu bytes (%r)", path, (uint64_t)n,
+				 (uint64_t)len, st);
+	}
+	*size = len;
+	return EFI_SUCCESS;
+}

@@ -1,0 +1,292 @@
+/* hvboot loader: read config and hypervisor from our own volume, validate,
+ * load, reserve everything, ExitBootServices, build fresh page tables,
+ * SetVirtualAddressMap, jump through the identity trampoline. Any failure
+ * before ExitBootServices prints one line and returns to the firmware. */
+#include "efi_boot.h"
+#include "hvmap.h"
+#include "memmap.h"
+#include "layout.h"
+#include "sha256.h"
+
+uint64_t boot_fw_tsc;
+static struct boot boot;		/* large (runtime plan): not on the stack */
+static uint64_t tsc_efi_main;
+
+EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const CHAR16 *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	UnicodeVSPrint(b->msg, sizeof(b->msg), fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+void boot_log(const struct boot *b, enum cfg_log level, const CHAR16 *fmt, ...)
+{
+	va_list ap;
+
+	if (b->cfg.log < level)
+		return;
+	va_start(ap, fmt);
+	VPrint(fmt, ap);
+	va_end(ap);
+}
+
+static EFI_STATUS read_config(struct boot *b)
+{
+	static const char cfg_path[] = "\\hvboot\\hvboot.cfg";
+	void *text;
+	UINTN size;
+	unsigned line;
+	const char *why;
+	EFI_STATUS st;
+
+	cfg_defaults(&b->cfg);
+	st = efi_file_read(b, cfg_path, &text, &size);
+	if (st == EFI_NOT_FOUND) {
+		boot_log(b, CFG_LOG_INFO, L"hvboot: no %a, using defaults\n", cfg_path);
+		return EFI_SUCCESS;
+	}
+	if (EFI_ERROR(st))
+		return st;
+	why = cfg_parse(&b->cfg, text, size, &line);
+	FW(uefi_call_wrapper(BS->FreePool, 1, text));
+	if (why)
+		return boot_fail(b, EFI_LOAD_ERROR, L"%a: line %u: %a", cfg_path, line, why);
+	return EFI_SUCCESS;
+}
+
+/* The build pins the SHA-256 of hv.elf (tools/gen_hash.sh). With Secure
+ * Boot on, the signed loader is the root of trust: run nothing else. */
+static EFI_STATUS check_hash(struct boot *b)
+{
+	static const uint8_t pinned[32] = HV_ELF_SHA256;
+	uint8_t digest[32];
+	uint64_t t0 = rdtsc();
+	int diff = 0;
+
+	sha256(b->elf_file, b->elf_size, digest);
+	for (int i = 0; i < 32; i++)
+		diff |= digest[i] ^ pinned[i];
+	b->bi->hash_tsc = rdtsc() - t0;
+	b->bi->hv_hash_checked = !diff;
+	if (diff && b->bi->secure_boot == 1)
+		return boot_fail(b, EFI_SECURITY_VIOLATION,
+				 L"%a: SHA-256 does not match the one pinned in this signed loader "
+				 L"(Secure Boot is on)", b->cfg.hypervisor);
+	if (diff)
+		boot_log(b, CFG_LOG_DEBUG, L"hvboot: %a differs from the build's (Secure Boot off)\n",
+			 b->cfg.hypervisor);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS read_hypervisor(struct boot *b)
+{
+	const char *why;
+	int seg;
+	EFI_STATUS st;
+
+	st = efi_file_read(b, b->cfg.hypervisor, &b->elf_file, &b->elf_size);
+	if (EFI_ERROR(st))
+		return st;
+	why = elf_validate(b->elf_file, b->elf_size, &b->img, &seg);
+	if (why && seg >= 0)
+		return boot_fail(b, EFI_LOAD_ERROR, L"%a: segment %d: %a", b->cfg.hypervisor, seg, why);
+	if (why)
+		return boot_fail(b, EFI_LOAD_ERROR, L"%a: %a", b->cfg.hypervisor, why);
+	boot_log(b, CFG_LOG_INFO, L"hvboot: %a: %u segments, %lu KiB, entry 0x%lx\n",
+		 b->cfg.hypervisor, b->img.nseg, (b->img.va_hi - b->img.va_lo) >> 10,
+		 b->img.entry_va);
+	return EFI_SUCCESS;
+}
+
+static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *bx, uint32_t *c, uint32_t *d)
+{
+	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*bx), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+static EFI_STATUS check_cpu(struct boot *b)
+{
+	uint64_t cr4;
+	uint32_t a, bx, c, d;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	/* SDM Vol. 3A §4.5: CR4.LA57 selects 5-level paging; our tables are
+	 * 4-level and cannot be loaded under it. */
+	if (cr4 & (1ULL << 12))
+		return boot_fail(b, EFI_UNSUPPORTED,
+				 L"firmware runs with 5-level paging (CR4.LA57); "
+				 L"hvboot builds 4-level tables only");
+	cpuid(0x80000000, &a, &bx, &c, &d);
+	if (a >= 0x80000001) {
+		cpuid(0x80000001, &a, &bx, &c, &d);
+		if (d & (1U << 20))
+			b->cpu_flags |= HV_CPU_NX;
+		if (d & (1U << 26))
+			b->cpu_flags |= HV_CPU_1G;
+	}
+	cpuid(1, &a, &bx, &c, &d);
+	if (c & (1U << 17))
+		b->cpu_flags |= HV_CPU_PCID;
+	return EFI_SUCCESS;
+}
+
+/* --- after ExitBootServices: no firmware calls but SetVirtualAddressMap -- */
+
+static void *pool_alloc(void *ctx, uint64_t *pa)
+{
+	struct boot *b = ctx;
+	uint8_t *p;
+
+	if (b->pool_used == b->pool_pages)
+		return NULL;
+	*pa = b->pool_pa + b->pool_used * EFI_PAGE_SIZE;
+	b->pool_used++;
+	p = (uint8_t *)(UINTN)*pa;
+	__builtin_memset(p, 0, EFI_PAGE_SIZE);
+	return p;
+}
+
+static void *identity(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (void *)(UINTN)pa;
+}
+
+static void build_tables(struct boot *b, struct pt_builder *pt)
+{
+	struct hv_bootinfo *bi = b->bi;
+	struct hvmap_input in = {
+		.map = b->map_norm, .count = bi->memmap_count,
+		.img = &b->img, .image_pa = b->image_pa,
+		.stack_pa = b->stack_pa, .rt_stack_pa = b->rt_stack_pa,
+		.trampoline_pa = b->trampoline_pa,
+		.rt = bi->rt_state == HV_RT_ENABLED ? &b->rt : NULL,
+		.mat = bi->mat, .mat_count = b->mat_valid ? bi->mat_count : 0,
+		.skip_mmio = b->cfg.rt_inject == CFG_INJECT_SKIP_MMIO,
+	};
+	struct hvmap_error err;
+
+	*pt = (struct pt_builder){
+		.alloc_page = pool_alloc, .pa_to_ptr = identity, .ctx = b,
+		.allow_1g = b->cpu_flags & HV_CPU_1G, .allow_nx = b->cpu_flags & HV_CPU_NX,
+	};
+	if (pt_init(pt) != PT_OK)
+		efi_fatal("page-table pool empty", b->pool_pages);
+	if (hvmap_build(pt, &in, &err) != PT_OK) {
+		efi_serial_puts("hvboot: cannot map ");
+		efi_serial_puts(err.what);
+		efi_fatal("at pa", err.pa);
+	}
+	bi->pt_root_pa = pt->root_pa;
+	bi->pt_pages_used = b->pool_used;
+}
+
+typedef void (*trampoline_fn)(uint64_t cr3, uint64_t stack_top, uint64_t entry,
+			      uint64_t bootinfo_va, uint64_t tsc_slot_va)
+	__attribute__((sysv_abi, noreturn));
+extern const uint8_t trampoline_start[], trampoline_end[];
+
+static void __attribute__((noreturn)) enter_hypervisor(struct boot *b)
+{
+	struct hv_bootinfo *bi = b->bi;
+	uint64_t bi_va = HV_DIRECT_MAP_BASE + (uint64_t)(UINTN)bi;
+	trampoline_fn tramp = (trampoline_fn)(UINTN)b->trampoline_pa;
+
+	__builtin_memcpy((void *)(UINTN)b->trampoline_pa, trampoline_start,
+			 (UINTN)(trampoline_end - trampoline_start));
+	/* EFER.NXE before the switch (SDM Vol. 3A §4.1.1): our tables use
+	 * bit 63, which is reserved while NXE is clear. */
+	if (b->cpu_flags & HV_CPU_NX) {
+		uint32_t lo, hi;
+
+		__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xC0000080));
+		lo |= 1U << 11;
+		__asm__ volatile("wrmsr" : : "a"(lo), "d"(hi), "c"(0xC0000080));
+	}
+	tramp(bi->pt_root_pa, HV_STACK_TOP_VA, b->img.entry_va, bi_va,
+	      bi_va + __builtin_offsetof(struct hv_bootinfo, tsc[HV_TS_TRAMPOLINE]));
+}
+
+static struct hv_region region(uint64_t pa, uint64_t va, uint64_t size)
+{
+	return (struct hv_region){ .pa = pa, .va = va, .size_bytes = size };
+}
+
+static void fill_bootinfo(struct boot *b)
+{
+	struct hv_bootinfo *bi = b->bi;
+	uint64_t bi_pa = (uint64_t)(UINTN)bi, map_pa = (uint64_t)(UINTN)b->map_norm;
+
+	bi->magic = HV_BOOTINFO_MAGIC;
+	bi->version = HV_BOOTINFO_VERSION;
+	bi->size_bytes = sizeof(*bi);
+	bi->self = region(bi_pa, HV_DIRECT_MAP_BASE + bi_pa, sizeof(*bi));
+	bi->image = region(b->image_pa, b->img.va_lo, b->img.va_hi - b->img.va_lo);
+	bi->stack = region(b->stack_pa, HV_STACK_BOTTOM_VA, HV_STACK_SIZE);
+	bi->rt_stack = region(b->rt_stack_pa, HV_RTSTACK_BOTTOM_VA, HV_RTSTACK_SIZE);
+	bi->pt_pool = region(b->pool_pa, HV_DIRECT_MAP_BASE + b->pool_pa,
+			     b->pool_pages * EFI_PAGE_SIZE);
+	bi->trampoline_pa = b->trampoline_pa;
+	bi->direct_map_base = HV_DIRECT_MAP_BASE;
+	bi->entry_va = b->img.entry_va;
+	bi->memmap = region(map_pa, HV_DIRECT_MAP_BASE + map_pa,
+			    b->map_norm_cap * sizeof(struct efi_mdesc));
+}
+
+static EFI_STATUS boot_hypervisor(struct boot *b)
+{
+	struct pt_builder pt;
+	EFI_STATUS st;
+
+	st = read_config(b);
+	if (EFI_ERROR(st))
+		return st;
+	st = check_cpu(b);
+	if (EFI_ERROR(st))
+		return st;
+	st = read_hypervisor(b);
+	if (EFI_ERROR(st))
+		return st;
+	st = efi_reserve(b);		/* image, stacks, boot info, pools */
+	if (EFI_ERROR(st))
+		return st;
+	fill_bootinfo(b);
+	b->bi->tsc[HV_TS_EFI_MAIN] = tsc_efi_main;
+	b->bi->tsc[HV_TS_FILES_DONE] = rdtsc();
+	efi_tables_collect(b);		/* ACPI, SMBIOS, MAT, RT properties, Secure Boot */
+	st = check_hash(b);
+	if (EFI_ERROR(st))
+		return st;
+	elf_load(b->elf_file, &b->img, (void *)(UINTN)b->image_pa);
+
+	st = efi_exit_boot_services(b);	/* prints its last line before exiting */
+	if (EFI_ERROR(st))
+		return st;
+	/* From here on: no boot services, nothing to return to. */
+	efi_rt_plan(b);
+	build_tables(b, &pt);
+	efi_rt_set_virtual(b);
+	b->bi->fw_tsc = boot_fw_tsc;
+	enter_hypervisor(b);
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_STATUS status;
+
+	tsc_efi_main = rdtsc();
+	InitializeLib(image, st);
+	boot.image_handle = image;
+	boot.st = st;
+	boot.cfg.log = CFG_LOG_INFO;
+	status = boot_hypervisor(&boot);
+	efi_release(&boot);
+	/* Only failures come back: say why once, give the firmware its turn. */
+	if (boot.msg[0])
+		Print(L"hvboot: %s\n", boot.msg);
+	else
+		Print(L"hvboot: boot failed (%r)\n", status);
+	return status;
+}

@@ -1,0 +1,154 @@
+/* Runtime services across the switch: plan the window from the final map,
+ * call SetVirtualAddressMap once in physical mode (UEFI 2.10 §8.4), then
+ * check the converted runtime table before declaring runtime usable. Runs
+ * after ExitBootServices: failures are recorded in the boot info (the
+ * hypervisor reports them), never printed, and the boot goes on. */
+#include "efi_boot.h"
+#include "layout.h"
+#include "memmap.h"
+
+/* rt_reason = why [+ " 0x<detail>"] (no formatter after ExitBootServices). */
+static void set_reason(struct boot *b, const char *why, uint64_t detail)
+{
+	char *r = b->bi->rt_reason;
+	size_t n = 0;
+
+	while (why[n] && n + 1 < HV_REASON_MAX) {
+		r[n] = why[n];
+		n++;
+	}
+	if (detail != ~0ULL && n + 20 < HV_REASON_MAX) {
+		r[n++] = ' ';
+		r[n++] = '0';
+		r[n++] = 'x';
+		int started = 0;
+
+		for (int s = 60; s >= 0; s -= 4) {
+			unsigned d = (detail >> s) & 0xF;
+
+			if (d || started || s == 0) {
+				r[n++] = "0123456789ABCDEF"[d];
+				started = 1;
+			}
+		}
+	}
+	r[n] = 0;
+}
+
+static void rt_disable(struct boot *b, const char *why, uint64_t detail)
+{
+	b->bi->rt_state = HV_RT_DISABLED;
+	set_reason(b, why, detail);
+}
+
+void efi_rt_plan(struct boot *b)
+{
+	struct hv_bootinfo *bi = b->bi;
+	struct efi_mmap raw = { b->map_raw, b->map_size, b->desc_size };
+	uint64_t ram_top = 0;
+	const char *why;
+
+	bi->rt_window_base = b->cfg.rt_window;
+	bi->rt_state = HV_RT_DISABLED;
+	if (!b->st->RuntimeServices) {
+		rt_disable(b, "firmware has no runtime services table", ~0ULL);
+		return;
+	}
+	if (!b->cfg.runtime) {
+		rt_disable(b, "runtime = off in hvboot.cfg", ~0ULL);
+		return;
+	}
+	why = rtwin_plan(&raw, b->cfg.rt_window, (enum rtwin_layout)b->cfg.rt_layout, &b->rt);
+	if (why) {
+		b->rt.count = 0;
+		rt_disable(b, why, ~0ULL);
+		return;
+	}
+	/* The window must not land inside the direct map's PML4 slots. */
+	for (uint32_t i = 0; i < bi->memmap_count; i++)
+		if (memmap_is_ram(b->map_norm[i].type))
+			ram_top = b->map_norm[i].pa + (b->map_norm[i].npages << EFI_PAGE_SHIFT);
+	if (b->cfg.rt_window < HV_DIRECT_MAP_BASE + ram_top + HV_PML4_SLOT_SIZE - 1 &&
+	    b->cfg.rt_window >= HV_DIRECT_MAP_BASE) {
+		b->rt.count = 0;
+		rt_disable(b, "rt_window overlaps the direct map of RAM up to", ram_top);
+		return;
+	}
+	bi->rt_state = HV_RT_ENABLED;
+	bi->rt_layout = b->rt.layout == RTWIN_COMPACT ? HV_RT_LAYOUT_COMPACT : HV_RT_LAYOUT_OFFSET;
+	bi->rt_region_count = b->rt.count;
+	/* Real firmware omits the bit on some RT code/data; map them anyway. */
+	if (b->rt.missing_bit)
+		set_reason(b, "warning: runtime code/data regions without EFI_MEMORY_RUNTIME:",
+			   b->rt.missing_bit);
+}
+
+static const struct rt_region *code_region(const struct boot *b, uint64_t va)
+{
+	const struct rt_region *r = rtwin_find_va(&b->rt, va);
+
+	return r && r->type == EFI_MT_RT_CODE ? r : NULL;
+}
+
+/* UEFI 2.10 §4.5: the runtime table is a header plus 14 service pointers. */
+static bool check_table(struct boot *b)
+{
+	const EFI_RUNTIME_SERVICES *rt = (const EFI_RUNTIME_SERVICES *)(UINTN)b->rt_table_pa;
+	const struct rt_region *home = rtwin_find_pa(&b->rt, b->rt_table_pa);
+	const uint64_t *fn = (const uint64_t *)(rt + 0);
+	const unsigned first = sizeof(EFI_TABLE_HEADER) / 8;
+	const unsigned nfn = (sizeof(EFI_RUNTIME_SERVICES) - sizeof(EFI_TABLE_HEADER)) / 8;
+
+	if (rt->Hdr.Signature != EFI_RUNTIME_SERVICES_SIGNATURE) {
+		rt_disable(b, "runtime table has a bad signature", rt->Hdr.Signature);
+		return false;
+	}
+	if (!home) {
+		rt_disable(b, "runtime table is not in a runtime region, pa", b->rt_table_pa);
+		return false;
+	}
+	for (unsigned i = 0; i < nfn; i++) {
+		/* SetVirtualAddressMap and ConvertPointer (entries 4 and 5) are
+		 * physical-mode only; EDK2 leaves them unconverted. */
+		if (i == 4 || i == 5)
+			continue;
+		if (!code_region(b, fn[first + i])) {
+			rt_disable(b, "runtime service pointer outside runtime code after "
+				      "SetVirtualAddressMap:", fn[first + i]);
+			return false;
+		}
+	}
+	b->bi->runtime_table_va = home->va + (b->rt_table_pa - home->pa);
+	return true;
+}
+
+void efi_rt_set_virtual(struct boot *b)
+{
+	struct hv_bootinfo *bi = b->bi;
+	UINT8 *out = b->svam_buf;
+	EFI_STATUS st;
+
+	if (bi->rt_state != HV_RT_ENABLED)
+		return;
+	for (uint32_t i = 0; i < b->rt.count; i++) {
+		const struct rt_region *r = &b->rt.r[i];
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(out + (UINTN)i * b->desc_size);
+
+		__builtin_memcpy(d, (UINT8 *)b->map_raw + (UINTN)r->desc_index * b->desc_size,
+				 b->desc_size);
+		d->VirtualStart = r->va;
+		/* Publish the VirtualStart in the hypervisor's copy as well. */
+		for (uint32_t k = 0; k < bi->memmap_count; k++)
+			if (b->map_norm[k].pa == r->pa)
+				b->map_norm[k].va = r->va;
+	}
+	bi->tsc[HV_TS_BEFORE_SVAM] = rdtsc();
+	st = FW(uefi_call_wrapper(RT->SetVirtualAddressMap, 4, b->rt.count * b->desc_size,
+				  b->desc_size, b->desc_version, (EFI_MEMORY_DESCRIPTOR *)out));
+	bi->tsc[HV_TS_AFTER_SVAM] = rdtsc();
+	if (EFI_ERROR(st)) {
+		rt_disable(b, "SetVirtualAddressMap failed, status", st);
+		return;
+	}
+	check_table(b);
+}

@@ -1,0 +1,118 @@
+/* Firmware facts for the boot info, gathered before ExitBootServices:
+ * configuration tables (UEFI 2.10 §4.6), the Memory Attributes Table
+ * (copied: OVMF keeps it in boot-services data, gone after exit), the
+ * RT properties table, and the Secure Boot state (§32.3.1). */
+#include "efi_boot.h"
+
+static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
+static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
+static EFI_GUID smbios_guid = SMBIOS_TABLE_GUID;
+static EFI_GUID smbios3_guid = SMBIOS3_TABLE_GUID;
+static EFI_GUID mat_guid = { 0xdcfa911d, 0x26eb, 0x469f,
+			     { 0xa2, 0x20, 0x38, 0xb7, 0xdc, 0x46, 0x12, 0x20 } };
+static EFI_GUID rt_props_guid = { 0xeb66918a, 0x7eef, 0x402a,
+				  { 0x84, 0x2e, 0x93, 0x1d, 0x21, 0xc3, 0x8a, 0xe9 } };
+
+struct mat_header {		/* EFI_MEMORY_ATTRIBUTES_TABLE, §4.6.4 */
+	UINT32 version;
+	UINT32 count;
+	UINT32 desc_size;
+	UINT32 flags;
+};
+
+struct rt_properties {		/* EFI_RT_PROPERTIES_TABLE, §4.6.2 */
+	UINT16 version;
+	UINT16 length;
+	UINT32 supported;
+};
+
+#define RT_SUPPORTED_ALL	0x3FFFU	/* every bit of §4.6.2 */
+
+static void copy_mat(struct boot *b, const struct mat_header *h)
+{
+	struct hv_bootinfo *bi = b->bi;
+	const UINT8 *e = (const UINT8 *)(h + 1);
+
+	if (h->version < 1 || h->desc_size < sizeof(struct efi_mdesc)) {
+		boot_log(b, CFG_LOG_INFO, L"hvboot: ignoring Memory Attributes Table "
+			 L"(version %u, descriptor size %u)\n", h->version, h->desc_size);
+		return;
+	}
+	if (h->count > HV_MAT_MAX) {
+		boot_log(b, CFG_LOG_INFO, L"hvboot: Memory Attributes Table has %u entries, "
+			 L"more than %u: runtime code mapped RWX\n", h->count, HV_MAT_MAX);
+		return;
+	}
+	for (UINT32 i = 0; i < h->count; i++) {
+		__builtin_memcpy(&bi->mat[i], e + (UINTN)i * h->desc_size, sizeof(bi->mat[i]));
+		bi->mat[i].pad = 0;
+	}
+	bi->mat_count = h->count;
+	b->mat_valid = true;
+}
+
+static void read_secure_boot(struct boot *b)
+{
+	UINT8 val = 0;
+	UINTN size = sizeof(val);
+	EFI_STATUS st;
+
+	st = FW(uefi_call_wrapper(RT->GetVariable, 5, L"SecureBoot", &EfiGlobalVariable,
+				  NULL, &size, &val));
+	if (st == EFI_NOT_FOUND)
+		b->bi->secure_boot = 0;	/* firmware without Secure Boot support */
+	else if (EFI_ERROR(st) || size != 1)
+		b->bi->secure_boot = 2;
+	else
+		b->bi->secure_boot = val == 1;
+}
+
+void efi_tables_collect(struct boot *b)
+{
+	struct hv_bootinfo *bi = b->bi;
+	EFI_SYSTEM_TABLE *st = b->st;
+
+	bi->system_table_pa = (uint64_t)(UINTN)st;
+	b->rt_table_pa = (uint64_t)(UINTN)st->RuntimeServices;
+	bi->runtime_table_pa = b->rt_table_pa;
+	bi->fw_revision = st->FirmwareRevision;
+	bi->uefi_revision = st->Hdr.Revision;
+	for (UINTN i = 0; st->FirmwareVendor && st->FirmwareVendor[i] && i + 1 < 32; i++)
+		bi->fw_vendor[i] = st->FirmwareVendor[i];
+	bi->rt_supported = RT_SUPPORTED_ALL;	/* absent table: all supported */
+	bi->cpu_flags = b->cpu_flags;
+	bi->log_level = b->cfg.log;
+	__builtin_memcpy(bi->cmdline, b->cfg.cmdline, sizeof(bi->cmdline));
+	__builtin_memcpy(bi->rt_inject, b->cfg.rt_inject == CFG_INJECT_SKIP_MMIO ? "skip-mmio" : "none",
+			 10);
+
+	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
+		uint64_t pa = (uint64_t)(UINTN)t->VendorTable;
+
+		if (!CompareGuid(&t->VendorGuid, &acpi20_guid))
+			bi->acpi_rsdp_pa = pa;
+		else if (!CompareGuid(&t->VendorGuid, &acpi10_guid) && !bi->acpi_rsdp_pa)
+			bi->acpi_rsdp_pa = pa;
+		else if (!CompareGuid(&t->VendorGuid, &smbios_guid))
+			bi->smbios_pa = pa;
+		else if (!CompareGuid(&t->VendorGuid, &smbios3_guid))
+			bi->smbios3_pa = pa;
+		else if (!CompareGuid(&t->VendorGuid, &mat_guid))
+			copy_mat(b, t->VendorTable);
+		else if (!CompareGuid(&t->VendorGuid, &rt_props_guid)) {
+			const struct rt_properties *p = t->VendorTable;
+
+			bi->rt_has_properties = 1;
+			bi->rt_supported = p->supported;
+		}
+	}
+	read_secure_boot(b);
+	boot_log(b, CFG_LOG_INFO, L"hvboot: UEFI %d.%d, %s; MAT %s (%u entries), "
+		 L"RT properties %s, Secure Boot %a\n",
+		 st->Hdr.Revision >> 16, st->Hdr.Revision & 0xFFFF,
+		 st->FirmwareVendor ? st->FirmwareVendor : L"?",
+		 b->mat_valid ? L"copied" : L"absent", bi->mat_count,
+		 bi->rt_has_properties ? L"present" : L"absent",
+		 bi->secure_boot == 1 ? "on" : bi->secure_boot == 0 ? "off" : "unknown");
+}

@@ -1,0 +1,265 @@
+/* Builds the hypervisor's address space from the final memory map:
+ *   image segments   at their p_vaddr, permissions from p_flags
+ *   stacks           in PML4 511, guard page below each left unmapped
+ *   direct map       all RAM at HV_DIRECT_MAP_BASE + pa, RW NX, large pages
+ *                    only inside a run of one memory type and cache type
+ *   runtime window   every runtime region at its planned VirtualStart,
+ *                    cache from its attributes, permissions from the MAT
+ *   trampoline       one identity page, R X
+ * Nothing else of the firmware's is mapped. */
+#include "hvmap.h"
+#include "layout.h"
+#include "memmap.h"
+
+/* RAM without a WB capability, or MMIO, is mapped UC: speculative or
+ * combining accesses to device memory are never safe (SDM Vol. 3A §11.3). */
+unsigned hvmap_cache_flags(uint64_t attr)
+{
+	return (attr & EFI_MEMORY_WB) ? 0 : PT_MAP_UC;
+}
+
+static uint64_t desc_end(const struct efi_mdesc *d)
+{
+	return d->pa + (d->npages << EFI_PAGE_SHIFT);
+}
+
+enum pt_status hvmap_for_each_direct_run(const struct efi_mdesc *map, uint64_t count,
+					 hvmap_run_fn fn, void *ctx)
+{
+	uint64_t i = 0;
+
+	while (i < count) {
+		const struct efi_mdesc *d = &map[i];
+		uint64_t start, end;
+		unsigned flags;
+		uint64_t j;
+
+		if (!memmap_is_ram(d->type)) {
+			i++;
+			continue;
+		}
+		start = d->pa;
+		end = desc_end(d);
+		flags = PT_MAP_W | hvmap_cache_flags(d->attr);
+		for (j = i + 1; j < count; j++) {
+			const struct efi_mdesc *n = &map[j];
+
+			if (n->pa != end || n->type != d->type ||
+			    (PT_MAP_W | hvmap_cache_flags(n->attr)) != flags)
+				break;
+			end = desc_end(n);
+		}
+		enum pt_status st = fn(ctx, start, end - start, flags);
+
+		if (st != PT_OK)
+			return st;
+		i = j;
+	}
+	return PT_OK;
+}
+
+struct direct_ctx {
+	struct pt_builder *b;
+	struct hvmap_error *err;
+};
+
+static enum pt_status map_direct_run(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
+{
+	struct direct_ctx *c = ctx;
+	enum pt_status st = pt_map_range(c->b, HV_DIRECT_MAP_BASE + pa, pa, len, flags);
+
+	if (st != PT_OK)
+		*c->err = (struct hvmap_error){ "direct map", HV_DIRECT_MAP_BASE + pa, pa, len, st };
+	return st;
+}
+
+static enum pt_status map_one(struct pt_builder *b, struct hvmap_error *err, const char *what,
+			      uint64_t va, uint64_t pa, uint64_t len, unsigned flags)
+{
+	enum pt_status st = pt_map_range(b, va, pa, len, flags);
+
+	if (st != PT_OK)
+		*err = (struct hvmap_error){ what, va, pa, len, st };
+	return st;
+}
+
+/* Default permissions of a runtime region without a MAT entry: code RWX
+ * (its data may sit in the same pages), everything else RW NX. */
+static unsigned rt_default_perm(uint32_t type)
+{
+	return type == EFI_MT_RT_CODE ? (PT_MAP_W | PT_MAP_X) : PT_MAP_W;
+}
+
+/* UEFI 2.10 §4.6.4: MAT entries carry EFI_MEMORY_RO / EFI_MEMORY_XP. */
+static unsigned mat_perm(uint64_t attr)
+{
+	unsigned p = 0;
+
+	if (!(attr & EFI_MEMORY_RO))
+		p |= PT_MAP_W;
+	if (!(attr & EFI_MEMORY_XP))
+		p |= PT_MAP_X;
+	return p;
+}
+
+/* Maps one runtime region, splitting it by MAT entries where present. The
+ * MAT is sorted by address (UEFI 2.10 §4.6.4 requires ascending order). */
+static enum pt_status map_rt_region(struct pt_builder *b, const struct hvmap_input *in,
+				    const struct rt_region *r, struct hvmap_error *err)
+{
+	uint64_t pa = r->pa, end = r->pa + (r->npages << EFI_PAGE_SHIFT);
+	unsigned cache = hvmap_cache_flags(r->attr);
+
+	while (pa < end) {
+		uint64_t next = end;
+		unsigned perm = rt_default_perm(r->type);
+
+		for (uint32_t k = 0; k < in->mat_count; k++) {
+			const struct efi_mdesc *m = &in->mat[k];
+			uint64_t ms = m->pa, me = m->pa + (m->npages << EFI_PAGE_SHIFT);
+
+			if (pa >= ms && pa < me) {
+				perm = mat_perm(m->attr);
+				next = me < end ? me : end;
+				break;
+			}
+			if (ms > pa && ms < next)
+				next = ms;	/* gap up to the next MAT entry */
+		}
+		enum pt_status st = map_one(b, err, "runtime region", r->va + (pa - r->pa), pa,
+					    next - pa, perm | cache);
+		if (st != PT_OK)
+			return st;
+		pa = next;
+	}
+	return PT_OK;
+}
+
+enum pt_status hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
+			   struct hvmap_error *err)
+{
+	struct direct_ctx dc = { b, err };
+	enum pt_status st;
+
+	*err = (struct hvmap_error){0};
+	if (in->img) {
+		for (uint32_t i = 0; i < in->img->nseg; i++) {
+			const struct elf_seg *s = &in->img->seg[i];
+			uint64_t va = s->va & ~0xFFFULL;
+			uint64_t len = ((s->va + s->memsz + 0xFFF) & ~0xFFFULL) - va;
+			unsigned flags = PT_MAP_4K | PT_MAP_G;
+
+			if (!s->memsz)
+				continue;
+			if (s->flags & ELF_PF_W)
+				flags |= PT_MAP_W;
+			if (s->flags & ELF_PF_X)
+				flags |= PT_MAP_X;
+			st = map_one(b, err, "hypervisor segment", va,
+				     in->image_pa + (va - in->img->va_lo), len, flags);
+			if (st != PT_OK)
+				return st;
+		}
+	}
+	if (in->stack_pa) {
+		st = map_one(b, err, "hypervisor stack", HV_STACK_BOTTOM_VA, in->stack_pa,
+			     HV_STACK_SIZE, PT_MAP_W | PT_MAP_4K);
+		if (st != PT_OK)
+			return st;
+	}
+	if (in->rt_stack_pa) {
+		st = map_one(b, err, "runtime stack", HV_RTSTACK_BOTTOM_VA, in->rt_stack_pa,
+			     HV_RTSTACK_SIZE, PT_MAP_W | PT_MAP_4K);
+		if (st != PT_OK)
+			return st;
+	}
+	st = hvmap_for_each_direct_run(in->map, in->count, map_direct_run, &dc);
+	if (st != PT_OK)
+		return st;
+	if (in->rt) {
+		for (uint32_t i = 0; i < in->rt->count; i++) {
+			const struct rt_region *r = &in->rt->r[i];
+
+			if (in->skip_mmio && r->type == EFI_MT_MMIO)
+				continue;
+			st = map_rt_region(b, in, r, err);
+			if (st != PT_OK)
+				return st;
+		}
+	}
+	if (in->trampoline_pa) {
+		st = map_one(b, err, "trampoline", in->trampoline_pa, in->trampoline_pa,
+			     HV_PAGE_SIZE, PT_MAP_X | PT_MAP_4K);
+		if (st != PT_OK)
+			return st;
+	}
+	return PT_OK;
+}
+
+/* --- pool bound ---------------------------------------------------------
+ * For one mapping call, the tables it may need at each level are at most
+ * the number of parent-entry regions it touches; where va and pa are
+ * congruent modulo the large-page size, only the head and tail can need
+ * the smaller level. Summing over calls over-counts shared tables, which
+ * is what an upper bound may do. */
+static uint64_t touched(uint64_t va, uint64_t len, uint64_t unit)
+{
+	return ((va + len - 1) / unit) - (va / unit) + 1;
+}
+
+static uint64_t min2(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t bound_one(uint64_t va, uint64_t pa, uint64_t len, bool only_4k, bool allow_1g)
+{
+	uint64_t pdpt, pd, pt;
+
+	if (!len)
+		return 0;
+	pdpt = touched(va, len, HV_PML4_SLOT_SIZE);
+	pd = touched(va, len, HV_LARGE_1G);
+	pt = touched(va, len, HV_LARGE_2M);
+	if (!only_4k && allow_1g && ((va ^ pa) & (HV_LARGE_1G - 1)) == 0)
+		pd = min2(pd, 2);
+	if (!only_4k && ((va ^ pa) & (HV_LARGE_2M - 1)) == 0)
+		pt = min2(pt, 2);
+	return pdpt + pd + pt;
+}
+
+struct bound_ctx {
+	uint64_t total;
+	bool allow_1g;
+};
+
+static enum pt_status bound_direct_run(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
+{
+	struct bound_ctx *c = ctx;
+
+	(void)flags;
+	c->total += bound_one(HV_DIRECT_MAP_BASE + pa, pa, len, false, c->allow_1g);
+	return PT_OK;
+}
+
+uint64_t hvmap_pool_bound(const struct hvmap_input *in, bool allow_1g)
+{
+	struct bound_ctx c = { 1, allow_1g };	/* the PML4 */
+
+	if (in->img)
+		c.total += bound_one(in->img->va_lo, in->image_pa,
+				     in->img->va_hi - in->img->va_lo, true, allow_1g);
+	c.total += bound_one(HV_STACK_BOTTOM_VA, 0, HV_STACK_SIZE, true, allow_1g);
+	c.total += bound_one(HV_RTSTACK_BOTTOM_VA, 0, HV_RTSTACK_SIZE, true, allow_1g);
+	hvmap_for_each_direct_run(in->map, in->count, bound_direct_run, &c);
+	if (in->rt)
+		for (uint32_t i = 0; i < in->rt->count; i++) {
+			const struct rt_region *r = &in->rt->r[i];
+			/* MAT splits can break a region into many pieces: count
+			 * it as 4 KiB-only, which covers any split. */
+			c.total += bound_one(r->va, r->pa, r->npages << EFI_PAGE_SHIFT,
+					     in->mat_count != 0, allow_1g);
+		}
+	c.total += 3;	/* trampoline: PDPT, PD, PT */
+	return c.total;
+}

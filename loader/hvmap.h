@@ -1,0 +1,49 @@
+/* The hypervisor's address space, as mappings: what the loader builds and
+ * mapplan reports. Pure: feeds pt_map_range from a normalised memory map. */
+#ifndef HVBOOT_HVMAP_H
+#define HVBOOT_HVMAP_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "efi_mem.h"
+#include "pt.h"
+#include "rtwin.h"
+#include "elf.h"
+
+struct hvmap_input {
+	const struct efi_mdesc *map;	/* normalised: sorted, 40-byte, no 0-page */
+	uint64_t count;
+	const struct elf_image *img;	/* NULL: no image (mapplan without one) */
+	uint64_t image_pa;		/* where img->va_lo lives */
+	uint64_t stack_pa, rt_stack_pa;	/* 0: not mapped */
+	uint64_t trampoline_pa;		/* 0: none */
+	const struct rtwin_plan *rt;	/* NULL: runtime off */
+	const struct efi_mdesc *mat;	/* Memory Attributes Table entries */
+	uint32_t mat_count;
+	bool skip_mmio;			/* rt_inject = skip-mmio */
+};
+
+/* Which mapping failed, for the one error line. */
+struct hvmap_error {
+	const char *what;	/* "direct map", "runtime region", ... */
+	uint64_t va, pa, len;
+	enum pt_status st;
+};
+
+enum pt_status hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
+			   struct hvmap_error *err);
+
+/* Upper bound of the table pages hvmap_build can allocate for this input
+ * (sizes the pool that must be reserved before ExitBootServices). */
+uint64_t hvmap_pool_bound(const struct hvmap_input *in, bool allow_1g);
+
+/* Mapping flags of the direct map for a descriptor, and of a runtime
+ * region's sub-range [pa, pa+len) given the MAT (both exported for tests). */
+unsigned hvmap_cache_flags(uint64_t attr);
+
+/* Calls fn for each direct-map run: contiguous RAM of one type and cache. */
+typedef enum pt_status (*hvmap_run_fn)(void *ctx, uint64_t pa, uint64_t len, unsigned flags);
+enum pt_status hvmap_for_each_direct_run(const struct efi_mdesc *map, uint64_t count,
+					 hvmap_run_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,306 @@
+/* EFI memory-map handling (UEFI 2.10 §7.2, GetMemoryMap). Pure. */
+#include "memmap.h"
+
+static const char *const type_names[EFI_MT_COUNT] = {
+	"EfiReservedMemoryType", "EfiLoaderCode", "EfiLoaderData",
+	"EfiBootServicesCode", "EfiBootServicesData", "EfiRuntimeServicesCode",
+	"EfiRuntimeServicesData", "EfiConventionalMemory", "EfiUnusableMemory",
+	"EfiACPIReclaimMemory", "EfiACPIMemoryNVS", "EfiMemoryMappedIO",
+	"EfiMemoryMappedIOPortSpace", "EfiPalCode", "EfiPersistentMemory",
+	"EfiUnacceptedMemoryType",
+};
+
+const char *memmap_type_name(uint32_t type)
+{
+	return type < EFI_MT_COUNT ? type_names[type] : NULL;
+}
+
+static bool streq_n(const char *a, size_t alen, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < alen; i++)
+		if (b[i] != a[i])
+			return false;
+	return b[i] == '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "0x" followed by 1..16 hex digits. */
+static bool parse_hex(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len < 3 || len > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return false;
+	for (size_t i = 2; i < len; i++) {
+		int d = hexval(s[i]);
+
+		if (d < 0)
+			return false;
+		v = (v << 4) | (uint64_t)d;
+	}
+	*out = v;
+	return true;
+}
+
+static bool parse_dec(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 20)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		uint64_t d = (uint64_t)(s[i] - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+bool memmap_type_parse(const char *s, size_t len, uint32_t *type)
+{
+	uint64_t v;
+
+	for (uint32_t t = 0; t < EFI_MT_COUNT; t++) {
+		if (streq_n(s, len, type_names[t])) {
+			*type = t;
+			return true;
+		}
+	}
+	if (parse_hex(s, len, &v) && v <= 0xFFFFFFFFULL) {
+		*type = (uint32_t)v;
+		return true;
+	}
+	return false;
+}
+
+bool memmap_is_ram(uint32_t type)
+{
+	switch (type) {
+	case EFI_MT_RESERVED:
+	case EFI_MT_UNUSABLE:
+	case EFI_MT_MMIO:
+	case EFI_MT_MMIO_PORT:
+	case EFI_MT_PAL_CODE:
+	case EFI_MT_UNACCEPTED:
+		return false;
+	default:
+		/* The spec's own types 0..15 handled above; OEM (0x70000000..)
+		 * and OS (0x80000000..) types are RAM the hypervisor may read.
+		 * Unknown types in the reserved range 16..0x6FFFFFFF are not. */
+		return type < EFI_MT_COUNT || type >= 0x70000000U;
+	}
+}
+
+bool memmap_is_runtime(const struct efi_mdesc *d, bool *missing_bit)
+{
+	bool rt_type = d->type == EFI_MT_RT_CODE || d->type == EFI_MT_RT_DATA;
+
+	if (missing_bit)
+		*missing_bit = rt_type && !(d->attr & EFI_MEMORY_RUNTIME);
+	return (d->attr & EFI_MEMORY_RUNTIME) || rt_type;
+}
+
+const char *memmap_check(const struct efi_mmap *m, uint64_t *bad_index)
+{
+	uint64_t n;
+
+	*bad_index = 0;
+	if (m->desc_size < sizeof(struct efi_mdesc))
+		return "descriptor size smaller than EFI_MEMORY_DESCRIPTOR";
+	if (m->desc_size % 8)
+		return "descriptor size not a multiple of 8";
+	if (m->size_bytes % m->desc_size)
+		return "map size not a multiple of the descriptor size";
+	n = efi_mmap_count(m);
+	for (uint64_t i = 0; i < n; i++) {
+		const struct efi_mdesc *d = efi_mmap_at(m, i);
+
+		*bad_index = i;
+		if (d->pa & 0xFFF)
+			return "physical start not 4 KiB aligned";
+		if (d->npages > (UINT64_MAX >> EFI_PAGE_SHIFT))
+			return "page count overflows";
+		if (d->npages && d->pa + (d->npages << EFI_PAGE_SHIFT) - 1 < d->pa)
+			return "region wraps past the top of the address space";
+	}
+	return NULL;
+}
+
+/* Insertion sort: maps hold ~100 descriptors and come nearly sorted. */
+long memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t cap,
+		      uint64_t *bad_index)
+{
+	uint64_t n = efi_mmap_count(m), count = 0;
+
+	*bad_index = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		const struct efi_mdesc *d = efi_mmap_at(m, i);
+		uint64_t j;
+
+		if (d->npages == 0)
+			continue;
+		if (count == cap) {
+			*bad_index = i;
+			return -1;
+		}
+		for (j = count; j > 0 && dst[j - 1].pa > d->pa; j--)
+			dst[j] = dst[j - 1];
+		__builtin_memcpy(&dst[j], d, sizeof(*d));
+		dst[j].pad = 0;
+		count++;
+	}
+	for (uint64_t i = 1; i < count; i++) {
+		uint64_t prev_end = dst[i - 1].pa + (dst[i - 1].npages << EFI_PAGE_SHIFT);
+
+		if (dst[i].pa < prev_end) {
+			*bad_index = i;
+			return -1;
+		}
+	}
+	return (long)count;
+}
+
+/* A tiny bounded writer for the §4 format. */
+struct out {
+	char *buf;
+	size_t cap, len;
+};
+
+static void out_c(struct out *o, char c)
+{
+	if (o->len + 1 < o->cap)
+		o->buf[o->len] = c;
+	o->len++;
+}
+
+static void out_s(struct out *o, const char *s)
+{
+	while (*s)
+		out_c(o, *s++);
+}
+
+static void out_hex(struct out *o, uint64_t v)
+{
+	char tmp[16];
+	int n = 0;
+
+	out_s(o, "0x");
+	do {
+		tmp[n++] = "0123456789ABCDEF"[v & 0xF];
+		v >>= 4;
+	} while (v);
+	while (n)
+		out_c(o, tmp[--n]);
+}
+
+static void out_dec(struct out *o, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		out_c(o, tmp[--n]);
+}
+
+size_t memmap_format_line(const struct efi_mdesc *d, char *buf, size_t cap)
+{
+	struct out o = { buf, cap, 0 };
+	const char *name = memmap_type_name(d->type);
+
+	if (name)
+		out_s(&o, name);
+	else
+		out_hex(&o, d->type);
+	out_c(&o, ' ');
+	out_hex(&o, d->pa);
+	out_c(&o, ' ');
+	out_dec(&o, d->npages);
+	out_c(&o, ' ');
+	out_hex(&o, d->attr);
+	if (cap)
+		buf[o.len < cap ? o.len : cap - 1] = '\0';
+	return o.len;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+const char *memmap_parse_line(const char *s, size_t len, struct efi_mdesc *d, bool *empty)
+{
+	const char *tok[5];
+	size_t tlen[5];
+	int n = 0;
+	size_t i = 0;
+	uint64_t v;
+
+	*d = (struct efi_mdesc){0};
+	*empty = false;
+	for (size_t k = 0; k < len; k++) {
+		if (s[k] == '#') {
+			len = k;
+			break;
+		}
+		if ((unsigned char)s[k] < 0x20 && !is_space(s[k]))
+			return "control character in line";
+		if ((unsigned char)s[k] >= 0x7F)
+			return "non-ASCII character in line";
+	}
+	while (i < len) {
+		while (i < len && is_space(s[i]))
+			i++;
+		if (i == len)
+			break;
+		if (n == 5)
+			return "too many fields (expected TYPE PHYS_START NUM_PAGES ATTRIBUTE)";
+		tok[n] = s + i;
+		while (i < len && !is_space(s[i]))
+			i++;
+		tlen[n] = (size_t)(s + i - tok[n]);
+		n++;
+	}
+	if (n == 0) {
+		*empty = true;
+		return NULL;
+	}
+	if (n != 4)
+		return n > 4 ? "too many fields (expected TYPE PHYS_START NUM_PAGES ATTRIBUTE)"
+			     : "too few fields (expected TYPE PHYS_START NUM_PAGES ATTRIBUTE)";
+	if (!memmap_type_parse(tok[0], tlen[0], &d->type))
+		return "unknown memory type";
+	if (!parse_hex(tok[1], tlen[1], &d->pa))
+		return "PHYS_START must be a 0x hex number";
+	if (d->pa & 0xFFF)
+		return "PHYS_START not 4 KiB aligned";
+	if (!parse_dec(tok[2], tlen[2], &v))
+		return "NUM_PAGES must be a decimal number";
+	if (v > (UINT64_MAX >> EFI_PAGE_SHIFT) ||
+	    (v && d->pa + (v << EFI_PAGE_SHIFT) - 1 < d->pa))
+		return "region wraps past the top of the address space";
+	d->npages = v;
+	if (!parse_hex(tok[3], tlen[3], &d->attr))
+		return "ATTRIBUTE must be a 0x hex number";
+	return NULL;
+}

@@ -1,0 +1,239 @@
+/* x86-64 4-level page tables (SDM Vol. 3A §4.5): build, walk, unmap.
+ * Pure: pages come from the caller's allocator, tables are reached through
+ * the caller's pa_to_ptr, so the same code runs in firmware, in the
+ * hypervisor and in host tests. */
+#include "pt.h"
+
+#define PT_ENTRIES	512
+#define LEVEL_SHIFT(l)	(39 - 9 * (l))		/* 0 = PML4 ... 3 = PT */
+#define LEVEL_SIZE(l)	(1ULL << LEVEL_SHIFT(l))
+
+static unsigned pt_index(uint64_t va, int level)
+{
+	return (unsigned)((va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1));
+}
+
+static uint64_t *pt_table(const struct pt_builder *b, uint64_t pa)
+{
+	return (uint64_t *)b->pa_to_ptr(b->ctx, pa & PTE_ADDR_MASK);
+}
+
+uint64_t pt_leaf_bits(const struct pt_builder *b, unsigned map_flags, bool large)
+{
+	uint64_t bits = PTE_P;
+
+	if (map_flags & PT_MAP_W)
+		bits |= PTE_W;
+	if (!(map_flags & PT_MAP_X) && b->allow_nx)
+		bits |= PTE_NX;
+	/* PAT entry 3 (PCD|PWT, PAT=0) is UC in the power-on PAT value
+	 * (SDM Vol. 3A Table 11-12); the loader leaves IA32_PAT as reset. */
+	if (map_flags & PT_MAP_UC)
+		bits |= PTE_PCD | PTE_PWT;
+	if (map_flags & PT_MAP_G)
+		bits |= PTE_G;
+	if (large)
+		bits |= PTE_PS;
+	return bits;
+}
+
+/* Intermediate entries grant everything; the leaf decides (SDM Vol. 3A
+ * §4.6: access rights are the intersection of all levels). */
+#define PT_TABLE_BITS	(PTE_P | PTE_W)
+
+enum pt_status pt_init(struct pt_builder *b)
+{
+	uint64_t pa;
+
+	b->stats = (struct pt_stats){0};
+	if (!b->alloc_page(b->ctx, &pa))
+		return PT_ENOMEM;
+	b->root_pa = pa;
+	b->stats.tables[0] = 1;
+	return PT_OK;
+}
+
+/* Returns the next-level table under entry *e, allocating it if absent.
+ * NULL with *st set if the slot holds a leaf or memory runs out. */
+static uint64_t *pt_descend(struct pt_builder *b, uint64_t *e, int child_level,
+			    enum pt_status *st)
+{
+	uint64_t pa;
+
+	if (*e & PTE_P) {
+		if (child_level > 0 && (*e & PTE_PS)) {
+			*st = PT_EEXIST;
+			return NULL;
+		}
+		return pt_table(b, *e);
+	}
+	if (!b->alloc_page(b->ctx, &pa)) {
+		*st = PT_ENOMEM;
+		return NULL;
+	}
+	b->stats.tables[child_level]++;
+	*e = (pa & PTE_ADDR_MASK) | PT_TABLE_BITS;
+	return pt_table(b, pa);
+}
+
+static bool pt_level_allows_leaf(const struct pt_builder *b, int level, unsigned flags)
+{
+	if (level == 3)
+		return true;
+	if (flags & PT_MAP_4K)
+		return false;
+	return level == 2 || (level == 1 && b->allow_1g);
+}
+
+/* Maps as much of [va, va+len) as lies inside the table at `level` that
+ * covers va. Returns the bytes mapped through *done. */
+static enum pt_status pt_map_level(struct pt_builder *b, uint64_t *table, int level,
+				   uint64_t va, uint64_t pa, uint64_t len,
+				   unsigned flags, uint64_t *done)
+{
+	uint64_t size = LEVEL_SIZE(level);
+	uint64_t mapped = 0;
+	enum pt_status st = PT_OK;
+
+	for (unsigned i = pt_index(va, level); i < PT_ENTRIES && mapped < len; i++) {
+		uint64_t *e = &table[i];
+		uint64_t cva = va + mapped, cpa = pa + mapped, left = len - mapped;
+		bool aligned = (cva & (size - 1)) == 0 && (cpa & (size - 1)) == 0;
+
+		if (aligned && left >= size && !(*e & PTE_P) &&
+		    pt_level_allows_leaf(b, level, flags)) {
+			*e = (cpa & PTE_ADDR_MASK) | pt_leaf_bits(b, flags, level < 3);
+			if (level == 1)
+				b->stats.leaves_1g++;
+			else if (level == 2)
+				b->stats.leaves_2m++;
+			else
+				b->stats.leaves_4k++;
+			mapped += size;
+			continue;
+		}
+		if (level == 3) {
+			/* An occupied 4 KiB slot: never silently remap. */
+			return PT_EEXIST;
+		}
+
+		uint64_t *child = pt_descend(b, e, level + 1, &st);
+		uint64_t sub = 0;
+
+		if (!child)
+			return st;
+		/* The child covers from cva up to the end of this entry. */
+		uint64_t entry_end = (cva | (size - 1)) + 1;	/* may wrap to 0 */
+		uint64_t chunk = left;
+
+		if (entry_end != 0 && entry_end - cva < chunk)
+			chunk = entry_end - cva;
+		st = pt_map_level(b, child, level + 1, cva, cpa, chunk, flags, &sub);
+		if (st != PT_OK)
+			return st;
+		mapped += sub;
+	}
+	*done = mapped;
+	return PT_OK;
+}
+
+enum pt_status pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa,
+			    uint64_t len, unsigned map_flags)
+{
+	uint64_t done = 0;
+
+	if ((va | pa | len) & 0xFFF)
+		return PT_EALIGN;
+	if (len == 0)
+		return PT_OK;
+	if (va + len - 1 < va || pa + len - 1 < pa)
+		return PT_EALIGN;
+	if (!pt_canonical(va) || !pt_canonical(va + len - 1) ||
+	    ((va ^ (va + len - 1)) >> 47))	/* must not straddle the hole */
+		return PT_EALIGN;
+	if ((pa + len - 1) > PTE_ADDR_MASK)
+		return PT_EALIGN;
+
+	while (done < len) {
+		uint64_t sub = 0;
+		enum pt_status st = pt_map_level(b, pt_table(b, b->root_pa), 0,
+						 va + done, pa + done, len - done,
+						 map_flags, &sub);
+		if (st != PT_OK)
+			return st;
+		if (sub == 0)
+			return PT_EALIGN;	/* cannot happen for canonical ranges */
+		done += sub;
+	}
+	return PT_OK;
+}
+
+enum pt_status pt_walk(const struct pt_builder *b, uint64_t va, struct pt_walk *out)
+{
+	const uint64_t *table = pt_table(b, b->root_pa);
+	bool w = true, x = true, u = true;
+
+	*out = (struct pt_walk){0};
+	if (!pt_canonical(va))
+		return PT_EALIGN;
+	for (int level = 0; level < 4; level++) {
+		uint64_t e = table[pt_index(va, level)];
+
+		out->entry[level] = e;
+		out->levels = level + 1;
+		if (!(e & PTE_P))
+			return PT_ENOENT;
+		w = w && (e & PTE_W);
+		x = x && !(e & PTE_NX);
+		u = u && (e & PTE_U);
+		bool leaf = level == 3 || (level > 0 && (e & PTE_PS));
+
+		if (leaf) {
+			uint64_t size = LEVEL_SIZE(level);
+			uint64_t base = e & PTE_ADDR_MASK & ~(size - 1);
+			uint64_t pat = level == 3 ? (e & PTE_PAT_4K) : (e & PTE_PAT_LARGE);
+
+			out->present = true;
+			out->page_size = size;
+			out->pa = base + (va & (size - 1));
+			out->writable = w;
+			out->executable = x;
+			out->user = u;
+			out->pat_index = (pat ? 4 : 0) | ((e & PTE_PCD) ? 2 : 0) |
+					 ((e & PTE_PWT) ? 1 : 0);
+			return PT_OK;
+		}
+		table = pt_table(b, e);
+	}
+	return PT_ENOENT;
+}
+
+enum pt_status pt_unmap_range(struct pt_builder *b, uint64_t va, uint64_t len)
+{
+	if ((va | len) & 0xFFF)
+		return PT_EALIGN;
+	for (uint64_t off = 0; off < len;) {
+		uint64_t cva = va + off;
+		uint64_t *table = pt_table(b, b->root_pa);
+		int level;
+
+		if (!pt_canonical(cva))
+			return PT_EALIGN;
+		for (level = 0; level < 4; level++) {
+			uint64_t *e = &table[pt_index(cva, level)];
+			uint64_t size = LEVEL_SIZE(level);
+
+			if (!(*e & PTE_P))
+				return PT_ENOENT;
+			if (level == 3 || (level > 0 && (*e & PTE_PS))) {
+				if ((cva & (size - 1)) || len - off < size)
+					return PT_EALIGN;
+				*e = 0;
+				off += size;
+				break;
+			}
+			table = pt_table(b, *e);
+		}
+	}
+	return PT_OK;
+}

@@ -1,0 +1,125 @@
+/* Runtime window planning. Two layouts:
+ *  offset  — VirtualStart = base + PhysicalStart. Keeps every distance and
+ *            alignment between regions, which some firmware silently relies
+ *            on (code addressing data at a fixed displacement).
+ *  compact — packed top-down, regions in physical order, each keeping its
+ *            offset within a 2 MiB page so large pages stay possible;
+ *            physically adjacent regions stay virtually adjacent. Used when
+ *            a region lies above the slot's 512 GiB. */
+#include "rtwin.h"
+#include "memmap.h"
+#include "layout.h"
+
+#define SZ_2M	HV_LARGE_2M
+
+static uint64_t region_bytes(const struct rt_region *r)
+{
+	return r->npages << EFI_PAGE_SHIFT;
+}
+
+static const char *plan_offset(struct rtwin_plan *p)
+{
+	for (uint32_t i = 0; i < p->count; i++) {
+		struct rt_region *r = &p->r[i];
+
+		if (r->pa + region_bytes(r) > HV_PML4_SLOT_SIZE)
+			return "region above 512 GiB";
+		r->va = p->base + r->pa;
+	}
+	return NULL;
+}
+
+static const char *plan_compact(struct rtwin_plan *p)
+{
+	uint64_t cursor = p->base + HV_PML4_SLOT_SIZE;	/* may wrap to 0 at the top slot */
+
+	for (uint32_t k = p->count; k-- > 0;) {
+		struct rt_region *r = &p->r[k];
+		uint64_t size = region_bytes(r), off = r->pa & (SZ_2M - 1);
+		uint64_t room = cursor - p->base;		/* bytes left below cursor */
+
+		if (size + off > room)
+			return "runtime regions do not fit in the 512 GiB window";
+		/* Highest va <= cursor - size with va = off (mod 2 MiB). */
+		uint64_t va = ((cursor - size - off) & ~(SZ_2M - 1)) + off;
+
+		r->va = va;
+		cursor = va;
+	}
+	return NULL;
+}
+
+const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum rtwin_layout layout,
+		       struct rtwin_plan *out)
+{
+	uint64_t n = efi_mmap_count(m);
+	const char *why;
+
+	out->base = base;
+	out->layout = layout;
+	out->fell_back = false;
+	out->missing_bit = 0;
+	out->count = 0;
+	if (base & (HV_PML4_SLOT_SIZE - 1))
+		return "window base not 512 GiB aligned";
+	if (m->desc_size < sizeof(struct efi_mdesc))
+		return "descriptor size smaller than EFI_MEMORY_DESCRIPTOR";
+
+	for (uint64_t i = 0; i < n; i++) {
+		const struct efi_mdesc *d = efi_mmap_at(m, i);
+		bool missing;
+		uint32_t j;
+
+		if (!memmap_is_runtime(d, &missing) || d->npages == 0)
+			continue;
+		if (d->pa & 0xFFF)
+			return "runtime region not 4 KiB aligned";
+		if (d->npages > HV_PML4_SLOT_SIZE >> EFI_PAGE_SHIFT)
+			return "runtime region larger than the window";
+		if (d->pa + (d->npages << EFI_PAGE_SHIFT) - 1 < d->pa)
+			return "runtime region wraps past the top of the address space";
+		if (out->count == RTWIN_MAX)
+			return "too many runtime regions";
+		out->missing_bit += missing;
+		/* Insertion keeps r[] sorted by pa. */
+		for (j = out->count; j > 0 && out->r[j - 1].pa > d->pa; j--)
+			out->r[j] = out->r[j - 1];
+		out->r[j] = (struct rt_region){
+			.type = d->type, .desc_index = (uint32_t)i, .pa = d->pa,
+			.npages = d->npages, .attr = d->attr, .va = 0,
+		};
+		out->count++;
+	}
+	for (uint32_t i = 1; i < out->count; i++)
+		if (out->r[i].pa < out->r[i - 1].pa + region_bytes(&out->r[i - 1]))
+			return "runtime regions overlap";
+
+	if (layout == RTWIN_OFFSET) {
+		why = plan_offset(out);
+		if (!why)
+			return NULL;
+		out->layout = RTWIN_COMPACT;
+		out->fell_back = true;
+	}
+	why = plan_compact(out);
+	if (why)
+		for (uint32_t i = 0; i < out->count; i++)
+			out->r[i].va = 0;
+	return why;
+}
+
+const struct rt_region *rtwin_find_pa(const struct rtwin_plan *p, uint64_t pa)
+{
+	for (uint32_t i = 0; i < p->count; i++)
+		if (pa >= p->r[i].pa && pa - p->r[i].pa < region_bytes(&p->r[i]))
+			return &p->r[i];
+	return NULL;
+}
+
+const struct rt_region *rtwin_find_va(const struct rtwin_plan *p, uint64_t va)
+{
+	for (uint32_t i = 0; i < p->count; i++)
+		if (p->r[i].va && va >= p->r[i].va && va - p->r[i].va < region_bytes(&p->r[i]))
+			return &p->r[i];
+	return NULL;
+}

@@ -1,0 +1,1085 @@
+/* devpath.c — device path nodes to the text of UEFI 2.10 §10.6, and the
+ * EFI_LOAD_OPTION of §3.1.3. Every node is bounds-checked against the
+ * buffer before any field is read; see devpath.h for the output rules. */
+#include "devpath.h"
+
+#include "ucs2.h"
+
+/* ---- little-endian loads from untrusted bytes */
+
+static uint16_t ld16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t ld32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t ld64(const uint8_t *p)
+{
+	return (uint64_t)ld32(p) | (uint64_t)ld32(p + 4) << 32;
+}
+
+/* ---- text output: snprintf rules */
+
+struct txt {
+	char *buf;
+	size_t cap;
+	size_t len;
+};
+
+static const char hexdig[] = "0123456789ABCDEF";
+
+static void put(struct txt *t, char c)
+{
+	if (t->len + 1 < t->cap)
+		t->buf[t->len] = c;
+	t->len++;
+}
+
+static void puts_(struct txt *t, const char *s)
+{
+	while (*s)
+		put(t, *s++);
+}
+
+static void hexn(struct txt *t, uint64_t v, int min_digits)
+{
+	char tmp[16];
+	int n = 0;
+
+	do {
+		tmp[n++] = hexdig[v & 0xF];
+		v >>= 4;
+	} while (v != 0 || n < min_digits);
+	while (n > 0)
+		put(t, tmp[--n]);
+}
+
+/* "0x1F" */
+static void hex(struct txt *t, uint64_t v)
+{
+	puts_(t, "0x");
+	hexn(t, v, 1);
+}
+
+static void dec(struct txt *t, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		put(t, tmp[--n]);
+}
+
+static void bytes_hex(struct txt *t, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hexn(t, p[i], 2);
+}
+
+/* 16 bytes of EFI_GUID as 8BE4DF61-93CA-11D2-AA0D-00E098032B8C. */
+static void guid(struct txt *t, const uint8_t *p)
+{
+	hexn(t, ld32(p), 8);
+	put(t, '-');
+	hexn(t, ld16(p + 4), 4);
+	put(t, '-');
+	hexn(t, ld16(p + 6), 4);
+	put(t, '-');
+	bytes_hex(t, p + 8, 2);
+	put(t, '-');
+	bytes_hex(t, p + 10, 6);
+}
+
+/* An ASCII string of at most n bytes, stopping at a NUL. */
+static void ascii(struct txt *t, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n && p[i]; i++)
+		put(t, (p[i] >= 0x20 && p[i] <= 0x7E) ? (char)p[i] : '?');
+}
+
+/* A UTF-16LE string of at most nbytes, stopping at a NUL. */
+static void ucs2(struct txt *t, const uint8_t *p, size_t nbytes)
+{
+	size_t n;
+
+	if (t->len + 1 < t->cap)
+		n = ucs2_bytes_to_ascii(p, nbytes, t->buf + t->len, t->cap - t->len);
+	else
+		n = ucs2_bytes_to_ascii(p, nbytes, NULL, 0);
+	t->len += n;
+}
+
+/* ---- node types and subtypes (UEFI 2.10 §10.3) */
+
+enum {
+	DP_HW = 0x01,
+	DP_ACPI = 0x02,
+	DP_MSG = 0x03,
+	DP_MEDIA = 0x04,
+	DP_BBS = 0x05,
+	DP_END = 0x7F,
+};
+
+#define DP_END_INSTANCE 0x01
+#define DP_END_ENTIRE 0xFF
+
+/* §10.3.3: _HID/_CID values in compressed EISA form, "PNP" in the low word. */
+#define EISA_PNP_ID(id) ((uint32_t)(id) << 16 | 0x41D0)
+#define EISA_IS_PNP(id) (((id) & 0xFFFF) == 0x41D0)
+
+/* A node: its type, subtype, bytes (header included) and length >= 4. */
+struct node {
+	uint8_t type;
+	uint8_t sub;
+	const uint8_t *p;
+	size_t len;
+};
+
+/* Each printer returns 0 when the node is too short for its fields. */
+typedef int (*node_printer)(struct txt *t, const struct node *n);
+
+static void eisa_id(struct txt *t, uint32_t id)
+{
+	if (EISA_IS_PNP(id)) {
+		puts_(t, "PNP");
+		hexn(t, id >> 16, 4);
+	} else {
+		hex(t, id);
+	}
+}
+
+/* ---- hardware (§10.3.2) */
+
+static int hw_pci(struct txt *t, const struct node *n)
+{
+	if (n->len < 6)
+		return 0;
+	puts_(t, "Pci(");
+	hex(t, n->p[5]); /* device */
+	put(t, ',');
+	hex(t, n->p[4]); /* function */
+	put(t, ')');
+	return 1;
+}
+
+static int hw_pccard(struct txt *t, const struct node *n)
+{
+	if (n->len < 5)
+		return 0;
+	puts_(t, "PcCard(");
+	hex(t, n->p[4]);
+	put(t, ')');
+	return 1;
+}
+
+static int hw_memmap(struct txt *t, const struct node *n)
+{
+	if (n->len < 24)
+		return 0;
+	puts_(t, "MemoryMapped(");
+	hex(t, ld32(n->p + 4));
+	put(t, ',');
+	hex(t, ld64(n->p + 8));
+	put(t, ',');
+	hex(t, ld64(n->p + 16));
+	put(t, ')');
+	return 1;
+}
+
+/* VenHw/VenMsg/VenMedia(GUID[,data]) */
+static int vendor(struct txt *t, const struct node *n, const char *name)
+{
+	if (n->len < 20)
+		return 0;
+	puts_(t, name);
+	put(t, '(');
+	guid(t, n->p + 4);
+	if (n->len > 20) {
+		put(t, ',');
+		bytes_hex(t, n->p + 20, n->len - 20);
+	}
+	put(t, ')');
+	return 1;
+}
+
+static int hw_vendor(struct txt *t, const struct node *n)
+{
+	return vendor(t, n, "VenHw");
+}
+
+static int hw_ctrl(struct txt *t, const struct node *n)
+{
+	if (n->len < 8)
+		return 0;
+	puts_(t, "Ctrl(");
+	hex(t, ld32(n->p + 4));
+	put(t, ')');
+	return 1;
+}
+
+static int hw_bmc(struct txt *t, const struct node *n)
+{
+	if (n->len < 13)
+		return 0;
+	puts_(t, "BMC(");
+	hex(t, n->p[4]);
+	put(t, ',');
+	hex(t, ld64(n->p + 5));
+	put(t, ')');
+	return 1;
+}
+
+/* ---- ACPI (§10.3.3) */
+
+/* The short forms §10.6.1.3 gives well-known PNP ids; NULL if none. */
+static const char *acpi_short_name(uint32_t hid)
+{
+	switch (hid) {
+	case EISA_PNP_ID(0x0A03): return "PciRoot";
+	case EISA_PNP_ID(0x0A08): return "PcieRoot";
+	case EISA_PNP_ID(0x0604): return "Floppy";
+	case EISA_PNP_ID(0x0301): return "Keyboard";
+	case EISA_PNP_ID(0x0501): return "Serial";
+	case EISA_PNP_ID(0x0401): return "ParallelPort";
+	default: return NULL;
+	}
+}
+
+static int acpi_acpi(struct txt *t, const struct node *n)
+{
+	uint32_t hid, uid;
+	const char *name;
+
+	if (n->len < 12)
+		return 0;
+	hid = ld32(n->p + 4);
+	uid = ld32(n->p + 8);
+	name = acpi_short_name(hid);
+	if (name) {
+		puts_(t, name);
+		put(t, '(');
+	} else {
+		puts_(t, "Acpi(");
+		eisa_id(t, hid);
+		put(t, ',');
+	}
+	hex(t, uid);
+	put(t, ')');
+	return 1;
+}
+
+/* The next NUL-terminated string of an AcpiEx node, bounded by its end. */
+static const uint8_t *acpiex_str(const struct node *n, size_t *pos, size_t *slen)
+{
+	const uint8_t *s = n->p + *pos;
+	size_t k = 0;
+
+	while (*pos + k < n->len && s[k])
+		k++;
+	*slen = k;
+	*pos += k + (*pos + k < n->len); /* skip the NUL if there is one */
+	return s;
+}
+
+static int acpi_expanded(struct txt *t, const struct node *n)
+{
+	uint32_t hid, uid, cid;
+	size_t pos = 16, hl, ul, cl;
+	const uint8_t *hs, *us, *cs;
+
+	if (n->len < 16)
+		return 0;
+	hid = ld32(n->p + 4);
+	uid = ld32(n->p + 8);
+	cid = ld32(n->p + 12);
+	hs = acpiex_str(n, &pos, &hl);
+	us = acpiex_str(n, &pos, &ul);
+	cs = acpiex_str(n, &pos, &cl);
+	if (hl == 0 && ul == 0 && cl == 0) {
+		/* §10.6.1.3: PCI roots given by _HID or _CID print short. */
+		const char *name = NULL;
+		if (hid == EISA_PNP_ID(0x0A08) || cid == EISA_PNP_ID(0x0A08))
+			name = "PcieRoot";
+		else if (hid == EISA_PNP_ID(0x0A03) || cid == EISA_PNP_ID(0x0A03))
+			name = "PciRoot";
+		if (name) {
+			puts_(t, name);
+			put(t, '(');
+			hex(t, uid);
+			put(t, ')');
+			return 1;
+		}
+	}
+	if (hl == 0 && cl == 0 && ul != 0) {
+		puts_(t, "AcpiExp(");
+		eisa_id(t, hid);
+		put(t, ',');
+		eisa_id(t, cid);
+		put(t, ',');
+		ascii(t, us, ul);
+		put(t, ')');
+		return 1;
+	}
+	puts_(t, "AcpiEx(");
+	eisa_id(t, hid);
+	put(t, ',');
+	eisa_id(t, cid);
+	put(t, ',');
+	hex(t, uid);
+	put(t, ',');
+	ascii(t, hs, hl);
+	put(t, ',');
+	ascii(t, cs, cl);
+	put(t, ',');
+	ascii(t, us, ul);
+	put(t, ')');
+	return 1;
+}
+
+static int acpi_adr(struct txt *t, const struct node *n)
+{
+	if (n->len < 8)
+		return 0;
+	puts_(t, "AcpiAdr(");
+	for (size_t off = 4; off + 4 <= n->len; off += 4) {
+		if (off > 4)
+			put(t, ',');
+		hex(t, ld32(n->p + off));
+	}
+	put(t, ')');
+	return 1;
+}
+
+/* ---- messaging (§10.3.4) */
+
+static int msg_ata(struct txt *t, const struct node *n)
+{
+	if (n->len < 8)
+		return 0;
+	puts_(t, "Ata(");
+	if (n->p[4] <= 1)
+		puts_(t, n->p[4] ? "Secondary" : "Primary");
+	else
+		hex(t, n->p[4]);
+	put(t, ',');
+	if (n->p[5] <= 1)
+		puts_(t, n->p[5] ? "Slave" : "Master");
+	else
+		hex(t, n->p[5]);
+	put(t, ',');
+	hex(t, ld16(n->p + 6));
+	put(t, ')');
+	return 1;
+}
+
+/* name(a,b) for two fields: 16-bit at 4 and 6, or 8-bit at 4 and 5. */
+static int two16(struct txt *t, const struct node *n, const char *name)
+{
+	if (n->len < 8)
+		return 0;
+	puts_(t, name);
+	put(t, '(');
+	hex(t, ld16(n->p + 4));
+	put(t, ',');
+	hex(t, ld16(n->p + 6));
+	put(t, ')');
+	return 1;
+}
+
+static int two8(struct txt *t, const struct node *n, const char *name)
+{
+	if (n->len < 6)
+		return 0;
+	puts_(t, name);
+	put(t, '(');
+	hex(t, n->p[4]);
+	put(t, ',');
+	hex(t, n->p[5]);
+	put(t, ')');
+	return 1;
+}
+
+/* name(x) for an 8-bit or 32-bit field at 4. */
+static int one8(struct txt *t, const struct node *n, const char *name)
+{
+	if (n->len < 5)
+		return 0;
+	puts_(t, name);
+	put(t, '(');
+	hex(t, n->p[4]);
+	put(t, ')');
+	return 1;
+}
+
+static int one32(struct txt *t, const struct node *n, const char *name)
+{
+	if (n->len < 8)
+		return 0;
+	puts_(t, name);
+	put(t, '(');
+	hex(t, ld32(n->p + 4));
+	put(t, ')');
+	return 1;
+}
+
+static int msg_scsi(struct txt *t, const struct node *n)
+{
+	return two16(t, n, "Scsi");
+}
+
+static int msg_usb(struct txt *t, const struct node *n)
+{
+	return two8(t, n, "USB");
+}
+
+static int msg_ufs(struct txt *t, const struct node *n)
+{
+	return two8(t, n, "UFS");
+}
+
+static int msg_i2o(struct txt *t, const struct node *n)
+{
+	return one32(t, n, "I2O");
+}
+
+static int msg_unit(struct txt *t, const struct node *n)
+{
+	return one8(t, n, "Unit");
+}
+
+static int msg_sd(struct txt *t, const struct node *n)
+{
+	return one8(t, n, "SD");
+}
+
+static int msg_emmc(struct txt *t, const struct node *n)
+{
+	return one8(t, n, "eMMC");
+}
+
+static int msg_fibre(struct txt *t, const struct node *n)
+{
+	if (n->len < 24)
+		return 0;
+	puts_(t, "Fibre(");
+	hex(t, ld64(n->p + 8));
+	put(t, ',');
+	hex(t, ld64(n->p + 16));
+	put(t, ')');
+	return 1;
+}
+
+static int msg_1394(struct txt *t, const struct node *n)
+{
+	if (n->len < 16)
+		return 0;
+	puts_(t, "I1394(");
+	hexn(t, ld64(n->p + 8), 16);
+	put(t, ')');
+	return 1;
+}
+
+static int msg_usb_class(struct txt *t, const struct node *n)
+{
+	if (n->len < 11)
+		return 0;
+	puts_(t, "UsbClass(");
+	hex(t, ld16(n->p + 4));
+	put(t, ',');
+	hex(t, ld16(n->p + 6));
+	for (int k = 8; k <= 10; k++) {
+		put(t, ',');
+		hex(t, n->p[k]);
+	}
+	put(t, ')');
+	return 1;
+}
+
+static int msg_usb_wwid(struct txt *t, const struct node *n)
+{
+	if (n->len < 10)
+		return 0;
+	puts_(t, "UsbWwid(");
+	hex(t, ld16(n->p + 6)); /* vendor */
+	put(t, ',');
+	hex(t, ld16(n->p + 8)); /* product */
+	put(t, ',');
+	hex(t, ld16(n->p + 4)); /* interface */
+	puts_(t, ",\"");
+	ucs2(t, n->p + 10, n->len - 10);
+	puts_(t, "\")");
+	return 1;
+}
+
+static int msg_sata(struct txt *t, const struct node *n)
+{
+	if (n->len < 10)
+		return 0;
+	puts_(t, "Sata(");
+	hex(t, ld16(n->p + 4)); /* HBA port */
+	put(t, ',');
+	hex(t, ld16(n->p + 6)); /* port multiplier port, 0xFFFF: none */
+	put(t, ',');
+	hex(t, ld16(n->p + 8)); /* LUN */
+	put(t, ')');
+	return 1;
+}
+
+static int msg_mac(struct txt *t, const struct node *n)
+{
+	uint8_t iftype;
+
+	if (n->len < 37)
+		return 0;
+	iftype = n->p[36];
+	puts_(t, "MAC(");
+	/* RFC 3232 ifType 0 or 1 (Ethernet): a 6-byte address in a 32-byte field. */
+	bytes_hex(t, n->p + 4, iftype <= 1 ? 6 : 32);
+	put(t, ',');
+	hex(t, iftype);
+	put(t, ')');
+	return 1;
+}
+
+static void ipv4(struct txt *t, const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			put(t, '.');
+		dec(t, a[i]);
+	}
+}
+
+/* All eight groups without "::" shortening, lower case as RFC 5952 §4.3
+ * writes them (the one exception to upper-case hex here). */
+static void ipv6(struct txt *t, const uint8_t *a)
+{
+	static const char lc[] = "0123456789abcdef";
+
+	for (int i = 0; i < 16; i += 2) {
+		unsigned group = (unsigned)(a[i] << 8 | a[i + 1]);
+		int started = 0;
+
+		if (i)
+			put(t, ':');
+		for (int shift = 12; shift >= 0; shift -= 4) {
+			unsigned d = (group >> shift) & 0xF;
+			if (d || started || shift == 0) {
+				put(t, lc[d]);
+				started = 1;
+			}
+		}
+	}
+}
+
+static void ip_protocol(struct txt *t, uint16_t proto)
+{
+	if (proto == 6)
+		puts_(t, "TCP");
+	else if (proto == 17)
+		puts_(t, "UDP");
+	else
+		hex(t, proto);
+}
+
+/* IPv4(RemoteIp,Protocol,Type,LocalIp[,GatewayIp,SubnetMask]) */
+static int msg_ipv4(struct txt *t, const struct node *n)
+{
+	if (n->len < 19)
+		return 0;
+	puts_(t, "IPv4(");
+	ipv4(t, n->p + 8);
+	put(t, ',');
+	ip_protocol(t, ld16(n->p + 16));
+	puts_(t, n->p[18] ? ",Static," : ",DHCP,");
+	ipv4(t, n->p + 4);
+	if (n->len >= 27) { /* UEFI 2.3+ added gateway and subnet mask */
+		put(t, ',');
+		ipv4(t, n->p + 19);
+		put(t, ',');
+		ipv4(t, n->p + 23);
+	}
+	put(t, ')');
+	return 1;
+}
+
+/* IPv6(RemoteIp,Protocol,IpAddressOrigin,LocalIp[,PrefixLength,GatewayIp]) */
+static int msg_ipv6(struct txt *t, const struct node *n)
+{
+	static const char *const origin[] = { "Static", "StatelessAutoConfigure",
+					      "StatefulAutoConfigure" };
+
+	if (n->len < 43)
+		return 0;
+	puts_(t, "IPv6(");
+	ipv6(t, n->p + 20);
+	put(t, ',');
+	ip_protocol(t, ld16(n->p + 40));
+	put(t, ',');
+	if (n->p[42] < 3)
+		puts_(t, origin[n->p[42]]);
+	else
+		hex(t, n->p[42]);
+	put(t, ',');
+	ipv6(t, n->p + 4);
+	if (n->len >= 60) {
+		put(t, ',');
+		hex(t, n->p[43]);
+		put(t, ',');
+		ipv6(t, n->p + 44);
+	}
+	put(t, ')');
+	return 1;
+}
+
+/* Uart(BaudRate,DataBits,Parity,StopBits); 0 in any field means default. */
+static int msg_uart(struct txt *t, const struct node *n)
+{
+	static const char parity[] = "DNEOMS";
+	static const char *const stop[] = { "D", "1", "1.5", "2" };
+
+	if (n->len < 19)
+		return 0;
+	puts_(t, "Uart(");
+	if (ld64(n->p + 8))
+		dec(t, ld64(n->p + 8));
+	else
+		put(t, 'D');
+	put(t, ',');
+	if (n->p[16])
+		dec(t, n->p[16]);
+	else
+		put(t, 'D');
+	put(t, ',');
+	if (n->p[17] < 6)
+		put(t, parity[n->p[17]]);
+	else
+		hex(t, n->p[17]);
+	put(t, ',');
+	if (n->p[18] < 4)
+		puts_(t, stop[n->p[18]]);
+	else
+		hex(t, n->p[18]);
+	put(t, ')');
+	return 1;
+}
+
+static int guid_is(const uint8_t *p, uint32_t d1, uint16_t d2, uint16_t d3,
+		   const uint8_t d4[8])
+{
+	if (ld32(p) != d1 || ld16(p + 4) != d2 || ld16(p + 6) != d3)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		if (p[8 + i] != d4[i])
+			return 0;
+	return 1;
+}
+
+/* §10.3.4.9: messaging vendor nodes that have their own text. */
+static int msg_vendor(struct txt *t, const struct node *n)
+{
+	static const struct {
+		uint32_t d1;
+		uint16_t d2, d3;
+		uint8_t d4[8];
+		const char *name;
+	} known[] = {
+		{ 0xe0c14753, 0xf9be, 0x11d2, { 0x9a, 0x0c, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d },
+		  "VenPcAnsi" },
+		{ 0xdfa66065, 0xb419, 0x11d3, { 0x9a, 0x2d, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d },
+		  "VenVt100" },
+		{ 0x7baec70b, 0x57e0, 0x4c76, { 0x8e, 0x87, 0x2f, 0x9e, 0x28, 0x08, 0x83, 0x43 },
+		  "VenVt100Plus" },
+		{ 0xad15a0d6, 0x8bec, 0x4acf, { 0xa0, 0x73, 0xd0, 0x1d, 0xe7, 0x7e, 0x2d, 0x88 },
+		  "VenUtf8" },
+		{ 0xeba4e8d2, 0x3858, 0x41ec, { 0xa2, 0x81, 0x26, 0x47, 0xba, 0x96, 0x60, 0xd0 },
+		  "DebugPort" },
+	};
+	static const uint8_t flow_d4[8] = { 0xa0, 0x26, 0x35, 0xda, 0x14, 0x20, 0x94, 0xe4 };
+
+	if (n->len < 20)
+		return 0;
+	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+		if (guid_is(n->p + 4, known[k].d1, known[k].d2, known[k].d3, known[k].d4)) {
+			puts_(t, known[k].name);
+			puts_(t, "()");
+			return 1;
+		}
+	}
+	if (n->len >= 24 && guid_is(n->p + 4, 0x37499a9d, 0x542f, 0x4c89, flow_d4)) {
+		uint32_t flow = ld32(n->p + 20);
+		puts_(t, "UartFlowCtrl(");
+		if (flow == 0)
+			puts_(t, "None");
+		else if (flow == 1)
+			puts_(t, "Hardware");
+		else if (flow == 2)
+			puts_(t, "XonXoff");
+		else
+			hex(t, flow);
+		put(t, ')');
+		return 1;
+	}
+	return vendor(t, n, "VenMsg");
+}
+
+static int msg_vlan(struct txt *t, const struct node *n)
+{
+	if (n->len < 6)
+		return 0;
+	puts_(t, "Vlan(");
+	dec(t, ld16(n->p + 4));
+	put(t, ')');
+	return 1;
+}
+
+/* NVMe(NSID,EUI-64): the EUI-64 is a little-endian UINT64 in the node, shown
+ * most significant byte first, as EDK2 does. */
+static int msg_nvme(struct txt *t, const struct node *n)
+{
+	if (n->len < 16)
+		return 0;
+	puts_(t, "NVMe(");
+	hex(t, ld32(n->p + 4));
+	put(t, ',');
+	for (int i = 7; i >= 0; i--) {
+		hexn(t, n->p[8 + i], 2);
+		if (i)
+			put(t, '-');
+	}
+	put(t, ')');
+	return 1;
+}
+
+static int msg_uri(struct txt *t, const struct node *n)
+{
+	puts_(t, "Uri(");
+	ascii(t, n->p + 4, n->len - 4);
+	put(t, ')');
+	return 1;
+}
+
+static int msg_wifi(struct txt *t, const struct node *n)
+{
+	if (n->len < 36)
+		return 0;
+	puts_(t, "Wi-Fi(");
+	ascii(t, n->p + 4, 32);
+	put(t, ')');
+	return 1;
+}
+
+static int msg_bluetooth(struct txt *t, const struct node *n)
+{
+	if (n->len < 10)
+		return 0;
+	puts_(t, "Bluetooth(");
+	for (int i = 5; i >= 0; i--)
+		hexn(t, n->p[4 + i], 2);
+	put(t, ')');
+	return 1;
+}
+
+/* ---- media (§10.3.5) */
+
+static int media_hd(struct txt *t, const struct node *n)
+{
+	const uint8_t *sig;
+
+	if (n->len < 42)
+		return 0;
+	sig = n->p + 24;
+	puts_(t, "HD(");
+	dec(t, ld32(n->p + 4));
+	/* The signature type, not the MBR type byte, says what sig holds. */
+	switch (n->p[41]) {
+	case 1:
+		puts_(t, ",MBR,0x");
+		hexn(t, ld32(sig), 8);
+		break;
+	case 2:
+		puts_(t, ",GPT,");
+		guid(t, sig);
+		break;
+	default:
+		put(t, ',');
+		dec(t, n->p[41]);
+		puts_(t, ",0");
+		break;
+	}
+	put(t, ',');
+	hex(t, ld64(n->p + 8));
+	put(t, ',');
+	hex(t, ld64(n->p + 16));
+	put(t, ')');
+	return 1;
+}
+
+static int media_cdrom(struct txt *t, const struct node *n)
+{
+	if (n->len < 24)
+		return 0;
+	puts_(t, "CDROM(");
+	hex(t, ld32(n->p + 4));
+	put(t, ',');
+	hex(t, ld64(n->p + 8));
+	put(t, ',');
+	hex(t, ld64(n->p + 16));
+	put(t, ')');
+	return 1;
+}
+
+static int media_vendor(struct txt *t, const struct node *n)
+{
+	return vendor(t, n, "VenMedia");
+}
+
+static int media_file(struct txt *t, const struct node *n)
+{
+	puts_(t, "File(");
+	ucs2(t, n->p + 4, n->len - 4);
+	put(t, ')');
+	return 1;
+}
+
+static int guid_node(struct txt *t, const struct node *n, const char *name)
+{
+	if (n->len < 20)
+		return 0;
+	puts_(t, name);
+	put(t, '(');
+	guid(t, n->p + 4);
+	put(t, ')');
+	return 1;
+}
+
+static int media_protocol(struct txt *t, const struct node *n)
+{
+	return guid_node(t, n, "Media");
+}
+
+static int media_fvfile(struct txt *t, const struct node *n)
+{
+	return guid_node(t, n, "FvFile");
+}
+
+static int media_fv(struct txt *t, const struct node *n)
+{
+	return guid_node(t, n, "Fv");
+}
+
+static int media_offset(struct txt *t, const struct node *n)
+{
+	if (n->len < 24)
+		return 0;
+	puts_(t, "Offset(");
+	hex(t, ld64(n->p + 8));
+	put(t, ',');
+	hex(t, ld64(n->p + 16));
+	put(t, ')');
+	return 1;
+}
+
+static int media_ramdisk(struct txt *t, const struct node *n)
+{
+	if (n->len < 38)
+		return 0;
+	puts_(t, "RamDisk(");
+	hex(t, ld64(n->p + 4));
+	put(t, ',');
+	hex(t, ld64(n->p + 12));
+	put(t, ',');
+	dec(t, ld16(n->p + 36));
+	put(t, ',');
+	guid(t, n->p + 20);
+	put(t, ')');
+	return 1;
+}
+
+/* ---- BIOS boot specification (§10.3.6) */
+
+static int bbs_bbs(struct txt *t, const struct node *n)
+{
+	static const char *const types[] = { NULL, "Floppy", "HD", "CDROM", "PCMCIA",
+					     "USB", "Network" };
+	uint16_t type;
+
+	if (n->len < 8)
+		return 0;
+	type = ld16(n->p + 4);
+	puts_(t, "BBS(");
+	if (type >= 1 && type <= 6)
+		puts_(t, types[type]);
+	else
+		hex(t, type);
+	put(t, ',');
+	ascii(t, n->p + 8, n->len - 8);
+	put(t, ',');
+	hex(t, ld16(n->p + 6));
+	put(t, ')');
+	return 1;
+}
+
+/* ---- the walk */
+
+static const struct {
+	uint8_t type;
+	uint8_t sub;
+	node_printer print;
+} printers[] = {
+	{ DP_HW, 0x01, hw_pci },
+	{ DP_HW, 0x02, hw_pccard },
+	{ DP_HW, 0x03, hw_memmap },
+	{ DP_HW, 0x04, hw_vendor },
+	{ DP_HW, 0x05, hw_ctrl },
+	{ DP_HW, 0x06, hw_bmc },
+	{ DP_ACPI, 0x01, acpi_acpi },
+	{ DP_ACPI, 0x02, acpi_expanded },
+	{ DP_ACPI, 0x03, acpi_adr },
+	{ DP_MSG, 0x01, msg_ata },
+	{ DP_MSG, 0x02, msg_scsi },
+	{ DP_MSG, 0x03, msg_fibre },
+	{ DP_MSG, 0x04, msg_1394 },
+	{ DP_MSG, 0x05, msg_usb },
+	{ DP_MSG, 0x06, msg_i2o },
+	{ DP_MSG, 0x0A, msg_vendor },
+	{ DP_MSG, 0x0B, msg_mac },
+	{ DP_MSG, 0x0C, msg_ipv4 },
+	{ DP_MSG, 0x0D, msg_ipv6 },
+	{ DP_MSG, 0x0E, msg_uart },
+	{ DP_MSG, 0x0F, msg_usb_class },
+	{ DP_MSG, 0x10, msg_usb_wwid },
+	{ DP_MSG, 0x11, msg_unit },
+	{ DP_MSG, 0x12, msg_sata },
+	{ DP_MSG, 0x14, msg_vlan },
+	{ DP_MSG, 0x17, msg_nvme },
+	{ DP_MSG, 0x18, msg_uri },
+	{ DP_MSG, 0x19, msg_ufs },
+	{ DP_MSG, 0x1A, msg_sd },
+	{ DP_MSG, 0x1B, msg_bluetooth },
+	{ DP_MSG, 0x1C, msg_wifi },
+	{ DP_MSG, 0x1D, msg_emmc },
+	{ DP_MEDIA, 0x01, media_hd },
+	{ DP_MEDIA, 0x02, media_cdrom },
+	{ DP_MEDIA, 0x03, media_vendor },
+	{ DP_MEDIA, 0x04, media_file },
+	{ DP_MEDIA, 0x05, media_protocol },
+	{ DP_MEDIA, 0x06, media_fvfile },
+	{ DP_MEDIA, 0x07, media_fv },
+	{ DP_MEDIA, 0x08, media_offset },
+	{ DP_MEDIA, 0x09, media_ramdisk },
+	{ DP_BBS, 0x01, bbs_bbs },
+};
+
+/* §10.6.1.1: Path(type,subtype,data) for a node no other form fits. */
+static void generic_node(struct txt *t, const struct node *n)
+{
+	puts_(t, "Path(");
+	dec(t, n->type);
+	put(t, ',');
+	dec(t, n->sub);
+	if (n->len > 4) {
+		put(t, ',');
+		bytes_hex(t, n->p + 4, n->len - 4);
+	}
+	put(t, ')');
+}
+
+static void print_node(struct txt *t, const struct node *n)
+{
+	for (size_t k = 0; k < sizeof(printers) / sizeof(printers[0]); k++) {
+		if (printers[k].type == n->type && printers[k].sub == n->sub) {
+			/* A printer that finds the node short has written nothing. */
+			if (printers[k].print(t, n))
+				return;
+			break;
+		}
+	}
+	generic_node(t, n);
+}
+
+const char *devpath_to_text(const uint8_t *dp, size_t len, char *buf, size_t cap,
+			    size_t *needed)
+{
+	struct txt t = { buf, cap, 0 };
+	const char *err = NULL;
+	size_t off = 0;
+	int sep = 0;
+
+	while (off < len) {
+		struct node n;
+
+		if (len - off < 4) {
+			err = "device path node header cut off";
+			break;
+		}
+		n.type = dp[off];
+		n.sub = dp[off + 1];
+		n.p = dp + off;
+		n.len = ld16(dp + off + 2);
+		if (n.len < 4) {
+			err = "device path node shorter than 4 bytes";
+			break;
+		}
+		if (n.len > len - off) {
+			err = "device path node runs past the end of the buffer";
+			break;
+		}
+		off += n.len;
+		if (n.type == DP_END && n.sub == DP_END_ENTIRE)
+			break;
+		if (n.type == DP_END && n.sub == DP_END_INSTANCE) {
+			put(&t, ',');
+			sep = 0;
+			continue;
+		}
+		if (sep)
+			put(&t, '/');
+		print_node(&t, &n);
+		sep = 1;
+	}
+	if (cap > 0)
+		buf[t.len < cap ? t.len : cap - 1] = '\0';
+	if (needed)
+		*needed = t.len;
+	return err;
+}
+
+/* ---- EFI_LOAD_OPTION (§3.1.3) */
+
+const char *devpath_load_option_parse(const uint8_t *data, size_t len,
+				      struct efi_load_option *out)
+{
+	size_t units, path_off;
+	uint16_t path_len;
+
+	if (len < 6)
+		return "load option shorter than its header";
+	units = ucs2_len_bytes(data + 6, len - 6);
+	if (6 + 2 * units + 2 > len)
+		return "description not NUL-terminated";
+	path_off = 6 + 2 * units + 2;
+	path_len = ld16(data + 4);
+	if (path_len > len - path_off)
+		return "file path list runs past the end of the load option";
+
+	out->attributes = ld32(data);
+	out->desc_off = 6;
+	out->desc_len = 2 * units;
+	out->path_off = path_off;
+	out->path_len = path_len;
+	out->opt_off = path_off + path_len;
+	out->opt_len = len - out->opt_off;
+	out->description_needed = ucs2_bytes_to_utf8(data + 6, 2 * units, out->description,
+						     sizeof(out->description));
+	return NULL;
+}

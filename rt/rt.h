@@ -1,0 +1,150 @@
+/* The runtime-services call layer: every EFI runtime service (UEFI 2.10
+ * §8), called through the table SetVirtualAddressMap converted, serialized,
+ * on a dedicated stack, with arguments copied through bounce buffers, and
+ * with faults inside firmware contained (the service group is disabled,
+ * the caller gets EFI_ABORTED). Builds for the hypervisor and, against a
+ * fake table, for host tests (HVBOOT_HOST). */
+#ifndef HVBOOT_RT_H
+#define HVBOOT_RT_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include "efivar.h"
+
+typedef uint64_t efi_status_t;
+
+#define EFI_ERR(n)		(0x8000000000000000ULL | (n))
+#define RT_SUCCESS		0ULL
+#define RT_INVALID_PARAMETER	EFI_ERR(2)
+#define RT_UNSUPPORTED		EFI_ERR(3)
+#define RT_BUFFER_TOO_SMALL	EFI_ERR(5)
+#define RT_DEVICE_ERROR		EFI_ERR(7)
+#define RT_NOT_FOUND		EFI_ERR(14)
+#define RT_ABORTED		EFI_ERR(21)
+
+/* EFI_TIME / EFI_TIME_CAPABILITIES, UEFI 2.10 §8.3.1. */
+struct efi_time {
+	uint16_t year;
+	uint8_t month, day, hour, minute, second, pad1;
+	uint32_t nanosecond;
+	int16_t time_zone;	/* minutes from UTC, or 0x07FF unspecified */
+	uint8_t daylight, pad2;
+};
+_Static_assert(sizeof(struct efi_time) == 16, "EFI_TIME is 16 bytes");
+#define EFI_UNSPECIFIED_TIMEZONE	0x07FF
+
+struct efi_time_cap {
+	uint32_t resolution;
+	uint32_t accuracy;
+	uint8_t sets_to_zero;
+	uint8_t pad[3];
+};
+
+/* The services, in table order (UEFI 2.10 §4.5). */
+enum rt_svc {
+	RT_GET_TIME, RT_SET_TIME, RT_GET_WAKEUP_TIME, RT_SET_WAKEUP_TIME,
+	RT_SET_VIRTUAL_ADDRESS_MAP, RT_CONVERT_POINTER,
+	RT_GET_VARIABLE, RT_GET_NEXT_VARIABLE_NAME, RT_SET_VARIABLE,
+	RT_GET_NEXT_HIGH_MONOTONIC_COUNT, RT_RESET_SYSTEM,
+	RT_UPDATE_CAPSULE, RT_QUERY_CAPSULE_CAPABILITIES, RT_QUERY_VARIABLE_INFO,
+	RT_SVC_COUNT
+};
+
+/* EFI_RT_PROPERTIES_TABLE bits (UEFI 2.10 §4.6.2), one per service. */
+uint32_t rt_svc_property_bit(enum rt_svc s);
+const char *rt_svc_name(enum rt_svc s);
+
+/* Services that fail together: a fault in one disables its group. */
+enum rt_group { RT_GROUP_TIME, RT_GROUP_VARIABLE, RT_GROUP_RESET, RT_GROUP_CAPSULE,
+		RT_GROUP_MISC, RT_GROUP_COUNT };
+enum rt_group rt_svc_group(enum rt_svc s);
+const char *rt_group_name(enum rt_group g);
+
+/* A contained fault inside firmware. */
+struct rt_fault {
+	bool happened;
+	enum rt_svc svc;
+	uint64_t vector, error, rip, cr2;
+	/* rip / cr2 inside a runtime descriptor: its index in the memory map
+	 * (or -1) and the offset from its VirtualStart. */
+	int64_t rip_desc, cr2_desc;
+	uint64_t rip_off, cr2_off;
+};
+
+struct rt_stats {
+	uint64_t calls[RT_SVC_COUNT];
+	uint64_t faults[RT_SVC_COUNT];
+	uint64_t last_cycles[RT_SVC_COUNT];	/* TSC of the last call */
+};
+
+/* Largest data / name the bounce buffers carry (bytes). */
+#define RT_DATA_MAX	(64 * 1024)
+#define RT_NAME_MAX	(1024 * 2)
+
+/* --- set-up and state ------------------------------------------------- */
+
+/* How the layer reaches firmware: the converted table and the environment
+ * of the calls. The hypervisor fills it from the boot info. */
+struct rt_env {
+	uint64_t table_va;		/* EFI_RUNTIME_SERVICES, virtual */
+	uint32_t supported;		/* RT properties mask */
+	uint64_t stack_top;		/* dedicated stack for firmware */
+	/* The hypervisor's memory map, to name the descriptor of a fault. */
+	const void *map;		/* struct efi_mdesc[], 40-byte stride */
+	size_t map_count;
+};
+
+/* Enables the layer; reason (for `rt`) when disabled from the start. */
+void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason);
+bool rt_available(void);
+bool rt_svc_usable(enum rt_svc s);
+/* "enabled", or "disabled (reason)" into buf. */
+size_t rt_state_text(char *buf, size_t cap);
+const struct rt_stats *rt_get_stats(void);
+const struct rt_fault *rt_last_fault(void);
+
+/* --- the services ------------------------------------------------------
+ * Each returns the firmware's status, RT_UNSUPPORTED without calling when
+ * the service is not supported or disabled, RT_ABORTED after a fault. */
+efi_status_t rt_get_time(struct efi_time *t, struct efi_time_cap *cap);
+efi_status_t rt_set_time(const struct efi_time *t);
+efi_status_t rt_get_wakeup_time(bool *enabled, bool *pending, struct efi_time *t);
+efi_status_t rt_set_wakeup_time(bool enable, const struct efi_time *t);
+/* size: in = capacity of data, out = bytes (or needed size on
+ * RT_BUFFER_TOO_SMALL). attrs may be NULL. */
+efi_status_t rt_get_variable(const uint16_t *name, const struct efi_guid *guid,
+			     uint32_t *attrs, void *data, size_t *size);
+/* name: in = previous name (empty to start), out = next; cap in chars. */
+efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_guid *guid);
+efi_status_t rt_set_variable(const uint16_t *name, const struct efi_guid *guid,
+			     uint32_t attrs, const void *data, size_t size);
+efi_status_t rt_query_variable_info(uint32_t attrs, uint64_t *max_storage,
+				    uint64_t *remaining, uint64_t *max_var);
+efi_status_t rt_get_next_high_monotonic_count(uint32_t *high);
+/* Returns only if the firmware did not reset (or faulted). */
+efi_status_t rt_reset_system(int type, efi_status_t status);
+efi_status_t rt_update_capsule(const void *const *capsules, size_t count, uint64_t sg_list_pa);
+efi_status_t rt_query_capsule_capabilities(const void *const *capsules, size_t count,
+					   uint64_t *max_size, int *reset_type);
+
+/* efivar-style read: retries with the size the firmware asks for on
+ * RT_BUFFER_TOO_SMALL (up to cap). */
+efi_status_t rt_var_read(const uint16_t *name, const struct efi_guid *guid,
+			 uint32_t *attrs, void *data, size_t cap, size_t *size);
+
+/* --- the platform below the layer ---------------------------------------
+ * rt_call: calls fn (MS x64 ABI) with up to 5 arguments on the dedicated
+ * stack; returns its RAX. In the hypervisor it is rt/rt_call.asm; host
+ * tests provide their own. rt_fault_hook is what the trap handler calls. */
+uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
+		 uint64_t a4, uint64_t a5);
+
+/* Called by the exception path while a service runs: records the fault,
+ * disables the group and returns true, and *resume_rip / *resume_rsp is
+ * where execution must continue (the caller's frame in rt_call). */
+struct hv_trap_frame;
+bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
+		      uint64_t *resume_rip, uint64_t *resume_rsp);
+
+#endif

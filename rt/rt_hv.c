@@ -1,0 +1,50 @@
+/* The runtime layer inside the hypervisor: set-up from the boot info, the
+ * trap hook that contains faults in firmware, ResetSystem for `reset`. */
+#include "rt.h"
+#include "hv.h"
+#include "trap.h"
+#include "layout.h"
+#include "kprintf.h"
+
+static bool rt_trap(struct hv_trap_frame *tf)
+{
+	uint64_t cr2 = 0, rip, rsp;
+
+	if (tf->vector == HV_VEC_PF)
+		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	/* Only faults of firmware code (#DE, #UD, #GP, #PF, …) are contained;
+	 * NMI and machine checks are not the firmware's doing. */
+	if (tf->vector == HV_VEC_NMI || tf->vector == HV_VEC_MC || tf->vector == HV_VEC_DF)
+		return false;
+	if (!rt_contain_fault(tf->vector, tf->error, tf->rip, cr2, &rip, &rsp))
+		return false;
+	tf->rip = rip;
+	tf->rsp = rsp;
+	tf->rax = RT_ABORTED;
+	return true;
+}
+
+void hv_rt_init(struct hv_bootinfo *bi)
+{
+	size_t count;
+	struct rt_env env = {
+		.table_va = bi->runtime_table_va,
+		.supported = bi->rt_supported,
+		.stack_top = HV_RTSTACK_TOP_VA,
+	};
+
+	env.map = bootinfo_memmap(bi, &count);
+	env.map_count = count;
+	rt_init(&env, bi->rt_state == HV_RT_ENABLED && bi->runtime_table_va, bi->rt_reason);
+	hv_trap_hook = rt_trap;
+}
+
+int hv_rt_reset(int kind)
+{
+	efi_status_t st;
+
+	if (!rt_svc_usable(RT_RESET_SYSTEM))
+		return -1;
+	st = rt_reset_system(kind, 0);
+	return st == RT_ABORTED ? -1 : 0;
+}

@@ -1,0 +1,5 @@
+FZ_DEPS_elf := loader/elf.c
+FZ_DEPS_cfg := loader/cfg.c
+FZ_DEPS_efivar := rt/efivar.c rt/ucs2.c
+FZ_DEPS_shell := hv/shell.c hv/fmt.c
+FZ_DEPS_devpath := rt/devpath.c rt/ucs2.c

@@ -1,0 +1,9 @@
+UT_DEPS_sha256 := loader/sha256.c
+UT_DEPS_elf := loader/elf.c
+UT_DEPS_cfg := loader/cfg.c
+UT_DEPS_efistatus := rt/efistatus.c
+UT_DEPS_ucs2 := rt/ucs2.c
+UT_DEPS_efivar := rt/efivar.c rt/ucs2.c
+UT_DEPS_fmt := hv/fmt.c
+UT_DEPS_devpath := rt/devpath.c rt/ucs2.c
+UT_DEPS_shell := hv/shell.c hv/fmt.c

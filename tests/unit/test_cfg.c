@@ -1,0 +1,537 @@
+/* loader/cfg.c: hvboot.cfg syntax, each key's values, and the line (and
+ * key) every error names. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+#include "cfg.h"
+
+static struct hv_config cfg;
+static struct cfg_where where;
+
+/* Parses a C string (without its NUL) from a heap copy of exactly its
+ * length, so any read past the end trips ASan. */
+static const char *parse_n(const char *text, size_t len)
+{
+	char *copy = malloc(len ? len : 1);
+	const char *why;
+
+	assert_non_null(copy);
+	memcpy(copy, text, len);
+	memset(&cfg, 0x5A, sizeof(cfg));
+	memset(&where, 0x5A, sizeof(where));
+	why = cfg_parse_where(&cfg, copy, len, &where);
+	if (why && where.key_len) {
+		/* The key span lies inside the input. */
+		assert_true(where.key_off + where.key_len <= len);
+	}
+	free(copy);
+	return why ? why : "(ok)";
+}
+
+static const char *parse(const char *text)
+{
+	return parse_n(text, strlen(text));
+}
+
+#define assert_ok(text) do {					\
+		assert_string_equal(parse(text), "(ok)");	\
+		assert_int_equal(where.line, 0);		\
+	} while (0)
+
+#define assert_error(text, reason, line_no) do {		\
+		assert_string_equal(parse(text), reason);	\
+		assert_int_equal(where.line, line_no);		\
+	} while (0)
+
+static void assert_key(const char *text, const char *key)
+{
+	assert_int_equal(where.key_len, strlen(key));
+	assert_memory_equal(text + where.key_off, key, strlen(key));
+}
+
+/* ---------------------------------------------------------------- syntax */
+
+static void test_cfg_empty_file_gives_defaults(void **state)
+{
+	(void)state;
+	assert_ok("");
+	assert_string_equal(cfg.hypervisor, "\\hvboot\\hv.elf");
+	assert_string_equal(cfg.cmdline, "");
+	assert_int_equal(cfg.log, CFG_LOG_INFO);
+	assert_true(cfg.runtime);
+	assert_true(cfg.rt_window == HV_RT_WINDOW_DEFAULT);
+	assert_int_equal(cfg.rt_layout, CFG_LAYOUT_OFFSET);
+	assert_int_equal(cfg.rt_inject, CFG_INJECT_NONE);
+}
+
+static void test_cfg_defaults_match_product_contract(void **state)
+{
+	(void)state;
+	memset(&cfg, 0x5A, sizeof(cfg));
+	cfg_defaults(&cfg);
+	assert_string_equal(cfg.hypervisor, "\\hvboot\\hv.elf");
+	assert_string_equal(cfg.cmdline, "");
+	assert_int_equal(cfg.log, CFG_LOG_INFO);
+	assert_true(cfg.runtime);
+	assert_true(cfg.rt_window == 0xFFFFFF0000000000ULL);
+	assert_int_equal(cfg.rt_layout, CFG_LAYOUT_OFFSET);
+	assert_int_equal(cfg.rt_inject, CFG_INJECT_NONE);
+}
+
+static void test_cfg_parses_every_key(void **state)
+{
+	(void)state;
+	assert_ok("# hvboot.cfg\n"
+		  "hypervisor = \\efi\\hv\\hv2.elf\n"
+		  "cmdline = console=ttyS0 loglevel=7\n"
+		  "log = debug\n"
+		  "runtime = off\n"
+		  "rt_window = 0xFFFFFE8000000000\n"
+		  "rt_layout = compact\n"
+		  "rt_inject = skip-mmio\n");
+	assert_string_equal(cfg.hypervisor, "\\efi\\hv\\hv2.elf");
+	assert_string_equal(cfg.cmdline, "console=ttyS0 loglevel=7");
+	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_false(cfg.runtime);
+	assert_true(cfg.rt_window == 0xFFFFFE8000000000ULL);
+	assert_int_equal(cfg.rt_layout, CFG_LAYOUT_COMPACT);
+	assert_int_equal(cfg.rt_inject, CFG_INJECT_SKIP_MMIO);
+}
+
+static void test_cfg_keeps_defaults_for_keys_not_given(void **state)
+{
+	(void)state;
+	assert_ok("log = quiet\n");
+	assert_int_equal(cfg.log, CFG_LOG_QUIET);
+	assert_string_equal(cfg.hypervisor, "\\hvboot\\hv.elf");
+	assert_true(cfg.runtime);
+	assert_true(cfg.rt_window == HV_RT_WINDOW_DEFAULT);
+}
+
+static void test_cfg_tolerates_crlf(void **state)
+{
+	(void)state;
+	assert_ok("log = debug\r\ncmdline = a b\r\n\r\n");
+	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_string_equal(cfg.cmdline, "a b");
+}
+
+static void test_cfg_accepts_last_line_without_newline(void **state)
+{
+	(void)state;
+	assert_ok("runtime = on\nlog = quiet");
+	assert_int_equal(cfg.log, CFG_LOG_QUIET);
+	assert_ok("log = debug\r");
+	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+}
+
+static void test_cfg_trims_spaces_and_tabs_around_key_and_value(void **state)
+{
+	(void)state;
+	assert_ok(" \t log\t=\t debug \t\n\tcmdline=  x  y  \n");
+	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_string_equal(cfg.cmdline, "x  y");
+}
+
+static void test_cfg_comment_starts_anywhere_on_a_line(void **state)
+{
+	(void)state;
+	assert_ok("# whole line\n"
+		  "   # indented\n"
+		  "log = debug# no space\n"
+		  "cmdline = quiet # the rest = ignored\n"
+		  "#runtime = off\n");
+	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_string_equal(cfg.cmdline, "quiet");
+	assert_true(cfg.runtime);
+}
+
+static void test_cfg_accepts_blank_lines(void **state)
+{
+	(void)state;
+	assert_ok("\n\n  \n\t\n\r\nlog = quiet\n\n");
+	assert_int_equal(cfg.log, CFG_LOG_QUIET);
+}
+
+static void test_cfg_skips_utf8_byte_order_mark(void **state)
+{
+	(void)state;
+	assert_ok("\xEF\xBB\xBFlog = debug\n");
+	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_error("\xEF\xBB\xBF\nlog = loud\n", "log must be quiet, info or debug", 2);
+}
+
+static void test_cfg_rejects_line_without_equals(void **state)
+{
+	(void)state;
+	assert_error("# config\n\nlog = info\nruntime off\n", "expected key = value", 4);
+	assert_int_equal(where.key_len, 0);
+}
+
+static void test_cfg_rejects_missing_key(void **state)
+{
+	(void)state;
+	assert_error("  = debug\n", "expected key = value", 1);
+}
+
+static void test_cfg_rejects_unknown_key_and_points_at_it(void **state)
+{
+	static const char text[] = "log = info\r\n  lgo\t= debug  # typo\r\n";
+
+	(void)state;
+	assert_error(text, "unknown key", 2);
+	assert_key(text, "lgo");
+}
+
+static void test_cfg_keys_are_case_sensitive(void **state)
+{
+	static const char text[] = "Log = info\n";
+
+	(void)state;
+	assert_error(text, "unknown key", 1);
+	assert_key(text, "Log");
+}
+
+static void test_cfg_rejects_duplicate_key_and_points_at_it(void **state)
+{
+	static const char text[] = "log = info\nruntime = on\n log = debug\n";
+
+	(void)state;
+	assert_error(text, "duplicate key", 3);
+	assert_key(text, "log");
+}
+
+static void test_cfg_rejects_nul_byte_naming_the_line(void **state)
+{
+	static const char text[] = "log = info\ncmdline = a\0b\n";
+
+	(void)state;
+	assert_string_equal(parse_n(text, sizeof(text) - 1), "NUL byte");
+	assert_int_equal(where.line, 2);
+}
+
+static void test_cfg_rejects_non_ascii_byte_naming_the_line(void **state)
+{
+	(void)state;
+	assert_error("log = info\n\ncmdline = caf\xC3\xA9\n", "non-ASCII byte", 3);
+	/* In a comment too: the file is ASCII. */
+	assert_error("# caf\xC3\xA9\n", "non-ASCII byte", 1);
+}
+
+static void test_cfg_rejects_control_characters(void **state)
+{
+	(void)state;
+	assert_error("cmdline = a\x1b[0m\n", "control character", 1);
+	assert_error("log = info\rruntime = off\n", "control character", 1);
+	assert_error("\n\x7f\n", "control character", 2);
+}
+
+static void test_cfg_rejects_file_larger_than_64_kib(void **state)
+{
+	size_t n = CFG_FILE_MAX + 1;
+	char *text = malloc(n);
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, '\n', n);
+	assert_string_equal(parse_n(text, n), "file larger than 64 KiB");
+	assert_int_equal(where.line, 0);
+	/* Exactly 64 KiB is fine. */
+	assert_string_equal(parse_n(text, n - 1), "(ok)");
+	free(text);
+}
+
+static void test_cfg_parse_reports_line(void **state)
+{
+	static const char text[] = "log = info\nruntime = maybe\n";
+	unsigned line = 0;
+
+	(void)state;
+	assert_string_equal(cfg_parse(&cfg, text, strlen(text), &line),
+			    "runtime must be on or off");
+	assert_int_equal(line, 2);
+	line = 99;
+	assert_null(cfg_parse(&cfg, "log = debug", 11, &line));
+	assert_int_equal(line, 0);
+	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+}
+
+/* ---------------------------------------------------------------- hypervisor */
+
+static void test_cfg_hypervisor_converts_slashes(void **state)
+{
+	(void)state;
+	assert_ok("hypervisor = /EFI/hv/hv.elf\n");
+	assert_string_equal(cfg.hypervisor, "\\EFI\\hv\\hv.elf");
+}
+
+static void test_cfg_hypervisor_gets_leading_backslash(void **state)
+{
+	(void)state;
+	assert_ok("hypervisor = hvboot\\hv.elf\n");
+	assert_string_equal(cfg.hypervisor, "\\hvboot\\hv.elf");
+	assert_ok("hypervisor = my hv.elf\n");
+	assert_string_equal(cfg.hypervisor, "\\my hv.elf");
+}
+
+static void test_cfg_hypervisor_fits_path_max(void **state)
+{
+	char line[300], path[200];
+
+	(void)state;
+	memset(path, 'a', sizeof(path));
+	path[0] = '\\';
+	path[CFG_PATH_MAX - 1] = '\0';		/* 127 bytes + NUL: fits */
+	snprintf(line, sizeof(line), "hypervisor = %s\n", path);
+	assert_ok(line);
+	assert_string_equal(cfg.hypervisor, path);
+
+	path[CFG_PATH_MAX - 1] = 'a';
+	path[CFG_PATH_MAX] = '\0';		/* 128 bytes: does not */
+	snprintf(line, sizeof(line), "hypervisor = %s\n", path);
+	assert_error(line, "hypervisor path too long (at most 127 bytes)", 1);
+
+	/* 127 without the backslash: the one added makes it 128. */
+	snprintf(line, sizeof(line), "hypervisor = %s\n", path + 1);
+	assert_error(line, "hypervisor path too long (at most 127 bytes)", 1);
+}
+
+static void test_cfg_hypervisor_must_not_be_empty(void **state)
+{
+	(void)state;
+	assert_error("hypervisor =   # none\n", "hypervisor must be a path", 1);
+}
+
+static void test_cfg_hypervisor_must_be_printable(void **state)
+{
+	(void)state;
+	assert_error("hypervisor = \\hv\tboot\\hv.elf\n",
+		     "hypervisor path must be printable ASCII", 1);
+}
+
+static void test_cfg_hypervisor_must_name_a_file(void **state)
+{
+	(void)state;
+	assert_error("hypervisor = \\hvboot\\\n", "hypervisor path must name a file", 1);
+	assert_error("hypervisor = /\n", "hypervisor path must name a file", 1);
+}
+
+/* ---------------------------------------------------------------- cmdline */
+
+static void test_cfg_cmdline_may_be_empty(void **state)
+{
+	(void)state;
+	assert_ok("cmdline =\n");
+	assert_string_equal(cfg.cmdline, "");
+}
+
+static void test_cfg_cmdline_keeps_spaces_and_equals(void **state)
+{
+	(void)state;
+	assert_ok("cmdline = a=b  c==d =\n");
+	assert_string_equal(cfg.cmdline, "a=b  c==d =");
+}
+
+static void test_cfg_cmdline_fits_255_bytes(void **state)
+{
+	char line[400], value[300];
+
+	(void)state;
+	memset(value, 'x', sizeof(value));
+	value[255] = '\0';
+	snprintf(line, sizeof(line), "cmdline = %s\n", value);
+	assert_ok(line);
+	assert_int_equal(strlen(cfg.cmdline), 255);
+
+	value[255] = 'x';
+	value[256] = '\0';
+	snprintf(line, sizeof(line), "cmdline = %s\n", value);
+	assert_error(line, "cmdline too long (at most 255 bytes)", 1);
+}
+
+static void test_cfg_cmdline_must_be_printable(void **state)
+{
+	(void)state;
+	assert_error("cmdline = a\tb\n", "cmdline must be printable ASCII", 1);
+}
+
+/* ---------------------------------------------------------------- enums */
+
+static void test_cfg_log_takes_quiet_info_debug(void **state)
+{
+	(void)state;
+	assert_ok("log = quiet");
+	assert_int_equal(cfg.log, CFG_LOG_QUIET);
+	assert_ok("log = info");
+	assert_int_equal(cfg.log, CFG_LOG_INFO);
+	assert_ok("log = debug");
+	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_error("log = verbose", "log must be quiet, info or debug", 1);
+	assert_error("log = ", "log must be quiet, info or debug", 1);
+	assert_error("log = info2", "log must be quiet, info or debug", 1);
+	assert_error("log = inf", "log must be quiet, info or debug", 1);
+	assert_error("log = DEBUG", "log must be quiet, info or debug", 1);
+}
+
+static void test_cfg_runtime_takes_on_off(void **state)
+{
+	(void)state;
+	assert_ok("runtime = off");
+	assert_false(cfg.runtime);
+	assert_ok("runtime = on");
+	assert_true(cfg.runtime);
+	assert_error("runtime = yes", "runtime must be on or off", 1);
+}
+
+static void test_cfg_rt_layout_takes_offset_compact(void **state)
+{
+	(void)state;
+	assert_ok("rt_layout = compact");
+	assert_int_equal(cfg.rt_layout, CFG_LAYOUT_COMPACT);
+	assert_ok("rt_layout = offset");
+	assert_int_equal(cfg.rt_layout, CFG_LAYOUT_OFFSET);
+	assert_error("rt_layout = packed", "rt_layout must be offset or compact", 1);
+}
+
+static void test_cfg_rt_inject_takes_none_skip_mmio(void **state)
+{
+	(void)state;
+	assert_ok("rt_inject = skip-mmio");
+	assert_int_equal(cfg.rt_inject, CFG_INJECT_SKIP_MMIO);
+	assert_ok("rt_inject = none");
+	assert_int_equal(cfg.rt_inject, CFG_INJECT_NONE);
+	assert_error("rt_inject = skip", "rt_inject must be none or skip-mmio", 1);
+}
+
+/* ---------------------------------------------------------------- rt_window */
+
+static void test_cfg_rt_window_accepts_hex_and_decimal(void **state)
+{
+	(void)state;
+	assert_ok("rt_window = 0xffff880000000000");
+	assert_true(cfg.rt_window == 0xFFFF880000000000ULL);
+	assert_ok("rt_window = 0XFFFFFE8000000000");
+	assert_true(cfg.rt_window == 0xFFFFFE8000000000ULL);
+	assert_ok("rt_window = 18446742974197923840");	/* 0xFFFFFF0000000000 */
+	assert_true(cfg.rt_window == 0xFFFFFF0000000000ULL);
+}
+
+static void test_cfg_rt_window_must_be_a_number(void **state)
+{
+	static const char why[] = "rt_window must be a hex (0x...) or decimal number";
+
+	(void)state;
+	assert_error("rt_window = ", why, 1);
+	assert_error("rt_window = 0x", why, 1);
+	assert_error("rt_window = 0xFFFFFF00000000g0", why, 1);
+	assert_error("rt_window = 1844674297419792384a", why, 1);
+	assert_error("rt_window = -1", why, 1);
+	assert_error("rt_window = 0xFFFF_FF00_0000_0000", why, 1);
+}
+
+static void test_cfg_rt_window_must_fit_64_bits(void **state)
+{
+	(void)state;
+	assert_error("rt_window = 0x1FFFFFF0000000000", "rt_window does not fit in 64 bits", 1);
+	assert_error("rt_window = 18446744073709551616", "rt_window does not fit in 64 bits", 1);
+}
+
+static void test_cfg_rt_window_must_be_canonical(void **state)
+{
+	(void)state;
+	assert_error("rt_window = 0x0000800000000000", "rt_window is not a canonical address", 1);
+	assert_error("rt_window = 0xFFFF000000000000", "rt_window is not a canonical address", 1);
+}
+
+static void test_cfg_rt_window_must_be_in_higher_half(void **state)
+{
+	(void)state;
+	assert_error("rt_window = 0x00007F8000000000", "rt_window must be in the higher half", 1);
+	assert_error("rt_window = 0", "rt_window must be in the higher half", 1);
+}
+
+static void test_cfg_rt_window_must_be_512_gib_aligned(void **state)
+{
+	(void)state;
+	assert_error("rt_window = 0xFFFFFF0040000000", "rt_window must be 512 GiB aligned", 1);
+	assert_error("rt_window = 0xFFFFFF0000001000", "rt_window must be 512 GiB aligned", 1);
+}
+
+static void test_cfg_rt_window_must_not_be_direct_map_slot(void **state)
+{
+	(void)state;
+	assert_error("rt_window = 0xFFFF800000000000",
+		     "rt_window must not be the direct-map slot (PML4 256)", 1);
+}
+
+static void test_cfg_rt_window_must_not_be_image_slot(void **state)
+{
+	(void)state;
+	assert_error("rt_window = 0xFFFFFF8000000000",
+		     "rt_window must not be the image slot (PML4 511)", 1);
+}
+
+static void test_cfg_failed_value_leaves_no_key_span(void **state)
+{
+	(void)state;
+	assert_error("rt_window = 1", "rt_window must be in the higher half", 1);
+	assert_int_equal(where.key_len, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cfg_empty_file_gives_defaults),
+		cmocka_unit_test(test_cfg_defaults_match_product_contract),
+		cmocka_unit_test(test_cfg_parses_every_key),
+		cmocka_unit_test(test_cfg_keeps_defaults_for_keys_not_given),
+		cmocka_unit_test(test_cfg_tolerates_crlf),
+		cmocka_unit_test(test_cfg_accepts_last_line_without_newline),
+		cmocka_unit_test(test_cfg_trims_spaces_and_tabs_around_key_and_value),
+		cmocka_unit_test(test_cfg_comment_starts_anywhere_on_a_line),
+		cmocka_unit_test(test_cfg_accepts_blank_lines),
+		cmocka_unit_test(test_cfg_skips_utf8_byte_order_mark),
+		cmocka_unit_test(test_cfg_rejects_line_without_equals),
+		cmocka_unit_test(test_cfg_rejects_missing_key),
+		cmocka_unit_test(test_cfg_rejects_unknown_key_and_points_at_it),
+		cmocka_unit_test(test_cfg_keys_are_case_sensitive),
+		cmocka_unit_test(test_cfg_rejects_duplicate_key_and_points_at_it),
+		cmocka_unit_test(test_cfg_rejects_nul_byte_naming_the_line),
+		cmocka_unit_test(test_cfg_rejects_non_ascii_byte_naming_the_line),
+		cmocka_unit_test(test_cfg_rejects_control_characters),
+		cmocka_unit_test(test_cfg_rejects_file_larger_than_64_kib),
+		cmocka_unit_test(test_cfg_parse_reports_line),
+		cmocka_unit_test(test_cfg_hypervisor_converts_slashes),
+		cmocka_unit_test(test_cfg_hypervisor_gets_leading_backslash),
+		cmocka_unit_test(test_cfg_hypervisor_fits_path_max),
+		cmocka_unit_test(test_cfg_hypervisor_must_not_be_empty),
+		cmocka_unit_test(test_cfg_hypervisor_must_be_printable),
+		cmocka_unit_test(test_cfg_hypervisor_must_name_a_file),
+		cmocka_unit_test(test_cfg_cmdline_may_be_empty),
+		cmocka_unit_test(test_cfg_cmdline_keeps_spaces_and_equals),
+		cmocka_unit_test(test_cfg_cmdline_fits_255_bytes),
+		cmocka_unit_test(test_cfg_cmdline_must_be_printable),
+		cmocka_unit_test(test_cfg_log_takes_quiet_info_debug),
+		cmocka_unit_test(test_cfg_runtime_takes_on_off),
+		cmocka_unit_test(test_cfg_rt_layout_takes_offset_compact),
+		cmocka_unit_test(test_cfg_rt_inject_takes_none_skip_mmio),
+		cmocka_unit_test(test_cfg_rt_window_accepts_hex_and_decimal),
+		cmocka_unit_test(test_cfg_rt_window_must_be_a_number),
+		cmocka_unit_test(test_cfg_rt_window_must_fit_64_bits),
+		cmocka_unit_test(test_cfg_rt_window_must_be_canonical),
+		cmocka_unit_test(test_cfg_rt_window_must_be_in_higher_half),
+		cmocka_unit_test(test_cfg_rt_window_must_be_512_gib_aligned),
+		cmocka_unit_test(test_cfg_rt_window_must_not_be_direct_map_slot),
+		cmocka_unit_test(test_cfg_rt_window_must_not_be_image_slot),
+		cmocka_unit_test(test_cfg_failed_value_leaves_no_key_span),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

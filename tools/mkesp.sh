@@ -1,0 +1,22 @@
+#!/bin/bash
+# The ESP as a folder (build/esp) and as a FAT32 image (build/esp.img),
+# with mtools: no root, no loop mount. Layout: PRODUCT.md §2.
+set -euo pipefail
+B=${1:-build}
+CFG=${HVBOOT_CFG:-tools/hvboot.cfg}
+rm -rf "$B/esp"
+mkdir -p "$B/esp/EFI/BOOT" "$B/esp/hvboot"
+cp "$B/BOOTX64.EFI" "$B/esp/EFI/BOOT/BOOTX64.EFI"
+cp "$B/hv.elf" "$B/esp/hvboot/hv.elf"
+cp "$CFG" "$B/esp/hvboot/hvboot.cfg"
+
+img="$B/esp.img.tmp"
+rm -f "$img"
+truncate -s 64M "$img"
+mkfs.fat -F 32 -n HVBOOT "$img" >/dev/null
+mmd -i "$img" ::/EFI ::/EFI/BOOT ::/hvboot
+mcopy -i "$img" "$B/esp/EFI/BOOT/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+mcopy -i "$img" "$B/esp/hvboot/hv.elf" ::/hvboot/hv.elf
+mcopy -i "$img" "$B/esp/hvboot/hvboot.cfg" ::/hvboot/hvboot.cfg
+mv "$img" "$B/esp.img"
+echo "esp: $B/esp/ and $B/esp.img"

@@ -1,0 +1,33 @@
+#!/bin/bash
+# Fuzzers over their kept corpus. smoke: a short run each (make test);
+# long SECONDS: each for SECONDS (make fuzz). New crashes are saved under
+# build/fuzz/crashes/<name>/ and fail the run.
+set -uo pipefail
+mode=$1; shift
+secs=0
+[ "$mode" = long ] && { secs=$1; shift; }
+pass=0 fail=0
+for f in "$@"; do
+	name=${f##*/fuzz_}
+	corpus=tests/fuzz/corpus/$name
+	crashes=build/fuzz/crashes/$name
+	mkdir -p "$corpus" "$crashes"
+	if [ "$mode" = long ]; then
+		work=build/fuzz/corpus-$name; mkdir -p "$work"
+		args=(-max_total_time="$secs" "$work" "$corpus")
+	else
+		args=(-runs=20000 "$corpus")
+	fi
+	log=build/fuzz/$name.log
+	"$f" -artifact_prefix="$crashes/" -print_final_stats=1 "${args[@]}" >"$log" 2>&1
+	rc=$?
+	execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$')
+	if [ $rc -eq 0 ]; then
+		pass=$((pass + 1)); printf '  fuzz_%-12s ok    %s execs\n' "$name" "${execs:-?}"
+	else
+		fail=$((fail + 1)); printf '  fuzz_%-12s CRASH (see %s, %s)\n' "$name" "$log" "$crashes"
+		grep -E 'ERROR|SUMMARY' "$log" | head -5
+	fi
+done
+echo "fuzz: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -52,6 +52,7 @@ HOST_CFLAGS := $(WARN) -g -O1 -fsanitize=address,undefined -fno-omit-frame-point
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-DHVBOOT_HOST -DHVBOOT_FUZZ $(INCS)
 
+.SECONDEXPANSION:
 include tests/unit/deps.mk
 include tests/fuzz/deps.mk
 
@@ -117,11 +118,11 @@ install: all
 	tools/install.sh "$(ESP)" $(BUILD)
 
 # ---------------------------------------------------------------- tests
-$(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard include/*.h loader/*.h hv/*.h rt/*.h tests/unit/*.h)
+$(BUILD)/host/test_%: tests/unit/test_%.c $$(UT_DEPS_$$*) $(wildcard include/*.h loader/*.h hv/*.h rt/*.h tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(UT_DEPS_$*) -lcmocka
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard include/*.h loader/*.h hv/*.h rt/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_DEPS_$$*) $(wildcard include/*.h loader/*.h hv/*.h rt/*.h)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FZ_DEPS_$*)
 

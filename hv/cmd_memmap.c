@@ -94,7 +94,7 @@ static int cmd_memmap(int argc, char **argv)
 		return 0;
 	}
 
-	kprintf("%4s  %-26s %-31s %10s  %-18s %-26s %s\n", "#", "type", "physical range",
+	kprintf("%4s  %-26s %-29s %10s  %-18s %-26s %s\n", "#", "type", "physical range",
 		"pages", "attributes", "flags", "virtual");
 	for (size_t i = 0; i < n; i++) {
 		bool missing_bit;

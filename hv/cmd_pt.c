@@ -86,11 +86,11 @@ static int cmd_pt(int argc, char **argv)
 		return shell_error("cannot walk 0x%lx (pt status %d)", va, (int)st);
 
 	for (int l = 0; l < w.levels && l < 4; l++) {
-		char flags[64];
+		char flags[64], label[16];
 
 		format_flags(w.entry[l], l, flags, sizeof(flags));
-		kprintf("%-4s[%3u] 0x%016lx %s\n", level_names[l], level_index(va, l),
-			w.entry[l], flags);
+		fmt_snprintf(label, sizeof(label), "%s[%u]", level_names[l], level_index(va, l));
+		kprintf("%-9s 0x%016lx %s\n", label, w.entry[l], flags);
 	}
 	if (!w.present) {
 		int l = w.levels > 0 && w.levels <= 4 ? w.levels - 1 : 0;

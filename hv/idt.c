@@ -107,8 +107,11 @@ static void dump_selector_error(uint64_t err)
 {
 	if (err == 0)
 		return;
+	/* Only vectors 0..31 have gates. The index is the vector on Intel
+	 * parts; QEMU's TCG reports twice that (it counts 8-byte slots of
+	 * the 16-byte gates), so print the raw index. */
 	if (err & 2)
-		kprintf("  error code: IDT vector %lu%s (no handler installed)\n",
+		kprintf("  error code: IDT index 0x%lx%s: an interrupt with no gate (only vectors 0..31 have one)\n",
 			(err >> 3) & 0x1FFF, err & 1 ? ", external" : "");
 	else
 		kprintf("  error code: %s selector 0x%lx%s\n", err & 4 ? "LDT" : "GDT",

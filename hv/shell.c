@@ -364,7 +364,7 @@ void shell_print_help(struct shell *sh)
 			return;
 		fmt_snprintf(usage, sizeof(usage), "%s%s%s", best->name,
 			     best->args && best->args[0] ? " " : "", best->args ? best->args : "");
-		shell_printf(sh, "%-28s %s\n", usage, best->help ? best->help : "");
+		shell_printf(sh, "%-30s %s\n", usage, best->help ? best->help : "");
 		prev = best;
 		prev_i = best_i;
 	}

@@ -114,7 +114,7 @@ void shell_feed(struct shell *sh, uint8_t c);
  * otherwise the command's status. */
 int shell_exec(struct shell *sh, char *line);
 
-/* Prints one line per command, sorted by name: "name args  help". */
+/* Prints one line per command, sorted by name: usage padded to 30, then help. */
 void shell_print_help(struct shell *sh);
 
 /* Prints "error: <msg>\n" through the shell's output; returns 1. */

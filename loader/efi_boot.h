@@ -70,6 +70,7 @@ extern uint64_t boot_fw_tsc;
 
 /* efi_file.c */
 EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size);
+void efi_own_dir(struct boot *b, char *out, UINTN cap);
 
 /* efi_alloc.c */
 EFI_STATUS efi_alloc_pages(struct boot *b, UINT32 type, uint64_t npages, uint64_t max_pa,

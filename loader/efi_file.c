@@ -78,3 +78,40 @@ EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *si
 	*size = len;
 	return EFI_SUCCESS;
 }
+
+/* "<dir of our own image>\hvboot.cfg" from LoadedImage->FilePath (its
+ * File Path Media nodes, UEFI 2.10 §10.3.5.4), or "" if there is none. */
+void efi_own_dir(struct boot *b, char *out, UINTN cap)
+{
+	static const char leaf[] = "hvboot.cfg";
+	EFI_LOADED_IMAGE *li;
+	EFI_DEVICE_PATH *dp;
+	UINTN n = 0, slash = 0;
+
+	out[0] = 0;
+	if (EFI_ERROR(FW(uefi_call_wrapper(BS->HandleProtocol, 3, b->image_handle,
+					   &LoadedImageProtocol, (void **)&li))) || !li->FilePath)
+		return;
+	for (dp = li->FilePath; !IsDevicePathEnd(dp); dp = NextDevicePathNode(dp)) {
+		UINTN len = DevicePathNodeLength(dp);
+		const CHAR16 *name = (const CHAR16 *)((UINT8 *)dp + 4);
+
+		if (len < 4)
+			return;
+		if (DevicePathType(dp) != MEDIA_DEVICE_PATH || DevicePathSubType(dp) != MEDIA_FILEPATH_DP)
+			continue;
+		if (n && out[n - 1] != '\\' && n + 1 < cap)
+			out[n++] = '\\';
+		for (UINTN i = 0; i < (len - 4) / 2 && name[i]; i++) {
+			if (name[i] > 0x7E || n + 1 >= cap)
+				return (void)(out[0] = 0);
+			out[n++] = name[i] == '/' ? '\\' : (char)name[i];
+		}
+	}
+	for (UINTN i = 0; i < n; i++)
+		if (out[i] == '\\')
+			slash = i + 1;
+	if (!slash || slash + sizeof(leaf) > cap)
+		return (void)(out[0] = 0);
+	__builtin_memcpy(out + slash, leaf, sizeof(leaf));
+}

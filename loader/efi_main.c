@@ -33,28 +33,49 @@ void boot_log(const struct boot *b, enum cfg_log level, const CHAR16 *fmt, ...)
 	va_end(ap);
 }
 
+/* The config beside the loader (e.g. \EFI\hvboot\hvboot.cfg after `make
+ * install`), else the ESP layout's \hvboot\hvboot.cfg (PRODUCT.md §2). */
 static EFI_STATUS read_config(struct boot *b)
 {
-	static const char cfg_path[] = "\\hvboot\\hvboot.cfg";
-	void *text;
-	UINTN size;
-	unsigned line;
+	static char own[CFG_PATH_MAX];
+	const char *paths[2] = { own, "\\hvboot\\hvboot.cfg" };
+	const char *path = NULL;
+	void *text = NULL;
+	UINTN size = 0;
+	struct cfg_where where;
 	const char *why;
-	EFI_STATUS st;
+	EFI_STATUS st = EFI_NOT_FOUND;
 
 	cfg_defaults(&b->cfg);
-	st = efi_file_read(b, cfg_path, &text, &size);
+	efi_own_dir(b, own, sizeof(own));
+	for (int i = 0; i < 2 && st == EFI_NOT_FOUND; i++) {
+		if (!paths[i][0])
+			continue;
+		path = paths[i];
+		st = efi_file_read(b, path, &text, &size);
+	}
 	if (st == EFI_NOT_FOUND) {
-		boot_log(b, CFG_LOG_INFO, L"hvboot: no %a, using defaults\n", cfg_path);
+		b->msg[0] = 0;
+		boot_log(b, CFG_LOG_INFO, L"hvboot: no \\hvboot\\hvboot.cfg, using defaults\n");
 		return EFI_SUCCESS;
 	}
 	if (EFI_ERROR(st))
 		return st;
-	why = cfg_parse(&b->cfg, text, size, &line);
+	why = cfg_parse_where(&b->cfg, text, size, &where);
+	if (why && where.key_len) {
+		char key[32];
+		UINTN n = where.key_len < sizeof(key) - 1 ? where.key_len : sizeof(key) - 1;
+
+		__builtin_memcpy(key, (const char *)text + where.key_off, n);
+		key[n] = 0;
+		boot_fail(b, EFI_LOAD_ERROR, L"%a: line %u: %a '%a'", path, where.line, why, key);
+	} else if (why && where.line) {
+		boot_fail(b, EFI_LOAD_ERROR, L"%a: line %u: %a", path, where.line, why);
+	} else if (why) {
+		boot_fail(b, EFI_LOAD_ERROR, L"%a: %a", path, why);
+	}
 	FW(uefi_call_wrapper(BS->FreePool, 1, text));
-	if (why)
-		return boot_fail(b, EFI_LOAD_ERROR, L"%a: line %u: %a", cfg_path, line, why);
-	return EFI_SUCCESS;
+	return why ? EFI_LOAD_ERROR : EFI_SUCCESS;
 }
 
 /* The build pins the SHA-256 of hv.elf (tools/gen_hash.sh). With Secure

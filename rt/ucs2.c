@@ -3,14 +3,15 @@
 
 /* A UTF-16 source: either host-order units or little-endian bytes. */
 struct u16src {
-	const uint16_t *units;
-	const uint8_t *bytes;
-	size_t n;
+	const uint16_t *units; /* when !le_bytes */
+	const uint8_t *bytes;  /* when le_bytes */
+	int le_bytes;
+	size_t n;              /* units available */
 };
 
 static uint16_t src_at(const struct u16src *s, size_t i)
 {
-	return s->units ? s->units[i] : ucs2_load(s->bytes + 2 * i);
+	return s->le_bytes ? ucs2_load(s->bytes + 2 * i) : s->units[i];
 }
 
 /* The code point starting at *i (which is < s->n and not a NUL); advances *i. */
@@ -122,25 +123,25 @@ size_t ucs2_from_ascii(uint16_t *dst, size_t cap, const char *src, size_t len)
 
 size_t ucs2_to_utf8(const uint16_t *s, size_t n, char *buf, size_t cap)
 {
-	struct u16src src = { s, NULL, n };
+	struct u16src src = { s, NULL, 0, n };
 	return convert(&src, buf, cap, 0);
 }
 
 size_t ucs2_bytes_to_utf8(const uint8_t *p, size_t nbytes, char *buf, size_t cap)
 {
-	struct u16src src = { NULL, p, nbytes / 2 };
+	struct u16src src = { NULL, p, 1, nbytes / 2 };
 	return convert(&src, buf, cap, 0);
 }
 
 size_t ucs2_to_ascii(const uint16_t *s, size_t n, char *buf, size_t cap)
 {
-	struct u16src src = { s, NULL, n };
+	struct u16src src = { s, NULL, 0, n };
 	return convert(&src, buf, cap, 1);
 }
 
 size_t ucs2_bytes_to_ascii(const uint8_t *p, size_t nbytes, char *buf, size_t cap)
 {
-	struct u16src src = { NULL, p, nbytes / 2 };
+	struct u16src src = { NULL, p, 1, nbytes / 2 };
 	return convert(&src, buf, cap, 1);
 }
 

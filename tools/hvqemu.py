@@ -26,8 +26,10 @@ def fresh_vars(dst, template=VARS):
 
 
 def command(drive, code=CODE, vars_path=None, mem="512M", smp=1, machine="q35",
-            extra=(), debug_exit=True, cpu=None):
-    """drive: a folder (booted as vvfat) or an image file."""
+            extra=(), debug_exit=True, cpu=None, more_drives=()):
+    """drive: a folder (booted as vvfat) or an image file. more_drives:
+    further folders or images as virtio disks, each a boot option of its own
+    that OVMF tries in turn."""
     mach = machine
     args = []
     if needs_smm(code):
@@ -52,6 +54,9 @@ def command(drive, code=CODE, vars_path=None, mem="512M", smp=1, machine="q35",
         args += ["-drive", f"file=fat:rw:{drive},format=raw"]
     else:
         args += ["-drive", f"file={drive},format=raw"]
+    for d in more_drives:
+        src = f"fat:rw:{d}" if os.path.isdir(d) else d
+        args += ["-drive", f"file={src},format=raw,if=virtio"]
     if debug_exit:
         args += ["-device", f"isa-debug-exit,iobase={DEBUG_EXIT_PORT:#x},iosize=0x04"]
     return args + list(extra)

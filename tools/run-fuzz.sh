@@ -16,7 +16,8 @@ for f in "$@"; do
 		work=build/fuzz/corpus-$name; mkdir -p "$work"
 		args=(-max_total_time="$secs" "$work" "$corpus")
 	else
-		args=(-runs=20000 "$corpus")
+		work=build/fuzz/scratch-$name; rm -rf "$work"; mkdir -p "$work"
+		args=(-runs=20000 "$work" "$corpus")
 	fi
 	log=build/fuzz/$name.log
 	"$f" -artifact_prefix="$crashes/" -print_final_stats=1 "${args[@]}" >"$log" 2>&1

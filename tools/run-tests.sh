@@ -20,7 +20,7 @@ echo "== fuzz smoke (libFuzzer over tests/fuzz/corpus)"
 tools/run-fuzz.sh smoke "$B"/fuzz/fuzz_* | tee "$B/logs/fuzz.log"; [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 count "$B/logs/fuzz.log"
 echo "== boot tests (QEMU TCG + OVMF)"
-/usr/bin/python3 -m pytest -q -p no:cacheprovider ${PYTEST_ARGS:-} tests/rt 2>&1 | tee "$B/logs/rt.log"
+/usr/bin/python3 -m pytest -q -p no:cacheprovider ${PYTEST_ARGS:--n 2 --dist loadfile} tests/rt 2>&1 | tee "$B/logs/rt.log"
 prc=${PIPESTATUS[0]}
 if [ "$prc" -ne 0 ]; then rc=1; fi
 l=$(grep -E '(passed|failed|error).* in [0-9.]+s' "$B/logs/rt.log" | tail -1)

@@ -28,18 +28,19 @@ class Machine:
     """One QEMU run. `out` collects everything the serial port printed."""
 
     def __init__(self, name, drive, code=hvqemu.CODE, vars_path=None, mem="512M",
-                 machine="q35", extra=(), vars_template=hvqemu.VARS, workdir=None):
+                 machine="q35", extra=(), vars_template=hvqemu.VARS, workdir=None,
+                 more_drives=()):
         os.makedirs(LOG_DIR, exist_ok=True)
         self.name = name
         if vars_path is None:
             vars_path = os.path.join(workdir or BUILD, f"vars-{name}.fd")
             hvqemu.fresh_vars(vars_path, vars_template)
         self.vars_path = vars_path
-        self.cmd = hvqemu.command(drive, code=code, vars_path=vars_path, mem=mem,
-                                  machine=machine, extra=extra)
+        self.argv = hvqemu.command(drive, code=code, vars_path=vars_path, mem=mem,
+                                  machine=machine, extra=extra, more_drives=more_drives)
         self.log_path = os.path.join(LOG_DIR, f"{name}.log")
         self.log = open(self.log_path, "w", encoding="utf-8", errors="replace")
-        self.p = pexpect.spawn(self.cmd[0], self.cmd[1:], encoding="utf-8",
+        self.p = pexpect.spawn(self.argv[0], self.argv[1:], encoding="utf-8",
                                codec_errors="replace", timeout=BOOT_TIMEOUT,
                                dimensions=(50, 200))
         self.p.logfile_read = self.log

@@ -3,7 +3,7 @@ the loader's ELF validator (loader/elf.c)."""
 import struct
 
 EHDR = struct.Struct("<16sHHIQQQIHHHHHH")
-PHDR = struct.Struct("<IIQQQQQQ")
+PHDR = struct.Struct("<IIQQQQQQ")  # type flags offset vaddr paddr filesz memsz align
 PT_LOAD, PF_X, PF_W = 1, 1, 2
 
 
@@ -56,7 +56,7 @@ def overlapping(data):
 def filesz_gt_memsz(data):
     e, ph = _parse(data)
     t = text_index(ph)
-    ph[t][7] = ph[t][6] - 1  # p_memsz = p_filesz - 1
+    ph[t][6] = ph[t][5] - 1  # p_memsz = p_filesz - 1
     return _build(data, e, ph), t
 
 
@@ -77,5 +77,5 @@ def lower_half(data):
 def enormous_memsz(data):
     e, ph = _parse(data)
     d = data_index(ph)
-    ph[d][7] = 0x7FFFFFFFFFFFF000
+    ph[d][6] = 0x7FFFFFFFFFFFF000  # p_memsz
     return _build(data, e, ph), d

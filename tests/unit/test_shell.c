@@ -580,10 +580,10 @@ static void test_shell_help_lists_commands_sorted_by_name(void **state)
 	(void)state;
 	shell_print_help(&sh);
 	assert_string_equal(out,
-		"boot                         decode Boot####\n"
-		"echo [ARGS]                  print the arguments\n"
-		"fail                         always fails\n"
-		"set VAR ATTRS DATA           set a variable\n");
+		"boot                           decode Boot####\n"
+		"echo [ARGS]                    print the arguments\n"
+		"fail                           always fails\n"
+		"set VAR ATTRS DATA             set a variable\n");
 }
 
 static void test_shell_help_prints_each_duplicate_once(void **state)
@@ -597,9 +597,9 @@ static void test_shell_help_prints_each_duplicate_once(void **state)
 	shell_init(&sh, dup, 3, capture, NULL);
 	shell_print_help(&sh);
 	assert_string_equal(out,
-		"a                            one\n"
-		"b                            two\n"
-		"b                            three\n");
+		"a                              one\n"
+		"b                              two\n"
+		"b                              three\n");
 }
 
 static void test_shell_help_with_no_commands_prints_nothing(void **state)

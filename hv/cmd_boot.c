@@ -1,0 +1,202 @@
+/* boot: the boot manager's variables (UEFI 2.10 §3.3) as efibootmgr shows
+ * them — BootCurrent, BootNext, Timeout, BootOrder — and every load
+ * option: those BootOrder names first, in its order, then any other
+ * Boot#### variable, by number. */
+#include "hv.h"
+
+#include "cmd_rt.h"
+#include "devpath.h"
+#include "efivar.h"
+#include "fmt.h"
+#include "kprintf.h"
+#include "lib.h"
+#include "rt.h"
+#include "rtfmt.h"
+#include "shell.h"
+#include "ucs2.h"
+
+#define BOOT_OPTIONS	0x10000
+
+static uint8_t data[RT_DATA_MAX];
+static uint8_t order[RT_DATA_MAX];
+static uint8_t seen[BOOT_OPTIONS / 8];		/* Boot#### that exist */
+static uint8_t shown[BOOT_OPTIONS / 8];		/* printed already */
+static uint16_t walk_name[RT_NAME_MAX / 2];
+static char text[4096];
+
+static bool bit_get(const uint8_t *set, unsigned n)
+{
+	return set[n / 8] & (1U << (n % 8));
+}
+
+static void bit_set(uint8_t *set, unsigned n)
+{
+	set[n / 8] |= (uint8_t)(1U << (n % 8));
+}
+
+/* Reads a global variable named by ASCII name into buf. */
+static efi_status_t read_global(const char *name, uint8_t *buf, size_t cap, uint32_t *attrs,
+				size_t *size)
+{
+	uint16_t name16[16];
+
+	ucs2_from_ascii(name16, 16, name, strlen(name));
+	return rt_var_read(name16, &EFI_GLOBAL_VARIABLE_GUID, attrs, buf, cap, size);
+}
+
+/* A UINT16 variable (BootCurrent, BootNext, Timeout): prints "Name: value"
+ * or "Name: none"; returns the status for the caller to judge. */
+static efi_status_t show_u16(const char *name, bool as_seconds)
+{
+	uint8_t v[8];
+	size_t size = 0;
+	efi_status_t st = read_global(name, v, sizeof(v), NULL, &size);
+
+	if (st == RT_NOT_FOUND) {
+		kprintf("%s: none\n", name);
+		return RT_SUCCESS;
+	}
+	if (st != RT_SUCCESS && st != RT_BUFFER_TOO_SMALL)
+		return st;
+	if (st == RT_BUFFER_TOO_SMALL || size != 2)
+		kprintf("%s: malformed (%zu bytes, expected 2)\n", name, size);
+	else if (as_seconds)
+		kprintf("%s: %u seconds\n", name, (unsigned)(v[0] | v[1] << 8));
+	else
+		kprintf("%s: %04X\n", name, (unsigned)(v[0] | v[1] << 8));
+	return RT_SUCCESS;
+}
+
+/* Walks every variable and notes the Boot#### ones of the global GUID. */
+static efi_status_t find_boot_options(void)
+{
+	struct efi_guid guid = { 0 };
+	efi_status_t st;
+
+	__builtin_memset(seen, 0, sizeof(seen));
+	walk_name[0] = 0;
+	for (unsigned n = 0; n < 65536; n++) {
+		long num;
+
+		st = rt_get_next_variable_name(walk_name, RT_NAME_MAX / 2, &guid);
+		if (st == RT_NOT_FOUND)
+			return RT_SUCCESS;
+		if (st != RT_SUCCESS)
+			return st;
+		num = rtfmt_boot_number(walk_name, RT_NAME_MAX / 2);
+		if (num >= 0 && efivar_guid_equal(&guid, &EFI_GLOBAL_VARIABLE_GUID))
+			bit_set(seen, (unsigned)num);
+	}
+	return RT_SUCCESS;
+}
+
+static void show_flags(uint32_t attrs, bool in_order)
+{
+	uint32_t cat = attrs & LOAD_OPTION_CATEGORY;
+
+	kprintf("  flags       %s", attrs & LOAD_OPTION_ACTIVE ? "active" : "inactive");
+	if (attrs & LOAD_OPTION_HIDDEN)
+		kprintf(", hidden");
+	if (attrs & LOAD_OPTION_FORCE_RECONNECT)
+		kprintf(", force-reconnect");
+	if (cat == LOAD_OPTION_CATEGORY_APP)
+		kprintf(", app");
+	else if (cat != LOAD_OPTION_CATEGORY_BOOT)
+		kprintf(", category 0x%x", cat >> 8);
+	if (!in_order)
+		kprintf(", not in BootOrder");
+	kprintf(" (0x%08x)\n", attrs);
+}
+
+/* Prints one Boot#### option. Returns a status only for a failed call. */
+static efi_status_t show_option(unsigned num, bool in_order)
+{
+	char name[16];
+	uint16_t name16[16];
+	struct efi_load_option opt;
+	size_t size = 0, needed = 0;
+	const char *why;
+	efi_status_t st;
+
+	bit_set(shown, num);
+	fmt_snprintf(name, sizeof(name), "Boot%04X", num);
+	ucs2_from_ascii(name16, 16, name, strlen(name));
+	st = rt_var_read(name16, &EFI_GLOBAL_VARIABLE_GUID, NULL, data, sizeof(data), &size);
+	if (st == RT_NOT_FOUND) {
+		kprintf("%s  (listed in BootOrder, no such variable)\n", name);
+		return RT_SUCCESS;
+	}
+	if (st != RT_SUCCESS)
+		return st;
+	why = devpath_load_option_parse(data, size, &opt);
+	if (why) {
+		kprintf("%s  (malformed load option: %s; %zu bytes)\n", name, why, size);
+		return RT_SUCCESS;
+	}
+	ucs2_bytes_to_ascii(data + opt.desc_off, opt.desc_len, text, sizeof(text));
+	kprintf("%s%s %s\n", name, opt.attributes & LOAD_OPTION_ACTIVE ? "*" : " ", text);
+	show_flags(opt.attributes, in_order);
+	why = devpath_to_text(data + opt.path_off, opt.path_len, text, sizeof(text), &needed);
+	kprintf("  path        %s%s", text, needed >= sizeof(text) ? "..." : "");
+	if (why)
+		kprintf(" (stopped: %s)", why);
+	kprintf("\n");
+	if (opt.opt_len)
+		kprintf("  data        %zu bytes\n", opt.opt_len);
+	return RT_SUCCESS;
+}
+
+static int cmd_boot(int argc, char **argv)
+{
+	size_t order_size = 0;
+	efi_status_t st;
+
+	(void)argv;
+	if (argc != 1)
+		return shell_error("usage: boot");
+	if (rtcmd_check(RT_GET_VARIABLE) || rtcmd_check(RT_GET_NEXT_VARIABLE_NAME))
+		return 1;
+	__builtin_memset(shown, 0, sizeof(shown));
+
+	st = show_u16("BootCurrent", false);
+	if (st == RT_SUCCESS)
+		st = show_u16("BootNext", false);
+	if (st == RT_SUCCESS)
+		st = show_u16("Timeout", true);
+	if (st != RT_SUCCESS)
+		return rtcmd_fail("cannot read the boot variables", st);
+
+	st = read_global("BootOrder", order, sizeof(order), NULL, &order_size);
+	if (st == RT_NOT_FOUND) {
+		order_size = 0;
+		kprintf("BootOrder: none\n");
+	} else if (st != RT_SUCCESS) {
+		return rtcmd_fail("cannot read BootOrder", st);
+	} else {
+		rtfmt_boot_order_format(order, order_size, text, sizeof(text));
+		kprintf("BootOrder: %s%s\n", text, order_size % 2 ? " (odd length)" : "");
+	}
+
+	st = find_boot_options();
+	if (st != RT_SUCCESS)
+		return rtcmd_fail("cannot list variables", st);
+	for (size_t i = 0; i + 1 < order_size; i += 2) {
+		unsigned num = (unsigned)order[i] | (unsigned)order[i + 1] << 8;
+
+		if (bit_get(shown, num))
+			continue;	/* listed twice: shown once */
+		st = show_option(num, true);
+		if (st != RT_SUCCESS)
+			return rtcmd_fail("cannot read a boot option", st);
+	}
+	for (unsigned num = 0; num < BOOT_OPTIONS; num++) {
+		if (!bit_get(seen, num) || bit_get(shown, num))
+			continue;
+		st = show_option(num, false);
+		if (st != RT_SUCCESS)
+			return rtcmd_fail("cannot read a boot option", st);
+	}
+	return 0;
+}
+
+SHELL_CMD(boot, "boot", "", "BootCurrent, BootOrder and every Boot#### load option", cmd_boot);

@@ -1,0 +1,204 @@
+/* vars, get, set, del, varinfo: EFI variables through the runtime layer,
+ * in the text of Linux's efivar (PRODUCT.md §3). The buffers are static:
+ * a value may be RT_DATA_MAX bytes and the hypervisor's stack is 64 KiB. */
+#include "hv.h"
+
+#include "cmd_rt.h"
+#include "efivar.h"
+#include "kprintf.h"
+#include "lib.h"
+#include "rt.h"
+#include "rtfmt.h"
+#include "shell.h"
+#include "ucs2.h"
+
+/* A firmware whose GetNextVariableName never ends would hang the shell. */
+#define VARS_WALK_MAX	65536
+
+static uint8_t var_data[RT_DATA_MAX];
+static uint16_t var_name[EFIVAR_NAME16_CAP];
+static uint16_t walk_name[RT_NAME_MAX / 2];
+static char text[RT_NAME_MAX + EFIVAR_GUID_TEXT + 8];
+
+/* Parses argv's VAR into var_name / *guid; prints the error itself. */
+static int parse_var(const char *arg, struct efi_guid *guid)
+{
+	const char *why = efivar_name_parse(arg, strlen(arg), guid, var_name, EFIVAR_NAME16_CAP);
+
+	if (why)
+		return shell_error("%s: '%s'", why, arg);
+	return 0;
+}
+
+static int cmd_vars(int argc, char **argv)
+{
+	struct efi_guid guid = { 0 };
+	size_t count = 0;
+	efi_status_t st;
+
+	(void)argv;
+	if (argc != 1)
+		return shell_error("usage: vars");
+	if (rtcmd_check(RT_GET_NEXT_VARIABLE_NAME))
+		return 1;
+	walk_name[0] = 0;	/* UEFI 2.10 §8.2.2: an empty name starts the walk */
+	for (;;) {
+		st = rt_get_next_variable_name(walk_name, RT_NAME_MAX / 2, &guid);
+		if (st == RT_NOT_FOUND)
+			break;
+		if (st != RT_SUCCESS)
+			return rtcmd_fail("cannot list variables", st);
+		if (++count > VARS_WALK_MAX)
+			return shell_error("more than %d variables: the firmware's list does not end",
+					   VARS_WALK_MAX);
+		efivar_name_format(&guid, walk_name, RT_NAME_MAX / 2, text, sizeof(text));
+		kprintf("%s\n", text);
+	}
+	kprintf("%zu variables\n", count);
+	return 0;
+}
+
+SHELL_CMD(vars, "vars", "", "list the EFI variables as GUID-Name (efivar -l)", cmd_vars);
+
+/* Reads var_name into var_data; prints the error itself. */
+static int read_var(const struct efi_guid *guid, uint32_t *attrs, size_t *size)
+{
+	efi_status_t st;
+
+	if (rtcmd_check(RT_GET_VARIABLE))
+		return 1;
+	st = rt_var_read(var_name, guid, attrs, var_data, sizeof(var_data), size);
+	if (st == RT_NOT_FOUND)
+		return rtcmd_fail("no such variable", st);
+	if (st == RT_BUFFER_TOO_SMALL)
+		return shell_error("variable larger than %d bytes (%s)", RT_DATA_MAX,
+				   rtcmd_status_name(st));
+	if (st != RT_SUCCESS)
+		return rtcmd_fail("cannot read variable", st);
+	return 0;
+}
+
+static int cmd_get(int argc, char **argv)
+{
+	struct efi_guid guid;
+	uint32_t attrs = 0;
+	size_t size = 0;
+	char g[EFIVAR_GUID_TEXT];
+
+	if (argc != 2)
+		return shell_error("usage: get VAR");
+	if (parse_var(argv[1], &guid) || read_var(&guid, &attrs, &size))
+		return 1;
+
+	efivar_guid_format(&guid, g);
+	ucs2_to_ascii(var_name, EFIVAR_NAME16_CAP, text, sizeof(text));
+	kprintf("GUID: %s\n", g);
+	kprintf("Name: \"%s\"\n", text);
+	kprintf("Attributes:\n");
+	for (int b = 0; b < 32; b++) {
+		uint32_t bit = 1U << b;
+		const char *name = efivar_attr_name(bit);
+
+		if (!(attrs & bit))
+			continue;
+		if (name)
+			kprintf("\t%s\n", name);
+		else
+			kprintf("\t0x%08x\n", bit);
+	}
+	kprintf("Value:\n");
+	for (size_t off = 0; off < size; off += 16) {
+		efivar_hexdump_line(var_data, size, off, text, sizeof(text));
+		kprintf("%s\n", text);
+	}
+	return 0;
+}
+
+SHELL_CMD(get, "get", "VAR", "print a variable as efivar -p does", cmd_get);
+
+static int cmd_set(int argc, char **argv)
+{
+	struct efi_guid guid;
+	uint32_t attrs;
+	size_t size;
+	const char *why;
+	efi_status_t st;
+
+	if (argc != 4)
+		return shell_error("usage: set VAR ATTRS DATA");
+	if (parse_var(argv[1], &guid))
+		return 1;
+	why = efivar_attrs_parse(argv[2], strlen(argv[2]), &attrs);
+	if (why)
+		return shell_error("%s: '%s'", why, argv[2]);
+	why = rtfmt_data_parse(argv[3], strlen(argv[3]), var_data, sizeof(var_data), &size);
+	if (why)
+		return shell_error("%s: '%s'", why, argv[3]);
+	if (rtcmd_check(RT_SET_VARIABLE))
+		return 1;
+	st = rt_set_variable(var_name, &guid, attrs, var_data, size);
+	if (st != RT_SUCCESS)
+		return rtcmd_fail("cannot set variable", st);
+	kprintf("ok\n");
+	return 0;
+}
+
+SHELL_CMD(set, "set", "VAR ATTRS DATA",
+	  "write a variable (ATTRS nv,bs,rt[,ap]; DATA hex, \"text\", u\"text\", LITERAL*N)", cmd_set);
+
+static int cmd_del(int argc, char **argv)
+{
+	struct efi_guid guid;
+	uint32_t attrs = 0;
+	size_t size;
+	efi_status_t st;
+
+	if (argc != 2)
+		return shell_error("usage: del VAR");
+	if (parse_var(argv[1], &guid) || rtcmd_check(RT_SET_VARIABLE))
+		return 1;
+	/* UEFI 2.10 §8.2.3: a write of size 0 deletes, and must carry the
+	 * variable's own attributes, so read them first (this also gives
+	 * EFI_NOT_FOUND for a missing variable). */
+	if (read_var(&guid, &attrs, &size))
+		return 1;
+	st = rt_set_variable(var_name, &guid, attrs & ~EFI_VARIABLE_APPEND_WRITE, NULL, 0);
+	if (st != RT_SUCCESS)
+		return rtcmd_fail("cannot delete variable", st);
+	kprintf("ok\n");
+	return 0;
+}
+
+SHELL_CMD(del, "del", "VAR", "delete a variable", cmd_del);
+
+static int cmd_varinfo(int argc, char **argv)
+{
+	uint32_t attrs = EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+			 EFI_VARIABLE_RUNTIME_ACCESS;
+	uint64_t max_storage, remaining, max_var;
+	efi_status_t st;
+	char a[64];
+
+	if (argc > 2)
+		return shell_error("usage: varinfo [ATTRS]");
+	if (argc == 2) {
+		const char *why = efivar_attrs_parse(argv[1], strlen(argv[1]), &attrs);
+
+		if (why)
+			return shell_error("%s: '%s'", why, argv[1]);
+	}
+	if (rtcmd_check(RT_QUERY_VARIABLE_INFO))
+		return 1;
+	st = rt_query_variable_info(attrs, &max_storage, &remaining, &max_var);
+	if (st != RT_SUCCESS)
+		return rtcmd_fail("cannot query variable storage", st);
+	efivar_attrs_format(attrs, a, sizeof(a));
+	kprintf("attributes         %s\n", a);
+	kprintf("max storage        %lu bytes (0x%lx)\n", max_storage, max_storage);
+	kprintf("remaining          %lu bytes (0x%lx)\n", remaining, remaining);
+	kprintf("max variable size  %lu bytes (0x%lx)\n", max_var, max_var);
+	return 0;
+}
+
+SHELL_CMD(varinfo, "varinfo", "[ATTRS]",
+	  "variable storage: QueryVariableInfo (default ATTRS nv,bs,rt)", cmd_varinfo);

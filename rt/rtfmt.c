@@ -1,0 +1,234 @@
+/* rtfmt.c — dates, the repeated data literal and Boot#### names of the
+ * runtime-service shell commands (see rtfmt.h). */
+#include "rtfmt.h"
+
+#include "efivar.h"
+#include "fmt.h"
+
+/* ---- EFI_TIME */
+
+static int is_leap(unsigned year)
+{
+	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+unsigned rtfmt_days_in_month(unsigned year, unsigned month)
+{
+	static const uint8_t days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (month < 1 || month > 12)
+		return 0;
+	return days[month - 1] + (month == 2 && is_leap(year));
+}
+
+const char *rtfmt_time_check(const struct efi_time *t)
+{
+	if (t->year < 1900 || t->year > 9999)
+		return "year out of range (1900-9999)";
+	if (t->month < 1 || t->month > 12)
+		return "month out of range (1-12)";
+	if (t->day < 1 || t->day > rtfmt_days_in_month(t->year, t->month))
+		return "day out of range for the month";
+	if (t->hour > 23)
+		return "hour out of range (0-23)";
+	if (t->minute > 59)
+		return "minute out of range (0-59)";
+	if (t->second > 59)
+		return "second out of range (0-59)";
+	if (t->nanosecond > 999999999u)
+		return "nanosecond out of range";
+	if (t->time_zone != EFI_UNSPECIFIED_TIMEZONE &&
+	    (t->time_zone < -1440 || t->time_zone > 1440))
+		return "time zone out of range";
+	if (t->daylight & ~(EFI_TIME_ADJUST_DAYLIGHT | EFI_TIME_IN_DAYLIGHT))
+		return "unknown daylight bits";
+	return NULL;
+}
+
+/* n decimal digits at s; -1 if any is not a digit. */
+static long digits(const char *s, int n)
+{
+	long v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static size_t str_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+const char *rtfmt_time_parse(const char *date, const char *time, struct efi_time *t)
+{
+	struct efi_time r = *t;
+	long y, mo, d, h, mi, s;
+
+	if (str_len(date) != 10 || date[4] != '-' || date[7] != '-')
+		return "date must be YYYY-MM-DD";
+	y = digits(date, 4);
+	mo = digits(date + 5, 2);
+	d = digits(date + 8, 2);
+	if (y < 0 || mo < 0 || d < 0)
+		return "date must be YYYY-MM-DD";
+	if (str_len(time) != 8 || time[2] != ':' || time[5] != ':')
+		return "time must be HH:MM:SS";
+	h = digits(time, 2);
+	mi = digits(time + 3, 2);
+	s = digits(time + 6, 2);
+	if (h < 0 || mi < 0 || s < 0)
+		return "time must be HH:MM:SS";
+	r.year = (uint16_t)y;
+	r.month = (uint8_t)mo;
+	r.day = (uint8_t)d;
+	r.hour = (uint8_t)h;
+	r.minute = (uint8_t)mi;
+	r.second = (uint8_t)s;
+	/* Only the fields the user typed are judged here. */
+	{
+		struct efi_time probe = r;
+		const char *why;
+
+		probe.nanosecond = 0;
+		probe.time_zone = EFI_UNSPECIFIED_TIMEZONE;
+		probe.daylight = 0;
+		why = rtfmt_time_check(&probe);
+		if (why)
+			return why;
+	}
+	*t = r;
+	return NULL;
+}
+
+size_t rtfmt_time_format(const struct efi_time *t, char *buf, size_t cap)
+{
+	return (size_t)fmt_snprintf(buf, cap, "%04u-%02u-%02u %02u:%02u:%02u", t->year, t->month,
+				    t->day, t->hour, t->minute, t->second);
+}
+
+size_t rtfmt_tz_format(int16_t tz, char *buf, size_t cap)
+{
+	int m = tz < 0 ? -tz : tz;
+
+	if (tz == EFI_UNSPECIFIED_TIMEZONE)
+		return (size_t)fmt_snprintf(buf, cap, "unspecified");
+	if (tz < -1440 || tz > 1440)
+		return (size_t)fmt_snprintf(buf, cap, "invalid (%d)", tz);
+	return (size_t)fmt_snprintf(buf, cap, "UTC%c%02d:%02d", tz < 0 ? '-' : '+', m / 60, m % 60);
+}
+
+size_t rtfmt_daylight_format(uint8_t daylight, char *buf, size_t cap)
+{
+	uint8_t rest = daylight & ~(EFI_TIME_ADJUST_DAYLIGHT | EFI_TIME_IN_DAYLIGHT);
+	size_t n = 0;
+
+	if (cap)
+		buf[0] = '\0';
+	if (daylight == 0)
+		return (size_t)fmt_snprintf(buf, cap, "none");
+	/* Each piece is appended at the length so far; past cap only the
+	 * length is counted (fmt_snprintf with cap 0 writes nothing). */
+#define APPEND(...)								\
+	n += (size_t)fmt_snprintf(n < cap ? buf + n : NULL, n < cap ? cap - n : 0, __VA_ARGS__)
+	if (daylight & EFI_TIME_ADJUST_DAYLIGHT)
+		APPEND("adjust");
+	if (daylight & EFI_TIME_IN_DAYLIGHT)
+		APPEND("%sin-daylight", n ? "," : "");
+	if (rest)
+		APPEND("%s0x%02x", n ? "," : "", rest);
+#undef APPEND
+	return n;
+}
+
+/* ---- data with a repeat count */
+
+const char *rtfmt_data_parse(const char *s, size_t len, uint8_t *out, size_t cap,
+			     size_t *out_len)
+{
+	size_t star = len, lit_len, count = 0;
+	const char *why;
+
+	while (star > 0 && s[star - 1] != '*')
+		star--;
+	if (star == 0 || star == len || star == 1)
+		return efivar_data_parse(s, len, out, cap, out_len);
+	for (size_t i = star; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return efivar_data_parse(s, len, out, cap, out_len);
+		if (count <= cap)	/* saturate: anything above cap is too large */
+			count = count * 10 + (size_t)(s[i] - '0');
+	}
+	/* A quoted literal must end at its closing quote right before '*'. */
+	if ((s[0] == '"' || (s[0] == 'u' && len > 1 && s[1] == '"')) && s[star - 2] != '"')
+		return efivar_data_parse(s, len, out, cap, out_len);
+	why = efivar_data_parse(s, star - 1, out, cap, &lit_len);
+	if (why)
+		return efivar_data_parse(s, len, out, cap, out_len);
+	if (count == 0)
+		return "repeat count must be at least 1";
+	if (lit_len == 0 || count > cap / lit_len)
+		return lit_len ? "data too large" : "no data";
+	for (size_t k = 1; k < count; k++)
+		for (size_t i = 0; i < lit_len; i++)
+			out[k * lit_len + i] = out[i];
+	*out_len = lit_len * count;
+	return NULL;
+}
+
+/* ---- Boot#### */
+
+static int hexval16(uint16_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+long rtfmt_boot_number(const uint16_t *name, size_t max)
+{
+	static const char prefix[] = "Boot";
+	long v = 0;
+
+	if (max < 8)
+		return -1;
+	for (int i = 0; i < 4; i++)
+		if (name[i] != (uint16_t)prefix[i])
+			return -1;
+	for (int i = 4; i < 8; i++) {
+		int d = hexval16(name[i]);
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	if (max > 8 && name[8] != 0)
+		return -1;
+	return v;
+}
+
+size_t rtfmt_boot_order_format(const uint8_t *data, size_t size, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	if (cap)
+		buf[0] = '\0';
+	for (size_t i = 0; i + 1 < size; i += 2) {
+		unsigned num = (unsigned)data[i] | (unsigned)data[i + 1] << 8;
+
+		n += (size_t)fmt_snprintf(n < cap ? buf + n : NULL, n < cap ? cap - n : 0, "%s%04X",
+					  i ? "," : "", num);
+	}
+	return n;
+}

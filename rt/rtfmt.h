@@ -1,0 +1,76 @@
+/* rtfmt.h — the text of the runtime-service shell commands (hv/cmd_var.c,
+ * cmd_time.c, cmd_boot.c): EFI_TIME as dates, the `set` data literal with a
+ * repeat count, Boot#### names.
+ *
+ * Pure and freestanding, built for the hypervisor and for host tests. Text
+ * output follows snprintf (NUL-terminated when cap > 0, never past cap,
+ * returns the length the whole text needed); parsers return NULL or a short
+ * reason for an `error: ` line, as efivar.h does.
+ */
+#ifndef HVBOOT_RT_RTFMT_H
+#define HVBOOT_RT_RTFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "rt.h"
+
+/* ---- EFI_TIME (UEFI 2.10 §8.3.1) */
+
+/* EFI_TIME.Daylight bits. */
+#define EFI_TIME_ADJUST_DAYLIGHT	0x01
+#define EFI_TIME_IN_DAYLIGHT		0x02
+
+/* Days in month (1..12) of year, Gregorian leap years; 0 for a bad month. */
+unsigned rtfmt_days_in_month(unsigned year, unsigned month);
+
+/* Checks every field against the ranges of §8.3.1: Year 1900..9999,
+ * Month 1..12, Day 1..days in that month, Hour 0..23, Minute and Second
+ * 0..59, Nanosecond below 10^9, TimeZone -1440..1440 or
+ * EFI_UNSPECIFIED_TIMEZONE, Daylight only the two defined bits.
+ * Reasons: "year out of range (1900-9999)", "month out of range (1-12)",
+ * "day out of range for the month", "hour out of range (0-23)",
+ * "minute out of range (0-59)", "second out of range (0-59)",
+ * "nanosecond out of range", "time zone out of range",
+ * "unknown daylight bits". */
+const char *rtfmt_time_check(const struct efi_time *t);
+
+/* Parses "YYYY-MM-DD" and "HH:MM:SS" (exactly those digit counts) into the
+ * date and time fields of *t and checks them; nanosecond, time zone and
+ * daylight are left as they were. Reasons: "date must be YYYY-MM-DD",
+ * "time must be HH:MM:SS", or one of rtfmt_time_check's. */
+const char *rtfmt_time_parse(const char *date, const char *time, struct efi_time *t);
+
+/* "YYYY-MM-DD HH:MM:SS". */
+size_t rtfmt_time_format(const struct efi_time *t, char *buf, size_t cap);
+
+/* TimeZone (minutes from UTC) as "UTC+01:00" / "UTC-05:30" / "UTC+00:00",
+ * "unspecified" for EFI_UNSPECIFIED_TIMEZONE, "invalid (N)" otherwise. */
+size_t rtfmt_tz_format(int16_t tz, char *buf, size_t cap);
+
+/* Daylight as "none", "adjust", "in-daylight", "adjust,in-daylight"; other
+ * bits are added as one hex number ("adjust,0x80"). */
+size_t rtfmt_daylight_format(uint8_t daylight, char *buf, size_t cap);
+
+/* ---- the data of `set` */
+
+/* A data literal of efivar_data_parse (hex, "text", u"text"), optionally
+ * followed by "*N": the literal's bytes N times over (N decimal, >= 1).
+ * The shell's line holds 255 characters; this is how a test writes a
+ * value of tens of KiB. Text that does not split into a valid literal and
+ * a count is parsed whole, so `"a*2"` is the three bytes a * 2.
+ * Reasons: efivar_data_parse's, "repeat count must be at least 1",
+ * "data too large". */
+const char *rtfmt_data_parse(const char *s, size_t len, uint8_t *out, size_t cap,
+			     size_t *out_len);
+
+/* ---- Boot#### (UEFI 2.10 §3.1.1) */
+
+/* The option number of a variable named "Boot" + four hex digits (either
+ * case), looking at most max units of name; -1 for any other name. */
+long rtfmt_boot_number(const uint16_t *name, size_t max);
+
+/* BootOrder (an array of UINT16, little-endian) as "0000,0001,0003" with
+ * upper-case hex. An odd trailing byte is ignored. */
+size_t rtfmt_boot_order_format(const uint8_t *data, size_t size, char *buf, size_t cap);
+
+#endif

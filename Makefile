@@ -99,9 +99,14 @@ $(BUILD)/hv/%.o: %.asm
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -o $@ $<
 
-$(BUILD)/hv.elf: $(HV_OBJS) hv/hv.ld
+# hv.dbg keeps the symbols for gdb (README: debugging); the ESP gets hv.elf
+# without debug sections, and that is the file whose SHA-256 is pinned.
+$(BUILD)/hv.dbg: $(HV_OBJS) hv/hv.ld
 	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T hv/hv.ld \
 		-o $@ $(HV_OBJS) $(shell $(CC) -print-libgcc-file-name)
+
+$(BUILD)/hv.elf: $(BUILD)/hv.dbg
+	$(OBJCOPY) --strip-debug $< $@
 
 # ---------------------------------------------------------------- images
 esp: $(BUILD)/BOOTX64.EFI $(BUILD)/hv.elf

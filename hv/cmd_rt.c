@@ -93,8 +93,12 @@ static void print_regions(const struct hv_bootinfo *bi)
 
 		if (!(d[i].attr & EFI_MEMORY_RUNTIME))
 			continue;
-		kprintf("  %3zu %-23s pa 0x%012lx %6lu pages  va 0x%016lx\n", i,
-			name ? name : "?", d[i].pa, d[i].npages, d[i].va);
+		kprintf("  %3zu %-23s pa 0x%012lx %6lu pages  ", i, name ? name : "?", d[i].pa,
+			d[i].npages);
+		if (d[i].va)
+			kprintf("va 0x%016lx\n", d[i].va);
+		else
+			kprintf("not mapped\n");
 	}
 }
 
@@ -247,6 +251,19 @@ static const struct efi_mdesc *runtime_desc_of(uint64_t va)
 	return NULL;
 }
 
+/* The runtime descriptor whose physical range holds pa, or NULL. */
+static const struct efi_mdesc *runtime_desc_of_pa(uint64_t pa)
+{
+	size_t n;
+	const struct efi_mdesc *d = bootinfo_memmap(hv_bi, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if ((d[i].attr & EFI_MEMORY_RUNTIME) && pa >= d[i].pa &&
+		    pa - d[i].pa < (d[i].npages << EFI_PAGE_SHIFT))
+			return &d[i];
+	return NULL;
+}
+
 static void check_region(size_t i, const struct efi_mdesc *d)
 {
 	const char *tname = memmap_type_name(d->type);
@@ -306,7 +323,12 @@ static void check_mappings(void)
 		char name[48];
 
 		fmt_snprintf(name, sizeof(name), "map %s", rt_svc_name(s));
-		if (!walk(fn, &w))
+		if ((s == RT_SET_VIRTUAL_ADDRESS_MAP || s == RT_CONVERT_POINTER) &&
+		    !walk(fn, &w) && runtime_desc_of_pa(fn))
+			/* EDK2 (RuntimeDxe) converts every pointer of the table
+			 * but these two, which only boot-time code may call. */
+			skip(name, "0x%lx left physical by the firmware (boot-time only)", fn);
+		else if (!walk(fn, &w))
 			fail(name, "0x%lx not mapped", fn);
 		else if (!w.executable)
 			fail(name, "0x%lx not executable", fn);

@@ -7,3 +7,4 @@ UT_DEPS_efivar := rt/efivar.c rt/ucs2.c
 UT_DEPS_fmt := hv/fmt.c
 UT_DEPS_devpath := rt/devpath.c rt/ucs2.c
 UT_DEPS_shell := hv/shell.c hv/fmt.c
+UT_DEPS_rtfmt := rt/rtfmt.c rt/efivar.c rt/ucs2.c hv/fmt.c

@@ -1,0 +1,298 @@
+/* Host tests for rt/rtfmt.c: dates, repeated data literals, Boot####. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rtfmt.h"
+
+static struct efi_time base_time(void)
+{
+	struct efi_time t;
+
+	memset(&t, 0, sizeof(t));
+	t.year = 2024;
+	t.month = 1;
+	t.day = 1;
+	t.time_zone = 60;
+	t.daylight = EFI_TIME_ADJUST_DAYLIGHT;
+	t.nanosecond = 123;
+	return t;
+}
+
+static void test_rtfmt_days_in_month_knows_leap_years(void **state)
+{
+	(void)state;
+	assert_int_equal(rtfmt_days_in_month(2024, 2), 29);
+	assert_int_equal(rtfmt_days_in_month(2023, 2), 28);
+	assert_int_equal(rtfmt_days_in_month(1900, 2), 28);	/* century, not /400 */
+	assert_int_equal(rtfmt_days_in_month(2000, 2), 29);	/* /400 */
+	assert_int_equal(rtfmt_days_in_month(2023, 4), 30);
+	assert_int_equal(rtfmt_days_in_month(2023, 12), 31);
+	assert_int_equal(rtfmt_days_in_month(2023, 0), 0);
+	assert_int_equal(rtfmt_days_in_month(2023, 13), 0);
+}
+
+static void test_rtfmt_time_parse_sets_date_and_keeps_zone(void **state)
+{
+	struct efi_time t = base_time();
+
+	(void)state;
+	assert_null(rtfmt_time_parse("2028-02-29", "23:59:58", &t));
+	assert_int_equal(t.year, 2028);
+	assert_int_equal(t.month, 2);
+	assert_int_equal(t.day, 29);
+	assert_int_equal(t.hour, 23);
+	assert_int_equal(t.minute, 59);
+	assert_int_equal(t.second, 58);
+	assert_int_equal(t.time_zone, 60);
+	assert_int_equal(t.daylight, EFI_TIME_ADJUST_DAYLIGHT);
+	assert_int_equal(t.nanosecond, 123);
+}
+
+static void test_rtfmt_time_parse_rejects_bad_fields_and_leaves_time(void **state)
+{
+	struct efi_time t = base_time(), before = base_time();
+
+	(void)state;
+	assert_string_equal(rtfmt_time_parse("2023-02-29", "00:00:00", &t),
+			    "day out of range for the month");
+	assert_string_equal(rtfmt_time_parse("2023-04-31", "00:00:00", &t),
+			    "day out of range for the month");
+	assert_string_equal(rtfmt_time_parse("2023-13-01", "00:00:00", &t),
+			    "month out of range (1-12)");
+	assert_string_equal(rtfmt_time_parse("2023-00-01", "00:00:00", &t),
+			    "month out of range (1-12)");
+	assert_string_equal(rtfmt_time_parse("2023-01-00", "00:00:00", &t),
+			    "day out of range for the month");
+	assert_string_equal(rtfmt_time_parse("1899-12-31", "00:00:00", &t),
+			    "year out of range (1900-9999)");
+	assert_string_equal(rtfmt_time_parse("2023-01-01", "24:00:00", &t),
+			    "hour out of range (0-23)");
+	assert_string_equal(rtfmt_time_parse("2023-01-01", "00:60:00", &t),
+			    "minute out of range (0-59)");
+	assert_string_equal(rtfmt_time_parse("2023-01-01", "00:00:60", &t),
+			    "second out of range (0-59)");
+	assert_memory_equal(&t, &before, sizeof(t));
+}
+
+static void test_rtfmt_time_parse_wants_exact_shapes(void **state)
+{
+	struct efi_time t = base_time();
+
+	(void)state;
+	assert_string_equal(rtfmt_time_parse("2023-1-01", "00:00:00", &t),
+			    "date must be YYYY-MM-DD");
+	assert_string_equal(rtfmt_time_parse("2023/01/01", "00:00:00", &t),
+			    "date must be YYYY-MM-DD");
+	assert_string_equal(rtfmt_time_parse("2023-01-0x", "00:00:00", &t),
+			    "date must be YYYY-MM-DD");
+	assert_string_equal(rtfmt_time_parse("2023-01-011", "00:00:00", &t),
+			    "date must be YYYY-MM-DD");
+	assert_string_equal(rtfmt_time_parse("2023-01-01", "0:00:00", &t),
+			    "time must be HH:MM:SS");
+	assert_string_equal(rtfmt_time_parse("2023-01-01", "00-00-00", &t),
+			    "time must be HH:MM:SS");
+	assert_string_equal(rtfmt_time_parse("2023-01-01", "", &t), "time must be HH:MM:SS");
+}
+
+static void test_rtfmt_time_check_judges_zone_daylight_and_nanoseconds(void **state)
+{
+	struct efi_time t = base_time();
+
+	(void)state;
+	assert_null(rtfmt_time_check(&t));
+	t.time_zone = EFI_UNSPECIFIED_TIMEZONE;
+	assert_null(rtfmt_time_check(&t));
+	t.time_zone = -1440;
+	assert_null(rtfmt_time_check(&t));
+	t.time_zone = 1441;
+	assert_string_equal(rtfmt_time_check(&t), "time zone out of range");
+	t = base_time();
+	t.daylight = 0x04;
+	assert_string_equal(rtfmt_time_check(&t), "unknown daylight bits");
+	t = base_time();
+	t.nanosecond = 1000000000u;
+	assert_string_equal(rtfmt_time_check(&t), "nanosecond out of range");
+}
+
+static void test_rtfmt_time_format_pads_fields(void **state)
+{
+	struct efi_time t = base_time();
+	char buf[32];
+
+	(void)state;
+	t.hour = 7;
+	t.minute = 5;
+	t.second = 9;
+	assert_int_equal(rtfmt_time_format(&t, buf, sizeof(buf)), 19);
+	assert_string_equal(buf, "2024-01-01 07:05:09");
+	assert_int_equal(rtfmt_time_format(&t, buf, 5), 19);
+	assert_string_equal(buf, "2024");
+}
+
+static void test_rtfmt_tz_format_signs_and_specials(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	rtfmt_tz_format(60, buf, sizeof(buf));
+	assert_string_equal(buf, "UTC+01:00");
+	rtfmt_tz_format(-330, buf, sizeof(buf));
+	assert_string_equal(buf, "UTC-05:30");
+	rtfmt_tz_format(0, buf, sizeof(buf));
+	assert_string_equal(buf, "UTC+00:00");
+	rtfmt_tz_format(1440, buf, sizeof(buf));
+	assert_string_equal(buf, "UTC+24:00");
+	rtfmt_tz_format(EFI_UNSPECIFIED_TIMEZONE, buf, sizeof(buf));
+	assert_string_equal(buf, "unspecified");
+	rtfmt_tz_format(2000, buf, sizeof(buf));
+	assert_string_equal(buf, "invalid (2000)");
+}
+
+static void test_rtfmt_daylight_format_lists_bits(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	rtfmt_daylight_format(0, buf, sizeof(buf));
+	assert_string_equal(buf, "none");
+	rtfmt_daylight_format(1, buf, sizeof(buf));
+	assert_string_equal(buf, "adjust");
+	rtfmt_daylight_format(2, buf, sizeof(buf));
+	assert_string_equal(buf, "in-daylight");
+	rtfmt_daylight_format(3, buf, sizeof(buf));
+	assert_string_equal(buf, "adjust,in-daylight");
+	assert_int_equal(rtfmt_daylight_format(0x81, buf, sizeof(buf)), 11);
+	assert_string_equal(buf, "adjust,0x80");
+	assert_int_equal(rtfmt_daylight_format(3, buf, 4), 18);
+	assert_string_equal(buf, "adj");
+}
+
+static void test_rtfmt_data_parse_without_count_is_efivar(void **state)
+{
+	uint8_t out[16];
+	size_t n = 0;
+
+	(void)state;
+	assert_null(rtfmt_data_parse("0a0b", 4, out, sizeof(out), &n));
+	assert_int_equal(n, 2);
+	assert_int_equal(out[1], 0x0b);
+	/* A '*' inside quotes is text. */
+	assert_null(rtfmt_data_parse("\"a*2\"", 5, out, sizeof(out), &n));
+	assert_int_equal(n, 3);
+	assert_memory_equal(out, "a*2", 3);
+	assert_null(rtfmt_data_parse("\"x*3\"*2", 7, out, sizeof(out), &n));
+	assert_int_equal(n, 6);
+	assert_memory_equal(out, "x*3x*3", 6);
+}
+
+static void test_rtfmt_data_parse_repeats_each_literal_kind(void **state)
+{
+	static const uint8_t wide[] = { 'a', 0, 0, 0, 'a', 0, 0, 0 };
+	uint8_t out[64];
+	size_t n = 0;
+
+	(void)state;
+	assert_null(rtfmt_data_parse("0102*3", 6, out, sizeof(out), &n));
+	assert_int_equal(n, 6);
+	assert_memory_equal(out, "\x01\x02\x01\x02\x01\x02", 6);
+	assert_null(rtfmt_data_parse("\"ab\"*2", 6, out, sizeof(out), &n));
+	assert_int_equal(n, 4);
+	assert_memory_equal(out, "abab", 4);
+	assert_null(rtfmt_data_parse("u\"a\"*2", 6, out, sizeof(out), &n));
+	assert_int_equal(n, 8);
+	assert_memory_equal(out, wide, 8);
+	assert_null(rtfmt_data_parse("ff*64", 5, out, sizeof(out), &n));
+	assert_int_equal(n, 64);
+	assert_int_equal(out[63], 0xff);
+}
+
+static void test_rtfmt_data_parse_bounds_the_count(void **state)
+{
+	uint8_t out[8];
+	size_t n = 99;
+
+	(void)state;
+	assert_string_equal(rtfmt_data_parse("0102*0", 6, out, sizeof(out), &n),
+			    "repeat count must be at least 1");
+	assert_string_equal(rtfmt_data_parse("0102*5", 6, out, sizeof(out), &n), "data too large");
+	assert_string_equal(rtfmt_data_parse("01*99999999999999999999999", strlen("01*99999999999999999999999"), out, sizeof(out), &n),
+			    "data too large");
+	assert_int_equal(n, 99);
+	assert_null(rtfmt_data_parse("0102*4", 6, out, sizeof(out), &n));
+	assert_int_equal(n, 8);
+}
+
+static void test_rtfmt_data_parse_reports_the_literal_error(void **state)
+{
+	uint8_t out[8];
+	size_t n;
+
+	(void)state;
+	assert_string_equal(rtfmt_data_parse("012*2", 5, out, sizeof(out), &n),
+			    "odd number of hex digits");
+	assert_string_equal(rtfmt_data_parse("\"ab*2", 5, out, sizeof(out), &n),
+			    "unterminated string");
+	assert_string_equal(rtfmt_data_parse("*2", 2, out, sizeof(out), &n), "invalid hex digit");
+	assert_string_equal(rtfmt_data_parse("01*", 3, out, sizeof(out), &n), "invalid hex digit");
+	assert_string_equal(rtfmt_data_parse("01*x", 4, out, sizeof(out), &n), "invalid hex digit");
+}
+
+static void test_rtfmt_boot_number_takes_only_boot_hex4(void **state)
+{
+	static const uint16_t b0[] = { 'B', 'o', 'o', 't', '0', '0', '0', 'A', 0 };
+	static const uint16_t b1[] = { 'B', 'o', 'o', 't', 'f', 'f', 'f', 'f', 0 };
+	static const uint16_t order[] = { 'B', 'o', 'o', 't', 'O', 'r', 'd', 'e', 'r', 0 };
+	static const uint16_t longer[] = { 'B', 'o', 'o', 't', '0', '0', '0', '0', '1', 0 };
+	static const uint16_t shorter[] = { 'B', 'o', 'o', 't', '0', '0', '0', 0 };
+	static const uint16_t driver[] = { 'D', 'r', 'i', 'v', 'e', 'r', '0', '0', '0', '0', 0 };
+
+	(void)state;
+	assert_int_equal(rtfmt_boot_number(b0, 16), 10);
+	assert_int_equal(rtfmt_boot_number(b1, 16), 0xffff);
+	assert_int_equal(rtfmt_boot_number(b0, 8), 10);	/* no room for a NUL: still a name */
+	assert_int_equal(rtfmt_boot_number(order, 16), -1);
+	assert_int_equal(rtfmt_boot_number(longer, 16), -1);
+	assert_int_equal(rtfmt_boot_number(shorter, 16), -1);
+	assert_int_equal(rtfmt_boot_number(driver, 16), -1);
+	assert_int_equal(rtfmt_boot_number(b0, 7), -1);
+}
+
+static void test_rtfmt_boot_order_format_lists_upper_hex(void **state)
+{
+	static const uint8_t order[] = { 0x00, 0x00, 0x0a, 0x00, 0xcd, 0xab, 0x01 };
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(rtfmt_boot_order_format(order, 6, buf, sizeof(buf)), 14);
+	assert_string_equal(buf, "0000,000A,ABCD");
+	assert_int_equal(rtfmt_boot_order_format(order, 7, buf, sizeof(buf)), 14);
+	assert_int_equal(rtfmt_boot_order_format(order, 6, buf, 7), 14);
+	assert_string_equal(buf, "0000,0");
+	assert_int_equal(rtfmt_boot_order_format(order, 0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rtfmt_days_in_month_knows_leap_years),
+		cmocka_unit_test(test_rtfmt_time_parse_sets_date_and_keeps_zone),
+		cmocka_unit_test(test_rtfmt_time_parse_rejects_bad_fields_and_leaves_time),
+		cmocka_unit_test(test_rtfmt_time_parse_wants_exact_shapes),
+		cmocka_unit_test(test_rtfmt_time_check_judges_zone_daylight_and_nanoseconds),
+		cmocka_unit_test(test_rtfmt_time_format_pads_fields),
+		cmocka_unit_test(test_rtfmt_tz_format_signs_and_specials),
+		cmocka_unit_test(test_rtfmt_daylight_format_lists_bits),
+		cmocka_unit_test(test_rtfmt_data_parse_without_count_is_efivar),
+		cmocka_unit_test(test_rtfmt_data_parse_repeats_each_literal_kind),
+		cmocka_unit_test(test_rtfmt_data_parse_bounds_the_count),
+		cmocka_unit_test(test_rtfmt_data_parse_reports_the_literal_error),
+		cmocka_unit_test(test_rtfmt_boot_number_takes_only_boot_hex4),
+		cmocka_unit_test(test_rtfmt_boot_order_format_lists_upper_hex),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

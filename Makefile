@@ -41,7 +41,7 @@ LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
 HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
-HV_PURE_FROM_LOADER := loader/pt.c loader/memmap.c
+HV_PURE_FROM_LOADER := loader/pt.c loader/memmap.c loader/ptaudit.c
 HV_SRCS := $(wildcard hv/*.c) $(wildcard rt/*.c) $(HV_PURE_FROM_LOADER)
 HV_ASMS := $(wildcard hv/*.asm) $(wildcard rt/*.asm)
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASMS))

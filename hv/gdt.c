@@ -21,8 +21,11 @@ _Static_assert(sizeof(struct tss64) == 104, "64-bit TSS is 104 bytes");
 #define IST_STACK_SIZE	0x4000	/* 16 KiB: enough for the fault dump */
 #define IST_COUNT	4
 
-static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
-static struct tss64 tss __attribute__((aligned(16)));
+/* In .bss.rtshared: also mapped in the runtime address space, where an
+ * exception inside firmware is delivered (rt/rt_space.c). */
+static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE]
+	__attribute__((aligned(16), section(".bss.rtshared")));
+static struct tss64 tss __attribute__((aligned(16), section(".bss.rtshared")));
 
 /* Descriptor bits, SDM Vol. 3A §3.4.5: G, L, P, S, type. */
 #define SEG_CODE64	0x00AF9A000000FFFFULL	/* P, DPL0, code exec/read, L=1, G */
@@ -30,7 +33,7 @@ static struct tss64 tss __attribute__((aligned(16)));
 #define SYS_TSS64_AVAIL	0x9ULL
 #define DESC_P		(1ULL << 47)
 
-static uint64_t gdt[5] __attribute__((aligned(16)));
+static uint64_t gdt[5] __attribute__((aligned(16), section(".bss.rtshared")));
 
 struct __attribute__((packed)) desc_ptr {
 	uint16_t limit;

@@ -29,7 +29,9 @@ _Static_assert(sizeof(struct idt_gate) == 16, "64-bit gate is 16 bytes");
 
 extern const uint64_t isr_stubs[ISR_COUNT];	/* isr.asm */
 
-static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(16)));
+/* Shared with the runtime address space (rt/rt_space.c). */
+static struct idt_gate idt[IDT_ENTRIES]
+	__attribute__((aligned(16), section(".bss.rtshared")));
 
 static const char *const trap_names[ISR_COUNT] = {
 	[0] = "DE", [1] = "DB", [2] = "NMI", [3] = "BP", [4] = "OF", [5] = "BR",

@@ -9,9 +9,14 @@
 bits 64
 default rel
 
-section .text
+; In .text.rtshared: mapped in the runtime address space too, so an
+; exception inside firmware reaches these stubs; isr_common then switches
+; back to the hypervisor's tables before any C code runs.
+section .text.rtshared progbits alloc exec nowrite align=16
 
 extern hv_trap_dispatch
+extern rt_space_hv_cr3
+global trap_cr3
 
 ; Vectors with an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14,
 ; #AC 17, #CP 21, #VC 29, #SX 30.
@@ -48,6 +53,18 @@ isr_common:
 	push r13
 	push r14
 	push r15
+	mov rax, cr3
+	mov [rel trap_cr3], rax		; the address space the trap came from
+	mov rbx, [rel rt_space_hv_cr3]
+	test rbx, rbx
+	jz .tables_ok
+	mov rcx, 0x000FFFFFFFFFF000
+	and rax, rcx
+	and rcx, rbx
+	cmp rax, rcx
+	je .tables_ok
+	mov cr3, rbx			; from the runtime tables: back to ours
+.tables_ok:
 	mov rdi, rsp			; struct hv_trap_frame *
 	cld				; SysV ABI: DF clear on call
 	call hv_trap_dispatch
@@ -78,5 +95,8 @@ isr_stubs:
 	dq isr_ %+ v
 %assign v v + 1
 %endrep
+
+section .bss.rtshared nobits alloc write align=8
+trap_cr3: resq 1
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -3,6 +3,7 @@
 #include "mm.h"
 
 #include "cpu.h"
+#include "bootinfo.h"
 
 static void *direct_map_ptr(void *ctx, uint64_t pa)
 {
@@ -59,4 +60,43 @@ const void *mm_pa_ptr_checked(uint64_t pa, uint64_t len)
 	if (pa >= span || len > span - pa)
 		return NULL;
 	return mm_va_mapped(va, len, false) ? (const void *)(uintptr_t)va : NULL;
+}
+
+/* The loader's page-table pool: the pages it did not use are ours, for
+ * tables built after entry (the runtime address space). Bump allocation;
+ * nothing is freed. */
+static struct {
+	uint64_t pa, pages, used;
+} pool;
+
+void mm_pool_init(const struct hv_bootinfo *bi)
+{
+	pool.pa = bi->pt_pool.pa;
+	pool.pages = bi->pt_pool.size_bytes / HV_PAGE_SIZE;
+	pool.used = bi->pt_pages_used;
+}
+
+void *mm_pool_alloc(void *ctx, uint64_t *pa)
+{
+	uint64_t *p;
+
+	(void)ctx;
+	if (pool.used >= pool.pages)
+		return NULL;
+	*pa = pool.pa + pool.used * HV_PAGE_SIZE;
+	pool.used++;
+	p = hv_pa_to_va(*pa);
+	for (unsigned i = 0; i < HV_PAGE_SIZE / 8; i++)
+		p[i] = 0;
+	return p;
+}
+
+uint64_t mm_pool_used(void)
+{
+	return pool.used;
+}
+
+void *mm_direct_ptr(void *ctx, uint64_t pa)
+{
+	return direct_map_ptr(ctx, pa);
 }

@@ -27,4 +27,15 @@ bool mm_va_mapped(uint64_t va, uint64_t len, bool need_write);
  * NULL. For firmware tables (ACPI, SMBIOS) that may lie outside RAM. */
 const void *mm_pa_ptr_checked(uint64_t pa, uint64_t len);
 
+struct hv_bootinfo;
+
+/* Page-table pages left over in the loader's pool (pt_builder allocator:
+ * returns a zeroed page and its pa, NULL when the pool is empty). */
+void mm_pool_init(const struct hv_bootinfo *bi);
+void *mm_pool_alloc(void *ctx, uint64_t *pa);
+uint64_t mm_pool_used(void);
+
+/* pt_builder.pa_to_ptr through the direct map. */
+void *mm_direct_ptr(void *ctx, uint64_t pa);
+
 #endif

@@ -102,7 +102,15 @@ struct hv_bootinfo {
 	uint64_t tsc[HV_TS_COUNT];
 	uint64_t fw_tsc;		/* TSC cycles spent inside firmware calls */
 	uint64_t hash_tsc;		/* TSC cycles spent hashing hv.elf */
+
+	/* Bench builds only (HVBOOT_BENCH): cycles of one runtime call made by
+	 * the loader before ExitBootServices, to compare with the same call
+	 * from the hypervisor. Index: enum hv_bench_call. 0 = not measured. */
+	uint64_t bench_native[4];
 };
+
+enum hv_bench_call { HV_BENCH_GET_VARIABLE, HV_BENCH_SET_VARIABLE, HV_BENCH_GET_TIME,
+		     HV_BENCH_QUERY_VARIABLE_INFO };
 
 #define HV_CPU_NX	(1U << 0)
 #define HV_CPU_1G	(1U << 1)

@@ -86,6 +86,9 @@ void efi_tables_collect(struct boot *b);
 void efi_rt_plan(struct boot *b);
 void efi_rt_set_virtual(struct boot *b);
 
+/* efi_bench.c (HVBOOT_BENCH builds): time runtime calls before exit */
+void efi_bench_native(struct boot *b);
+
 /* efi_serial.c: raw COM1 output, the only console after ExitBootServices */
 void efi_serial_puts(const char *s);
 void efi_serial_hex(uint64_t v);

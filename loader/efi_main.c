@@ -281,6 +281,9 @@ static EFI_STATUS boot_hypervisor(struct boot *b)
 	if (EFI_ERROR(st))
 		return st;
 	elf_load(b->elf_file, &b->img, (void *)(UINTN)b->image_pa);
+#ifdef HVBOOT_BENCH
+	efi_bench_native(b);		/* loader/efi_bench.c, bench builds only */
+#endif
 
 	st = efi_exit_boot_services(b);	/* prints its last line before exiting */
 	if (EFI_ERROR(st))

@@ -147,7 +147,9 @@ enum pt_status hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 			const struct elf_seg *s = &in->img->seg[i];
 			uint64_t va = s->va & ~0xFFFULL;
 			uint64_t len = ((s->va + s->memsz + 0xFFF) & ~0xFFFULL) - va;
-			unsigned flags = PT_MAP_4K | PT_MAP_G;
+			/* Not global: the runtime address space must not see the
+			 * hypervisor through stale global TLB entries. */
+			unsigned flags = PT_MAP_4K;
 
 			if (!s->memsz)
 				continue;

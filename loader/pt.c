@@ -237,3 +237,39 @@ enum pt_status pt_unmap_range(struct pt_builder *b, uint64_t va, uint64_t len)
 	}
 	return PT_OK;
 }
+
+static void pt_visit(const struct pt_builder *b, uint64_t table_pa, int level, uint64_t va_base,
+		     bool w, bool x, pt_leaf_fn fn, void *ctx)
+{
+	const uint64_t *t = pt_table(b, table_pa);
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t e = t[i], va = va_base + ((uint64_t)i << LEVEL_SHIFT(level));
+		bool lw, lx;
+
+		if (!(e & PTE_P))
+			continue;
+		if (level == 0 && i >= 256)
+			va |= 0xFFFF000000000000ULL;	/* sign-extend: canonical */
+		lw = w && (e & PTE_W);
+		lx = x && !(e & PTE_NX);
+		if (level == 3 || (level > 0 && (e & PTE_PS))) {
+			uint64_t size = LEVEL_SIZE(level);
+			uint64_t pat = level == 3 ? (e & PTE_PAT_4K) : (e & PTE_PAT_LARGE);
+			struct pt_leaf l = {
+				.va = va, .pa = e & PTE_ADDR_MASK & ~(size - 1), .size = size,
+				.entry = e, .writable = lw, .executable = lx,
+				.pat_index = (pat ? 4 : 0) | ((e & PTE_PCD) ? 2 : 0) |
+					     ((e & PTE_PWT) ? 1 : 0),
+			};
+			fn(ctx, &l);
+			continue;
+		}
+		pt_visit(b, e & PTE_ADDR_MASK, level + 1, va, lw, lx, fn, ctx);
+	}
+}
+
+void pt_for_each_leaf(const struct pt_builder *b, pt_leaf_fn fn, void *ctx)
+{
+	pt_visit(b, b->root_pa, 0, 0, true, true, fn, ctx);
+}

@@ -78,6 +78,17 @@ enum pt_status pt_walk(const struct pt_builder *b, uint64_t va, struct pt_walk *
  * partly covered is an error (PT_EALIGN). Frees nothing. */
 enum pt_status pt_unmap_range(struct pt_builder *b, uint64_t va, uint64_t len);
 
+/* Every present leaf, in address order, with the effective rights of
+ * all levels above it (audits, mapplan). */
+struct pt_leaf {
+	uint64_t va, pa, size;
+	uint64_t entry;
+	bool writable, executable;
+	unsigned pat_index;
+};
+typedef void (*pt_leaf_fn)(void *ctx, const struct pt_leaf *leaf);
+void pt_for_each_leaf(const struct pt_builder *b, pt_leaf_fn fn, void *ctx);
+
 /* Turns map_flags into leaf bits for a given page size (for tests/audits). */
 uint64_t pt_leaf_bits(const struct pt_builder *b, unsigned map_flags, bool large);
 

@@ -71,7 +71,8 @@ static struct {
 
 /* Everything firmware may read or write during a call lives here, not on
  * the hypervisor's stack or heap: the arguments are copied in and out.
- * Page-aligned so it can be mapped on its own. */
+ * In .bss.rtshared: the only hypervisor data the runtime address space
+ * maps (rt/rt_space.c). */
 static struct rt_bounce {
 	uint8_t data[RT_DATA_MAX];
 	uint16_t name[RT_NAME_MAX / 2];
@@ -83,7 +84,7 @@ static struct rt_bounce {
 	struct efi_time time;
 	struct efi_time_cap cap;
 	uint8_t b1, b2;			/* BOOLEAN outputs */
-} bounce __attribute__((aligned(4096)));
+} bounce __attribute__((aligned(4096), section(".bss.rtshared")));
 
 void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason)
 {

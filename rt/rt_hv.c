@@ -5,6 +5,7 @@
 #include "trap.h"
 #include "layout.h"
 #include "kprintf.h"
+#include "rt_space.h"
 
 static bool rt_trap(struct hv_trap_frame *tf)
 {
@@ -37,6 +38,7 @@ void hv_rt_init(struct hv_bootinfo *bi)
 	env.map_count = count;
 	rt_init(&env, bi->rt_state == HV_RT_ENABLED && bi->runtime_table_va, bi->rt_reason);
 	hv_trap_hook = rt_trap;
+	rt_space_init(bi);
 }
 
 int hv_rt_reset(int kind)

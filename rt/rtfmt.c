@@ -2,6 +2,8 @@
  * runtime-service shell commands (see rtfmt.h). */
 #include "rtfmt.h"
 
+#include <stdbool.h>
+
 #include "efivar.h"
 #include "fmt.h"
 
@@ -155,6 +157,7 @@ const char *rtfmt_data_parse(const char *s, size_t len, uint8_t *out, size_t cap
 {
 	size_t star = len, lit_len, count = 0;
 	const char *why;
+	bool quoted;
 
 	while (star > 0 && s[star - 1] != '*')
 		star--;
@@ -166,12 +169,15 @@ const char *rtfmt_data_parse(const char *s, size_t len, uint8_t *out, size_t cap
 		if (count <= cap)	/* saturate: anything above cap is too large */
 			count = count * 10 + (size_t)(s[i] - '0');
 	}
-	/* A quoted literal must end at its closing quote right before '*'. */
-	if ((s[0] == '"' || (s[0] == 'u' && len > 1 && s[1] == '"')) && s[star - 2] != '"')
+	/* A quoted literal must end at its closing quote right before '*';
+	 * when it does not parse, the '*' may be its text. A hex literal
+	 * cannot hold a '*', so its own error is the one to report. */
+	quoted = s[0] == '"' || (s[0] == 'u' && s[1] == '"');
+	if (quoted && s[star - 2] != '"')
 		return efivar_data_parse(s, len, out, cap, out_len);
 	why = efivar_data_parse(s, star - 1, out, cap, &lit_len);
 	if (why)
-		return efivar_data_parse(s, len, out, cap, out_len);
+		return quoted ? efivar_data_parse(s, len, out, cap, out_len) : why;
 	if (count == 0)
 		return "repeat count must be at least 1";
 	if (lit_len == 0 || count > cap / lit_len)

@@ -8,3 +8,7 @@ UT_DEPS_fmt := hv/fmt.c
 UT_DEPS_devpath := rt/devpath.c rt/ucs2.c
 UT_DEPS_shell := hv/shell.c hv/fmt.c
 UT_DEPS_rtfmt := rt/rtfmt.c rt/efivar.c rt/ucs2.c hv/fmt.c
+UT_DEPS_pt := loader/pt.c
+UT_DEPS_memmap := loader/memmap.c
+UT_DEPS_rtwin := loader/rtwin.c loader/memmap.c
+UT_DEPS_hvmap := loader/hvmap.c loader/rtwin.c loader/memmap.c loader/pt.c

@@ -418,6 +418,8 @@ static void test_devpath_prints_each_node_form(void **state)
 				 [38] = 1, [39] = 64, [40] = 0x20, [41] = 0x01 },
 		  "IPv6(fe80:0:0:0:0:0:0:2,TCP,StatelessAutoConfigure,0:0:0:0:0:0:0:1,0x40,"
 		  "2001:0:0:0:0:0:0:0)" },
+		{ 3, 0x0D, 39, { [38] = 7 },
+		  "IPv6(0:0:0:0:0:0:0:0,0x0,0x7,0:0:0:0:0:0:0:0)" },
 		{ 4, 1, 38, { 2, 0, 0, 0, 0x3F, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x10, 0, 0, 0, 0, 0, 0,
 			      0x78, 0x56, 0x34, 0x12, [36] = 1, [37] = 1 },
 		  "HD(2,MBR,0x12345678,0x3F,0x1000)" },
@@ -439,6 +441,63 @@ static void test_devpath_prints_each_node_form(void **state)
 			print_error("case %zu (%u,%u)\n", i, cases[i].type, cases[i].sub);
 		assert_string_equal(text, cases[i].want);
 		assert_null(err);
+	}
+}
+
+static void test_devpath_header_only_known_nodes_print_generic(void **state)
+{
+	/* every (type, subtype) devpath.c has a form for; Uri and File need no field */
+	static const uint8_t known[][2] = {
+		{ 1, 1 }, { 1, 2 }, { 1, 3 }, { 1, 4 }, { 1, 5 }, { 1, 6 }, { 2, 1 },
+		{ 2, 2 }, { 2, 3 }, { 3, 1 }, { 3, 2 }, { 3, 3 }, { 3, 4 }, { 3, 5 },
+		{ 3, 6 }, { 3, 0x0A }, { 3, 0x0B }, { 3, 0x0C }, { 3, 0x0D }, { 3, 0x0E },
+		{ 3, 0x0F }, { 3, 0x10 }, { 3, 0x11 }, { 3, 0x12 }, { 3, 0x14 }, { 3, 0x17 },
+		{ 3, 0x19 }, { 3, 0x1A }, { 3, 0x1B }, { 3, 0x1C }, { 3, 0x1D }, { 4, 1 },
+		{ 4, 2 }, { 4, 3 }, { 4, 5 }, { 4, 6 }, { 4, 7 }, { 4, 8 }, { 4, 9 }, { 5, 1 },
+	};
+	char want[32];
+	(void)state;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		struct dp d = { .n = 0 };
+		node(&d, known[i][0], known[i][1], NULL, 0);
+		end(&d);
+		snprintf(want, sizeof(want), "Path(%u,%u)", known[i][0], known[i][1]);
+		assert_text(&d, want);
+	}
+}
+
+static void test_devpath_acpiex_pci_root_by_cid_and_odd_fields(void **state)
+{
+	struct dp d = { .n = 0 };
+	uint8_t p[24] = { 0 };
+	(void)state;
+	le(p, 0x12345678, 4);     /* a vendor _HID */
+	le(p + 4, 2, 4);          /* _UID */
+	le(p + 8, 0x0A0341D0, 4); /* _CID PNP0A03 */
+	node(&d, 2, 2, p, 15);    /* three empty strings */
+	memset(p, 0, sizeof(p));
+	p[0] = 2, p[1] = 3, p[2] = 0;
+	node(&d, 3, 1, p, 4); /* Ata with a controller number past Secondary */
+	memset(p, 0, sizeof(p));
+	p[12] = 7, p[13] = 9, p[14] = 9;
+	node(&d, 3, 0x0E, p, 15); /* Uart with unknown parity and stop bits */
+	end(&d);
+	assert_text(&d, "PciRoot(0x2)/Ata(0x2,0x3,0x0)/Uart(D,7,0x9,0x9)");
+}
+
+static void test_devpath_uart_flow_control_names(void **state)
+{
+	static const char *const want[] = { "UartFlowCtrl(None)", "UartFlowCtrl(Hardware)",
+					    "UartFlowCtrl(XonXoff)", "UartFlowCtrl(0x3)" };
+	(void)state;
+	for (uint32_t flow = 0; flow < 4; flow++) {
+		struct dp d = { .n = 0 };
+		uint8_t p[20];
+		guid_bytes(p, "37499A9D-542F-4C89-A026-35DA142094E4");
+		le(p + 16, flow, 4);
+		node(&d, 3, 0x0A, p, 20);
+		end(&d);
+		assert_text(&d, want[flow]);
 	}
 }
 
@@ -644,6 +703,9 @@ int main(void)
 		cmocka_unit_test(test_devpath_short_known_node_prints_generic),
 		cmocka_unit_test(test_devpath_unknown_node_prints_path),
 		cmocka_unit_test(test_devpath_prints_each_node_form),
+		cmocka_unit_test(test_devpath_header_only_known_nodes_print_generic),
+		cmocka_unit_test(test_devpath_acpiex_pci_root_by_cid_and_odd_fields),
+		cmocka_unit_test(test_devpath_uart_flow_control_names),
 		cmocka_unit_test(test_devpath_prints_vendor_nodes),
 		cmocka_unit_test(test_devpath_prints_ramdisk),
 		cmocka_unit_test(test_devpath_file_and_strings_are_printable_ascii),

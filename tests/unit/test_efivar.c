@@ -115,6 +115,19 @@ static void test_efivar_guid_load_store_match_efi_layout(void **state)
 	assert_memory_equal(out, raw + 1, 16);
 }
 
+static void test_efivar_guid_equal_compares_every_field(void **state)
+{
+	struct efi_guid a = EFI_GLOBAL_VARIABLE_GUID, b;
+	(void)state;
+	assert_true(efivar_guid_equal(&a, &EFI_GLOBAL_VARIABLE_GUID));
+	b = a, b.d1 ^= 1;
+	assert_false(efivar_guid_equal(&a, &b));
+	b = a, b.d3 ^= 1;
+	assert_false(efivar_guid_equal(&a, &b));
+	b = a, b.d4[7] ^= 1;
+	assert_false(efivar_guid_equal(&a, &b));
+}
+
 /* ---- names */
 
 static void test_efivar_name_parses_guid_dash_name(void **state)
@@ -502,6 +515,8 @@ static void test_efivar_data_too_large_at_exact_boundary(void **state)
 	assert_string_equal(efivar_data_parse("u\"\xF0\x9F\x98\x80\"", 8, out, 2, &n),
 			    "data too large");
 	assert_string_equal(efivar_data_parse("\"\\u20AC\"", 8, out, 2, &n), "data too large");
+	assert_string_equal(efivar_data_parse("\"ab\\x41\"", 8, out, 2, &n), "data too large");
+	assert_string_equal(efivar_data_parse("u\"a\\x41\"", 8, out, 3, &n), "data too large");
 	assert_string_equal(efivar_data_parse("00", 2, NULL, 0, &n), "data too large");
 	assert_null(efivar_data_parse("\"\"", 2, NULL, 0, &n));
 	assert_int_equal(n, 0);
@@ -586,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_efivar_guid_parse_accepts_upper_case),
 		cmocka_unit_test(test_efivar_guid_parse_rejects_malformed),
 		cmocka_unit_test(test_efivar_guid_load_store_match_efi_layout),
+		cmocka_unit_test(test_efivar_guid_equal_compares_every_field),
 		cmocka_unit_test(test_efivar_name_parses_guid_dash_name),
 		cmocka_unit_test(test_efivar_name_bare_name_means_global_guid),
 		cmocka_unit_test(test_efivar_name_parses_efivarfs_name_dash_guid),

@@ -237,6 +237,7 @@ static void test_rtfmt_data_parse_reports_the_literal_error(void **state)
 	assert_string_equal(rtfmt_data_parse("\"ab*2", 5, out, sizeof(out), &n),
 			    "unterminated string");
 	assert_string_equal(rtfmt_data_parse("*2", 2, out, sizeof(out), &n), "invalid hex digit");
+	assert_string_equal(rtfmt_data_parse("0g*2", 4, out, sizeof(out), &n), "invalid hex digit");
 	assert_string_equal(rtfmt_data_parse("01*", 3, out, sizeof(out), &n), "invalid hex digit");
 	assert_string_equal(rtfmt_data_parse("01*x", 4, out, sizeof(out), &n), "invalid hex digit");
 }

@@ -1,0 +1,49 @@
+/* Page-table audit: walks a complete address space and checks the rules
+ * the loader and the hypervisor promise (no W+X, nothing in the lower
+ * half, VA 0 unmapped, guards unmapped, runtime regions where SetVirtual-
+ * AddressMap was told, with the caching their attributes require). Pure. */
+#ifndef HVBOOT_PTAUDIT_H
+#define HVBOOT_PTAUDIT_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "efi_mem.h"
+#include "pt.h"
+
+struct pt_audit_range {
+	uint64_t va, len;
+};
+
+struct pt_audit_input {
+	const struct efi_mdesc *map;	/* normalised, VirtualStart set */
+	uint64_t count;
+	bool mat_present;		/* runtime code W+X is a finding only then */
+	bool skip_mmio;			/* rt_inject = skip-mmio: MMIO left unmapped */
+	bool check_runtime;		/* runtime enabled: regions must be mapped */
+	const uint64_t *guards;		/* VAs that must be unmapped */
+	unsigned nguards;
+	uint64_t lower_half_ok_va;	/* the one allowed lower-half page, or ~0 */
+	const struct pt_audit_range *allowed;	/* NULL: anything may be mapped */
+	unsigned nallowed;
+};
+
+struct pt_audit_result {
+	uint64_t leaves;
+	uint64_t wx_leaves;		/* W+X outside runtime code (a finding) */
+	uint64_t wx_rt_code_leaves;	/* W+X runtime code, no MAT (reported) */
+	uint64_t lower_half_leaves;	/* besides lower_half_ok_va */
+	bool va0_mapped;
+	uint64_t guards_mapped;
+	uint64_t rt_regions, rt_pages, rt_pages_bad;
+	uint64_t strays;		/* leaves outside the allowed ranges */
+	const char *problem;		/* first finding, or NULL */
+	uint64_t problem_va;
+};
+
+void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
+	      struct pt_audit_result *r);
+
+/* Number of findings (0 = clean). */
+uint64_t pt_audit_findings(const struct pt_audit_result *r);
+
+#endif

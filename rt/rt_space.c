@@ -1,0 +1,151 @@
+/* The runtime address space (see rt_space.h). */
+#include "rt_space.h"
+#include "layout.h"
+#include "mm.h"
+#include "cpu.h"
+#include "hv.h"
+
+extern uint8_t __rtshared_text_start[], __rtshared_text_end[];
+extern uint8_t __rtshared_data_start[], __rtshared_data_end[];
+extern uint8_t __rtshared_bss_start[], __rtshared_bss_end[];
+extern uint64_t rt_space_hv_cr3, rt_space_rt_cr3;
+
+#define CR4_PCIDE	(1ULL << 17)
+#define CR3_NOFLUSH	(1ULL << 63)
+#define RT_PCID		1ULL
+#define STACK_PAINT	0x5AFEC0DE5AFEC0DEULL
+
+static struct rt_space_info info;
+
+const struct rt_space_info *rt_space_get(void)
+{
+	return &info;
+}
+
+static uint64_t image_pa(const struct hv_bootinfo *bi, const void *va)
+{
+	return bi->image.pa + ((uint64_t)(uintptr_t)va - bi->image.va);
+}
+
+static bool map_image_range(struct pt_builder *b, const struct hv_bootinfo *bi,
+			    const uint8_t *start, const uint8_t *end, unsigned flags)
+{
+	uint64_t len = (uint64_t)(end - start);
+
+	return !len || pt_map_range(b, (uint64_t)(uintptr_t)start, image_pa(bi, start), len,
+				    flags | PT_MAP_4K) == PT_OK;
+}
+
+void rt_space_builder(struct pt_builder *b)
+{
+	*b = (struct pt_builder){
+		.root_pa = info.root_pa, .pa_to_ptr = mm_direct_ptr, .allow_nx = true,
+	};
+}
+
+void rt_space_init(const struct hv_bootinfo *bi)
+{
+	struct pt_builder b = {
+		.alloc_page = mm_pool_alloc, .pa_to_ptr = mm_direct_ptr,
+		.allow_1g = bi->cpu_flags & HV_CPU_1G, .allow_nx = bi->cpu_flags & HV_CPU_NX,
+	};
+	uint64_t used0, *hv_pml4, *rt_pml4, hv_root = cpu_read_cr3() & PTE_ADDR_MASK;
+	unsigned slot = (bi->rt_window_base >> 39) & 511;
+	uint64_t *stack = (uint64_t *)(uintptr_t)HV_RTSTACK_BOTTOM_VA;
+
+	/* Paint the runtime stack so its high-water mark can be measured. */
+	for (uint64_t i = 0; i < HV_RTSTACK_SIZE / 8; i++)
+		stack[i] = STACK_PAINT;
+	if (bi->rt_state != HV_RT_ENABLED) {
+		info.why_not = "runtime services disabled";
+		return;
+	}
+	mm_pool_init(bi);
+	used0 = mm_pool_used();
+	if (pt_init(&b) != PT_OK ||
+	    !map_image_range(&b, bi, __rtshared_text_start, __rtshared_text_end, PT_MAP_X) ||
+	    !map_image_range(&b, bi, __rtshared_data_start, __rtshared_data_end, PT_MAP_W) ||
+	    !map_image_range(&b, bi, __rtshared_bss_start, __rtshared_bss_end, PT_MAP_W) ||
+	    pt_map_range(&b, HV_RTSTACK_BOTTOM_VA, bi->rt_stack.pa, HV_RTSTACK_SIZE,
+			 PT_MAP_W | PT_MAP_4K) != PT_OK) {
+		info.why_not = "page-table pool exhausted";
+		return;
+	}
+	/* The window's own PML4 slot holds nothing else (layout.h): share the
+	 * subtree the loader built, so both spaces see the same mappings. */
+	hv_pml4 = mm_direct_ptr(NULL, hv_root);
+	rt_pml4 = mm_direct_ptr(NULL, b.root_pa);
+	rt_pml4[slot] = hv_pml4[slot];
+
+	info.root_pa = b.root_pa;
+	info.table_pages = mm_pool_used() - used0;
+	info.active = true;
+	/* PCID (SDM Vol. 3A §4.10.1): each space keeps its TLB entries across
+	 * the switch; CR4.PCIDE may be set only while CR3[11:0] is 0. */
+	if ((bi->cpu_flags & HV_CPU_PCID) && !(cpu_read_cr3() & 0xFFF)) {
+		cpu_write_cr4(cpu_read_cr4() | CR4_PCIDE);
+		info.pcid = true;
+		rt_space_hv_cr3 = hv_root | CR3_NOFLUSH;
+		rt_space_rt_cr3 = b.root_pa | RT_PCID | CR3_NOFLUSH;
+	} else {
+		rt_space_hv_cr3 = hv_root;
+		rt_space_rt_cr3 = b.root_pa;
+	}
+}
+
+uint64_t rt_space_stack_high_water(void)
+{
+	const uint64_t *stack = (const uint64_t *)(uintptr_t)HV_RTSTACK_BOTTOM_VA;
+	uint64_t i = 0;
+
+	while (i < HV_RTSTACK_SIZE / 8 && stack[i] == STACK_PAINT)
+		i++;
+	return HV_RTSTACK_SIZE - i * 8;
+}
+
+static void audit_common(const struct hv_bootinfo *bi, struct pt_audit_input *in)
+{
+	static const uint64_t guards[] = { HV_STACK_GUARD_VA, HV_RTSTACK_GUARD_VA };
+	size_t count;
+
+	in->map = bootinfo_memmap(bi, &count);
+	in->count = count;
+	in->mat_present = bi->mat_count != 0;
+	in->skip_mmio = bi->rt_inject[0] == 's';
+	in->check_runtime = bi->rt_state == HV_RT_ENABLED;
+	in->guards = guards;
+	in->nguards = 2;
+	in->lower_half_ok_va = ~0ULL;	/* the trampoline is gone */
+}
+
+void rt_space_audit_hv(const struct hv_bootinfo *bi, struct pt_audit_result *r)
+{
+	struct pt_audit_input in = {0};
+	struct pt_builder b;
+
+	audit_common(bi, &in);
+	mm_live_builder(&b);
+	pt_audit(&b, &in, r);
+}
+
+void rt_space_audit_rt(const struct hv_bootinfo *bi, struct pt_audit_result *r)
+{
+	struct pt_audit_range ranges[5] = {
+		{ (uint64_t)(uintptr_t)__rtshared_text_start,
+		  (uint64_t)(__rtshared_text_end - __rtshared_text_start) },
+		{ (uint64_t)(uintptr_t)__rtshared_data_start,
+		  (uint64_t)(__rtshared_data_end - __rtshared_data_start) },
+		{ (uint64_t)(uintptr_t)__rtshared_bss_start,
+		  (uint64_t)(__rtshared_bss_end - __rtshared_bss_start) },
+		{ HV_RTSTACK_BOTTOM_VA, HV_RTSTACK_SIZE },
+		{ bi->rt_window_base, HV_PML4_SLOT_SIZE },
+	};
+	struct pt_audit_input in = {0};
+	struct pt_builder b;
+
+	audit_common(bi, &in);
+	in.allowed = ranges;
+	in.nallowed = 5;
+	rt_space_builder(&b);
+	pt_audit(&b, &in, r);
+}

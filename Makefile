@@ -144,8 +144,28 @@ rt-test: all disk
 	$(PY) -m pytest -q tests/rt $(PYTEST_ARGS)
 
 test: deps
-	@$(MAKE) --no-print-directory all disk $(UNIT_BINS) $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory all disk sign $(UNIT_BINS) $(FUZZ_BINS)
 	@tools/run-tests.sh
 
 clean:
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------- Secure Boot
+# Debian's snakeoil test key (OVMF_VARS_4M.snakeoil.fd trusts it). The
+# signed loader pins hv.elf's SHA-256 (build/gen/hv_hash.h).
+SB_KEY  ?= /usr/share/ovmf/PkKek-1-snakeoil.key
+SB_CERT ?= /usr/share/ovmf/PkKek-1-snakeoil.pem
+SB_PASS ?= snakeoil
+
+.PHONY: sign
+sign: $(BUILD)/signed/BOOTX64.EFI
+	@rm -rf $(BUILD)/esp-signed && cp -r $(BUILD)/esp $(BUILD)/esp-signed
+	@cp $< $(BUILD)/esp-signed/EFI/BOOT/BOOTX64.EFI
+	@echo "signed: $< and $(BUILD)/esp-signed/"
+
+$(BUILD)/signed/BOOTX64.EFI: $(BUILD)/BOOTX64.EFI esp
+	@mkdir -p $(@D)
+	@openssl rsa -in $(SB_KEY) -passin pass:$(SB_PASS) -out $(@D)/key.pem 2>/dev/null
+	sbsign --key $(@D)/key.pem --cert $(SB_CERT) --output $@ $< 2>&1 | grep -v "^warning: data remaining" || true
+	@rm -f $(@D)/key.pem
+	@test -s $@

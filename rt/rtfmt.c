@@ -110,6 +110,19 @@ const char *rtfmt_time_parse(const char *date, const char *time, struct efi_time
 	return NULL;
 }
 
+int64_t rtfmt_time_seconds(const struct efi_time *t)
+{
+	int64_t days = 0;
+
+	/* Whole years, then whole months: at most 8100 + 12 steps. */
+	for (unsigned y = 1900; y < t->year; y++)
+		days += is_leap(y) ? 366 : 365;
+	for (unsigned m = 1; m < t->month && m <= 12; m++)
+		days += rtfmt_days_in_month(t->year, m);
+	days += t->day ? t->day - 1 : 0;
+	return ((days * 24 + t->hour) * 60 + t->minute) * 60 + t->second;
+}
+
 size_t rtfmt_time_format(const struct efi_time *t, char *buf, size_t cap)
 {
 	return (size_t)fmt_snprintf(buf, cap, "%04u-%02u-%02u %02u:%02u:%02u", t->year, t->month,

@@ -40,6 +40,10 @@ const char *rtfmt_time_check(const struct efi_time *t);
  * "time must be HH:MM:SS", or one of rtfmt_time_check's. */
 const char *rtfmt_time_parse(const char *date, const char *time, struct efi_time *t);
 
+/* Seconds from 1900-01-01 00:00:00 to t's date and time (proleptic
+ * Gregorian, time zone and daylight ignored): for differences. */
+int64_t rtfmt_time_seconds(const struct efi_time *t);
+
 /* "YYYY-MM-DD HH:MM:SS". */
 size_t rtfmt_time_format(const struct efi_time *t, char *buf, size_t cap);
 

@@ -4,8 +4,6 @@ wrote is read back exactly by the hypervisor (PRODUCT.md §3, FIELD-NOTES:
 UEFIExtract, startup.nsh)."""
 import re
 
-import pytest
-
 import hvqemu
 from conftest import PROMPT, copy_esp
 from shellvars import (NV_BS_RT, TEST_GUID, expect_error, get_var, rebooting, set_bytes,
@@ -99,10 +97,11 @@ def test_variable_written_by_uefi_shell_reads_back_exactly(machines, tmp_path):
     folder = uefi_shell_folder(str(tmp_path / "nsh"), script + ["reset -s"])
 
     sh = machines("persist-uefi-shell", folder, vars_path=vars_path)
-    sh.expect(r"Shell> reset -s", timeout=180)
-    assert sh.wait_exit(timeout=60) == 0
+    # The shell's 5 s countdown, the script, then `reset -s` powers off.
+    assert sh.wait_exit(timeout=180) == 0
     log = sh.tail(40)
-    assert not re.search(r"setvar: .*(error|invalid)", log, re.I), log
+    assert "Shell> reset -s" in log, log
+    assert not re.search(r"setvar: ", log), log
 
     live = uefiextract(vars_path, str(tmp_path))
     for name, (_v, data) in SHELL_VARS.items():
@@ -123,8 +122,7 @@ def test_variable_written_by_uefi_shell_reads_back_exactly(machines, tmp_path):
     assert (TEST_GUID, "ShellStr") not in live
 
 
-@pytest.mark.parametrize("kind", ["shutdown"])
-def test_smm_store_persists_to_the_vars_file(machines, tmp_path, kind):
+def test_smm_store_persists_to_the_vars_file(machines, tmp_path):
     """The SMM build writes through SMM, not runtime MMIO: the value must
     still reach the file."""
     vars_path = str(tmp_path / "vars.fd")
@@ -134,7 +132,7 @@ def test_smm_store_persists_to_the_vars_file(machines, tmp_path, kind):
     m.boot_to_shell()
     data = PATTERN * 3
     assert m.cmd(f"set {var('SmmVar')} nv,bs,rt {PATTERN.hex()}*3") == ["ok"]
-    m.p.send(f"reset {kind}\r")
+    m.p.send("reset shutdown\r")
     assert m.wait_exit(timeout=60) == 0
     live = uefiextract(vars_path, str(tmp_path))
     assert live.get((TEST_GUID, "SmmVar")) == (NV_BS_RT, data)

@@ -133,6 +133,28 @@ static void test_rtfmt_time_format_pads_fields(void **state)
 	assert_string_equal(buf, "2024");
 }
 
+static void test_rtfmt_time_seconds_counts_across_boundaries(void **state)
+{
+	struct efi_time a = base_time(), b = base_time();
+
+	(void)state;
+	a.year = 1900;
+	assert_int_equal(rtfmt_time_seconds(&a), 0);
+	/* 2023-12-31 23:59:59 -> 2024-01-01 00:00:00 is one second. */
+	a.year = 2023, a.month = 12, a.day = 31, a.hour = 23, a.minute = 59, a.second = 59;
+	b.year = 2024, b.month = 1, b.day = 1;
+	assert_int_equal(rtfmt_time_seconds(&b) - rtfmt_time_seconds(&a), 1);
+	/* 2024 is a leap year: Feb 28 -> Mar 1 is two days. */
+	a = base_time(), b = base_time();
+	a.month = 2, a.day = 28;
+	b.month = 3, b.day = 1;
+	assert_int_equal(rtfmt_time_seconds(&b) - rtfmt_time_seconds(&a), 2 * 86400);
+	/* 1970-01-01 is 2208988800 s after 1900-01-01 (the NTP epoch offset). */
+	a = base_time();
+	a.year = 1970;
+	assert_int_equal(rtfmt_time_seconds(&a), 2208988800LL);
+}
+
 static void test_rtfmt_tz_format_signs_and_specials(void **state)
 {
 	char buf[32];
@@ -286,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_rtfmt_time_parse_wants_exact_shapes),
 		cmocka_unit_test(test_rtfmt_time_check_judges_zone_daylight_and_nanoseconds),
 		cmocka_unit_test(test_rtfmt_time_format_pads_fields),
+		cmocka_unit_test(test_rtfmt_time_seconds_counts_across_boundaries),
 		cmocka_unit_test(test_rtfmt_tz_format_signs_and_specials),
 		cmocka_unit_test(test_rtfmt_daylight_format_lists_bits),
 		cmocka_unit_test(test_rtfmt_data_parse_without_count_is_efivar),

@@ -23,15 +23,17 @@ INCS := -Iinclude -Iloader -Ihv -Irt
 
 # ---------------------------------------------------------------- loader (gnu-efi)
 EFI_INC  := -I/usr/include/efi -I/usr/include/efi/x86_64 -I/usr/include/efi/protocol
-EFI_CFLAGS := $(WARN) -std=gnu11 -O2 -fpic -fshort-wchar -mno-red-zone -ffreestanding \
+EFI_CFLAGS := $(WARN) -std=gnu11 -Os -ffunction-sections -fdata-sections -fvisibility=hidden -fpic -fshort-wchar -mno-red-zone -ffreestanding \
 	-fno-stack-protector -fno-stack-check -fno-strict-aliasing -maccumulate-outgoing-args \
 	-mno-sse -mno-mmx -DGNU_EFI_USE_MS_ABI -DHVBOOT_FIRMWARE $(EFI_INC) $(INCS) \
 	-include $(BUILD)/gen/hv_hash.h
-EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -T /usr/lib/elf_x86_64_efi.lds
+EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc --gc-sections --no-undefined -e _start \
+	-T /usr/lib/elf_x86_64_efi.lds
 EFI_CRT  := /usr/lib/crt0-efi-x86_64.o
 EFI_LIBS := -L/usr/lib -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
 
 LOADER_PURE := loader/elf.c loader/cfg.c loader/pt.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
+	hv/fmt.c rt/efistatus.c \
 	loader/sha256.c
 LOADER_GLUE := $(wildcard loader/efi_*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
@@ -76,7 +78,7 @@ $(BUILD)/gen/hv_hash.h: $(BUILD)/hv.elf tools/gen_hash.sh
 	@mkdir -p $(@D)
 	tools/gen_hash.sh $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/efi/%.o: %.c $(BUILD)/gen/hv_hash.h $(wildcard include/*.h loader/*.h)
+$(BUILD)/efi/%.o: %.c $(BUILD)/gen/hv_hash.h Makefile $(wildcard include/*.h loader/*.h hv/fmt.h rt/efistatus.h)
 	@mkdir -p $(@D)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
@@ -169,3 +171,68 @@ $(BUILD)/signed/BOOTX64.EFI: $(BUILD)/BOOTX64.EFI esp
 	sbsign --key $(@D)/key.pem --cert $(SB_CERT) --output $@ $< 2>&1 | grep -v "^warning: data remaining" || true
 	@rm -f $(@D)/key.pem
 	@test -s $@
+
+# ---------------------------------------------------------------- measurement
+# mapplan: the loader's pure mapping code (rtwin, hvmap, pt, memmap) built
+# for the host, with ptmin's independent count beside it (PRODUCT.md §4).
+MAPPLAN_SRCS := tools/mapplan.c tools/ptmin.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
+	loader/pt.c
+
+mapplan: tools/mapplan
+
+tools/mapplan: $(MAPPLAN_SRCS) tools/ptmin.h $(wildcard include/*.h loader/*.h)
+	$(HOSTCC) $(WARN) -O2 -g -DHVBOOT_HOST $(INCS) -o $@ $(MAPPLAN_SRCS)
+
+.PHONY: mapplan-clean bench-loader nullapp
+clean: mapplan-clean
+mapplan-clean:
+	rm -f tools/mapplan
+
+# The bench loader: the same loader with -DHVBOOT_BENCH (efi_bench.c times
+# runtime calls before ExitBootServices), and its own ESP.
+BENCH_DIR := $(BUILD)/bench
+BENCH_OBJS := $(patsubst %.c,$(BENCH_DIR)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
+	$(BUILD)/efi/loader/trampoline.o
+
+$(BENCH_DIR)/efi/%.o: %.c $(BUILD)/gen/hv_hash.h $(wildcard include/*.h loader/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(EFI_CFLAGS) -DHVBOOT_BENCH -c $< -o $@
+
+$(BENCH_DIR)/hvboot.so: $(BENCH_OBJS)
+	$(LD) $(EFI_LDFLAGS) $(EFI_CRT) $^ -o $@ $(EFI_LIBS)
+
+$(BENCH_DIR)/BOOTX64.EFI: $(BENCH_DIR)/hvboot.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+
+bench-loader: $(BENCH_DIR)/BOOTX64.EFI $(BUILD)/hv.elf
+	rm -rf $(BENCH_DIR)/esp
+	mkdir -p $(BENCH_DIR)/esp/EFI/BOOT $(BENCH_DIR)/esp/hvboot
+	cp $(BENCH_DIR)/BOOTX64.EFI $(BENCH_DIR)/esp/EFI/BOOT/BOOTX64.EFI
+	cp $(BUILD)/hv.elf $(BENCH_DIR)/esp/hvboot/hv.elf
+	cp tools/hvboot.cfg $(BENCH_DIR)/esp/hvboot/hvboot.cfg
+
+# nullapp: an EFI app that only says so and exits QEMU, built with the
+# loader's gnu-efi flags (less the pinned-hash include it has no use for):
+# what OVMF alone costs to reach a boot option.
+NULLAPP_CFLAGS := $(filter-out -include $(BUILD)/gen/hv_hash.h,$(EFI_CFLAGS))
+
+$(BUILD)/nullapp/nullapp.o: tools/nullapp.c
+	@mkdir -p $(@D)
+	$(CC) $(NULLAPP_CFLAGS) -c $< -o $@
+
+$(BUILD)/nullapp/nullapp.so: $(BUILD)/nullapp/nullapp.o
+	$(LD) $(EFI_LDFLAGS) $(EFI_CRT) $^ -o $@ $(EFI_LIBS)
+
+$(BUILD)/nullapp/BOOTX64.EFI: $(BUILD)/nullapp/nullapp.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+
+nullapp: $(BUILD)/nullapp/BOOTX64.EFI
+	rm -rf $(BUILD)/nullapp/esp
+	mkdir -p $(BUILD)/nullapp/esp/EFI/BOOT
+	cp $< $(BUILD)/nullapp/esp/EFI/BOOT/BOOTX64.EFI
+
+# Figures, never pass/fail (PRODUCT.md §1). BENCH_ARGS: see tools/bench.py --help.
+bench: all mapplan bench-loader nullapp
+	$(PY) tools/bench.py --build $(BUILD) $(BENCH_ARGS)

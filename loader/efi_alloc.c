@@ -10,18 +10,18 @@
 #define EBS_TRIES	8
 
 EFI_STATUS efi_alloc_pages(struct boot *b, UINT32 type, uint64_t npages, uint64_t max_pa,
-			   uint64_t *pa, const CHAR16 *what)
+			   uint64_t *pa, const char *what)
 {
 	EFI_PHYSICAL_ADDRESS addr = max_pa;
 	EFI_STATUS st;
 
 	if (b->nallocs == sizeof(b->allocs) / sizeof(b->allocs[0]))
-		return boot_fail(b, EFI_OUT_OF_RESOURCES, L"too many allocations (%s)", what);
+		return boot_fail(b, EFI_OUT_OF_RESOURCES, "too many allocations (%s)", what);
 	st = FW(uefi_call_wrapper(BS->AllocatePages, 4, max_pa ? AllocateMaxAddress : AllocateAnyPages,
 				  (EFI_MEMORY_TYPE)type, npages, &addr));
 	if (EFI_ERROR(st))
-		return boot_fail(b, st, L"cannot allocate %lu KiB for the %s (%r)",
-				 npages * 4, what, st);
+		return boot_fail(b, st, "cannot allocate %lu KiB for the %s (%s)",
+				 npages * 4, what, efi_status_str(st));
 	b->allocs[b->nallocs].pa = addr;
 	b->allocs[b->nallocs].npages = npages;
 	b->nallocs++;
@@ -51,10 +51,10 @@ static EFI_STATUS get_map(struct boot *b)
 				  (EFI_MEMORY_DESCRIPTOR *)b->map_raw, &b->map_key,
 				  &b->desc_size, &b->desc_version));
 	if (st == EFI_BUFFER_TOO_SMALL)
-		return boot_fail(b, st, L"memory map grew past %lu bytes reserved for it",
+		return boot_fail(b, st, "memory map grew past %lu bytes reserved for it",
 				 (uint64_t)b->map_raw_cap);
 	if (EFI_ERROR(st))
-		return boot_fail(b, st, L"GetMemoryMap failed (%r)", st);
+		return boot_fail(b, st, "GetMemoryMap failed (%s)", efi_status_str(st));
 	return EFI_SUCCESS;
 }
 
@@ -73,33 +73,33 @@ EFI_STATUS efi_reserve(struct boot *b)
 	long n;
 
 	st = efi_alloc_pages(b, HV_MEM_IMAGE, (b->img.va_hi - b->img.va_lo) / EFI_PAGE_SIZE, 0,
-			     &b->image_pa, L"hypervisor image");
+			     &b->image_pa, "hypervisor image");
 	if (!EFI_ERROR(st))
 		st = efi_alloc_pages(b, HV_MEM_STACK, HV_STACK_SIZE / EFI_PAGE_SIZE, 0,
-				     &b->stack_pa, L"hypervisor stack");
+				     &b->stack_pa, "hypervisor stack");
 	if (!EFI_ERROR(st))
 		st = efi_alloc_pages(b, HV_MEM_STACK, HV_RTSTACK_SIZE / EFI_PAGE_SIZE, 0,
-				     &b->rt_stack_pa, L"runtime stack");
+				     &b->rt_stack_pa, "runtime stack");
 	/* LoaderCode, below 4 GiB: the firmware's own tables must let us
 	 * execute it (OVMF marks data types NX) and it must be identity-
 	 * mappable by both the old and the new tables. */
 	if (!EFI_ERROR(st))
 		st = efi_alloc_pages(b, EfiLoaderCode, 1, 0xFFFFF000ULL, &b->trampoline_pa,
-				     L"trampoline");
+				     "trampoline");
 	if (EFI_ERROR(st))
 		return st;
 
 	st = FW(uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &ver));
 	if (st != EFI_BUFFER_TOO_SMALL || dsize < sizeof(struct efi_mdesc))
 		return boot_fail(b, EFI_ERROR(st) ? st : EFI_DEVICE_ERROR,
-				 L"GetMemoryMap gave no usable size (%r, descriptor size %lu)",
-				 st, (uint64_t)dsize);
+				 "GetMemoryMap gave no usable size (%s, descriptor size %lu)",
+				 efi_status_str(st), (uint64_t)dsize);
 	b->map_raw_cap = size + MAP_SLACK_DESCS * dsize;
 	b->map_norm_cap = b->map_raw_cap / dsize;
 
 	/* Boot info + the normalised final map, in one OS-typed allocation. */
 	b->bi_pages = pages_for(sizeof(struct hv_bootinfo) + b->map_norm_cap * sizeof(struct efi_mdesc));
-	st = efi_alloc_pages(b, HV_MEM_BOOTINFO, b->bi_pages, 0, &pa, L"boot info");
+	st = efi_alloc_pages(b, HV_MEM_BOOTINFO, b->bi_pages, 0, &pa, "boot info");
 	if (EFI_ERROR(st))
 		return st;
 	b->bi = (struct hv_bootinfo *)(UINTN)pa;
@@ -108,7 +108,7 @@ EFI_STATUS efi_reserve(struct boot *b)
 
 	/* Raw map and the SetVirtualAddressMap array: scratch, LoaderData. */
 	st = efi_alloc_pages(b, EfiLoaderData, 2 * pages_for(b->map_raw_cap), 0, &pa,
-			     L"memory map buffers");
+			     "memory map buffers");
 	if (EFI_ERROR(st))
 		return st;
 	b->map_raw = (void *)(UINTN)pa;
@@ -121,12 +121,12 @@ EFI_STATUS efi_reserve(struct boot *b)
 		return st;
 	raw = (struct efi_mmap){ b->map_raw, b->map_size, b->desc_size };
 	if (memmap_check(&raw, &bad))
-		return boot_fail(b, EFI_DEVICE_ERROR, L"firmware memory map: descriptor %lu: %a",
+		return boot_fail(b, EFI_DEVICE_ERROR, "firmware memory map: descriptor %lu: %s",
 				 bad, memmap_check(&raw, &bad));
 	n = memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &bad);
 	if (n < 0)
 		return boot_fail(b, EFI_DEVICE_ERROR,
-				 L"firmware memory map: descriptor %lu overlaps another", bad);
+				 "firmware memory map: descriptor %lu overlaps another", bad);
 	if (rtwin_plan(&raw, b->cfg.rt_window, (enum rtwin_layout)b->cfg.rt_layout, &b->rt))
 		b->rt.count = 0;	/* reported after the final plan */
 	struct hvmap_input in = {
@@ -136,7 +136,7 @@ EFI_STATUS efi_reserve(struct boot *b)
 	bound = hvmap_pool_bound(&in, b->cpu_flags & HV_CPU_1G);
 	b->pool_pages = bound + bound / 4 + 64;
 	st = efi_alloc_pages(b, HV_MEM_PAGETABLE, b->pool_pages, 0, &b->pool_pa,
-			     L"page-table pool");
+			     "page-table pool");
 	if (EFI_ERROR(st))
 		return st;
 	uint64_t ram = 0;
@@ -144,8 +144,8 @@ EFI_STATUS efi_reserve(struct boot *b)
 	for (long i = 0; i < n; i++)
 		if (memmap_is_ram(b->map_norm[i].type))
 			ram += b->map_norm[i].npages << EFI_PAGE_SHIFT;
-	boot_log(b, CFG_LOG_INFO, L"hvboot: memory map %ld entries (stride %lu), %lu MiB RAM; "
-		 L"image at 0x%lx, page-table pool %lu pages\n", n, (uint64_t)b->desc_size,
+	boot_log(b, CFG_LOG_INFO, "hvboot: memory map %ld entries (stride %lu), %lu MiB RAM; "
+		 "image at 0x%lx, page-table pool %lu pages\n", n, (uint64_t)b->desc_size,
 		 ram >> 20, b->image_pa, b->pool_pages);
 	return EFI_SUCCESS;
 }
@@ -157,7 +157,7 @@ EFI_STATUS efi_exit_boot_services(struct boot *b)
 	EFI_STATUS st;
 	long n;
 
-	boot_log(b, CFG_LOG_INFO, L"hvboot: exiting boot services, entering 0x%lx\n",
+	boot_log(b, CFG_LOG_INFO, "hvboot: exiting boot services, entering 0x%lx\n",
 		 b->img.entry_va);
 	for (int tries = 0;; tries++) {
 		st = get_map(b);
@@ -170,8 +170,8 @@ EFI_STATUS efi_exit_boot_services(struct boot *b)
 		/* UEFI 2.10 §7.4.6: a stale MapKey gives EFI_INVALID_PARAMETER;
 		 * fetch the map again and retry. */
 		if (st != EFI_INVALID_PARAMETER || tries == EBS_TRIES)
-			return boot_fail(b, st, L"ExitBootServices failed after %d tries (%r)",
-					 tries + 1, st);
+			return boot_fail(b, st, "ExitBootServices failed after %d tries (%s)",
+					 tries + 1, efi_status_str(st));
 	}
 	b->bi->tsc[HV_TS_AFTER_EBS] = rdtsc();
 	raw = (struct efi_mmap){ b->map_raw, b->map_size, b->desc_size };

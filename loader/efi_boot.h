@@ -17,7 +17,7 @@ struct boot {
 	EFI_HANDLE image_handle;
 	EFI_SYSTEM_TABLE *st;
 	struct hv_config cfg;
-	CHAR16 msg[BOOT_MSG_MAX];	/* the one error line, printed by efi_main */
+	char msg[BOOT_MSG_MAX];		/* the one error line, printed by efi_main */
 
 	/* hypervisor file and image */
 	void *elf_file;
@@ -50,9 +50,18 @@ struct boot {
 };
 
 /* Records the failure in b->msg and returns st (nothing printed here). */
-EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const CHAR16 *fmt, ...);
+EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-void boot_log(const struct boot *b, enum cfg_log level, const CHAR16 *fmt, ...);
+void boot_log(const struct boot *b, enum cfg_log level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* efi_con.c: ASCII text on ConOut (hv/fmt.c formats: the same code the
+ * hypervisor uses, instead of gnu-efi's Print and its tables). */
+void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void con_vprintf(const char *fmt, va_list ap);
+/* "EFI_NOT_FOUND", or the number in hex for a status without a name. */
+const char *efi_status_str(EFI_STATUS st);
 
 /* TSC bookkeeping: firmware calls are bracketed so the loader's own cost
  * can be told apart (bench). */
@@ -74,7 +83,7 @@ void efi_own_dir(struct boot *b, char *out, UINTN cap);
 
 /* efi_alloc.c */
 EFI_STATUS efi_alloc_pages(struct boot *b, UINT32 type, uint64_t npages, uint64_t max_pa,
-			   uint64_t *pa, const CHAR16 *what);
+			   uint64_t *pa, const char *what);
 EFI_STATUS efi_reserve(struct boot *b);
 EFI_STATUS efi_exit_boot_services(struct boot *b);
 void efi_release(struct boot *b);

@@ -7,29 +7,29 @@
 #include "memmap.h"
 #include "layout.h"
 #include "sha256.h"
+#include "fmt.h"
 
 uint64_t boot_fw_tsc;
-static struct boot boot;		/* large (runtime plan): not on the stack */
 static uint64_t tsc_efi_main;
 
-EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const CHAR16 *fmt, ...)
+EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	UnicodeVSPrint(b->msg, sizeof(b->msg), fmt, ap);
+	fmt_vsnprintf(b->msg, sizeof(b->msg), fmt, ap);
 	va_end(ap);
 	return st;
 }
 
-void boot_log(const struct boot *b, enum cfg_log level, const CHAR16 *fmt, ...)
+void boot_log(const struct boot *b, enum cfg_log level, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (b->cfg.log < level)
 		return;
 	va_start(ap, fmt);
-	VPrint(fmt, ap);
+	con_vprintf(fmt, ap);
 	va_end(ap);
 }
 
@@ -56,7 +56,7 @@ static EFI_STATUS read_config(struct boot *b)
 	}
 	if (st == EFI_NOT_FOUND) {
 		b->msg[0] = 0;
-		boot_log(b, CFG_LOG_INFO, L"hvboot: no \\hvboot\\hvboot.cfg, using defaults\n");
+		boot_log(b, CFG_LOG_INFO, "hvboot: no \\hvboot\\hvboot.cfg, using defaults\n");
 		return EFI_SUCCESS;
 	}
 	if (EFI_ERROR(st))
@@ -68,11 +68,11 @@ static EFI_STATUS read_config(struct boot *b)
 
 		__builtin_memcpy(key, (const char *)text + where.key_off, n);
 		key[n] = 0;
-		boot_fail(b, EFI_LOAD_ERROR, L"%a: line %u: %a '%a'", path, where.line, why, key);
+		boot_fail(b, EFI_LOAD_ERROR, "%s: line %u: %s '%s'", path, where.line, why, key);
 	} else if (why && where.line) {
-		boot_fail(b, EFI_LOAD_ERROR, L"%a: line %u: %a", path, where.line, why);
+		boot_fail(b, EFI_LOAD_ERROR, "%s: line %u: %s", path, where.line, why);
 	} else if (why) {
-		boot_fail(b, EFI_LOAD_ERROR, L"%a: %a", path, why);
+		boot_fail(b, EFI_LOAD_ERROR, "%s: %s", path, why);
 	}
 	FW(uefi_call_wrapper(BS->FreePool, 1, text));
 	return why ? EFI_LOAD_ERROR : EFI_SUCCESS;
@@ -94,10 +94,10 @@ static EFI_STATUS check_hash(struct boot *b)
 	b->bi->hv_hash_checked = !diff;
 	if (diff && b->bi->secure_boot == 1)
 		return boot_fail(b, EFI_SECURITY_VIOLATION,
-				 L"%a: SHA-256 does not match the one pinned in this signed loader "
-				 L"(Secure Boot is on)", b->cfg.hypervisor);
+				 "%s: SHA-256 does not match the one pinned in this signed loader "
+				 "(Secure Boot is on)", b->cfg.hypervisor);
 	if (diff)
-		boot_log(b, CFG_LOG_DEBUG, L"hvboot: %a differs from the build's (Secure Boot off)\n",
+		boot_log(b, CFG_LOG_DEBUG, "hvboot: %s differs from the build's (Secure Boot off)\n",
 			 b->cfg.hypervisor);
 	return EFI_SUCCESS;
 }
@@ -113,10 +113,10 @@ static EFI_STATUS read_hypervisor(struct boot *b)
 		return st;
 	why = elf_validate(b->elf_file, b->elf_size, &b->img, &seg);
 	if (why && seg >= 0)
-		return boot_fail(b, EFI_LOAD_ERROR, L"%a: segment %d: %a", b->cfg.hypervisor, seg, why);
+		return boot_fail(b, EFI_LOAD_ERROR, "%s: segment %d: %s", b->cfg.hypervisor, seg, why);
 	if (why)
-		return boot_fail(b, EFI_LOAD_ERROR, L"%a: %a", b->cfg.hypervisor, why);
-	boot_log(b, CFG_LOG_INFO, L"hvboot: %a: %u segments, %lu KiB, entry 0x%lx\n",
+		return boot_fail(b, EFI_LOAD_ERROR, "%s: %s", b->cfg.hypervisor, why);
+	boot_log(b, CFG_LOG_INFO, "hvboot: %s: %u segments, %lu KiB, entry 0x%lx\n",
 		 b->cfg.hypervisor, b->img.nseg, (b->img.va_hi - b->img.va_lo) >> 10,
 		 b->img.entry_va);
 	return EFI_SUCCESS;
@@ -137,8 +137,8 @@ static EFI_STATUS check_cpu(struct boot *b)
 	 * 4-level and cannot be loaded under it. */
 	if (cr4 & (1ULL << 12))
 		return boot_fail(b, EFI_UNSUPPORTED,
-				 L"firmware runs with 5-level paging (CR4.LA57); "
-				 L"hvboot builds 4-level tables only");
+				 "firmware runs with 5-level paging (CR4.LA57); "
+				 "hvboot builds 4-level tables only");
 	cpuid(0x80000000, &a, &bx, &c, &d);
 	if (a >= 0x80000001) {
 		cpuid(0x80000001, &a, &bx, &c, &d);
@@ -300,17 +300,31 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	EFI_STATUS status;
 
+	struct boot *b;
+
 	tsc_efi_main = rdtsc();
-	InitializeLib(image, st);
-	boot.image_handle = image;
-	boot.st = st;
-	boot.cfg.log = CFG_LOG_INFO;
-	status = boot_hypervisor(&boot);
-	efi_release(&boot);
+	/* gnu-efi's globals, without InitializeLib and the library it drags
+	 * in (the loader must stay small: README, bench). */
+	ST = st;
+	BS = st->BootServices;
+	RT = st->RuntimeServices;
+	/* ~13 KiB (the runtime plan): from pool, not the stack or the file. */
+	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, sizeof(*b),
+					(void **)&b))) {
+		con_printf("hvboot: out of memory for the boot context\n");
+		return EFI_OUT_OF_RESOURCES;
+	}
+	__builtin_memset(b, 0, sizeof(*b));
+	b->image_handle = image;
+	b->st = st;
+	b->cfg.log = CFG_LOG_INFO;
+	status = boot_hypervisor(b);
+	efi_release(b);
 	/* Only failures come back: say why once, give the firmware its turn. */
-	if (boot.msg[0])
-		Print(L"hvboot: %s\n", boot.msg);
+	if (b->msg[0])
+		con_printf("hvboot: %s\n", b->msg);
 	else
-		Print(L"hvboot: boot failed (%r)\n", status);
+		con_printf("hvboot: boot failed (%s)\n", efi_status_str(status));
+	uefi_call_wrapper(BS->FreePool, 1, b);
 	return status;
 }

@@ -28,19 +28,29 @@ struct rt_properties {		/* EFI_RT_PROPERTIES_TABLE, §4.6.2 */
 
 #define RT_SUPPORTED_ALL	0x3FFFU	/* every bit of §4.6.2 */
 
+static bool guid_eq(const EFI_GUID *a, const EFI_GUID *b)
+{
+	const UINT8 *x = (const UINT8 *)a, *y = (const UINT8 *)b;
+
+	for (UINTN i = 0; i < sizeof(*a); i++)	/* libefi has no memcmp */
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
 static void copy_mat(struct boot *b, const struct mat_header *h)
 {
 	struct hv_bootinfo *bi = b->bi;
 	const UINT8 *e = (const UINT8 *)(h + 1);
 
 	if (h->version < 1 || h->desc_size < sizeof(struct efi_mdesc)) {
-		boot_log(b, CFG_LOG_INFO, L"hvboot: ignoring Memory Attributes Table "
-			 L"(version %u, descriptor size %u)\n", h->version, h->desc_size);
+		boot_log(b, CFG_LOG_INFO, "hvboot: ignoring Memory Attributes Table "
+			 "(version %u, descriptor size %u)\n", h->version, h->desc_size);
 		return;
 	}
 	if (h->count > HV_MAT_MAX) {
-		boot_log(b, CFG_LOG_INFO, L"hvboot: Memory Attributes Table has %u entries, "
-			 L"more than %u: runtime code mapped RWX\n", h->count, HV_MAT_MAX);
+		boot_log(b, CFG_LOG_INFO, "hvboot: Memory Attributes Table has %u entries, "
+			 "more than %u: runtime code mapped RWX\n", h->count, HV_MAT_MAX);
 		return;
 	}
 	for (UINT32 i = 0; i < h->count; i++) {
@@ -90,17 +100,17 @@ void efi_tables_collect(struct boot *b)
 		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
 		uint64_t pa = (uint64_t)(UINTN)t->VendorTable;
 
-		if (!CompareGuid(&t->VendorGuid, &acpi20_guid))
+		if (guid_eq(&t->VendorGuid, &acpi20_guid))
 			bi->acpi_rsdp_pa = pa;
-		else if (!CompareGuid(&t->VendorGuid, &acpi10_guid) && !bi->acpi_rsdp_pa)
+		else if (guid_eq(&t->VendorGuid, &acpi10_guid) && !bi->acpi_rsdp_pa)
 			bi->acpi_rsdp_pa = pa;
-		else if (!CompareGuid(&t->VendorGuid, &smbios_guid))
+		else if (guid_eq(&t->VendorGuid, &smbios_guid))
 			bi->smbios_pa = pa;
-		else if (!CompareGuid(&t->VendorGuid, &smbios3_guid))
+		else if (guid_eq(&t->VendorGuid, &smbios3_guid))
 			bi->smbios3_pa = pa;
-		else if (!CompareGuid(&t->VendorGuid, &mat_guid))
+		else if (guid_eq(&t->VendorGuid, &mat_guid))
 			copy_mat(b, t->VendorTable);
-		else if (!CompareGuid(&t->VendorGuid, &rt_props_guid)) {
+		else if (guid_eq(&t->VendorGuid, &rt_props_guid)) {
 			const struct rt_properties *p = t->VendorTable;
 
 			bi->rt_has_properties = 1;
@@ -108,11 +118,16 @@ void efi_tables_collect(struct boot *b)
 		}
 	}
 	read_secure_boot(b);
-	boot_log(b, CFG_LOG_INFO, L"hvboot: UEFI %d.%d, %s; MAT %s (%u entries), "
-		 L"RT properties %s, Secure Boot %a\n",
-		 st->Hdr.Revision >> 16, st->Hdr.Revision & 0xFFFF,
-		 st->FirmwareVendor ? st->FirmwareVendor : L"?",
-		 b->mat_valid ? L"copied" : L"absent", bi->mat_count,
-		 bi->rt_has_properties ? L"present" : L"absent",
+	char vendor[32];
+	UINTN n = 0;
+
+	for (; n + 1 < sizeof(vendor) && bi->fw_vendor[n]; n++)
+		vendor[n] = bi->fw_vendor[n] < 0x7F ? (char)bi->fw_vendor[n] : '?';
+	vendor[n] = 0;
+	boot_log(b, CFG_LOG_INFO, "hvboot: UEFI %u.%u, %s; MAT %s (%u entries), "
+		 "RT properties %s, Secure Boot %s\n",
+		 st->Hdr.Revision >> 16, st->Hdr.Revision & 0xFFFF, vendor,
+		 b->mat_valid ? "copied" : "absent", bi->mat_count,
+		 bi->rt_has_properties ? "present" : "absent",
 		 bi->secure_boot == 1 ? "on" : bi->secure_boot == 0 ? "off" : "unknown");
 }

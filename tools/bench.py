@@ -1,0 +1,406 @@
+#!/usr/bin/python3
+"""make bench: hvboot's figures (PRODUCT.md §1) — a table on stdout and
+build/bench.json. Figures, never pass/fail: the exit status is 0 unless a
+boot could not be driven at all.
+
+Two kinds of runs, each figure the median of --runs (default 5):
+
+  wall time   QEMU start to `hv> ` (boot_prompt_s) and to the null app's
+              "nullapp: done" (null_app_s), 512 MiB, one QEMU at a time
+              (the only figures another QEMU would disturb), each with a
+              VARS file of its own warmed by one boot first.
+  icount      QEMU -icount shift=0,sleep=off: RDTSC counts guest
+              instructions (FIELD-NOTES), so the loader's own work, the
+              firmware's share and the runtime calls are instruction counts
+              that do not depend on the host. These runs go --jobs at a time.
+
+  loader_insns     (tsc[hv_entry] - tsc[efi_main]) - fw_tsc - hash_tsc, from
+                   `bootinfo`, at each --mems size (keys "512M", "4G", ...)
+  rt_*             `rtbench N` in the bench build (build/bench/esp: the loader
+                   with -DHVBOOT_BENCH times the same calls natively)
+  pt_*             bootinfo "pool pages used" against tools/mapplan's minimum
+                   for the `memmap --raw` of the same boot
+
+Everything boots from private copies of the ESPs (others rebuild build/).
+"""
+import argparse
+import concurrent.futures
+import datetime
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import pexpect
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import hvqemu  # noqa: E402
+
+PROMPT = "hv> "
+NULL_DONE = "nullapp: done"
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>c]")
+SERVICES = ["GetVariable", "SetVariable", "GetTime", "QueryVariableInfo"]
+
+# The issue's targets, shown beside the figures (never enforced).
+TARGETS = {
+    "pt_ratio": "<= 1.05",
+    "loader_insns": "<= 500,000 at 4G",
+    "loader_insns_1t_vs_4g": "<= 1.2",
+    "rt_ratio": "<= 1.05",
+    "boot_ratio": "<= 1.10",
+    "loader_bytes": "<= 65,536",
+    "hv_bytes": "<= 262,144",
+}
+
+
+def clean(text):
+    return ANSI.sub("", text).replace("\r", "")
+
+
+class BootError(Exception):
+    pass
+
+
+class Qemu:
+    """One QEMU, serial on a pty; the clock starts just before the spawn."""
+
+    def __init__(self, name, drive, work, mem="512M", extra=(), vars_path=None, timeout=600):
+        self.name = name
+        self.timeout = timeout
+        if vars_path is None:
+            vars_path = hvqemu.fresh_vars(os.path.join(work, f"vars-{name}.fd"))
+        argv = hvqemu.command(drive, vars_path=vars_path, mem=mem, extra=list(extra))
+        self.log_path = os.path.join(work, "logs", f"{name}.log")
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        self.log = open(self.log_path, "w", encoding="utf-8", errors="replace")
+        self.t0 = time.monotonic()
+        self.p = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", codec_errors="replace",
+                               timeout=timeout, dimensions=(50, 200))
+        self.p.logfile_read = self.log
+
+    def wait(self, pattern, timeout=None):
+        """Seconds from the spawn until pattern appeared."""
+        try:
+            self.p.expect(pattern, timeout=timeout or self.timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            raise BootError(f"{self.name}: waiting for {pattern!r}: {type(e).__name__}; "
+                            f"serial log: {self.log_path}") from None
+        return time.monotonic() - self.t0
+
+    def cmd(self, line, timeout=600):
+        self.p.send(line + "\r")
+        self.wait(PROMPT, timeout)
+        lines = clean(self.p.before).split("\n")
+        if lines and lines[0].strip() == line:
+            lines = lines[1:]
+        out = [l for l in lines if l.strip()]
+        errors = [l for l in out if l.startswith("error: ")]
+        if errors:
+            raise BootError(f"{self.name}: {line}: {errors[0]}")
+        return out
+
+    def close(self):
+        if self.p.isalive():
+            self.p.terminate(force=True)
+        self.log.close()
+
+
+# ---------------------------------------------------------------- parsing
+
+def parse_bootinfo(lines):
+    """The figures bench needs from `bootinfo` (hv/cmd_bootinfo.c)."""
+    text = "\n".join(lines)
+    stamps = {m.group(1): int(m.group(2))
+              for m in re.finditer(r"^\s+(\w+)\s+\+(\d+)\s*$", text, re.M)}
+    fields = {}
+    for key, pattern in (("fw", r"^\s+in firmware calls\s+(\d+)"),
+                         ("hash", r"^\s+hashing hv\.elf\s+(\d+)"),
+                         ("pool_used", r"^\s+pool pages used\s+(\d+)"),
+                         ("image_kib", r"^\s+image\s+pa .*?(\d+) KiB\s*$")):
+        m = re.search(pattern, text, re.M)
+        if not m:
+            raise BootError(f"bootinfo: no {key!r} in its output")
+        fields[key] = int(m.group(1))
+    m = re.search(r"^\s+cpu\s*(.*)$", text, re.M)
+    fields["cpu_1g"] = bool(m and "1g-pages" in m.group(1))
+    for s in ("efi_main", "hv_entry"):
+        if s not in stamps:
+            raise BootError(f"bootinfo: stamp {s} not recorded")
+    fields["stamps"] = stamps
+    fields["loader"] = stamps["hv_entry"] - stamps["efi_main"] - fields["fw"] - fields["hash"]
+    return fields
+
+
+def parse_rtbench(lines):
+    out = {}
+    for line in lines:
+        m = re.match(r"^(\w+)\s+(\d+)\s+(\d+)\s+(\d+|-)\s", line + " ")
+        if m and m.group(1) in SERVICES:
+            out[m.group(1)] = {"hv": int(m.group(2)), "in_fw": int(m.group(3)),
+                               "native": None if m.group(4) == "-" else int(m.group(4))}
+    missing = [s for s in SERVICES if s not in out]
+    if missing:
+        raise BootError(f"rtbench: no figures for {', '.join(missing)}")
+    return out
+
+
+# ---------------------------------------------------------------- runs
+
+def wall_hv(work, esp, vars_path, i):
+    q = Qemu(f"wall-hv-{i}", esp, work, vars_path=vars_path, timeout=300)
+    try:
+        return q.wait(PROMPT)
+    finally:
+        q.close()
+
+
+def wall_null(work, esp, vars_path, i):
+    q = Qemu(f"wall-null-{i}", esp, work, vars_path=vars_path, timeout=300)
+    try:
+        return q.wait(NULL_DONE)
+    finally:
+        q.close()
+
+
+def icount_boot(work, esp, mem, i, rtbench_n=0, want_map=False):
+    """One -icount boot to the prompt: bootinfo, optionally the raw map and
+    rtbench. The VARS file is fresh, so every run starts alike."""
+    name = f"icount-{'rt' if rtbench_n else 'boot'}-{mem}-{i}"
+    q = Qemu(name, esp, work, mem=mem, extra=ICOUNT, timeout=3000)
+    try:
+        q.wait(PROMPT)
+        res = parse_bootinfo(q.cmd("bootinfo"))
+        if want_map:
+            res["memmap"] = q.cmd("memmap --raw")
+        if rtbench_n:
+            res["rt"] = parse_rtbench(q.cmd(f"rtbench {rtbench_n}", timeout=1800))
+        res["mem"] = mem
+        return res
+    finally:
+        q.close()
+
+
+def copy_tree(src, dst):
+    """A private copy of an ESP; retried, since a concurrent `make esp`
+    empties and refills it."""
+    for _ in range(5):
+        shutil.rmtree(dst, ignore_errors=True)
+        try:
+            shutil.copytree(src, dst)
+            if os.path.isfile(os.path.join(dst, "EFI", "BOOT", "BOOTX64.EFI")):
+                return dst
+        except (shutil.Error, OSError):
+            pass
+        time.sleep(1)
+    raise SystemExit(f"bench: cannot copy {src} (is it built? make all bench-loader nullapp)")
+
+
+def mapplan(work, mem, lines, image_kib, allow_1g):
+    path = os.path.join(work, f"memmap-{mem}.txt")
+    with open(path, "w") as f:
+        f.write(f"# memmap --raw from a {mem} bench boot\n")
+        f.write("\n".join(l.strip() for l in lines) + "\n")
+    argv = [os.path.join(ROOT, "tools", "mapplan"), path, "--json", "--image-kib", str(image_kib)]
+    if not allow_1g:
+        argv.append("--no-1g")
+    r = subprocess.run(argv, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise BootError(f"mapplan {path}: {r.stderr.strip()}")
+    return json.loads(r.stdout), path
+
+
+def med(values):
+    return statistics.median(values)
+
+
+# ---------------------------------------------------------------- report
+
+def fmt_int(v):
+    return f"{v:,.0f}" if isinstance(v, (int, float)) else str(v)
+
+
+def table(res):
+    rows = []
+
+    def row(name, value, target=""):
+        rows.append((name, value, target))
+
+    row("boot_prompt_s (512M, wall)", f"{res['boot_prompt_s']:.2f} s")
+    row("null_app_s (512M, wall)", f"{res['null_app_s']:.2f} s")
+    row("boot_ratio", f"{res['boot_ratio']:.3f}", TARGETS["boot_ratio"])
+    for mem, v in res["loader_insns_by_mem"].items():
+        row(f"loader_insns {mem}", fmt_int(v), TARGETS["loader_insns"] if mem == "4G" else "")
+    if "1T" in res["loader_insns_by_mem"] and "4G" in res["loader_insns_by_mem"]:
+        row("loader_insns 1T / 4G", f"{res['loader_insns_1t_vs_4g']:.3f}",
+            TARGETS["loader_insns_1t_vs_4g"])
+    for mem, v in res["firmware_insns_by_mem"].items():
+        row(f"firmware_insns {mem}", fmt_int(v))
+    for mem, v in res["hash_insns_by_mem"].items():
+        row(f"hash_insns {mem}", fmt_int(v))
+    for s in SERVICES:
+        if s in res["rt_call_cycles"]:
+            nat = res["rt_native_cycles"].get(s)
+            ratio = res["rt_ratio"].get(s)
+            row(f"rt {s} hv / native", f"{fmt_int(res['rt_call_cycles'][s])} / {fmt_int(nat)}"
+                + (f" = {ratio:.3f}" if ratio else ""), TARGETS["rt_ratio"])
+    for mem in res["pt_pages"]:
+        row(f"pt_pages / pt_min_pages {mem}",
+            f"{res['pt_pages'][mem]} / {res['pt_min_pages'][mem]} = {res['pt_ratio'][mem]:.3f}",
+            TARGETS["pt_ratio"])
+    for mem, v in res["large_page_share"].items():
+        row(f"large_page_share {mem}", f"{v:.4f}")
+    row("loader_bytes", fmt_int(res["loader_bytes"]), TARGETS["loader_bytes"])
+    row("hv_bytes", fmt_int(res["hv_bytes"]), TARGETS["hv_bytes"])
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    out = [f"{'figure':<{w0}}  {'median':>{w1}}  target", "-" * (w0 + w1 + 20)]
+    out += [f"{n:<{w0}}  {v:>{w1}}  {t}".rstrip() for n, v, t in rows]
+    return "\n".join(out)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--runs", type=int, default=5, help="runs per figure (median; default 5)")
+    ap.add_argument("--mems", default="512M,4G,64G,1T", help="guest RAM sizes for loader_insns/pt_*")
+    ap.add_argument("--jobs", type=int, default=2, help="-icount QEMUs at a time (default 2)")
+    ap.add_argument("--rtbench", type=int, default=101, help="calls per service in rtbench")
+    ap.add_argument("--json", default=None, help="where to write (default BUILD/bench.json)")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder (logs, maps)")
+    a = ap.parse_args(argv)
+    mems = [m.strip() for m in a.mems.split(",") if m.strip()]
+    json_path = a.json or os.path.join(a.build, "bench.json")
+
+    work = tempfile.mkdtemp(prefix="hvboot-bench-")
+    esp = copy_tree(os.path.join(a.build, "esp"), os.path.join(work, "esp"))
+    bench_esp = copy_tree(os.path.join(a.build, "bench", "esp"), os.path.join(work, "bench-esp"))
+    null_esp = copy_tree(os.path.join(a.build, "nullapp", "esp"), os.path.join(work, "null-esp"))
+    loader_bytes = os.path.getsize(os.path.join(esp, "EFI", "BOOT", "BOOTX64.EFI"))
+    hv_bytes = os.path.getsize(os.path.join(esp, "hvboot", "hv.elf"))
+    started = time.monotonic()
+    print(f"bench: work folder {work}; {a.runs} runs per figure", flush=True)
+
+    # Wall time: one QEMU at a time, hv and null app interleaved so a slow
+    # patch of the host touches both; a warm-up boot of each fills its VARS.
+    vars_hv = hvqemu.fresh_vars(os.path.join(work, "vars-wall-hv.fd"))
+    vars_null = hvqemu.fresh_vars(os.path.join(work, "vars-wall-null.fd"))
+    wall_hv(work, esp, vars_hv, "warmup")
+    wall_null(work, null_esp, vars_null, "warmup")
+    hv_s, null_s = [], []
+    for i in range(a.runs):
+        hv_s.append(wall_hv(work, esp, vars_hv, i))
+        null_s.append(wall_null(work, null_esp, vars_null, i))
+        print(f"bench: wall run {i + 1}/{a.runs}: hv> {hv_s[-1]:.2f} s, "
+              f"null app {null_s[-1]:.2f} s", flush=True)
+
+    # Instruction counts: deterministic, so runs may share the host.
+    jobs = []
+    for mem in sorted(mems, key=hvqemu._size_bytes, reverse=True):	# longest first
+        for i in range(a.runs):
+            jobs.append(("boot", mem, i))
+    for i in range(a.runs):
+        jobs.append(("rt", "512M", i))
+    boots = {m: [] for m in mems}
+    rts = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        futs = {}
+        for kind, mem, i in jobs:
+            if kind == "boot":
+                f = pool.submit(icount_boot, work, esp, mem, i, want_map=(i == 0))
+            else:
+                f = pool.submit(icount_boot, work, bench_esp, mem, i, rtbench_n=a.rtbench)
+            futs[f] = (kind, mem, i)
+        for f in concurrent.futures.as_completed(futs):
+            kind, mem, i = futs[f]
+            try:
+                r = f.result()
+            except BaseException:
+                for other in futs:
+                    other.cancel()
+                raise
+            (boots[mem] if kind == "boot" else rts).append(r)
+            rt = ""
+            if kind == "rt":
+                rt = ", rtbench " + ", ".join(f"{s} {v['hv']:,}" for s, v in r["rt"].items())
+            print(f"bench: icount {kind} {mem} run {i + 1}: loader {r['loader']:,} insns, "
+                  f"firmware {r['fw']:,}, hash {r['hash']:,}{rt}", flush=True)
+
+    res = {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "runs": a.runs,
+        "icount": " ".join(ICOUNT),
+        "boot_prompt_s": med(hv_s), "null_app_s": med(null_s),
+        "loader_insns_by_mem": {}, "firmware_insns_by_mem": {}, "hash_insns_by_mem": {},
+        "pt_pages": {}, "pt_min_pages": {}, "pt_ratio": {}, "large_page_share": {},
+        "pt_min_pages_types_merged": {}, "pt_pages_mapplan": {},
+        "rt_call_cycles": {}, "rt_in_firmware_cycles": {}, "rt_native_cycles": {}, "rt_ratio": {},
+        "loader_bytes": loader_bytes, "hv_bytes": hv_bytes,
+        "samples": {"boot_prompt_s": hv_s, "null_app_s": null_s, "loader_insns": {},
+                    "firmware_insns": {}, "rt_call_cycles": {}, "rt_native_cycles": {}},
+    }
+    res["boot_ratio"] = res["boot_prompt_s"] / res["null_app_s"]
+    for mem in mems:
+        runs = boots[mem]
+        res["loader_insns_by_mem"][mem] = med([r["loader"] for r in runs])
+        res["firmware_insns_by_mem"][mem] = med([r["fw"] for r in runs])
+        res["hash_insns_by_mem"][mem] = med([r["hash"] for r in runs])
+        res["samples"]["loader_insns"][mem] = [r["loader"] for r in runs]
+        res["samples"]["firmware_insns"][mem] = [r["fw"] for r in runs]
+        first = next(r for r in runs if "memmap" in r)
+        pools = sorted({r["pool_used"] for r in runs})
+        plan, map_path = mapplan(work, mem, first["memmap"], first["image_kib"], first["cpu_1g"])
+        res["pt_pages"][mem] = med([r["pool_used"] for r in runs])
+        res["pt_min_pages"][mem] = plan["pt_min_pages"]
+        res["pt_ratio"][mem] = res["pt_pages"][mem] / plan["pt_min_pages"]
+        res["large_page_share"][mem] = plan["large_page_share"]
+        res["pt_min_pages_types_merged"][mem] = plan.get("pt_min_pages_types_merged")
+        res["pt_pages_mapplan"][mem] = plan["pt_pages"]
+        if len(pools) > 1 or plan["pt_pages"] != pools[0]:
+            print(f"bench: note: {mem}: pool pages used {pools}, mapplan's replay "
+                  f"{plan['pt_pages']}", flush=True)
+    res["loader_insns"] = res["loader_insns_by_mem"].get("4G")
+    res["firmware_insns"] = res["firmware_insns_by_mem"].get("4G")
+    res["hash_insns"] = res["hash_insns_by_mem"].get("4G", next(iter(res["hash_insns_by_mem"].values())))
+    if "1T" in res["loader_insns_by_mem"] and res["loader_insns_by_mem"].get("4G"):
+        res["loader_insns_1t_vs_4g"] = res["loader_insns_by_mem"]["1T"] / res["loader_insns_by_mem"]["4G"]
+    for s in SERVICES:
+        hv = [r["rt"][s]["hv"] for r in rts]
+        nat = [r["rt"][s]["native"] for r in rts if r["rt"][s]["native"]]
+        res["rt_call_cycles"][s] = med(hv)
+        res["rt_in_firmware_cycles"][s] = med([r["rt"][s]["in_fw"] for r in rts])
+        res["samples"]["rt_call_cycles"][s] = hv
+        res["samples"]["rt_native_cycles"][s] = nat
+        if nat:
+            res["rt_native_cycles"][s] = med(nat)
+            res["rt_ratio"][s] = res["rt_call_cycles"][s] / res["rt_native_cycles"][s]
+    res["bench_seconds"] = round(time.monotonic() - started, 1)
+
+    os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
+    with open(json_path, "w") as f:
+        json.dump(res, f, indent=2)
+        f.write("\n")
+    print()
+    print(f"hvboot bench: medians of {a.runs} runs; instruction counts under QEMU "
+          f"{' '.join(ICOUNT)}")
+    print(table(res))
+    print(f"\n{json_path} written ({res['bench_seconds']:.0f} s)")
+    if a.keep:
+        print(f"work folder kept: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except BootError as e:
+        print(f"bench: {e} (work folder kept for its logs)", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,26 @@
+/* nullapp: the least a boot option can do. It prints one line and ends
+ * QEMU through isa-debug-exit, so tools/bench.py can time what OVMF alone
+ * costs from power-on to starting an application from the ESP — the
+ * baseline for the time hvboot takes to reach its `hv> ` prompt. Built
+ * with the loader's gnu-efi flags (Makefile: nullapp). */
+#include <efi.h>
+#include <efilib.h>
+
+#define DEBUG_EXIT_PORT	0xF4	/* tools/hvqemu.py: -device isa-debug-exit,iobase=0xf4 */
+
+static void outb(UINT16 port, UINT8 v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+/* Not EFIAPI: Debian's crt0 calls efi_main with the SysV ABI
+ * (FIELD-NOTES: gnu-efi with GNU_EFI_USE_MS_ABI). */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	(void)image;
+	uefi_call_wrapper(st->ConOut->OutputString, 2, st->ConOut, L"nullapp: done\r\n");
+	/* QEMU exits with status (1 << 1) | 1 = 3; without the device the
+	 * write is ignored and the firmware gets control back. */
+	outb(DEBUG_EXIT_PORT, 1);
+	return EFI_SUCCESS;
+}

@@ -133,6 +133,11 @@ EFI_STATUS efi_reserve(struct boot *b)
 		.map = b->map_norm, .count = (uint64_t)n, .img = &b->img,
 		.rt = &b->rt, .mat_count = 1,	/* worst case: MAT splits */
 	};
+	for (uint32_t i = 0; i < b->rt.count; i++)
+		boot_log(b, CFG_LOG_DEBUG, "hvboot:   runtime %s 0x%lx %lu pages attr 0x%lx -> 0x%lx\n",
+			 memmap_type_name(b->rt.r[i].type) ? memmap_type_name(b->rt.r[i].type) : "?",
+			 (unsigned long)b->rt.r[i].pa, (unsigned long)b->rt.r[i].npages,
+			 (unsigned long)b->rt.r[i].attr, (unsigned long)b->rt.r[i].va);
 	bound = hvmap_pool_bound(&in, b->cpu_flags & HV_CPU_1G);
 	b->pool_pages = bound + bound / 4 + 64;
 	st = efi_alloc_pages(b, HV_MEM_PAGETABLE, b->pool_pages, 0, &b->pool_pa,

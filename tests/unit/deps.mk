@@ -13,3 +13,4 @@ UT_DEPS_memmap := loader/memmap.c
 UT_DEPS_rtwin := loader/rtwin.c loader/memmap.c
 UT_DEPS_hvmap := loader/hvmap.c loader/rtwin.c loader/memmap.c loader/pt.c
 UT_DEPS_ptmin := tools/ptmin.c loader/pt.c
+UT_DEPS_ptaudit := loader/ptaudit.c loader/pt.c loader/hvmap.c loader/rtwin.c loader/memmap.c

@@ -1,0 +1,184 @@
+/* pt_audit: the page-table audit finds every broken promise and nothing
+ * else. Tables are built with hvmap_build into a host arena. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ptaudit.h"
+#include "hvmap.h"
+#include "layout.h"
+
+#define ARENA_PAGES 512
+#define ARENA_BASE  0x40000000ULL	/* fake physical address of page 0 */
+
+static uint8_t arena[ARENA_PAGES][4096] __attribute__((aligned(4096)));
+static unsigned arena_used;
+
+static void *arena_alloc(void *ctx, uint64_t *pa)
+{
+	(void)ctx;
+	if (arena_used == ARENA_PAGES)
+		return NULL;
+	memset(arena[arena_used], 0, 4096);
+	*pa = ARENA_BASE + (uint64_t)arena_used * 4096;
+	return arena[arena_used++];
+}
+
+static void *arena_ptr(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return arena[(pa - ARENA_BASE) / 4096];
+}
+
+/* RAM, a runtime code + data pair, and the flash MMIO (OVMF, FIELD-NOTES). */
+static struct efi_mdesc map[] = {
+	{ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 0x1000, 0xF },
+	{ EFI_MT_RT_CODE, 0, 0x1100000, 0, 16, 0x800000000000000FULL },
+	{ EFI_MT_RT_DATA, 0, 0x1110000, 0, 16, 0x800000000000000FULL },
+	{ EFI_MT_MMIO, 0, 0xFFC00000, 0, 1024, 0x8000000000000001ULL },
+};
+static const uint64_t guards[] = { HV_STACK_GUARD_VA, HV_RTSTACK_GUARD_VA };
+static struct rtwin_plan plan;
+static struct pt_builder b;
+
+static void build(bool skip_mmio, uint64_t trampoline_pa)
+{
+	struct efi_mmap raw = { map, sizeof(map), sizeof(map[0]) };
+	struct hvmap_error err;
+
+	assert_null(rtwin_plan(&raw, HV_RT_WINDOW_DEFAULT, RTWIN_OFFSET, &plan));
+	for (uint32_t i = 0; i < plan.count; i++)
+		map[plan.r[i].desc_index].va = plan.r[i].va;
+	struct hvmap_input in = {
+		.map = map, .count = 4, .stack_pa = 0x200000, .rt_stack_pa = 0x300000,
+		.trampoline_pa = trampoline_pa, .rt = &plan, .skip_mmio = skip_mmio,
+	};
+	arena_used = 0;
+	b = (struct pt_builder){ .alloc_page = arena_alloc, .pa_to_ptr = arena_ptr,
+				 .allow_nx = true, .allow_1g = true };
+	assert_int_equal(pt_init(&b), PT_OK);
+	assert_int_equal(hvmap_build(&b, &in, &err), PT_OK);
+}
+
+static struct pt_audit_input input(bool mat, bool skip_mmio)
+{
+	return (struct pt_audit_input){
+		.map = map, .count = 4, .mat_present = mat, .skip_mmio = skip_mmio,
+		.check_runtime = true, .guards = guards, .nguards = 2,
+		.lower_half_ok_va = ~0ULL,
+	};
+}
+
+static void test_ptaudit_clean_space_has_no_findings(void **state)
+{
+	struct pt_audit_input in = input(false, false);
+	struct pt_audit_result r;
+
+	(void)state;
+	build(false, 0);
+	pt_audit(&b, &in, &r);
+	assert_int_equal(pt_audit_findings(&r), 0);
+	assert_null(r.problem);
+	assert_int_equal(r.rt_regions, 3);
+	assert_int_equal(r.rt_pages, 16 + 16 + 1024);
+	/* Runtime code without a MAT is RWX: reported, not a finding. */
+	assert_true(r.wx_rt_code_leaves > 0);
+	assert_int_equal(r.wx_leaves, 0);
+}
+
+static void test_ptaudit_runtime_code_wx_is_a_finding_with_a_mat(void **state)
+{
+	struct pt_audit_input in = input(true, false);
+	struct pt_audit_result r;
+
+	(void)state;
+	build(false, 0);
+	pt_audit(&b, &in, &r);
+	assert_true(r.wx_leaves > 0);
+	assert_string_equal(r.problem, "page both writable and executable");
+}
+
+static void test_ptaudit_finds_the_trampoline_in_the_lower_half(void **state)
+{
+	struct pt_audit_input in = input(false, false);
+	struct pt_audit_result r;
+
+	(void)state;
+	build(false, 0x8000);
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.lower_half_leaves, 1);
+	assert_int_equal(r.problem_va, 0x8000);
+	in.lower_half_ok_va = 0x8000;	/* before the hypervisor drops it */
+	pt_audit(&b, &in, &r);
+	assert_int_equal(pt_audit_findings(&r), 0);
+}
+
+static void test_ptaudit_finds_a_mapped_va0_and_guard(void **state)
+{
+	struct pt_audit_input in = input(false, false);
+	struct pt_audit_result r;
+
+	(void)state;
+	build(false, 0);
+	assert_int_equal(pt_map_range(&b, 0, 0x100000, 4096, 0), PT_OK);
+	assert_int_equal(pt_map_range(&b, HV_STACK_GUARD_VA, 0x100000, 4096, PT_MAP_4K), PT_OK);
+	pt_audit(&b, &in, &r);
+	assert_true(r.va0_mapped);
+	assert_int_equal(r.guards_mapped, 1);
+	assert_int_equal(pt_audit_findings(&r), 1 + 1 + 1);	/* + lower half leaf */
+}
+
+static void test_ptaudit_finds_unmapped_and_miscached_runtime_pages(void **state)
+{
+	struct pt_audit_input in = input(false, false);
+	struct pt_audit_result r;
+
+	(void)state;
+	build(true, 0);			/* MMIO left out, audit expects it */
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.rt_pages_bad, 1024);
+	in.skip_mmio = true;
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.rt_pages_bad, 0);
+	/* Runtime data mapped UC where its attributes say WB. */
+	build(false, 0);
+	assert_int_equal(pt_unmap_range(&b, map[2].va, 4096), PT_OK);
+	assert_int_equal(pt_map_range(&b, map[2].va, map[2].pa, 4096, PT_MAP_W | PT_MAP_UC | PT_MAP_4K),
+			 PT_OK);
+	in.skip_mmio = false;
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.rt_pages_bad, 1);
+	assert_int_equal(r.problem_va, map[2].va);
+}
+
+static void test_ptaudit_counts_strays_outside_allowed_ranges(void **state)
+{
+	struct pt_audit_range only_window[] = { { HV_RT_WINDOW_DEFAULT, HV_PML4_SLOT_SIZE } };
+	struct pt_audit_input in = input(false, false);
+	struct pt_audit_result r;
+
+	(void)state;
+	build(false, 0);
+	in.allowed = only_window;
+	in.nallowed = 1;
+	pt_audit(&b, &in, &r);
+	/* The stacks and the direct map are outside the runtime window. */
+	assert_true(r.strays > 0);
+	assert_string_equal(r.problem, "mapping outside the allowed ranges");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ptaudit_clean_space_has_no_findings),
+		cmocka_unit_test(test_ptaudit_runtime_code_wx_is_a_finding_with_a_mat),
+		cmocka_unit_test(test_ptaudit_finds_the_trampoline_in_the_lower_half),
+		cmocka_unit_test(test_ptaudit_finds_a_mapped_va0_and_guard),
+		cmocka_unit_test(test_ptaudit_finds_unmapped_and_miscached_runtime_pages),
+		cmocka_unit_test(test_ptaudit_counts_strays_outside_allowed_ranges),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

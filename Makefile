@@ -236,3 +236,8 @@ nullapp: $(BUILD)/nullapp/BOOTX64.EFI
 # Figures, never pass/fail (PRODUCT.md §1). BENCH_ARGS: see tools/bench.py --help.
 bench: all mapplan bench-loader nullapp
 	$(PY) tools/bench.py --build $(BUILD) $(BENCH_ARGS)
+
+# ---------------------------------------------------------------- long runs
+.PHONY: stress
+stress: all
+	HVBOOT_STRESS=1 $(PY) -m pytest -q -s -p no:cacheprovider tests/rt/test_stress.py

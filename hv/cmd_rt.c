@@ -19,6 +19,8 @@
 #include "rtfmt.h"
 #include "shell.h"
 #include "ucs2.h"
+#include "rt_space.h"
+#include "ptaudit.h"
 
 #define EFI_RUNTIME_SERVICES_SIGNATURE	0x56524553544e5552ULL	/* "RUNTSERV" */
 #define RT_TABLE_HEADER_BYTES		24	/* EFI_TABLE_HEADER, UEFI 2.10 §4.2 */
@@ -131,6 +133,23 @@ static const char *vector_name(uint64_t v)
 	}
 }
 
+/* The address space firmware runs in (rt/rt_space.c), and its stack. */
+static void print_space(void)
+{
+	const struct rt_space_info *sp = rt_space_get();
+
+	if (sp->active)
+		kprintf("address space      own tables, root 0x%lx, %lu table pages, %s\n",
+			sp->root_pa, sp->table_pages,
+			sp->pcid ? "PCID (no TLB flush on switch)" : "no PCID (TLB flushed on switch)");
+	else
+		kprintf("address space      the hypervisor's (%s)\n",
+			sp->why_not ? sp->why_not : "not set up");
+	kprintf("runtime stack      %lu of %lu bytes used at most (guard page below 0x%lx)\n",
+		rt_space_stack_high_water(), (unsigned long)HV_RTSTACK_SIZE,
+		(unsigned long)HV_RTSTACK_BOTTOM_VA);
+}
+
 static int cmd_rt(int argc, char **argv)
 {
 	const struct hv_bootinfo *bi = hv_bi;
@@ -156,6 +175,7 @@ static int cmd_rt(int argc, char **argv)
 		kprintf("  %-26s %8lu %7lu %12lu\n", rt_svc_name(s), stats->calls[s],
 			stats->faults[s], stats->last_cycles[s]);
 
+	print_space();
 	if (f->happened) {
 		kprintf("last fault         %s (vector %lu, error 0x%lx) in %s\n",
 			vector_name(f->vector), f->vector, f->error, rt_svc_name(f->svc));
@@ -549,6 +569,38 @@ static void check_misc(void)
 	skip("ConvertPointer", "not callable again in virtual mode");
 }
 
+static void print_audit(const char *space, const struct pt_audit_result *r)
+{
+	kprintf("audit %-11s %lu leaves, %lu W+X, %lu W+X runtime code (no MAT), "
+		"%lu lower-half, %lu stray, %lu/%lu runtime pages bad, %lu guards mapped%s\n",
+		space, r->leaves, r->wx_leaves, r->wx_rt_code_leaves, r->lower_half_leaves,
+		r->strays, r->rt_pages_bad, r->rt_pages, r->guards_mapped,
+		r->va0_mapped ? ", VA 0 MAPPED" : "");
+}
+
+/* Issue 5.3: walk both complete address spaces. */
+static void check_audits(void)
+{
+	struct pt_audit_result r;
+
+	rt_space_audit_hv(hv_bi, &r);
+	print_audit("hypervisor", &r);
+	if (pt_audit_findings(&r))
+		fail("audit hypervisor tables", "%s at 0x%lx", r.problem, r.problem_va);
+	else
+		pass("audit hypervisor tables");
+	if (!rt_space_get()->active) {
+		skip("audit runtime tables", "no runtime address space");
+		return;
+	}
+	rt_space_audit_rt(hv_bi, &r);
+	print_audit("runtime", &r);
+	if (pt_audit_findings(&r))
+		fail("audit runtime tables", "%s at 0x%lx", r.problem, r.problem_va);
+	else
+		pass("audit runtime tables");
+}
+
 static int cmd_selftest(int argc, char **argv)
 {
 	static const enum rt_svc called[] = {
@@ -569,6 +621,7 @@ static int cmd_selftest(int argc, char **argv)
 		before[s] = stats->calls[s];
 
 	check_mappings();
+	check_audits();
 	check_time();
 	check_variables();
 	check_misc();

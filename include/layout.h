@@ -14,6 +14,10 @@
 /* All RAM in the EFI memory map, at HV_DIRECT_MAP_BASE + pa (PML4 256..). */
 #define HV_DIRECT_MAP_BASE	0xFFFF800000000000ULL
 
+/* The direct map may cover physical addresses below this (it ends where
+ * the default runtime window's slot begins: 127 TiB). */
+#define HV_DIRECT_MAP_MAX	(0xFFFFFF0000000000ULL - HV_DIRECT_MAP_BASE)
+
 /* Default runtime-services window: one PML4 slot (510) of its own. */
 #define HV_RT_WINDOW_DEFAULT	0xFFFFFF0000000000ULL
 

@@ -66,7 +66,12 @@ struct direct_ctx {
 static enum pt_status map_direct_run(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
 {
 	struct direct_ctx *c = ctx;
-	enum pt_status st = pt_map_range(c->b, HV_DIRECT_MAP_BASE + pa, pa, len, flags);
+	enum pt_status st = PT_EALIGN;
+
+	/* RAM beyond what the direct map's slots can hold (it would wrap into
+	 * the window, the image or the lower half) is an error, not a map. */
+	if (pa < HV_DIRECT_MAP_MAX && len <= HV_DIRECT_MAP_MAX - pa)
+		st = pt_map_range(c->b, HV_DIRECT_MAP_BASE + pa, pa, len, flags);
 
 	if (st != PT_OK)
 		*c->err = (struct hvmap_error){ "direct map", HV_DIRECT_MAP_BASE + pa, pa, len, st };
@@ -110,6 +115,10 @@ static enum pt_status map_rt_region(struct pt_builder *b, const struct hvmap_inp
 	uint64_t pa = r->pa, end = r->pa + (r->npages << EFI_PAGE_SHIFT);
 	unsigned cache = hvmap_cache_flags(r->attr);
 
+	if (end <= pa)		/* ends at 2^64: let pt_map_range refuse it */
+		return map_one(b, err, "runtime region", r->va, r->pa,
+			       r->npages << EFI_PAGE_SHIFT, rt_default_perm(r->type) | cache);
+
 	while (pa < end) {
 		uint64_t next = end;
 		unsigned perm = rt_default_perm(r->type);
@@ -119,7 +128,8 @@ static enum pt_status map_rt_region(struct pt_builder *b, const struct hvmap_inp
 			uint64_t ms = m->pa, me = m->pa + (m->npages << EFI_PAGE_SHIFT);
 
 			if (pa >= ms && pa < me) {
-				perm = mat_perm(m->attr);
+				/* The MAT narrows, never widens: data stays NX. */
+				perm = mat_perm(m->attr) & rt_default_perm(r->type);
 				next = me < end ? me : end;
 				break;
 			}

@@ -20,7 +20,7 @@ static bool streq_n(const char *a, size_t alen, const char *b)
 	size_t i;
 
 	for (i = 0; i < alen; i++)
-		if (b[i] != a[i])
+		if (b[i] == '\0' || b[i] != a[i])
 			return false;
 	return b[i] == '\0';
 }
@@ -167,9 +167,8 @@ long memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t 
 		count++;
 	}
 	for (uint64_t i = 1; i < count; i++) {
-		uint64_t prev_end = dst[i - 1].pa + (dst[i - 1].npages << EFI_PAGE_SHIFT);
-
-		if (dst[i].pa < prev_end) {
+		/* As a difference: an end at 2^64 wraps to 0. */
+		if (dst[i].pa - dst[i - 1].pa < (dst[i - 1].npages << EFI_PAGE_SHIFT)) {
 			*bad_index = i;
 			return -1;
 		}

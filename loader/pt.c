@@ -151,7 +151,7 @@ enum pt_status pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa,
 	if (!pt_canonical(va) || !pt_canonical(va + len - 1) ||
 	    ((va ^ (va + len - 1)) >> 47))	/* must not straddle the hole */
 		return PT_EALIGN;
-	if ((pa + len - 1) > PTE_ADDR_MASK)
+	if ((pa + len - 1) > (PTE_ADDR_MASK | 0xFFF))
 		return PT_EALIGN;
 
 	while (done < len) {

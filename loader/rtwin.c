@@ -22,7 +22,7 @@ static const char *plan_offset(struct rtwin_plan *p)
 	for (uint32_t i = 0; i < p->count; i++) {
 		struct rt_region *r = &p->r[i];
 
-		if (r->pa + region_bytes(r) > HV_PML4_SLOT_SIZE)
+		if (r->pa >= HV_PML4_SLOT_SIZE || region_bytes(r) > HV_PML4_SLOT_SIZE - r->pa)
 			return "region above 512 GiB";
 		r->va = p->base + r->pa;
 	}
@@ -91,7 +91,7 @@ const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum rtwin_layou
 		out->count++;
 	}
 	for (uint32_t i = 1; i < out->count; i++)
-		if (out->r[i].pa < out->r[i - 1].pa + region_bytes(&out->r[i - 1]))
+		if (out->r[i].pa - out->r[i - 1].pa < region_bytes(&out->r[i - 1]))
 			return "runtime regions overlap";
 
 	if (layout == RTWIN_OFFSET) {

@@ -29,6 +29,7 @@ import datetime
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -153,20 +154,24 @@ def parse_rtbench(lines):
 
 # ---------------------------------------------------------------- runs
 
-def wall_hv(work, esp, vars_path, i):
-    q = Qemu(f"wall-hv-{i}", esp, work, vars_path=vars_path, timeout=300)
-    try:
-        return q.wait(PROMPT)
-    finally:
-        q.close()
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
-def wall_null(work, esp, vars_path, i):
-    q = Qemu(f"wall-null-{i}", esp, work, vars_path=vars_path, timeout=300)
+def wall_boot(work, esp, vars_path, name, marker):
+    """(wall seconds, QEMU CPU seconds) from QEMU start to marker. QEMU is
+    killed at the marker (the null app's exits by itself), so the CPU time
+    of the reaped child is, within a few ms, its CPU time to the marker:
+    a companion figure that another busy process on the host disturbs less
+    than the wall time."""
+    cpu0 = children_cpu()
+    q = Qemu(name, esp, work, vars_path=vars_path, timeout=300)
     try:
-        return q.wait(NULL_DONE)
+        wall = q.wait(marker)
     finally:
         q.close()
+    return wall, children_cpu() - cpu0
 
 
 def icount_boot(work, esp, mem, i, rtbench_n=0, want_map=False):
@@ -235,6 +240,8 @@ def table(res):
     row("boot_prompt_s (512M, wall)", f"{res['boot_prompt_s']:.2f} s")
     row("null_app_s (512M, wall)", f"{res['null_app_s']:.2f} s")
     row("boot_ratio", f"{res['boot_ratio']:.3f}", TARGETS["boot_ratio"])
+    row("  same in QEMU CPU time", f"{res['boot_prompt_cpu_s']:.2f} / {res['null_app_cpu_s']:.2f} s"
+        f" = {res['boot_cpu_ratio']:.3f}")
     for mem, v in res["loader_insns_by_mem"].items():
         row(f"loader_insns {mem}", fmt_int(v), TARGETS["loader_insns"] if mem == "4G" else "")
     if "1T" in res["loader_insns_by_mem"] and "4G" in res["loader_insns_by_mem"]:
@@ -271,7 +278,9 @@ def main(argv):
     ap.add_argument("--runs", type=int, default=5, help="runs per figure (median; default 5)")
     ap.add_argument("--mems", default="512M,4G,64G,1T", help="guest RAM sizes for loader_insns/pt_*")
     ap.add_argument("--jobs", type=int, default=2, help="-icount QEMUs at a time (default 2)")
-    ap.add_argument("--rtbench", type=int, default=101, help="calls per service in rtbench")
+    ap.add_argument("--rtbench", type=int, default=11,
+                    help="calls per service in one rtbench (default 11: each SetVariable "
+                         "lengthens the variable store, so its median drifts with N)")
     ap.add_argument("--json", default=None, help="where to write (default BUILD/bench.json)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (logs, maps)")
     a = ap.parse_args(argv)
@@ -291,14 +300,20 @@ def main(argv):
     # patch of the host touches both; a warm-up boot of each fills its VARS.
     vars_hv = hvqemu.fresh_vars(os.path.join(work, "vars-wall-hv.fd"))
     vars_null = hvqemu.fresh_vars(os.path.join(work, "vars-wall-null.fd"))
-    wall_hv(work, esp, vars_hv, "warmup")
-    wall_null(work, null_esp, vars_null, "warmup")
-    hv_s, null_s = [], []
+    wall_boot(work, esp, vars_hv, "wall-hv-warmup", PROMPT)
+    wall_boot(work, null_esp, vars_null, "wall-null-warmup", NULL_DONE)
+    hv_s, null_s, hv_cpu, null_cpu, loadavg = [], [], [], [], []
     for i in range(a.runs):
-        hv_s.append(wall_hv(work, esp, vars_hv, i))
-        null_s.append(wall_null(work, null_esp, vars_null, i))
-        print(f"bench: wall run {i + 1}/{a.runs}: hv> {hv_s[-1]:.2f} s, "
-              f"null app {null_s[-1]:.2f} s", flush=True)
+        loadavg.append(os.getloadavg()[0])
+        wall, cpu = wall_boot(work, esp, vars_hv, f"wall-hv-{i}", PROMPT)
+        hv_s.append(wall)
+        hv_cpu.append(cpu)
+        wall, cpu = wall_boot(work, null_esp, vars_null, f"wall-null-{i}", NULL_DONE)
+        null_s.append(wall)
+        null_cpu.append(cpu)
+        print(f"bench: wall run {i + 1}/{a.runs}: hv> {hv_s[-1]:.2f} s "
+              f"(cpu {hv_cpu[-1]:.2f} s), null app {null_s[-1]:.2f} s (cpu {null_cpu[-1]:.2f} s); "
+              f"host load {loadavg[-1]:.1f}", flush=True)
 
     # Instruction counts: deterministic, so runs may share the host.
     jobs = []
@@ -337,15 +352,20 @@ def main(argv):
         "runs": a.runs,
         "icount": " ".join(ICOUNT),
         "boot_prompt_s": med(hv_s), "null_app_s": med(null_s),
+        "boot_prompt_cpu_s": med(hv_cpu), "null_app_cpu_s": med(null_cpu),
         "loader_insns_by_mem": {}, "firmware_insns_by_mem": {}, "hash_insns_by_mem": {},
         "pt_pages": {}, "pt_min_pages": {}, "pt_ratio": {}, "large_page_share": {},
         "pt_min_pages_types_merged": {}, "pt_pages_mapplan": {},
         "rt_call_cycles": {}, "rt_in_firmware_cycles": {}, "rt_native_cycles": {}, "rt_ratio": {},
         "loader_bytes": loader_bytes, "hv_bytes": hv_bytes,
-        "samples": {"boot_prompt_s": hv_s, "null_app_s": null_s, "loader_insns": {},
+        "host_loadavg_during_wall_runs": loadavg, "host_cpus": os.cpu_count(),
+        "rtbench_calls": a.rtbench,
+        "samples": {"boot_prompt_s": hv_s, "null_app_s": null_s, "boot_prompt_cpu_s": hv_cpu,
+                    "null_app_cpu_s": null_cpu, "loader_insns": {},
                     "firmware_insns": {}, "rt_call_cycles": {}, "rt_native_cycles": {}},
     }
     res["boot_ratio"] = res["boot_prompt_s"] / res["null_app_s"]
+    res["boot_cpu_ratio"] = res["boot_prompt_cpu_s"] / res["null_app_cpu_s"]
     for mem in mems:
         runs = boots[mem]
         res["loader_insns_by_mem"][mem] = med([r["loader"] for r in runs])

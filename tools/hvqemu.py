@@ -26,7 +26,7 @@ def fresh_vars(dst, template=VARS):
 
 
 def command(drive, code=CODE, vars_path=None, mem="512M", smp=1, machine="q35",
-            extra=(), debug_exit=True, cpu=None, more_drives=()):
+            extra=(), debug_exit=True, cpu=None, more_drives=(), no_reboot=True):
     """drive: a folder (booted as vvfat) or an image file. more_drives:
     further folders or images as virtio disks, each a boot option of its own
     that OVMF tries in turn."""
@@ -43,9 +43,11 @@ def command(drive, code=CODE, vars_path=None, mem="512M", smp=1, machine="q35",
     if cpu is None and _size_bytes(mem) > (1 << 40) - 1:
         cpu = "max,phys-bits=46"
     args = ["qemu-system-x86_64", "-machine", mach] + args + mem_args + [
-        "-smp", str(smp), "-nographic", "-no-reboot", "-net", "none",
+        "-smp", str(smp), "-nographic", "-net", "none",
         "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
     ]
+    if no_reboot:
+        args += ["-no-reboot"]   # a reset ends QEMU (tests see it as an exit)
     if vars_path:
         args += ["-drive", f"if=pflash,format=raw,unit=1,file={vars_path}"]
     if cpu:

@@ -312,30 +312,35 @@ static void make_input(const struct opts *o, const struct map *m, struct plan *p
 
 /* ---- building, as build_tables in loader/efi_main.c --------------------- */
 
+/* Pages come one at a time, up to the loader's pool size: a pool bound
+ * that overflows (a map the loader could not boot) costs nothing here. */
 struct arena {
-	uint8_t *base;
-	uint64_t pages, used;
+	uint8_t **page;
+	uint64_t limit, used, cap;
 };
 
 static void *arena_alloc(void *ctx, uint64_t *pa)
 {
 	struct arena *a = ctx;
-	uint8_t *p;
 
-	if (a->used == a->pages)
+	if (a->used == a->limit)
 		return NULL;
-	p = a->base + a->used * HV_PAGE_SIZE;
-	memset(p, 0, HV_PAGE_SIZE);
+	if (a->used == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->page = xrealloc(a->page, a->cap * sizeof(*a->page));
+	}
+	a->page[a->used] = calloc(1, HV_PAGE_SIZE);
+	if (!a->page[a->used])
+		map_error("out of memory");
 	*pa = ARENA_PA + a->used * HV_PAGE_SIZE;
-	a->used++;
-	return p;
+	return a->page[a->used++];
 }
 
 static void *arena_ptr(void *ctx, uint64_t pa)
 {
 	struct arena *a = ctx;
 
-	return a->base + (pa - ARENA_PA);
+	return a->page[(pa - ARENA_PA) / HV_PAGE_SIZE];
 }
 
 static const char *pt_status_text(enum pt_status st)
@@ -369,8 +374,9 @@ static void build(const char *path, const struct opts *o, const struct map *m,
 	bound_in.mat_count = 1;
 	out->pool_bound = hvmap_pool_bound(&bound_in, o->allow_1g);
 	out->pool_reserved = out->pool_bound + out->pool_bound / 4 + 64;
-	out->arena = (struct arena){ .pages = out->pool_reserved };
-	out->arena.base = xrealloc(NULL, out->pool_reserved * HV_PAGE_SIZE);
+	out->arena = (struct arena){ .limit = out->pool_reserved };
+	if (out->pool_reserved < out->pool_bound)	/* the sum overflowed */
+		out->arena.limit = UINT64_MAX;
 	out->b = (struct pt_builder){
 		.alloc_page = arena_alloc, .pa_to_ptr = arena_ptr, .ctx = &out->arena,
 		.allow_1g = o->allow_1g, .allow_nx = true,

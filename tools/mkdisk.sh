@@ -4,7 +4,7 @@
 set -euo pipefail
 B=${1:-build}
 esp="$B/esp.img"
-disk="$B/disk.img.tmp"
+disk="$B/disk.img.tmp.$$"
 esp_sectors=$(( $(stat -c %s "$esp") / 512 ))
 rm -f "$disk"
 truncate -s $(( (2048 + esp_sectors + 2048) * 512 )) "$disk"

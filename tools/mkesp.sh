@@ -4,13 +4,19 @@
 set -euo pipefail
 B=${1:-build}
 CFG=${HVBOOT_CFG:-tools/hvboot.cfg}
-rm -rf "$B/esp"
-mkdir -p "$B/esp/EFI/BOOT" "$B/esp/hvboot"
-cp "$B/BOOTX64.EFI" "$B/esp/EFI/BOOT/BOOTX64.EFI"
-cp "$B/hv.elf" "$B/esp/hvboot/hv.elf"
-cp "$CFG" "$B/esp/hvboot/hvboot.cfg"
+# Built aside and renamed, so a reader never sees a half-built ESP.
+tmp="$B/esp.tmp.$$"
+rm -rf "$tmp"
+mkdir -p "$tmp/EFI/BOOT" "$tmp/hvboot"
+cp "$B/BOOTX64.EFI" "$tmp/EFI/BOOT/BOOTX64.EFI"
+cp "$B/hv.elf" "$tmp/hvboot/hv.elf"
+cp "$CFG" "$tmp/hvboot/hvboot.cfg"
+rm -rf "$B/esp.old.$$"
+[ -d "$B/esp" ] && mv "$B/esp" "$B/esp.old.$$"
+mv "$tmp" "$B/esp"
+rm -rf "$B/esp.old.$$"
 
-img="$B/esp.img.tmp"
+img="$B/esp.img.tmp.$$"
 rm -f "$img"
 truncate -s 64M "$img"
 mkfs.fat -F 32 -n HVBOOT "$img" >/dev/null

@@ -29,7 +29,7 @@ class Machine:
 
     def __init__(self, name, drive, code=hvqemu.CODE, vars_path=None, mem="512M",
                  machine="q35", extra=(), vars_template=hvqemu.VARS, workdir=None,
-                 more_drives=()):
+                 more_drives=(), no_reboot=True):
         os.makedirs(LOG_DIR, exist_ok=True)
         self.name = name
         if vars_path is None:
@@ -37,7 +37,8 @@ class Machine:
             hvqemu.fresh_vars(vars_path, vars_template)
         self.vars_path = vars_path
         self.argv = hvqemu.command(drive, code=code, vars_path=vars_path, mem=mem,
-                                  machine=machine, extra=extra, more_drives=more_drives)
+                                  machine=machine, extra=extra, more_drives=more_drives,
+                                  no_reboot=no_reboot)
         self.log_path = os.path.join(LOG_DIR, f"{name}.log")
         self.log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self.p = pexpect.spawn(self.argv[0], self.argv[1:], encoding="utf-8",

@@ -1,13 +1,11 @@
 """Helpers for the runtime-service tests: the shell's variable commands
 (PRODUCT.md §3, efivar formats) driven and parsed strictly, an independent
-EFI_LOAD_OPTION decoder, the VARS file read offline with UEFIExtract, and
-machines that reboot instead of exiting."""
+EFI_LOAD_OPTION decoder, the VARS file read offline with UEFIExtract."""
 import os
 import re
 import shutil
 import subprocess
 
-import hvqemu
 
 GLOBAL = "8be4df61-93ca-11d2-aa0d-00e098032b8c"
 # Our tests' own vendor GUID: nothing else in OVMF uses it.
@@ -217,18 +215,6 @@ def uefiextract(vars_path, workdir):
 
 
 # ---------------------------------------------------------------- machines
-
-def rebooting(monkeypatch):
-    """From here on, machines are started without -no-reboot, so a reset
-    reboots the guest instead of ending QEMU. (conftest's Machine takes
-    its command line from hvqemu.command, which always adds -no-reboot.)"""
-    orig = hvqemu.command
-
-    def command(*a, **kw):
-        return [x for x in orig(*a, **kw) if x != "-no-reboot"]
-
-    monkeypatch.setattr(hvqemu, "command", command)
-
 
 def uefi_shell_folder(path, script_lines):
     """A FAT folder with only startup.nsh: OVMF finds no boot loader on it,

@@ -6,7 +6,7 @@ import re
 
 import hvqemu
 from conftest import PROMPT, copy_esp
-from shellvars import (NV_BS_RT, TEST_GUID, expect_error, get_var, rebooting, set_bytes,
+from shellvars import (NV_BS_RT, TEST_GUID, expect_error, get_var, set_bytes,
                        uefi_shell_folder, uefiextract, var, vars_list)
 
 PATTERN = bytes((i * 11 + 5) & 0xFF for i in range(77))
@@ -41,15 +41,13 @@ def _check_all(m):
         assert get_var(m, var(name)) == (NV_BS_RT, data), name
 
 
-def test_variables_survive_cold_reset_and_power_off(machines, tmp_path, monkeypatch):
+def test_variables_survive_cold_reset_and_power_off(machines, tmp_path):
     vars_path = str(tmp_path / "vars.fd")
     hvqemu.fresh_vars(vars_path)
     esp = copy_esp(str(tmp_path / "esp"))
 
     # Boot 1, without -no-reboot: write, reset cold, read back in the new boot.
-    with monkeypatch.context() as mp:
-        rebooting(mp)
-        m = machines("persist-reboot", esp, vars_path=vars_path)
+    m = machines("persist-reboot", esp, vars_path=vars_path, no_reboot=False)
     m.boot_to_shell()
     _set_all(m)
     _check_all(m)

@@ -5,7 +5,6 @@ import os
 import re
 import shutil
 
-import pytest
 
 import hvqemu
 from conftest import BUILD, PROMPT, Machine, clean

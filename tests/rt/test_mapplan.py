@@ -1,0 +1,268 @@
+"""tools/mapplan (PRODUCT.md §4), no boot needed: the sample maps in
+tools/maps/ and broken maps written here. Each check recomputes what it can
+from the map text itself rather than trusting mapplan's other output."""
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MAPPLAN = os.path.join(ROOT, "tools", "mapplan")
+MAPS = os.path.join(ROOT, "tools", "maps")
+SAMPLES = sorted(f for f in os.listdir(MAPS) if f.endswith(".txt"))
+WINDOW = 0xFFFFFF0000000000
+SLOT = 1 << 39
+RUNTIME = 1 << 63
+NOT_RAM = {"EfiReservedMemoryType", "EfiUnusableMemory", "EfiMemoryMappedIO",
+           "EfiMemoryMappedIOPortSpace", "EfiPalCode", "EfiUnacceptedMemoryType"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    r = subprocess.run(["make", "-s", "-C", ROOT, "mapplan"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def run(*args):
+    return subprocess.run([MAPPLAN, *args], capture_output=True, text=True, timeout=60)
+
+
+def plan(path, *args):
+    r = run(path, "--json", *args)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    return json.loads(r.stdout)
+
+
+def descriptors(path):
+    """(line, type, phys, pages, attr) of every descriptor, parsed here."""
+    out = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            fields = line.split("#", 1)[0].split()
+            if fields:
+                out.append((n, fields[0], int(fields[1], 16), int(fields[2]), int(fields[3], 16)))
+    return out
+
+
+def is_runtime(d):
+    return bool(d[4] & RUNTIME) or d[1] in ("EfiRuntimeServicesCode", "EfiRuntimeServicesData")
+
+
+def is_ram(type_name):
+    if type_name.startswith("0x"):
+        v = int(type_name, 16)
+        return v >= 0x70000000 or v < 16
+    return type_name not in NOT_RAM
+
+
+def test_there_are_the_four_kinds_of_sample():
+    assert "ovmf-q35-512m.txt" in SAMPLES
+    assert any("4g" in s for s in SAMPLES) and any("64g" in s for s in SAMPLES)
+    server = [s for s in SAMPLES if s.startswith("server")]
+    assert server
+    for s in server:
+        assert any(is_runtime(d) and d[2] >= 512 << 30 for d in descriptors(os.path.join(MAPS, s)))
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_json_contract_keys_and_types(sample):
+    p = plan(os.path.join(MAPS, sample))
+    for key, typ in (("regions", list), ("direct", list), ("pt_pages", int),
+                     ("pt_min_pages", int), ("large_page_share", float)):
+        assert isinstance(p[key], typ), (key, p[key])
+    for r in p["regions"]:
+        assert isinstance(r["type"], str)
+        for k in ("phys", "pages", "virt"):
+            assert isinstance(r[k], int) and not isinstance(r[k], bool), (k, r)
+    for d in p["direct"]:
+        assert isinstance(d["phys"], int) and isinstance(d["pages"], int)
+    assert 0.0 <= p["large_page_share"] <= 1.0
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_runtime_descriptor_is_listed_with_its_line(sample):
+    path = os.path.join(MAPS, sample)
+    want = sorted((d[0], d[1], d[2], d[3]) for d in descriptors(path) if is_runtime(d))
+    p = plan(path)
+    got = sorted((r["line"], r["type"], r["phys"], r["pages"]) for r in p["regions"])
+    assert got == want
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_direct_map_covers_exactly_the_ram(sample):
+    path = os.path.join(MAPS, sample)
+    ram = sorted((d[2], d[3]) for d in descriptors(path) if is_ram(d[1]) and d[3])
+    p = plan(path)
+    # mapplan joins adjacent runs of one type; compare the covered pages.
+    assert sum(d["pages"] for d in p["direct"]) == sum(n for _, n in ram)
+    covered = set()
+    for d in p["direct"]:
+        covered.add((d["phys"], d["phys"] + d["pages"] * 4096))
+    for pa, n in ram:
+        assert any(s <= pa and pa + n * 4096 <= e for s, e in covered), hex(pa)
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_offset_layout_puts_each_region_at_window_plus_phys(sample):
+    p = plan(os.path.join(MAPS, sample), "--layout", "offset")
+    if p["layout"] != "offset":
+        # Only when a region lies above 512 GiB (PRODUCT.md §2 rt_layout).
+        assert p["layout_fell_back"]
+        assert any(r["phys"] + r["pages"] * 4096 > SLOT for r in p["regions"])
+        return
+    for r in p["regions"]:
+        assert r["virt"] == WINDOW + r["phys"], r
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_other_window_base_moves_every_region(sample):
+    base = 0xFFFFFE8000000000
+    p = plan(os.path.join(MAPS, sample), "--window", hex(base))
+    for r in p["regions"]:
+        assert base <= r["virt"] and r["virt"] + r["pages"] * 4096 <= base + SLOT, r
+        if p["layout"] == "offset":
+            assert r["virt"] == base + r["phys"]
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_compact_layout_keeps_2m_offsets_inside_the_window(sample):
+    p = plan(os.path.join(MAPS, sample), "--layout", "compact")
+    assert p["layout"] == "compact"
+    regions = sorted(p["regions"], key=lambda r: r["phys"])
+    for r in regions:
+        assert WINDOW <= r["virt"] and r["virt"] + r["pages"] * 4096 <= WINDOW + SLOT, r
+        assert r["virt"] % (2 << 20) == r["phys"] % (2 << 20), r
+    for a, b in zip(regions, regions[1:]):
+        assert a["virt"] + a["pages"] * 4096 <= b["virt"], (a, b)
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+@pytest.mark.parametrize("one_g", [True, False])
+def test_loader_is_within_5_percent_of_the_minimum(sample, one_g):
+    p = plan(os.path.join(MAPS, sample), *([] if one_g else ["--no-1g"]))
+    assert p["pt_pages"] >= p["pt_min_pages"] >= 5   # PML4 + 4 PML4 slots at least
+    assert p["pt_pages"] / p["pt_min_pages"] <= 1.05
+    assert sum(p["pt_tables"].values()) == p["pt_pages"]
+    assert p["pt_tables"]["pml4"] == 1
+
+
+def test_no_1g_costs_a_pd_per_gib_of_ram():
+    path = os.path.join(MAPS, "ovmf-q35-64g.txt")
+    with_1g, without = plan(path), plan(path, "--no-1g")
+    assert with_1g["leaves"]["1g"] > 0 and without["leaves"]["1g"] == 0
+    # 64 GiB of RAM: one PD per GiB once 1 GiB pages are off.
+    assert without["pt_tables"]["pd"] - with_1g["pt_tables"]["pd"] >= 60
+
+
+def test_samples_captured_from_a_boot_match_that_boots_page_tables():
+    """The captured samples record the loader's own count ("pool pages
+    used") from the boot they came from; replaying the map must give it."""
+    checked = 0
+    for sample in SAMPLES:
+        path = os.path.join(MAPS, sample)
+        with open(path) as f:
+            m = re.search(r"pool pages used (\d+), cpu ([^,]*), image (\d+) KiB", f.read())
+        if not m:
+            continue
+        args = ["--image-kib", m.group(3)] + ([] if "1g-pages" in m.group(2) else ["--no-1g"])
+        assert plan(path, *args)["pt_pages"] == int(m.group(1)), sample
+        checked += 1
+    assert checked >= 3
+
+
+def test_image_size_changes_only_the_image_tables():
+    path = os.path.join(MAPS, "ovmf-q35-512m.txt")
+    small, big = plan(path, "--image-kib", "4"), plan(path, "--image-kib", "8192")
+    # 8 MiB of 4 KiB pages from -2 GiB: 4 PTs instead of 1.
+    assert big["pt_tables"]["pt"] - small["pt_tables"]["pt"] == 3
+    assert big["pt_min_pages"] - small["pt_min_pages"] == 3
+
+
+def test_text_output_names_regions_and_figures():
+    r = run(os.path.join(MAPS, "ovmf-q35-512m.txt"))
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"^\s+\d+\s+EfiRuntimeServicesCode\s+0x0*1F5EC000\s+256\s+0xFFFFFF001F5EC000$",
+                     r.stdout, re.M), r.stdout
+    assert re.search(r"^\s+loader \(hvmap_build\)(\s+\d+){5}", r.stdout, re.M)
+    assert re.search(r"^\s+minimum \(ptmin\)(\s+\d+){5}\s+ratio 1\.\d{3}", r.stdout, re.M)
+
+
+# ---------------------------------------------------------------- broken maps
+
+GOOD = "EfiConventionalMemory 0x0 16 0xF\n"
+
+BROKEN = [
+    ("unknown type", GOOD + "# fine\nEfiBogusMemory 0x10000 1 0xF\n", 3, "unknown memory type"),
+    ("bad start", GOOD + "EfiConventionalMemory 10000 1 0xF\n", 2,
+     "PHYS_START must be a 0x hex number"),
+    ("unaligned", GOOD + "EfiConventionalMemory 0x10800 1 0xF\n", 2, "PHYS_START not 4 KiB aligned"),
+    ("pages not decimal", GOOD + "EfiConventionalMemory 0x10000 0x10 0xF\n", 2,
+     "NUM_PAGES must be a decimal number"),
+    ("bad attribute", GOOD + "EfiConventionalMemory 0x10000 1 15\n", 2,
+     "ATTRIBUTE must be a 0x hex number"),
+    ("too few fields", "\n\nEfiConventionalMemory 0x10000 1\n", 3, "too few fields"),
+    ("too many fields", GOOD + "EfiConventionalMemory 0x10000 1 0xF 7\n", 2, "too many fields"),
+    ("wraps", "EfiConventionalMemory 0xFFFFFFFFFFFFF000 2 0xF\n", 1,
+     "region wraps past the top of the address space"),
+    ("non-ascii", GOOD + "EfiConventionalMemory 0x10000 1 0xF \u00e9\n", 2, "non-ASCII character"),
+    ("overlap", GOOD + "EfiConventionalMemory 0x20000 16 0xF\nEfiBootServicesData 0x8000 4 0xF\n",
+     3, "region overlaps the one on line 1"),
+    ("ram beyond the direct map", GOOD + "EfiConventionalMemory 0x7FFFFFFFF000 2 0xF\n", 2,
+     "cannot map direct map at pa 0x7FFFFFFFF000"),
+    ("ram beyond 52 bits", GOOD + "EfiRuntimeServicesData 0x10000000000000 1 0x800000000000000F\n",
+     2, "cannot map direct map"),
+    ("runtime mmio beyond 52 bits", GOOD + "EfiMemoryMappedIO 0x10000000000000 1 0x8000000000000001\n",
+     2, "cannot map runtime region"),
+]
+
+
+@pytest.mark.parametrize("name,text,line,reason", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_map_is_one_error_naming_the_line(tmp_path, name, text, line, reason):
+    path = tmp_path / "broken.txt"
+    path.write_text(text, encoding="utf-8")
+    for args in ([], ["--json"]):
+        r = run(str(path), *args)
+        assert r.returncode == 1, (name, r.stdout, r.stderr)
+        assert r.stdout == ""
+        lines = r.stderr.strip().split("\n")
+        assert len(lines) == 1, r.stderr
+        assert lines[0].startswith(f"mapplan: {path}:{line}: {reason}"), lines[0]
+
+
+def test_empty_map_is_an_error(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_text("# only a comment\n\n")
+    r = run(str(path))
+    assert r.returncode == 1
+    assert r.stderr.strip() == f"mapplan: {path}: no memory descriptors"
+
+
+def test_missing_file_is_an_error():
+    r = run("/nonexistent/map.txt")
+    assert r.returncode == 1
+    assert r.stderr.startswith("mapplan: /nonexistent/map.txt: No such file")
+
+
+@pytest.mark.parametrize("args", [[], ["--window", "0x1000"], ["--layout", "sideways"],
+                                  ["--image-kib", "0"], ["--frobnicate"]])
+def test_bad_command_line_is_status_2(args):
+    r = run(*([os.path.join(MAPS, "ovmf-q35-512m.txt")] if args else []), *args)
+    assert r.returncode == 2, (args, r.stderr)
+    assert r.stderr.startswith("mapplan: ") and "usage:" in r.stderr
+
+
+def test_map_on_stdin():
+    with open(os.path.join(MAPS, "ovmf-q35-512m.txt")) as f:
+        r = subprocess.run([MAPPLAN, "-", "--json"], stdin=f, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["pt_pages"] == plan(os.path.join(MAPS, "ovmf-q35-512m.txt"))["pt_pages"]
+
+
+def test_runtime_window_over_the_direct_map_disables_runtime_as_the_loader_does():
+    # RAM up to 512 GiB reaches into PML4 slot 257; a window there collides.
+    p = plan(os.path.join(MAPS, "server-2s-1t.txt"), "--window", "0xFFFF808000000000")
+    assert p["runtime"].startswith("disabled (rt_window overlaps the direct map")
+    assert all(r["virt"] == 0 for r in p["regions"])

@@ -1,0 +1,143 @@
+"""Stress and power loss (issue 5.6, 5.7). `make test` runs short versions;
+`make stress` (HVBOOT_STRESS=1) the full ones: 2,000 variables and 20 power
+cuts."""
+import os
+import random
+import re
+import signal
+import time
+
+
+import hvqemu
+import shellvars as sv
+from conftest import Machine, copy_esp
+
+STRESS = os.environ.get("HVBOOT_STRESS") == "1"
+N_VARS = 2000 if STRESS else 60
+POWER_CUTS = 20 if STRESS else 3
+POWER_VARS = 12
+SEED = int(os.environ.get("HVBOOT_SEED", "20261125"))
+
+
+def random_value(rng):
+    """(shell literal, bytes): a random pattern repeated to a random size."""
+    pat = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+    reps = rng.randint(1, 1200 // len(pat))
+    return f"{pat.hex()}*{reps}", pat * reps
+
+
+def _shutdown(m):
+    m.p.send("reset shutdown\r")
+    assert m.wait_exit(120) == 0
+
+
+def test_set_read_delete_many_then_fill_the_store(machines, tmp_path):
+    rng = random.Random(SEED)
+    esp = copy_esp(str(tmp_path / "esp"))
+    vars_path = str(tmp_path / "vars.fd")
+    hvqemu.fresh_vars(vars_path)
+    m = machines(f"stress-{tmp_path.name}", esp, vars_path=vars_path, workdir=str(tmp_path))
+    m.boot_to_shell()
+    before = sv.varinfo(m)
+    t0 = time.monotonic()
+    for i in range(N_VARS):
+        name = sv.var(f"Stress{i:04d}")
+        lit, data = random_value(rng)
+        assert m.cmd(f"set {name} nv,bs,rt {lit}") == ["ok"], (i, len(data))
+        attrs, got = sv.get_var(m, name)
+        assert attrs == sv.NV_BS_RT and got == data, (i, len(data), len(got))
+        assert m.cmd(f"del {name}") == ["ok"], i
+        if i % 10 == 0:
+            sv.expect_error(m, f"get {name}", "no such variable (EFI_NOT_FOUND)")
+    secs = time.monotonic() - t0
+    at_runtime = sv.varinfo(m)
+    # Fill until the firmware says no, then give it all back.
+    chunk = min(4096, before["max variable size"] - 256)
+    filled, err = [], None
+    for i in range(2 * before["max storage"] // chunk + 8):
+        name = sv.var(f"Fill{i:03d}")
+        out = m.cmd(f"set {name} nv,bs,rt a5*{chunk}")
+        if out != ["ok"]:
+            err = out
+            break
+        filled.append(name)
+    assert err is not None and len(err) == 1, err
+    assert re.fullmatch(r"error: .*\(EFI_OUT_OF_RESOURCES\)", err[0]), err
+    assert filled, "not even one variable fit"
+    for name in filled:
+        assert m.cmd(f"del {name}") == ["ok"], name
+    # The store and the shell still work.
+    name = sv.var("AfterFill")
+    assert m.cmd(f'set {name} nv,bs,rt "still here"') == ["ok"]
+    assert sv.get_var(m, name)[1] == b"still here"
+    assert m.cmd(f"del {name}") == ["ok"]
+    assert len(sv.vars_list(m)) > 10
+    print(f"stress: filled {len(filled)} x {chunk} bytes before {err[0]}")
+
+    # EDK2 never reclaims deleted entries at runtime: their space counts as
+    # used (QueryVariableInfo) until a boot finds the store nearly full and
+    # reclaims it. Boot again: the space must come back.
+    _shutdown(m)
+    m = machines(f"stress-{tmp_path.name}-2", esp, vars_path=vars_path, workdir=str(tmp_path))
+    m.boot_to_shell()
+    after = sv.varinfo(m)
+    print(f"stress: {N_VARS} set/get/del in {secs:.1f} s; remaining {before['remaining']} -> "
+          f"{at_runtime['remaining']} after them (runtime) -> {after['remaining']} after a "
+          f"boot, of {before['max storage']}")
+    assert abs(after["remaining"] - before["remaining"]) <= 0.03 * before["max storage"], \
+        (before, at_runtime, after)
+    sv.expect_error(m, f"get {sv.var('Stress0000')}", "no such variable (EFI_NOT_FOUND)")
+
+
+def _boot(tmp_path, esp, vars_path, tag):
+    m = Machine(f"power-{tmp_path.name}-{tag}", esp, vars_path=vars_path, workdir=str(tmp_path))
+    m.boot_to_shell()
+    return m
+
+
+def _check_store(m, tmp_path, vars_path, expected):
+    """Every variable holds its old or its new value, and the shell and
+    UEFIExtract agree on it."""
+    offline = sv.uefiextract(vars_path, str(tmp_path))
+    current = {}
+    for name, choices in expected.items():
+        out = m.cmd(f"get {sv.var(name)}")
+        value = None if out and out[0].startswith("error: no such variable") else \
+            sv.parse_get(out)[3]
+        assert value in choices, (name, value and value[:8], [c and c[:8] for c in choices])
+        key = (sv.TEST_GUID, name)
+        assert (offline[key][1] if key in offline else None) == value, \
+            f"{name}: shell and UEFIExtract disagree"
+        current[name] = value
+    return current
+
+
+def test_power_loss_during_writes_keeps_old_or_new_values(tmp_path):
+    rng = random.Random(SEED + 1)
+    esp = copy_esp(str(tmp_path / "esp"))
+    vars_path = str(tmp_path / "vars.fd")
+    hvqemu.fresh_vars(vars_path)
+    names = [f"Power{i:02d}" for i in range(POWER_VARS)]
+    expected = {n: [None] for n in names}
+    survived = 0
+    for cut in range(POWER_CUTS):
+        m = _boot(tmp_path, esp, vars_path, cut)
+        try:
+            current = _check_store(m, tmp_path, vars_path, expected)
+            # A stream of writes, each variable once, cut at a random moment.
+            new = {n: bytes([cut + 1]) * rng.randint(16, 3000) for n in names}
+            for n in names:
+                m.p.send(f"set {sv.var(n)} nv,bs,rt {new[n][:1].hex()}*{len(new[n])}\r")
+            time.sleep(rng.uniform(0.05, 1.5))
+            os.kill(m.p.pid, signal.SIGKILL)
+            m.p.wait()
+        finally:
+            m.close()
+        expected = {n: [current[n], new[n]] for n in names}
+        survived += 1
+    m = _boot(tmp_path, esp, vars_path, "final")
+    try:
+        _check_store(m, tmp_path, vars_path, expected)
+    finally:
+        m.close()
+    print(f"power: {survived} cuts survived")

@@ -402,31 +402,60 @@ efi_status_t rt_reset_system(int type, efi_status_t status)
 	return call(RT_RESET_SYSTEM, (uint64_t)type, status, 0, 0, 0);
 }
 
-/* Capsules are physical structures the caller prepares in memory the
- * firmware can reach; the pointer array itself is bounced. */
+/* Capsules (UEFI 2.10 §8.5.3): the firmware reads each EFI_CAPSULE_HEADER
+ * (and, for UpdateCapsule, the image behind it) through the pointer array,
+ * so both are copied into the bounce area — the only hypervisor memory its
+ * address space maps. Each image must fit there (RT_DATA_MAX in all); the
+ * scatter-gather list is a physical address the firmware reads itself. */
+#define CAPSULE_MAX		16
+#define CAPSULE_HEADER_BYTES	28
+#define RT_BAD_BUFFER_SIZE	EFI_ERR(4)
+
+static efi_status_t bounce_capsules(const void *const *capsules, size_t count, bool whole)
+{
+	uint64_t *ptrs = (uint64_t *)(void *)bounce.data;
+	size_t used = CAPSULE_MAX * 8;
+
+	if (count == 0 || count > CAPSULE_MAX || !capsules)
+		return RT_INVALID_PARAMETER;
+	for (size_t i = 0; i < count; i++) {
+		uint32_t image;
+		size_t n;
+
+		if (!capsules[i])
+			return RT_INVALID_PARAMETER;
+		__builtin_memcpy(&image, (const uint8_t *)capsules[i] + 24, 4);
+		n = whole ? image : CAPSULE_HEADER_BYTES;
+		if (n < CAPSULE_HEADER_BYTES || n > RT_DATA_MAX - used)
+			return RT_BAD_BUFFER_SIZE;
+		__builtin_memcpy(bounce.data + used, capsules[i], n);
+		ptrs[i] = ptr(bounce.data + used);
+		used = (used + n + 7) & ~(size_t)7;
+	}
+	return RT_SUCCESS;
+}
+
 efi_status_t rt_update_capsule(const void *const *capsules, size_t count, uint64_t sg_list_pa)
 {
-	if (count > RT_DATA_MAX / 8)
-		return RT_INVALID_PARAMETER;
-	__builtin_memcpy(bounce.data, capsules, count * 8);
+	efi_status_t st = bounce_capsules(capsules, count, true);
+
+	if (st != RT_SUCCESS)
+		return st;
 	return call(RT_UPDATE_CAPSULE, ptr(bounce.data), count, sg_list_pa, 0, 0);
 }
 
 efi_status_t rt_query_capsule_capabilities(const void *const *capsules, size_t count,
 					   uint64_t *max_size, int *reset_type)
 {
-	uint32_t rtype = 0;
-	efi_status_t st;
+	efi_status_t st = bounce_capsules(capsules, count, false);
 
-	if (count > RT_DATA_MAX / 8)
-		return RT_INVALID_PARAMETER;
-	__builtin_memcpy(bounce.data, capsules, count * 8);
+	if (st != RT_SUCCESS)
+		return st;
 	st = call(RT_QUERY_CAPSULE_CAPABILITIES, ptr(bounce.data), count, ptr(&bounce.q[0]),
 		  ptr(&bounce.attrs), 0);
 	if (st == RT_SUCCESS) {
-		rtype = bounce.attrs;
 		*max_size = bounce.q[0];
-		*reset_type = (int)rtype;
+		*reset_type = (int)bounce.attrs;
 	}
 	return st;
 }

@@ -8,6 +8,17 @@
 
 #define DEBUG_EXIT_PORT	0xF4	/* tools/hvqemu.py: -device isa-debug-exit,iobase=0xf4 */
 
+/* As loader/efi_con.c: the link uses --gc-sections, which drops crt0's
+ * unreferenced .reloc block, and OVMF will not load a PE without one. A
+ * retained block of two no-op IMAGE_REL_BASED_ABSOLUTE entries (PE/COFF
+ * §6.6) at page RVA 0. */
+__asm__(".section .reloc, \"aR\"\n"
+	".long 0\n"
+	".long 12\n"
+	".word 0\n"
+	".word 0\n"
+	".previous\n");
+
 static void outb(UINT16 port, UINT8 v)
 {
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));

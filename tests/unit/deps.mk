@@ -14,3 +14,4 @@ UT_DEPS_rtwin := loader/rtwin.c loader/memmap.c
 UT_DEPS_hvmap := loader/hvmap.c loader/rtwin.c loader/memmap.c loader/pt.c
 UT_DEPS_ptmin := tools/ptmin.c loader/pt.c
 UT_DEPS_ptaudit := loader/ptaudit.c loader/pt.c loader/hvmap.c loader/rtwin.c loader/memmap.c
+UT_DEPS_rt := rt/rt.c rt/efivar.c rt/ucs2.c rt/efistatus.c hv/fmt.c

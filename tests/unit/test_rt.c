@@ -1,0 +1,276 @@
+/* The runtime call layer against a fake runtime table: retries on
+ * EFI_BUFFER_TOO_SMALL, unsupported services never called, arguments
+ * bounced, faults contained per service group. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rt.h"
+#include "efi_mem.h"
+
+#define MSABI __attribute__((ms_abi))
+
+/* What rt_call.asm provides in the hypervisor. */
+const uint8_t rt_call_abort[1];
+uint64_t rt_saved_rsp;
+
+uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
+		 uint64_t a4, uint64_t a5)
+{
+	typedef uint64_t MSABI (*fn5)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+	assert_int_equal(stack_top, 0xFFFFFFFFC0121000ULL);
+	return ((fn5)(uintptr_t)fn)(a1, a2, a3, a4, a5);
+}
+
+/* ---- the fake firmware ---- */
+
+static unsigned calls_get_time, calls_get_variable, calls_next_name;
+static const uint8_t var_value[300] = { [0] = 0xAB, [299] = 0xCD };
+static const void *last_data_ptr;
+static bool fault_in_set_variable;
+
+static uint64_t MSABI fake_get_time(struct efi_time *t, struct efi_time_cap *cap)
+{
+	calls_get_time++;
+	*t = (struct efi_time){ .year = 2026, .month = 11, .day = 25 };
+	if (cap)
+		cap->resolution = 1;
+	return RT_SUCCESS;
+}
+
+static uint64_t MSABI fake_get_variable(const uint16_t *name, const struct efi_guid *g,
+					uint32_t *attrs, uint64_t *size, void *data)
+{
+	(void)g;
+	calls_get_variable++;
+	if (name[0] != 'B')
+		return RT_NOT_FOUND;
+	if (*size < sizeof(var_value)) {
+		*size = sizeof(var_value);
+		return RT_BUFFER_TOO_SMALL;
+	}
+	*size = sizeof(var_value);
+	memcpy(data, var_value, sizeof(var_value));
+	if (attrs)
+		*attrs = 7;
+	last_data_ptr = data;
+	return RT_SUCCESS;
+}
+
+/* Three names; the second needs a bigger buffer than the first call offers. */
+static uint64_t MSABI fake_next_name(uint64_t *size, uint16_t *name, struct efi_guid *g)
+{
+	static const uint16_t *names[] = { u"A", u"LongName", u"Z" };
+	size_t idx;
+
+	calls_next_name++;
+	if (name[0] == 0)
+		idx = 0;
+	else if (name[0] == 'A')
+		idx = 1;
+	else if (name[0] == 'L')
+		idx = 2;
+	else
+		return RT_NOT_FOUND;
+	size_t need = 2 * (size_t)(names[idx] == names[1] ? 9 : 2);
+	if (*size < need) {
+		*size = need;
+		return RT_BUFFER_TOO_SMALL;
+	}
+	memcpy(name, names[idx], need);
+	*size = need;
+	memset(g, 0x11, sizeof(*g));
+	return RT_SUCCESS;
+}
+
+static uint64_t MSABI fake_set_variable(const uint16_t *name, const struct efi_guid *g,
+					uint32_t attrs, uint64_t size, const void *data)
+{
+	uint64_t rip, rsp;
+
+	(void)name; (void)g; (void)attrs; (void)size;
+	last_data_ptr = data;
+	if (fault_in_set_variable) {
+		/* What the trap hook does on a #PF inside this service. */
+		assert_true(rt_contain_fault(14, 2, 0xFFFFFF0000001234ULL, 0xFFFFFF00FFC00010ULL,
+					     &rip, &rsp));
+		assert_int_equal(rip, (uint64_t)(uintptr_t)rt_call_abort);
+		return RT_ABORTED;
+	}
+	return RT_SUCCESS;
+}
+
+static uint64_t table[3 + RT_SVC_COUNT];
+
+static void setup_table(uint32_t supported)
+{
+	struct efi_mdesc map[1] = { { .type = 5, .pa = 0x1000, .va = 0xFFFFFF0000001000ULL,
+				      .npages = 16, .attr = 0x800000000000000FULL } };
+	static struct efi_mdesc keep[1];
+	struct rt_env env = {
+		.table_va = (uint64_t)(uintptr_t)table, .supported = supported,
+		.stack_top = 0xFFFFFFFFC0121000ULL, .map = keep, .map_count = 1,
+	};
+
+	memcpy(keep, map, sizeof(map));
+	memset(table, 0, sizeof(table));
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_get_time;
+	table[3 + RT_GET_VARIABLE] = (uint64_t)(uintptr_t)fake_get_variable;
+	table[3 + RT_GET_NEXT_VARIABLE_NAME] = (uint64_t)(uintptr_t)fake_next_name;
+	table[3 + RT_SET_VARIABLE] = (uint64_t)(uintptr_t)fake_set_variable;
+	calls_get_time = calls_get_variable = calls_next_name = 0;
+	fault_in_set_variable = false;
+	rt_init(&env, true, NULL);
+}
+
+static void test_rt_var_read_retries_with_the_size_firmware_asks_for(void **state)
+{
+	uint8_t buf[1024];
+	size_t size = 0;
+	uint32_t attrs = 0;
+
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_var_read(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, &attrs, buf,
+				     sizeof(buf), &size), RT_SUCCESS);
+	assert_int_equal(size, 300);
+	assert_int_equal(buf[0], 0xAB);
+	assert_int_equal(buf[299], 0xCD);
+	assert_int_equal(attrs, 7);
+	assert_int_equal(calls_get_variable, 2);	/* 256 first, then 300 */
+	/* The firmware wrote into the bounce buffer, not into ours. */
+	assert_ptr_not_equal(last_data_ptr, buf);
+}
+
+static void test_rt_var_read_reports_the_needed_size_beyond_cap(void **state)
+{
+	uint8_t buf[100];
+	size_t size = 0;
+
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_var_read(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf,
+				     sizeof(buf), &size), RT_BUFFER_TOO_SMALL);
+	assert_int_equal(size, 300);
+}
+
+static void test_rt_get_next_variable_name_walks_every_name(void **state)
+{
+	uint16_t name[64] = { 0 };
+	struct efi_guid g = { 0 };
+	unsigned n = 0;
+
+	(void)state;
+	setup_table(0x3FFF);
+	while (rt_get_next_variable_name(name, 64, &g) == RT_SUCCESS)
+		n++;
+	assert_int_equal(n, 3);
+	assert_int_equal(name[0], 'Z');
+	assert_int_equal(g.d1, 0x11111111);
+}
+
+static void test_rt_unsupported_service_is_never_called(void **state)
+{
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF & ~0x0001U);		/* EFI_RT_SUPPORTED_GET_TIME off */
+	assert_int_equal(rt_get_time(&t, NULL), RT_UNSUPPORTED);
+	assert_int_equal(calls_get_time, 0);
+	assert_int_equal(rt_get_stats()->calls[RT_GET_TIME], 0);
+}
+
+static void test_rt_counts_every_call(void **state)
+{
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(t.year, 2026);
+	assert_int_equal(rt_get_stats()->calls[RT_GET_TIME], 2);
+}
+
+static void test_rt_fault_disables_only_the_faulting_group(void **state)
+{
+	struct efi_time t;
+	uint8_t buf[8];
+	size_t size = 8;
+	char text[200];
+	const struct rt_fault *f;
+
+	(void)state;
+	setup_table(0x3FFF);
+	fault_in_set_variable = true;
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), RT_ABORTED);
+	f = rt_last_fault();
+	assert_true(f->happened);
+	assert_int_equal(f->svc, RT_SET_VARIABLE);
+	assert_int_equal(f->rip_desc, 0);
+	assert_int_equal(f->rip_off, 0x234);
+	assert_int_equal(f->cr2_desc, -1);
+	assert_int_equal(rt_get_stats()->faults[RT_SET_VARIABLE], 1);
+	/* Variables are off now, without calling the firmware again. */
+	assert_int_equal(rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf, &size),
+			 RT_UNSUPPORTED);
+	assert_int_equal(calls_get_variable, 0);
+	/* Time still works. */
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "disabled (page fault at 0xffffff0000001234 in SetVariable, "
+				  "cr2 0xffffff00ffc00010; variable services off)");
+}
+
+static void test_rt_fault_outside_a_call_is_not_contained(void **state)
+{
+	uint64_t rip, rsp;
+
+	(void)state;
+	setup_table(0x3FFF);
+	assert_false(rt_contain_fault(14, 0, 0x1000, 0, &rip, &rsp));
+}
+
+static void test_rt_set_variable_refuses_oversized_data(void **state)
+{
+	static uint8_t big[RT_DATA_MAX + 1];
+
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, big, sizeof(big)),
+			 RT_INVALID_PARAMETER);
+}
+
+static void test_rt_disabled_layer_calls_nothing(void **state)
+{
+	struct rt_env env = { .table_va = 0 };
+	struct efi_time t;
+	char text[100];
+
+	(void)state;
+	rt_init(&env, true, "runtime = off in hvboot.cfg");
+	assert_false(rt_available());
+	assert_int_equal(rt_get_time(&t, NULL), RT_UNSUPPORTED);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "disabled (runtime = off in hvboot.cfg)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rt_var_read_retries_with_the_size_firmware_asks_for),
+		cmocka_unit_test(test_rt_var_read_reports_the_needed_size_beyond_cap),
+		cmocka_unit_test(test_rt_get_next_variable_name_walks_every_name),
+		cmocka_unit_test(test_rt_unsupported_service_is_never_called),
+		cmocka_unit_test(test_rt_counts_every_call),
+		cmocka_unit_test(test_rt_fault_disables_only_the_faulting_group),
+		cmocka_unit_test(test_rt_fault_outside_a_call_is_not_contained),
+		cmocka_unit_test(test_rt_set_variable_refuses_oversized_data),
+		cmocka_unit_test(test_rt_disabled_layer_calls_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -16,3 +16,19 @@ def test_boots_from_image(machines, tmp_path, image):
     assert m.cmd("help")
 
 
+
+
+def test_config_beside_the_loader_wins(machines, tmp_path):
+    """The `make install` layout: hvboot.cfg next to the loader names a
+    hypervisor next to it; there is no \\hvboot folder at all."""
+    esp = tmp_path / "esp"
+    boot = esp / "EFI" / "BOOT"
+    boot.mkdir(parents=True)
+    shutil.copyfile(os.path.join(BUILD, "BOOTX64.EFI"), boot / "BOOTX64.EFI")
+    shutil.copyfile(os.path.join(BUILD, "hv.elf"), boot / "hv.elf")
+    (boot / "hvboot.cfg").write_text("hypervisor = \\EFI\\BOOT\\hv.elf\ncmdline = installed\n")
+    m = machines("image-installed", str(esp), workdir=str(tmp_path))
+    banner = m.expect("hv> ")
+    assert r"hvboot: \EFI\BOOT\hv.elf: 3 segments" in banner, banner[-1500:]
+    info = "\n".join(m.cmd("bootinfo"))
+    assert 'cmdline            "installed"' in info, info

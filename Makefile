@@ -117,8 +117,9 @@ esp: $(BUILD)/BOOTX64.EFI $(BUILD)/hv.elf
 disk: esp
 	tools/mkdisk.sh $(BUILD)
 
+RUN_ESP ?= $(BUILD)/esp
 run: deps all
-	tools/qemu-run.sh --esp $(BUILD)/esp --code "$(OVMF_CODE)" --vars "$(OVMF_VARS)" \
+	tools/qemu-run.sh --esp $(RUN_ESP) --code "$(OVMF_CODE)" --vars "$(OVMF_VARS)" \
 		--mem $(MEM) --smp $(SMP) --machine $(MACHINE)
 
 install: all

@@ -240,7 +240,8 @@ static unsigned line_of_pa(const struct map *m, uint64_t pa)
 
 struct plan {
 	struct rtwin_plan rt;
-	bool rt_enabled;
+	bool rt_planned;		/* rtwin_plan succeeded */
+	bool rt_enabled;		/* ... and efi_rt_plan would keep runtime on */
 	char rt_reason[128];
 	struct elf_image img;
 	uint64_t trampoline_pa;
@@ -271,9 +272,9 @@ static void plan_runtime(const struct opts *o, const struct map *m, struct plan 
 	uint64_t ram_top = 0;
 
 	p->rt_enabled = false;
+	p->rt_planned = !why;
 	if (why) {
 		snprintf(p->rt_reason, sizeof(p->rt_reason), "%s", why);
-		p->rt.count = 0;
 		return;
 	}
 	/* As efi_rt_plan: the window must not land in the direct map's slots. */
@@ -285,7 +286,6 @@ static void plan_runtime(const struct opts *o, const struct map *m, struct plan 
 		snprintf(p->rt_reason, sizeof(p->rt_reason),
 			 "rt_window overlaps the direct map of RAM up to 0x%llX",
 			 (unsigned long long)ram_top);
-		p->rt.count = 0;
 		return;
 	}
 	p->rt_enabled = true;
@@ -370,7 +370,7 @@ static void build(const char *path, const struct opts *o, const struct map *m,
 
 	/* efi_reserve sizes the pool before the final map, for the worst MAT
 	 * split, and adds a quarter plus 64 pages of margin. */
-	bound_in.rt = &p->rt;
+	bound_in.rt = p->rt_planned ? &p->rt : NULL;
 	bound_in.mat_count = 1;
 	out->pool_bound = hvmap_pool_bound(&bound_in, o->allow_1g);
 	out->pool_reserved = out->pool_bound + out->pool_bound / 4 + 64;
@@ -494,6 +494,23 @@ static uint64_t direct_large_bytes(const struct pt_builder *b, const struct dire
 
 /* ---- output ------------------------------------------------------------- */
 
+/* Every runtime descriptor of the map, in address order, whether or not
+ * the loader could give it a VirtualStart (0 when runtime is disabled). */
+static bool next_runtime(const struct map *m, size_t *i)
+{
+	for (; *i < m->nnorm; (*i)++)
+		if (memmap_is_runtime(&m->norm[*i], NULL))
+			return true;
+	return false;
+}
+
+static uint64_t virt_of(const struct plan *p, uint64_t pa)
+{
+	const struct rt_region *r = p->rt_enabled ? rtwin_find_pa(&p->rt, pa) : NULL;
+
+	return r ? r->va + (pa - r->pa) : 0;
+}
+
 static const char *type_text(uint32_t type, char buf[12])
 {
 	const char *name = memmap_type_name(type);
@@ -520,6 +537,7 @@ static void print_json(const struct opts *o, const struct map *m, const struct p
 {
 	const struct pt_stats *s = &bt->b.stats;
 	uint64_t pt_pages = bt->arena.used;
+	size_t nrt = 0;
 	char tb[12];
 
 	printf("{\n  \"file\": \"");
@@ -538,16 +556,17 @@ static void print_json(const struct opts *o, const struct map *m, const struct p
 	printf("  \"allow_1g\": %s,\n  \"image_kib\": %llu,\n", o->allow_1g ? "true" : "false",
 	       (unsigned long long)o->image_kib);
 	printf("  \"regions\": [");
-	for (uint32_t i = 0; i < p->rt.count; i++) {
-		const struct rt_region *r = &p->rt.r[i];
+	for (size_t i = 0, k = 0; next_runtime(m, &i); i++, k++) {
+		const struct efi_mdesc *d = &m->norm[i];
 
 		printf("%s\n    {\"type\": \"%s\", \"phys\": %llu, \"pages\": %llu, \"virt\": %llu, "
-		       "\"attr\": %llu, \"line\": %u}", i ? "," : "", type_text(r->type, tb),
-		       (unsigned long long)r->pa, (unsigned long long)r->npages,
-		       (unsigned long long)r->va, (unsigned long long)r->attr,
-		       m->raw_line[r->desc_index]);
+		       "\"attr\": %llu, \"line\": %u}", k ? "," : "", type_text(d->type, tb),
+		       (unsigned long long)d->pa, (unsigned long long)d->npages,
+		       (unsigned long long)virt_of(p, d->pa), (unsigned long long)d->attr,
+		       m->norm_line[i]);
+		nrt++;
 	}
-	printf("%s],\n  \"direct\": [", p->rt.count ? "\n  " : "");
+	printf("%s],\n  \"direct\": [", nrt ? "\n  " : "");
 	for (size_t i = 0; i < d->n; i++)
 		printf("%s\n    {\"phys\": %llu, \"pages\": %llu, \"uncached\": %s}", i ? "," : "",
 		       (unsigned long long)d->runs[i][0],
@@ -582,8 +601,12 @@ static void print_text(const struct opts *o, const struct map *m, const struct p
 	uint64_t pt_pages = bt->arena.used;
 	char tb[12];
 
-	printf("%s: %zu descriptors, %llu MiB in %zu direct-map runs, %u runtime regions\n",
-	       o->path, m->nnorm, (unsigned long long)(f->direct_bytes >> 20), d->n, p->rt.count);
+	size_t nrt = 0;
+
+	for (size_t i = 0; next_runtime(m, &i); i++)
+		nrt++;
+	printf("%s: %zu descriptors, %llu MiB in %zu direct-map runs, %zu runtime regions\n",
+	       o->path, m->nnorm, (unsigned long long)(f->direct_bytes >> 20), d->n, nrt);
 	printf("window 0x%016llX, layout %s%s, 1 GiB pages %s, image %llu KiB\n",
 	       (unsigned long long)o->window, p->rt.layout == RTWIN_COMPACT ? "compact" : "offset",
 	       p->rt.fell_back ? " (offset fell back: a region lies above 512 GiB)" : "",
@@ -593,14 +616,13 @@ static void print_text(const struct opts *o, const struct map *m, const struct p
 
 	printf("\nruntime regions\n  %5s  %-24s %-18s %9s  %s\n", "line", "type", "physical", "pages",
 	       "virtual");
-	for (uint32_t i = 0; i < p->rt.count; i++) {
-		const struct rt_region *r = &p->rt.r[i];
+	for (size_t i = 0; next_runtime(m, &i); i++) {
+		const struct efi_mdesc *d = &m->norm[i];
 
-		printf("  %5u  %-24s 0x%016llX %9llu  0x%016llX\n", m->raw_line[r->desc_index],
-		       type_text(r->type, tb), (unsigned long long)r->pa,
-		       (unsigned long long)r->npages, (unsigned long long)r->va);
+		printf("  %5u  %-24s 0x%016llX %9llu  0x%016llX\n", m->norm_line[i],
+		       type_text(d->type, tb), (unsigned long long)d->pa,
+		       (unsigned long long)d->npages, (unsigned long long)virt_of(p, d->pa));
 	}
-
 	printf("\npage tables             %5s %5s %5s %5s %6s\n", "PML4", "PDPT", "PD", "PT", "total");
 	printf("  loader (hvmap_build)  %5llu %5llu %5llu %5llu %6llu   pool bound %llu, reserved %llu\n",
 	       (unsigned long long)s->tables[0], (unsigned long long)s->tables[1],

@@ -266,3 +266,16 @@ def test_runtime_window_over_the_direct_map_disables_runtime_as_the_loader_does(
     p = plan(os.path.join(MAPS, "server-2s-1t.txt"), "--window", "0xFFFF808000000000")
     assert p["runtime"].startswith("disabled (rt_window overlaps the direct map")
     assert all(r["virt"] == 0 for r in p["regions"])
+
+
+def test_too_many_runtime_regions_disables_runtime_but_lists_them(tmp_path):
+    # rtwin_plan holds 256 regions; the loader then boots with runtime off.
+    lines = [GOOD] + [f"EfiRuntimeServicesData {0x100000 + 0x2000 * i:#x} 1 0x800000000000000F\n"
+                      for i in range(300)]
+    path = tmp_path / "many.txt"
+    path.write_text("".join(lines))
+    p = plan(str(path))
+    assert p["runtime"] == "disabled (too many runtime regions)"
+    assert len(p["regions"]) == 300
+    assert all(r["virt"] == 0 for r in p["regions"])
+    assert p["pt_pages"] >= p["pt_min_pages"]

@@ -122,17 +122,6 @@ static void print_supported(const struct hv_bootinfo *bi)
 	kprintf("%s (0x%04x)\n", any ? "" : "none", bi->rt_supported);
 }
 
-static const char *vector_name(uint64_t v)
-{
-	switch (v) {
-	case 0:		return "divide error";
-	case 6:		return "invalid opcode";
-	case 13:	return "general protection fault";
-	case 14:	return "page fault";
-	default:	return "exception";
-	}
-}
-
 /* The address space firmware runs in (rt/rt_space.c), and its stack. */
 static void print_space(void)
 {
@@ -178,7 +167,7 @@ static int cmd_rt(int argc, char **argv)
 	print_space();
 	if (f->happened) {
 		kprintf("last fault         %s (vector %lu, error 0x%lx) in %s\n",
-			vector_name(f->vector), f->vector, f->error, rt_svc_name(f->svc));
+			rt_fault_name(f->vector), f->vector, f->error, rt_svc_name(f->svc));
 		print_location("rip", f->rip, f->rip_desc, f->rip_off);
 		print_location("cr2", f->cr2, f->cr2_desc, f->cr2_off);
 	} else {

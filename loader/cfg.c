@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "layout.h"
+#include "hexdigit.h"
 #include "cfg.h"
 
 #define CFG_DEFAULT_HYPERVISOR	"\\hvboot\\hv.elf"
@@ -115,17 +116,6 @@ static const char *cfg_set_runtime(struct hv_config *cfg, struct span v)
 	else
 		return "runtime must be on or off";
 	return NULL;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* `0x` hex or decimal, the whole span, no sign. */

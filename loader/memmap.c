@@ -1,5 +1,6 @@
 /* EFI memory-map handling (UEFI 2.10 §7.2, GetMemoryMap). Pure. */
 #include "memmap.h"
+#include "hexdigit.h"
 
 static const char *const type_names[EFI_MT_COUNT] = {
 	"EfiReservedMemoryType", "EfiLoaderCode", "EfiLoaderData",
@@ -25,17 +26,6 @@ static bool streq_n(const char *a, size_t alen, const char *b)
 	return b[i] == '\0';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "0x" followed by 1..16 hex digits. */
 static bool parse_hex(const char *s, size_t len, uint64_t *out)
 {
@@ -44,7 +34,7 @@ static bool parse_hex(const char *s, size_t len, uint64_t *out)
 	if (len < 3 || len > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
 		return false;
 	for (size_t i = 2; i < len; i++) {
-		int d = hexval(s[i]);
+		int d = hex_digit(s[i]);
 
 		if (d < 0)
 			return false;

@@ -1,6 +1,7 @@
 /* efivar.c — EFI variable names, attributes, data literals and hex dumps
  * as text, in the formats of Linux's efivar. See efivar.h for the grammar. */
 #include "efivar.h"
+#include "hexdigit.h"
 
 #include "ucs2.h"
 
@@ -54,17 +55,6 @@ static size_t txt_end(struct txt *t)
 
 /* ---- characters */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static char lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
@@ -96,7 +86,7 @@ static int hexfield(const char *s, int n, uint32_t *v)
 	uint32_t x = 0;
 
 	for (int i = 0; i < n; i++) {
-		int d = hexval(s[i]);
+		int d = hex_digit(s[i]);
 		if (d < 0)
 			return 0;
 		x = (x << 4) | (uint32_t)d;
@@ -309,7 +299,7 @@ static const char *attr_number(const char *s, size_t len, uint32_t *out)
 	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		base = 16, i = 2;
 	for (; i < len; i++) {
-		int d = hexval(s[i]);
+		int d = hex_digit(s[i]);
 		if (d < 0 || d >= base)
 			return "invalid number";
 		v = v * (uint64_t)base + (uint64_t)d;
@@ -449,7 +439,7 @@ static const char *parse_hex_data(const char *s, size_t len, struct bytes_out *o
 	if (len == 0)
 		return "no data";
 	for (size_t i = 0; i < len; i++)
-		if (hexval(s[i]) < 0)
+		if (hex_digit(s[i]) < 0)
 			return "invalid hex digit";
 	ndig = len;
 	if (ndig % 2)
@@ -457,7 +447,7 @@ static const char *parse_hex_data(const char *s, size_t len, struct bytes_out *o
 	if (ndig / 2 > o->cap)
 		return "data too large";
 	for (size_t i = 0; i < ndig; i += 2)
-		emit(o, (uint8_t)(hexval(s[i]) << 4 | hexval(s[i + 1])));
+		emit(o, (uint8_t)(hex_digit(s[i]) << 4 | hex_digit(s[i + 1])));
 	return NULL;
 }
 

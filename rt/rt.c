@@ -188,7 +188,7 @@ static void locate(uint64_t va, int64_t *desc, uint64_t *off)
 	}
 }
 
-static const char *vector_name(uint64_t v)
+const char *rt_fault_name(uint64_t v)
 {
 	switch (v) {
 	case 0: return "divide error";
@@ -219,11 +219,11 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 	if (vector == 14)
 		fmt_snprintf(rt.reason, sizeof(rt.reason),
 			     "%s at 0x%llx in %s, cr2 0x%llx; %s services off",
-			     vector_name(vector), (unsigned long long)rip, rt_svc_name(rt.current),
+			     rt_fault_name(vector), (unsigned long long)rip, rt_svc_name(rt.current),
 			     (unsigned long long)cr2, rt_group_name(g));
 	else
 		fmt_snprintf(rt.reason, sizeof(rt.reason), "%s at 0x%llx in %s; %s services off",
-			     vector_name(vector), (unsigned long long)rip, rt_svc_name(rt.current),
+			     rt_fault_name(vector), (unsigned long long)rip, rt_svc_name(rt.current),
 			     rt_group_name(g));
 	rt.busy = false;
 	*resume_rip = ptr(rt_call_abort);

@@ -72,6 +72,9 @@ struct rt_fault {
 	uint64_t rip_off, cr2_off;
 };
 
+/* "page fault", "general protection fault", … for a vector. */
+const char *rt_fault_name(uint64_t vector);
+
 struct rt_stats {
 	uint64_t calls[RT_SVC_COUNT];
 	uint64_t faults[RT_SVC_COUNT];

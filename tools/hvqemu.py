@@ -88,7 +88,9 @@ def main(argv):
     if not vars_path:
         template = SNAKEOIL_VARS if "snakeoil" in code else VARS
         vars_path = fresh_vars(os.path.join(a.build, "vars.fd"), template)
-    cmd = command(a.esp, code=code, vars_path=vars_path, mem=a.mem, smp=a.smp, machine=a.machine)
+    # Interactive: `reset cold` reboots into the loader, as on a machine.
+    cmd = command(a.esp, code=code, vars_path=vars_path, mem=a.mem, smp=a.smp, machine=a.machine,
+                  no_reboot=False)
     print("+ " + " ".join(cmd), flush=True)
     os.execvp(cmd[0], cmd)
 

@@ -3,16 +3,20 @@
 build/bench.json. Figures, never pass/fail: the exit status is 0 unless a
 boot could not be driven at all.
 
-Two kinds of runs, each figure the median of --runs (default 5):
+Two kinds of runs, each figure a median:
 
   wall time   QEMU start to `hv> ` (boot_prompt_s) and to the null app's
               "nullapp: done" (null_app_s), 512 MiB, one QEMU at a time
               (the only figures another QEMU would disturb), each with a
-              VARS file of its own warmed by one boot first.
+              VARS file of its own warmed by one boot first; --wall-runs
+              (default 11) of each, interleaved. Beside them: the share after
+              OVMF starts the boot option, and QEMU's CPU time.
   icount      QEMU -icount shift=0,sleep=off: RDTSC counts guest
               instructions (FIELD-NOTES), so the loader's own work, the
               firmware's share and the runtime calls are instruction counts
-              that do not depend on the host. These runs go --jobs at a time.
+              that do not depend on the host; sleep=off keeps idle firmware
+              waits from adding host time to the count. --runs (default 5)
+              of each, --jobs (default 2) QEMUs at a time.
 
   loader_insns     (tsc[hv_entry] - tsc[efi_main]) - fw_tsc - hash_tsc, from
                    `bootinfo`, at each --mems size (keys "512M", "4G", ...)
@@ -244,6 +248,7 @@ def table(res):
     row("boot_prompt_s (512M, wall)", f"{res['boot_prompt_s']:.2f} s")
     row("null_app_s (512M, wall)", f"{res['null_app_s']:.2f} s")
     row("boot_ratio", f"{res['boot_ratio']:.3f}", TARGETS["boot_ratio"])
+    row("  median of paired runs", f"{res['boot_ratio_paired']:.3f}")
     row("  after OVMF starts the option", f"{res['boot_prompt_after_bds_s']:.2f} / "
         f"{res['null_app_after_bds_s']:.2f} s")
     row("  same in QEMU CPU time", f"{res['boot_prompt_cpu_s']:.2f} / {res['null_app_cpu_s']:.2f} s"
@@ -283,6 +288,9 @@ def main(argv):
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--runs", type=int, default=5, help="runs per figure (median; default 5)")
     ap.add_argument("--mems", default="512M,4G,64G,1T", help="guest RAM sizes for loader_insns/pt_*")
+    ap.add_argument("--wall-runs", type=int, default=11,
+                    help="wall-time runs of each (default 11: they are cheap, and another "
+                         "busy process on the host moves a wall time by tenths of a second)")
     ap.add_argument("--jobs", type=int, default=2, help="-icount QEMUs at a time (default 2)")
     ap.add_argument("--rtbench", type=int, default=11,
                     help="calls per service in one rtbench (default 11: each SetVariable "
@@ -300,7 +308,8 @@ def main(argv):
     loader_bytes = os.path.getsize(os.path.join(esp, "EFI", "BOOT", "BOOTX64.EFI"))
     hv_bytes = os.path.getsize(os.path.join(esp, "hvboot", "hv.elf"))
     started = time.monotonic()
-    print(f"bench: work folder {work}; {a.runs} runs per figure", flush=True)
+    print(f"bench: work folder {work}; {a.wall_runs} wall-time runs, {a.runs} -icount runs "
+          f"per figure", flush=True)
 
     # Wall time: one QEMU at a time, hv and null app interleaved so a slow
     # patch of the host touches both; a warm-up boot of each fills its VARS.
@@ -309,7 +318,7 @@ def main(argv):
     wall_boot(work, esp, vars_hv, "wall-hv-warmup", PROMPT)
     wall_boot(work, null_esp, vars_null, "wall-null-warmup", NULL_DONE)
     hv_s, null_s, hv_cpu, null_cpu, hv_bds, null_bds, loadavg = [], [], [], [], [], [], []
-    for i in range(a.runs):
+    for i in range(a.wall_runs):
         loadavg.append(os.getloadavg()[0])
         wall, bds, cpu = wall_boot(work, esp, vars_hv, f"wall-hv-{i}", PROMPT)
         hv_s.append(wall)
@@ -319,14 +328,14 @@ def main(argv):
         null_s.append(wall)
         null_bds.append(bds)
         null_cpu.append(cpu)
-        print(f"bench: wall run {i + 1}/{a.runs}: hv> {hv_s[-1]:.2f} s (boot option started "
+        print(f"bench: wall run {i + 1}/{a.wall_runs}: hv> {hv_s[-1]:.2f} s (boot option started "
               f"at {hv_bds[-1]:.2f} s, cpu {hv_cpu[-1]:.2f} s), null app {null_s[-1]:.2f} s "
               f"(started at {null_bds[-1]:.2f} s, cpu {null_cpu[-1]:.2f} s); "
               f"host load {loadavg[-1]:.1f}", flush=True)
 
     # Instruction counts: deterministic, so runs may share the host.
     jobs = []
-    for mem in sorted(mems, key=hvqemu._size_bytes, reverse=True):	# longest first
+    for mem in sorted(mems, key=hvqemu._size_bytes, reverse=True):  # longest first
         for i in range(a.runs):
             jobs.append(("boot", mem, i))
     for i in range(a.runs):
@@ -356,9 +365,12 @@ def main(argv):
             print(f"bench: icount {kind} {mem} run {i + 1}: loader {r['loader']:,} insns, "
                   f"firmware {r['fw']:,}, hash {r['hash']:,}{rt}", flush=True)
 
+    rev = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+                         capture_output=True, text=True).stdout.strip()
     res = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "runs": a.runs,
+        "source": rev,
+        "runs": a.runs, "wall_runs": a.wall_runs,
         "icount": " ".join(ICOUNT),
         "boot_prompt_s": med(hv_s), "null_app_s": med(null_s),
         "boot_prompt_cpu_s": med(hv_cpu), "null_app_cpu_s": med(null_cpu),
@@ -379,6 +391,8 @@ def main(argv):
                     "firmware_insns": {}, "rt_call_cycles": {}, "rt_native_cycles": {}},
     }
     res["boot_ratio"] = res["boot_prompt_s"] / res["null_app_s"]
+    # Each hv run next to the null-app run after it: drifts of the host cancel.
+    res["boot_ratio_paired"] = med([h / n for h, n in zip(hv_s, null_s)])
     res["boot_cpu_ratio"] = res["boot_prompt_cpu_s"] / res["null_app_cpu_s"]
     for mem in mems:
         runs = boots[mem]
@@ -421,8 +435,9 @@ def main(argv):
         json.dump(res, f, indent=2)
         f.write("\n")
     print()
-    print(f"hvboot bench: medians of {a.runs} runs; instruction counts under QEMU "
-          f"{' '.join(ICOUNT)}")
+    print(f"hvboot bench ({rev}): medians of {a.wall_runs} wall-time runs (host load "
+          f"{min(loadavg):.1f}..{max(loadavg):.1f} on {os.cpu_count()} CPUs) and {a.runs} "
+          f"instruction-count runs (QEMU {' '.join(ICOUNT)})")
     print(table(res))
     print(f"\n{json_path} written ({res['bench_seconds']:.0f} s)")
     if a.keep:

@@ -181,8 +181,11 @@ def decode_load_option(data):
 # ---------------------------------------------------------------- VARS offline
 
 def uefiextract(vars_path, workdir):
-    """Live variables (State 3Fh) of an OVMF VARS file, read with
-    UEFIExtract: {(guid, name): (attributes, body bytes)}."""
+    """Current variables of an OVMF VARS file, read with UEFIExtract:
+    {(guid, name): (attributes, body bytes)}. EDK2's rule for which copy is
+    current: the one in state ADDED (3Fh); if a power cut left none, the one
+    IN_DELETED_TRANSITION (3Eh) — SetVariable marks the old copy so before it
+    writes the new one (EDK2 Variable.c, UpdateVariable)."""
     work = os.path.join(workdir, "uefiextract")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -191,7 +194,7 @@ def uefiextract(vars_path, workdir):
     r = subprocess.run(["UEFIExtract", img, "all"], capture_output=True, text=True, timeout=120)
     dump = img + ".dump"
     assert r.returncode == 0 and os.path.isdir(dump), r.stdout + r.stderr
-    found = {}
+    added, transition = {}, {}
     for root, _dirs, files in os.walk(dump):
         if "info.txt" not in files:
             continue
@@ -203,18 +206,21 @@ def uefiextract(vars_path, workdir):
         guid = re.search(r"^Variable GUID: ([0-9A-Fa-f-]{36})$", info, re.M)
         text = re.search(r"^Text: (.*)$", info, re.M)
         attrs = re.search(r"^Attributes: ([0-9A-Fa-f]+)h", info, re.M)
-        if not (state and state.group(1) == "3Fh" and guid and text and attrs):
+        if not (state and guid and text and attrs):
+            continue
+        into = {"3Fh": added, "3Eh": transition}.get(state.group(1))
+        if into is None:
             continue
         with open(os.path.join(root, "body.bin"), "rb") as f:
             body = f.read()
         key = (guid.group(1).lower(), text.group(1))
-        assert key not in found, f"two live entries for {key}"
-        found[key] = (int(attrs.group(1), 16), body)
+        assert key not in into, f"two {state.group(1)} entries for {key}"
+        into[key] = (int(attrs.group(1), 16), body)
+    found = dict(transition)
+    found.update(added)
     assert found, f"no live variables in {vars_path}"
     return found
 
-
-# ---------------------------------------------------------------- machines
 
 def uefi_shell_folder(path, script_lines):
     """A FAT folder with only startup.nsh: OVMF finds no boot loader on it,

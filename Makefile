@@ -23,7 +23,7 @@ INCS := -Iinclude -Iloader -Ihv -Irt
 
 # ---------------------------------------------------------------- loader (gnu-efi)
 EFI_INC  := -I/usr/include/efi -I/usr/include/efi/x86_64 -I/usr/include/efi/protocol
-EFI_CFLAGS := $(WARN) -std=gnu11 -Os -mstringop-strategy=rep_8byte -ffunction-sections -fdata-sections -fvisibility=hidden -fpic -fshort-wchar -mno-red-zone -ffreestanding \
+EFI_CFLAGS := $(WARN) -std=gnu11 -Os -mstringop-strategy=rep_8byte -ffunction-sections -fvisibility=hidden -fpic -fshort-wchar -mno-red-zone -ffreestanding \
 	-fno-stack-protector -fno-stack-check -fno-strict-aliasing -maccumulate-outgoing-args \
 	-mno-sse -mno-mmx -DGNU_EFI_USE_MS_ABI -DHVBOOT_FIRMWARE $(EFI_INC) $(INCS) \
 	-include $(BUILD)/gen/hv_hash.h

@@ -120,12 +120,19 @@ static enum pt_status pt_map_level(struct pt_builder *b, uint64_t *table, int le
 		uint64_t cva = va + mapped, cpa = pa + mapped, left = len - mapped;
 
 		if (leaf_ok && left >= size && !((cva | cpa) & (size - 1)) && !(*e & PTE_P)) {
-			*e = (cpa & PTE_ADDR_MASK) | leaf;
+			/* A run of large leaves: fill while aligned, whole and free. */
+			uint64_t n = 0;
+
+			do {
+				table[i] = ((pa + mapped) & PTE_ADDR_MASK) | leaf;
+				mapped += size;
+				n++;
+			} while (++i < PT_ENTRIES && len - mapped >= size && !(table[i] & PTE_P));
+			i--;	/* the for loop steps past the last one filled */
 			if (level == 1)
-				b->stats.leaves_1g++;
+				b->stats.leaves_1g += n;
 			else
-				b->stats.leaves_2m++;
-			mapped += size;
+				b->stats.leaves_2m += n;
 			continue;
 		}
 

@@ -3,6 +3,7 @@
  * option: those BootOrder names first, in its order, then any other
  * Boot#### variable, by number. */
 #include "hv.h"
+#include "scratch.h"
 
 #include "cmd_rt.h"
 #include "devpath.h"
@@ -17,8 +18,8 @@
 
 #define BOOT_OPTIONS	0x10000
 
-static uint8_t data[RT_DATA_MAX];
-static uint8_t order[RT_DATA_MAX];
+#define data hv_scratch_a
+#define order hv_scratch_b
 static uint8_t seen[BOOT_OPTIONS / 8];		/* Boot#### that exist */
 static uint8_t shown[BOOT_OPTIONS / 8];		/* printed already */
 static uint16_t walk_name[RT_NAME_MAX / 2];

@@ -2,6 +2,7 @@
  * runtime service that can be called safely and of the mappings they run
  * in. Also the error lines every runtime command shares (cmd_rt.h). */
 #include "hv.h"
+#include "scratch.h"
 
 #include <stdarg.h>
 #include "cmd_rt.h"
@@ -427,7 +428,7 @@ static void check_time(void)
 static const struct efi_guid selftest_guid = {
 	0x5f3c1a9e, 0x2b7d, 0x4e61, { 0x8c, 0x0a, 0x7d, 0x9e, 0x6b, 0x4f, 0x2a, 0x13 }
 };
-static uint8_t st_data[RT_DATA_MAX];
+#define st_data hv_scratch_a
 static uint16_t st_name[RT_NAME_MAX / 2];
 
 static void check_variables(void)

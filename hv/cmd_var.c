@@ -2,6 +2,7 @@
  * in the text of Linux's efivar (PRODUCT.md §3). The buffers are static:
  * a value may be RT_DATA_MAX bytes and the hypervisor's stack is 64 KiB. */
 #include "hv.h"
+#include "scratch.h"
 
 #include "cmd_rt.h"
 #include "efivar.h"
@@ -15,7 +16,7 @@
 /* A firmware whose GetNextVariableName never ends would hang the shell. */
 #define VARS_WALK_MAX	65536
 
-static uint8_t var_data[RT_DATA_MAX];
+#define var_data hv_scratch_a
 static uint16_t var_name[EFIVAR_NAME16_CAP];
 static uint16_t walk_name[RT_NAME_MAX / 2];
 static char text[RT_NAME_MAX + EFIVAR_GUID_TEXT + 8];

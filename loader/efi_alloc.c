@@ -36,6 +36,7 @@ void efi_release(struct boot *b)
 		uefi_call_wrapper(BS->FreePages, 2, b->allocs[b->nallocs].pa,
 				  b->allocs[b->nallocs].npages);
 	}
+	efi_close_volume(b);
 	if (b->elf_file) {
 		uefi_call_wrapper(BS->FreePool, 1, b->elf_file);
 		b->elf_file = NULL;
@@ -67,6 +68,7 @@ EFI_STATUS efi_reserve(struct boot *b)
 {
 	struct efi_mmap raw;
 	uint64_t pa, bad, bound;
+	const char *why;
 	UINTN size = 0, key, dsize;
 	UINT32 ver;
 	EFI_STATUS st;
@@ -120,9 +122,10 @@ EFI_STATUS efi_reserve(struct boot *b)
 	if (EFI_ERROR(st))
 		return st;
 	raw = (struct efi_mmap){ b->map_raw, b->map_size, b->desc_size };
-	if (memmap_check(&raw, &bad))
+	why = memmap_check(&raw, &bad);
+	if (why)
 		return boot_fail(b, EFI_DEVICE_ERROR, "firmware memory map: descriptor %lu: %s",
-				 bad, memmap_check(&raw, &bad));
+				 bad, why);
 	n = memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &bad);
 	if (n < 0)
 		return boot_fail(b, EFI_DEVICE_ERROR,

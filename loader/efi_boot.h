@@ -20,6 +20,8 @@ struct boot {
 	char msg[BOOT_MSG_MAX];		/* the one error line, printed by efi_main */
 
 	/* hypervisor file and image */
+	EFI_LOADED_IMAGE *li;		/* our own image (efi_file.c) */
+	EFI_FILE_HANDLE root;		/* our volume, open while we read files */
 	void *elf_file;
 	UINTN elf_size;
 	struct elf_image img;
@@ -80,6 +82,7 @@ extern uint64_t boot_fw_tsc;
 /* efi_file.c */
 EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size);
 void efi_own_dir(struct boot *b, char *out, UINTN cap);
+void efi_close_volume(struct boot *b);
 
 /* efi_alloc.c */
 EFI_STATUS efi_alloc_pages(struct boot *b, UINT32 type, uint64_t npages, uint64_t max_pa,

@@ -4,25 +4,53 @@
 
 #define FILE_MAX	(64ULL << 20)
 
-static EFI_STATUS open_root(struct boot *b, EFI_FILE_HANDLE *root)
+/* Our LoadedImage, looked up once (config path and volume both need it). */
+static EFI_STATUS loaded_image(struct boot *b)
 {
-	EFI_LOADED_IMAGE *li;
+	EFI_STATUS st;
+
+	if (b->li)
+		return EFI_SUCCESS;
+	st = FW(uefi_call_wrapper(BS->HandleProtocol, 3, b->image_handle,
+				  &LoadedImageProtocol, (void **)&b->li));
+	if (EFI_ERROR(st)) {
+		b->li = NULL;
+		return boot_fail(b, st, "no LoadedImage protocol on our own image (%s)",
+				 efi_status_str(st));
+	}
+	return EFI_SUCCESS;
+}
+
+/* The volume's root, opened on the first file read and kept until
+ * efi_close_volume: every read of the boot reuses it. */
+static EFI_STATUS open_root(struct boot *b)
+{
 	EFI_FILE_IO_INTERFACE *fs;
 	EFI_STATUS st;
 
-	st = FW(uefi_call_wrapper(BS->HandleProtocol, 3, b->image_handle,
-				  &LoadedImageProtocol, (void **)&li));
+	if (b->root)
+		return EFI_SUCCESS;
+	st = loaded_image(b);
 	if (EFI_ERROR(st))
-		return boot_fail(b, st, "no LoadedImage protocol on our own image (%s)", efi_status_str(st));
-	st = FW(uefi_call_wrapper(BS->HandleProtocol, 3, li->DeviceHandle,
+		return st;
+	st = FW(uefi_call_wrapper(BS->HandleProtocol, 3, b->li->DeviceHandle,
 				  &FileSystemProtocol, (void **)&fs));
 	if (EFI_ERROR(st))
 		return boot_fail(b, st, "the volume we were loaded from has no file system (%s)",
 				 efi_status_str(st));
-	st = FW(uefi_call_wrapper(fs->OpenVolume, 2, fs, root));
-	if (EFI_ERROR(st))
+	st = FW(uefi_call_wrapper(fs->OpenVolume, 2, fs, &b->root));
+	if (EFI_ERROR(st)) {
+		b->root = NULL;
 		return boot_fail(b, st, "cannot open our volume (%s)", efi_status_str(st));
+	}
 	return EFI_SUCCESS;
+}
+
+void efi_close_volume(struct boot *b)
+{
+	if (b->root)
+		FW(uefi_call_wrapper(b->root->Close, 1, b->root));
+	b->root = NULL;
 }
 
 /* EFI_FILE_INFO of f in pool memory (UEFI 2.10 §13.5.13: ask, then read). */
@@ -49,7 +77,7 @@ static EFI_FILE_INFO *file_info(EFI_FILE_HANDLE f)
 
 EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size)
 {
-	EFI_FILE_HANDLE root, f;
+	EFI_FILE_HANDLE f;
 	EFI_FILE_INFO *info;
 	CHAR16 wpath[CFG_PATH_MAX];
 	UINTN n, len;
@@ -58,11 +86,10 @@ EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *si
 	for (n = 0; path[n] && n + 1 < CFG_PATH_MAX; n++)
 		wpath[n] = (CHAR16)(unsigned char)path[n];
 	wpath[n] = 0;
-	st = open_root(b, &root);
+	st = open_root(b);
 	if (EFI_ERROR(st))
 		return st;
-	st = FW(uefi_call_wrapper(root->Open, 5, root, &f, wpath, EFI_FILE_MODE_READ, 0ULL));
-	FW(uefi_call_wrapper(root->Close, 1, root));
+	st = FW(uefi_call_wrapper(b->root->Open, 5, b->root, &f, wpath, EFI_FILE_MODE_READ, 0ULL));
 	if (st == EFI_NOT_FOUND)
 		return boot_fail(b, st, "%s: not found on the boot volume", path);
 	if (EFI_ERROR(st))
@@ -108,15 +135,15 @@ EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *si
 void efi_own_dir(struct boot *b, char *out, UINTN cap)
 {
 	static const char leaf[] = "hvboot.cfg";
-	EFI_LOADED_IMAGE *li;
 	EFI_DEVICE_PATH *dp;
 	UINTN n = 0, slash = 0;
 
 	out[0] = 0;
-	if (EFI_ERROR(FW(uefi_call_wrapper(BS->HandleProtocol, 3, b->image_handle,
-					   &LoadedImageProtocol, (void **)&li))) || !li->FilePath)
+	if (EFI_ERROR(loaded_image(b)) || !b->li->FilePath) {
+		b->msg[0] = 0;		/* no own directory: not an error */
 		return;
-	for (dp = li->FilePath; !(DevicePathType(dp) == END_DEVICE_PATH_TYPE && DevicePathSubType(dp) == END_ENTIRE_DEVICE_PATH_SUBTYPE); dp = (EFI_DEVICE_PATH *)((UINT8 *)dp + DevicePathNodeLength(dp))) {
+	}
+	for (dp = b->li->FilePath; !(DevicePathType(dp) == END_DEVICE_PATH_TYPE && DevicePathSubType(dp) == END_ENTIRE_DEVICE_PATH_SUBTYPE); dp = (EFI_DEVICE_PATH *)((UINT8 *)dp + DevicePathNodeLength(dp))) {
 		UINTN len = DevicePathNodeLength(dp);
 		const CHAR16 *name = (const CHAR16 *)((UINT8 *)dp + 4);
 

@@ -268,6 +268,7 @@ static EFI_STATUS boot_hypervisor(struct boot *b)
 	if (EFI_ERROR(st))
 		return st;
 	st = read_hypervisor(b);
+	efi_close_volume(b);		/* the last file read of the boot */
 	if (EFI_ERROR(st))
 		return st;
 	st = efi_reserve(b);		/* image, stacks, boot info, pools */

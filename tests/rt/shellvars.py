@@ -180,6 +180,20 @@ def decode_load_option(data):
 
 # ---------------------------------------------------------------- VARS offline
 
+def _auth_header_key(hdr):
+    """(guid, name) from an AUTHENTICATED_VARIABLE_HEADER as UEFIExtract
+    dumps it (EDK2 AuthenticatedVariableFormat.h: 60 bytes, then the name).
+    UEFIExtract names only entries in state ADDED; an entry left
+    IN_DELETED_TRANSITION is shown as "Invalid", so decode the header."""
+    assert len(hdr) >= 60 and hdr[0:2] == b"\xaa\x55", hdr[:4].hex()
+    name_size = int.from_bytes(hdr[36:40], "little")
+    g = hdr[44:60]
+    guid = (f"{int.from_bytes(g[0:4], 'little'):08x}-{int.from_bytes(g[4:6], 'little'):04x}-"
+            f"{int.from_bytes(g[6:8], 'little'):04x}-{g[8:10].hex()}-{g[10:16].hex()}")
+    name = hdr[60:60 + name_size].decode("utf-16-le").rstrip("\0")
+    return guid, name
+
+
 def uefiextract(vars_path, workdir):
     """Current variables of an OVMF VARS file, read with UEFIExtract:
     {(guid, name): (attributes, body bytes)}. EDK2's rule for which copy is
@@ -203,17 +217,18 @@ def uefiextract(vars_path, workdir):
         if not re.search(r"^Type: VSS entry$", info, re.M):
             continue
         state = re.search(r"^State: (\w+)$", info, re.M)
-        guid = re.search(r"^Variable GUID: ([0-9A-Fa-f-]{36})$", info, re.M)
-        text = re.search(r"^Text: (.*)$", info, re.M)
         attrs = re.search(r"^Attributes: ([0-9A-Fa-f]+)h", info, re.M)
-        if not (state and guid and text and attrs):
-            continue
-        into = {"3Fh": added, "3Eh": transition}.get(state.group(1))
-        if into is None:
+        into = {"3Fh": added, "3Eh": transition}.get(state.group(1) if state else "")
+        if into is None or not attrs:
             continue
         with open(os.path.join(root, "body.bin"), "rb") as f:
             body = f.read()
-        key = (guid.group(1).lower(), text.group(1))
+        with open(os.path.join(root, "header.bin"), "rb") as f:
+            key = _auth_header_key(f.read())
+        guid = re.search(r"^Variable GUID: ([0-9A-Fa-f-]{36})$", info, re.M)
+        text = re.search(r"^Text: (.*)$", info, re.M)
+        if guid and text:
+            assert key == (guid.group(1).lower(), text.group(1)), (key, info)
         assert key not in into, f"two {state.group(1)} entries for {key}"
         into[key] = (int(attrs.group(1), 16), body)
     found = dict(transition)

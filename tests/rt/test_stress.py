@@ -1,6 +1,7 @@
 """Stress and power loss (issue 5.6, 5.7). `make test` runs short versions;
 `make stress` (HVBOOT_STRESS=1) the full ones: 2,000 variables and 20 power
 cuts."""
+import lzma
 import os
 import random
 import re
@@ -99,6 +100,28 @@ def test_set_read_delete_many_then_fill_the_store(machines, tmp_path):
     assert abs(after["remaining"] - before["remaining"]) <= 0.03 * before["max storage"], \
         (before, at_runtime, after)
     sv.expect_error(m, f"get {sv.var('Stress0000')}", "no such variable (EFI_NOT_FOUND)")
+
+
+def test_offline_reader_follows_edk2_after_a_cut_mid_write(tmp_path):
+    """A VARS file captured after a power cut in `make stress`: the cut fell
+    while SetVariable(Power09) wrote its new copy (left HEADER_VALID_ONLY,
+    7Fh) after marking the old one IN_DELETED_TRANSITION (3Eh). OVMF's shell
+    read the old value; the offline reader must too, although UEFIExtract
+    names only ADDED entries."""
+    path = os.path.join(os.path.dirname(__file__), "data", "vars-cut-mid-write.fd.xz")
+    img = tmp_path / "vars.fd"
+    with lzma.open(path) as f:
+        img.write_bytes(f.read())
+    found = sv.uefiextract(str(img), str(tmp_path))
+    power = {k[1]: v for k, v in found.items() if k[0] == sv.TEST_GUID}
+    assert sorted(power) == [f"Power{i:02d}" for i in range(POWER_VARS)]
+    # Power00..08 had reached their new value (9); Power09 is mid-write and
+    # Power10/11 not yet written: they hold the previous cut's value (7).
+    for name, (attrs, body) in power.items():
+        fill = 9 if name < "Power09" else 7
+        assert attrs == sv.NV_BS_RT and body == bytes([fill]) * len(body), name
+    assert len(power["Power09"][1]) == 2349
+    assert found[("8be4df61-93ca-11d2-aa0d-00e098032b8c", "BootOrder")][0] == sv.NV_BS_RT
 
 
 def _boot(tmp_path, esp, vars_path, tag):

@@ -126,6 +126,8 @@ static int cmd_bootinfo(int argc, char **argv)
 		kprintf("  %-18s all (no EFI_RT_PROPERTIES_TABLE)\n", "supported");
 	kprintf("  %-18s %.*s\n", "inject", (int)sizeof(bi->rt_inject),
 		bi->rt_inject[0] ? bi->rt_inject : "none");
+	if (bi->rt_hole_va)
+		kprintf("  %-18s 0x%lx (left unmapped)\n", "inject page", bi->rt_hole_va);
 
 	kprintf("security:\n");
 	kprintf("  %-18s %s\n", "secure boot", bootinfo_secure_boot_name(bi->secure_boot));

@@ -11,7 +11,7 @@
 #include "shell.h"
 
 /* Provided by rt/ when it is linked in; NULL otherwise. */
-extern int hv_rt_reset(int kind) __attribute__((weak));
+extern int hv_rt_reset(int kind, char *why, size_t cap) __attribute__((weak));
 
 /* ---- ACPI (ACPI 6.5 §5.2.5 RSDP, §5.2.7/5.2.8 RSDT/XSDT, §5.2.9 FADT) ---- */
 
@@ -199,7 +199,8 @@ __attribute__((noreturn)) static void triple_fault(void)
 
 static int cmd_reset(int argc, char **argv)
 {
-	int kind;
+	int kind, rc = HV_RT_RESET_UNAVAILABLE;
+	char rt_why[200] = "runtime services not built in";
 	const char *why;
 
 	if (argc > 2)
@@ -213,16 +214,20 @@ static int cmd_reset(int argc, char **argv)
 	else
 		return shell_error("reset takes cold, warm or shutdown");
 
-	if (hv_rt_reset) {
-		int rc = hv_rt_reset(kind);
-
-		if (rc >= 0 && kind == HV_RESET_SHUTDOWN)
+	if (hv_rt_reset)
+		rc = hv_rt_reset(kind, rt_why, sizeof(rt_why));
+	if (kind == HV_RESET_SHUTDOWN) {
+		/* A PC has no generic power-off register outside ACPI AML. */
+		if (rc == HV_RT_RESET_RETURNED)
 			return shell_error("ResetSystem returned without shutting down");
-		if (rc >= 0)
-			kprintf("ResetSystem returned; trying the hardware reset paths\n");
+		if (rc == HV_RT_RESET_FAULTED)
+			return shell_error("shutdown: ResetSystem %s (EFI_ABORTED)", rt_why);
+		return shell_error("shutdown needs ResetSystem (%s)", rt_why);
 	}
-	if (kind == HV_RESET_SHUTDOWN)
-		return shell_error("shutdown needs runtime services");
+	if (rc == HV_RT_RESET_RETURNED)
+		kprintf("ResetSystem returned; trying the hardware reset paths\n");
+	else if (rc == HV_RT_RESET_FAULTED)
+		kprintf("ResetSystem %s (EFI_ABORTED); trying the hardware reset paths\n", rt_why);
 
 	kprintf("resetting (%s)\n", kind == HV_RESET_COLD ? "cold" : "warm");
 	why = acpi_reset();

@@ -26,12 +26,12 @@ enum hv_reset_kind {
  * (trap.h) and register commands with SHELL_CMD (shell.h).
  *
  * hv_rt_reset: ResetSystem(kind). Does not return when the reset happens.
- * Returns < 0 when runtime services are unavailable (the shell then uses
- * its own fallbacks: ACPI reset register, port 0xCF9, 8042, triple fault),
- * >= 0 when ResetSystem itself returned (the shell reports it, then falls
- * back for cold/warm). */
+ * Otherwise says why (HV_RT_RESET_*; for the last two, the reason in why):
+ * the shell reports it and, for cold/warm, uses its own fallbacks (ACPI
+ * reset register, port 0xCF9, 8042, triple fault). */
+enum { HV_RT_RESET_RETURNED, HV_RT_RESET_UNAVAILABLE, HV_RT_RESET_FAULTED };
 void hv_rt_init(struct hv_bootinfo *bi);
-int hv_rt_reset(int kind);
+int hv_rt_reset(int kind, char *why, size_t cap);
 
 /* ---- boot info helpers (bootinfo.c) ---- */
 

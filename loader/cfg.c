@@ -186,8 +186,10 @@ static const char *cfg_set_rt_inject(struct hv_config *cfg, struct span v)
 		cfg->rt_inject = CFG_INJECT_NONE;
 	else if (span_is(v, "skip-mmio"))
 		cfg->rt_inject = CFG_INJECT_SKIP_MMIO;
+	else if (span_is(v, "skip-reset"))
+		cfg->rt_inject = CFG_INJECT_SKIP_RESET;
 	else
-		return "rt_inject must be none or skip-mmio";
+		return "rt_inject must be none, skip-mmio or skip-reset";
 	return NULL;
 }
 

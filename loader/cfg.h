@@ -11,7 +11,7 @@
 
 enum cfg_log { CFG_LOG_QUIET = 0, CFG_LOG_INFO = 1, CFG_LOG_DEBUG = 2 };
 enum cfg_layout { CFG_LAYOUT_OFFSET = 0, CFG_LAYOUT_COMPACT = 1 };
-enum cfg_inject { CFG_INJECT_NONE = 0, CFG_INJECT_SKIP_MMIO = 1 };
+enum cfg_inject { CFG_INJECT_NONE = 0, CFG_INJECT_SKIP_MMIO = 1, CFG_INJECT_SKIP_RESET = 2 };
 
 struct hv_config {
 	char hypervisor[CFG_PATH_MAX];	/* ASCII path with backslashes */

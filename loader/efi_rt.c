@@ -83,6 +83,25 @@ void efi_rt_plan(struct boot *b)
 			   b->rt.missing_bit);
 }
 
+/* rt_inject = skip-reset: the page of ResetSystem's entry, left out of the
+ * tables so that the first ResetSystem call faults inside firmware. Read
+ * before SetVirtualAddressMap, while the pointer is still physical. */
+uint64_t efi_rt_reset_hole(struct boot *b)
+{
+	const EFI_RUNTIME_SERVICES *rt = (const EFI_RUNTIME_SERVICES *)(UINTN)b->rt_table_pa;
+	const struct rt_region *r;
+	uint64_t pa;
+
+	if (b->cfg.rt_inject != CFG_INJECT_SKIP_RESET || b->bi->rt_state != HV_RT_ENABLED)
+		return 0;
+	pa = (uint64_t)(UINTN)rt->ResetSystem & ~(uint64_t)(HV_PAGE_SIZE - 1);
+	r = rtwin_find_pa(&b->rt, pa);
+	if (!r)
+		return 0;	/* `bootinfo` then shows no inject page */
+	b->bi->rt_hole_va = r->va + (pa - r->pa);
+	return pa;
+}
+
 static const struct rt_region *code_region(const struct boot *b, uint64_t va)
 {
 	const struct rt_region *r = rtwin_find_va(&b->rt, va);

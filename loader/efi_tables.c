@@ -93,8 +93,11 @@ void efi_tables_collect(struct boot *b)
 	bi->cpu_flags = b->cpu_flags;
 	bi->log_level = b->cfg.log;
 	__builtin_memcpy(bi->cmdline, b->cfg.cmdline, sizeof(bi->cmdline));
-	__builtin_memcpy(bi->rt_inject, b->cfg.rt_inject == CFG_INJECT_SKIP_MMIO ? "skip-mmio" : "none",
-			 10);
+	static const char inject_names[][16] = {
+		[CFG_INJECT_NONE] = "none", [CFG_INJECT_SKIP_MMIO] = "skip-mmio",
+		[CFG_INJECT_SKIP_RESET] = "skip-reset",
+	};
+	__builtin_memcpy(bi->rt_inject, inject_names[b->cfg.rt_inject], sizeof(bi->rt_inject));
 
 	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];

@@ -109,6 +109,27 @@ static unsigned mat_perm(uint64_t attr)
 
 /* Maps one runtime region, splitting it by MAT entries where present. The
  * MAT is sorted by address (UEFI 2.10 §4.6.4 requires ascending order). */
+/* [pa, pa+len) of region r, less the injected hole if it lies inside. */
+static enum pt_status map_rt_piece(struct pt_builder *b, const struct hvmap_input *in,
+				   const struct rt_region *r, uint64_t pa, uint64_t len,
+				   unsigned flags, struct hvmap_error *err)
+{
+	uint64_t hole = in->hole_pa;
+
+	if (hole && hole >= pa && hole - pa < len) {
+		enum pt_status st = PT_OK;
+
+		if (hole > pa)
+			st = map_one(b, err, "runtime region", r->va + (pa - r->pa), pa, hole - pa,
+				     flags);
+		if (st != PT_OK || hole - pa + HV_PAGE_SIZE >= len)
+			return st;
+		len -= hole - pa + HV_PAGE_SIZE;
+		pa = hole + HV_PAGE_SIZE;
+	}
+	return map_one(b, err, "runtime region", r->va + (pa - r->pa), pa, len, flags);
+}
+
 static enum pt_status map_rt_region(struct pt_builder *b, const struct hvmap_input *in,
 				    const struct rt_region *r, struct hvmap_error *err)
 {
@@ -136,8 +157,7 @@ static enum pt_status map_rt_region(struct pt_builder *b, const struct hvmap_inp
 			if (ms > pa && ms < next)
 				next = ms;	/* gap up to the next MAT entry */
 		}
-		enum pt_status st = map_one(b, err, "runtime region", r->va + (pa - r->pa), pa,
-					    next - pa, perm | cache);
+		enum pt_status st = map_rt_piece(b, in, r, pa, next - pa, perm | cache, err);
 		if (st != PT_OK)
 			return st;
 		pa = next;
@@ -267,10 +287,10 @@ uint64_t hvmap_pool_bound(const struct hvmap_input *in, bool allow_1g)
 	if (in->rt)
 		for (uint32_t i = 0; i < in->rt->count; i++) {
 			const struct rt_region *r = &in->rt->r[i];
-			/* MAT splits can break a region into many pieces: count
-			 * it as 4 KiB-only, which covers any split. */
+			/* MAT splits (or the injected hole) can break a region
+			 * into pieces: count it as 4 KiB-only, which covers any. */
 			c.total += bound_one(r->va, r->pa, r->npages << EFI_PAGE_SHIFT,
-					     in->mat_count != 0, allow_1g);
+					     in->mat_count != 0 || in->hole_pa, allow_1g);
 		}
 	c.total += 3;	/* trampoline: PDPT, PD, PT */
 	return c.total;

@@ -101,7 +101,7 @@ void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
 			bool ok;
 
 			r->rt_pages++;
-			if (skip)
+			if (skip || (in->hole_va && va == in->hole_va))
 				ok = !mapped(b, va, &w);
 			else
 				ok = mapped(b, va, &w) && w.pa == d->pa + (p << EFI_PAGE_SHIFT) &&

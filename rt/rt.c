@@ -108,6 +108,11 @@ bool rt_svc_usable(enum rt_svc s)
 	       !rt.group_off[rt_svc_group(s)];
 }
 
+const char *rt_disabled_reason(void)
+{
+	return rt.enabled && !rt.fault.happened ? NULL : rt.reason;
+}
+
 size_t rt_state_text(char *buf, size_t cap)
 {
 	if (rt.enabled && !rt.fault.happened)

@@ -102,6 +102,8 @@ struct rt_env {
 void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason);
 bool rt_available(void);
 bool rt_svc_usable(enum rt_svc s);
+/* Why the layer, or a group after a fault, is off; NULL while all is on. */
+const char *rt_disabled_reason(void);
 /* "enabled", or "disabled (reason)" into buf. */
 size_t rt_state_text(char *buf, size_t cap);
 const struct rt_stats *rt_get_stats(void);

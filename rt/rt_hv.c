@@ -5,6 +5,7 @@
 #include "trap.h"
 #include "layout.h"
 #include "kprintf.h"
+#include "fmt.h"
 #include "rt_space.h"
 
 static bool rt_trap(struct hv_trap_frame *tf)
@@ -41,12 +42,22 @@ void hv_rt_init(struct hv_bootinfo *bi)
 	rt_space_init(bi);
 }
 
-int hv_rt_reset(int kind)
+int hv_rt_reset(int kind, char *why, size_t cap)
 {
-	efi_status_t st;
-
-	if (!rt_svc_usable(RT_RESET_SYSTEM))
-		return -1;
-	st = rt_reset_system(kind, 0);
-	return st == RT_ABORTED ? -1 : 0;
+	if (!rt_svc_usable(RT_RESET_SYSTEM)) {
+		if (!rt_available())
+			fmt_snprintf(why, cap, "runtime services unavailable: %s",
+				     rt_disabled_reason());
+		else if (!(hv_bi->rt_supported & rt_svc_property_bit(RT_RESET_SYSTEM)))
+			fmt_snprintf(why, cap, "not supported by the firmware");
+		else	/* its group is off after a fault */
+			fmt_snprintf(why, cap, "%s", rt_disabled_reason());
+		return HV_RT_RESET_UNAVAILABLE;
+	}
+	if (rt_reset_system(kind, 0) == RT_ABORTED && rt_last_fault()->happened &&
+	    rt_last_fault()->svc == RT_RESET_SYSTEM) {
+		fmt_snprintf(why, cap, "faulted: %s", rt_disabled_reason());
+		return HV_RT_RESET_FAULTED;
+	}
+	return HV_RT_RESET_RETURNED;
 }

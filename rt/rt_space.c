@@ -4,6 +4,7 @@
 #include "mm.h"
 #include "cpu.h"
 #include "hv.h"
+#include "lib.h"
 
 extern uint8_t __rtshared_text_start[], __rtshared_text_end[];
 extern uint8_t __rtshared_data_start[], __rtshared_data_end[];
@@ -111,7 +112,8 @@ static void audit_common(const struct hv_bootinfo *bi, struct pt_audit_input *in
 	in->map = bootinfo_memmap(bi, &count);
 	in->count = count;
 	in->mat_present = bi->mat_count != 0;
-	in->skip_mmio = bi->rt_inject[0] == 's';
+	in->skip_mmio = memcmp(bi->rt_inject, "skip-mmio", sizeof("skip-mmio")) == 0;
+	in->hole_va = bi->rt_hole_va;
 	in->check_runtime = bi->rt_state == HV_RT_ENABLED;
 	in->guards = guards;
 	in->nguards = 2;

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from conftest import PROMPT, Machine, copy_esp
+from shellvars import NV_BS_RT, get_var
 
 GUID = "3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10"
 
@@ -59,3 +60,73 @@ def test_time_services_still_work(injected):
 def test_shell_still_works(injected):
     assert "not mapped" in "\n".join(injected.cmd("pt 0"))
     assert len(injected.cmd("help")) > 10
+
+
+# ---------------------------------------------------------------- ResetSystem
+# rt_inject = skip-reset leaves the page of ResetSystem's entry out of the
+# runtime window: the call faults on its first instruction fetch.
+
+def _skip_reset_machine(tmp_path, tag):
+    esp = copy_esp(str(tmp_path / "esp"), cfg_text="rt_inject = skip-reset\n")
+    m = Machine(f"{tag}-{tmp_path.name}", esp, workdir=str(tmp_path))
+    m.expect(PROMPT)
+    return m
+
+
+RESET_FAULT = (r"ResetSystem faulted: page fault at 0x([0-9a-f]+) in ResetSystem, "
+               r"cr2 0x([0-9a-f]+); reset services off \(EFI_ABORTED\)")
+
+
+def test_fault_in_resetsystem_keeps_the_shell_and_other_services(tmp_path):
+    m = _skip_reset_machine(tmp_path, "reset-fault")
+    try:
+        info = "\n".join(m.cmd("bootinfo"))
+        hole = re.search(r"^  inject page\s+0x([0-9a-f]+) \(left unmapped\)$", info, re.M)
+        assert hole and "skip-reset" in info, info
+        hole = int(hole.group(1), 16)
+        # The audits expect exactly that page missing; selftest names it.
+        out = m.cmd("selftest", timeout=120)
+        assert out[-1].endswith(" passed, 0 failed"), out
+        assert any(re.match(r"SKIP map ResetSystem: 0x[0-9a-f]+ left unmapped by rt_inject", l)
+                   for l in out), out
+
+        out = m.cmd("reset shutdown")
+        assert len(out) == 1, out
+        hit = re.fullmatch(r"error: shutdown: " + RESET_FAULT, out[0])
+        assert hit, out
+        rip, cr2 = int(hit.group(1), 16), int(hit.group(2), 16)
+        # An instruction fetch fault: the faulting address is the RIP, on
+        # the page left out.
+        assert rip == cr2 and cr2 & ~0xFFF == hole, (hex(rip), hex(cr2), hex(hole))
+
+        out = "\n".join(m.cmd("rt"))
+        assert re.search(r"^runtime: disabled \(page fault at 0x[0-9a-f]+ in ResetSystem", out, re.M), out
+        assert re.search(r"^\s*ResetSystem\s+1\s+1\b", out, re.M), out
+        # Time and variable services were not in the faulting group.
+        assert re.match(r"^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d$", m.cmd("time")[0])
+        attrs, order = get_var(m, "BootOrder")
+        assert attrs == NV_BS_RT and order and len(order) % 2 == 0, (attrs, order)
+        # ResetSystem stays off: the next reset goes straight to the hardware.
+        out = m.cmd("reset shutdown")
+        assert len(out) == 1 and re.fullmatch(
+            r"error: shutdown needs ResetSystem \(page fault at 0x[0-9a-f]+ in ResetSystem, "
+            r"cr2 0x[0-9a-f]+; reset services off\)", out[0]), out
+        m.p.send("reset warm\r")
+        m.expect("resetting \\(warm\\)")
+        assert m.wait_exit(timeout=60) == 0
+    finally:
+        m.close()
+
+
+def test_fault_in_resetsystem_falls_back_to_the_acpi_reset(tmp_path):
+    m = _skip_reset_machine(tmp_path, "reset-fallback")
+    try:
+        m.p.send("reset cold\r")
+        m.expect(RESET_FAULT + r"; trying the hardware reset paths")
+        m.expect("resetting \\(cold\\)")
+        # QEMU runs with -no-reboot: the reset through the FADT's reset
+        # register ends it; the later fallbacks print nothing first.
+        assert m.wait_exit(timeout=60) == 0
+        assert "ACPI reset:" not in m.p.before
+    finally:
+        m.close()

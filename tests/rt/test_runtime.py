@@ -436,6 +436,8 @@ def test_runtime_off_makes_every_command_say_why(machines, tmp_path):
     for line in ("vars", "get BootOrder", f"set {var('X')} nv,bs,rt 01", f"del {var('X')}",
                  "varinfo", "time", "time set 2030-01-01 00:00:00", "count", "boot", "selftest"):
         expect_error(m, line, f"runtime services unavailable ({reason})")
+    expect_error(m, "reset shutdown",
+                 f"shutdown needs ResetSystem (runtime services unavailable: {reason})")
     # Without ResetSystem, reset falls back to the hardware paths; with
     # -no-reboot the reset ends QEMU.
     m.p.send("reset cold\r")

@@ -154,6 +154,28 @@ static void test_ptaudit_finds_unmapped_and_miscached_runtime_pages(void **state
 	assert_int_equal(r.problem_va, map[2].va);
 }
 
+/* rt_inject = skip-reset: the one page must be unmapped, and only it. */
+static void test_ptaudit_expects_the_injected_hole_and_only_it(void **state)
+{
+	struct pt_audit_input in = input(false, false);
+	struct pt_audit_result r;
+
+	(void)state;
+	build(false, 0);
+	in.hole_va = map[1].va + 0x3000;
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.rt_pages_bad, 1);		/* still mapped */
+	assert_int_equal(r.problem_va, in.hole_va);
+	assert_int_equal(pt_unmap_range(&b, in.hole_va, 4096), PT_OK);
+	pt_audit(&b, &in, &r);
+	assert_int_equal(pt_audit_findings(&r), 0);
+	assert_int_equal(r.rt_pages, 16 + 16 + 1024);
+	in.hole_va = 0;					/* not announced */
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.rt_pages_bad, 1);
+	assert_int_equal(r.problem_va, map[1].va + 0x3000);
+}
+
 static void test_ptaudit_counts_strays_outside_allowed_ranges(void **state)
 {
 	struct pt_audit_range only_window[] = { { HV_RT_WINDOW_DEFAULT, HV_PML4_SLOT_SIZE } };
@@ -178,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_ptaudit_finds_the_trampoline_in_the_lower_half),
 		cmocka_unit_test(test_ptaudit_finds_a_mapped_va0_and_guard),
 		cmocka_unit_test(test_ptaudit_finds_unmapped_and_miscached_runtime_pages),
+		cmocka_unit_test(test_ptaudit_expects_the_injected_hole_and_only_it),
 		cmocka_unit_test(test_ptaudit_counts_strays_outside_allowed_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -159,42 +159,6 @@ static void eisa_id(struct txt *t, uint32_t id)
 
 /* ---- hardware (§10.3.2) */
 
-static int hw_pci(struct txt *t, const struct node *n)
-{
-	if (n->len < 6)
-		return 0;
-	puts_(t, "Pci(");
-	hex(t, n->p[5]); /* device */
-	put(t, ',');
-	hex(t, n->p[4]); /* function */
-	put(t, ')');
-	return 1;
-}
-
-static int hw_pccard(struct txt *t, const struct node *n)
-{
-	if (n->len < 5)
-		return 0;
-	puts_(t, "PcCard(");
-	hex(t, n->p[4]);
-	put(t, ')');
-	return 1;
-}
-
-static int hw_memmap(struct txt *t, const struct node *n)
-{
-	if (n->len < 24)
-		return 0;
-	puts_(t, "MemoryMapped(");
-	hex(t, ld32(n->p + 4));
-	put(t, ',');
-	hex(t, ld64(n->p + 8));
-	put(t, ',');
-	hex(t, ld64(n->p + 16));
-	put(t, ')');
-	return 1;
-}
-
 /* VenHw/VenMsg/VenMedia(GUID[,data]) */
 static int vendor(struct txt *t, const struct node *n, const char *name)
 {
@@ -214,28 +178,6 @@ static int vendor(struct txt *t, const struct node *n, const char *name)
 static int hw_vendor(struct txt *t, const struct node *n)
 {
 	return vendor(t, n, "VenHw");
-}
-
-static int hw_ctrl(struct txt *t, const struct node *n)
-{
-	if (n->len < 8)
-		return 0;
-	puts_(t, "Ctrl(");
-	hex(t, ld32(n->p + 4));
-	put(t, ')');
-	return 1;
-}
-
-static int hw_bmc(struct txt *t, const struct node *n)
-{
-	if (n->len < 13)
-		return 0;
-	puts_(t, "BMC(");
-	hex(t, n->p[4]);
-	put(t, ',');
-	hex(t, ld64(n->p + 5));
-	put(t, ')');
-	return 1;
 }
 
 /* ---- ACPI (§10.3.3) */
@@ -381,129 +323,6 @@ static int msg_ata(struct txt *t, const struct node *n)
 	return 1;
 }
 
-/* name(a,b) for two fields: 16-bit at 4 and 6, or 8-bit at 4 and 5. */
-static int two16(struct txt *t, const struct node *n, const char *name)
-{
-	if (n->len < 8)
-		return 0;
-	puts_(t, name);
-	put(t, '(');
-	hex(t, ld16(n->p + 4));
-	put(t, ',');
-	hex(t, ld16(n->p + 6));
-	put(t, ')');
-	return 1;
-}
-
-static int two8(struct txt *t, const struct node *n, const char *name)
-{
-	if (n->len < 6)
-		return 0;
-	puts_(t, name);
-	put(t, '(');
-	hex(t, n->p[4]);
-	put(t, ',');
-	hex(t, n->p[5]);
-	put(t, ')');
-	return 1;
-}
-
-/* name(x) for an 8-bit or 32-bit field at 4. */
-static int one8(struct txt *t, const struct node *n, const char *name)
-{
-	if (n->len < 5)
-		return 0;
-	puts_(t, name);
-	put(t, '(');
-	hex(t, n->p[4]);
-	put(t, ')');
-	return 1;
-}
-
-static int one32(struct txt *t, const struct node *n, const char *name)
-{
-	if (n->len < 8)
-		return 0;
-	puts_(t, name);
-	put(t, '(');
-	hex(t, ld32(n->p + 4));
-	put(t, ')');
-	return 1;
-}
-
-static int msg_scsi(struct txt *t, const struct node *n)
-{
-	return two16(t, n, "Scsi");
-}
-
-static int msg_usb(struct txt *t, const struct node *n)
-{
-	return two8(t, n, "USB");
-}
-
-static int msg_ufs(struct txt *t, const struct node *n)
-{
-	return two8(t, n, "UFS");
-}
-
-static int msg_i2o(struct txt *t, const struct node *n)
-{
-	return one32(t, n, "I2O");
-}
-
-static int msg_unit(struct txt *t, const struct node *n)
-{
-	return one8(t, n, "Unit");
-}
-
-static int msg_sd(struct txt *t, const struct node *n)
-{
-	return one8(t, n, "SD");
-}
-
-static int msg_emmc(struct txt *t, const struct node *n)
-{
-	return one8(t, n, "eMMC");
-}
-
-static int msg_fibre(struct txt *t, const struct node *n)
-{
-	if (n->len < 24)
-		return 0;
-	puts_(t, "Fibre(");
-	hex(t, ld64(n->p + 8));
-	put(t, ',');
-	hex(t, ld64(n->p + 16));
-	put(t, ')');
-	return 1;
-}
-
-static int msg_1394(struct txt *t, const struct node *n)
-{
-	if (n->len < 16)
-		return 0;
-	puts_(t, "I1394(");
-	hexn(t, ld64(n->p + 8), 16);
-	put(t, ')');
-	return 1;
-}
-
-static int msg_usb_class(struct txt *t, const struct node *n)
-{
-	if (n->len < 11)
-		return 0;
-	puts_(t, "UsbClass(");
-	hex(t, ld16(n->p + 4));
-	put(t, ',');
-	hex(t, ld16(n->p + 6));
-	for (int k = 8; k <= 10; k++) {
-		put(t, ',');
-		hex(t, n->p[k]);
-	}
-	put(t, ')');
-	return 1;
-}
-
 static int msg_usb_wwid(struct txt *t, const struct node *n)
 {
 	if (n->len < 10)
@@ -517,20 +336,6 @@ static int msg_usb_wwid(struct txt *t, const struct node *n)
 	puts_(t, ",\"");
 	ucs2(t, n->p + 10, n->len - 10);
 	puts_(t, "\")");
-	return 1;
-}
-
-static int msg_sata(struct txt *t, const struct node *n)
-{
-	if (n->len < 10)
-		return 0;
-	puts_(t, "Sata(");
-	hex(t, ld16(n->p + 4)); /* HBA port */
-	put(t, ',');
-	hex(t, ld16(n->p + 6)); /* port multiplier port, 0xFFFF: none */
-	put(t, ',');
-	hex(t, ld16(n->p + 8)); /* LUN */
-	put(t, ')');
 	return 1;
 }
 
@@ -732,16 +537,6 @@ static int msg_vendor(struct txt *t, const struct node *n)
 	return vendor(t, n, "VenMsg");
 }
 
-static int msg_vlan(struct txt *t, const struct node *n)
-{
-	if (n->len < 6)
-		return 0;
-	puts_(t, "Vlan(");
-	dec(t, ld16(n->p + 4));
-	put(t, ')');
-	return 1;
-}
-
 /* NVMe(NSID,EUI-64): the EUI-64 is a little-endian UINT64 in the node, shown
  * most significant byte first, as EDK2 does. */
 static int msg_nvme(struct txt *t, const struct node *n)
@@ -851,44 +646,6 @@ static int media_file(struct txt *t, const struct node *n)
 	return 1;
 }
 
-static int guid_node(struct txt *t, const struct node *n, const char *name)
-{
-	if (n->len < 20)
-		return 0;
-	puts_(t, name);
-	put(t, '(');
-	guid(t, n->p + 4);
-	put(t, ')');
-	return 1;
-}
-
-static int media_protocol(struct txt *t, const struct node *n)
-{
-	return guid_node(t, n, "Media");
-}
-
-static int media_fvfile(struct txt *t, const struct node *n)
-{
-	return guid_node(t, n, "FvFile");
-}
-
-static int media_fv(struct txt *t, const struct node *n)
-{
-	return guid_node(t, n, "Fv");
-}
-
-static int media_offset(struct txt *t, const struct node *n)
-{
-	if (n->len < 24)
-		return 0;
-	puts_(t, "Offset(");
-	hex(t, ld64(n->p + 8));
-	put(t, ',');
-	hex(t, ld64(n->p + 16));
-	put(t, ')');
-	return 1;
-}
-
 static int media_ramdisk(struct txt *t, const struct node *n)
 {
 	if (n->len < 38)
@@ -936,49 +693,104 @@ static const struct {
 	uint8_t sub;
 	node_printer print;
 } printers[] = {
-	{ DP_HW, 0x01, hw_pci },
-	{ DP_HW, 0x02, hw_pccard },
-	{ DP_HW, 0x03, hw_memmap },
 	{ DP_HW, 0x04, hw_vendor },
-	{ DP_HW, 0x05, hw_ctrl },
-	{ DP_HW, 0x06, hw_bmc },
 	{ DP_ACPI, 0x01, acpi_acpi },
 	{ DP_ACPI, 0x02, acpi_expanded },
 	{ DP_ACPI, 0x03, acpi_adr },
 	{ DP_MSG, 0x01, msg_ata },
-	{ DP_MSG, 0x02, msg_scsi },
-	{ DP_MSG, 0x03, msg_fibre },
-	{ DP_MSG, 0x04, msg_1394 },
-	{ DP_MSG, 0x05, msg_usb },
-	{ DP_MSG, 0x06, msg_i2o },
 	{ DP_MSG, 0x0A, msg_vendor },
 	{ DP_MSG, 0x0B, msg_mac },
 	{ DP_MSG, 0x0C, msg_ipv4 },
 	{ DP_MSG, 0x0D, msg_ipv6 },
 	{ DP_MSG, 0x0E, msg_uart },
-	{ DP_MSG, 0x0F, msg_usb_class },
 	{ DP_MSG, 0x10, msg_usb_wwid },
-	{ DP_MSG, 0x11, msg_unit },
-	{ DP_MSG, 0x12, msg_sata },
-	{ DP_MSG, 0x14, msg_vlan },
 	{ DP_MSG, 0x17, msg_nvme },
 	{ DP_MSG, 0x18, msg_uri },
-	{ DP_MSG, 0x19, msg_ufs },
-	{ DP_MSG, 0x1A, msg_sd },
 	{ DP_MSG, 0x1B, msg_bluetooth },
 	{ DP_MSG, 0x1C, msg_wifi },
-	{ DP_MSG, 0x1D, msg_emmc },
 	{ DP_MEDIA, 0x01, media_hd },
 	{ DP_MEDIA, 0x02, media_cdrom },
 	{ DP_MEDIA, 0x03, media_vendor },
 	{ DP_MEDIA, 0x04, media_file },
-	{ DP_MEDIA, 0x05, media_protocol },
-	{ DP_MEDIA, 0x06, media_fvfile },
-	{ DP_MEDIA, 0x07, media_fv },
-	{ DP_MEDIA, 0x08, media_offset },
 	{ DP_MEDIA, 0x09, media_ramdisk },
 	{ DP_BBS, 0x01, bbs_bbs },
 };
+
+/* Nodes whose text is Name(field,...) straight from fixed little-endian
+ * fields (§10.6.1.2-10.6.1.6); the node must hold every field. */
+enum shown { HEX, DEC, HEX64, GUID };	/* HEX: 0x1F; HEX64: 16 digits, no 0x */
+
+struct field {
+	uint8_t off, size, shown;	/* size 0 ends the list */
+};
+
+static const struct {
+	uint8_t type;
+	uint8_t sub;
+	const char *name;
+	struct field f[5];
+} fixed_forms[] = {
+	{ DP_HW, 0x01, "Pci", { { 5, 1, HEX }, { 4, 1, HEX } } },	/* device, function */
+	{ DP_HW, 0x02, "PcCard", { { 4, 1, HEX } } },
+	{ DP_HW, 0x03, "MemoryMapped", { { 4, 4, HEX }, { 8, 8, HEX }, { 16, 8, HEX } } },
+	{ DP_HW, 0x05, "Ctrl", { { 4, 4, HEX } } },
+	{ DP_HW, 0x06, "BMC", { { 4, 1, HEX }, { 5, 8, HEX } } },
+	{ DP_MSG, 0x02, "Scsi", { { 4, 2, HEX }, { 6, 2, HEX } } },
+	{ DP_MSG, 0x03, "Fibre", { { 8, 8, HEX }, { 16, 8, HEX } } },
+	{ DP_MSG, 0x04, "I1394", { { 8, 8, HEX64 } } },
+	{ DP_MSG, 0x05, "USB", { { 4, 1, HEX }, { 5, 1, HEX } } },
+	{ DP_MSG, 0x06, "I2O", { { 4, 4, HEX } } },
+	{ DP_MSG, 0x0F, "UsbClass",
+	  { { 4, 2, HEX }, { 6, 2, HEX }, { 8, 1, HEX }, { 9, 1, HEX }, { 10, 1, HEX } } },
+	{ DP_MSG, 0x11, "Unit", { { 4, 1, HEX } } },
+	/* HBA port, port multiplier port (0xFFFF: none), LUN */
+	{ DP_MSG, 0x12, "Sata", { { 4, 2, HEX }, { 6, 2, HEX }, { 8, 2, HEX } } },
+	{ DP_MSG, 0x14, "Vlan", { { 4, 2, DEC } } },
+	{ DP_MSG, 0x19, "UFS", { { 4, 1, HEX }, { 5, 1, HEX } } },
+	{ DP_MSG, 0x1A, "SD", { { 4, 1, HEX } } },
+	{ DP_MSG, 0x1D, "eMMC", { { 4, 1, HEX } } },
+	{ DP_MEDIA, 0x05, "Media", { { 4, 16, GUID } } },
+	{ DP_MEDIA, 0x06, "FvFile", { { 4, 16, GUID } } },
+	{ DP_MEDIA, 0x07, "Fv", { { 4, 16, GUID } } },
+	{ DP_MEDIA, 0x08, "Offset", { { 8, 8, HEX }, { 16, 8, HEX } } },
+};
+
+#define NFIELDS (sizeof(fixed_forms[0].f) / sizeof(fixed_forms[0].f[0]))
+
+static int print_fixed(struct txt *t, const struct node *n, const char *name,
+		       const struct field *f)
+{
+	size_t k, need = 4;
+
+	for (k = 0; k < NFIELDS && f[k].size; k++)
+		if ((size_t)f[k].off + f[k].size > need)
+			need = (size_t)f[k].off + f[k].size;
+	if (n->len < need)
+		return 0;
+	puts_(t, name);
+	put(t, '(');
+	for (k = 0; k < NFIELDS && f[k].size; k++) {
+		const uint8_t *p = n->p + f[k].off;
+		uint64_t v = 0;
+
+		if (k)
+			put(t, ',');
+		if (f[k].shown == GUID) {
+			guid(t, p);
+			continue;
+		}
+		for (size_t i = f[k].size; i-- > 0;)
+			v = v << 8 | p[i];
+		if (f[k].shown == DEC)
+			dec(t, v);
+		else if (f[k].shown == HEX64)
+			hexn(t, v, 16);
+		else
+			hex(t, v);
+	}
+	put(t, ')');
+	return 1;
+}
 
 /* §10.6.1.1: Path(type,subtype,data) for a node no other form fits. */
 static void generic_node(struct txt *t, const struct node *n)
@@ -1000,6 +812,13 @@ static void print_node(struct txt *t, const struct node *n)
 		if (printers[k].type == n->type && printers[k].sub == n->sub) {
 			/* A printer that finds the node short has written nothing. */
 			if (printers[k].print(t, n))
+				return;
+			break;
+		}
+	}
+	for (size_t k = 0; k < sizeof(fixed_forms) / sizeof(fixed_forms[0]); k++) {
+		if (fixed_forms[k].type == n->type && fixed_forms[k].sub == n->sub) {
+			if (print_fixed(t, n, fixed_forms[k].name, fixed_forms[k].f))
 				return;
 			break;
 		}

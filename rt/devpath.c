@@ -619,20 +619,6 @@ static int media_hd(struct txt *t, const struct node *n)
 	return 1;
 }
 
-static int media_cdrom(struct txt *t, const struct node *n)
-{
-	if (n->len < 24)
-		return 0;
-	puts_(t, "CDROM(");
-	hex(t, ld32(n->p + 4));
-	put(t, ',');
-	hex(t, ld64(n->p + 8));
-	put(t, ',');
-	hex(t, ld64(n->p + 16));
-	put(t, ')');
-	return 1;
-}
-
 static int media_vendor(struct txt *t, const struct node *n)
 {
 	return vendor(t, n, "VenMedia");
@@ -642,22 +628,6 @@ static int media_file(struct txt *t, const struct node *n)
 {
 	puts_(t, "File(");
 	ucs2(t, n->p + 4, n->len - 4);
-	put(t, ')');
-	return 1;
-}
-
-static int media_ramdisk(struct txt *t, const struct node *n)
-{
-	if (n->len < 38)
-		return 0;
-	puts_(t, "RamDisk(");
-	hex(t, ld64(n->p + 4));
-	put(t, ',');
-	hex(t, ld64(n->p + 12));
-	put(t, ',');
-	dec(t, ld16(n->p + 36));
-	put(t, ',');
-	guid(t, n->p + 20);
 	put(t, ')');
 	return 1;
 }
@@ -709,10 +679,8 @@ static const struct {
 	{ DP_MSG, 0x1B, msg_bluetooth },
 	{ DP_MSG, 0x1C, msg_wifi },
 	{ DP_MEDIA, 0x01, media_hd },
-	{ DP_MEDIA, 0x02, media_cdrom },
 	{ DP_MEDIA, 0x03, media_vendor },
 	{ DP_MEDIA, 0x04, media_file },
-	{ DP_MEDIA, 0x09, media_ramdisk },
 	{ DP_BBS, 0x01, bbs_bbs },
 };
 
@@ -749,10 +717,13 @@ static const struct {
 	{ DP_MSG, 0x19, "UFS", { { 4, 1, HEX }, { 5, 1, HEX } } },
 	{ DP_MSG, 0x1A, "SD", { { 4, 1, HEX } } },
 	{ DP_MSG, 0x1D, "eMMC", { { 4, 1, HEX } } },
+	{ DP_MEDIA, 0x02, "CDROM", { { 4, 4, HEX }, { 8, 8, HEX }, { 16, 8, HEX } } },
 	{ DP_MEDIA, 0x05, "Media", { { 4, 16, GUID } } },
 	{ DP_MEDIA, 0x06, "FvFile", { { 4, 16, GUID } } },
 	{ DP_MEDIA, 0x07, "Fv", { { 4, 16, GUID } } },
 	{ DP_MEDIA, 0x08, "Offset", { { 8, 8, HEX }, { 16, 8, HEX } } },
+	/* start, end, instance, type GUID */
+	{ DP_MEDIA, 0x09, "RamDisk", { { 4, 8, HEX }, { 12, 8, HEX }, { 36, 2, DEC }, { 20, 16, GUID } } },
 };
 
 #define NFIELDS (sizeof(fixed_forms[0].f) / sizeof(fixed_forms[0].f[0]))

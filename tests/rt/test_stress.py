@@ -139,17 +139,24 @@ def _read_store(m, expected):
             sv.parse_get(out)[3]
         assert value in choices, (name, value and value[:8], [c and c[:8] for c in choices])
         current[name] = value
+    # GetNextVariableName walks the same store: it lists exactly those.
+    listed = {n for g, n in sv.vars_list(m) if g == sv.TEST_GUID}
+    assert listed == {n for n, v in current.items() if v is not None}, listed
     return current
 
 
-def _check_offline(tmp_path, vars_path, current):
-    """After a clean power-off (the firmware has finished any recovery of
-    the interrupted write), UEFIExtract reads the same values."""
+def _offline_values(tmp_path, vars_path, names):
+    """What UEFIExtract reads for each name (None: absent)."""
     offline = sv.uefiextract(vars_path, str(tmp_path))
+    return {n: offline[(sv.TEST_GUID, n)][1] if (sv.TEST_GUID, n) in offline else None
+            for n in names}
+
+
+def _check_offline(tmp_path, vars_path, current):
+    """After a clean power-off, UEFIExtract reads the same values."""
+    offline = _offline_values(tmp_path, vars_path, current)
     for name, value in current.items():
-        key = (sv.TEST_GUID, name)
-        assert (offline[key][1] if key in offline else None) == value, \
-            f"{name}: shell and UEFIExtract disagree"
+        assert offline[name] == value, f"{name}: shell and UEFIExtract disagree"
 
 
 def _verified_boot(tmp_path, esp, vars_path, tag, expected):
@@ -171,9 +178,14 @@ def test_power_loss_during_writes_keeps_old_or_new_values(tmp_path):
     hvqemu.fresh_vars(vars_path)
     names = [f"Power{i:02d}" for i in range(POWER_VARS)]
     expected = {n: [None] for n in names}
-    survived = 0
+    survived, predicted = 0, None
     for cut in range(POWER_CUTS):
         current = _verified_boot(tmp_path, esp, vars_path, cut, expected)
+        # UEFIExtract, reading the file as the cut left it, foretold what
+        # the firmware now reports.
+        assert predicted in (None, current), \
+            {n: (predicted[n] and predicted[n][:1], current[n] and current[n][:1])
+             for n in names if predicted[n] != current[n]}
         m = _boot(tmp_path, esp, vars_path, cut)
         try:
             # A stream of writes, each variable once, cut at a random moment.
@@ -186,6 +198,7 @@ def test_power_loss_during_writes_keeps_old_or_new_values(tmp_path):
         finally:
             m.close()
         expected = {n: [current[n], new[n]] for n in names}
+        predicted = _offline_values(tmp_path, vars_path, names)
         survived += 1
-    _verified_boot(tmp_path, esp, vars_path, "final", expected)
+    assert _verified_boot(tmp_path, esp, vars_path, "final", expected) == predicted
     print(f"power: {survived} cuts survived")

@@ -7,6 +7,8 @@
  *                 bit 3 compact layout; bit 4 skip_mmio; bit 5 no NX;
  *                 bits 6-7 window base (PML4 510, 257, 509, 300)
  *         byte 1  bits 0-3 how many of the last descriptors are the MAT;
+ *                 bit 4 leave one runtime page unmapped (rt_inject =
+ *                 skip-reset), bits 5-6 in which region;
  *                 bit 7 "46-bit": physical starts masked to 64 TiB
  *         rest    descriptors at the stride, as GetMemoryMap returns them
  * The pages of mapped descriptors (RAM and runtime) are capped at 8 GiB in
@@ -24,6 +26,7 @@
 #include "rtwin.h"
 #include "elf.h"
 #include "hvmap.h"
+#include "../unit/page_arena.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 
@@ -34,7 +37,7 @@
 #define MAXMAT		15
 #define BUDGET_PAGES	(8ULL << 18)		/* 8 GiB */
 #define ARENA_PAGES	4096
-#define ARENA_PA	0x0000004000000000ULL	/* fake: never dereferenced as such */
+#define ARENA_PA	PAGE_ARENA_PA
 #define IMG		HV_IMAGE_BASE
 #define IMAGE_PA	0x2000000ULL
 #define STACK_PA	0x3000000ULL
@@ -42,24 +45,7 @@
 #define TRAMP_PA	0x8000ULL
 
 static uint8_t arena_mem[ARENA_PAGES][4096] __attribute__((aligned(4096)));
-static uint64_t arena_used;
-
-static void *arena_alloc(void *ctx, uint64_t *pa)
-{
-	(void)ctx;
-	if (arena_used == ARENA_PAGES)
-		return NULL;
-	memset(arena_mem[arena_used], 0, 4096);
-	*pa = ARENA_PA + arena_used * 4096;
-	return arena_mem[arena_used++];
-}
-
-static void *arena_ptr(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	CHECK(pa >= ARENA_PA && pa < ARENA_PA + arena_used * 4096 && !(pa & 0xFFF));
-	return arena_mem[(pa - ARENA_PA) / 4096];
-}
+static struct page_arena arena = { arena_mem, ARENA_PA, 0, ARENA_PAGES };
 
 static _Alignas(8) uint8_t fw[64 * MAXD];
 static struct efi_mdesc D[MAXD], norm[MAXD], mat[MAXMAT];
@@ -299,6 +285,7 @@ static void check_rt_leaf(const struct rt_region *r, uint64_t va, uint64_t pa, u
 	CHECK(size <= (r->npages << 12) && va - r->va <= (r->npages << 12) - size);
 	CHECK(pa == r->pa + (va - r->va));
 	CHECK(!(in.skip_mmio && r->type == EFI_MT_MMIO));
+	CHECK(!(in.hole_pa && in.hole_pa >= pa && in.hole_pa - pa < size));
 	CHECK(pat == ((r->attr & EFI_MEMORY_WB) ? 0 : 3));
 	CHECK(!(e & PTE_G));
 	check_rt_page(r, pa, w, x);
@@ -348,7 +335,7 @@ static struct census census;
 
 static void visit(uint64_t table_pa, int level, uint64_t va_base, bool w, bool x)
 {
-	const uint64_t *t = arena_ptr(NULL, table_pa);
+	const uint64_t *t = page_arena_ptr(&arena, table_pa);
 
 	for (unsigned i = 0; i < 512; i++) {
 		uint64_t e = t[i];
@@ -418,11 +405,22 @@ static void audit(void)
 		for (uint32_t i = 0; i < in.rt->count; i++) {
 			const struct rt_region *r = &in.rt->r[i];
 
+			uint64_t last = (r->npages - 1) << 12;
+			bool hole = in.hole_pa && in.hole_pa >= r->pa && in.hole_pa - r->pa <= last;
+
 			if (in.skip_mmio && r->type == EFI_MT_MMIO)
 				continue;
 			rt += r->npages << 12;
-			walk_to(r->va, r->pa);
-			walk_to(r->va + (r->npages << 12) - 1, r->pa + (r->npages << 12) - 1);
+			if (!hole || in.hole_pa != r->pa)
+				walk_to(r->va, r->pa);
+			if (!hole || in.hole_pa != r->pa + last)
+				walk_to(r->va + last + 0xFFF, r->pa + last + 0xFFF);
+			if (hole) {
+				struct pt_walk w;
+
+				rt -= K4;
+				CHECK(pt_walk(&B, r->va + (in.hole_pa - r->pa), &w) == PT_ENOENT);
+			}
 		}
 	CHECK(census.direct == ram);
 	CHECK(census.runtime == rt);
@@ -518,9 +516,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.rt = why ? NULL : &plan, .mat = mat, .mat_count = nmat,
 		.skip_mmio = data[0] & 16,
 	};
-	arena_used = 0;
+	if ((data[1] & 16) && in.rt && plan.count) {
+		const struct rt_region *r = &plan.r[((data[1] >> 5) & 3) % plan.count];
+
+		/* 0 means no hole: a region at pa 0 gets none on its first page. */
+		if (!(in.skip_mmio && r->type == EFI_MT_MMIO))
+			in.hole_pa = r->pa + (size * 2654435761ULL % r->npages) * K4;
+	}
+	arena.used = 0;
 	B = (struct pt_builder){
-		.alloc_page = arena_alloc, .pa_to_ptr = arena_ptr,
+		.alloc_page = page_arena_alloc, .pa_to_ptr = page_arena_ptr, .ctx = &arena,
 		.allow_1g = allow_1g, .allow_nx = !(data[0] & 32),
 	};
 	CHECK(pt_init(&B) == PT_OK);
@@ -532,7 +537,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(err.what && err.what[0] && err.st == st);
 		switch (st) {
 		case PT_ENOMEM:
-			CHECK(arena_used == ARENA_PAGES);
+			CHECK(arena.used == ARENA_PAGES);
 			CHECK(bound > ARENA_PAGES);	/* else the bound was wrong */
 			break;
 		case PT_EALIGN:
@@ -552,7 +557,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	CHECK(err.what == NULL);
-	CHECK(arena_used <= bound);
+	CHECK(arena.used <= bound);
 	audit();
 	return 0;
 }

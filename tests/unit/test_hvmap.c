@@ -16,6 +16,7 @@
 #include "efi_mem.h"
 #include "memmap.h"
 #include "pt.h"
+#include "page_arena.h"
 #include "rtwin.h"
 #include "elf.h"
 #include "hvmap.h"
@@ -70,29 +71,9 @@ static const struct efi_mdesc ovmf_mat[] = {
 /* ---------------------------------------------------------------- arena */
 
 #define ARENA_PAGES	4096
-#define ARENA_PA	0x0000004000000000ULL
 
 static uint8_t arena_mem[ARENA_PAGES][4096] __attribute__((aligned(4096)));
-static struct {
-	uint64_t used, cap;
-} arena;
-
-static void *arena_alloc(void *ctx, uint64_t *pa)
-{
-	(void)ctx;
-	if (arena.used >= arena.cap)
-		return NULL;
-	memset(arena_mem[arena.used], 0, 4096);
-	*pa = ARENA_PA + arena.used * 4096;
-	return arena_mem[arena.used++];
-}
-
-static void *arena_ptr(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	assert_true(pa >= ARENA_PA && pa < ARENA_PA + arena.used * 4096);
-	return arena_mem[(pa - ARENA_PA) / 4096];
-}
+static struct page_arena arena = { arena_mem, PAGE_ARENA_PA, 0, ARENA_PAGES };
 
 static struct pt_builder B;
 
@@ -101,7 +82,7 @@ static void new_builder(bool allow_1g, uint64_t cap)
 	arena.used = 0;
 	arena.cap = cap;
 	B = (struct pt_builder){
-		.alloc_page = arena_alloc, .pa_to_ptr = arena_ptr,
+		.alloc_page = page_arena_alloc, .pa_to_ptr = page_arena_ptr, .ctx = &arena,
 		.allow_1g = allow_1g, .allow_nx = true,
 	};
 	assert_int_equal(pt_init(&B), PT_OK);
@@ -119,7 +100,7 @@ static size_t nleaves, leaves_cap;
 
 static const uint64_t *table_at(uint64_t pa)
 {
-	return (const uint64_t *)(const void *)arena_mem[((pa & PTE_ADDR_MASK) - ARENA_PA) / 4096];
+	return page_arena_ptr(&arena, pa & PTE_ADDR_MASK);
 }
 
 static void visit(uint64_t table_pa, int level, uint64_t va_base, bool w, bool x)

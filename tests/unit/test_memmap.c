@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "efi_mem.h"
+#include "ovmf_map.h"
 #include "memmap.h"
 
 #define RT	EFI_MEMORY_RUNTIME
@@ -23,7 +24,7 @@ static const char *const uefi_names[16] = {
 };
 
 /* The OVMF (q35, 512 MiB) map of PRODUCT.md §4, line for line. */
-static const char *const ovmf_text[] = {
+static const char *const ovmf_text[OVMF_N] = {
 	"EfiBootServicesCode 0x0 1 0xF",
 	"EfiConventionalMemory 0x1000 159 0xF",
 	"EfiConventionalMemory 0x100000 1798 0xF",
@@ -42,28 +43,6 @@ static const char *const ovmf_text[] = {
 	"EfiACPIMemoryNVS 0x1FF80000 128 0xF",
 	"EfiReservedMemoryType 0xB0000000 65536 0x1",
 	"EfiMemoryMappedIO 0xFFC00000 1024 0x8000000000000001",
-};
-#define OVMF_N	(sizeof(ovmf_text) / sizeof(ovmf_text[0]))
-
-static const struct efi_mdesc ovmf[OVMF_N] = {
-	{ EFI_MT_BS_CODE, 0, 0x0, 0, 1, 0xF },
-	{ EFI_MT_CONVENTIONAL, 0, 0x1000, 0, 159, 0xF },
-	{ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 1798, 0xF },
-	{ EFI_MT_ACPI_NVS, 0, 0x806000, 0, 2, 0xF },
-	{ EFI_MT_CONVENTIONAL, 0, 0x808000, 0, 8, 0xF },
-	{ EFI_MT_ACPI_NVS, 0, 0x810000, 0, 240, 0xF },
-	{ EFI_MT_BS_DATA, 0, 0x900000, 0, 3072, 0xF },
-	{ EFI_MT_CONVENTIONAL, 0, 0x1500000, 0, 108149, 0xF },
-	{ EFI_MT_RT_DATA, 0, 0x1EAA0000, 0, 258, RT | 0xF },
-	{ EFI_MT_BS_DATA, 0, 0x1EBA2000, 0, 2378, 0xF },
-	{ EFI_MT_RT_DATA, 0, 0x1F4EC000, 0, 256, RT | 0xF },
-	{ EFI_MT_RT_CODE, 0, 0x1F5EC000, 0, 256, RT | 0xF },
-	{ EFI_MT_BS_DATA, 0, 0x1F6EC000, 0, 2056, 0xF },
-	{ EFI_MT_RT_DATA, 0, 0x1FEF4000, 0, 132, RT | 0xF },
-	{ EFI_MT_ACPI_RECLAIM, 0, 0x1FF78000, 0, 8, 0xF },
-	{ EFI_MT_ACPI_NVS, 0, 0x1FF80000, 0, 128, 0xF },
-	{ EFI_MT_RESERVED, 0, 0xB0000000, 0, 65536, 0x1 },
-	{ EFI_MT_MMIO, 0, 0xFFC00000, 0, 1024, RT | 0x1 },
 };
 
 /* A firmware-style buffer: descriptors at any stride, the bytes between

@@ -13,6 +13,7 @@
 
 #include "layout.h"
 #include "pt.h"
+#include "page_arena.h"
 
 #define K4		0x1000ULL
 #define M2		0x200000ULL
@@ -22,44 +23,19 @@
 /* ---------------------------------------------------------------- arena */
 
 #define ARENA_PAGES	1100
-#define ARENA_PA	0x0000004000000000ULL	/* 256 GiB: never a pa the tests map */
+#define ARENA_PA	PAGE_ARENA_PA
 
 static uint8_t arena_mem[ARENA_PAGES][4096] __attribute__((aligned(4096)));
-
-struct arena {
-	uint64_t used, cap;
-};
-static struct arena arena;
-
-static void *arena_alloc(void *ctx, uint64_t *pa)
-{
-	struct arena *a = ctx;
-
-	if (a->used >= a->cap)
-		return NULL;
-	memset(arena_mem[a->used], 0xA5, 4096);	/* dirty, then zeroed as promised */
-	memset(arena_mem[a->used], 0, 4096);
-	*pa = ARENA_PA + a->used * 4096;
-	return arena_mem[a->used++];
-}
-
-static void *arena_ptr(void *ctx, uint64_t pa)
-{
-	struct arena *a = ctx;
-
-	/* Every table pa the builder follows must be one it was handed. */
-	assert_true(pa >= ARENA_PA && pa < ARENA_PA + a->used * 4096);
-	assert_int_equal(pa & 0xFFF, 0);
-	return arena_mem[(pa - ARENA_PA) / 4096];
-}
+static struct page_arena arena = { arena_mem, ARENA_PA, 0, ARENA_PAGES };
 
 static struct pt_builder B;
 
 static void setup_builder(bool allow_1g, bool allow_nx, uint64_t cap)
 {
-	arena = (struct arena){ 0, cap };
+	arena.used = 0;
+	arena.cap = cap;
 	B = (struct pt_builder){
-		.alloc_page = arena_alloc, .pa_to_ptr = arena_ptr, .ctx = &arena,
+		.alloc_page = page_arena_alloc, .pa_to_ptr = page_arena_ptr, .ctx = &arena,
 		.allow_1g = allow_1g, .allow_nx = allow_nx,
 	};
 	assert_int_equal(pt_init(&B), PT_OK);
@@ -67,7 +43,7 @@ static void setup_builder(bool allow_1g, bool allow_nx, uint64_t cap)
 
 static uint64_t *table_at(uint64_t pa)
 {
-	return (uint64_t *)(void *)arena_mem[((pa & PTE_ADDR_MASK) - ARENA_PA) / 4096];
+	return page_arena_ptr(&arena, pa & PTE_ADDR_MASK);
 }
 
 /* ---------------------------------------------------------------- visitor */
@@ -205,8 +181,10 @@ static void test_pt_init_allocates_one_zeroed_pml4(void **state)
 static void test_pt_init_reports_enomem_without_a_page(void **state)
 {
 	(void)state;
-	arena = (struct arena){ 0, 0 };
-	B = (struct pt_builder){ .alloc_page = arena_alloc, .pa_to_ptr = arena_ptr, .ctx = &arena };
+	arena.used = arena.cap = 0;
+	B = (struct pt_builder){
+		.alloc_page = page_arena_alloc, .pa_to_ptr = page_arena_ptr, .ctx = &arena,
+	};
 	assert_int_equal(pt_init(&B), PT_ENOMEM);
 }
 

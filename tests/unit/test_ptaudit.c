@@ -10,28 +10,12 @@
 #include "ptaudit.h"
 #include "hvmap.h"
 #include "layout.h"
+#include "page_arena.h"
 
 #define ARENA_PAGES 512
-#define ARENA_BASE  0x40000000ULL	/* fake physical address of page 0 */
 
-static uint8_t arena[ARENA_PAGES][4096] __attribute__((aligned(4096)));
-static unsigned arena_used;
-
-static void *arena_alloc(void *ctx, uint64_t *pa)
-{
-	(void)ctx;
-	if (arena_used == ARENA_PAGES)
-		return NULL;
-	memset(arena[arena_used], 0, 4096);
-	*pa = ARENA_BASE + (uint64_t)arena_used * 4096;
-	return arena[arena_used++];
-}
-
-static void *arena_ptr(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	return arena[(pa - ARENA_BASE) / 4096];
-}
+static uint8_t arena_mem[ARENA_PAGES][4096] __attribute__((aligned(4096)));
+static struct page_arena arena = { arena_mem, PAGE_ARENA_PA, 0, ARENA_PAGES };
 
 /* RAM, a runtime code + data pair, and the flash MMIO (OVMF, FIELD-NOTES). */
 static struct efi_mdesc map[] = {
@@ -56,8 +40,9 @@ static void build(bool skip_mmio, uint64_t trampoline_pa)
 		.map = map, .count = 4, .stack_pa = 0x200000, .rt_stack_pa = 0x300000,
 		.trampoline_pa = trampoline_pa, .rt = &plan, .skip_mmio = skip_mmio,
 	};
-	arena_used = 0;
-	b = (struct pt_builder){ .alloc_page = arena_alloc, .pa_to_ptr = arena_ptr,
+	arena.used = 0;
+	b = (struct pt_builder){ .alloc_page = page_arena_alloc, .pa_to_ptr = page_arena_ptr,
+				 .ctx = &arena,
 				 .allow_nx = true, .allow_1g = true };
 	assert_int_equal(pt_init(&b), PT_OK);
 	assert_int_equal(hvmap_build(&b, &in, &err), PT_OK);

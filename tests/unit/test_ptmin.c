@@ -12,6 +12,7 @@
 
 #include "../../tools/ptmin.h"
 #include "pt.h"
+#include "page_arena.h"
 
 #define K4	0x1000ULL
 #define M2	0x200000ULL
@@ -225,24 +226,7 @@ static void test_ptmin_merge_joins_only_matching_neighbours(void **state)
 
 #define ARENA_PAGES	4096
 
-static uint8_t (*arena)[4096];
-static size_t arena_used;
-
-static void *arena_alloc(void *ctx, uint64_t *pa)
-{
-	(void)ctx;
-	if (arena_used == ARENA_PAGES)
-		return NULL;
-	memset(arena[arena_used], 0, 4096);
-	*pa = 0x100000000ULL + arena_used * 4096;
-	return arena[arena_used++];
-}
-
-static void *arena_ptr(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	return arena[(pa - 0x100000000ULL) / 4096];
-}
+static struct page_arena arena = { NULL, PAGE_ARENA_PA, 0, ARENA_PAGES };
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 
@@ -260,17 +244,18 @@ static uint64_t next(void)
 static void test_ptmin_matches_the_builder_on_random_ranges(void **state)
 {
 	(void)state;
-	arena = malloc((size_t)ARENA_PAGES * 4096);
-	assert_non_null(arena);
+	arena.page = malloc((size_t)ARENA_PAGES * 4096);
+	assert_non_null(arena.page);
 	for (int trial = 0; trial < 400; trial++) {
 		struct ptmin_range r[10], sorted[10];
-		struct pt_builder b = { .alloc_page = arena_alloc, .pa_to_ptr = arena_ptr,
+		struct pt_builder b = { .alloc_page = page_arena_alloc, .pa_to_ptr = page_arena_ptr,
+					.ctx = &arena,
 					.allow_1g = trial & 1, .allow_nx = true };
 		struct ptmin_result res;
 		uint64_t va = HI + (1 + next() % 4) * G1 - (next() % 3) * M2;
 		size_t n = 1 + next() % 10, bad;
 
-		arena_used = 0;
+		arena.used = 0;
 		assert_int_equal(pt_init(&b), PT_OK);
 		for (size_t i = 0; i < n; i++) {
 			uint64_t len, pa;
@@ -308,7 +293,7 @@ static void test_ptmin_matches_the_builder_on_random_ranges(void **state)
 		assert_int_equal(b.stats.leaves_2m * M2, res.bytes_2m);
 		assert_int_equal(b.stats.leaves_4k * K4, res.bytes_4k);
 	}
-	free(arena);
+	free(arena.page);
 }
 
 int main(void)

@@ -152,20 +152,18 @@ int efivar_guid_equal(const struct efi_guid *a, const struct efi_guid *b)
 
 /* ---- variable names */
 
-/* Checks the name part and converts it to UTF-16. */
+/* Checks the name part, then converts it to UTF-16. */
 static const char *name_convert(const char *s, size_t len, uint16_t *name16, size_t cap)
 {
 	const uint8_t *p = (const uint8_t *)s;
-	size_t i = 0, nchars = 0, nunits = 0;
+	size_t nchars = 0, used;
 
 	if (len == 0)
 		return "empty variable name";
-	while (i < len) {
+	for (size_t i = 0; i < len; i += used) {
 		uint32_t cp;
-		uint16_t u[2];
-		size_t used = ucs2_utf8_decode(p + i, len - i, &cp);
-		size_t nu;
 
+		used = ucs2_utf8_decode(p + i, len - i, &cp);
 		if (used == 0)
 			return "invalid UTF-8 in variable name";
 		/* C0 and C1 controls and DEL would garble `vars` output. */
@@ -173,15 +171,8 @@ static const char *name_convert(const char *s, size_t len, uint16_t *name16, siz
 			return "non-printable character in variable name";
 		if (++nchars > EFIVAR_NAME_MAX)
 			return "variable name too long";
-		nu = ucs2_utf16_encode(cp, u);
-		if (nunits + nu + 1 > cap)
-			return "name buffer too small";
-		for (size_t k = 0; k < nu; k++)
-			name16[nunits++] = u[k];
-		i += used;
 	}
-	name16[nunits] = 0;
-	return NULL;
+	return ucs2_from_utf8(s, len, name16, cap, NULL) ? "name buffer too small" : NULL;
 }
 
 const char *efivar_name_parse(const char *s, size_t len, struct efi_guid *guid,

@@ -194,6 +194,38 @@ def _auth_header_key(hdr):
     return guid, name
 
 
+AUTH_VAR_STORE_GUID = bytes.fromhex("782cf3aa7b949a43a1802e144ec37792")
+
+
+def _torn_headers_as_edk2_reads_them(img):
+    """A power cut can leave a variable header whose State is still FFh (or
+    a size or the attributes still all ones). EDK2 then counts no name and
+    no data: the next header starts right after it (VariableParsing.c,
+    NameSizeOfVariable/DataSizeOfVariable), and that is where later writes
+    went. UEFIExtract trusts the sizes and loses its way, so zero them in
+    this copy: both then walk the store alike. Returns how many."""
+    with open(img, "r+b") as f:
+        d = bytearray(f.read())
+        fv_hdr = int.from_bytes(d[0x30:0x32], "little")
+        assert d[fv_hdr:fv_hdr + 16] == AUTH_VAR_STORE_GUID, "no authenticated variable store"
+        end = fv_hdr + int.from_bytes(d[fv_hdr + 16:fv_hdr + 20], "little")
+        pos, torn = fv_hdr + 28, 0		# VARIABLE_STORE_HEADER is 28 bytes
+        while pos + 60 <= end and d[pos:pos + 2] == b"\xaa\x55":
+            state, attrs = d[pos + 2], int.from_bytes(d[pos + 4:pos + 8], "little")
+            nsize = int.from_bytes(d[pos + 36:pos + 40], "little")
+            dsize = int.from_bytes(d[pos + 40:pos + 44], "little")
+            if 0xFFFFFFFF in (attrs, nsize, dsize) or state == 0xFF:
+                d[pos + 36:pos + 44] = bytes(8)
+                torn += 1
+                pos += 60
+            else:	# HEADER_ALIGN: the next header on 4 bytes
+                pos += (60 + nsize + dsize + 3) & ~3
+        if torn:
+            f.seek(0)
+            f.write(d)
+    return torn
+
+
 def uefiextract(vars_path, workdir):
     """Current variables of an OVMF VARS file, read with UEFIExtract:
     {(guid, name): (attributes, body bytes)}. EDK2's rule for which copy is
@@ -205,6 +237,7 @@ def uefiextract(vars_path, workdir):
     os.makedirs(work)
     img = os.path.join(work, "vars.fd")
     shutil.copyfile(vars_path, img)
+    _torn_headers_as_edk2_reads_them(img)
     r = subprocess.run(["UEFIExtract", img, "all"], capture_output=True, text=True, timeout=120)
     dump = img + ".dump"
     assert r.returncode == 0 and os.path.isdir(dump), r.stdout + r.stderr

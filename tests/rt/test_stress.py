@@ -5,13 +5,14 @@ import lzma
 import os
 import random
 import re
+import shutil
 import signal
 import time
 
 
 import hvqemu
 import shellvars as sv
-from conftest import Machine, copy_esp
+from conftest import PROMPT, Machine, copy_esp
 
 STRESS = os.environ.get("HVBOOT_STRESS") == "1"
 N_VARS = 2000 if STRESS else 60
@@ -102,17 +103,20 @@ def test_set_read_delete_many_then_fill_the_store(machines, tmp_path):
     sv.expect_error(m, f"get {sv.var('Stress0000')}", "no such variable (EFI_NOT_FOUND)")
 
 
+def _fixture(tmp_path, name):
+    img = tmp_path / "vars.fd"
+    with lzma.open(os.path.join(os.path.dirname(__file__), "data", name)) as f:
+        img.write_bytes(f.read())
+    return str(img)
+
+
 def test_offline_reader_follows_edk2_after_a_cut_mid_write(tmp_path):
     """A VARS file captured after a power cut in `make stress`: the cut fell
     while SetVariable(Power09) wrote its new copy (left HEADER_VALID_ONLY,
     7Fh) after marking the old one IN_DELETED_TRANSITION (3Eh). OVMF's shell
     read the old value; the offline reader must too, although UEFIExtract
     names only ADDED entries."""
-    path = os.path.join(os.path.dirname(__file__), "data", "vars-cut-mid-write.fd.xz")
-    img = tmp_path / "vars.fd"
-    with lzma.open(path) as f:
-        img.write_bytes(f.read())
-    found = sv.uefiextract(str(img), str(tmp_path))
+    found = sv.uefiextract(_fixture(tmp_path, "vars-cut-mid-write.fd.xz"), str(tmp_path))
     power = {k[1]: v for k, v in found.items() if k[0] == sv.TEST_GUID}
     assert sorted(power) == [f"Power{i:02d}" for i in range(POWER_VARS)]
     # Power00..08 had reached their new value (9); Power09 is mid-write and
@@ -122,6 +126,25 @@ def test_offline_reader_follows_edk2_after_a_cut_mid_write(tmp_path):
         assert attrs == sv.NV_BS_RT and body == bytes([fill]) * len(body), name
     assert len(power["Power09"][1]) == 2349
     assert found[("8be4df61-93ca-11d2-aa0d-00e098032b8c", "BootOrder")][0] == sv.NV_BS_RT
+
+
+def test_offline_reader_walks_past_a_torn_header_as_edk2_does(tmp_path):
+    """A VARS file captured in `make stress`: a cut fell inside the first
+    header SetVariable wrote (State still FFh, sizes written), at 0x8F2C.
+    EDK2 counted it as 60 bytes and wrote the next boots' variables right
+    after it; the shell read Power00..08 = 2 from there."""
+    img = _fixture(tmp_path, "vars-torn-header.fd.xz")
+    copy = str(tmp_path / "copy.fd")
+    shutil.copyfile(img, copy)
+    assert sv._torn_headers_as_edk2_reads_them(copy) == 1
+    found = sv.uefiextract(img, str(tmp_path))
+    power = {k[1]: v for k, v in found.items() if k[0] == sv.TEST_GUID}
+    assert sorted(power) == [f"Power{i:02d}" for i in range(10)]
+    for name, (attrs, body) in power.items():
+        fill = 2 if name < "Power09" else 1
+        assert attrs == sv.NV_BS_RT and body == bytes([fill]) * len(body), name
+    assert len(power["Power00"][1]) == 1429
+    assert len(found) == 38
 
 
 def _boot(tmp_path, esp, vars_path, tag):
@@ -171,6 +194,12 @@ def _verified_boot(tmp_path, esp, vars_path, tag, expected):
     return current
 
 
+def _send_stream(m, values):
+    """One SetVariable per name, typed ahead: the shell runs them back to back."""
+    for n, v in values.items():
+        m.p.send(f"set {sv.var(n)} nv,bs,rt {v[:1].hex()}*{len(v)}\r")
+
+
 def test_power_loss_during_writes_keeps_old_or_new_values(tmp_path):
     rng = random.Random(SEED + 1)
     esp = copy_esp(str(tmp_path / "esp"))
@@ -178,9 +207,12 @@ def test_power_loss_during_writes_keeps_old_or_new_values(tmp_path):
     hvqemu.fresh_vars(vars_path)
     names = [f"Power{i:02d}" for i in range(POWER_VARS)]
     expected = {n: [None] for n in names}
-    survived, predicted = 0, None
+    survived, predicted, landed = 0, None, []
     for cut in range(POWER_CUTS):
         current = _verified_boot(tmp_path, esp, vars_path, cut, expected)
+        if cut:
+            # How many of the stream's writes the cut let through.
+            landed.append(sum(current[n] == expected[n][-1] for n in names))
         # UEFIExtract, reading the file as the cut left it, foretold what
         # the firmware now reports.
         assert predicted in (None, current), \
@@ -188,11 +220,14 @@ def test_power_loss_during_writes_keeps_old_or_new_values(tmp_path):
              for n in names if predicted[n] != current[n]}
         m = _boot(tmp_path, esp, vars_path, cut)
         try:
-            # A stream of writes, each variable once, cut at a random moment.
+            # A stream of writes, each variable once, cut at a random
+            # moment: after a random number of them have said "ok", a few
+            # milliseconds into the next (one takes ~10 ms here, TCG).
             new = {n: bytes([cut + 1]) * rng.randint(16, 3000) for n in names}
-            for n in names:
-                m.p.send(f"set {sv.var(n)} nv,bs,rt {new[n][:1].hex()}*{len(new[n])}\r")
-            time.sleep(rng.uniform(0.05, 1.5))
+            _send_stream(m, new)
+            for _ in range(rng.randrange(len(names))):
+                m.expect("\nok\r", timeout=60)
+            time.sleep(rng.uniform(0, 0.015))
             os.kill(m.p.pid, signal.SIGKILL)
             m.p.wait()
         finally:
@@ -200,5 +235,8 @@ def test_power_loss_during_writes_keeps_old_or_new_values(tmp_path):
         expected = {n: [current[n], new[n]] for n in names}
         predicted = _offline_values(tmp_path, vars_path, names)
         survived += 1
-    assert _verified_boot(tmp_path, esp, vars_path, "final", expected) == predicted
-    print(f"power: {survived} cuts survived")
+    final = _verified_boot(tmp_path, esp, vars_path, "final", expected)
+    assert final == predicted
+    landed.append(sum(final[n] == expected[n][-1] for n in names))
+    print(f"power: {survived} cuts survived; new values (of {POWER_VARS}) that landed "
+          f"before each cut: {landed}")

@@ -128,6 +128,9 @@ static int cmd_bootinfo(int argc, char **argv)
 		bi->rt_inject[0] ? bi->rt_inject : "none");
 	if (bi->rt_hole_va)
 		kprintf("  %-18s 0x%lx (left unmapped)\n", "inject page", bi->rt_hole_va);
+	if (bi->rt_trap_va)
+		kprintf("  %-18s 0x%lx (a service entry overwritten with a trap)\n", "inject trap",
+			bi->rt_trap_va);
 
 	kprintf("security:\n");
 	kprintf("  %-18s %s\n", "secure boot", bootinfo_secure_boot_name(bi->secure_boot));

@@ -117,6 +117,8 @@ static int cmd_get(int argc, char **argv)
 
 SHELL_CMD(get, "get", "VAR", "print a variable as efivar -p does", cmd_get);
 
+#define RUNTIME_WRITABLE (EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_RUNTIME_ACCESS)
+
 static int cmd_set(int argc, char **argv)
 {
 	struct efi_guid guid;
@@ -138,6 +140,12 @@ static int cmd_set(int argc, char **argv)
 	if (rtcmd_check(RT_SET_VARIABLE))
 		return 1;
 	st = rt_set_variable(var_name, &guid, attrs, var_data, size);
+	/* UEFI 2.10 §8.2: after ExitBootServices only variables with both NV
+	 * and RT can be written; say so rather than leave a bare status. */
+	if (st == RT_INVALID_PARAMETER && size &&
+	    (attrs & RUNTIME_WRITABLE) != RUNTIME_WRITABLE)
+		return shell_error("cannot set variable (EFI_INVALID_PARAMETER): after "
+				   "ExitBootServices only nv,rt variables can be written");
 	if (st != RT_SUCCESS)
 		return rtcmd_fail("cannot set variable", st);
 	kprintf("ok\n");

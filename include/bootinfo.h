@@ -90,9 +90,11 @@ struct hv_bootinfo {
 	struct efi_mdesc mat[HV_MAT_MAX];
 	char rt_reason[HV_REASON_MAX];	/* why rt_state is DISABLED */
 	char rt_inject[16];		/* config rt_inject ("none", "skip-mmio",
-					 * "skip-reset") */
+					 * "skip-reset", "ud-varinfo", "gp-gettime") */
 	uint64_t rt_hole_va;		/* skip-reset: the page of ResetSystem's
 					 * entry left unmapped; 0: none */
+	uint64_t rt_trap_va;		/* ud-varinfo, gp-gettime: the service
+					 * entry overwritten with a trap; 0: none */
 
 	/* Security. */
 	uint32_t secure_boot;		/* 0 off, 1 on, 2 unknown */

@@ -188,8 +188,12 @@ static const char *cfg_set_rt_inject(struct hv_config *cfg, struct span v)
 		cfg->rt_inject = CFG_INJECT_SKIP_MMIO;
 	else if (span_is(v, "skip-reset"))
 		cfg->rt_inject = CFG_INJECT_SKIP_RESET;
+	else if (span_is(v, "ud-varinfo"))
+		cfg->rt_inject = CFG_INJECT_UD_VARINFO;
+	else if (span_is(v, "gp-gettime"))
+		cfg->rt_inject = CFG_INJECT_GP_GETTIME;
 	else
-		return "rt_inject must be none, skip-mmio or skip-reset";
+		return "rt_inject must be none, skip-mmio, skip-reset, ud-varinfo or gp-gettime";
 	return NULL;
 }
 

@@ -11,7 +11,13 @@
 
 enum cfg_log { CFG_LOG_QUIET = 0, CFG_LOG_INFO = 1, CFG_LOG_DEBUG = 2 };
 enum cfg_layout { CFG_LAYOUT_OFFSET = 0, CFG_LAYOUT_COMPACT = 1 };
-enum cfg_inject { CFG_INJECT_NONE = 0, CFG_INJECT_SKIP_MMIO = 1, CFG_INJECT_SKIP_RESET = 2 };
+enum cfg_inject {
+	CFG_INJECT_NONE = 0,
+	CFG_INJECT_SKIP_MMIO = 1,	/* runtime MMIO left unmapped: #PF */
+	CFG_INJECT_SKIP_RESET = 2,	/* ResetSystem's entry page unmapped: #PF */
+	CFG_INJECT_UD_VARINFO = 3,	/* QueryVariableInfo starts with UD2: #UD */
+	CFG_INJECT_GP_GETTIME = 4,	/* GetTime loads a non-canonical address: #GP */
+};
 
 struct hv_config {
 	char hypervisor[CFG_PATH_MAX];	/* ASCII path with backslashes */

@@ -141,6 +141,43 @@ static bool check_table(struct boot *b)
 	return true;
 }
 
+/* rt_inject = ud-varinfo / gp-gettime: overwrite a service's first bytes so
+ * its next call raises #UD (UD2) or #GP (a load from a non-canonical
+ * address, SDM Vol. 3A §6.15). Done after SetVirtualAddressMap, when no
+ * relocation fixup can touch the bytes again, with CR0.WP clear because
+ * firmware may map its runtime code read-only (SDM Vol. 3A §4.6.1). */
+static void plant_trap(struct boot *b)
+{
+	static const uint8_t ud2[] = { 0x0F, 0x0B };
+	/* mov al, [0x8000000000000000] (A0 moffs64) */
+	static const uint8_t gp[] = { 0xA0, 0, 0, 0, 0, 0, 0, 0, 0x80 };
+	const EFI_RUNTIME_SERVICES *rt = (const EFI_RUNTIME_SERVICES *)(UINTN)b->rt_table_pa;
+	const uint8_t *code;
+	size_t len;
+	uint64_t va, cr0;
+	const struct rt_region *r;
+
+	if (b->cfg.rt_inject == CFG_INJECT_UD_VARINFO) {
+		va = (uint64_t)(UINTN)rt->QueryVariableInfo;
+		code = ud2;
+		len = sizeof(ud2);
+	} else if (b->cfg.rt_inject == CFG_INJECT_GP_GETTIME) {
+		va = (uint64_t)(UINTN)rt->GetTime;
+		code = gp;
+		len = sizeof(gp);
+	} else {
+		return;
+	}
+	r = code_region(b, va);
+	if (!r || va - r->va + len > r->npages << EFI_PAGE_SHIFT)
+		return;		/* `bootinfo` then shows no trap */
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 & ~(1ULL << 16)) : "memory");
+	__builtin_memcpy((void *)(UINTN)(r->pa + (va - r->va)), code, len);
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
+	b->bi->rt_trap_va = va;
+}
+
 void efi_rt_set_virtual(struct boot *b)
 {
 	struct hv_bootinfo *bi = b->bi;
@@ -169,5 +206,6 @@ void efi_rt_set_virtual(struct boot *b)
 		rt_disable(b, "SetVirtualAddressMap failed, status", st);
 		return;
 	}
-	check_table(b);
+	if (check_table(b))
+		plant_trap(b);
 }

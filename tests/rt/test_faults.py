@@ -130,3 +130,71 @@ def test_fault_in_resetsystem_falls_back_to_the_acpi_reset(tmp_path):
         assert "ACPI reset:" not in m.p.before
     finally:
         m.close()
+
+
+# ------------------------------------------------------------ #UD and #GP
+# rt_inject = ud-varinfo puts UD2 at QueryVariableInfo's entry and
+# gp-gettime a load from a non-canonical address at GetTime's: the fault is
+# raised on the service's first instruction, at the address `bootinfo` names.
+
+def _trap_machine(tmp_path, inject):
+    esp = copy_esp(str(tmp_path / "esp"), cfg_text=f"rt_inject = {inject}\n")
+    m = Machine(f"{inject}-{tmp_path.name}", esp, workdir=str(tmp_path))
+    m.expect(PROMPT)
+    info = "\n".join(m.cmd("bootinfo"))
+    trap = re.search(r"^  inject trap\s+0x([0-9a-f]+) \(a service entry overwritten", info, re.M)
+    assert trap and re.search(rf"^  inject\s+{inject}$", info, re.M), info
+    return m, int(trap.group(1), 16)
+
+
+def _check_rt_diagnosis(m, fault, vector, svc, group, trap):
+    out = "\n".join(m.cmd("rt"))
+    assert re.search(rf"^last fault\s+{fault} \(vector {vector}, error 0x0\) in {svc}$",
+                     out, re.M), out
+    rip = re.search(r"^  rip  (0x[0-9a-f]+) \(descriptor \d+ \+ 0x[0-9a-f]+\)$", out, re.M)
+    assert rip and int(rip.group(1), 16) == trap, (out, hex(trap))
+    assert re.search(r"^  cr2  not loaded \(only a page fault sets it\)$", out, re.M), out
+    assert re.search(rf"^runtime: disabled \({fault} at {hex(trap)} in {svc}; {group} services off\)$",
+                     out, re.M), out
+    assert re.search(rf"^\s*{svc}\s+1\s+1\b", out, re.M), out
+
+
+def test_invalid_opcode_in_queryvariableinfo_is_contained(tmp_path):
+    m, trap = _trap_machine(tmp_path, "ud-varinfo")
+    try:
+        out = m.cmd("varinfo")
+        assert out == [f"error: cannot query variable storage: invalid opcode at {hex(trap)} "
+                       "in QueryVariableInfo; variable services off (EFI_ABORTED)"], out
+        _check_rt_diagnosis(m, "invalid opcode", 6, "QueryVariableInfo", "variable", trap)
+        # The whole variable group is off, not just the faulting service.
+        for line in ("get BootOrder", "vars", f"set {GUID}-Ud nv,bs,rt 01", "varinfo"):
+            out = m.cmd(line)
+            assert len(out) == 1 and out[0].startswith(
+                "error: runtime services unavailable (invalid opcode at"), (line, out)
+        assert re.match(r"^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d$", m.cmd("time")[0])
+        assert len(m.cmd("help")) > 10
+    finally:
+        m.close()
+
+
+def test_general_protection_fault_in_gettime_is_contained(tmp_path):
+    m, trap = _trap_machine(tmp_path, "gp-gettime")
+    try:
+        out = m.cmd("time")
+        assert len(out) == 1 and out[0].endswith(
+            f": general protection fault at {hex(trap)} in GetTime; time services off "
+            "(EFI_ABORTED)") and out[0].startswith("error: "), out
+        _check_rt_diagnosis(m, "general protection fault", 13, "GetTime", "time", trap)
+        for line in ("time", "time set 2026-01-01 00:00:00"):
+            out = m.cmd(line)
+            assert len(out) == 1 and out[0].startswith(
+                "error: runtime services unavailable (general protection fault at"), (line, out)
+        # Variable services were not in the faulting group.
+        name = f"{GUID}-Gp"
+        assert m.cmd(f'set {name} nv,bs,rt "after #GP"') == ["ok"]
+        assert get_var(m, name) == (NV_BS_RT, b"after #GP")
+        assert m.cmd(f"del {name}") == ["ok"]
+        assert "remaining" in "\n".join(m.cmd("varinfo"))
+        assert len(m.cmd("help")) > 10
+    finally:
+        m.close()

@@ -401,7 +401,9 @@ static void test_cfg_rt_layout_takes_offset_compact(void **state)
 	assert_error("rt_layout = packed", "rt_layout must be offset or compact", 1);
 }
 
-static void test_cfg_rt_inject_takes_its_three_values(void **state)
+#define INJECT_VALUES "rt_inject must be none, skip-mmio, skip-reset, ud-varinfo or gp-gettime"
+
+static void test_cfg_rt_inject_takes_its_five_values(void **state)
 {
 	(void)state;
 	assert_ok("rt_inject = skip-mmio");
@@ -410,9 +412,13 @@ static void test_cfg_rt_inject_takes_its_three_values(void **state)
 	assert_int_equal(cfg.rt_inject, CFG_INJECT_NONE);
 	assert_ok("rt_inject = skip-reset");
 	assert_int_equal(cfg.rt_inject, CFG_INJECT_SKIP_RESET);
-	assert_error("rt_inject = skip", "rt_inject must be none, skip-mmio or skip-reset", 1);
-	assert_error("rt_inject = skip-mmio,skip-reset",
-		     "rt_inject must be none, skip-mmio or skip-reset", 1);
+	assert_ok("rt_inject = ud-varinfo");
+	assert_int_equal(cfg.rt_inject, CFG_INJECT_UD_VARINFO);
+	assert_ok("rt_inject = gp-gettime");
+	assert_int_equal(cfg.rt_inject, CFG_INJECT_GP_GETTIME);
+	assert_error("rt_inject = skip", INJECT_VALUES, 1);
+	assert_error("rt_inject = skip-mmio,skip-reset", INJECT_VALUES, 1);
+	assert_error("rt_inject = UD-VARINFO", INJECT_VALUES, 1);
 }
 
 /* ---------------------------------------------------------------- rt_window */
@@ -526,7 +532,7 @@ int main(void)
 		cmocka_unit_test(test_cfg_log_takes_quiet_info_debug),
 		cmocka_unit_test(test_cfg_runtime_takes_on_off),
 		cmocka_unit_test(test_cfg_rt_layout_takes_offset_compact),
-		cmocka_unit_test(test_cfg_rt_inject_takes_its_three_values),
+		cmocka_unit_test(test_cfg_rt_inject_takes_its_five_values),
 		cmocka_unit_test(test_cfg_rt_window_accepts_hex_and_decimal),
 		cmocka_unit_test(test_cfg_rt_window_must_be_a_number),
 		cmocka_unit_test(test_cfg_rt_window_must_fit_64_bits),

@@ -199,11 +199,15 @@ AUTH_VAR_STORE_GUID = bytes.fromhex("782cf3aa7b949a43a1802e144ec37792")
 
 def _torn_headers_as_edk2_reads_them(img):
     """A power cut can leave a variable header whose State is still FFh (or
-    a size or the attributes still all ones). EDK2 then counts no name and
-    no data: the next header starts right after it (VariableParsing.c,
-    NameSizeOfVariable/DataSizeOfVariable), and that is where later writes
-    went. UEFIExtract trusts the sizes and loses its way, so zero them in
-    this copy: both then walk the store alike. Returns how many."""
+    a size or the attributes still all ones; a cut right after the StartId
+    leaves all of them so). EDK2 then counts no name and no data: the next
+    header starts right after it (VariableParsing.c, NameSizeOfVariable and
+    DataSizeOfVariable), and that is where later writes went. UEFIExtract
+    trusts the sizes, and picks the header format from the attributes and
+    the bytes of the monotonic counter (all ones: a 32-byte header of
+    another format), and loses its way. Zero attributes, counter and sizes
+    in this copy: it then reads a 60-byte header, as EDK2 does. Returns how
+    many."""
     with open(img, "r+b") as f:
         d = bytearray(f.read())
         fv_hdr = int.from_bytes(d[0x30:0x32], "little")
@@ -215,7 +219,8 @@ def _torn_headers_as_edk2_reads_them(img):
             nsize = int.from_bytes(d[pos + 36:pos + 40], "little")
             dsize = int.from_bytes(d[pos + 40:pos + 44], "little")
             if 0xFFFFFFFF in (attrs, nsize, dsize) or state == 0xFF:
-                d[pos + 36:pos + 44] = bytes(8)
+                d[pos + 4:pos + 16] = bytes(12)	# Attributes, MonotonicCount
+                d[pos + 36:pos + 44] = bytes(8)		# NameSize, DataSize
                 torn += 1
                 pos += 60
             else:	# HEADER_ALIGN: the next header on 4 bytes

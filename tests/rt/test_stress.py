@@ -147,6 +147,26 @@ def test_offline_reader_walks_past_a_torn_header_as_edk2_does(tmp_path):
     assert len(found) == 38
 
 
+def test_offline_reader_walks_past_a_header_cut_after_its_start_id(tmp_path):
+    """A VARS file captured in `make stress`: a cut fell right after the
+    StartId of a new header at 0x10518 (the rest of it still all ones).
+    UEFIExtract took those ones for a 32-byte header of 30 bytes and lost
+    the rest of the store; EDK2 counted 60 bytes and the shell read
+    Power00..08 = 0Ch from beyond it."""
+    img = _fixture(tmp_path, "vars-cut-after-startid.fd.xz")
+    copy = str(tmp_path / "copy.fd")
+    shutil.copyfile(img, copy)
+    assert sv._torn_headers_as_edk2_reads_them(copy) == 1
+    found = sv.uefiextract(img, str(tmp_path))
+    power = {k[1]: v for k, v in found.items() if k[0] == sv.TEST_GUID}
+    assert sorted(power) == [f"Power{i:02d}" for i in range(11)]
+    for name, (attrs, body) in power.items():
+        fill = 0x0C if name < "Power09" else 0x0B
+        assert attrs == sv.NV_BS_RT and body == bytes([fill]) * len(body), name
+    assert len(power["Power00"][1]) == 2621
+    assert len(found) == 39
+
+
 def _boot(tmp_path, esp, vars_path, tag):
     m = Machine(f"power-{tmp_path.name}-{tag}", esp, vars_path=vars_path, workdir=str(tmp_path))
     m.boot_to_shell()

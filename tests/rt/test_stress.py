@@ -110,20 +110,35 @@ def _fixture(tmp_path, name):
     return str(img)
 
 
+def _read_fixture(tmp_path, name, torn):
+    """UEFIExtract's reading of a captured VARS file, after `torn` headers
+    were rewritten as EDK2 reads them: (all variables, Power## ones)."""
+    img = _fixture(tmp_path, name)
+    copy = str(tmp_path / "copy.fd")
+    shutil.copyfile(img, copy)
+    assert sv._torn_headers_as_edk2_reads_them(copy) == torn
+    found = sv.uefiextract(img, str(tmp_path))
+    return found, {k[1]: v for k, v in found.items() if k[0] == sv.TEST_GUID}
+
+
+def _assert_cut_after(power, count, new, old):
+    """Power00..08 reached `new`; Power09 onwards still hold `old`."""
+    assert sorted(power) == [f"Power{i:02d}" for i in range(count)]
+    for name, (attrs, body) in power.items():
+        fill = new if name < "Power09" else old
+        assert attrs == sv.NV_BS_RT and body == bytes([fill]) * len(body), name
+
+
 def test_offline_reader_follows_edk2_after_a_cut_mid_write(tmp_path):
     """A VARS file captured after a power cut in `make stress`: the cut fell
     while SetVariable(Power09) wrote its new copy (left HEADER_VALID_ONLY,
     7Fh) after marking the old one IN_DELETED_TRANSITION (3Eh). OVMF's shell
     read the old value; the offline reader must too, although UEFIExtract
     names only ADDED entries."""
-    found = sv.uefiextract(_fixture(tmp_path, "vars-cut-mid-write.fd.xz"), str(tmp_path))
-    power = {k[1]: v for k, v in found.items() if k[0] == sv.TEST_GUID}
-    assert sorted(power) == [f"Power{i:02d}" for i in range(POWER_VARS)]
-    # Power00..08 had reached their new value (9); Power09 is mid-write and
-    # Power10/11 not yet written: they hold the previous cut's value (7).
-    for name, (attrs, body) in power.items():
-        fill = 9 if name < "Power09" else 7
-        assert attrs == sv.NV_BS_RT and body == bytes([fill]) * len(body), name
+    found, power = _read_fixture(tmp_path, "vars-cut-mid-write.fd.xz", 0)
+    # Power09 is mid-write, Power10/11 not yet written: they hold the
+    # previous cut's value (7).
+    _assert_cut_after(power, POWER_VARS, 9, 7)
     assert len(power["Power09"][1]) == 2349
     assert found[("8be4df61-93ca-11d2-aa0d-00e098032b8c", "BootOrder")][0] == sv.NV_BS_RT
 
@@ -133,16 +148,8 @@ def test_offline_reader_walks_past_a_torn_header_as_edk2_does(tmp_path):
     header SetVariable wrote (State still FFh, sizes written), at 0x8F2C.
     EDK2 counted it as 60 bytes and wrote the next boots' variables right
     after it; the shell read Power00..08 = 2 from there."""
-    img = _fixture(tmp_path, "vars-torn-header.fd.xz")
-    copy = str(tmp_path / "copy.fd")
-    shutil.copyfile(img, copy)
-    assert sv._torn_headers_as_edk2_reads_them(copy) == 1
-    found = sv.uefiextract(img, str(tmp_path))
-    power = {k[1]: v for k, v in found.items() if k[0] == sv.TEST_GUID}
-    assert sorted(power) == [f"Power{i:02d}" for i in range(10)]
-    for name, (attrs, body) in power.items():
-        fill = 2 if name < "Power09" else 1
-        assert attrs == sv.NV_BS_RT and body == bytes([fill]) * len(body), name
+    found, power = _read_fixture(tmp_path, "vars-torn-header.fd.xz", 1)
+    _assert_cut_after(power, 10, 2, 1)
     assert len(power["Power00"][1]) == 1429
     assert len(found) == 38
 
@@ -153,16 +160,8 @@ def test_offline_reader_walks_past_a_header_cut_after_its_start_id(tmp_path):
     UEFIExtract took those ones for a 32-byte header of 30 bytes and lost
     the rest of the store; EDK2 counted 60 bytes and the shell read
     Power00..08 = 0Ch from beyond it."""
-    img = _fixture(tmp_path, "vars-cut-after-startid.fd.xz")
-    copy = str(tmp_path / "copy.fd")
-    shutil.copyfile(img, copy)
-    assert sv._torn_headers_as_edk2_reads_them(copy) == 1
-    found = sv.uefiextract(img, str(tmp_path))
-    power = {k[1]: v for k, v in found.items() if k[0] == sv.TEST_GUID}
-    assert sorted(power) == [f"Power{i:02d}" for i in range(11)]
-    for name, (attrs, body) in power.items():
-        fill = 0x0C if name < "Power09" else 0x0B
-        assert attrs == sv.NV_BS_RT and body == bytes([fill]) * len(body), name
+    found, power = _read_fixture(tmp_path, "vars-cut-after-startid.fd.xz", 1)
+    _assert_cut_after(power, 11, 0x0C, 0x0B)
     assert len(power["Power00"][1]) == 2621
     assert len(found) == 39
 

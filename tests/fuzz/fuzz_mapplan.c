@@ -1,7 +1,8 @@
 /* libFuzzer harness: the window planner and the page-table builder fed an
  * arbitrary memory map, the way the loader feeds them the firmware's:
  * memmap_check -> memmap_normalize -> rtwin_plan -> hvmap_build into a
- * fixed arena, then every leaf of the result is accounted for.
+ * fixed arena, then every leaf of the result is accounted for, and the
+ * product's own audit (loader/ptaudit.c) must count what this walk counts.
  *
  * Input:  byte 0  bits 0-1 stride (40, 48, 64, 48); bit 2 allow_1g;
  *                 bit 3 compact layout; bit 4 skip_mmio; bit 5 no NX;
@@ -26,6 +27,7 @@
 #include "rtwin.h"
 #include "elf.h"
 #include "hvmap.h"
+#include "ptaudit.h"
 #include "../unit/page_arena.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
@@ -212,6 +214,7 @@ static bool range_invalid(uint64_t va, uint64_t pa, uint64_t len)
 
 struct census {
 	uint64_t direct, runtime, image, lower;
+	uint64_t leaves, wx, wx_rt_code;	/* what pt_audit must count */
 };
 
 static uint64_t first_ending_after(uint64_t pa)
@@ -357,6 +360,12 @@ static void visit(uint64_t table_pa, int level, uint64_t va_base, bool w, bool x
 			unsigned pat = (patb ? 4 : 0) | ((e & PTE_PCD) ? 2 : 0) | ((e & PTE_PWT) ? 1 : 0);
 			const struct rt_region *r = in.rt ? rtwin_find_va(in.rt, va) : NULL;
 
+			census.leaves++;
+			if (lw && lx) {
+				census.wx++;
+				/* Reported, not a finding, only without a MAT. */
+				census.wx_rt_code += r && r->type == EFI_MT_RT_CODE && !nmat;
+			}
 			if (va < 0x0000800000000000ULL) {
 				/* The lower half holds the trampoline and nothing else. */
 				CHECK(va == TRAMP_PA && pa == TRAMP_PA && size == K4 && !lw && lx);
@@ -426,6 +435,43 @@ static void audit(void)
 	CHECK(census.runtime == rt);
 	CHECK(census.image == 0x7000 + HV_STACK_SIZE + HV_RTSTACK_SIZE);
 	CHECK(census.lower == K4);
+}
+
+/* loader/ptaudit.c over the same tables, told what the loader tells it:
+ * it must find what the walk above found and nothing more. The runtime
+ * page check walks every page, so it runs only on windows of up to 256 MiB. */
+static void cross_check_ptaudit(void)
+{
+	static const uint64_t guards[] = { HV_STACK_GUARD_VA, HV_RTSTACK_GUARD_VA };
+	struct pt_audit_input ai = {
+		.map = norm, .count = nnorm, .mat_present = nmat != 0, .skip_mmio = in.skip_mmio,
+		.guards = guards, .nguards = 2, .lower_half_ok_va = TRAMP_PA,
+	};
+	struct pt_audit_result ar;
+	uint64_t rt_pages = 0;
+
+	/* VirtualStart as efi_rt_set_virtual publishes it: runtime regions only. */
+	for (uint64_t i = 0; i < nnorm; i++)
+		norm[i].va = 0;
+	for (uint32_t i = 0; in.rt && i < in.rt->count; i++) {
+		const struct rt_region *r = &in.rt->r[i];
+
+		for (uint64_t k = 0; k < nnorm; k++)
+			if (norm[k].pa == r->pa)
+				norm[k].va = r->va;
+		rt_pages += r->npages;
+		if (in.hole_pa && in.hole_pa >= r->pa && in.hole_pa - r->pa < (r->npages << 12))
+			ai.hole_va = r->va + (in.hole_pa - r->pa);
+	}
+	ai.check_runtime = in.rt && rt_pages <= 0x10000;
+	pt_audit(&B, &ai, &ar);
+	CHECK(ar.leaves == census.leaves);
+	CHECK(ar.wx_rt_code_leaves == census.wx_rt_code);
+	CHECK(ar.wx_leaves == census.wx - census.wx_rt_code);
+	CHECK(!ar.lower_half_leaves && !ar.va0_mapped && !ar.guards_mapped && !ar.strays);
+	CHECK(ar.rt_pages_bad == 0);
+	CHECK(ar.rt_pages == (ai.check_runtime ? rt_pages : 0));
+	CHECK(!!ar.problem == (ar.wx_leaves != 0) && pt_audit_findings(&ar) == ar.wx_leaves);
 }
 
 /* ---------------------------------------------------------------- entry */
@@ -541,11 +587,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(bound > ARENA_PAGES);	/* else the bound was wrong */
 			break;
 		case PT_EALIGN:
-			/* A bad range, or RAM the direct map cannot reach: base + pa
-			 * must stay inside the higher half (PML4 256..511). */
+			/* A bad range, or RAM the direct map cannot reach: it ends
+			 * below the default window's slot (HV_DIRECT_MAP_MAX). */
 			CHECK(range_invalid(err.va, err.pa, err.len) ||
 			      (!strcmp(err.what, "direct map") &&
-			       (err.pa + err.len > (1ULL << 47) || err.pa + err.len < err.pa)));
+			       (err.pa + err.len > HV_DIRECT_MAP_MAX || err.pa + err.len < err.pa)));
 			break;
 		case PT_EEXIST:
 			/* Stopped at a page that was there before, or just mapped. */
@@ -559,5 +605,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(err.what == NULL);
 	CHECK(arena.used <= bound);
 	audit();
+	cross_check_ptaudit();
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "memmap.h"
 #include "rt.h"
 #include "shell.h"
+#include "trap.h"
 #include "rt_space.h"
 
 /* ---- shared error lines (cmd_rt.h) ---- */
@@ -158,7 +159,7 @@ static int cmd_rt(int argc, char **argv)
 		kprintf("last fault         %s (vector %lu, error 0x%lx) in %s\n",
 			rt_fault_name(f->vector), f->vector, f->error, rt_svc_name(f->svc));
 		print_location("rip", f->rip, f->rip_desc, f->rip_off);
-		if (f->vector == 14)
+		if (f->vector == HV_VEC_PF)
 			print_location("cr2", f->cr2, f->cr2_desc, f->cr2_off);
 		else	/* only a #PF loads CR2 (SDM Vol. 3A §4.7) */
 			kprintf("  cr2  not loaded (only a page fault sets it)\n");

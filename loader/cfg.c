@@ -180,21 +180,21 @@ static const char *cfg_set_rt_layout(struct hv_config *cfg, struct span v)
 	return NULL;
 }
 
+const char cfg_inject_names[CFG_INJECT_COUNT][CFG_INJECT_NAME_MAX] = {
+	[CFG_INJECT_NONE] = "none", [CFG_INJECT_SKIP_MMIO] = "skip-mmio",
+	[CFG_INJECT_SKIP_RESET] = "skip-reset", [CFG_INJECT_UD_VARINFO] = "ud-varinfo",
+	[CFG_INJECT_GP_GETTIME] = "gp-gettime",
+};
+
 static const char *cfg_set_rt_inject(struct hv_config *cfg, struct span v)
 {
-	if (span_is(v, "none"))
-		cfg->rt_inject = CFG_INJECT_NONE;
-	else if (span_is(v, "skip-mmio"))
-		cfg->rt_inject = CFG_INJECT_SKIP_MMIO;
-	else if (span_is(v, "skip-reset"))
-		cfg->rt_inject = CFG_INJECT_SKIP_RESET;
-	else if (span_is(v, "ud-varinfo"))
-		cfg->rt_inject = CFG_INJECT_UD_VARINFO;
-	else if (span_is(v, "gp-gettime"))
-		cfg->rt_inject = CFG_INJECT_GP_GETTIME;
-	else
-		return "rt_inject must be none, skip-mmio, skip-reset, ud-varinfo or gp-gettime";
-	return NULL;
+	for (unsigned i = 0; i < CFG_INJECT_COUNT; i++) {
+		if (span_is(v, cfg_inject_names[i])) {
+			cfg->rt_inject = (enum cfg_inject)i;
+			return NULL;
+		}
+	}
+	return "rt_inject must be none, skip-mmio, skip-reset, ud-varinfo or gp-gettime";
 }
 
 static const struct cfg_key {

@@ -17,7 +17,13 @@ enum cfg_inject {
 	CFG_INJECT_SKIP_RESET = 2,	/* ResetSystem's entry page unmapped: #PF */
 	CFG_INJECT_UD_VARINFO = 3,	/* QueryVariableInfo starts with UD2: #UD */
 	CFG_INJECT_GP_GETTIME = 4,	/* GetTime loads a non-canonical address: #GP */
+	CFG_INJECT_COUNT
 };
+
+/* The rt_inject values as hvboot.cfg spells them, indexed by enum
+ * cfg_inject; also what the boot info reports. */
+#define CFG_INJECT_NAME_MAX 16
+extern const char cfg_inject_names[CFG_INJECT_COUNT][CFG_INJECT_NAME_MAX];
 
 struct hv_config {
 	char hypervisor[CFG_PATH_MAX];	/* ASCII path with backslashes */

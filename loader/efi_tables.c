@@ -93,12 +93,8 @@ void efi_tables_collect(struct boot *b)
 	bi->cpu_flags = b->cpu_flags;
 	bi->log_level = b->cfg.log;
 	__builtin_memcpy(bi->cmdline, b->cfg.cmdline, sizeof(bi->cmdline));
-	static const char inject_names[][16] = {
-		[CFG_INJECT_NONE] = "none", [CFG_INJECT_SKIP_MMIO] = "skip-mmio",
-		[CFG_INJECT_SKIP_RESET] = "skip-reset", [CFG_INJECT_UD_VARINFO] = "ud-varinfo",
-		[CFG_INJECT_GP_GETTIME] = "gp-gettime",
-	};
-	__builtin_memcpy(bi->rt_inject, inject_names[b->cfg.rt_inject], sizeof(bi->rt_inject));
+	_Static_assert(sizeof(bi->rt_inject) == CFG_INJECT_NAME_MAX, "rt_inject holds a name");
+	__builtin_memcpy(bi->rt_inject, cfg_inject_names[b->cfg.rt_inject], sizeof(bi->rt_inject));
 
 	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];

@@ -12,14 +12,22 @@ from shellvars import NV_BS_RT, get_var
 GUID = "3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10"
 
 
-@pytest.fixture(scope="module")
-def injected(tmp_path_factory):
-    work = tmp_path_factory.mktemp("inject")
-    cfg = "rt_inject = skip-mmio\n"
-    esp = copy_esp(str(work / "esp"), cfg_text=cfg)
-    m = Machine(f"inject-{work.name}", esp, workdir=str(work))
+def _inject_machine(work, inject, tag):
+    """A machine booted to the prompt with `rt_inject = <inject>`."""
+    esp = copy_esp(str(work / "esp"), cfg_text=f"rt_inject = {inject}\n")
+    m = Machine(f"{tag}-{work.name}", esp, workdir=str(work))
     try:
         m.expect(PROMPT)
+    except BaseException:
+        m.close()
+        raise
+    return m
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory):
+    m = _inject_machine(tmp_path_factory.mktemp("inject"), "skip-mmio", "inject")
+    try:
         yield m
     finally:
         m.close()
@@ -66,19 +74,12 @@ def test_shell_still_works(injected):
 # rt_inject = skip-reset leaves the page of ResetSystem's entry out of the
 # runtime window: the call faults on its first instruction fetch.
 
-def _skip_reset_machine(tmp_path, tag):
-    esp = copy_esp(str(tmp_path / "esp"), cfg_text="rt_inject = skip-reset\n")
-    m = Machine(f"{tag}-{tmp_path.name}", esp, workdir=str(tmp_path))
-    m.expect(PROMPT)
-    return m
-
-
 RESET_FAULT = (r"ResetSystem faulted: page fault at 0x([0-9a-f]+) in ResetSystem, "
                r"cr2 0x([0-9a-f]+); reset services off \(EFI_ABORTED\)")
 
 
 def test_fault_in_resetsystem_keeps_the_shell_and_other_services(tmp_path):
-    m = _skip_reset_machine(tmp_path, "reset-fault")
+    m = _inject_machine(tmp_path, "skip-reset", "reset-fault")
     try:
         info = "\n".join(m.cmd("bootinfo"))
         hole = re.search(r"^  inject page\s+0x([0-9a-f]+) \(left unmapped\)$", info, re.M)
@@ -119,7 +120,7 @@ def test_fault_in_resetsystem_keeps_the_shell_and_other_services(tmp_path):
 
 
 def test_fault_in_resetsystem_falls_back_to_the_acpi_reset(tmp_path):
-    m = _skip_reset_machine(tmp_path, "reset-fallback")
+    m = _inject_machine(tmp_path, "skip-reset", "reset-fallback")
     try:
         m.p.send("reset cold\r")
         m.expect(RESET_FAULT + r"; trying the hardware reset paths")
@@ -137,14 +138,12 @@ def test_fault_in_resetsystem_falls_back_to_the_acpi_reset(tmp_path):
 # gp-gettime a load from a non-canonical address at GetTime's: the fault is
 # raised on the service's first instruction, at the address `bootinfo` names.
 
-def _trap_machine(tmp_path, inject):
-    esp = copy_esp(str(tmp_path / "esp"), cfg_text=f"rt_inject = {inject}\n")
-    m = Machine(f"{inject}-{tmp_path.name}", esp, workdir=str(tmp_path))
-    m.expect(PROMPT)
+def _trap_address(m, inject):
+    """The service entry `bootinfo` says was overwritten."""
     info = "\n".join(m.cmd("bootinfo"))
     trap = re.search(r"^  inject trap\s+0x([0-9a-f]+) \(a service entry overwritten", info, re.M)
     assert trap and re.search(rf"^  inject\s+{inject}$", info, re.M), info
-    return m, int(trap.group(1), 16)
+    return int(trap.group(1), 16)
 
 
 def _check_rt_diagnosis(m, fault, vector, svc, group, trap):
@@ -160,8 +159,9 @@ def _check_rt_diagnosis(m, fault, vector, svc, group, trap):
 
 
 def test_invalid_opcode_in_queryvariableinfo_is_contained(tmp_path):
-    m, trap = _trap_machine(tmp_path, "ud-varinfo")
+    m = _inject_machine(tmp_path, "ud-varinfo", "ud-varinfo")
     try:
+        trap = _trap_address(m, "ud-varinfo")
         out = m.cmd("varinfo")
         assert out == [f"error: cannot query variable storage: invalid opcode at {hex(trap)} "
                        "in QueryVariableInfo; variable services off (EFI_ABORTED)"], out
@@ -178,8 +178,9 @@ def test_invalid_opcode_in_queryvariableinfo_is_contained(tmp_path):
 
 
 def test_general_protection_fault_in_gettime_is_contained(tmp_path):
-    m, trap = _trap_machine(tmp_path, "gp-gettime")
+    m = _inject_machine(tmp_path, "gp-gettime", "gp-gettime")
     try:
+        trap = _trap_address(m, "gp-gettime")
         out = m.cmd("time")
         assert len(out) == 1 and out[0].endswith(
             f": general protection fault at {hex(trap)} in GetTime; time services off "

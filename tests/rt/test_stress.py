@@ -5,14 +5,13 @@ import lzma
 import os
 import random
 import re
-import shutil
 import signal
 import time
 
 
 import hvqemu
 import shellvars as sv
-from conftest import PROMPT, Machine, copy_esp
+from conftest import Machine, copy_esp
 
 STRESS = os.environ.get("HVBOOT_STRESS") == "1"
 N_VARS = 2000 if STRESS else 60
@@ -114,9 +113,7 @@ def _read_fixture(tmp_path, name, torn):
     """UEFIExtract's reading of a captured VARS file, after `torn` headers
     were rewritten as EDK2 reads them: (all variables, Power## ones)."""
     img = _fixture(tmp_path, name)
-    copy = str(tmp_path / "copy.fd")
-    shutil.copyfile(img, copy)
-    assert sv._torn_headers_as_edk2_reads_them(copy) == torn
+    assert sv._torn_headers_as_edk2_reads_them(img) == torn
     found = sv.uefiextract(img, str(tmp_path))
     return found, {k[1]: v for k, v in found.items() if k[0] == sv.TEST_GUID}
 
@@ -213,12 +210,6 @@ def _verified_boot(tmp_path, esp, vars_path, tag, expected):
     return current
 
 
-def _send_stream(m, values):
-    """One SetVariable per name, typed ahead: the shell runs them back to back."""
-    for n, v in values.items():
-        m.p.send(f"set {sv.var(n)} nv,bs,rt {v[:1].hex()}*{len(v)}\r")
-
-
 def test_power_loss_during_writes_keeps_old_or_new_values(tmp_path):
     rng = random.Random(SEED + 1)
     esp = copy_esp(str(tmp_path / "esp"))
@@ -243,7 +234,8 @@ def test_power_loss_during_writes_keeps_old_or_new_values(tmp_path):
             # moment: after a random number of them have said "ok", a few
             # milliseconds into the next (one takes ~10 ms here, TCG).
             new = {n: bytes([cut + 1]) * rng.randint(16, 3000) for n in names}
-            _send_stream(m, new)
+            for n in names:     # typed ahead: the shell runs them back to back
+                m.p.send(f"set {sv.var(n)} nv,bs,rt {new[n][:1].hex()}*{len(new[n])}\r")
             for _ in range(rng.randrange(len(names))):
                 m.expect("\nok\r", timeout=60)
             time.sleep(rng.uniform(0, 0.015))

@@ -19,7 +19,7 @@ LD       := ld
 OBJCOPY  := objcopy
 
 WARN := -Wall -Wextra -Werror -std=c11
-INCS := -Iinclude -Iloader -Ihv -Irt
+INCS := -I. -Iinclude
 
 # ---------------------------------------------------------------- loader (gnu-efi)
 EFI_INC  := -I/usr/include/efi -I/usr/include/efi/x86_64 -I/usr/include/efi/protocol
@@ -32,9 +32,12 @@ EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc --gc-sections --no-und
 EFI_CRT  := /usr/lib/crt0-efi-x86_64.o
 EFI_LIBS := -L/usr/lib -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
 
+# The pure library every layer shares (formatting, text writing): linked
+# into the loader, the hypervisor, mapplan and every host test.
+PURE_LIB := loader/fmt.c loader/txt.c
+
 LOADER_PURE := loader/elf.c loader/cfg.c loader/pt.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
-	hv/fmt.c rt/efistatus.c \
-	loader/sha256.c
+	loader/efistatus.c loader/sha256.c $(PURE_LIB)
 LOADER_GLUE := $(wildcard loader/efi_*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
 	$(BUILD)/efi/loader/trampoline.o
@@ -43,7 +46,7 @@ LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
 HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
-HV_PURE_FROM_LOADER := loader/pt.c loader/memmap.c loader/ptaudit.c
+HV_PURE_FROM_LOADER := loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c $(PURE_LIB)
 HV_SRCS := $(wildcard hv/*.c) $(wildcard rt/*.c) $(HV_PURE_FROM_LOADER)
 HV_ASMS := $(wildcard hv/*.asm) $(wildcard rt/*.asm)
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASMS))
@@ -78,7 +81,7 @@ $(BUILD)/gen/hv_hash.h: $(BUILD)/hv.elf tools/gen_hash.sh
 	@mkdir -p $(@D)
 	tools/gen_hash.sh $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/efi/%.o: %.c $(BUILD)/gen/hv_hash.h Makefile $(wildcard include/*.h loader/*.h hv/fmt.h rt/efistatus.h)
+$(BUILD)/efi/%.o: %.c $(BUILD)/gen/hv_hash.h Makefile $(wildcard include/*.h loader/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
@@ -126,13 +129,13 @@ install: all
 	tools/install.sh "$(ESP)" $(BUILD)
 
 # ---------------------------------------------------------------- tests
-$(BUILD)/host/test_%: tests/unit/test_%.c $$(UT_DEPS_$$*) $(wildcard include/*.h loader/*.h hv/*.h rt/*.h tests/unit/*.h)
+$(BUILD)/host/test_%: tests/unit/test_%.c $$(UT_DEPS_$$*) $(PURE_LIB) $(wildcard include/*.h loader/*.h hv/*.h rt/*.h tests/unit/*.h)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(UT_DEPS_$*) -lcmocka
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(UT_DEPS_$*) $(PURE_LIB) -lcmocka
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_DEPS_$$*) $(wildcard include/*.h loader/*.h hv/*.h rt/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_DEPS_$$*) $(PURE_LIB) $(wildcard include/*.h loader/*.h hv/*.h rt/*.h)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FZ_DEPS_$*)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FZ_DEPS_$*) $(PURE_LIB)
 
 unit: $(UNIT_BINS)
 	@tools/run-unit.sh $(UNIT_BINS)
@@ -177,7 +180,7 @@ $(BUILD)/signed/BOOTX64.EFI: $(BUILD)/BOOTX64.EFI esp
 # mapplan: the loader's pure mapping code (rtwin, hvmap, pt, memmap) built
 # for the host, with ptmin's independent count beside it (PRODUCT.md §4).
 MAPPLAN_SRCS := tools/mapplan.c tools/ptmin.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
-	loader/pt.c
+	loader/pt.c $(PURE_LIB)
 
 mapplan: tools/mapplan
 

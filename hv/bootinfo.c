@@ -2,7 +2,7 @@
 #include "hv.h"
 
 #include "layout.h"
-#include "memmap.h"
+#include "loader/memmap.h"
 
 struct hv_bootinfo *hv_bi;
 

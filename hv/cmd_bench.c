@@ -12,10 +12,10 @@
 
 #include "cmd_rt.h"
 #include "cpu.h"
-#include "fmt.h"
+#include "loader/fmt.h"
 #include "kprintf.h"
 #include "lib.h"
-#include "rt.h"
+#include "rt/rt.h"
 #include "shell.h"
 
 #define RTBENCH_DEFAULT	101

@@ -6,15 +6,15 @@
 #include "scratch.h"
 
 #include "cmd_rt.h"
-#include "devpath.h"
-#include "efivar.h"
-#include "fmt.h"
+#include "rt/devpath.h"
+#include "rt/efivar.h"
+#include "loader/fmt.h"
 #include "kprintf.h"
 #include "lib.h"
-#include "rt.h"
-#include "rtfmt.h"
+#include "rt/rt.h"
+#include "rt/rtfmt.h"
 #include "shell.h"
-#include "ucs2.h"
+#include "rt/ucs2.h"
 
 #define BOOT_OPTIONS	0x10000
 

@@ -2,7 +2,7 @@
 #include "hv.h"
 
 #include "kprintf.h"
-#include "memmap.h"
+#include "loader/memmap.h"
 #include "shell.h"
 
 static void print_region(const char *name, const struct hv_region *r)

@@ -2,11 +2,11 @@
  * or in the PRODUCT.md §4 text format that tools/mapplan reads. */
 #include "hv.h"
 
-#include "fmt.h"
+#include "loader/fmt.h"
 #include "kprintf.h"
 #include "layout.h"
 #include "lib.h"
-#include "memmap.h"
+#include "loader/memmap.h"
 #include "shell.h"
 
 static const struct {

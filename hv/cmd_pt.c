@@ -3,10 +3,10 @@
 #include "hv.h"
 
 #include "cpu.h"
-#include "fmt.h"
+#include "loader/fmt.h"
 #include "kprintf.h"
 #include "mm.h"
-#include "pt.h"
+#include "loader/pt.h"
 #include "shell.h"
 
 static const char *const level_names[4] = { "PML4", "PDPT", "PD", "PT" };

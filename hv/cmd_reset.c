@@ -8,10 +8,10 @@
 #include "kprintf.h"
 #include "lib.h"
 #include "mm.h"
+#include "runtime.h"
 #include "shell.h"
 
 /* Provided by rt/ when it is linked in; NULL otherwise. */
-extern int hv_rt_reset(int kind, char *why, size_t cap) __attribute__((weak));
 
 /* ---- ACPI (ACPI 6.5 §5.2.5 RSDP, §5.2.7/5.2.8 RSDT/XSDT, §5.2.9 FADT) ---- */
 
@@ -199,7 +199,8 @@ __attribute__((noreturn)) static void triple_fault(void)
 
 static int cmd_reset(int argc, char **argv)
 {
-	int kind, rc = HV_RT_RESET_UNAVAILABLE;
+	int kind;
+	enum hv_rt_reset_result rc;
 	char rt_why[200] = "runtime services not built in";
 	const char *why;
 
@@ -214,8 +215,7 @@ static int cmd_reset(int argc, char **argv)
 	else
 		return shell_error("reset takes cold, warm or shutdown");
 
-	if (hv_rt_reset)
-		rc = hv_rt_reset(kind, rt_why, sizeof(rt_why));
+	rc = hv_rt_reset(kind, rt_why, sizeof(rt_why));
 	if (kind == HV_RESET_SHUTDOWN) {
 		/* A PC has no generic power-off register outside ACPI AML. */
 		if (rc == HV_RT_RESET_RETURNED)

@@ -4,7 +4,7 @@
 #ifndef HV_CMD_RT_H
 #define HV_CMD_RT_H
 
-#include "rt.h"
+#include "rt/rt.h"
 
 /* 0 if service s can be called now. Otherwise prints the one error line,
  * "error: runtime services unavailable (<reason>)" (runtime off, or its

@@ -7,19 +7,19 @@
 #include <stdarg.h>
 #include "cmd_rt.h"
 #include "cpu.h"
-#include "fmt.h"
+#include "loader/fmt.h"
 #include "kprintf.h"
 #include "layout.h"
 #include "lib.h"
-#include "memmap.h"
+#include "loader/memmap.h"
 #include "mm.h"
-#include "pt.h"
-#include "rt.h"
-#include "rtfmt.h"
+#include "loader/pt.h"
+#include "rt/rt.h"
+#include "rt/rtfmt.h"
 #include "shell.h"
-#include "ucs2.h"
+#include "rt/ucs2.h"
 #include "rt_space.h"
-#include "ptaudit.h"
+#include "loader/ptaudit.h"
 
 #define EFI_RUNTIME_SERVICES_SIGNATURE	0x56524553544e5552ULL	/* "RUNTSERV" */
 #define RT_TABLE_HEADER_BYTES		24	/* EFI_TABLE_HEADER, UEFI 2.10 §4.2 */

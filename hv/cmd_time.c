@@ -5,8 +5,8 @@
 #include "cmd_rt.h"
 #include "kprintf.h"
 #include "lib.h"
-#include "rt.h"
-#include "rtfmt.h"
+#include "rt/rt.h"
+#include "rt/rtfmt.h"
 #include "shell.h"
 
 static int time_show(void)

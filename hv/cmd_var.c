@@ -5,13 +5,13 @@
 #include "scratch.h"
 
 #include "cmd_rt.h"
-#include "efivar.h"
+#include "rt/efivar.h"
 #include "kprintf.h"
 #include "lib.h"
-#include "rt.h"
-#include "rtfmt.h"
+#include "rt/rt.h"
+#include "rt/rtfmt.h"
 #include "shell.h"
-#include "ucs2.h"
+#include "rt/ucs2.h"
 
 /* A firmware whose GetNextVariableName never ends would hang the shell. */
 #define VARS_WALK_MAX	65536

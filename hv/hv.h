@@ -1,5 +1,4 @@
-/* What the hypervisor's parts share: the boot info, the version, and the
- * hooks the runtime layer (rt/) may provide. */
+/* What the hypervisor's parts share: the boot info and the version. */
 #ifndef HV_HV_H
 #define HV_HV_H
 
@@ -18,20 +17,6 @@ enum hv_reset_kind {
 	HV_RESET_WARM = 1,
 	HV_RESET_SHUTDOWN = 2,
 };
-
-/* ---- hooks for rt/ (each optional: referenced weakly) ----
- *
- * hv_rt_init: called once from hv_main after the GDT/IDT, the FPU/SSE
- * set-up and the trampoline unmap, before the banner. May set hv_trap_hook
- * (trap.h) and register commands with SHELL_CMD (shell.h).
- *
- * hv_rt_reset: ResetSystem(kind). Does not return when the reset happens.
- * Otherwise says why (HV_RT_RESET_*; for the last two, the reason in why):
- * the shell reports it and, for cold/warm, uses its own fallbacks (ACPI
- * reset register, port 0xCF9, 8042, triple fault). */
-enum { HV_RT_RESET_RETURNED, HV_RT_RESET_UNAVAILABLE, HV_RT_RESET_FAULTED };
-void hv_rt_init(struct hv_bootinfo *bi);
-int hv_rt_reset(int kind, char *why, size_t cap);
 
 /* ---- boot info helpers (bootinfo.c) ---- */
 

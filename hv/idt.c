@@ -2,6 +2,7 @@
  * layer's hook gets the first word; anything it does not claim is fatal and
  * printed once, in full, before the CPU halts. */
 #include "trap.h"
+#include "runtime.h"
 
 #include "cpu.h"
 #include "gdt.h"
@@ -9,7 +10,6 @@
 #include "layout.h"
 #include "mm.h"
 
-bool (*hv_trap_hook)(struct hv_trap_frame *tf);
 
 /* SDM Vol. 3A §6.14.1, Figure 6-8: 64-bit interrupt gate. */
 struct idt_gate {
@@ -178,7 +178,7 @@ static volatile int trap_reporting;
 
 void hv_trap_dispatch(struct hv_trap_frame *tf)
 {
-	if (hv_trap_hook && hv_trap_hook(tf))
+	if (hv_rt_trap(tf))
 		return;
 	if (trap_reporting++) {
 		kprintf("\nnested exception (vector %lu) at rip 0x%lx while reporting; halted\n",

@@ -4,7 +4,7 @@
 ; hv_trap_dispatch(struct hv_trap_frame *). The layout is struct
 ; hv_trap_frame in trap.h, which _Static_asserts the offsets: rax is pushed
 ; first (offset 112), r15 last (offset 0). If the C side returns, the frame
-; (possibly rewritten by hv_trap_hook) is reloaded and iretq resumes it.
+; (possibly rewritten by hv_rt_trap) is reloaded and iretq resumes it.
 
 bits 64
 default rel
@@ -15,7 +15,7 @@ default rel
 section .text.rtshared progbits alloc exec nowrite align=16
 
 extern hv_trap_dispatch
-extern rt_space_hv_cr3
+extern rt_call_hv_cr3
 global trap_cr3
 
 ; Vectors with an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14,
@@ -55,7 +55,7 @@ isr_common:
 	push r15
 	mov rax, cr3
 	mov [rel trap_cr3], rax		; the address space the trap came from
-	mov rbx, [rel rt_space_hv_cr3]
+	mov rbx, [rel rt_call_hv_cr3]
 	test rbx, rbx
 	jz .tables_ok
 	mov rcx, 0x000FFFFFFFFFF000

@@ -2,7 +2,7 @@
  * length streams out without a buffer. */
 #include "kprintf.h"
 
-#include "fmt.h"
+#include "loader/fmt.h"
 #include "serial.h"
 
 static void serial_sink(void *ctx, char c)

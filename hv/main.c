@@ -9,13 +9,11 @@
 #include "kprintf.h"
 #include "layout.h"
 #include "mm.h"
-#include "pt.h"
+#include "loader/pt.h"
+#include "runtime.h"
 #include "serial.h"
 #include "shell.h"
 #include "trap.h"
-
-/* Provided by rt/ when it is linked in; NULL otherwise. */
-extern void hv_rt_init(struct hv_bootinfo *bi) __attribute__((weak));
 
 #define PML4_LOWER_HALF	256	/* entries 0..255: the identity half */
 
@@ -131,8 +129,7 @@ void hv_main(struct hv_bootinfo *bi)
 	drop_identity_map(bi);
 	fpu_init();
 
-	if (hv_rt_init)
-		hv_rt_init(bi);
+	hv_rt_init(bi);
 
 	print_banner(bi);
 	shell_run();

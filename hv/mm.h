@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "layout.h"
-#include "pt.h"
+#include "loader/pt.h"
 
 /* Direct-map address of physical address pa (layout.h). Only RAM is
  * mapped there; use hv_pa_ptr_checked for anything firmware-described. */

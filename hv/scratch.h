@@ -5,7 +5,7 @@
 #define HV_SCRATCH_H
 
 #include <stdint.h>
-#include "rt.h"
+#include "rt/rt.h"
 
 extern uint8_t hv_scratch_a[RT_DATA_MAX];	/* variable data */
 extern uint8_t hv_scratch_b[RT_DATA_MAX];	/* a second buffer (BootOrder) */

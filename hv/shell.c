@@ -3,7 +3,7 @@
 #include "shell.h"
 
 #include <stdarg.h>
-#include "fmt.h"
+#include "loader/fmt.h"
 
 /* ---- small string helpers (no libc here) ---- */
 

@@ -1,5 +1,7 @@
-/* CPU exceptions (vectors 0..31): the frame isr.asm builds, and the hook
- * the runtime layer uses to contain faults inside firmware. */
+/* CPU exceptions (vectors 0..31): the frame isr.asm builds. hv_trap_dispatch
+ * offers every exception to the runtime layer first (hv_rt_trap in
+ * runtime.h: a fault inside firmware is contained and resumed); a
+ * rewritten frame is what isr.asm reloads and iretq resumes. */
 #ifndef HV_TRAP_H
 #define HV_TRAP_H
 
@@ -55,12 +57,6 @@ enum {
 	HV_VEC_GP = 13, HV_VEC_PF = 14, HV_VEC_MF = 16, HV_VEC_AC = 17,
 	HV_VEC_MC = 18, HV_VEC_XM = 19, HV_VEC_VE = 20, HV_VEC_CP = 21,
 };
-
-/* Called first for every exception. Returning true resumes at the (maybe
- * rewritten) frame: set rip/rsp/rax to unwind out of a faulting firmware
- * call. Returning false (or no hook) prints the fault and halts. Runs with
- * interrupts off; #PF, #DF, NMI and #MC run on their own IST stacks. */
-extern bool (*hv_trap_hook)(struct hv_trap_frame *tf);
 
 /* "PF" for 14; NULL for reserved vectors. */
 const char *trap_name(uint64_t vector);

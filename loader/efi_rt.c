@@ -6,33 +6,17 @@
 #include "efi_boot.h"
 #include "layout.h"
 #include "memmap.h"
+#include "fmt.h"
 
-/* rt_reason = why [+ " 0x<detail>"] (no formatter after ExitBootServices). */
+/* rt_reason = why [+ " 0x<detail>"]. fmt is pure, so it works after
+ * ExitBootServices too. */
 static void set_reason(struct boot *b, const char *why, uint64_t detail)
 {
-	char *r = b->bi->rt_reason;
-	size_t n = 0;
-
-	while (why[n] && n + 1 < HV_REASON_MAX) {
-		r[n] = why[n];
-		n++;
-	}
-	if (detail != ~0ULL && n + 20 < HV_REASON_MAX) {
-		r[n++] = ' ';
-		r[n++] = '0';
-		r[n++] = 'x';
-		int started = 0;
-
-		for (int s = 60; s >= 0; s -= 4) {
-			unsigned d = (detail >> s) & 0xF;
-
-			if (d || started || s == 0) {
-				r[n++] = "0123456789ABCDEF"[d];
-				started = 1;
-			}
-		}
-	}
-	r[n] = 0;
+	if (detail == ~0ULL)
+		fmt_snprintf(b->bi->rt_reason, HV_REASON_MAX, "%s", why);
+	else
+		fmt_snprintf(b->bi->rt_reason, HV_REASON_MAX, "%s 0x%llX", why,
+			     (unsigned long long)detail);
 }
 
 static void rt_disable(struct boot *b, const char *why, uint64_t detail)

@@ -2,6 +2,7 @@
  * straight to COM1 (0x3F8), which OVMF and most servers route to the
  * serial console and which the firmware has already initialised. */
 #include "efi_boot.h"
+#include "fmt.h"
 
 static void outb(uint16_t port, uint8_t v)
 {
@@ -31,11 +32,9 @@ void efi_serial_puts(const char *s)
 
 void efi_serial_hex(uint64_t v)
 {
-	char buf[19] = "0x";
+	char buf[19];
 
-	for (int i = 0; i < 16; i++)
-		buf[2 + i] = "0123456789ABCDEF"[(v >> (60 - 4 * i)) & 0xF];
-	buf[18] = 0;
+	fmt_snprintf(buf, sizeof(buf), "0x%016llX", (unsigned long long)v);
 	efi_serial_puts(buf);
 }
 

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include "layout.h"
 #include "elf.h"
+#include "bytes.h"
 
 /* e_ident (gABI "ELF Identification") */
 #define EI_MAG0		0
@@ -56,21 +57,6 @@
 #define PH_SIZE		56
 
 #define PAGE_MASK	(HV_PAGE_SIZE - 1)
-
-static uint16_t ld16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t ld32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t ld64(const uint8_t *p)
-{
-	return (uint64_t)ld32(p) | (uint64_t)ld32(p + 4) << 32;
-}
 
 static const char *elf_check_header(const uint8_t *f, uint64_t size_bytes)
 {

@@ -1,6 +1,7 @@
 /* EFI memory-map handling (UEFI 2.10 §7.2, GetMemoryMap). Pure. */
 #include "memmap.h"
 #include "hexdigit.h"
+#include "txt.h"
 
 static const char *const type_names[EFI_MT_COUNT] = {
 	"EfiReservedMemoryType", "EfiLoaderCode", "EfiLoaderData",
@@ -166,70 +167,18 @@ long memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t 
 	return (long)count;
 }
 
-/* A tiny bounded writer for the §4 format. */
-struct out {
-	char *buf;
-	size_t cap, len;
-};
-
-static void out_c(struct out *o, char c)
-{
-	if (o->len + 1 < o->cap)
-		o->buf[o->len] = c;
-	o->len++;
-}
-
-static void out_s(struct out *o, const char *s)
-{
-	while (*s)
-		out_c(o, *s++);
-}
-
-static void out_hex(struct out *o, uint64_t v)
-{
-	char tmp[16];
-	int n = 0;
-
-	out_s(o, "0x");
-	do {
-		tmp[n++] = "0123456789ABCDEF"[v & 0xF];
-		v >>= 4;
-	} while (v);
-	while (n)
-		out_c(o, tmp[--n]);
-}
-
-static void out_dec(struct out *o, uint64_t v)
-{
-	char tmp[20];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		out_c(o, tmp[--n]);
-}
-
 size_t memmap_format_line(const struct efi_mdesc *d, char *buf, size_t cap)
 {
-	struct out o = { buf, cap, 0 };
+	struct txt t = txt_init(buf, cap);
 	const char *name = memmap_type_name(d->type);
 
 	if (name)
-		out_s(&o, name);
+		txt_puts(&t, name);
 	else
-		out_hex(&o, d->type);
-	out_c(&o, ' ');
-	out_hex(&o, d->pa);
-	out_c(&o, ' ');
-	out_dec(&o, d->npages);
-	out_c(&o, ' ');
-	out_hex(&o, d->attr);
-	if (cap)
-		buf[o.len < cap ? o.len : cap - 1] = '\0';
-	return o.len;
+		txt_printf(&t, "0x%X", d->type);
+	txt_printf(&t, " 0x%llX %llu 0x%llX", (unsigned long long)d->pa,
+		   (unsigned long long)d->npages, (unsigned long long)d->attr);
+	return txt_end(&t);
 }
 
 static bool is_space(char c)

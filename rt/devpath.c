@@ -5,97 +5,33 @@
 
 #include "ucs2.h"
 
-/* ---- little-endian loads from untrusted bytes */
+#include "loader/bytes.h"
+#include "loader/txt.h"
 
-static uint16_t ld16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t ld32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t ld64(const uint8_t *p)
-{
-	return (uint64_t)ld32(p) | (uint64_t)ld32(p + 4) << 32;
-}
-
-/* ---- text output: snprintf rules */
-
-struct txt {
-	char *buf;
-	size_t cap;
-	size_t len;
-};
-
-static const char hexdig[] = "0123456789ABCDEF";
-
-static void put(struct txt *t, char c)
-{
-	if (t->len + 1 < t->cap)
-		t->buf[t->len] = c;
-	t->len++;
-}
-
-static void puts_(struct txt *t, const char *s)
-{
-	while (*s)
-		put(t, *s++);
-}
-
-static void hexn(struct txt *t, uint64_t v, int min_digits)
-{
-	char tmp[16];
-	int n = 0;
-
-	do {
-		tmp[n++] = hexdig[v & 0xF];
-		v >>= 4;
-	} while (v != 0 || n < min_digits);
-	while (n > 0)
-		put(t, tmp[--n]);
-}
-
-/* "0x1F" */
+/* "0x1F": hex numbers in device-path text are upper case (UEFI 2.10 §10.6). */
 static void hex(struct txt *t, uint64_t v)
 {
-	puts_(t, "0x");
-	hexn(t, v, 1);
-}
-
-static void dec(struct txt *t, uint64_t v)
-{
-	char tmp[20];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		put(t, tmp[--n]);
+	txt_puts(t, "0x");
+	txt_HEX(t, v, 1);
 }
 
 static void bytes_hex(struct txt *t, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		hexn(t, p[i], 2);
+		txt_HEX(t, p[i], 2);
 }
 
 /* 16 bytes of EFI_GUID as 8BE4DF61-93CA-11D2-AA0D-00E098032B8C. */
 static void guid(struct txt *t, const uint8_t *p)
 {
-	hexn(t, ld32(p), 8);
-	put(t, '-');
-	hexn(t, ld16(p + 4), 4);
-	put(t, '-');
-	hexn(t, ld16(p + 6), 4);
-	put(t, '-');
+	txt_HEX(t, ld32(p), 8);
+	txt_putc(t, '-');
+	txt_HEX(t, ld16(p + 4), 4);
+	txt_putc(t, '-');
+	txt_HEX(t, ld16(p + 6), 4);
+	txt_putc(t, '-');
 	bytes_hex(t, p + 8, 2);
-	put(t, '-');
+	txt_putc(t, '-');
 	bytes_hex(t, p + 10, 6);
 }
 
@@ -103,7 +39,7 @@ static void guid(struct txt *t, const uint8_t *p)
 static void ascii(struct txt *t, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n && p[i]; i++)
-		put(t, (p[i] >= 0x20 && p[i] <= 0x7E) ? (char)p[i] : '?');
+		txt_putc(t, (p[i] >= 0x20 && p[i] <= 0x7E) ? (char)p[i] : '?');
 }
 
 /* A UTF-16LE string of at most nbytes, stopping at a NUL. */
@@ -150,8 +86,8 @@ typedef int (*node_printer)(struct txt *t, const struct node *n);
 static void eisa_id(struct txt *t, uint32_t id)
 {
 	if (EISA_IS_PNP(id)) {
-		puts_(t, "PNP");
-		hexn(t, id >> 16, 4);
+		txt_puts(t, "PNP");
+		txt_HEX(t, id >> 16, 4);
 	} else {
 		hex(t, id);
 	}
@@ -164,14 +100,14 @@ static int vendor(struct txt *t, const struct node *n, const char *name)
 {
 	if (n->len < 20)
 		return 0;
-	puts_(t, name);
-	put(t, '(');
+	txt_puts(t, name);
+	txt_putc(t, '(');
 	guid(t, n->p + 4);
 	if (n->len > 20) {
-		put(t, ',');
+		txt_putc(t, ',');
 		bytes_hex(t, n->p + 20, n->len - 20);
 	}
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -207,15 +143,15 @@ static int acpi_acpi(struct txt *t, const struct node *n)
 	uid = ld32(n->p + 8);
 	name = acpi_short_name(hid);
 	if (name) {
-		puts_(t, name);
-		put(t, '(');
+		txt_puts(t, name);
+		txt_putc(t, '(');
 	} else {
-		puts_(t, "Acpi(");
+		txt_puts(t, "Acpi(");
 		eisa_id(t, hid);
-		put(t, ',');
+		txt_putc(t, ',');
 	}
 	hex(t, uid);
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -254,36 +190,36 @@ static int acpi_expanded(struct txt *t, const struct node *n)
 		else if (hid == EISA_PNP_ID(0x0A03) || cid == EISA_PNP_ID(0x0A03))
 			name = "PciRoot";
 		if (name) {
-			puts_(t, name);
-			put(t, '(');
+			txt_puts(t, name);
+			txt_putc(t, '(');
 			hex(t, uid);
-			put(t, ')');
+			txt_putc(t, ')');
 			return 1;
 		}
 	}
 	if (hl == 0 && cl == 0 && ul != 0) {
-		puts_(t, "AcpiExp(");
+		txt_puts(t, "AcpiExp(");
 		eisa_id(t, hid);
-		put(t, ',');
+		txt_putc(t, ',');
 		eisa_id(t, cid);
-		put(t, ',');
+		txt_putc(t, ',');
 		ascii(t, us, ul);
-		put(t, ')');
+		txt_putc(t, ')');
 		return 1;
 	}
-	puts_(t, "AcpiEx(");
+	txt_puts(t, "AcpiEx(");
 	eisa_id(t, hid);
-	put(t, ',');
+	txt_putc(t, ',');
 	eisa_id(t, cid);
-	put(t, ',');
+	txt_putc(t, ',');
 	hex(t, uid);
-	put(t, ',');
+	txt_putc(t, ',');
 	ascii(t, hs, hl);
-	put(t, ',');
+	txt_putc(t, ',');
 	ascii(t, cs, cl);
-	put(t, ',');
+	txt_putc(t, ',');
 	ascii(t, us, ul);
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -291,13 +227,13 @@ static int acpi_adr(struct txt *t, const struct node *n)
 {
 	if (n->len < 8)
 		return 0;
-	puts_(t, "AcpiAdr(");
+	txt_puts(t, "AcpiAdr(");
 	for (size_t off = 4; off + 4 <= n->len; off += 4) {
 		if (off > 4)
-			put(t, ',');
+			txt_putc(t, ',');
 		hex(t, ld32(n->p + off));
 	}
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -307,19 +243,19 @@ static int msg_ata(struct txt *t, const struct node *n)
 {
 	if (n->len < 8)
 		return 0;
-	puts_(t, "Ata(");
+	txt_puts(t, "Ata(");
 	if (n->p[4] <= 1)
-		puts_(t, n->p[4] ? "Secondary" : "Primary");
+		txt_puts(t, n->p[4] ? "Secondary" : "Primary");
 	else
 		hex(t, n->p[4]);
-	put(t, ',');
+	txt_putc(t, ',');
 	if (n->p[5] <= 1)
-		puts_(t, n->p[5] ? "Slave" : "Master");
+		txt_puts(t, n->p[5] ? "Slave" : "Master");
 	else
 		hex(t, n->p[5]);
-	put(t, ',');
+	txt_putc(t, ',');
 	hex(t, ld16(n->p + 6));
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -327,15 +263,15 @@ static int msg_usb_wwid(struct txt *t, const struct node *n)
 {
 	if (n->len < 10)
 		return 0;
-	puts_(t, "UsbWwid(");
+	txt_puts(t, "UsbWwid(");
 	hex(t, ld16(n->p + 6)); /* vendor */
-	put(t, ',');
+	txt_putc(t, ',');
 	hex(t, ld16(n->p + 8)); /* product */
-	put(t, ',');
+	txt_putc(t, ',');
 	hex(t, ld16(n->p + 4)); /* interface */
-	puts_(t, ",\"");
+	txt_puts(t, ",\"");
 	ucs2(t, n->p + 10, n->len - 10);
-	puts_(t, "\")");
+	txt_puts(t, "\")");
 	return 1;
 }
 
@@ -346,12 +282,12 @@ static int msg_mac(struct txt *t, const struct node *n)
 	if (n->len < 37)
 		return 0;
 	iftype = n->p[36];
-	puts_(t, "MAC(");
+	txt_puts(t, "MAC(");
 	/* RFC 3232 ifType 0 or 1 (Ethernet): a 6-byte address in a 32-byte field. */
 	bytes_hex(t, n->p + 4, iftype <= 1 ? 6 : 32);
-	put(t, ',');
+	txt_putc(t, ',');
 	hex(t, iftype);
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -359,8 +295,8 @@ static void ipv4(struct txt *t, const uint8_t *a)
 {
 	for (int i = 0; i < 4; i++) {
 		if (i)
-			put(t, '.');
-		dec(t, a[i]);
+			txt_putc(t, '.');
+		txt_dec(t, a[i]);
 	}
 }
 
@@ -375,11 +311,11 @@ static void ipv6(struct txt *t, const uint8_t *a)
 		int started = 0;
 
 		if (i)
-			put(t, ':');
+			txt_putc(t, ':');
 		for (int shift = 12; shift >= 0; shift -= 4) {
 			unsigned d = (group >> shift) & 0xF;
 			if (d || started || shift == 0) {
-				put(t, lc[d]);
+				txt_putc(t, lc[d]);
 				started = 1;
 			}
 		}
@@ -389,9 +325,9 @@ static void ipv6(struct txt *t, const uint8_t *a)
 static void ip_protocol(struct txt *t, uint16_t proto)
 {
 	if (proto == 6)
-		puts_(t, "TCP");
+		txt_puts(t, "TCP");
 	else if (proto == 17)
-		puts_(t, "UDP");
+		txt_puts(t, "UDP");
 	else
 		hex(t, proto);
 }
@@ -401,19 +337,19 @@ static int msg_ipv4(struct txt *t, const struct node *n)
 {
 	if (n->len < 19)
 		return 0;
-	puts_(t, "IPv4(");
+	txt_puts(t, "IPv4(");
 	ipv4(t, n->p + 8);
-	put(t, ',');
+	txt_putc(t, ',');
 	ip_protocol(t, ld16(n->p + 16));
-	puts_(t, n->p[18] ? ",Static," : ",DHCP,");
+	txt_puts(t, n->p[18] ? ",Static," : ",DHCP,");
 	ipv4(t, n->p + 4);
 	if (n->len >= 27) { /* UEFI 2.3+ added gateway and subnet mask */
-		put(t, ',');
+		txt_putc(t, ',');
 		ipv4(t, n->p + 19);
-		put(t, ',');
+		txt_putc(t, ',');
 		ipv4(t, n->p + 23);
 	}
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -425,24 +361,24 @@ static int msg_ipv6(struct txt *t, const struct node *n)
 
 	if (n->len < 43)
 		return 0;
-	puts_(t, "IPv6(");
+	txt_puts(t, "IPv6(");
 	ipv6(t, n->p + 20);
-	put(t, ',');
+	txt_putc(t, ',');
 	ip_protocol(t, ld16(n->p + 40));
-	put(t, ',');
+	txt_putc(t, ',');
 	if (n->p[42] < 3)
-		puts_(t, origin[n->p[42]]);
+		txt_puts(t, origin[n->p[42]]);
 	else
 		hex(t, n->p[42]);
-	put(t, ',');
+	txt_putc(t, ',');
 	ipv6(t, n->p + 4);
 	if (n->len >= 60) {
-		put(t, ',');
+		txt_putc(t, ',');
 		hex(t, n->p[43]);
-		put(t, ',');
+		txt_putc(t, ',');
 		ipv6(t, n->p + 44);
 	}
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -454,27 +390,27 @@ static int msg_uart(struct txt *t, const struct node *n)
 
 	if (n->len < 19)
 		return 0;
-	puts_(t, "Uart(");
+	txt_puts(t, "Uart(");
 	if (ld64(n->p + 8))
-		dec(t, ld64(n->p + 8));
+		txt_dec(t, ld64(n->p + 8));
 	else
-		put(t, 'D');
-	put(t, ',');
+		txt_putc(t, 'D');
+	txt_putc(t, ',');
 	if (n->p[16])
-		dec(t, n->p[16]);
+		txt_dec(t, n->p[16]);
 	else
-		put(t, 'D');
-	put(t, ',');
+		txt_putc(t, 'D');
+	txt_putc(t, ',');
 	if (n->p[17] < 6)
-		put(t, parity[n->p[17]]);
+		txt_putc(t, parity[n->p[17]]);
 	else
 		hex(t, n->p[17]);
-	put(t, ',');
+	txt_putc(t, ',');
 	if (n->p[18] < 4)
-		puts_(t, stop[n->p[18]]);
+		txt_puts(t, stop[n->p[18]]);
 	else
 		hex(t, n->p[18]);
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -515,23 +451,23 @@ static int msg_vendor(struct txt *t, const struct node *n)
 		return 0;
 	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
 		if (guid_is(n->p + 4, known[k].d1, known[k].d2, known[k].d3, known[k].d4)) {
-			puts_(t, known[k].name);
-			puts_(t, "()");
+			txt_puts(t, known[k].name);
+			txt_puts(t, "()");
 			return 1;
 		}
 	}
 	if (n->len >= 24 && guid_is(n->p + 4, 0x37499a9d, 0x542f, 0x4c89, flow_d4)) {
 		uint32_t flow = ld32(n->p + 20);
-		puts_(t, "UartFlowCtrl(");
+		txt_puts(t, "UartFlowCtrl(");
 		if (flow == 0)
-			puts_(t, "None");
+			txt_puts(t, "None");
 		else if (flow == 1)
-			puts_(t, "Hardware");
+			txt_puts(t, "Hardware");
 		else if (flow == 2)
-			puts_(t, "XonXoff");
+			txt_puts(t, "XonXoff");
 		else
 			hex(t, flow);
-		put(t, ')');
+		txt_putc(t, ')');
 		return 1;
 	}
 	return vendor(t, n, "VenMsg");
@@ -543,23 +479,23 @@ static int msg_nvme(struct txt *t, const struct node *n)
 {
 	if (n->len < 16)
 		return 0;
-	puts_(t, "NVMe(");
+	txt_puts(t, "NVMe(");
 	hex(t, ld32(n->p + 4));
-	put(t, ',');
+	txt_putc(t, ',');
 	for (int i = 7; i >= 0; i--) {
-		hexn(t, n->p[8 + i], 2);
+		txt_HEX(t, n->p[8 + i], 2);
 		if (i)
-			put(t, '-');
+			txt_putc(t, '-');
 	}
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
 static int msg_uri(struct txt *t, const struct node *n)
 {
-	puts_(t, "Uri(");
+	txt_puts(t, "Uri(");
 	ascii(t, n->p + 4, n->len - 4);
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -567,9 +503,9 @@ static int msg_wifi(struct txt *t, const struct node *n)
 {
 	if (n->len < 36)
 		return 0;
-	puts_(t, "Wi-Fi(");
+	txt_puts(t, "Wi-Fi(");
 	ascii(t, n->p + 4, 32);
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -577,10 +513,10 @@ static int msg_bluetooth(struct txt *t, const struct node *n)
 {
 	if (n->len < 10)
 		return 0;
-	puts_(t, "Bluetooth(");
+	txt_puts(t, "Bluetooth(");
 	for (int i = 5; i >= 0; i--)
-		hexn(t, n->p[4 + i], 2);
-	put(t, ')');
+		txt_HEX(t, n->p[4 + i], 2);
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -593,29 +529,29 @@ static int media_hd(struct txt *t, const struct node *n)
 	if (n->len < 42)
 		return 0;
 	sig = n->p + 24;
-	puts_(t, "HD(");
-	dec(t, ld32(n->p + 4));
+	txt_puts(t, "HD(");
+	txt_dec(t, ld32(n->p + 4));
 	/* The signature type, not the MBR type byte, says what sig holds. */
 	switch (n->p[41]) {
 	case 1:
-		puts_(t, ",MBR,0x");
-		hexn(t, ld32(sig), 8);
+		txt_puts(t, ",MBR,0x");
+		txt_HEX(t, ld32(sig), 8);
 		break;
 	case 2:
-		puts_(t, ",GPT,");
+		txt_puts(t, ",GPT,");
 		guid(t, sig);
 		break;
 	default:
-		put(t, ',');
-		dec(t, n->p[41]);
-		puts_(t, ",0");
+		txt_putc(t, ',');
+		txt_dec(t, n->p[41]);
+		txt_puts(t, ",0");
 		break;
 	}
-	put(t, ',');
+	txt_putc(t, ',');
 	hex(t, ld64(n->p + 8));
-	put(t, ',');
+	txt_putc(t, ',');
 	hex(t, ld64(n->p + 16));
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -626,9 +562,9 @@ static int media_vendor(struct txt *t, const struct node *n)
 
 static int media_file(struct txt *t, const struct node *n)
 {
-	puts_(t, "File(");
+	txt_puts(t, "File(");
 	ucs2(t, n->p + 4, n->len - 4);
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -643,16 +579,16 @@ static int bbs_bbs(struct txt *t, const struct node *n)
 	if (n->len < 8)
 		return 0;
 	type = ld16(n->p + 4);
-	puts_(t, "BBS(");
+	txt_puts(t, "BBS(");
 	if (type >= 1 && type <= 6)
-		puts_(t, types[type]);
+		txt_puts(t, types[type]);
 	else
 		hex(t, type);
-	put(t, ',');
+	txt_putc(t, ',');
 	ascii(t, n->p + 8, n->len - 8);
-	put(t, ',');
+	txt_putc(t, ',');
 	hex(t, ld16(n->p + 6));
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
@@ -738,14 +674,14 @@ static int print_fixed(struct txt *t, const struct node *n, const char *name,
 			need = (size_t)f[k].off + f[k].size;
 	if (n->len < need)
 		return 0;
-	puts_(t, name);
-	put(t, '(');
+	txt_puts(t, name);
+	txt_putc(t, '(');
 	for (k = 0; k < NFIELDS && f[k].size; k++) {
 		const uint8_t *p = n->p + f[k].off;
 		uint64_t v = 0;
 
 		if (k)
-			put(t, ',');
+			txt_putc(t, ',');
 		if (f[k].shown == GUID) {
 			guid(t, p);
 			continue;
@@ -753,28 +689,28 @@ static int print_fixed(struct txt *t, const struct node *n, const char *name,
 		for (size_t i = f[k].size; i-- > 0;)
 			v = v << 8 | p[i];
 		if (f[k].shown == DEC)
-			dec(t, v);
+			txt_dec(t, v);
 		else if (f[k].shown == HEX64)
-			hexn(t, v, 16);
+			txt_HEX(t, v, 16);
 		else
 			hex(t, v);
 	}
-	put(t, ')');
+	txt_putc(t, ')');
 	return 1;
 }
 
 /* §10.6.1.1: Path(type,subtype,data) for a node no other form fits. */
 static void generic_node(struct txt *t, const struct node *n)
 {
-	puts_(t, "Path(");
-	dec(t, n->type);
-	put(t, ',');
-	dec(t, n->sub);
+	txt_puts(t, "Path(");
+	txt_dec(t, n->type);
+	txt_putc(t, ',');
+	txt_dec(t, n->sub);
 	if (n->len > 4) {
-		put(t, ',');
+		txt_putc(t, ',');
 		bytes_hex(t, n->p + 4, n->len - 4);
 	}
-	put(t, ')');
+	txt_putc(t, ')');
 }
 
 static void print_node(struct txt *t, const struct node *n)
@@ -800,7 +736,7 @@ static void print_node(struct txt *t, const struct node *n)
 const char *devpath_to_text(const uint8_t *dp, size_t len, char *buf, size_t cap,
 			    size_t *needed)
 {
-	struct txt t = { buf, cap, 0 };
+	struct txt t = txt_init(buf, cap);
 	const char *err = NULL;
 	size_t off = 0;
 	int sep = 0;
@@ -828,12 +764,12 @@ const char *devpath_to_text(const uint8_t *dp, size_t len, char *buf, size_t cap
 		if (n.type == DP_END && n.sub == DP_END_ENTIRE)
 			break;
 		if (n.type == DP_END && n.sub == DP_END_INSTANCE) {
-			put(&t, ',');
+			txt_putc(&t, ',');
 			sep = 0;
 			continue;
 		}
 		if (sep)
-			put(&t, '/');
+			txt_putc(&t, '/');
 		print_node(&t, &n);
 		sep = 1;
 	}

@@ -1,57 +1,14 @@
 /* efivar.c — EFI variable names, attributes, data literals and hex dumps
  * as text, in the formats of Linux's efivar. See efivar.h for the grammar. */
 #include "efivar.h"
-#include "hexdigit.h"
+#include "loader/hexdigit.h"
+#include "loader/txt.h"
 
 #include "ucs2.h"
 
 const struct efi_guid EFI_GLOBAL_VARIABLE_GUID = {
 	0x8be4df61, 0x93ca, 0x11d2, { 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c }
 };
-
-static const char hexdig[] = "0123456789abcdef";
-
-/* ---- text output: snprintf rules (see efivar.h) */
-
-struct txt {
-	char *buf;
-	size_t cap;
-	size_t len;
-};
-
-static void txt_putc(struct txt *t, char c)
-{
-	if (t->len + 1 < t->cap)
-		t->buf[t->len] = c;
-	t->len++;
-}
-
-static void txt_puts(struct txt *t, const char *s)
-{
-	while (*s)
-		txt_putc(t, *s++);
-}
-
-/* value in lower-case hex, at least min_digits digits. */
-static void txt_hex(struct txt *t, uint64_t value, int min_digits)
-{
-	char tmp[16];
-	int n = 0;
-
-	do {
-		tmp[n++] = hexdig[value & 0xF];
-		value >>= 4;
-	} while (value != 0 || n < min_digits);
-	while (n > 0)
-		txt_putc(t, tmp[--n]);
-}
-
-static size_t txt_end(struct txt *t)
-{
-	if (t->cap > 0)
-		t->buf[t->len < t->cap ? t->len : t->cap - 1] = '\0';
-	return t->len;
-}
 
 /* ---- characters */
 
@@ -64,7 +21,7 @@ static char lower(char c)
 
 void efivar_guid_format(const struct efi_guid *g, char buf[EFIVAR_GUID_TEXT])
 {
-	struct txt t = { buf, EFIVAR_GUID_TEXT, 0 };
+	struct txt t = txt_init(buf, EFIVAR_GUID_TEXT);
 
 	txt_hex(&t, g->d1, 8);
 	txt_putc(&t, '-');
@@ -218,7 +175,7 @@ size_t efivar_name_format(const struct efi_guid *guid, const uint16_t *name16,
 			  size_t name16_max, char *buf, size_t cap)
 {
 	char g[EFIVAR_GUID_TEXT];
-	struct txt t = { buf, cap, 0 };
+	struct txt t = txt_init(buf, cap);
 	size_t n;
 
 	efivar_guid_format(guid, g);
@@ -359,7 +316,7 @@ const char *efivar_attr_name(uint32_t bit)
 
 size_t efivar_attrs_format(uint32_t attrs, char *buf, size_t cap)
 {
-	struct txt t = { buf, cap, 0 };
+	struct txt t = txt_init(buf, cap);
 	uint32_t rest = attrs;
 
 	for (size_t k = 0; k < NATTRS; k++) {
@@ -533,7 +490,7 @@ const char *efivar_data_parse(const char *s, size_t len, uint8_t *out, size_t ca
 size_t efivar_hexdump_line(const uint8_t *data, size_t len, size_t off, char *buf,
 			   size_t cap)
 {
-	struct txt t = { buf, cap, 0 };
+	struct txt t = txt_init(buf, cap);
 	size_t n;
 
 	if (off >= len)

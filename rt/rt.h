@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "efivar.h"
+#include "efi_mem.h"
 
 typedef uint64_t efi_status_t;
 
@@ -94,7 +95,7 @@ struct rt_env {
 	uint32_t supported;		/* RT properties mask */
 	uint64_t stack_top;		/* dedicated stack for firmware */
 	/* The hypervisor's memory map, to name the descriptor of a fault. */
-	const void *map;		/* struct efi_mdesc[], 40-byte stride */
+	const struct efi_mdesc *map;
 	size_t map_count;
 };
 
@@ -139,16 +140,25 @@ efi_status_t rt_var_read(const uint16_t *name, const struct efi_guid *guid,
 			 uint32_t *attrs, void *data, size_t cap, size_t *size);
 
 /* --- the platform below the layer ---------------------------------------
+ * What rt/ needs from whoever runs it, declared here and provided by the
+ * hypervisor (rt_call.asm and hv/rt_space.c) or by a host test:
+ *
  * rt_call: calls fn (MS x64 ABI) with up to 5 arguments on the dedicated
- * stack; returns its RAX. In the hypervisor it is rt/rt_call.asm; host
- * tests provide their own. rt_fault_hook is what the trap handler calls. */
+ * stack; returns its RAX. Around the call it loads rt_call_rt_cr3 into CR3
+ * and rt_call_hv_cr3 after it (0: one address space, no switch).
+ * rt_call_abort: where a contained fault resumes, on the stack saved in
+ * rt_saved_rsp; it returns RAX (RT_ABORTED) to rt_call's caller. */
 uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
 		 uint64_t a4, uint64_t a5);
+extern const uint8_t rt_call_abort[];
+extern uint64_t rt_saved_rsp;
+extern uint64_t rt_call_hv_cr3, rt_call_rt_cr3;
 
-/* Called by the exception path while a service runs: records the fault,
- * disables the group and returns true, and *resume_rip / *resume_rsp is
- * where execution must continue (the caller's frame in rt_call). */
-struct hv_trap_frame;
+/* Called by the exception path with the trap's vector, error code, RIP and
+ * CR2 (0 unless a #PF). If a service was running and the fault is the
+ * firmware's, records it, switches the service's group off and returns
+ * true: execution must resume at *resume_rip on *resume_rsp with RAX =
+ * RT_ABORTED. Otherwise false: the fault is the hypervisor's own. */
 bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
 		      uint64_t *resume_rip, uint64_t *resume_rsp);
 

@@ -6,10 +6,10 @@
 ; u64 rt_call(u64 fn [rdi], u64 stack_top [rsi], u64 a1 [rdx], u64 a2 [rcx],
 ;             u64 a3 [r8], u64 a4 [r9], u64 a5 [rsp+8])            (SysV)
 ; Lives in .text.rtshared, mapped in both address spaces: it switches
-; CR3 to the runtime tables (rt/rt_space.c) around the call.
+; CR3 to the runtime tables (hv/rt_space.c) around the call.
 bits 64
 section .text.rtshared progbits alloc exec nowrite align=16
-global rt_call, rt_call_abort, rt_saved_rsp, rt_space_hv_cr3, rt_space_rt_cr3
+global rt_call, rt_call_abort, rt_saved_rsp, rt_call_hv_cr3, rt_call_rt_cr3
 
 rt_call:
 	push rbp
@@ -28,7 +28,7 @@ rt_call:
 	sub r11, 48			; 32 bytes home space + a5 + pad
 	mov [r11 + 32], rax
 	mov rsp, r11
-	mov rax, [rel rt_space_rt_cr3]	; 0: one address space (not set up)
+	mov rax, [rel rt_call_rt_cr3]	; 0: one address space (not set up)
 	test rax, rax
 	jz .args
 	mov cr3, rax
@@ -43,7 +43,7 @@ rt_call:
 	cld
 	call r10
 rt_call_abort:
-	mov rcx, [rel rt_space_hv_cr3]	; RAX holds the status: keep it
+	mov rcx, [rel rt_call_hv_cr3]	; RAX holds the status: keep it
 	test rcx, rcx
 	jz .back
 	mov cr3, rcx
@@ -63,7 +63,7 @@ mxcsr_default: dd 0x1F80		; here: .rodata is not mapped for firmware
 
 section .bss.rtshared nobits alloc write align=8
 rt_saved_rsp: resq 1
-rt_space_hv_cr3: resq 1			; CR3 values incl. PCID bits, 0 = unused
-rt_space_rt_cr3: resq 1
+rt_call_hv_cr3: resq 1			; CR3 values incl. PCID bits, 0 = unused
+rt_call_rt_cr3: resq 1
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #include "efivar.h"
-#include "fmt.h"
+#include "loader/fmt.h"
 
 /* ---- EFI_TIME */
 

@@ -22,12 +22,12 @@
 #include <string.h>
 
 #include "efi_mem.h"
-#include "elf.h"
-#include "hvmap.h"
+#include "loader/elf.h"
+#include "loader/hvmap.h"
 #include "layout.h"
-#include "memmap.h"
-#include "pt.h"
-#include "rtwin.h"
+#include "loader/memmap.h"
+#include "loader/pt.h"
+#include "loader/rtwin.h"
 #include "ptmin.h"
 
 #define DEFAULT_IMAGE_KIB	212	/* hv.elf's span when mapplan was written */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "layout.h"
-#include "cfg.h"
+#include "loader/cfg.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 

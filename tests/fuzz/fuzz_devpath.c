@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devpath.h"
+#include "rt/devpath.h"
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "efivar.h"
-#include "ucs2.h"
+#include "rt/efivar.h"
+#include "rt/ucs2.h"
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "layout.h"
-#include "elf.h"
+#include "loader/elf.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 

@@ -22,12 +22,12 @@
 
 #include "layout.h"
 #include "efi_mem.h"
-#include "memmap.h"
-#include "pt.h"
-#include "rtwin.h"
-#include "elf.h"
-#include "hvmap.h"
-#include "ptaudit.h"
+#include "loader/memmap.h"
+#include "loader/pt.h"
+#include "loader/rtwin.h"
+#include "loader/elf.h"
+#include "loader/hvmap.h"
+#include "loader/ptaudit.h"
 #include "../unit/page_arena.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)

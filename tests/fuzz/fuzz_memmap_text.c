@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "efi_mem.h"
-#include "memmap.h"
+#include "loader/memmap.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <stdlib.h>
 
-#include "rtfmt.h"
+#include "rt/rtfmt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

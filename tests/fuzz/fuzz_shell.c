@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "fmt.h"
-#include "shell.h"
+#include "loader/fmt.h"
+#include "hv/shell.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "layout.h"
-#include "cfg.h"
+#include "loader/cfg.h"
 
 static struct hv_config cfg;
 static struct cfg_where where;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "devpath.h"
+#include "rt/devpath.h"
 
 #define CANARY 0xA5
 

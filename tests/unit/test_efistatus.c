@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "efistatus.h"
+#include "loader/efistatus.h"
 
 #define ERR(n) (EFISTATUS_ERROR_BIT | (n))
 

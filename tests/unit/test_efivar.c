@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "efivar.h"
+#include "rt/efivar.h"
 
 #define CANARY 0xA5
 #define GLOBAL "8be4df61-93ca-11d2-aa0d-00e098032b8c"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "layout.h"
-#include "elf.h"
+#include "loader/elf.h"
 
 #define B		HV_IMAGE_BASE
 #define PT_LOAD		1

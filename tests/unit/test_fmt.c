@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "loader/fmt.h"
 
 static char buf[256];
 

@@ -14,12 +14,12 @@
 
 #include "layout.h"
 #include "efi_mem.h"
-#include "memmap.h"
-#include "pt.h"
+#include "loader/memmap.h"
+#include "loader/pt.h"
 #include "page_arena.h"
-#include "rtwin.h"
-#include "elf.h"
-#include "hvmap.h"
+#include "loader/rtwin.h"
+#include "loader/elf.h"
+#include "loader/hvmap.h"
 
 #define K4	0x1000ULL
 #define M2	0x200000ULL

@@ -11,7 +11,7 @@
 
 #include "efi_mem.h"
 #include "ovmf_map.h"
-#include "memmap.h"
+#include "loader/memmap.h"
 
 #define RT	EFI_MEMORY_RUNTIME
 

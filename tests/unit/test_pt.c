@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "layout.h"
-#include "pt.h"
+#include "loader/pt.h"
 #include "page_arena.h"
 
 #define K4		0x1000ULL

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ptaudit.h"
-#include "hvmap.h"
+#include "loader/ptaudit.h"
+#include "loader/hvmap.h"
 #include "layout.h"
 #include "page_arena.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../../tools/ptmin.h"
-#include "pt.h"
+#include "loader/pt.h"
 #include "page_arena.h"
 
 #define K4	0x1000ULL

@@ -8,14 +8,15 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "rt.h"
+#include "rt/rt.h"
 #include "efi_mem.h"
 
 #define MSABI __attribute__((ms_abi))
 
-/* What rt_call.asm provides in the hypervisor. */
+/* What rt_call.asm provides in the hypervisor (rt.h: the platform). */
 const uint8_t rt_call_abort[1];
 uint64_t rt_saved_rsp;
+uint64_t rt_call_hv_cr3, rt_call_rt_cr3;
 
 uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
 		 uint64_t a4, uint64_t a5)

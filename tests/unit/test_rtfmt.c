@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "rtfmt.h"
+#include "rt/rtfmt.h"
 
 static struct efi_time base_time(void)
 {

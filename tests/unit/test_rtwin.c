@@ -14,7 +14,7 @@
 #include "layout.h"
 #include "efi_mem.h"
 #include "ovmf_map.h"
-#include "rtwin.h"
+#include "loader/rtwin.h"
 
 #define RT	EFI_MEMORY_RUNTIME
 #define WIN	HV_RT_WINDOW_DEFAULT

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sha256.h"
+#include "loader/sha256.h"
 
 static void hex_digest(const uint8_t d[SHA256_DIGEST_SIZE], char out[65])
 {

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "shell.h"
+#include "hv/shell.h"
 
 /* ---------------------------------------------------------------- fixtures */
 

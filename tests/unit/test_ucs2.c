@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ucs2.h"
+#include "rt/ucs2.h"
 
 #define CANARY 0xA5
 

@@ -4,8 +4,8 @@
  * flags '-' (left-justify), '0' (zero pad), '+', ' ', '#' (0x prefix);
  * width and precision as numbers or '*'. Precision limits %s and is the
  * minimum digit count for integers. %p prints 0x and 16 hex digits. */
-#ifndef HV_FMT_H
-#define HV_FMT_H
+#ifndef HVBOOT_FMT_H
+#define HVBOOT_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

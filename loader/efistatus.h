@@ -1,7 +1,7 @@
 /* efistatus.h — EFI_STATUS values by name (UEFI 2.10 Appendix D).
  * Pure and freestanding. */
-#ifndef HVBOOT_RT_EFISTATUS_H
-#define HVBOOT_RT_EFISTATUS_H
+#ifndef HVBOOT_EFISTATUS_H
+#define HVBOOT_EFISTATUS_H
 
 #include <stdbool.h>
 #include <stdint.h>

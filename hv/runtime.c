@@ -1,23 +1,19 @@
-/* The runtime layer inside the hypervisor: set-up from the boot info, the
- * trap hook that contains faults in firmware, ResetSystem for `reset`. */
-#include "rt.h"
+/* The hypervisor's half of the runtime layer (see runtime.h). */
+#include "runtime.h"
+
+#include "rt/rt.h"
 #include "hv.h"
-#include "trap.h"
 #include "layout.h"
 #include "kprintf.h"
-#include "fmt.h"
+#include "loader/fmt.h"
 #include "rt_space.h"
 
-static bool rt_trap(struct hv_trap_frame *tf)
+bool hv_rt_trap(struct hv_trap_frame *tf)
 {
 	uint64_t cr2 = 0, rip, rsp;
 
 	if (tf->vector == HV_VEC_PF)
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-	/* Only faults of firmware code (#DE, #UD, #GP, #PF, …) are contained;
-	 * NMI and machine checks are not the firmware's doing. */
-	if (tf->vector == HV_VEC_NMI || tf->vector == HV_VEC_MC || tf->vector == HV_VEC_DF)
-		return false;
 	if (!rt_contain_fault(tf->vector, tf->error, tf->rip, cr2, &rip, &rsp))
 		return false;
 	tf->rip = rip;
@@ -26,7 +22,7 @@ static bool rt_trap(struct hv_trap_frame *tf)
 	return true;
 }
 
-void hv_rt_init(struct hv_bootinfo *bi)
+void hv_rt_init(const struct hv_bootinfo *bi)
 {
 	size_t count;
 	struct rt_env env = {
@@ -38,11 +34,10 @@ void hv_rt_init(struct hv_bootinfo *bi)
 	env.map = bootinfo_memmap(bi, &count);
 	env.map_count = count;
 	rt_init(&env, bi->rt_state == HV_RT_ENABLED && bi->runtime_table_va, bi->rt_reason);
-	hv_trap_hook = rt_trap;
 	rt_space_init(bi);
 }
 
-int hv_rt_reset(int kind, char *why, size_t cap)
+enum hv_rt_reset_result hv_rt_reset(int kind, char *why, size_t cap)
 {
 	if (!rt_svc_usable(RT_RESET_SYSTEM)) {
 		if (!rt_available())

@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "bootinfo.h"
-#include "pt.h"
-#include "ptaudit.h"
+#include "loader/pt.h"
+#include "loader/ptaudit.h"
 
 struct rt_space_info {
 	bool active;

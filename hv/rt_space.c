@@ -5,11 +5,11 @@
 #include "cpu.h"
 #include "hv.h"
 #include "lib.h"
+#include "rt/rt.h"
 
 extern uint8_t __rtshared_text_start[], __rtshared_text_end[];
 extern uint8_t __rtshared_data_start[], __rtshared_data_end[];
 extern uint8_t __rtshared_bss_start[], __rtshared_bss_end[];
-extern uint64_t rt_space_hv_cr3, rt_space_rt_cr3;
 
 #define CR4_PCIDE	(1ULL << 17)
 #define CR3_NOFLUSH	(1ULL << 63)
@@ -86,11 +86,11 @@ void rt_space_init(const struct hv_bootinfo *bi)
 	if ((bi->cpu_flags & HV_CPU_PCID) && !(cpu_read_cr3() & 0xFFF)) {
 		cpu_write_cr4(cpu_read_cr4() | CR4_PCIDE);
 		info.pcid = true;
-		rt_space_hv_cr3 = hv_root | CR3_NOFLUSH;
-		rt_space_rt_cr3 = b.root_pa | RT_PCID | CR3_NOFLUSH;
+		rt_call_hv_cr3 = hv_root | CR3_NOFLUSH;
+		rt_call_rt_cr3 = b.root_pa | RT_PCID | CR3_NOFLUSH;
 	} else {
-		rt_space_hv_cr3 = hv_root;
-		rt_space_rt_cr3 = b.root_pa;
+		rt_call_hv_cr3 = hv_root;
+		rt_call_rt_cr3 = b.root_pa;
 	}
 }
 

@@ -1,0 +1,84 @@
+/* Fault containment: what happens when firmware faults inside a runtime
+ * call. The whole path, in order:
+ *  1. rt_call (rt_call.asm) saved the caller's stack in rt_saved_rsp and
+ *     switched to the runtime address space before calling firmware;
+ *  2. the CPU raises an exception; the hypervisor's entry stub switches
+ *     back to its own tables and calls rt_contain_fault with the vector,
+ *     error code, RIP and CR2 (hv/runtime.c);
+ *  3. here: decide whether the fault is the firmware's, record it with the
+ *     memory-map descriptors RIP and CR2 fall in, switch the service's
+ *     group off, and hand back where to resume: rt_call_abort on the saved
+ *     stack, which returns RT_ABORTED to the service's caller.
+ * Pure: host tests call it directly. */
+#include "rt_gate.h"
+#include "loader/fmt.h"
+
+/* SDM Vol. 3A Table 6-1. */
+#define VEC_DE	0
+#define VEC_NMI	2
+#define VEC_UD	6
+#define VEC_DF	8
+#define VEC_GP	13
+#define VEC_PF	14
+#define VEC_MC	18
+
+const char *rt_fault_name(uint64_t vector)
+{
+	switch (vector) {
+	case VEC_DE: return "divide error";
+	case VEC_UD: return "invalid opcode";
+	case VEC_GP: return "general protection fault";
+	case VEC_PF: return "page fault";
+	default: return "exception";
+	}
+}
+
+/* The descriptor whose virtual range holds va, and the offset into it. */
+static void locate(uint64_t va, int64_t *desc, uint64_t *off)
+{
+	const struct efi_mdesc *m = rt_gate.env.map;
+
+	*desc = -1;
+	*off = 0;
+	for (size_t i = 0; m && i < rt_gate.env.map_count; i++) {
+		if (m[i].va && va >= m[i].va && va - m[i].va < (m[i].npages << EFI_PAGE_SHIFT)) {
+			*desc = (int64_t)i;
+			*off = va - m[i].va;
+			return;
+		}
+	}
+}
+
+bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
+		      uint64_t *resume_rip, uint64_t *resume_rsp)
+{
+	struct rt_fault *f = &rt_gate.fault;
+	enum rt_svc svc = rt_gate.current;
+	enum rt_group g = rt_svc_group(svc);
+
+	/* Only a fault while firmware runs is the firmware's; an NMI, a
+	 * machine check or a double fault is not, whatever is running. */
+	if (!rt_gate.busy || vector == VEC_NMI || vector == VEC_MC || vector == VEC_DF)
+		return false;
+	*f = (struct rt_fault){
+		.happened = true, .svc = svc, .vector = vector, .error = error,
+		.rip = rip, .cr2 = cr2,
+	};
+	locate(rip, &f->rip_desc, &f->rip_off);
+	locate(cr2, &f->cr2_desc, &f->cr2_off);
+	rt_gate.group_off[g] = true;
+	rt_gate.stats.faults[svc]++;
+	if (vector == VEC_PF)
+		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
+			     "%s at 0x%llx in %s, cr2 0x%llx; %s services off",
+			     rt_fault_name(vector), (unsigned long long)rip, rt_svc_name(svc),
+			     (unsigned long long)cr2, rt_group_name(g));
+	else
+		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
+			     "%s at 0x%llx in %s; %s services off", rt_fault_name(vector),
+			     (unsigned long long)rip, rt_svc_name(svc), rt_group_name(g));
+	rt_gate.busy = false;
+	*resume_rip = rt_ptr(rt_call_abort);
+	*resume_rsp = rt_saved_rsp;
+	return true;
+}

@@ -1,0 +1,49 @@
+/* Inside the runtime layer: the one call gate every service goes through,
+ * its state, and the bounce area firmware reads and writes. Only the files
+ * of rt/ include this; everyone else uses rt.h. */
+#ifndef HVBOOT_RT_GATE_H
+#define HVBOOT_RT_GATE_H
+
+#include "rt.h"
+
+struct rt_gate {
+	struct rt_env env;
+	bool enabled;
+	bool group_off[RT_GROUP_COUNT];
+	char reason[160];
+	volatile bool busy;		/* serializes calls (and catches re-entry) */
+	enum rt_svc current;
+	struct rt_stats stats;
+	struct rt_fault fault;
+};
+extern struct rt_gate rt_gate;
+
+/* Everything firmware may read or write during a call lives here, not on
+ * the hypervisor's stack or heap: the arguments are copied in and out.
+ * In .bss.rtshared: the only hypervisor data the runtime address space
+ * maps (hv/rt_space.c). */
+struct rt_bounce {
+	uint8_t data[RT_DATA_MAX];
+	uint16_t name[RT_NAME_MAX / 2];
+	struct efi_guid guid;
+	uint64_t size;			/* UINTN DataSize / VariableNameSize */
+	uint32_t attrs;
+	uint32_t high;
+	uint64_t q[3];			/* QueryVariableInfo outputs */
+	struct efi_time time;
+	struct efi_time_cap cap;
+	uint8_t b1, b2;			/* BOOLEAN outputs */
+};
+extern struct rt_bounce rt_bounce;
+
+/* One call: refuses an unusable service (RT_UNSUPPORTED) or re-entry
+ * (RT_ABORTED), else counts, serializes and times it through rt_call. */
+efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			  uint64_t a5);
+
+static inline uint64_t rt_ptr(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+#endif

@@ -1,0 +1,175 @@
+/* The runtime services as C functions (UEFI 2.10 §8): each copies its
+ * arguments into the bounce area, calls through the gate and copies the
+ * results back, trusting no size the firmware returns beyond the buffer it
+ * was given. */
+#include "rt_gate.h"
+
+efi_status_t rt_get_time(struct efi_time *t, struct efi_time_cap *cap)
+{
+	efi_status_t st = rt_gate_call(RT_GET_TIME, rt_ptr(&rt_bounce.time), cap ? rt_ptr(&rt_bounce.cap) : 0, 0, 0, 0);
+
+	if (st == RT_SUCCESS) {
+		*t = rt_bounce.time;
+		if (cap)
+			*cap = rt_bounce.cap;
+	}
+	return st;
+}
+
+efi_status_t rt_set_time(const struct efi_time *t)
+{
+	rt_bounce.time = *t;
+	return rt_gate_call(RT_SET_TIME, rt_ptr(&rt_bounce.time), 0, 0, 0, 0);
+}
+
+efi_status_t rt_get_wakeup_time(bool *enabled, bool *pending, struct efi_time *t)
+{
+	efi_status_t st = rt_gate_call(RT_GET_WAKEUP_TIME, rt_ptr(&rt_bounce.b1), rt_ptr(&rt_bounce.b2),
+			       rt_ptr(&rt_bounce.time), 0, 0);
+
+	if (st == RT_SUCCESS) {
+		*enabled = rt_bounce.b1;
+		*pending = rt_bounce.b2;
+		*t = rt_bounce.time;
+	}
+	return st;
+}
+
+efi_status_t rt_set_wakeup_time(bool enable, const struct efi_time *t)
+{
+	if (t)
+		rt_bounce.time = *t;
+	return rt_gate_call(RT_SET_WAKEUP_TIME, enable, t ? rt_ptr(&rt_bounce.time) : 0, 0, 0, 0);
+}
+
+/* Copies a NUL-terminated UTF-16 name into the rt_bounce buffer. */
+static bool bounce_name(const uint16_t *name)
+{
+	size_t i;
+
+	for (i = 0; i < RT_NAME_MAX / 2; i++) {
+		rt_bounce.name[i] = name[i];
+		if (!name[i])
+			return true;
+	}
+	return false;
+}
+
+efi_status_t rt_get_variable(const uint16_t *name, const struct efi_guid *guid,
+			     uint32_t *attrs, void *data, size_t *size)
+{
+	efi_status_t st;
+
+	if (!name || !guid || !size || (*size && !data))
+		return RT_INVALID_PARAMETER;
+	if (!bounce_name(name))
+		return RT_INVALID_PARAMETER;
+	rt_bounce.guid = *guid;
+	rt_bounce.size = *size < RT_DATA_MAX ? *size : RT_DATA_MAX;
+	rt_bounce.attrs = 0;
+	st = rt_gate_call(RT_GET_VARIABLE, rt_ptr(rt_bounce.name), rt_ptr(&rt_bounce.guid), rt_ptr(&rt_bounce.attrs),
+		  rt_ptr(&rt_bounce.size), rt_ptr(rt_bounce.data));
+	if (st == RT_SUCCESS || st == RT_BUFFER_TOO_SMALL) {
+		if (st == RT_SUCCESS && rt_bounce.size > *size)
+			return RT_DEVICE_ERROR;		/* firmware overstated its write */
+		if (st == RT_SUCCESS)
+			__builtin_memcpy(data, rt_bounce.data, rt_bounce.size);
+		*size = rt_bounce.size;
+		if (attrs)
+			*attrs = rt_bounce.attrs;
+	}
+	return st;
+}
+
+efi_status_t rt_var_read(const uint16_t *name, const struct efi_guid *guid,
+			 uint32_t *attrs, void *data, size_t cap, size_t *size)
+{
+	size_t want = cap < 256 ? cap : 256;	/* efivar starts small, then asks */
+	efi_status_t st;
+
+	for (int tries = 0; tries < 4; tries++) {
+		*size = want;
+		st = rt_get_variable(name, guid, attrs, data, size);
+		if (st != RT_BUFFER_TOO_SMALL)
+			return st;
+		if (*size > cap || *size <= want)
+			return RT_BUFFER_TOO_SMALL;	/* *size says how much */
+		want = *size;
+	}
+	return st;
+}
+
+efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_guid *guid)
+{
+	efi_status_t st;
+	size_t limit = cap < RT_NAME_MAX / 2 ? cap : RT_NAME_MAX / 2;
+
+	if (!name || !guid || cap == 0)
+		return RT_INVALID_PARAMETER;
+	if (!bounce_name(name))
+		return RT_INVALID_PARAMETER;
+	rt_bounce.guid = *guid;
+	/* UEFI 2.10 §8.2.2: VariableNameSize is the buffer size in bytes; on
+	 * EFI_BUFFER_TOO_SMALL it comes back as the size needed, and we retry. */
+	rt_bounce.size = limit * 2;
+	for (int tries = 0; tries < 2; tries++) {
+		st = rt_gate_call(RT_GET_NEXT_VARIABLE_NAME, rt_ptr(&rt_bounce.size), rt_ptr(rt_bounce.name),
+			  rt_ptr(&rt_bounce.guid), 0, 0);
+		if (st != RT_BUFFER_TOO_SMALL || rt_bounce.size > limit * 2)
+			break;
+	}
+	if (st == RT_SUCCESS) {
+		size_t n = rt_bounce.size / 2;
+
+		if (n > limit)
+			return RT_DEVICE_ERROR;
+		__builtin_memcpy(name, rt_bounce.name, n * 2);
+		name[n < limit ? n : limit - 1] = 0;
+		name[limit - 1] = 0;
+		*guid = rt_bounce.guid;
+	}
+	return st;
+}
+
+efi_status_t rt_set_variable(const uint16_t *name, const struct efi_guid *guid,
+			     uint32_t attrs, const void *data, size_t size)
+{
+	if (!name || !guid || size > RT_DATA_MAX || (size && !data))
+		return RT_INVALID_PARAMETER;
+	if (!bounce_name(name))
+		return RT_INVALID_PARAMETER;
+	rt_bounce.guid = *guid;
+	if (size)
+		__builtin_memcpy(rt_bounce.data, data, size);
+	return rt_gate_call(RT_SET_VARIABLE, rt_ptr(rt_bounce.name), rt_ptr(&rt_bounce.guid), attrs, size,
+		    rt_ptr(rt_bounce.data));
+}
+
+efi_status_t rt_query_variable_info(uint32_t attrs, uint64_t *max_storage,
+				    uint64_t *remaining, uint64_t *max_var)
+{
+	efi_status_t st = rt_gate_call(RT_QUERY_VARIABLE_INFO, attrs, rt_ptr(&rt_bounce.q[0]), rt_ptr(&rt_bounce.q[1]),
+			       rt_ptr(&rt_bounce.q[2]), 0);
+
+	if (st == RT_SUCCESS) {
+		*max_storage = rt_bounce.q[0];
+		*remaining = rt_bounce.q[1];
+		*max_var = rt_bounce.q[2];
+	}
+	return st;
+}
+
+efi_status_t rt_get_next_high_monotonic_count(uint32_t *high)
+{
+	efi_status_t st = rt_gate_call(RT_GET_NEXT_HIGH_MONOTONIC_COUNT, rt_ptr(&rt_bounce.high), 0, 0, 0, 0);
+
+	if (st == RT_SUCCESS)
+		*high = rt_bounce.high;
+	return st;
+}
+
+efi_status_t rt_reset_system(int type, efi_status_t status)
+{
+	return rt_gate_call(RT_RESET_SYSTEM, (uint64_t)type, status, 0, 0, 0);
+}
+

@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""The folder graph stays acyclic (README: How the code is laid out):
+include <- loader <- rt <- hv. Checks every #include of the product's
+sources and prints one line per rule broken, then `layers: N passed, M
+failed` (N = files that keep every rule)."""
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ORDER = ["include", "loader", "rt", "hv"]        # each may include only those before it
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+WEAK = re.compile(r"__attribute__\s*\(\(\s*weak")
+# Helpers that exist once, in the pure library (loader/bytes.h, loader/txt.h).
+PRIVATE_COPY = re.compile(r"^\s*(static\s+)?(inline\s+)?uint\d+_t\s+ld(16|32|64)\s*\(|^struct txt\s*\{", re.M)
+SHARED_HOME = {"loader/bytes.h", "loader/txt.h"}
+
+
+def check(path, text):
+    folder = path.split("/")[0]
+    rank = ORDER.index(folder)
+    errs = []
+    for m in INCLUDE.finditer(text):
+        name = m.group(1)
+        line = text.count("\n", 0, m.start()) + 1
+        if "/" in name:
+            target = name.split("/")[0]
+            if target not in ORDER or not os.path.exists(os.path.join(ROOT, name)):
+                errs.append(f"{path}:{line}: \"{name}\" is not a header of include/ loader/ rt/ hv/")
+            elif target == folder:
+                errs.append(f"{path}:{line}: \"{name}\": a header of the same folder is included without it")
+            elif ORDER.index(target) > rank:
+                errs.append(f"{path}:{line}: {folder}/ includes \"{name}\": {folder}/ is below {target}/")
+        elif not (os.path.exists(os.path.join(ROOT, folder, name)) or
+                  os.path.exists(os.path.join(ROOT, "include", name))):
+            errs.append(f"{path}:{line}: \"{name}\" is in another folder: name it (\"folder/{name}\")")
+    if WEAK.search(text):
+        errs.append(f"{path}: a weak symbol: call what the layer below declares instead")
+    if path not in SHARED_HOME and PRIVATE_COPY.search(text):
+        errs.append(f"{path}: a private copy of ld16/32/64 or struct txt (use loader/bytes.h, loader/txt.h)")
+    return errs
+
+
+def main():
+    ok = bad = 0
+    for folder in ORDER:
+        for dirpath, _, files in os.walk(os.path.join(ROOT, folder)):
+            for f in sorted(files):
+                if not f.endswith((".c", ".h")):
+                    continue
+                path = os.path.relpath(os.path.join(dirpath, f), ROOT)
+                with open(os.path.join(ROOT, path), encoding="utf-8") as fh:
+                    errs = check(path, fh.read())
+                for e in errs:
+                    print(e)
+                if errs:
+                    bad += 1
+                else:
+                    ok += 1
+    print(f"layers: {ok} passed, {bad} failed")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -56,12 +56,3 @@ const char *bootinfo_stamp_name(unsigned stamp)
 
 	return stamp < HV_TS_COUNT ? names[stamp] : "?";
 }
-
-const char *bootinfo_secure_boot_name(uint32_t state)
-{
-	switch (state) {
-	case 0:		return "off";
-	case 1:		return "on";
-	default:	return "unknown";
-	}
-}

@@ -117,15 +117,14 @@ static int cmd_bootinfo(int argc, char **argv)
 		kprintf("  %-18s disabled (%.*s)\n", "state", HV_REASON_MAX,
 			bi->rt_reason[0] ? bi->rt_reason : "no reason given");
 	kprintf("  %-18s %s\n", "layout",
-		bi->rt_layout == HV_RT_LAYOUT_COMPACT ? "compact" : "offset");
+		hv_rt_layout_name(bi->rt_layout));
 	kprintf("  %-18s 0x%lx\n", "window", bi->rt_window_base);
 	kprintf("  %-18s %u\n", "regions", bi->rt_region_count);
 	if (bi->rt_has_properties)
 		kprintf("  %-18s 0x%08x (EFI_RT_PROPERTIES_TABLE)\n", "supported", bi->rt_supported);
 	else
 		kprintf("  %-18s all (no EFI_RT_PROPERTIES_TABLE)\n", "supported");
-	kprintf("  %-18s %.*s\n", "inject", (int)sizeof(bi->rt_inject),
-		bi->rt_inject[0] ? bi->rt_inject : "none");
+	kprintf("  %-18s %s\n", "inject", hv_rt_inject_name(bi->rt_inject));
 	if (bi->rt_hole_va)
 		kprintf("  %-18s 0x%lx (left unmapped)\n", "inject page", bi->rt_hole_va);
 	if (bi->rt_trap_va)
@@ -133,13 +132,13 @@ static int cmd_bootinfo(int argc, char **argv)
 			bi->rt_trap_va);
 
 	kprintf("security:\n");
-	kprintf("  %-18s %s\n", "secure boot", bootinfo_secure_boot_name(bi->secure_boot));
+	kprintf("  %-18s %s\n", "secure boot", hv_secure_boot_name(bi->secure_boot));
 	kprintf("  %-18s %s\n", "hv.elf hash", bi->hv_hash_checked ? "matched the pinned SHA-256"
 								    : "not checked");
 	kprintf("config:\n");
 	kprintf("  %-18s \"%.*s\"\n", "cmdline", HV_CMDLINE_MAX, bi->cmdline);
 	kprintf("  %-18s %s\n", "log",
-		bi->log_level == 0 ? "quiet" : bi->log_level == 1 ? "info" : "debug");
+		hv_log_level_name(bi->log_level));
 	print_stamps(bi);
 	print_mat(bi);
 	return 0;

@@ -145,7 +145,7 @@ static int cmd_rt(int argc, char **argv)
 	else
 		kprintf("runtime table      none (pa 0x%lx)\n", bi->runtime_table_pa);
 	kprintf("window             0x%016lx, %s layout, %u regions\n", bi->rt_window_base,
-		bi->rt_layout == HV_RT_LAYOUT_COMPACT ? "compact" : "offset", bi->rt_region_count);
+		hv_rt_layout_name(bi->rt_layout), bi->rt_region_count);
 	print_regions(bi);
 	print_supported(bi);
 

@@ -32,7 +32,4 @@ uint64_t bootinfo_ram_bytes(const struct hv_bootinfo *bi);
 /* "efi_main", "files_done", ... for enum hv_stamp. */
 const char *bootinfo_stamp_name(unsigned stamp);
 
-/* "off", "on", "unknown". */
-const char *bootinfo_secure_boot_name(uint32_t state);
-
 #endif

@@ -94,7 +94,7 @@ static void print_banner(const struct hv_bootinfo *bi)
 	kprintf("  page tables  %lu pages (root 0x%lx)\n", bi->pt_pages_used, bi->pt_root_pa);
 	if (bi->rt_state == HV_RT_ENABLED)
 		kprintf("  runtime      enabled (%s layout, window 0x%lx, %u regions)\n",
-			bi->rt_layout == HV_RT_LAYOUT_COMPACT ? "compact" : "offset",
+			hv_rt_layout_name(bi->rt_layout),
 			bi->rt_window_base, bi->rt_region_count);
 	else
 		kprintf("  runtime      disabled (%.*s)\n", HV_REASON_MAX,

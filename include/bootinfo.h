@@ -1,8 +1,10 @@
 /* The loader → hypervisor handoff (ABI). Fixed-width fields, explicit
  * padding, every location stored as both pa and va so neither side has to
- * guess which address space a field belongs to. Bump the version on any
- * change of layout; the hypervisor refuses a magic or version it does not
- * know. */
+ * guess which address space a field belongs to, and a named value for every
+ * enumerated field. The hypervisor refuses a magic, version or size it does
+ * not know. The _Static_asserts at the end pin the size and the offset of
+ * every field group: a change of layout fails to compile until the version
+ * is bumped and the asserts are updated with it. */
 #ifndef HVBOOT_BOOTINFO_H
 #define HVBOOT_BOOTINFO_H
 
@@ -10,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	1
+#define HV_BOOTINFO_VERSION	2
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -41,10 +43,79 @@ enum hv_rt_state {
 	HV_RT_ENABLED = 1,
 };
 
+/* Where runtime regions land in the window (hvboot.cfg `rt_layout`, the
+ * planner in loader/rtwin.c and the boot info share this one enum). */
 enum hv_rt_layout {
-	HV_RT_LAYOUT_OFFSET = 0,
-	HV_RT_LAYOUT_COMPACT = 1,
+	HV_RT_LAYOUT_OFFSET = 0,	/* VirtualStart = window + PhysicalStart */
+	HV_RT_LAYOUT_COMPACT = 1,	/* packed top-down, offsets in 2 MiB kept */
 };
+
+static inline const char *hv_rt_layout_name(uint32_t v)
+{
+	return v == HV_RT_LAYOUT_COMPACT ? "compact" : v == HV_RT_LAYOUT_OFFSET ? "offset" : "?";
+}
+
+/* hvboot.cfg `log`. */
+enum hv_log_level {
+	HV_LOG_QUIET = 0,
+	HV_LOG_INFO = 1,
+	HV_LOG_DEBUG = 2,
+};
+
+static inline const char *hv_log_level_name(uint32_t v)
+{
+	return v == HV_LOG_QUIET ? "quiet" : v == HV_LOG_INFO ? "info" : v == HV_LOG_DEBUG ? "debug" : "?";
+}
+
+/* The SecureBoot variable as the loader read it (UEFI 2.10 §3.3). */
+enum hv_secure_boot {
+	HV_SECURE_BOOT_OFF = 0,
+	HV_SECURE_BOOT_ON = 1,
+	HV_SECURE_BOOT_UNKNOWN = 2,	/* unreadable, or not one byte */
+};
+
+static inline const char *hv_secure_boot_name(uint32_t v)
+{
+	return v == HV_SECURE_BOOT_OFF ? "off" : v == HV_SECURE_BOOT_ON ? "on" : "unknown";
+}
+
+/* hvboot.cfg `rt_inject`: the loader plants a fault for the containment
+ * tests. The names are the config's spelling. */
+enum hv_rt_inject {
+	HV_RT_INJECT_NONE = 0,
+	HV_RT_INJECT_SKIP_MMIO = 1,	/* runtime MMIO left unmapped: #PF */
+	HV_RT_INJECT_SKIP_RESET = 2,	/* ResetSystem's entry page unmapped: #PF */
+	HV_RT_INJECT_UD_VARINFO = 3,	/* QueryVariableInfo starts with UD2: #UD */
+	HV_RT_INJECT_GP_GETTIME = 4,	/* GetTime loads a non-canonical address: #GP */
+	HV_RT_INJECT_COUNT
+};
+
+static inline const char *hv_rt_inject_name(uint32_t v)
+{
+	switch (v) {
+	case HV_RT_INJECT_NONE:		return "none";
+	case HV_RT_INJECT_SKIP_MMIO:	return "skip-mmio";
+	case HV_RT_INJECT_SKIP_RESET:	return "skip-reset";
+	case HV_RT_INJECT_UD_VARINFO:	return "ud-varinfo";
+	case HV_RT_INJECT_GP_GETTIME:	return "gp-gettime";
+	default:			return "?";
+	}
+}
+
+/* Bench builds only: the runtime calls the loader times before
+ * ExitBootServices (index of bench_native[]). */
+enum hv_bench_call {
+	HV_BENCH_GET_VARIABLE,
+	HV_BENCH_SET_VARIABLE,
+	HV_BENCH_GET_TIME,
+	HV_BENCH_QUERY_VARIABLE_INFO,
+	HV_BENCH_COUNT
+};
+
+/* cpu_flags: what the loader found the CPU to support. */
+#define HV_CPU_NX	(1U << 0)
+#define HV_CPU_1G	(1U << 1)
+#define HV_CPU_PCID	(1U << 2)
 
 struct hv_bootinfo {
 	uint64_t magic;
@@ -81,7 +152,7 @@ struct hv_bootinfo {
 
 	/* Runtime services. */
 	uint32_t rt_state;		/* enum hv_rt_state */
-	uint32_t rt_layout;		/* enum hv_rt_layout used */
+	uint32_t rt_layout;		/* enum hv_rt_layout, the one used */
 	uint64_t rt_window_base;
 	uint32_t rt_supported;		/* EFI_RT_PROPERTIES_TABLE mask */
 	uint32_t rt_has_properties;	/* 1 if the firmware published it */
@@ -89,19 +160,19 @@ struct hv_bootinfo {
 	uint32_t mat_count;		/* Memory Attributes Table entries copied */
 	struct efi_mdesc mat[HV_MAT_MAX];
 	char rt_reason[HV_REASON_MAX];	/* why rt_state is DISABLED */
-	char rt_inject[16];		/* config rt_inject ("none", "skip-mmio",
-					 * "skip-reset", "ud-varinfo", "gp-gettime") */
+	uint32_t rt_inject;		/* enum hv_rt_inject */
+	uint32_t rt_pad;
 	uint64_t rt_hole_va;		/* skip-reset: the page of ResetSystem's
 					 * entry left unmapped; 0: none */
 	uint64_t rt_trap_va;		/* ud-varinfo, gp-gettime: the service
 					 * entry overwritten with a trap; 0: none */
 
 	/* Security. */
-	uint32_t secure_boot;		/* 0 off, 1 on, 2 unknown */
+	uint32_t secure_boot;		/* enum hv_secure_boot */
 	uint32_t hv_hash_checked;	/* 1 if hv.elf matched the pinned SHA-256 */
 
 	char cmdline[HV_CMDLINE_MAX];
-	uint32_t log_level;		/* 0 quiet, 1 info, 2 debug */
+	uint32_t log_level;		/* enum hv_log_level */
 	uint32_t cpu_flags;		/* HV_CPU_* */
 
 	uint64_t tsc[HV_TS_COUNT];
@@ -111,17 +182,28 @@ struct hv_bootinfo {
 	/* Bench builds only (HVBOOT_BENCH): cycles of one runtime call made by
 	 * the loader before ExitBootServices, to compare with the same call
 	 * from the hypervisor. Index: enum hv_bench_call. 0 = not measured. */
-	uint64_t bench_native[4];
+	uint64_t bench_native[HV_BENCH_COUNT];
 };
 
-enum hv_bench_call { HV_BENCH_GET_VARIABLE, HV_BENCH_SET_VARIABLE, HV_BENCH_GET_TIME,
-		     HV_BENCH_QUERY_VARIABLE_INFO };
-
-#define HV_CPU_NX	(1U << 0)
-#define HV_CPU_1G	(1U << 1)
-#define HV_CPU_PCID	(1U << 2)
-
-_Static_assert(sizeof(struct hv_bootinfo) % 8 == 0, "bootinfo is 8-byte padded");
-_Static_assert(__builtin_offsetof(struct hv_bootinfo, self) == 16, "bootinfo header is 16 bytes");
+/* Layout of version 2. Changing any of these means a new layout: bump
+ * HV_BOOTINFO_VERSION and write the new offsets here. */
+#define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
+_Static_assert(HV_BOOTINFO_VERSION == 2, "offsets below are version 2's");
+_Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
+_Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
+	       HV_BI_OFFSET(size_bytes) == 12, "header");
+_Static_assert(HV_BI_OFFSET(self) == 16, "regions");
+_Static_assert(HV_BI_OFFSET(memmap) == 176, "memory map");
+_Static_assert(HV_BI_OFFSET(system_table_pa) == 208 && HV_BI_OFFSET(fw_vendor) == 264,
+	       "firmware tables");
+_Static_assert(HV_BI_OFFSET(rt_state) == 328 && HV_BI_OFFSET(mat) == 360 &&
+	       HV_BI_OFFSET(rt_reason) == 5480 && HV_BI_OFFSET(rt_inject) == 5608 &&
+	       HV_BI_OFFSET(rt_hole_va) == 5616, "runtime services");
+_Static_assert(HV_BI_OFFSET(secure_boot) == 5632, "security");
+_Static_assert(HV_BI_OFFSET(cmdline) == 5640 && HV_BI_OFFSET(log_level) == 5896, "command line");
+_Static_assert(HV_BI_OFFSET(tsc) == 5904 && HV_BI_OFFSET(fw_tsc) == 5968, "timestamps");
+_Static_assert(HV_BI_OFFSET(bench_native) == 5984, "bench");
+_Static_assert(sizeof(struct hv_bootinfo) == 6016, "size of version 2");
+#undef HV_BI_OFFSET
 
 #endif

@@ -97,11 +97,11 @@ static const char *cfg_set_cmdline(struct hv_config *cfg, struct span v)
 static const char *cfg_set_log(struct hv_config *cfg, struct span v)
 {
 	if (span_is(v, "quiet"))
-		cfg->log = CFG_LOG_QUIET;
+		cfg->log = HV_LOG_QUIET;
 	else if (span_is(v, "info"))
-		cfg->log = CFG_LOG_INFO;
+		cfg->log = HV_LOG_INFO;
 	else if (span_is(v, "debug"))
-		cfg->log = CFG_LOG_DEBUG;
+		cfg->log = HV_LOG_DEBUG;
 	else
 		return "log must be quiet, info or debug";
 	return NULL;
@@ -172,25 +172,19 @@ static const char *cfg_set_rt_window(struct hv_config *cfg, struct span v)
 static const char *cfg_set_rt_layout(struct hv_config *cfg, struct span v)
 {
 	if (span_is(v, "offset"))
-		cfg->rt_layout = CFG_LAYOUT_OFFSET;
+		cfg->rt_layout = HV_RT_LAYOUT_OFFSET;
 	else if (span_is(v, "compact"))
-		cfg->rt_layout = CFG_LAYOUT_COMPACT;
+		cfg->rt_layout = HV_RT_LAYOUT_COMPACT;
 	else
 		return "rt_layout must be offset or compact";
 	return NULL;
 }
 
-const char cfg_inject_names[CFG_INJECT_COUNT][CFG_INJECT_NAME_MAX] = {
-	[CFG_INJECT_NONE] = "none", [CFG_INJECT_SKIP_MMIO] = "skip-mmio",
-	[CFG_INJECT_SKIP_RESET] = "skip-reset", [CFG_INJECT_UD_VARINFO] = "ud-varinfo",
-	[CFG_INJECT_GP_GETTIME] = "gp-gettime",
-};
-
 static const char *cfg_set_rt_inject(struct hv_config *cfg, struct span v)
 {
-	for (unsigned i = 0; i < CFG_INJECT_COUNT; i++) {
-		if (span_is(v, cfg_inject_names[i])) {
-			cfg->rt_inject = (enum cfg_inject)i;
+	for (unsigned i = 0; i < HV_RT_INJECT_COUNT; i++) {
+		if (span_is(v, hv_rt_inject_name(i))) {
+			cfg->rt_inject = (enum hv_rt_inject)i;
 			return NULL;
 		}
 	}
@@ -278,14 +272,14 @@ void cfg_defaults(struct hv_config *cfg)
 	__builtin_memset(cfg, 0, sizeof(*cfg));
 	__builtin_memcpy(cfg->hypervisor, hv, sizeof(hv));
 	cfg->cmdline[0] = '\0';
-	cfg->log = CFG_LOG_INFO;
+	cfg->log = HV_LOG_INFO;
 	cfg->runtime = true;
 	cfg->rt_window = HV_RT_WINDOW_DEFAULT;
-	cfg->rt_layout = CFG_LAYOUT_OFFSET;
-	cfg->rt_inject = CFG_INJECT_NONE;
+	cfg->rt_layout = HV_RT_LAYOUT_OFFSET;
+	cfg->rt_inject = HV_RT_INJECT_NONE;
 }
 
-const char *cfg_parse_where(struct hv_config *cfg, const char *text, size_t len,
+const char *cfg_parse(struct hv_config *cfg, const char *text, size_t len,
 			    struct cfg_where *where)
 {
 	uint32_t seen = 0;
@@ -322,14 +316,4 @@ const char *cfg_parse_where(struct hv_config *cfg, const char *text, size_t len,
 		}
 	}
 	return NULL;
-}
-
-const char *cfg_parse(struct hv_config *cfg, const char *text, size_t len,
-		      unsigned *bad_line)
-{
-	struct cfg_where where;
-	const char *why = cfg_parse_where(cfg, text, len, &where);
-
-	*bad_line = where.line;
-	return why;
 }

@@ -5,41 +5,26 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include "bootinfo.h"
 
 #define CFG_PATH_MAX	128
 #define CFG_CMDLINE_MAX	256	/* including the NUL, = HV_CMDLINE_MAX */
 
-enum cfg_log { CFG_LOG_QUIET = 0, CFG_LOG_INFO = 1, CFG_LOG_DEBUG = 2 };
-enum cfg_layout { CFG_LAYOUT_OFFSET = 0, CFG_LAYOUT_COMPACT = 1 };
-enum cfg_inject {
-	CFG_INJECT_NONE = 0,
-	CFG_INJECT_SKIP_MMIO = 1,	/* runtime MMIO left unmapped: #PF */
-	CFG_INJECT_SKIP_RESET = 2,	/* ResetSystem's entry page unmapped: #PF */
-	CFG_INJECT_UD_VARINFO = 3,	/* QueryVariableInfo starts with UD2: #UD */
-	CFG_INJECT_GP_GETTIME = 4,	/* GetTime loads a non-canonical address: #GP */
-	CFG_INJECT_COUNT
-};
-
-/* The rt_inject values as hvboot.cfg spells them, indexed by enum
- * cfg_inject; also what the boot info reports. */
-#define CFG_INJECT_NAME_MAX 16
-extern const char cfg_inject_names[CFG_INJECT_COUNT][CFG_INJECT_NAME_MAX];
-
 struct hv_config {
 	char hypervisor[CFG_PATH_MAX];	/* ASCII path with backslashes */
 	char cmdline[CFG_CMDLINE_MAX];
-	enum cfg_log log;
+	enum hv_log_level log;
 	bool runtime;
 	uint64_t rt_window;
-	enum cfg_layout rt_layout;
-	enum cfg_inject rt_inject;
+	enum hv_rt_layout rt_layout;
+	enum hv_rt_inject rt_inject;
 };
 
 #define CFG_FILE_MAX	(64U * 1024)	/* larger files are refused */
 
 void cfg_defaults(struct hv_config *cfg);
 
-/* Where cfg_parse_where failed. Reasons are static strings, so a reason
+/* Where cfg_parse failed. Reasons are static strings, so a reason
  * that needs the offending key to make sense ("unknown key", "duplicate
  * key") points at it instead: text[key_off .. key_off + key_len), not
  * NUL-terminated, printable ASCII or tab (other bytes are refused before
@@ -60,12 +45,7 @@ struct cfg_where {
  * Lines end in LF, a CR before it is dropped, `#` starts a comment, spaces
  * and tabs around key and value are trimmed, a leading UTF-8 byte-order
  * mark is skipped; NUL, other control and non-ASCII bytes are refused. */
-const char *cfg_parse_where(struct hv_config *cfg, const char *text, size_t len,
-			    struct cfg_where *where);
-
-/* The same, for callers that only print the line: *bad_line as in
- * cfg_where.line. */
 const char *cfg_parse(struct hv_config *cfg, const char *text, size_t len,
-		      unsigned *bad_line);
+			    struct cfg_where *where);
 
 #endif

@@ -130,14 +130,14 @@ EFI_STATUS efi_reserve(struct boot *b)
 	if (n < 0)
 		return boot_fail(b, EFI_DEVICE_ERROR,
 				 "firmware memory map: descriptor %lu overlaps another", bad);
-	if (rtwin_plan(&raw, b->cfg.rt_window, (enum rtwin_layout)b->cfg.rt_layout, &b->rt))
+	if (rtwin_plan(&raw, b->cfg.rt_window, b->cfg.rt_layout, &b->rt))
 		b->rt.count = 0;	/* reported after the final plan */
 	struct hvmap_input in = {
 		.map = b->map_norm, .count = (uint64_t)n, .img = &b->img,
 		.rt = &b->rt, .mat_count = 1,	/* worst case: MAT splits */
 	};
 	for (uint32_t i = 0; i < b->rt.count; i++)
-		boot_log(b, CFG_LOG_DEBUG, "hvboot:   runtime %s 0x%lx %lu pages attr 0x%lx -> 0x%lx\n",
+		boot_log(b, HV_LOG_DEBUG, "hvboot:   runtime %s 0x%lx %lu pages attr 0x%lx -> 0x%lx\n",
 			 memmap_type_name(b->rt.r[i].type) ? memmap_type_name(b->rt.r[i].type) : "?",
 			 (unsigned long)b->rt.r[i].pa, (unsigned long)b->rt.r[i].npages,
 			 (unsigned long)b->rt.r[i].attr, (unsigned long)b->rt.r[i].va);
@@ -152,7 +152,7 @@ EFI_STATUS efi_reserve(struct boot *b)
 	for (long i = 0; i < n; i++)
 		if (memmap_is_ram(b->map_norm[i].type))
 			ram += b->map_norm[i].npages << EFI_PAGE_SHIFT;
-	boot_log(b, CFG_LOG_INFO, "hvboot: memory map %ld entries (stride %lu), %lu MiB RAM; "
+	boot_log(b, HV_LOG_INFO, "hvboot: memory map %ld entries (stride %lu), %lu MiB RAM; "
 		 "image at 0x%lx, page-table pool %lu pages\n", n, (uint64_t)b->desc_size,
 		 ram >> 20, b->image_pa, b->pool_pages);
 	return EFI_SUCCESS;
@@ -165,7 +165,7 @@ EFI_STATUS efi_exit_boot_services(struct boot *b)
 	EFI_STATUS st;
 	long n;
 
-	boot_log(b, CFG_LOG_INFO, "hvboot: exiting boot services, entering 0x%lx\n",
+	boot_log(b, HV_LOG_INFO, "hvboot: exiting boot services, entering 0x%lx\n",
 		 b->img.entry_va);
 	for (int tries = 0;; tries++) {
 		st = get_map(b);

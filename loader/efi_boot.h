@@ -55,7 +55,7 @@ struct boot {
 EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-void boot_log(const struct boot *b, enum cfg_log level, const char *fmt, ...)
+void boot_log(const struct boot *b, enum hv_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* efi_con.c: ASCII text on ConOut (hv/fmt.c formats: the same code the

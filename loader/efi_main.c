@@ -22,7 +22,7 @@ EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const char *fmt, ...)
 	return st;
 }
 
-void boot_log(const struct boot *b, enum cfg_log level, const char *fmt, ...)
+void boot_log(const struct boot *b, enum hv_log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -56,12 +56,12 @@ static EFI_STATUS read_config(struct boot *b)
 	}
 	if (st == EFI_NOT_FOUND) {
 		b->msg[0] = 0;
-		boot_log(b, CFG_LOG_INFO, "hvboot: no \\hvboot\\hvboot.cfg, using defaults\n");
+		boot_log(b, HV_LOG_INFO, "hvboot: no \\hvboot\\hvboot.cfg, using defaults\n");
 		return EFI_SUCCESS;
 	}
 	if (EFI_ERROR(st))
 		return st;
-	why = cfg_parse_where(&b->cfg, text, size, &where);
+	why = cfg_parse(&b->cfg, text, size, &where);
 	if (why && where.key_len) {
 		char key[32];
 		UINTN n = where.key_len < sizeof(key) - 1 ? where.key_len : sizeof(key) - 1;
@@ -92,12 +92,12 @@ static EFI_STATUS check_hash(struct boot *b)
 		diff |= digest[i] ^ pinned[i];
 	b->bi->hash_tsc = rdtsc() - t0;
 	b->bi->hv_hash_checked = !diff;
-	if (diff && b->bi->secure_boot == 1)
+	if (diff && b->bi->secure_boot == HV_SECURE_BOOT_ON)
 		return boot_fail(b, EFI_SECURITY_VIOLATION,
 				 "%s: SHA-256 does not match the one pinned in this signed loader "
 				 "(Secure Boot is on)", b->cfg.hypervisor);
 	if (diff)
-		boot_log(b, CFG_LOG_DEBUG, "hvboot: %s differs from the build's (Secure Boot off)\n",
+		boot_log(b, HV_LOG_DEBUG, "hvboot: %s differs from the build's (Secure Boot off)\n",
 			 b->cfg.hypervisor);
 	return EFI_SUCCESS;
 }
@@ -116,7 +116,7 @@ static EFI_STATUS read_hypervisor(struct boot *b)
 		return boot_fail(b, EFI_LOAD_ERROR, "%s: segment %d: %s", b->cfg.hypervisor, seg, why);
 	if (why)
 		return boot_fail(b, EFI_LOAD_ERROR, "%s: %s", b->cfg.hypervisor, why);
-	boot_log(b, CFG_LOG_INFO, "hvboot: %s: %u segments, %lu KiB, entry 0x%lx\n",
+	boot_log(b, HV_LOG_INFO, "hvboot: %s: %u segments, %lu KiB, entry 0x%lx\n",
 		 b->cfg.hypervisor, b->img.nseg, (b->img.va_hi - b->img.va_lo) >> 10,
 		 b->img.entry_va);
 	return EFI_SUCCESS;
@@ -185,7 +185,7 @@ static void build_tables(struct boot *b, struct pt_builder *pt)
 		.trampoline_pa = b->trampoline_pa,
 		.rt = bi->rt_state == HV_RT_ENABLED ? &b->rt : NULL,
 		.mat = bi->mat, .mat_count = b->mat_valid ? bi->mat_count : 0,
-		.skip_mmio = b->cfg.rt_inject == CFG_INJECT_SKIP_MMIO,
+		.skip_mmio = b->cfg.rt_inject == HV_RT_INJECT_SKIP_MMIO,
 		.hole_pa = efi_rt_reset_hole(b),
 	};
 	struct hvmap_error err;
@@ -319,7 +319,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	__builtin_memset(b, 0, sizeof(*b));
 	b->image_handle = image;
 	b->st = st;
-	b->cfg.log = CFG_LOG_INFO;
+	b->cfg.log = HV_LOG_INFO;
 	status = boot_hypervisor(b);
 	efi_release(b);
 	/* Only failures come back: say why once, give the firmware its turn. */

@@ -42,7 +42,7 @@ void efi_rt_plan(struct boot *b)
 		rt_disable(b, "runtime = off in hvboot.cfg", ~0ULL);
 		return;
 	}
-	why = rtwin_plan(&raw, b->cfg.rt_window, (enum rtwin_layout)b->cfg.rt_layout, &b->rt);
+	why = rtwin_plan(&raw, b->cfg.rt_window, b->cfg.rt_layout, &b->rt);
 	if (why) {
 		b->rt.count = 0;
 		rt_disable(b, why, ~0ULL);
@@ -59,7 +59,7 @@ void efi_rt_plan(struct boot *b)
 		return;
 	}
 	bi->rt_state = HV_RT_ENABLED;
-	bi->rt_layout = b->rt.layout == RTWIN_COMPACT ? HV_RT_LAYOUT_COMPACT : HV_RT_LAYOUT_OFFSET;
+	bi->rt_layout = b->rt.layout;
 	bi->rt_region_count = b->rt.count;
 	/* Real firmware omits the bit on some RT code/data; map them anyway. */
 	if (b->rt.missing_bit)
@@ -76,7 +76,7 @@ uint64_t efi_rt_reset_hole(struct boot *b)
 	const struct rt_region *r;
 	uint64_t pa;
 
-	if (b->cfg.rt_inject != CFG_INJECT_SKIP_RESET || b->bi->rt_state != HV_RT_ENABLED)
+	if (b->cfg.rt_inject != HV_RT_INJECT_SKIP_RESET || b->bi->rt_state != HV_RT_ENABLED)
 		return 0;
 	pa = (uint64_t)(UINTN)rt->ResetSystem & ~(uint64_t)(HV_PAGE_SIZE - 1);
 	r = rtwin_find_pa(&b->rt, pa);
@@ -141,11 +141,11 @@ static void plant_trap(struct boot *b)
 	uint64_t va, cr0;
 	const struct rt_region *r;
 
-	if (b->cfg.rt_inject == CFG_INJECT_UD_VARINFO) {
+	if (b->cfg.rt_inject == HV_RT_INJECT_UD_VARINFO) {
 		va = (uint64_t)(UINTN)rt->QueryVariableInfo;
 		code = ud2;
 		len = sizeof(ud2);
-	} else if (b->cfg.rt_inject == CFG_INJECT_GP_GETTIME) {
+	} else if (b->cfg.rt_inject == HV_RT_INJECT_GP_GETTIME) {
 		va = (uint64_t)(UINTN)rt->GetTime;
 		code = gp;
 		len = sizeof(gp);

@@ -44,12 +44,12 @@ static void copy_mat(struct boot *b, const struct mat_header *h)
 	const UINT8 *e = (const UINT8 *)(h + 1);
 
 	if (h->version < 1 || h->desc_size < sizeof(struct efi_mdesc)) {
-		boot_log(b, CFG_LOG_INFO, "hvboot: ignoring Memory Attributes Table "
+		boot_log(b, HV_LOG_INFO, "hvboot: ignoring Memory Attributes Table "
 			 "(version %u, descriptor size %u)\n", h->version, h->desc_size);
 		return;
 	}
 	if (h->count > HV_MAT_MAX) {
-		boot_log(b, CFG_LOG_INFO, "hvboot: Memory Attributes Table has %u entries, "
+		boot_log(b, HV_LOG_INFO, "hvboot: Memory Attributes Table has %u entries, "
 			 "more than %u: runtime code mapped RWX\n", h->count, HV_MAT_MAX);
 		return;
 	}
@@ -70,11 +70,11 @@ static void read_secure_boot(struct boot *b)
 	st = FW(uefi_call_wrapper(RT->GetVariable, 5, L"SecureBoot", &EfiGlobalVariable,
 				  NULL, &size, &val));
 	if (st == EFI_NOT_FOUND)
-		b->bi->secure_boot = 0;	/* firmware without Secure Boot support */
+		b->bi->secure_boot = HV_SECURE_BOOT_OFF;	/* firmware without Secure Boot */
 	else if (EFI_ERROR(st) || size != 1)
-		b->bi->secure_boot = 2;
+		b->bi->secure_boot = HV_SECURE_BOOT_UNKNOWN;
 	else
-		b->bi->secure_boot = val == 1;
+		b->bi->secure_boot = val == 1 ? HV_SECURE_BOOT_ON : HV_SECURE_BOOT_OFF;
 }
 
 void efi_tables_collect(struct boot *b)
@@ -93,8 +93,7 @@ void efi_tables_collect(struct boot *b)
 	bi->cpu_flags = b->cpu_flags;
 	bi->log_level = b->cfg.log;
 	__builtin_memcpy(bi->cmdline, b->cfg.cmdline, sizeof(bi->cmdline));
-	_Static_assert(sizeof(bi->rt_inject) == CFG_INJECT_NAME_MAX, "rt_inject holds a name");
-	__builtin_memcpy(bi->rt_inject, cfg_inject_names[b->cfg.rt_inject], sizeof(bi->rt_inject));
+	bi->rt_inject = b->cfg.rt_inject;
 
 	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
@@ -124,10 +123,10 @@ void efi_tables_collect(struct boot *b)
 	for (; n + 1 < sizeof(vendor) && bi->fw_vendor[n]; n++)
 		vendor[n] = bi->fw_vendor[n] < 0x7F ? (char)bi->fw_vendor[n] : '?';
 	vendor[n] = 0;
-	boot_log(b, CFG_LOG_INFO, "hvboot: UEFI %u.%u, %s; MAT %s (%u entries), "
+	boot_log(b, HV_LOG_INFO, "hvboot: UEFI %u.%u, %s; MAT %s (%u entries), "
 		 "RT properties %s, Secure Boot %s\n",
 		 st->Hdr.Revision >> 16, st->Hdr.Revision & 0xFFFF, vendor,
 		 b->mat_valid ? "copied" : "absent", bi->mat_count,
 		 bi->rt_has_properties ? "present" : "absent",
-		 bi->secure_boot == 1 ? "on" : bi->secure_boot == 0 ? "off" : "unknown");
+		 hv_secure_boot_name(bi->secure_boot));
 }

@@ -49,7 +49,7 @@ static const char *plan_compact(struct rtwin_plan *p)
 	return NULL;
 }
 
-const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum rtwin_layout layout,
+const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layout layout,
 		       struct rtwin_plan *out)
 {
 	uint64_t n = efi_mmap_count(m);
@@ -94,11 +94,11 @@ const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum rtwin_layou
 		if (out->r[i].pa - out->r[i - 1].pa < region_bytes(&out->r[i - 1]))
 			return "runtime regions overlap";
 
-	if (layout == RTWIN_OFFSET) {
+	if (layout == HV_RT_LAYOUT_OFFSET) {
 		why = plan_offset(out);
 		if (!why)
 			return NULL;
-		out->layout = RTWIN_COMPACT;
+		out->layout = HV_RT_LAYOUT_COMPACT;
 		out->fell_back = true;
 	}
 	why = plan_compact(out);

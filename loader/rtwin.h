@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "efi_mem.h"
+#include "bootinfo.h"
 
 #define RTWIN_MAX	256
 
@@ -19,11 +20,10 @@ struct rt_region {
 	uint64_t va;
 };
 
-enum rtwin_layout { RTWIN_OFFSET = 0, RTWIN_COMPACT = 1 };
 
 struct rtwin_plan {
 	uint64_t base;
-	enum rtwin_layout layout;	/* the one used */
+	enum hv_rt_layout layout;	/* the one used */
 	bool fell_back;			/* offset asked, compact used */
 	uint32_t missing_bit;		/* RT code/data without EFI_MEMORY_RUNTIME */
 	uint32_t count;
@@ -32,7 +32,7 @@ struct rtwin_plan {
 
 /* Plans the window for every runtime descriptor of m (any order, any
  * stride, 0-page entries ignored). NULL on success, else a reason. */
-const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum rtwin_layout layout,
+const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layout layout,
 		       struct rtwin_plan *out);
 
 /* The region holding pa / va, or NULL. */

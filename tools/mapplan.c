@@ -44,7 +44,7 @@ struct opts {
 	const char *path;
 	bool json;
 	uint64_t window;
-	enum rtwin_layout layout;
+	enum hv_rt_layout layout;
 	bool allow_1g;
 	uint64_t image_kib;
 };
@@ -92,7 +92,7 @@ static bool parse_u64(const char *s, uint64_t *out)
 
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-	*o = (struct opts){ .window = HV_RT_WINDOW_DEFAULT, .layout = RTWIN_OFFSET,
+	*o = (struct opts){ .window = HV_RT_WINDOW_DEFAULT, .layout = HV_RT_LAYOUT_OFFSET,
 			    .allow_1g = true, .image_kib = DEFAULT_IMAGE_KIB };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -108,9 +108,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			i++;
 		} else if (!strcmp(a, "--layout")) {
 			if (val && !strcmp(val, "offset"))
-				o->layout = RTWIN_OFFSET;
+				o->layout = HV_RT_LAYOUT_OFFSET;
 			else if (val && !strcmp(val, "compact"))
-				o->layout = RTWIN_COMPACT;
+				o->layout = HV_RT_LAYOUT_COMPACT;
 			else
 				usage_error("--layout is offset or compact, not '%s'", val ? val : "");
 			i++;
@@ -549,7 +549,7 @@ static void print_json(const struct opts *o, const struct map *m, const struct p
 	printf("\",\n  \"descriptors\": %zu,\n", m->nnorm);
 	printf("  \"window\": %llu,\n  \"layout\": \"%s\",\n  \"layout_fell_back\": %s,\n",
 	       (unsigned long long)o->window,
-	       p->rt.layout == RTWIN_COMPACT ? "compact" : "offset",
+	       p->rt.layout == HV_RT_LAYOUT_COMPACT ? "compact" : "offset",
 	       p->rt.fell_back ? "true" : "false");
 	printf("  \"runtime\": \"%s%s%s\",\n", p->rt_enabled ? "enabled" : "disabled (",
 	       p->rt_enabled ? "" : p->rt_reason, p->rt_enabled ? "" : ")");
@@ -608,7 +608,7 @@ static void print_text(const struct opts *o, const struct map *m, const struct p
 	printf("%s: %zu descriptors, %llu MiB in %zu direct-map runs, %zu runtime regions\n",
 	       o->path, m->nnorm, (unsigned long long)(f->direct_bytes >> 20), d->n, nrt);
 	printf("window 0x%016llX, layout %s%s, 1 GiB pages %s, image %llu KiB\n",
-	       (unsigned long long)o->window, p->rt.layout == RTWIN_COMPACT ? "compact" : "offset",
+	       (unsigned long long)o->window, p->rt.layout == HV_RT_LAYOUT_COMPACT ? "compact" : "offset",
 	       p->rt.fell_back ? " (offset fell back: a region lies above 512 GiB)" : "",
 	       o->allow_1g ? "allowed" : "off", (unsigned long long)o->image_kib);
 	if (!p->rt_enabled)

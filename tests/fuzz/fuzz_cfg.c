@@ -1,4 +1,4 @@
-/* libFuzzer harness for loader/cfg.c: any bytes into cfg_parse_where. An
+/* libFuzzer harness for loader/cfg.c: any bytes into cfg_parse. An
  * error must name a line that exists and a key inside the file; a success
  * must leave only values the loader can use as they are. */
 #include <stdint.h>
@@ -28,13 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 	struct hv_config cfg;
 	struct cfg_where where;
-	unsigned line = 12345;
 	size_t lines = 1;
-	const char *why = cfg_parse_where(&cfg, text, size, &where);
-
-	/* The wrapper agrees. */
-	CHECK(cfg_parse(&cfg, text, size, &line) == why);
-	CHECK(line == where.line);
+	const char *why = cfg_parse(&cfg, text, size, &where);
 
 	for (size_t i = 0; i < size; i++)
 		lines += data[i] == '\n';
@@ -59,9 +54,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(memchr(cfg.hypervisor, '/', n) == NULL);
 	}
 	printable_len(cfg.cmdline, CFG_CMDLINE_MAX);
-	CHECK(cfg.log == CFG_LOG_QUIET || cfg.log == CFG_LOG_INFO || cfg.log == CFG_LOG_DEBUG);
-	CHECK(cfg.rt_layout == CFG_LAYOUT_OFFSET || cfg.rt_layout == CFG_LAYOUT_COMPACT);
-	CHECK(cfg.rt_inject == CFG_INJECT_NONE || cfg.rt_inject == CFG_INJECT_SKIP_MMIO);
+	CHECK(cfg.log == HV_LOG_QUIET || cfg.log == HV_LOG_INFO || cfg.log == HV_LOG_DEBUG);
+	CHECK(cfg.rt_layout == HV_RT_LAYOUT_OFFSET || cfg.rt_layout == HV_RT_LAYOUT_COMPACT);
+	CHECK(cfg.rt_inject == HV_RT_INJECT_NONE || cfg.rt_inject == HV_RT_INJECT_SKIP_MMIO);
 	CHECK(cfg.rt_window >= HV_HIGHER_HALF && cfg.rt_window % HV_PML4_SLOT_SIZE == 0);
 	CHECK(cfg.rt_window != HV_DIRECT_MAP_BASE && cfg.rt_window != 0xFFFFFF8000000000ULL);
 	return 0;

@@ -132,7 +132,7 @@ static bool stage_normalize(const struct efi_mmap *m)
 }
 
 /* NULL: the plan is good; otherwise the reason it was refused, checked. */
-static const char *stage_plan(const struct efi_mmap *m, uint64_t base, enum rtwin_layout layout)
+static const char *stage_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layout layout)
 {
 	const char *why = rtwin_plan(m, base, layout, &plan);
 	uint64_t nrt = 0, total = 0;
@@ -162,14 +162,14 @@ static const char *stage_plan(const struct efi_mmap *m, uint64_t base, enum rtwi
 	CHECK(!rt_overlap);
 	CHECK(total < HV_PML4_SLOT_SIZE);
 	CHECK(plan.count == nrt && plan.missing_bit == missing && plan.base == base);
-	CHECK(plan.fell_back == (layout == RTWIN_OFFSET && plan.layout == RTWIN_COMPACT));
+	CHECK(plan.fell_back == (layout == HV_RT_LAYOUT_OFFSET && plan.layout == HV_RT_LAYOUT_COMPACT));
 	for (uint32_t i = 0; i < plan.count; i++) {
 		const struct rt_region *r = &plan.r[i];
 		uint64_t size = r->npages << 12;
 
 		CHECK(r->desc_index < nd && D[r->desc_index].pa == r->pa);
 		CHECK(r->va >= base && r->va - base <= HV_PML4_SLOT_SIZE - size);
-		if (plan.layout == RTWIN_OFFSET)
+		if (plan.layout == HV_RT_LAYOUT_OFFSET)
 			CHECK(r->va == base + r->pa);
 		else
 			CHECK(r->va % M2 == r->pa % M2);
@@ -186,7 +186,7 @@ static const char *stage_plan(const struct efi_mmap *m, uint64_t base, enum rtwi
 		}
 	}
 	/* The offset layout is used exactly when every region fits below 512 GiB. */
-	if (layout == RTWIN_OFFSET) {
+	if (layout == HV_RT_LAYOUT_OFFSET) {
 		bool fits = true;
 
 		for (uint32_t i = 0; i < plan.count; i++)
@@ -538,7 +538,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 
 	const char *why = stage_plan(&m, bases[data[0] >> 6],
-				     (data[0] & 8) ? RTWIN_COMPACT : RTWIN_OFFSET);
+				     (data[0] & 8) ? HV_RT_LAYOUT_COMPACT : HV_RT_LAYOUT_OFFSET);
 
 	/* The MAT sorted by address, as the spec promises it. */
 	for (uint32_t i = 1; i < nmat; i++)

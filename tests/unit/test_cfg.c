@@ -27,7 +27,7 @@ static const char *parse_n(const char *text, size_t len)
 	memcpy(copy, text, len);
 	memset(&cfg, 0x5A, sizeof(cfg));
 	memset(&where, 0x5A, sizeof(where));
-	why = cfg_parse_where(&cfg, copy, len, &where);
+	why = cfg_parse(&cfg, copy, len, &where);
 	if (why && where.key_len) {
 		/* The key span lies inside the input. */
 		assert_true(where.key_off + where.key_len <= len);
@@ -65,11 +65,11 @@ static void test_cfg_empty_file_gives_defaults(void **state)
 	assert_ok("");
 	assert_string_equal(cfg.hypervisor, "\\hvboot\\hv.elf");
 	assert_string_equal(cfg.cmdline, "");
-	assert_int_equal(cfg.log, CFG_LOG_INFO);
+	assert_int_equal(cfg.log, HV_LOG_INFO);
 	assert_true(cfg.runtime);
 	assert_true(cfg.rt_window == HV_RT_WINDOW_DEFAULT);
-	assert_int_equal(cfg.rt_layout, CFG_LAYOUT_OFFSET);
-	assert_int_equal(cfg.rt_inject, CFG_INJECT_NONE);
+	assert_int_equal(cfg.rt_layout, HV_RT_LAYOUT_OFFSET);
+	assert_int_equal(cfg.rt_inject, HV_RT_INJECT_NONE);
 }
 
 static void test_cfg_defaults_match_product_contract(void **state)
@@ -79,11 +79,11 @@ static void test_cfg_defaults_match_product_contract(void **state)
 	cfg_defaults(&cfg);
 	assert_string_equal(cfg.hypervisor, "\\hvboot\\hv.elf");
 	assert_string_equal(cfg.cmdline, "");
-	assert_int_equal(cfg.log, CFG_LOG_INFO);
+	assert_int_equal(cfg.log, HV_LOG_INFO);
 	assert_true(cfg.runtime);
 	assert_true(cfg.rt_window == 0xFFFFFF0000000000ULL);
-	assert_int_equal(cfg.rt_layout, CFG_LAYOUT_OFFSET);
-	assert_int_equal(cfg.rt_inject, CFG_INJECT_NONE);
+	assert_int_equal(cfg.rt_layout, HV_RT_LAYOUT_OFFSET);
+	assert_int_equal(cfg.rt_inject, HV_RT_INJECT_NONE);
 }
 
 static void test_cfg_parses_every_key(void **state)
@@ -99,18 +99,18 @@ static void test_cfg_parses_every_key(void **state)
 		  "rt_inject = skip-mmio\n");
 	assert_string_equal(cfg.hypervisor, "\\efi\\hv\\hv2.elf");
 	assert_string_equal(cfg.cmdline, "console=ttyS0 loglevel=7");
-	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_int_equal(cfg.log, HV_LOG_DEBUG);
 	assert_false(cfg.runtime);
 	assert_true(cfg.rt_window == 0xFFFFFE8000000000ULL);
-	assert_int_equal(cfg.rt_layout, CFG_LAYOUT_COMPACT);
-	assert_int_equal(cfg.rt_inject, CFG_INJECT_SKIP_MMIO);
+	assert_int_equal(cfg.rt_layout, HV_RT_LAYOUT_COMPACT);
+	assert_int_equal(cfg.rt_inject, HV_RT_INJECT_SKIP_MMIO);
 }
 
 static void test_cfg_keeps_defaults_for_keys_not_given(void **state)
 {
 	(void)state;
 	assert_ok("log = quiet\n");
-	assert_int_equal(cfg.log, CFG_LOG_QUIET);
+	assert_int_equal(cfg.log, HV_LOG_QUIET);
 	assert_string_equal(cfg.hypervisor, "\\hvboot\\hv.elf");
 	assert_true(cfg.runtime);
 	assert_true(cfg.rt_window == HV_RT_WINDOW_DEFAULT);
@@ -120,7 +120,7 @@ static void test_cfg_tolerates_crlf(void **state)
 {
 	(void)state;
 	assert_ok("log = debug\r\ncmdline = a b\r\n\r\n");
-	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_int_equal(cfg.log, HV_LOG_DEBUG);
 	assert_string_equal(cfg.cmdline, "a b");
 }
 
@@ -128,16 +128,16 @@ static void test_cfg_accepts_last_line_without_newline(void **state)
 {
 	(void)state;
 	assert_ok("runtime = on\nlog = quiet");
-	assert_int_equal(cfg.log, CFG_LOG_QUIET);
+	assert_int_equal(cfg.log, HV_LOG_QUIET);
 	assert_ok("log = debug\r");
-	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_int_equal(cfg.log, HV_LOG_DEBUG);
 }
 
 static void test_cfg_trims_spaces_and_tabs_around_key_and_value(void **state)
 {
 	(void)state;
 	assert_ok(" \t log\t=\t debug \t\n\tcmdline=  x  y  \n");
-	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_int_equal(cfg.log, HV_LOG_DEBUG);
 	assert_string_equal(cfg.cmdline, "x  y");
 }
 
@@ -149,7 +149,7 @@ static void test_cfg_comment_starts_anywhere_on_a_line(void **state)
 		  "log = debug# no space\n"
 		  "cmdline = quiet # the rest = ignored\n"
 		  "#runtime = off\n");
-	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_int_equal(cfg.log, HV_LOG_DEBUG);
 	assert_string_equal(cfg.cmdline, "quiet");
 	assert_true(cfg.runtime);
 }
@@ -158,14 +158,14 @@ static void test_cfg_accepts_blank_lines(void **state)
 {
 	(void)state;
 	assert_ok("\n\n  \n\t\n\r\nlog = quiet\n\n");
-	assert_int_equal(cfg.log, CFG_LOG_QUIET);
+	assert_int_equal(cfg.log, HV_LOG_QUIET);
 }
 
 static void test_cfg_skips_utf8_byte_order_mark(void **state)
 {
 	(void)state;
 	assert_ok("\xEF\xBB\xBFlog = debug\n");
-	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_int_equal(cfg.log, HV_LOG_DEBUG);
 	assert_error("\xEF\xBB\xBF\nlog = loud\n", "log must be quiet, info or debug", 2);
 }
 
@@ -252,16 +252,16 @@ static void test_cfg_rejects_file_larger_than_64_kib(void **state)
 static void test_cfg_parse_reports_line(void **state)
 {
 	static const char text[] = "log = info\nruntime = maybe\n";
-	unsigned line = 0;
+	struct cfg_where where = { .line = 0 };
 
 	(void)state;
-	assert_string_equal(cfg_parse(&cfg, text, strlen(text), &line),
+	assert_string_equal(cfg_parse(&cfg, text, strlen(text), &where),
 			    "runtime must be on or off");
-	assert_int_equal(line, 2);
-	line = 99;
-	assert_null(cfg_parse(&cfg, "log = debug", 11, &line));
-	assert_int_equal(line, 0);
-	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_int_equal(where.line, 2);
+	where.line = 99;
+	assert_null(cfg_parse(&cfg, "log = debug", 11, &where));
+	assert_int_equal(where.line, 0);
+	assert_int_equal(cfg.log, HV_LOG_DEBUG);
 }
 
 /* ---------------------------------------------------------------- hypervisor */
@@ -369,11 +369,11 @@ static void test_cfg_log_takes_quiet_info_debug(void **state)
 {
 	(void)state;
 	assert_ok("log = quiet");
-	assert_int_equal(cfg.log, CFG_LOG_QUIET);
+	assert_int_equal(cfg.log, HV_LOG_QUIET);
 	assert_ok("log = info");
-	assert_int_equal(cfg.log, CFG_LOG_INFO);
+	assert_int_equal(cfg.log, HV_LOG_INFO);
 	assert_ok("log = debug");
-	assert_int_equal(cfg.log, CFG_LOG_DEBUG);
+	assert_int_equal(cfg.log, HV_LOG_DEBUG);
 	assert_error("log = verbose", "log must be quiet, info or debug", 1);
 	assert_error("log = ", "log must be quiet, info or debug", 1);
 	assert_error("log = info2", "log must be quiet, info or debug", 1);
@@ -395,9 +395,9 @@ static void test_cfg_rt_layout_takes_offset_compact(void **state)
 {
 	(void)state;
 	assert_ok("rt_layout = compact");
-	assert_int_equal(cfg.rt_layout, CFG_LAYOUT_COMPACT);
+	assert_int_equal(cfg.rt_layout, HV_RT_LAYOUT_COMPACT);
 	assert_ok("rt_layout = offset");
-	assert_int_equal(cfg.rt_layout, CFG_LAYOUT_OFFSET);
+	assert_int_equal(cfg.rt_layout, HV_RT_LAYOUT_OFFSET);
 	assert_error("rt_layout = packed", "rt_layout must be offset or compact", 1);
 }
 
@@ -407,15 +407,15 @@ static void test_cfg_rt_inject_takes_its_five_values(void **state)
 {
 	(void)state;
 	assert_ok("rt_inject = skip-mmio");
-	assert_int_equal(cfg.rt_inject, CFG_INJECT_SKIP_MMIO);
+	assert_int_equal(cfg.rt_inject, HV_RT_INJECT_SKIP_MMIO);
 	assert_ok("rt_inject = none");
-	assert_int_equal(cfg.rt_inject, CFG_INJECT_NONE);
+	assert_int_equal(cfg.rt_inject, HV_RT_INJECT_NONE);
 	assert_ok("rt_inject = skip-reset");
-	assert_int_equal(cfg.rt_inject, CFG_INJECT_SKIP_RESET);
+	assert_int_equal(cfg.rt_inject, HV_RT_INJECT_SKIP_RESET);
 	assert_ok("rt_inject = ud-varinfo");
-	assert_int_equal(cfg.rt_inject, CFG_INJECT_UD_VARINFO);
+	assert_int_equal(cfg.rt_inject, HV_RT_INJECT_UD_VARINFO);
 	assert_ok("rt_inject = gp-gettime");
-	assert_int_equal(cfg.rt_inject, CFG_INJECT_GP_GETTIME);
+	assert_int_equal(cfg.rt_inject, HV_RT_INJECT_GP_GETTIME);
 	assert_error("rt_inject = skip", INJECT_VALUES, 1);
 	assert_error("rt_inject = skip-mmio,skip-reset", INJECT_VALUES, 1);
 	assert_error("rt_inject = UD-VARINFO", INJECT_VALUES, 1);

@@ -186,7 +186,7 @@ static void parse_ovmf(void)
 }
 
 /* Normalises raw[0..nraw), plans the window, fills in. */
-static void prepare(enum rtwin_layout layout)
+static void prepare(enum hv_rt_layout layout)
 {
 	struct efi_mmap m = { raw, nraw * sizeof(raw[0]), sizeof(raw[0]) };
 	uint64_t bad;
@@ -225,7 +225,7 @@ static void fake_image(void)
 static void build_ovmf(bool allow_1g)
 {
 	parse_ovmf();
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	fake_image();
 	new_builder(allow_1g, ARENA_PAGES);
 	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
@@ -397,7 +397,7 @@ static void test_hvmap_parses_and_plans_the_ovmf_map(void **state)
 {
 	(void)state;
 	parse_ovmf();
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	assert_int_equal(nmap, 18);
 	assert_int_equal(P.count, 5);
 	assert_int_equal(P.r[4].va, WIN + 0xFFC00000);
@@ -551,7 +551,7 @@ static void test_hvmap_maps_runtime_code_rwx_without_a_mat(void **state)
 {
 	(void)state;
 	parse_ovmf();
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	fake_image();
 	in.mat = NULL;
 	in.mat_count = 0;
@@ -578,7 +578,7 @@ static void test_hvmap_never_makes_runtime_data_executable_through_the_mat(void 
 
 	(void)state;
 	parse_ovmf();
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	fake_image();
 	in.mat = sloppy;
 	in.mat_count = 3;
@@ -648,7 +648,7 @@ static void test_hvmap_skip_mmio_leaves_the_flash_unmapped(void **state)
 
 	(void)state;
 	parse_ovmf();
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	fake_image();
 	in.skip_mmio = true;
 	new_builder(false, ARENA_PAGES);
@@ -679,7 +679,7 @@ static void test_hvmap_hole_leaves_exactly_one_runtime_page_unmapped(void **stat
 		struct census c;
 
 		parse_ovmf();
-		prepare(RTWIN_OFFSET);
+		prepare(HV_RT_LAYOUT_OFFSET);
 		fake_image();
 		in.hole_pa = holes[h];
 		new_builder(false, ARENA_PAGES);
@@ -700,7 +700,7 @@ static void test_hvmap_compact_window_is_mapped_where_planned(void **state)
 {
 	(void)state;
 	parse_ovmf();
-	prepare(RTWIN_COMPACT);
+	prepare(HV_RT_LAYOUT_COMPACT);
 	fake_image();
 	new_builder(false, ARENA_PAGES);
 	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
@@ -719,7 +719,7 @@ static void test_hvmap_uses_1g_pages_in_the_direct_map_when_allowed(void **state
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 0x3FF00, 0xF };
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, G1, 0, 0x80000, 0xF };
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_ACPI_NVS, 0, 3 * G1, 0, 0x200, 0xF };
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	new_builder(true, ARENA_PAGES);
 	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
 	collect();
@@ -736,7 +736,7 @@ static void test_hvmap_maps_uc_only_ram_uncached_in_the_direct_map(void **state)
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0, 0, 0x400, 0xF };
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x400000, 0, 0x400, 0x1 };
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x800000, 0, 0x400, 0xF };
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	new_builder(false, ARENA_PAGES);
 	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
 	assert_walk(DM + 0x200000, 0x200000, M2, true, false, 0);
@@ -756,7 +756,7 @@ static void test_hvmap_never_direct_maps_ram_into_the_lower_half(void **state)
 	nraw = 0;
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 16, 0xF };
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x800000000000ULL, 0, 16, 0xF };
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	new_builder(false, ARENA_PAGES);
 	assert_int_not_equal(hvmap_build(&B, &in, &err), PT_OK);
 	assert_non_null(err.what);
@@ -774,7 +774,7 @@ static void test_hvmap_refuses_a_runtime_region_it_cannot_map(void **state)
 	 * computes as 0. It must fail loudly, not vanish from the window. */
 	nraw = 0;
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 16, 0xF };
-	prepare(RTWIN_COMPACT);
+	prepare(HV_RT_LAYOUT_COMPACT);
 	P.count = 1;
 	P.r[0] = (struct rt_region){ EFI_MT_MMIO, 1, 0xFFFFFFFFFFE00000ULL, 512, RT | 0x1,
 				     WIN + HV_PML4_SLOT_SIZE - M2 };
@@ -807,7 +807,7 @@ static void test_hvmap_direct_runs_of_the_ovmf_map_follow_its_ram_descriptors(vo
 {
 	(void)state;
 	parse_ovmf();
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	nruns = 0;
 	assert_int_equal(hvmap_for_each_direct_run(map, nmap, record_run, NULL), PT_OK);
 	/* Every RAM descriptor differs in type from its neighbours: 16 runs. */
@@ -868,7 +868,7 @@ static void test_hvmap_direct_runs_stop_at_the_first_error(void **state)
 
 	(void)state;
 	parse_ovmf();
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	assert_int_equal(hvmap_for_each_direct_run(map, nmap, fail_second, &calls), PT_ENOMEM);
 	assert_int_equal(calls, 2);
 }
@@ -890,7 +890,7 @@ static void test_hvmap_names_the_mapping_that_failed(void **state)
 {
 	(void)state;
 	parse_ovmf();
-	prepare(RTWIN_OFFSET);
+	prepare(HV_RT_LAYOUT_OFFSET);
 	fake_image();
 	in.trampoline_pa = 0x0000800000000000ULL;	/* not a canonical identity va */
 	new_builder(false, ARENA_PAGES);
@@ -1022,7 +1022,7 @@ static void test_hvmap_pool_bound_covers_random_maps(void **state)
 		const struct efi_mdesc *mat = in.mat;
 		uint32_t mat_count = in.mat_count;
 
-		prepare((rng() % 4) ? RTWIN_OFFSET : RTWIN_COMPACT);
+		prepare((rng() % 4) ? HV_RT_LAYOUT_OFFSET : HV_RT_LAYOUT_COMPACT);
 		in.mat = mat;
 		in.mat_count = mat_count;
 		fake_image();

@@ -33,7 +33,7 @@ static void build(bool skip_mmio, uint64_t trampoline_pa)
 	struct efi_mmap raw = { map, sizeof(map), sizeof(map[0]) };
 	struct hvmap_error err;
 
-	assert_null(rtwin_plan(&raw, HV_RT_WINDOW_DEFAULT, RTWIN_OFFSET, &plan));
+	assert_null(rtwin_plan(&raw, HV_RT_WINDOW_DEFAULT, HV_RT_LAYOUT_OFFSET, &plan));
 	for (uint32_t i = 0; i < plan.count; i++)
 		map[plan.r[i].desc_index].va = plan.r[i].va;
 	struct hvmap_input in = {

@@ -40,7 +40,7 @@ static struct efi_mmap fwmap(const struct efi_mdesc *d, size_t n, size_t stride)
 
 /* The reason, or "(planned)": never NULL, so a string assert reports it. */
 static const char *plan(const struct efi_mdesc *d, size_t n, size_t stride, uint64_t base,
-			enum rtwin_layout layout)
+			enum hv_rt_layout layout)
 {
 	struct efi_mmap m = fwmap(d, n, stride);
 	const char *why;
@@ -60,7 +60,7 @@ static uint64_t bytes(const struct rt_region *r)
 /* Every rule of the compact layout, for any plan. */
 static void assert_compact_rules(const struct rtwin_plan *p)
 {
-	assert_int_equal(p->layout, RTWIN_COMPACT);
+	assert_int_equal(p->layout, HV_RT_LAYOUT_COMPACT);
 	for (uint32_t i = 0; i < p->count; i++) {
 		const struct rt_region *r = &p->r[i];
 
@@ -105,9 +105,9 @@ static void assert_ovmf_regions(void)
 static void test_rtwin_offset_layout_puts_ovmf_regions_at_base_plus_pa(void **state)
 {
 	(void)state;
-	assert_planned(plan(ovmf, OVMF_N, 40, WIN, RTWIN_OFFSET));
+	assert_planned(plan(ovmf, OVMF_N, 40, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_int_equal(P.base, WIN);
-	assert_int_equal(P.layout, RTWIN_OFFSET);
+	assert_int_equal(P.layout, HV_RT_LAYOUT_OFFSET);
 	assert_false(P.fell_back);
 	assert_int_equal(P.missing_bit, 0);
 	assert_ovmf_regions();
@@ -121,11 +121,11 @@ static void test_rtwin_offset_layout_puts_ovmf_regions_at_base_plus_pa(void **st
 static void test_rtwin_reads_maps_at_48_and_64_byte_strides(void **state)
 {
 	(void)state;
-	assert_planned(plan(ovmf, OVMF_N, 48, WIN, RTWIN_OFFSET));
+	assert_planned(plan(ovmf, OVMF_N, 48, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_ovmf_regions();
 	for (uint32_t i = 0; i < 5; i++)
 		assert_int_equal(P.r[i].va, WIN + P.r[i].pa);
-	assert_planned(plan(ovmf, OVMF_N, 64, WIN, RTWIN_COMPACT));
+	assert_planned(plan(ovmf, OVMF_N, 64, WIN, HV_RT_LAYOUT_COMPACT));
 	assert_ovmf_regions();
 	assert_compact_rules(&P);
 }
@@ -133,8 +133,8 @@ static void test_rtwin_reads_maps_at_48_and_64_byte_strides(void **state)
 static void test_rtwin_compact_layout_packs_ovmf_regions_below_the_top(void **state)
 {
 	(void)state;
-	assert_planned(plan(ovmf, OVMF_N, 48, WIN, RTWIN_COMPACT));
-	assert_int_equal(P.layout, RTWIN_COMPACT);
+	assert_planned(plan(ovmf, OVMF_N, 48, WIN, HV_RT_LAYOUT_COMPACT));
+	assert_int_equal(P.layout, HV_RT_LAYOUT_COMPACT);
 	assert_false(P.fell_back);		/* asked for, not fallen back to */
 	assert_ovmf_regions();
 	assert_int_equal(P.r[0].va, 0xFFFFFF7FFF6A0000ULL);
@@ -150,14 +150,14 @@ static void test_rtwin_sorts_an_unsorted_map_and_keeps_firmware_indices(void **s
 	(void)state;
 	for (size_t i = 0; i < OVMF_N; i++)
 		D[i] = ovmf[OVMF_N - 1 - i];
-	assert_planned(plan(D, OVMF_N, 48, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, OVMF_N, 48, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_int_equal(P.count, 5);
 	for (uint32_t i = 0; i < 5; i++) {
 		assert_int_equal(P.r[i].pa, ovmf[ovmf_rt_index[i]].pa);
 		assert_int_equal(P.r[i].desc_index, OVMF_N - 1 - ovmf_rt_index[i]);
 		assert_int_equal(P.r[i].va, WIN + P.r[i].pa);
 	}
-	assert_planned(plan(D, OVMF_N, 40, WIN, RTWIN_COMPACT));
+	assert_planned(plan(D, OVMF_N, 40, WIN, HV_RT_LAYOUT_COMPACT));
 	assert_compact_rules(&P);
 	assert_int_equal(P.r[4].va, 0xFFFFFF7FFFC00000ULL);
 }
@@ -167,14 +167,14 @@ static void test_rtwin_rejects_overlapping_runtime_regions(void **state)
 	(void)state;
 	memcpy(D, ovmf, sizeof(ovmf));
 	D[10].npages = 257;	/* RT data now runs one page into RT code */
-	assert_string_equal(plan(D, OVMF_N, 48, WIN, RTWIN_OFFSET), "runtime regions overlap");
+	assert_string_equal(plan(D, OVMF_N, 48, WIN, HV_RT_LAYOUT_OFFSET), "runtime regions overlap");
 	D[10].npages = 256;
 	D[12] = (struct efi_mdesc){ EFI_MT_RT_DATA, 0, 0x1F5EC000, 0, 1, RT };	/* same pa */
-	assert_string_equal(plan(D, OVMF_N, 40, WIN, RTWIN_COMPACT), "runtime regions overlap");
+	assert_string_equal(plan(D, OVMF_N, 40, WIN, HV_RT_LAYOUT_COMPACT), "runtime regions overlap");
 	/* A runtime region overlapping a boot-services one is not rtwin's to judge. */
 	memcpy(D, ovmf, sizeof(ovmf));
 	D[12].pa = 0x1F5EC000;
-	assert_planned(plan(D, OVMF_N, 40, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, OVMF_N, 40, WIN, HV_RT_LAYOUT_OFFSET));
 }
 
 static void test_rtwin_ignores_zero_page_entries(void **state)
@@ -183,7 +183,7 @@ static void test_rtwin_ignores_zero_page_entries(void **state)
 	memcpy(D, ovmf, sizeof(ovmf));
 	D[OVMF_N] = (struct efi_mdesc){ EFI_MT_RT_CODE, 0, 0x1F5EC000, 0, 0, RT | 0xF };
 	D[OVMF_N + 1] = (struct efi_mdesc){ EFI_MT_RT_DATA, 0, 0x123, 0, 0, RT };	/* even misaligned */
-	assert_planned(plan(D, OVMF_N + 2, 48, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, OVMF_N + 2, 48, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_ovmf_regions();
 }
 
@@ -193,7 +193,7 @@ static void test_rtwin_maps_rt_types_missing_the_runtime_bit_and_counts_them(voi
 	memcpy(D, ovmf, sizeof(ovmf));
 	D[11].attr = 0xF;		/* RT code without EFI_MEMORY_RUNTIME */
 	D[13].attr = 0xF;		/* RT data without it */
-	assert_planned(plan(D, OVMF_N, 48, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, OVMF_N, 48, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_int_equal(P.missing_bit, 2);
 	assert_int_equal(P.count, 5);
 	assert_int_equal(P.r[2].pa, 0x1F5EC000);
@@ -205,7 +205,7 @@ static void test_rtwin_maps_rt_types_missing_the_runtime_bit_and_counts_them(voi
 static void test_rtwin_plans_nothing_for_a_map_without_runtime_regions(void **state)
 {
 	(void)state;
-	assert_planned(plan(ovmf, 8, 40, WIN, RTWIN_OFFSET));
+	assert_planned(plan(ovmf, 8, 40, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_int_equal(P.count, 0);
 	assert_false(P.fell_back);
 	assert_null(rtwin_find_pa(&P, 0x1000));
@@ -222,9 +222,9 @@ static void test_rtwin_falls_back_to_compact_when_a_region_lies_above_512g(void 
 	 * data right below it, physically adjacent. */
 	D[OVMF_N] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 0x10000123000ULL, 0, 0x40, RT | 0x1 };
 	D[OVMF_N + 1] = (struct efi_mdesc){ EFI_MT_RT_DATA, 0, 0x10000100000ULL, 0, 0x23, RT | 0xF };
-	assert_planned(plan(D, OVMF_N + 2, 48, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, OVMF_N + 2, 48, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_true(P.fell_back);
-	assert_int_equal(P.layout, RTWIN_COMPACT);
+	assert_int_equal(P.layout, HV_RT_LAYOUT_COMPACT);
 	assert_int_equal(P.count, 7);
 	assert_int_equal(P.r[5].pa, 0x10000100000ULL);
 	assert_int_equal(P.r[6].pa, 0x10000123000ULL);
@@ -239,15 +239,15 @@ static void test_rtwin_falls_back_for_a_region_straddling_512g(void **state)
 	(void)state;
 	memcpy(D, ovmf, sizeof(ovmf));
 	D[OVMF_N] = (struct efi_mdesc){ EFI_MT_RT_DATA, 0, SLOT - 0x1000, 0, 2, RT | 0xF };
-	assert_planned(plan(D, OVMF_N + 1, 40, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, OVMF_N + 1, 40, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_true(P.fell_back);
 	assert_compact_rules(&P);
 
 	/* Ending exactly at 512 GiB still fits the offset layout. */
 	D[OVMF_N].npages = 1;
-	assert_planned(plan(D, OVMF_N + 1, 40, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, OVMF_N + 1, 40, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_false(P.fell_back);
-	assert_int_equal(P.layout, RTWIN_OFFSET);
+	assert_int_equal(P.layout, HV_RT_LAYOUT_OFFSET);
 	assert_int_equal(P.r[5].va, WIN + SLOT - 0x1000);
 }
 
@@ -257,7 +257,7 @@ static void test_rtwin_falls_back_for_a_region_ending_at_2_64(void **state)
 	memcpy(D, ovmf, sizeof(ovmf));
 	/* Passes memmap_check (ends exactly at 2^64, does not wrap). */
 	D[OVMF_N] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 0xFFFFFFFFFFE00000ULL, 0, 512, RT | 0x1 };
-	assert_planned(plan(D, OVMF_N + 1, 40, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, OVMF_N + 1, 40, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_true(P.fell_back);
 	assert_compact_rules(&P);
 	assert_int_equal(P.r[5].va, WIN + SLOT - M2);
@@ -268,7 +268,7 @@ static void test_rtwin_rejects_overlap_at_the_top_of_the_address_space(void **st
 	(void)state;
 	D[0] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 0xFFFFFFFFFFE00000ULL, 0, 512, RT | 0x1 };
 	D[1] = (struct efi_mdesc){ EFI_MT_RT_DATA, 0, 0xFFFFFFFFFFFFF000ULL, 0, 1, RT | 0xF };
-	assert_string_equal(plan(D, 2, 40, WIN, RTWIN_COMPACT), "runtime regions overlap");
+	assert_string_equal(plan(D, 2, 40, WIN, HV_RT_LAYOUT_COMPACT), "runtime regions overlap");
 }
 
 static void test_rtwin_compact_in_the_top_slot_stays_below_2_64(void **state)
@@ -276,7 +276,7 @@ static void test_rtwin_compact_in_the_top_slot_stays_below_2_64(void **state)
 	const uint64_t top_slot = 0xFFFFFF8000000000ULL;
 
 	(void)state;
-	assert_planned(plan(ovmf, OVMF_N, 48, top_slot, RTWIN_COMPACT));
+	assert_planned(plan(ovmf, OVMF_N, 48, top_slot, HV_RT_LAYOUT_COMPACT));
 	assert_compact_rules(&P);
 	assert_int_equal(P.r[4].va, 0xFFFFFFFFFFC00000ULL);	/* its end is 2^64 */
 	assert_int_equal(P.r[0].va, 0xFFFFFFFFFF6A0000ULL);
@@ -297,9 +297,9 @@ static void test_rtwin_takes_exactly_rtwin_max_regions(void **state)
 {
 	(void)state;
 	fill_regions(RTWIN_MAX);
-	assert_planned(plan(D, RTWIN_MAX, 48, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, RTWIN_MAX, 48, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_int_equal(P.count, RTWIN_MAX);
-	assert_planned(plan(D, RTWIN_MAX, 48, WIN, RTWIN_COMPACT));
+	assert_planned(plan(D, RTWIN_MAX, 48, WIN, HV_RT_LAYOUT_COMPACT));
 	assert_compact_rules(&P);
 }
 
@@ -307,13 +307,13 @@ static void test_rtwin_rejects_more_than_rtwin_max_regions(void **state)
 {
 	(void)state;
 	fill_regions(RTWIN_MAX + 1);
-	assert_string_equal(plan(D, RTWIN_MAX + 1, 48, WIN, RTWIN_OFFSET),
+	assert_string_equal(plan(D, RTWIN_MAX + 1, 48, WIN, HV_RT_LAYOUT_OFFSET),
 			    "too many runtime regions");
 	/* Non-runtime descriptors do not count. */
 	fill_regions(RTWIN_MAX + 1);
 	D[7].attr = 0xF;
 	D[7].type = EFI_MT_BS_DATA;
-	assert_planned(plan(D, RTWIN_MAX + 1, 48, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, RTWIN_MAX + 1, 48, WIN, HV_RT_LAYOUT_OFFSET));
 }
 
 static void test_rtwin_rejects_regions_that_do_not_fit_the_window(void **state)
@@ -321,13 +321,13 @@ static void test_rtwin_rejects_regions_that_do_not_fit_the_window(void **state)
 	(void)state;
 	/* One region of exactly 512 GiB above the slot fits, at base. */
 	D[0] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 2 * SLOT, 0, SLOT >> 12, RT | 0x1 };
-	assert_planned(plan(D, 1, 40, WIN, RTWIN_OFFSET));
+	assert_planned(plan(D, 1, 40, WIN, HV_RT_LAYOUT_OFFSET));
 	assert_true(P.fell_back);
 	assert_int_equal(P.r[0].va, WIN);
 
 	/* One more page anywhere does not. */
 	D[1] = (struct efi_mdesc){ EFI_MT_RT_DATA, 0, 0x1000, 0, 1, RT | 0xF };
-	assert_string_equal(plan(D, 2, 40, WIN, RTWIN_OFFSET),
+	assert_string_equal(plan(D, 2, 40, WIN, HV_RT_LAYOUT_OFFSET),
 			    "runtime regions do not fit in the 512 GiB window");
 	for (uint32_t i = 0; i < P.count; i++)
 		assert_int_equal(P.r[i].va, 0);		/* no half-made plan */
@@ -336,14 +336,14 @@ static void test_rtwin_rejects_regions_that_do_not_fit_the_window(void **state)
 	 * into a 2 MiB page fits only once the first 4 KiB are left out. */
 	D[0] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 2 * SLOT + 0x1000, 0,
 				   (SLOT - 0x1000) >> 12, RT | 0x1 };
-	assert_planned(plan(D, 1, 40, WIN, RTWIN_COMPACT));
+	assert_planned(plan(D, 1, 40, WIN, HV_RT_LAYOUT_COMPACT));
 	assert_int_equal(P.r[0].va, WIN + 0x1000);
 	D[0].npages++;
-	assert_string_equal(plan(D, 1, 40, WIN, RTWIN_COMPACT),
+	assert_string_equal(plan(D, 1, 40, WIN, HV_RT_LAYOUT_COMPACT),
 			    "runtime regions do not fit in the 512 GiB window");
 	D[0].npages--;
 	D[0].pa += 0x1000;	/* same size, 8 KiB into its 2 MiB page */
-	assert_string_equal(plan(D, 1, 40, WIN, RTWIN_COMPACT),
+	assert_string_equal(plan(D, 1, 40, WIN, HV_RT_LAYOUT_COMPACT),
 			    "runtime regions do not fit in the 512 GiB window");
 }
 
@@ -351,17 +351,17 @@ static void test_rtwin_rejects_a_region_larger_than_the_window(void **state)
 {
 	(void)state;
 	D[0] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 0, 0, (SLOT >> 12) + 1, RT | 0x1 };
-	assert_string_equal(plan(D, 1, 40, WIN, RTWIN_OFFSET),
+	assert_string_equal(plan(D, 1, 40, WIN, HV_RT_LAYOUT_OFFSET),
 			    "runtime region larger than the window");
 }
 
 static void test_rtwin_rejects_a_base_not_512g_aligned(void **state)
 {
 	(void)state;
-	assert_string_equal(plan(ovmf, OVMF_N, 48, WIN + M2, RTWIN_OFFSET),
+	assert_string_equal(plan(ovmf, OVMF_N, 48, WIN + M2, HV_RT_LAYOUT_OFFSET),
 			    "window base not 512 GiB aligned");
 	assert_int_equal(P.count, 0);
-	assert_string_equal(plan(ovmf, OVMF_N, 48, WIN + 0x1000, RTWIN_COMPACT),
+	assert_string_equal(plan(ovmf, OVMF_N, 48, WIN + 0x1000, HV_RT_LAYOUT_COMPACT),
 			    "window base not 512 GiB aligned");
 }
 
@@ -371,7 +371,7 @@ static void test_rtwin_rejects_a_stride_below_40(void **state)
 
 	(void)state;
 	m.desc_size = 32;
-	const char *why = rtwin_plan(&m, WIN, RTWIN_OFFSET, &P);
+	const char *why = rtwin_plan(&m, WIN, HV_RT_LAYOUT_OFFSET, &P);
 
 	assert_non_null(why);
 	assert_string_equal(why,
@@ -383,11 +383,11 @@ static void test_rtwin_rejects_misaligned_and_wrapping_runtime_regions(void **st
 	(void)state;
 	memcpy(D, ovmf, sizeof(ovmf));
 	D[13].pa += 0x10;
-	assert_string_equal(plan(D, OVMF_N, 48, WIN, RTWIN_OFFSET),
+	assert_string_equal(plan(D, OVMF_N, 48, WIN, HV_RT_LAYOUT_OFFSET),
 			    "runtime region not 4 KiB aligned");
 	memcpy(D, ovmf, sizeof(ovmf));
 	D[17].pa = 0xFFFFFFFFFFF00000ULL;	/* 1024 pages from here pass 2^64 */
-	assert_string_equal(plan(D, OVMF_N, 48, WIN, RTWIN_OFFSET),
+	assert_string_equal(plan(D, OVMF_N, 48, WIN, HV_RT_LAYOUT_OFFSET),
 			    "runtime region wraps past the top of the address space");
 }
 
@@ -396,7 +396,7 @@ static void test_rtwin_rejects_misaligned_and_wrapping_runtime_regions(void **st
 static void test_rtwin_find_pa_and_va_cover_exactly_each_region(void **state)
 {
 	(void)state;
-	assert_planned(plan(ovmf, OVMF_N, 48, WIN, RTWIN_COMPACT));
+	assert_planned(plan(ovmf, OVMF_N, 48, WIN, HV_RT_LAYOUT_COMPACT));
 	for (uint32_t i = 0; i < P.count; i++) {
 		const struct rt_region *r = &P.r[i];
 

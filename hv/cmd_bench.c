@@ -123,7 +123,7 @@ static int cmd_rtbench(int argc, char **argv)
 	if (argc > 2 || (argc == 2 && !parse_count(argv[1], &n)))
 		return shell_error("usage: rtbench [N] (N calls of each service, 1..%d)", RTBENCH_MAX);
 	for (unsigned k = 0; k < NBENCHED; k++)
-		if (rtcmd_check(benched[k].svc))
+		if (!rtcmd_usable(benched[k].svc))
 			return 1;
 	/* One service at a time, SetVariable last: every write appends a
 	 * record to the variable store (the old one is only marked deleted)

@@ -155,7 +155,7 @@ static int cmd_boot(int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return shell_error("usage: boot");
-	if (rtcmd_check(RT_GET_VARIABLE) || rtcmd_check(RT_GET_NEXT_VARIABLE_NAME))
+	if (!rtcmd_usable(RT_GET_VARIABLE) || !rtcmd_usable(RT_GET_NEXT_VARIABLE_NAME))
 		return 1;
 	__builtin_memset(shown, 0, sizeof(shown));
 

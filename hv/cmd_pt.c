@@ -70,7 +70,7 @@ static int cmd_pt(int argc, char **argv)
 {
 	struct pt_builder b;
 	struct pt_walk w;
-	enum pt_status st;
+	const char *st;
 	uint64_t va;
 
 	if (argc != 2)
@@ -83,7 +83,7 @@ static int cmd_pt(int argc, char **argv)
 	mm_live_builder(&b);
 	st = pt_walk(&b, va, &w);
 	if (st != PT_OK && st != PT_ENOENT)
-		return shell_error("cannot walk 0x%lx (pt status %d)", va, (int)st);
+		return shell_error("cannot walk 0x%lx: %s", va, st);
 
 	for (int l = 0; l < w.levels && l < 4; l++) {
 		char flags[64], label[16];

@@ -43,16 +43,17 @@ static const char *state_reason(char *buf, size_t cap)
 	return buf;
 }
 
-int rtcmd_check(enum rt_svc s)
+bool rtcmd_usable(enum rt_svc s)
 {
 	char state[200];
 
 	if (rt_svc_usable(s))
-		return 0;
+		return true;
 	if (rt_available() && !(hv_bi->rt_supported & rt_svc_property_bit(s)))
-		return shell_error("%s is not supported by the firmware (EFI_UNSUPPORTED)",
-				   rt_svc_name(s));
-	return shell_error("runtime services unavailable (%s)", state_reason(state, sizeof(state)));
+		shell_error("%s is not supported by the firmware (EFI_UNSUPPORTED)", rt_svc_name(s));
+	else
+		shell_error("runtime services unavailable (%s)", state_reason(state, sizeof(state)));
+	return false;
 }
 
 int rtcmd_fail(const char *what, efi_status_t st)

@@ -466,7 +466,7 @@ static int cmd_selftest(int argc, char **argv)
 	if (argc != 1)
 		return shell_error("usage: selftest");
 	if (!rt_available())
-		return rtcmd_check(RT_GET_TIME);
+		return !rtcmd_usable(RT_GET_TIME);
 	n_pass = n_fail = 0;
 	for (int s = 0; s < RT_SVC_COUNT; s++)
 		before[s] = stats->calls[s];

@@ -16,7 +16,7 @@ static int time_show(void)
 	efi_status_t st;
 	char buf[48];
 
-	if (rtcmd_check(RT_GET_TIME))
+	if (!rtcmd_usable(RT_GET_TIME))
 		return 1;
 	st = rt_get_time(&t, &cap);
 	if (st != RT_SUCCESS)
@@ -41,7 +41,7 @@ static int time_set(const char *date, const char *clock)
 	const char *why;
 	efi_status_t st;
 
-	if (rtcmd_check(RT_GET_TIME) || rtcmd_check(RT_SET_TIME))
+	if (!rtcmd_usable(RT_GET_TIME) || !rtcmd_usable(RT_SET_TIME))
 		return 1;
 	/* The current time zone and daylight flags stay as they are: the
 	 * user types a wall-clock time in the clock's own zone. */
@@ -79,7 +79,7 @@ static int cmd_count(int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return shell_error("usage: count");
-	if (rtcmd_check(RT_GET_NEXT_HIGH_MONOTONIC_COUNT))
+	if (!rtcmd_usable(RT_GET_NEXT_HIGH_MONOTONIC_COUNT))
 		return 1;
 	st = rt_get_next_high_monotonic_count(&high);
 	if (st != RT_SUCCESS)

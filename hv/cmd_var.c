@@ -21,14 +21,14 @@ static uint16_t var_name[EFIVAR_NAME16_CAP];
 static uint16_t walk_name[RT_NAME_MAX / 2];
 static char text[RT_NAME_MAX + EFIVAR_GUID_TEXT + 8];
 
-/* Parses argv's VAR into var_name / *guid; prints the error itself. */
-static int parse_var(const char *arg, struct efi_guid *guid)
+/* Parses argv's VAR into var_name / *guid; false after printing why not. */
+static bool parse_var(const char *arg, struct efi_guid *guid)
 {
 	const char *why = efivar_name_parse(arg, strlen(arg), guid, var_name, EFIVAR_NAME16_CAP);
 
 	if (why)
-		return shell_error("%s: '%s'", why, arg);
-	return 0;
+		shell_error("%s: '%s'", why, arg);
+	return !why;
 }
 
 static int cmd_vars(int argc, char **argv)
@@ -40,7 +40,7 @@ static int cmd_vars(int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return shell_error("usage: vars");
-	if (rtcmd_check(RT_GET_NEXT_VARIABLE_NAME))
+	if (!rtcmd_usable(RT_GET_NEXT_VARIABLE_NAME))
 		return 1;
 	walk_name[0] = 0;	/* UEFI 2.10 §8.2.2: an empty name starts the walk */
 	for (;;) {
@@ -61,22 +61,21 @@ static int cmd_vars(int argc, char **argv)
 
 SHELL_CMD(vars, "vars", "", "list the EFI variables as GUID-Name (efivar -l)", cmd_vars);
 
-/* Reads var_name into var_data; prints the error itself. */
-static int read_var(const struct efi_guid *guid, uint32_t *attrs, size_t *size)
+/* Reads var_name into var_data; false after printing why not. */
+static bool read_var(const struct efi_guid *guid, uint32_t *attrs, size_t *size)
 {
 	efi_status_t st;
 
-	if (rtcmd_check(RT_GET_VARIABLE))
-		return 1;
+	if (!rtcmd_usable(RT_GET_VARIABLE))
+		return false;
 	st = rt_var_read(var_name, guid, attrs, var_data, sizeof(var_data), size);
 	if (st == RT_NOT_FOUND)
-		return rtcmd_fail("no such variable", st);
-	if (st == RT_BUFFER_TOO_SMALL)
-		return shell_error("variable larger than %d bytes (%s)", RT_DATA_MAX,
-				   rtcmd_status_name(st));
-	if (st != RT_SUCCESS)
-		return rtcmd_fail("cannot read variable", st);
-	return 0;
+		rtcmd_fail("no such variable", st);
+	else if (st == RT_BUFFER_TOO_SMALL)
+		shell_error("variable larger than %d bytes (%s)", RT_DATA_MAX, rtcmd_status_name(st));
+	else if (st != RT_SUCCESS)
+		rtcmd_fail("cannot read variable", st);
+	return st == RT_SUCCESS;
 }
 
 static int cmd_get(int argc, char **argv)
@@ -88,7 +87,7 @@ static int cmd_get(int argc, char **argv)
 
 	if (argc != 2)
 		return shell_error("usage: get VAR");
-	if (parse_var(argv[1], &guid) || read_var(&guid, &attrs, &size))
+	if (!parse_var(argv[1], &guid) || !read_var(&guid, &attrs, &size))
 		return 1;
 
 	efivar_guid_format(&guid, g);
@@ -129,7 +128,7 @@ static int cmd_set(int argc, char **argv)
 
 	if (argc != 4)
 		return shell_error("usage: set VAR ATTRS DATA");
-	if (parse_var(argv[1], &guid))
+	if (!parse_var(argv[1], &guid))
 		return 1;
 	why = efivar_attrs_parse(argv[2], strlen(argv[2]), &attrs);
 	if (why)
@@ -137,7 +136,7 @@ static int cmd_set(int argc, char **argv)
 	why = rtfmt_data_parse(argv[3], strlen(argv[3]), var_data, sizeof(var_data), &size);
 	if (why)
 		return shell_error("%s: '%s'", why, argv[3]);
-	if (rtcmd_check(RT_SET_VARIABLE))
+	if (!rtcmd_usable(RT_SET_VARIABLE))
 		return 1;
 	st = rt_set_variable(var_name, &guid, attrs, var_data, size);
 	/* UEFI 2.10 §8.2: after ExitBootServices only variables with both NV
@@ -164,12 +163,12 @@ static int cmd_del(int argc, char **argv)
 
 	if (argc != 2)
 		return shell_error("usage: del VAR");
-	if (parse_var(argv[1], &guid) || rtcmd_check(RT_SET_VARIABLE))
+	if (!parse_var(argv[1], &guid) || !rtcmd_usable(RT_SET_VARIABLE))
 		return 1;
 	/* UEFI 2.10 §8.2.3: a write of size 0 deletes, and must carry the
 	 * variable's own attributes, so read them first (this also gives
 	 * EFI_NOT_FOUND for a missing variable). */
-	if (read_var(&guid, &attrs, &size))
+	if (!read_var(&guid, &attrs, &size))
 		return 1;
 	st = rt_set_variable(var_name, &guid, attrs & ~EFI_VARIABLE_APPEND_WRITE, NULL, 0);
 	if (st != RT_SUCCESS)
@@ -196,7 +195,7 @@ static int cmd_varinfo(int argc, char **argv)
 		if (why)
 			return shell_error("%s: '%s'", why, argv[1]);
 	}
-	if (rtcmd_check(RT_QUERY_VARIABLE_INFO))
+	if (!rtcmd_usable(RT_QUERY_VARIABLE_INFO))
 		return 1;
 	st = rt_query_variable_info(attrs, &max_storage, &remaining, &max_var);
 	if (st != RT_SUCCESS)

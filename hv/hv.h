@@ -1,4 +1,12 @@
-/* What the hypervisor's parts share: the boot info and the version. */
+/* What the hypervisor's parts share: the boot info and the version.
+ *
+ * Errors in hv/: the shell is where they end. A command returns 0, or
+ * the 1 that shell_error (or rtcmd_fail) returns after printing the one
+ * "error: …" line. A helper that prints its own error returns bool, true
+ * when it did what it says (`if (!parse_var(…)) return 1;`); a bool
+ * that answers a question is named as one (rtcmd_usable, mm_va_mapped).
+ * Below the shell, code returns what the layer it wraps returns (rt/'s
+ * efi_status_t, the loader library's reason strings). */
 #ifndef HV_HV_H
 #define HV_HV_H
 

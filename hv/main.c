@@ -17,25 +17,13 @@
 
 #define PML4_LOWER_HALF	256	/* entries 0..255: the identity half */
 
-static const char *pt_status_name(enum pt_status st)
-{
-	switch (st) {
-	case PT_OK:	return "ok";
-	case PT_ENOMEM:	return "out of memory";
-	case PT_EALIGN:	return "misaligned or partly covered large page";
-	case PT_EEXIST:	return "already mapped";
-	case PT_ENOENT:	return "not mapped";
-	}
-	return "unknown status";
-}
-
 /* The loader left one identity-mapped page (the trampoline). Nothing in
  * the hypervisor may depend on the lower half, so clear it whole: a stray
  * low pointer then faults instead of reading firmware memory. */
 static void drop_identity_map(const struct hv_bootinfo *bi)
 {
 	struct pt_builder b;
-	enum pt_status st;
+	const char *st;
 	uint64_t *pml4;
 	unsigned extra = 0;
 	unsigned tramp_slot = (bi->trampoline_pa >> 39) & 511;
@@ -44,7 +32,7 @@ static void drop_identity_map(const struct hv_bootinfo *bi)
 	st = pt_unmap_range(&b, bi->trampoline_pa, HV_PAGE_SIZE);
 	if (st != PT_OK)
 		kprintf("warning: unmapping the trampoline page 0x%lx: %s\n",
-			bi->trampoline_pa, pt_status_name(st));
+			bi->trampoline_pa, st);
 
 	pml4 = hv_pa_to_va(b.root_pa);
 	for (unsigned i = 0; i < PML4_LOWER_HALF; i++) {

@@ -72,7 +72,7 @@ EFI_STATUS efi_reserve(struct boot *b)
 	UINTN size = 0, key, dsize;
 	UINT32 ver;
 	EFI_STATUS st;
-	long n;
+	uint64_t n;
 
 	st = efi_alloc_pages(b, HV_MEM_IMAGE, (b->img.va_hi - b->img.va_lo) / EFI_PAGE_SIZE, 0,
 			     &b->image_pa, "hypervisor image");
@@ -126,14 +126,14 @@ EFI_STATUS efi_reserve(struct boot *b)
 	if (why)
 		return boot_fail(b, EFI_DEVICE_ERROR, "firmware memory map: descriptor %lu: %s",
 				 bad, why);
-	n = memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &bad);
-	if (n < 0)
-		return boot_fail(b, EFI_DEVICE_ERROR,
-				 "firmware memory map: descriptor %lu overlaps another", bad);
+	why = memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &n, &bad);
+	if (why)
+		return boot_fail(b, EFI_DEVICE_ERROR, "firmware memory map: descriptor %lu: %s",
+				 bad, why);
 	if (rtwin_plan(&raw, b->cfg.rt_window, b->cfg.rt_layout, &b->rt))
 		b->rt.count = 0;	/* reported after the final plan */
 	struct hvmap_input in = {
-		.map = b->map_norm, .count = (uint64_t)n, .img = &b->img,
+		.map = b->map_norm, .count = n, .img = &b->img,
 		.rt = &b->rt, .mat_count = 1,	/* worst case: MAT splits */
 	};
 	for (uint32_t i = 0; i < b->rt.count; i++)
@@ -149,10 +149,10 @@ EFI_STATUS efi_reserve(struct boot *b)
 		return st;
 	uint64_t ram = 0;
 
-	for (long i = 0; i < n; i++)
+	for (uint64_t i = 0; i < n; i++)
 		if (memmap_is_ram(b->map_norm[i].type))
 			ram += b->map_norm[i].npages << EFI_PAGE_SHIFT;
-	boot_log(b, HV_LOG_INFO, "hvboot: memory map %ld entries (stride %lu), %lu MiB RAM; "
+	boot_log(b, HV_LOG_INFO, "hvboot: memory map %lu entries (stride %lu), %lu MiB RAM; "
 		 "image at 0x%lx, page-table pool %lu pages\n", n, (uint64_t)b->desc_size,
 		 ram >> 20, b->image_pa, b->pool_pages);
 	return EFI_SUCCESS;
@@ -163,7 +163,7 @@ EFI_STATUS efi_exit_boot_services(struct boot *b)
 	struct efi_mmap raw;
 	uint64_t bad;
 	EFI_STATUS st;
-	long n;
+	uint64_t n;
 
 	boot_log(b, HV_LOG_INFO, "hvboot: exiting boot services, entering 0x%lx\n",
 		 b->img.entry_va);
@@ -186,8 +186,7 @@ EFI_STATUS efi_exit_boot_services(struct boot *b)
 	/* Past the point of return: a broken final map stops here, loudly. */
 	if (memmap_check(&raw, &bad))
 		efi_fatal("final memory map is malformed at descriptor", bad);
-	n = memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &bad);
-	if (n < 0)
+	if (memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &n, &bad))
 		efi_fatal("final memory map overlaps at descriptor", bad);
 	b->bi->memmap_count = (uint32_t)n;
 	b->bi->memmap_desc_size = (uint32_t)b->desc_size;

@@ -1,5 +1,17 @@
 /* The loader's glue: one boot context passed through the steps of
- * efi_main. Only efi_*.c include this (it pulls in gnu-efi). */
+ * efi_main. Only efi_*.c include this (it pulls in gnu-efi).
+ *
+ * Errors in loader/, one convention per side:
+ *  - The pure library (elf, cfg, memmap, rtwin, pt, hvmap, …) returns a
+ *    reason: NULL on success, else a static string naming what was wrong,
+ *    never printed there. Where a caller must tell reasons apart they are
+ *    named constants (PT_ENOMEM in pt.h). A bool answers a question
+ *    (memmap_is_ram) or says a parse succeeded (memmap_type_parse).
+ *  - The glue (efi_*.c) returns EFI_STATUS. The first failure records its
+ *    one line with boot_fail(); efi_main prints it once and returns
+ *    EFI_LOAD_ERROR to the firmware. After ExitBootServices nothing can
+ *    be returned: a failure is recorded in the boot info (rt_reason) or
+ *    stops in efi_fatal on COM1. */
 #ifndef HVBOOT_EFI_BOOT_H
 #define HVBOOT_EFI_BOOT_H
 

@@ -23,7 +23,7 @@ static uint64_t desc_end(const struct efi_mdesc *d)
 	return d->pa + (d->npages << EFI_PAGE_SHIFT);
 }
 
-enum pt_status hvmap_for_each_direct_run(const struct efi_mdesc *map, uint64_t count,
+const char *hvmap_for_each_direct_run(const struct efi_mdesc *map, uint64_t count,
 					 hvmap_run_fn fn, void *ctx)
 {
 	uint64_t i = 0;
@@ -49,7 +49,7 @@ enum pt_status hvmap_for_each_direct_run(const struct efi_mdesc *map, uint64_t c
 				break;
 			end = desc_end(n);
 		}
-		enum pt_status st = fn(ctx, start, end - start, flags);
+		const char *st = fn(ctx, start, end - start, flags);
 
 		if (st != PT_OK)
 			return st;
@@ -63,10 +63,10 @@ struct direct_ctx {
 	struct hvmap_error *err;
 };
 
-static enum pt_status map_direct_run(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
+static const char *map_direct_run(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
 {
 	struct direct_ctx *c = ctx;
-	enum pt_status st = PT_EALIGN;
+	const char *st = PT_EALIGN;
 
 	/* RAM beyond what the direct map's slots can hold (it would wrap into
 	 * the window, the image or the lower half) is an error, not a map. */
@@ -78,10 +78,10 @@ static enum pt_status map_direct_run(void *ctx, uint64_t pa, uint64_t len, unsig
 	return st;
 }
 
-static enum pt_status map_one(struct pt_builder *b, struct hvmap_error *err, const char *what,
+static const char *map_one(struct pt_builder *b, struct hvmap_error *err, const char *what,
 			      uint64_t va, uint64_t pa, uint64_t len, unsigned flags)
 {
-	enum pt_status st = pt_map_range(b, va, pa, len, flags);
+	const char *st = pt_map_range(b, va, pa, len, flags);
 
 	if (st != PT_OK)
 		*err = (struct hvmap_error){ what, va, pa, len, st };
@@ -110,14 +110,14 @@ static unsigned mat_perm(uint64_t attr)
 /* Maps one runtime region, splitting it by MAT entries where present. The
  * MAT is sorted by address (UEFI 2.10 §4.6.4 requires ascending order). */
 /* [pa, pa+len) of region r, less the injected hole if it lies inside. */
-static enum pt_status map_rt_piece(struct pt_builder *b, const struct hvmap_input *in,
+static const char *map_rt_piece(struct pt_builder *b, const struct hvmap_input *in,
 				   const struct rt_region *r, uint64_t pa, uint64_t len,
 				   unsigned flags, struct hvmap_error *err)
 {
 	uint64_t hole = in->hole_pa;
 
 	if (hole && hole >= pa && hole - pa < len) {
-		enum pt_status st = PT_OK;
+		const char *st = PT_OK;
 
 		if (hole > pa)
 			st = map_one(b, err, "runtime region", r->va + (pa - r->pa), pa, hole - pa,
@@ -130,7 +130,7 @@ static enum pt_status map_rt_piece(struct pt_builder *b, const struct hvmap_inpu
 	return map_one(b, err, "runtime region", r->va + (pa - r->pa), pa, len, flags);
 }
 
-static enum pt_status map_rt_region(struct pt_builder *b, const struct hvmap_input *in,
+static const char *map_rt_region(struct pt_builder *b, const struct hvmap_input *in,
 				    const struct rt_region *r, struct hvmap_error *err)
 {
 	uint64_t pa = r->pa, end = r->pa + (r->npages << EFI_PAGE_SHIFT);
@@ -157,7 +157,7 @@ static enum pt_status map_rt_region(struct pt_builder *b, const struct hvmap_inp
 			if (ms > pa && ms < next)
 				next = ms;	/* gap up to the next MAT entry */
 		}
-		enum pt_status st = map_rt_piece(b, in, r, pa, next - pa, perm | cache, err);
+		const char *st = map_rt_piece(b, in, r, pa, next - pa, perm | cache, err);
 		if (st != PT_OK)
 			return st;
 		pa = next;
@@ -165,11 +165,11 @@ static enum pt_status map_rt_region(struct pt_builder *b, const struct hvmap_inp
 	return PT_OK;
 }
 
-enum pt_status hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
+const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 			   struct hvmap_error *err)
 {
 	struct direct_ctx dc = { b, err };
-	enum pt_status st;
+	const char *st;
 
 	*err = (struct hvmap_error){0};
 	if (in->img) {
@@ -265,7 +265,7 @@ struct bound_ctx {
 	bool allow_1g;
 };
 
-static enum pt_status bound_direct_run(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
+static const char *bound_direct_run(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
 {
 	struct bound_ctx *c = ctx;
 

@@ -29,10 +29,10 @@ struct hvmap_input {
 struct hvmap_error {
 	const char *what;	/* "direct map", "runtime region", ... */
 	uint64_t va, pa, len;
-	enum pt_status st;
+	const char *st;
 };
 
-enum pt_status hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
+const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 			   struct hvmap_error *err);
 
 /* Upper bound of the table pages hvmap_build can allocate for this input
@@ -44,8 +44,8 @@ uint64_t hvmap_pool_bound(const struct hvmap_input *in, bool allow_1g);
 unsigned hvmap_cache_flags(uint64_t attr);
 
 /* Calls fn for each direct-map run: contiguous RAM of one type and cache. */
-typedef enum pt_status (*hvmap_run_fn)(void *ctx, uint64_t pa, uint64_t len, unsigned flags);
-enum pt_status hvmap_for_each_direct_run(const struct efi_mdesc *map, uint64_t count,
+typedef const char *(*hvmap_run_fn)(void *ctx, uint64_t pa, uint64_t len, unsigned flags);
+const char *hvmap_for_each_direct_run(const struct efi_mdesc *map, uint64_t count,
 					 hvmap_run_fn fn, void *ctx);
 
 #endif

@@ -135,12 +135,13 @@ const char *memmap_check(const struct efi_mmap *m, uint64_t *bad_index)
 }
 
 /* Insertion sort: maps hold ~100 descriptors and come nearly sorted. */
-long memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t cap,
-		      uint64_t *bad_index)
+const char *memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t cap,
+			     uint64_t *count_out, uint64_t *bad_index)
 {
 	uint64_t n = efi_mmap_count(m), count = 0;
 
 	*bad_index = 0;
+	*count_out = 0;
 	for (uint64_t i = 0; i < n; i++) {
 		const struct efi_mdesc *d = efi_mmap_at(m, i);
 		uint64_t j;
@@ -149,7 +150,7 @@ long memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t 
 			continue;
 		if (count == cap) {
 			*bad_index = i;
-			return -1;
+			return "more descriptors than the copy holds";
 		}
 		for (j = count; j > 0 && dst[j - 1].pa > d->pa; j--)
 			dst[j] = dst[j - 1];
@@ -161,10 +162,11 @@ long memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t 
 		/* As a difference: an end at 2^64 wraps to 0. */
 		if (dst[i].pa - dst[i - 1].pa < (dst[i - 1].npages << EFI_PAGE_SHIFT)) {
 			*bad_index = i;
-			return -1;
+			return "descriptors overlap";
 		}
 	}
-	return (long)count;
+	*count_out = count;
+	return NULL;
 }
 
 size_t memmap_format_line(const struct efi_mdesc *d, char *buf, size_t cap)

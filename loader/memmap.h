@@ -29,10 +29,11 @@ bool memmap_is_runtime(const struct efi_mdesc *d, bool *missing_bit);
 const char *memmap_check(const struct efi_mmap *m, uint64_t *bad_index);
 
 /* Copies the map into dst as 40-byte descriptors sorted by pa, dropping
- * 0-page entries. Returns the count written (<= cap), or -1 when two
- * descriptors overlap (*bad_index = the later one in sorted order). */
-long memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t cap,
-		      uint64_t *bad_index);
+ * 0-page entries, and sets *count (<= cap). NULL, or why not: more
+ * descriptors than cap (*bad_index = the first one left out), or two that
+ * overlap (*bad_index = the later one in sorted order). */
+const char *memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t cap,
+			     uint64_t *count, uint64_t *bad_index);
 
 /* One line of the §4 text format, "TYPE 0xPA NPAGES 0xATTR", no newline.
  * Writes at most cap bytes including the NUL; returns the length. */

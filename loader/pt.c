@@ -4,6 +4,11 @@
  * hypervisor and in host tests. */
 #include "pt.h"
 
+const char PT_ENOMEM[] = "out of page-table pages";
+const char PT_EALIGN[] = "misaligned, not canonical, or a large page partly covered";
+const char PT_EEXIST[] = "already mapped";
+const char PT_ENOENT[] = "not mapped";
+
 #define PT_ENTRIES	512
 #define LEVEL_SHIFT(l)	(39 - 9 * (l))		/* 0 = PML4 ... 3 = PT */
 #define LEVEL_SIZE(l)	(1ULL << LEVEL_SHIFT(l))
@@ -41,7 +46,7 @@ uint64_t pt_leaf_bits(const struct pt_builder *b, unsigned map_flags, bool large
  * §4.6: access rights are the intersection of all levels). */
 #define PT_TABLE_BITS	(PTE_P | PTE_W)
 
-enum pt_status pt_init(struct pt_builder *b)
+const char *pt_init(struct pt_builder *b)
 {
 	uint64_t pa;
 
@@ -56,7 +61,7 @@ enum pt_status pt_init(struct pt_builder *b)
 /* Returns the next-level table under entry *e, allocating it if absent.
  * NULL with *st set if the slot holds a leaf or memory runs out. */
 static uint64_t *pt_descend(struct pt_builder *b, uint64_t *e, int child_level,
-			    enum pt_status *st)
+			    const char **st)
 {
 	uint64_t pa;
 
@@ -89,7 +94,7 @@ static bool pt_level_allows_leaf(const struct pt_builder *b, int level, unsigned
  * covers va. Returns the bytes mapped through *done. The leaf bits and
  * whether this level may hold a leaf are worked out once per table, not
  * per entry: this loop is the loader's hottest (bench: loader_insns). */
-static enum pt_status pt_map_level(struct pt_builder *b, uint64_t *table, int level,
+static const char *pt_map_level(struct pt_builder *b, uint64_t *table, int level,
 				   uint64_t va, uint64_t pa, uint64_t len,
 				   unsigned flags, uint64_t *done)
 {
@@ -97,7 +102,7 @@ static enum pt_status pt_map_level(struct pt_builder *b, uint64_t *table, int le
 	uint64_t leaf = pt_leaf_bits(b, flags, level < 3);
 	bool leaf_ok = pt_level_allows_leaf(b, level, flags);
 	uint64_t mapped = 0;
-	enum pt_status st = PT_OK;
+	const char *st = PT_OK;
 	unsigned i = pt_index(va, level);
 
 	if (level == 3) {
@@ -156,7 +161,7 @@ static enum pt_status pt_map_level(struct pt_builder *b, uint64_t *table, int le
 	return PT_OK;
 }
 
-enum pt_status pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa,
+const char *pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa,
 			    uint64_t len, unsigned map_flags)
 {
 	uint64_t done = 0;
@@ -175,7 +180,7 @@ enum pt_status pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa,
 
 	while (done < len) {
 		uint64_t sub = 0;
-		enum pt_status st = pt_map_level(b, pt_table(b, b->root_pa), 0,
+		const char *st = pt_map_level(b, pt_table(b, b->root_pa), 0,
 						 va + done, pa + done, len - done,
 						 map_flags, &sub);
 		if (st != PT_OK)
@@ -187,7 +192,7 @@ enum pt_status pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa,
 	return PT_OK;
 }
 
-enum pt_status pt_walk(const struct pt_builder *b, uint64_t va, struct pt_walk *out)
+const char *pt_walk(const struct pt_builder *b, uint64_t va, struct pt_walk *out)
 {
 	const uint64_t *table = pt_table(b, b->root_pa);
 	bool w = true, x = true, u = true;
@@ -227,7 +232,7 @@ enum pt_status pt_walk(const struct pt_builder *b, uint64_t va, struct pt_walk *
 	return PT_ENOENT;
 }
 
-enum pt_status pt_unmap_range(struct pt_builder *b, uint64_t va, uint64_t len)
+const char *pt_unmap_range(struct pt_builder *b, uint64_t va, uint64_t len)
 {
 	if ((va | len) & 0xFFF)
 		return PT_EALIGN;

@@ -29,13 +29,15 @@
 #define PT_MAP_4K	(1U << 3)	/* 4 KiB pages only */
 #define PT_MAP_G	(1U << 4)	/* global */
 
-enum pt_status {
-	PT_OK = 0,
-	PT_ENOMEM,	/* alloc_page returned NULL */
-	PT_EALIGN,	/* va, pa or len not 4 KiB aligned, or va not canonical */
-	PT_EEXIST,	/* part of the range is already mapped */
-	PT_ENOENT,	/* nothing mapped there (walk, unmap) */
-};
+/* Every function here follows the loader's error convention (efi_boot.h):
+ * NULL on success, else a reason. Callers that must tell reasons apart
+ * compare with these. */
+#define PT_OK		NULL
+extern const char PT_ENOMEM[];	/* alloc_page returned NULL */
+extern const char PT_EALIGN[];	/* va, pa or len not 4 KiB aligned, va not canonical,
+				 * or a large page only partly covered */
+extern const char PT_EEXIST[];	/* part of the range is already mapped */
+extern const char PT_ENOENT[];	/* nothing mapped there (walk, unmap) */
 
 /* Level indices: 0 = PML4, 1 = PDPT, 2 = PD, 3 = PT. */
 struct pt_stats {
@@ -54,11 +56,11 @@ struct pt_builder {
 };
 
 /* Allocates the PML4. */
-enum pt_status pt_init(struct pt_builder *b);
+const char *pt_init(struct pt_builder *b);
 
 /* Maps [va, va+len) to [pa, pa+len) with the largest pages that alignment,
  * length and existing tables allow. Never replaces a present mapping. */
-enum pt_status pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa,
+const char *pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa,
 			    uint64_t len, unsigned map_flags);
 
 struct pt_walk {
@@ -72,11 +74,11 @@ struct pt_walk {
 };
 
 /* Software walk of va (needs only pa_to_ptr and root_pa). */
-enum pt_status pt_walk(const struct pt_builder *b, uint64_t va, struct pt_walk *out);
+const char *pt_walk(const struct pt_builder *b, uint64_t va, struct pt_walk *out);
 
 /* Clears the leaf entries covering [va, va+len); a large leaf that is only
  * partly covered is an error (PT_EALIGN). Frees nothing. */
-enum pt_status pt_unmap_range(struct pt_builder *b, uint64_t va, uint64_t len);
+const char *pt_unmap_range(struct pt_builder *b, uint64_t va, uint64_t len);
 
 /* Every present leaf, in address order, with the effective rights of
  * all levels above it (audits, mapplan). */

@@ -97,14 +97,14 @@ void efivar_guid_store(const struct efi_guid *g, uint8_t *p)
 		p[8 + i] = g->d4[i];
 }
 
-int efivar_guid_equal(const struct efi_guid *a, const struct efi_guid *b)
+bool efivar_guid_equal(const struct efi_guid *a, const struct efi_guid *b)
 {
 	if (a->d1 != b->d1 || a->d2 != b->d2 || a->d3 != b->d3)
-		return 0;
+		return false;
 	for (int i = 0; i < 8; i++)
 		if (a->d4[i] != b->d4[i])
-			return 0;
-	return 1;
+			return false;
+	return true;
 }
 
 /* ---- variable names */

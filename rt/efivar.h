@@ -11,6 +11,7 @@
 #define HVBOOT_RT_EFIVAR_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* EFI_GUID (UEFI 2.10 Appendix A): d1..d3 are little-endian in memory,
@@ -73,7 +74,7 @@ const char *efivar_guid_parse(const char *s, size_t len, struct efi_guid *g);
 void efivar_guid_load(const uint8_t *p, struct efi_guid *g);
 void efivar_guid_store(const struct efi_guid *g, uint8_t *p);
 
-int efivar_guid_equal(const struct efi_guid *a, const struct efi_guid *b);
+bool efivar_guid_equal(const struct efi_guid *a, const struct efi_guid *b);
 
 /* ---- Variable names */
 

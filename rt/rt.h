@@ -3,7 +3,15 @@
  * on a dedicated stack, with arguments copied through bounce buffers, and
  * with faults inside firmware contained (the service group is disabled,
  * the caller gets EFI_ABORTED). Builds for the hypervisor and, against a
- * fake table, for host tests (HVBOOT_HOST). */
+ * fake table, for host tests (HVBOOT_HOST).
+ *
+ * Errors in rt/: a service returns efi_status_t, the firmware's own
+ * status, or one the layer gives without calling (RT_UNSUPPORTED for a
+ * service that is not supported or switched off, RT_INVALID_PARAMETER for
+ * an argument that cannot be bounced, RT_ABORTED after a contained fault,
+ * RT_DEVICE_ERROR when firmware claims more than it was given). The pure
+ * formatters (efivar, devpath, rtfmt, ucs2) follow the loader's rule: a
+ * reason string, NULL on success. Nothing in rt/ prints. */
 #ifndef HVBOOT_RT_H
 #define HVBOOT_RT_H
 

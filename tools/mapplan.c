@@ -198,15 +198,13 @@ static void read_map(const char *path, struct map *m)
 static void normalize(const char *path, struct map *m)
 {
 	struct efi_mmap raw = { m->raw, m->nraw * sizeof(*m->raw), sizeof(*m->raw) };
-	uint64_t bad;
-	long n;
+	uint64_t bad, n;
 
 	for (size_t i = 0; i < m->nraw; i++)
 		m->raw[i].va = i;
 	m->norm = xrealloc(NULL, m->nraw * sizeof(*m->norm));
 	m->norm_line = xrealloc(NULL, m->nraw * sizeof(*m->norm_line));
-	n = memmap_normalize(&raw, m->norm, m->nraw, &bad);
-	if (n < 0) {
+	if (memmap_normalize(&raw, m->norm, m->nraw, &n, &bad)) {
 		const struct efi_mdesc *later = &m->norm[bad];
 		unsigned later_line = m->raw_line[later->va];
 
@@ -343,18 +341,6 @@ static void *arena_ptr(void *ctx, uint64_t pa)
 	return a->page[(pa - ARENA_PA) / HV_PAGE_SIZE];
 }
 
-static const char *pt_status_text(enum pt_status st)
-{
-	switch (st) {
-	case PT_OK: return "ok";
-	case PT_ENOMEM: return "page-table pool exhausted";
-	case PT_EALIGN: return "address not mappable (alignment, canonical form or 52-bit limit)";
-	case PT_EEXIST: return "already mapped";
-	case PT_ENOENT: return "not mapped";
-	}
-	return "?";
-}
-
 struct built {
 	struct pt_builder b;
 	struct arena arena;
@@ -366,7 +352,7 @@ static void build(const char *path, const struct opts *o, const struct map *m,
 {
 	struct hvmap_input bound_in = p->in;
 	struct hvmap_error err;
-	enum pt_status st;
+	const char *st;
 
 	/* efi_reserve sizes the pool before the final map, for the worst MAT
 	 * split, and adds a quarter plus 64 pages of margin. */
@@ -390,9 +376,9 @@ static void build(const char *path, const struct opts *o, const struct map *m,
 		if (line)
 			map_error("%s:%u: cannot map %s at pa 0x%llX (va 0x%llX): %s", path, line,
 				  err.what, (unsigned long long)err.pa, (unsigned long long)err.va,
-				  pt_status_text(st));
+				  st);
 		map_error("%s: cannot map %s at pa 0x%llX (va 0x%llX): %s", path, err.what,
-			  (unsigned long long)err.pa, (unsigned long long)err.va, pt_status_text(st));
+			  (unsigned long long)err.pa, (unsigned long long)err.va, st);
 	}
 }
 
@@ -421,7 +407,7 @@ struct direct_runs {
 	size_t n, cap;
 };
 
-static enum pt_status collect_run(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
+static const char *collect_run(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
 {
 	struct direct_runs *d = ctx;
 

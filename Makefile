@@ -1,4 +1,4 @@
-# hvboot — one entry point. See README.md and ../shared/PRODUCT.md §1.
+# hvboot — one entry point. The targets: README.md, "make targets".
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
@@ -178,7 +178,7 @@ $(BUILD)/signed/BOOTX64.EFI: $(BUILD)/BOOTX64.EFI esp
 
 # ---------------------------------------------------------------- measurement
 # mapplan: the loader's pure mapping code (rtwin, hvmap, pt, memmap) built
-# for the host, with ptmin's independent count beside it (PRODUCT.md §4).
+# for the host, with ptmin's independent count beside it (README: Memory maps as text).
 MAPPLAN_SRCS := tools/mapplan.c tools/ptmin.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
 	loader/pt.c $(PURE_LIB)
 
@@ -237,7 +237,7 @@ nullapp: $(BUILD)/nullapp/BOOTX64.EFI
 	mkdir -p $(BUILD)/nullapp/esp/EFI/BOOT
 	cp $< $(BUILD)/nullapp/esp/EFI/BOOT/BOOTX64.EFI
 
-# Figures, never pass/fail (PRODUCT.md §1). BENCH_ARGS: see tools/bench.py --help.
+# Figures, never pass/fail (README: make targets). BENCH_ARGS: see tools/bench.py --help.
 bench: all mapplan bench-loader nullapp
 	$(PY) tools/bench.py --build $(BUILD) $(BENCH_ARGS)
 

@@ -1,5 +1,5 @@
 /* memmap [--raw]: the final EFI memory map from the boot info, as a table
- * or in the PRODUCT.md §4 text format that tools/mapplan reads. */
+ * or in the README: Memory maps as text text format that tools/mapplan reads. */
 #include "hv.h"
 
 #include "loader/fmt.h"
@@ -32,7 +32,7 @@ static const char *hv_type_name(uint32_t type)
 }
 
 /* The last byte a descriptor covers; one that would wrap past 2^64 (a
- * firmware bug memmap_check reports) ends at the top. */
+ * malformed descriptor memmap_check reports) ends at the top. */
 static uint64_t last_byte(const struct efi_mdesc *d)
 {
 	uint64_t size = d->npages << EFI_PAGE_SHIFT;

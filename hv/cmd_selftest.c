@@ -172,8 +172,8 @@ static void check_mappings(void)
 		fmt_snprintf(name, sizeof(name), "map %s", rt_svc_name(s));
 		if ((s == RT_SET_VIRTUAL_ADDRESS_MAP || s == RT_CONVERT_POINTER) &&
 		    !walk(fn, &w) && runtime_desc_of(fn, false))
-			/* EDK2 (RuntimeDxe) converts every pointer of the table
-			 * but these two, which only boot-time code may call. */
+			/* Quirk (EDK2 RuntimeDxe): every pointer of the table
+			 * is converted but these two, boot-time only. */
 			skip(name, "0x%lx left physical by the firmware (boot-time only)", fn);
 		else if (!walk(fn, &w) && hv_bi->rt_hole_va &&
 			 (fn & ~(HV_PAGE_SIZE - 1)) == hv_bi->rt_hole_va)
@@ -429,7 +429,7 @@ static void print_audit(const char *space, const struct pt_audit_result *r)
 		r->va0_mapped ? ", VA 0 MAPPED" : "");
 }
 
-/* Issue 5.3: walk both complete address spaces. */
+/* Walk both complete address spaces (README: Runtime services after boot). */
 static void check_audits(void)
 {
 	struct pt_audit_result r;

@@ -1,5 +1,5 @@
 /* vars, get, set, del, varinfo: EFI variables through the runtime layer,
- * in the text of Linux's efivar (PRODUCT.md §3). The buffers are static:
+ * in the text of Linux's efivar (README: The shell). The buffers are static:
  * a value may be RT_DATA_MAX bytes and the hypervisor's stack is 64 KiB. */
 #include "hv.h"
 #include "scratch.h"

@@ -1,4 +1,4 @@
-/* The serial shell (PRODUCT.md §3).
+/* The serial shell (README: The shell).
  *
  * Pure core (shell.c, host-tested): a line editor fed one byte at a time,
  * a tokenizer, and a dispatcher over an array of commands. The glue

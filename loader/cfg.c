@@ -1,4 +1,4 @@
-/* hvboot.cfg (PRODUCT.md §2): one `key = value` a line, `#` comments.
+/* hvboot.cfg (README: The ESP and the config): one `key = value` a line, `#` comments.
  * Each line is checked for bytes first, then split, then the key looked
  * up and its value parsed; the first failure stops the parse and names
  * the line. */
@@ -158,7 +158,7 @@ static const char *cfg_set_rt_window(struct hv_config *cfg, struct span v)
 		return "rt_window is not a canonical address";
 	if (va < HV_HIGHER_HALF)
 		return "rt_window must be in the higher half";
-	/* The window is one PML4 entry of its own (PRODUCT.md §2). */
+	/* The window is one PML4 entry of its own (README: The ESP and the config). */
 	if (va & (HV_PML4_SLOT_SIZE - 1))
 		return "rt_window must be 512 GiB aligned";
 	if (va == HV_DIRECT_MAP_BASE)

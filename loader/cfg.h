@@ -1,4 +1,4 @@
-/* hvboot.cfg: `key = value` lines, `#` comments (PRODUCT.md §2). Pure. */
+/* hvboot.cfg: `key = value` lines, `#` comments (README: The ESP and the config). Pure. */
 #ifndef HVBOOT_CFG_H
 #define HVBOOT_CFG_H
 

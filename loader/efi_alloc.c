@@ -82,9 +82,10 @@ EFI_STATUS efi_reserve(struct boot *b)
 	if (!EFI_ERROR(st))
 		st = efi_alloc_pages(b, HV_MEM_STACK, HV_RTSTACK_SIZE / EFI_PAGE_SIZE, 0,
 				     &b->rt_stack_pa, "runtime stack");
-	/* LoaderCode, below 4 GiB: the firmware's own tables must let us
-	 * execute it (OVMF marks data types NX) and it must be identity-
-	 * mappable by both the old and the new tables. */
+	/* LoaderCode, below 4 GiB: identity-mappable by both the old and the
+	 * new tables, and executable under the firmware's own.
+	 * Quirk (OVMF 2022.11): data types are mapped NX under its tables;
+	 * LoaderCode is not. */
 	if (!EFI_ERROR(st))
 		st = efi_alloc_pages(b, EfiLoaderCode, 1, 0xFFFFF000ULL, &b->trampoline_pa,
 				     "trampoline");

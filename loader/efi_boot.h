@@ -58,7 +58,7 @@ struct boot {
 
 	/* firmware facts */
 	uint32_t cpu_flags;
-	struct rtwin_plan rt;		/* ~12 KiB: lives in .bss (static boot) */
+	struct rtwin_plan rt;		/* 10 KiB: struct boot comes from pool */
 	uint64_t rt_table_pa;
 	bool mat_valid;
 };

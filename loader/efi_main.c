@@ -34,7 +34,7 @@ void boot_log(const struct boot *b, enum hv_log_level level, const char *fmt, ..
 }
 
 /* The config beside the loader (e.g. \EFI\hvboot\hvboot.cfg after `make
- * install`), else the ESP layout's \hvboot\hvboot.cfg (PRODUCT.md §2). */
+ * install`), else the ESP layout's \hvboot\hvboot.cfg (README: The ESP and the config). */
 static EFI_STATUS read_config(struct boot *b)
 {
 	static char own[CFG_PATH_MAX];
@@ -310,7 +310,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	ST = st;
 	BS = st->BootServices;
 	RT = st->RuntimeServices;
-	/* ~13 KiB (the runtime plan): from pool, not the stack or the file. */
+	/* 10 KiB (the runtime plan): from pool, not the stack or the file. */
 	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, sizeof(*b),
 					(void **)&b))) {
 		con_printf("hvboot: out of memory for the boot context\n");

@@ -61,7 +61,8 @@ void efi_rt_plan(struct boot *b)
 	bi->rt_state = HV_RT_ENABLED;
 	bi->rt_layout = b->rt.layout;
 	bi->rt_region_count = b->rt.count;
-	/* Real firmware omits the bit on some RT code/data; map them anyway. */
+	/* Quirk (Dell Edge Gateway BIOS): RuntimeServicesCode/Data without
+	 * EFI_MEMORY_RUNTIME; mapped as runtime anyway (memmap_is_runtime). */
 	if (b->rt.missing_bit)
 		set_reason(b, "warning: runtime code/data regions without EFI_MEMORY_RUNTIME:",
 			   b->rt.missing_bit);
@@ -111,8 +112,9 @@ static bool check_table(struct boot *b)
 		return false;
 	}
 	for (unsigned i = 0; i < nfn; i++) {
-		/* SetVirtualAddressMap and ConvertPointer (entries 4 and 5) are
-		 * physical-mode only; EDK2 leaves them unconverted. */
+		/* Quirk (EDK2 RuntimeDxe): SetVirtualAddressMap and
+		 * ConvertPointer (entries 4 and 5) stay physical after the
+		 * switch; they are boot-time only, so not checked. */
 		if (i == 4 || i == 5)
 			continue;
 		if (!code_region(b, fn[first + i])) {

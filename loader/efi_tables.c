@@ -1,6 +1,6 @@
 /* Firmware facts for the boot info, gathered before ExitBootServices:
  * configuration tables (UEFI 2.10 §4.6), the Memory Attributes Table
- * (copied: OVMF keeps it in boot-services data, gone after exit), the
+ * (copied: see the quirk at copy_mat), the
  * RT properties table, and the Secure Boot state (§32.3.1). */
 #include "efi_boot.h"
 
@@ -38,6 +38,8 @@ static bool guid_eq(const EFI_GUID *a, const EFI_GUID *b)
 	return true;
 }
 
+/* Quirk (EDK2, OVMF 2022.11): the Memory Attributes Table lives in
+ * EfiBootServicesData, free memory once boot services exit; copy it now. */
 static void copy_mat(struct boot *b, const struct mat_header *h)
 {
 	struct hv_bootinfo *bi = b->bi;

@@ -107,8 +107,6 @@ static unsigned mat_perm(uint64_t attr)
 	return p;
 }
 
-/* Maps one runtime region, splitting it by MAT entries where present. The
- * MAT is sorted by address (UEFI 2.10 §4.6.4 requires ascending order). */
 /* [pa, pa+len) of region r, less the injected hole if it lies inside. */
 static const char *map_rt_piece(struct pt_builder *b, const struct hvmap_input *in,
 				   const struct rt_region *r, uint64_t pa, uint64_t len,
@@ -130,6 +128,8 @@ static const char *map_rt_piece(struct pt_builder *b, const struct hvmap_input *
 	return map_one(b, err, "runtime region", r->va + (pa - r->pa), pa, len, flags);
 }
 
+/* Maps one runtime region, splitting it by MAT entries where present. The
+ * MAT is sorted by address (UEFI 2.10 §4.6.4 requires ascending order). */
 static const char *map_rt_region(struct pt_builder *b, const struct hvmap_input *in,
 				    const struct rt_region *r, struct hvmap_error *err)
 {

@@ -20,7 +20,9 @@ bool memmap_type_parse(const char *s, size_t len, uint32_t *type);
 bool memmap_is_ram(uint32_t type);
 
 /* A runtime region: EFI_MEMORY_RUNTIME set, or RuntimeServicesCode/Data
- * without it (firmware bug seen on real machines; *missing_bit = true). */
+ * without it (*missing_bit = true).
+ * Quirk (Dell Edge Gateway BIOS): RuntimeServicesCode/Data descriptors
+ * without EFI_MEMORY_RUNTIME, called at runtime all the same. */
 bool memmap_is_runtime(const struct efi_mdesc *d, bool *missing_bit);
 
 /* Sanity of a firmware map: stride >= 40, size a multiple of the stride,

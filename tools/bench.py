@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""make bench: hvboot's figures (PRODUCT.md §1) — a table on stdout and
+"""make bench: hvboot's figures (README: make targets) — a table on stdout and
 build/bench.json. Figures, never pass/fail: the exit status is 0 unless a
 boot could not be driven at all.
 

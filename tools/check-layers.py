@@ -1,8 +1,12 @@
 #!/usr/bin/python3
-"""The folder graph stays acyclic (README: How the code is laid out):
-include <- loader <- rt <- hv. Checks every #include of the product's
-sources and prints one line per rule broken, then `layers: N passed, M
-failed` (N = files that keep every rule)."""
+"""The tree's rules (README: How the code is laid out), for every source
+file of include/ loader/ rt/ hv/: the folder graph stays acyclic
+(include <- loader <- rt <- hv, cross-folder includes name the folder), no
+weak symbols, no private copies of the shared helpers, comments cite only
+what a reader of the repository can open (never PRODUCT.md or an issue
+number), and every firmware quirk is tagged `Quirk (FIRMWARE): symptom`.
+Prints one line per rule broken, then `layers: N passed, M failed`
+(N = files that keep every rule)."""
 import os
 import re
 import sys
@@ -14,6 +18,8 @@ WEAK = re.compile(r"__attribute__\s*\(\(\s*weak")
 # Helpers that exist once, in the pure library (loader/bytes.h, loader/txt.h).
 PRIVATE_COPY = re.compile(r"^\s*(static\s+)?(inline\s+)?uint\d+_t\s+ld(16|32|64)\s*\(|^struct txt\s*\{", re.M)
 SHARED_HOME = {"loader/bytes.h", "loader/txt.h"}
+OUTSIDE_CITE = re.compile(r"PRODUCT\.md|\b[Ii]ssue #?\d")
+QUIRK = re.compile(r"\bQuirk\b(?! \([^)]+\): \S)")
 
 
 def check(path, text):
@@ -38,6 +44,11 @@ def check(path, text):
         errs.append(f"{path}: a weak symbol: call what the layer below declares instead")
     if path not in SHARED_HOME and PRIVATE_COPY.search(text):
         errs.append(f"{path}: a private copy of ld16/32/64 or struct txt (use loader/bytes.h, loader/txt.h)")
+    for n, line in enumerate(text.split("\n"), 1):
+        if OUTSIDE_CITE.search(line):
+            errs.append(f"{path}:{n}: cites a document outside the repository (cite the README or the spec)")
+        if QUIRK.search(line):
+            errs.append(f"{path}:{n}: a quirk not in the form `Quirk (FIRMWARE): symptom`")
     return errs
 
 

@@ -1,4 +1,4 @@
-/* mapplan: replays the loader's mapping plan on the host (PRODUCT.md §4).
+/* mapplan: replays the loader's mapping plan on the host (README: Memory maps as text).
  *
  *   tools/mapplan FILE [--json] [--window BASE] [--layout offset|compact]
  *                 [--no-1g] [--image-kib N]

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The ESP as a folder (build/esp) and as a FAT32 image (build/esp.img),
-# with mtools: no root, no loop mount. Layout: PRODUCT.md §2.
+# with mtools: no root, no loop mount. Layout: README: The ESP and the config.
 set -euo pipefail
 B=${1:-build}
 CFG=${HVBOOT_CFG:-tools/hvboot.cfg}

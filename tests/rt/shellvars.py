@@ -1,5 +1,5 @@
 """Helpers for the runtime-service tests: the shell's variable commands
-(PRODUCT.md §3, efivar formats) driven and parsed strictly, an independent
+(README: The shell, efivar formats) driven and parsed strictly, an independent
 EFI_LOAD_OPTION decoder, the VARS file read offline with UEFIExtract."""
 import os
 import re

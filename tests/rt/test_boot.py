@@ -1,4 +1,4 @@
-"""The boot path end to end (issue 3): the ESP folder reaches the shell and
+"""The boot path end to end: the ESP folder reaches the shell and
 the address space is what the loader promised."""
 import re
 

@@ -1,4 +1,4 @@
-"""Fault containment (issue 5.1): with rt_inject = skip-mmio the variable
+"""Fault containment: with rt_inject = skip-mmio the variable
 store's flash is left unmapped, so SetVariable faults inside OVMF. The
 hypervisor must contain it: one error line, a diagnosis naming the service
 and the descriptor, variable services off, everything else working."""

@@ -1,4 +1,4 @@
-"""The ESP as a FAT image and as a GPT disk boot to the shell (issue 3)."""
+"""The ESP as a FAT image and as a GPT disk boot to the shell."""
 import os
 import shutil
 

@@ -1,4 +1,4 @@
-"""tools/mapplan (PRODUCT.md §4), no boot needed: the sample maps in
+"""tools/mapplan (README: Memory maps as text), no boot needed: the sample maps in
 tools/maps/ and broken maps written here. Each check recomputes what it can
 from the map text itself rather than trusting mapplan's other output."""
 import json
@@ -109,7 +109,7 @@ def test_direct_map_covers_exactly_the_ram(sample):
 def test_offset_layout_puts_each_region_at_window_plus_phys(sample):
     p = plan(os.path.join(MAPS, sample), "--layout", "offset")
     if p["layout"] != "offset":
-        # Only when a region lies above 512 GiB (PRODUCT.md §2 rt_layout).
+        # Only when a region lies above 512 GiB (README: The ESP and the config, rt_layout).
         assert p["layout_fell_back"]
         assert any(r["phys"] + r["pages"] * 4096 > SLOT for r in p["regions"])
         return

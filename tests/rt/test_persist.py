@@ -1,6 +1,6 @@
 """Variables written at runtime reach the VARS file and survive resets and
 power-off; and the other way round, a variable the firmware's own UEFI Shell
-wrote is read back exactly by the hypervisor (PRODUCT.md §3, FIELD-NOTES:
+wrote is read back exactly by the hypervisor (README: The shell, FIELD-NOTES:
 UEFIExtract, startup.nsh)."""
 import re
 

@@ -1,4 +1,4 @@
-"""Refusals (issue 3): every malformed hypervisor and broken config is
+"""Refusals: every malformed hypervisor and broken config is
 refused with one line naming the file and the rule, and the firmware moves
 on to its next boot option."""
 import os

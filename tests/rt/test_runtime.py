@@ -1,4 +1,4 @@
-"""Runtime services from the hypervisor's shell (PRODUCT.md §3): variables in
+"""Runtime services from the hypervisor's shell (README: The shell): variables in
 efivar's formats, the clock, the monotonic counter, the boot options, the
 runtime layer's state and its selftest — on OVMF's flash variable store
 (reached at runtime through MMIO) and on its SMM store
@@ -255,7 +255,7 @@ def test_selftest_passes(store):
                   "map GetVariable", "map VA 0 unmapped", "map trampoline unmapped",
                   "call counts", "audit hypervisor tables", "audit runtime tables"):
         assert f"PASS {check}" in passes, (check, out)
-    # The page-table audit (issue 5.3) prints its counts for both spaces.
+    # The page-table audit prints its counts for both spaces.
     audits = [l for l in out if l.startswith("audit ")]
     assert [a.split()[1] for a in audits] == ["hypervisor", "runtime"], out
     for a in audits:

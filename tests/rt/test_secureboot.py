@@ -1,4 +1,4 @@
-"""Secure Boot (issue 5.5) with Debian's snakeoil OVMF: the signed loader
+"""Secure Boot with Debian's snakeoil OVMF: the signed loader
 boots and variables work; an unsigned loader is refused by the firmware;
 the signed loader refuses a hv.elf whose SHA-256 is not the pinned one."""
 import os

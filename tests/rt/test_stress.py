@@ -1,4 +1,4 @@
-"""Stress and power loss (issue 5.6, 5.7). `make test` runs short versions;
+"""Stress and power loss. `make test` runs short versions;
 `make stress` (HVBOOT_STRESS=1) the full ones: 2,000 variables and 20 power
 cuts."""
 import lzma

@@ -1,4 +1,4 @@
-/* The OVMF (q35, 512 MiB) memory map of PRODUCT.md §4 as descriptors,
+/* The OVMF (q35, 512 MiB) memory map of README: Memory maps as text as descriptors,
  * shared by the tests that start from it. Runtime descriptors: 8, 10, 11,
  * 13, 17; the reserved range at 0xB0000000 has no RUNTIME bit. */
 #ifndef HVBOOT_TEST_OVMF_MAP_H

@@ -1,5 +1,5 @@
 /* loader/hvmap.c: the whole hypervisor address space built from the OVMF
- * map of PRODUCT.md §4 (parsed from its text), a fake image, stacks, a
+ * map of README: Memory maps as text (parsed from its text), a fake image, stacks, a
  * trampoline and a made-up MAT. The tables are read back leaf by leaf by an
  * independent visitor and every leaf is accounted for: direct map, runtime
  * window, image and stacks, trampoline, and nothing else. */

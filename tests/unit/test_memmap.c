@@ -23,7 +23,7 @@ static const char *const uefi_names[16] = {
 	"EfiPersistentMemory", "EfiUnacceptedMemoryType",
 };
 
-/* The OVMF (q35, 512 MiB) map of PRODUCT.md §4, line for line. */
+/* The OVMF (q35, 512 MiB) map of README: Memory maps as text, line for line. */
 static const char *const ovmf_text[OVMF_N] = {
 	"EfiBootServicesCode 0x0 1 0xF",
 	"EfiConventionalMemory 0x1000 159 0xF",

@@ -90,75 +90,80 @@ static bool pt_level_allows_leaf(const struct pt_builder *b, int level, unsigned
 	return level == 2 || (level == 1 && b->allow_1g);
 }
 
-/* Maps as much of [va, va+len) as lies inside the table at `level` that
- * covers va. Returns the bytes mapped through *done. The leaf bits and
- * whether this level may hold a leaf are worked out once per table, not
- * per entry: this loop is the loader's hottest (bench: loader_insns). */
-static const char *pt_map_level(struct pt_builder *b, uint64_t *table, int level,
-				   uint64_t va, uint64_t pa, uint64_t len,
-				   unsigned flags, uint64_t *done)
+static void pt_count_leaves(struct pt_builder *b, int level, uint64_t n)
 {
-	uint64_t size = LEVEL_SIZE(level);
-	uint64_t leaf = pt_leaf_bits(b, flags, level < 3);
-	bool leaf_ok = pt_level_allows_leaf(b, level, flags);
-	uint64_t mapped = 0;
-	const char *st = PT_OK;
-	unsigned i = pt_index(va, level);
-
-	if (level == 3) {
-		/* 4 KiB leaves: a straight fill of consecutive entries. */
-		uint64_t n = 0;
-
-		for (; i < PT_ENTRIES && mapped < len; i++, n++, mapped += size) {
-			if (table[i] & PTE_P) {
-				b->stats.leaves_4k += n;
-				return PT_EEXIST;	/* never silently remap */
-			}
-			table[i] = ((pa + mapped) & PTE_ADDR_MASK) | leaf;
-		}
+	if (level == 1)
+		b->stats.leaves_1g += n;
+	else if (level == 2)
+		b->stats.leaves_2m += n;
+	else
 		b->stats.leaves_4k += n;
-		*done = mapped;
-		return PT_OK;
-	}
-	for (; i < PT_ENTRIES && mapped < len; i++) {
-		uint64_t *e = &table[i];
+}
+
+/* Writes leaves for pa, pa + size, … into e[0], e[1], … up to max of them,
+ * stopping at the first entry already present; returns how many. */
+static uint64_t pt_fill_leaves(uint64_t *e, uint64_t max, uint64_t pa, uint64_t size,
+			       uint64_t bits)
+{
+	uint64_t n = 0;
+
+	for (; n < max && !(e[n] & PTE_P); n++, pa += size)
+		e[n] = (pa & PTE_ADDR_MASK) | bits;
+	return n;
+}
+
+/* Maps as much of [va, va+len) as the table at `level` covers, from va's
+ * entry to the table's end; *done = the bytes mapped. Where this level may
+ * hold a leaf and the range is whole and aligned, a run of leaves; where an
+ * entry is taken, or the range is not whole there, a child table filled
+ * recursively with the part of the range the entry covers. A 4 KiB entry
+ * already present is PT_EEXIST: never silently remap. Leaf bits and
+ * whether this level may hold a leaf are worked out once per table: this
+ * is the loader's hottest loop (README: Figures). */
+static const char *pt_map_level(struct pt_builder *b, uint64_t *table, int level,
+				uint64_t va, uint64_t pa, uint64_t len, unsigned flags,
+				uint64_t *done)
+{
+	const uint64_t size = LEVEL_SIZE(level);
+	const uint64_t leaf = pt_leaf_bits(b, flags, level < 3);
+	const bool leaf_ok = pt_level_allows_leaf(b, level, flags);
+	const char *st = PT_OK;
+	uint64_t mapped = 0, leaves = 0, i = pt_index(va, level);
+
+	while (i < PT_ENTRIES && mapped < len) {
 		uint64_t cva = va + mapped, cpa = pa + mapped, left = len - mapped;
+		uint64_t *child, entry_end, sub = 0;
 
-		if (leaf_ok && left >= size && !((cva | cpa) & (size - 1)) && !(*e & PTE_P)) {
-			/* A run of large leaves: fill while aligned, whole and free. */
-			uint64_t n = 0;
+		if (leaf_ok && left >= size && !((cva | cpa) & (size - 1))) {
+			uint64_t max = left / size < PT_ENTRIES - i ? left / size : PT_ENTRIES - i;
+			uint64_t n = pt_fill_leaves(&table[i], max, cpa, size, leaf);
 
-			do {
-				table[i] = ((pa + mapped) & PTE_ADDR_MASK) | leaf;
-				mapped += size;
-				n++;
-			} while (++i < PT_ENTRIES && len - mapped >= size && !(table[i] & PTE_P));
-			i--;	/* the for loop steps past the last one filled */
-			if (level == 1)
-				b->stats.leaves_1g += n;
-			else
-				b->stats.leaves_2m += n;
-			continue;
+			i += n;
+			mapped += n * size;
+			leaves += n;
+			if (n)
+				continue;
 		}
-
-		uint64_t *child = pt_descend(b, e, level + 1, &st);
-		uint64_t sub = 0;
-
+		/* table[i] is taken, or the range is not whole or aligned here. */
+		if (level == 3) {
+			st = PT_EEXIST;
+			break;
+		}
+		child = pt_descend(b, &table[i], level + 1, &st);
 		if (!child)
-			return st;
-		/* The child covers from cva up to the end of this entry. */
-		uint64_t entry_end = (cva | (size - 1)) + 1;	/* may wrap to 0 */
-		uint64_t chunk = left;
-
-		if (entry_end != 0 && entry_end - cva < chunk)
-			chunk = entry_end - cva;
-		st = pt_map_level(b, child, level + 1, cva, cpa, chunk, flags, &sub);
-		if (st != PT_OK)
-			return st;
+			break;
+		entry_end = (cva | (size - 1)) + 1;	/* may wrap to 0 */
+		st = pt_map_level(b, child, level + 1, cva, cpa,
+				  entry_end != 0 && entry_end - cva < left ? entry_end - cva : left,
+				  flags, &sub);
 		mapped += sub;
+		if (st != PT_OK)
+			break;
+		i++;
 	}
+	pt_count_leaves(b, level, leaves);
 	*done = mapped;
-	return PT_OK;
+	return st;
 }
 
 const char *pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa,

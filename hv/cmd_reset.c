@@ -4,6 +4,7 @@
  * the keyboard controller, and finally a triple fault. */
 #include "hv.h"
 
+#include "acpi.h"
 #include "cpu.h"
 #include "kprintf.h"
 #include "lib.h"
@@ -11,150 +12,44 @@
 #include "runtime.h"
 #include "shell.h"
 
-/* Provided by rt/ when it is linked in; NULL otherwise. */
-
-/* ---- ACPI (ACPI 6.5 §5.2.5 RSDP, §5.2.7/5.2.8 RSDT/XSDT, §5.2.9 FADT) ---- */
-
-struct __attribute__((packed)) acpi_rsdp {
-	char signature[8];	/* "RSD PTR " */
-	uint8_t checksum;	/* first 20 bytes */
-	char oem_id[6];
-	uint8_t revision;	/* 0: ACPI 1.0 (no XSDT); 2: ACPI 2.0+ */
-	uint32_t rsdt_pa;
-	uint32_t length;
-	uint64_t xsdt_pa;
-	uint8_t ext_checksum;
-	uint8_t reserved[3];
-};
-
-struct __attribute__((packed)) acpi_header {
-	char signature[4];
-	uint32_t length;
-	uint8_t revision;
-	uint8_t checksum;
-	char oem_id[6];
-	char oem_table_id[8];
-	uint32_t oem_revision;
-	uint32_t creator_id;
-	uint32_t creator_revision;
-};
-
-/* Generic Address Structure, ACPI 6.5 §5.2.3.2. */
-struct __attribute__((packed)) acpi_gas {
-	uint8_t space_id;
-	uint8_t bit_width;
-	uint8_t bit_offset;
-	uint8_t access_size;
-	uint64_t address;
-};
-
-#define ACPI_SPACE_MEMORY	0
-#define ACPI_SPACE_IO		1
-#define ACPI_SPACE_PCI_CONFIG	2
-
-#define FADT_FLAGS_OFFSET	112
-#define FADT_RESET_REG_OFFSET	116
-#define FADT_RESET_VALUE_OFFSET	128
-#define FADT_FLAG_RESET_REG_SUP	(1U << 10)
-
-static bool acpi_checksum_ok(const void *p, size_t len)
+/* acpi_find_reset_reg reads firmware tables through the direct map. */
+static const void *read_phys(void *ctx, uint64_t pa, uint64_t len)
 {
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	for (size_t i = 0; i < len; i++)
-		sum += b[i];
-	return sum == 0;
-}
-
-/* The table at pa if it is mapped, whole and its checksum adds up. */
-static const struct acpi_header *acpi_table(uint64_t pa)
-{
-	const struct acpi_header *h = mm_pa_ptr_checked(pa, sizeof(*h));
-
-	if (!h || h->length < sizeof(*h) || !mm_pa_ptr_checked(pa, h->length))
-		return NULL;
-	return acpi_checksum_ok(h, h->length) ? h : NULL;
-}
-
-static const struct acpi_header *acpi_find_fadt(uint64_t rsdp_pa)
-{
-	const struct acpi_rsdp *rsdp = mm_pa_ptr_checked(rsdp_pa, 20);
-	const struct acpi_header *root;
-	bool xsdt;
-	size_t entry_size, count;
-
-	if (!rsdp || memcmp(rsdp->signature, "RSD PTR ", 8) != 0 || !acpi_checksum_ok(rsdp, 20))
-		return NULL;
-	xsdt = rsdp->revision >= 2 && mm_pa_ptr_checked(rsdp_pa, sizeof(*rsdp)) &&
-	       rsdp->xsdt_pa != 0;
-	root = acpi_table(xsdt ? rsdp->xsdt_pa : rsdp->rsdt_pa);
-	if (!root || memcmp(root->signature, xsdt ? "XSDT" : "RSDT", 4) != 0)
-		return NULL;
-
-	entry_size = xsdt ? 8 : 4;
-	count = (root->length - sizeof(*root)) / entry_size;
-	for (size_t i = 0; i < count; i++) {
-		const uint8_t *e = (const uint8_t *)(root + 1) + i * entry_size;
-		uint64_t pa = 0;
-		const struct acpi_header *t;
-
-		memcpy(&pa, e, entry_size);	/* entries are unaligned */
-		t = acpi_table(pa);
-		if (t && memcmp(t->signature, "FACP", 4) == 0)
-			return t;
-	}
-	return NULL;
+	(void)ctx;
+	return mm_pa_ptr_checked(pa, len);
 }
 
 /* Writes the FADT reset value to the reset register. Returns a reason if
  * the firmware does not describe one we can use. */
 static const char *acpi_reset(void)
 {
-	const struct acpi_header *fadt;
-	struct acpi_gas reg;
-	uint32_t flags;
-	uint8_t value;
+	struct acpi_reset_reg reg;
+	const char *why = acpi_find_reset_reg(read_phys, NULL, hv_bi->acpi_rsdp_pa, &reg);
 
-	if (!hv_bi->acpi_rsdp_pa)
-		return "no ACPI RSDP";
-	fadt = acpi_find_fadt(hv_bi->acpi_rsdp_pa);
-	if (!fadt)
-		return "no valid FADT";
-	if (fadt->length <= FADT_RESET_VALUE_OFFSET)
-		return "FADT too short for a reset register";
-	memcpy(&flags, (const uint8_t *)fadt + FADT_FLAGS_OFFSET, sizeof(flags));
-	memcpy(&reg, (const uint8_t *)fadt + FADT_RESET_REG_OFFSET, sizeof(reg));
-	value = ((const uint8_t *)fadt)[FADT_RESET_VALUE_OFFSET];
-	if (!(flags & FADT_FLAG_RESET_REG_SUP))
-		return "FADT has no reset register";
-
+	if (why)
+		return why;
 	switch (reg.space_id) {
 	case ACPI_SPACE_IO:
-		if (reg.address > 0xFFFF)
-			return "reset register port out of range";
-		outb((uint16_t)reg.address, value);
+		outb((uint16_t)reg.address, reg.value);
 		return NULL;
 	case ACPI_SPACE_MEMORY: {
 		volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)(HV_DIRECT_MAP_BASE + reg.address);
 
 		if (!mm_va_mapped((uint64_t)(uintptr_t)p, 1, true))
 			return "reset register MMIO is not mapped";
-		*p = value;
+		*p = reg.value;
 		return NULL;
 	}
-	case ACPI_SPACE_PCI_CONFIG: {
+	default: {	/* ACPI_SPACE_PCI_CONFIG */
 		/* Bus 0; device, function and offset as ACPI §5.2.3.2 packs
 		 * them; PCI config mechanism #1 (ports 0xCF8/0xCFC). */
 		uint32_t dev = (reg.address >> 32) & 0x1F, fn = (reg.address >> 16) & 7;
 		uint32_t off = reg.address & 0xFF;
 
 		outl(0xCF8, 0x80000000U | dev << 11 | fn << 8 | (off & 0xFC));
-		outb(0xCFC + (off & 3), value);
+		outb(0xCFC + (off & 3), reg.value);
 		return NULL;
 	}
-	default:
-		return "reset register in an unsupported address space";
 	}
 }
 

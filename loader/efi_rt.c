@@ -6,6 +6,7 @@
 #include "efi_boot.h"
 #include "layout.h"
 #include "memmap.h"
+#include "rttable.h"
 #include "fmt.h"
 
 /* rt_reason = why [+ " 0x<detail>"]. fmt is pure, so it works after
@@ -87,44 +88,17 @@ uint64_t efi_rt_reset_hole(struct boot *b)
 	return pa;
 }
 
-static const struct rt_region *code_region(const struct boot *b, uint64_t va)
-{
-	const struct rt_region *r = rtwin_find_va(&b->rt, va);
-
-	return r && r->type == EFI_MT_RT_CODE ? r : NULL;
-}
-
-/* UEFI 2.10 §4.5: the runtime table is a header plus 14 service pointers. */
+/* UEFI 2.10 §8.4: after SetVirtualAddressMap the table must hold the new
+ * addresses; check it (rttable.c) before calling anything through it. */
 static bool check_table(struct boot *b)
 {
-	const EFI_RUNTIME_SERVICES *rt = (const EFI_RUNTIME_SERVICES *)(UINTN)b->rt_table_pa;
-	const struct rt_region *home = rtwin_find_pa(&b->rt, b->rt_table_pa);
-	const uint64_t *fn = (const uint64_t *)(rt + 0);
-	const unsigned first = sizeof(EFI_TABLE_HEADER) / 8;
-	const unsigned nfn = (sizeof(EFI_RUNTIME_SERVICES) - sizeof(EFI_TABLE_HEADER)) / 8;
+	uint64_t detail = ~0ULL;
+	const char *why = rttable_check((const uint8_t *)(UINTN)b->rt_table_pa, b->rt_table_pa,
+					&b->rt, &b->bi->runtime_table_va, &detail);
 
-	if (rt->Hdr.Signature != EFI_RUNTIME_SERVICES_SIGNATURE) {
-		rt_disable(b, "runtime table has a bad signature", rt->Hdr.Signature);
-		return false;
-	}
-	if (!home) {
-		rt_disable(b, "runtime table is not in a runtime region, pa", b->rt_table_pa);
-		return false;
-	}
-	for (unsigned i = 0; i < nfn; i++) {
-		/* Quirk (EDK2 RuntimeDxe): SetVirtualAddressMap and
-		 * ConvertPointer (entries 4 and 5) stay physical after the
-		 * switch; they are boot-time only, so not checked. */
-		if (i == 4 || i == 5)
-			continue;
-		if (!code_region(b, fn[first + i])) {
-			rt_disable(b, "runtime service pointer outside runtime code after "
-				      "SetVirtualAddressMap:", fn[first + i]);
-			return false;
-		}
-	}
-	b->bi->runtime_table_va = home->va + (b->rt_table_pa - home->pa);
-	return true;
+	if (why)
+		rt_disable(b, why, detail);
+	return !why;
 }
 
 /* rt_inject = ud-varinfo / gp-gettime: overwrite a service's first bytes so
@@ -154,7 +128,7 @@ static void plant_trap(struct boot *b)
 	} else {
 		return;
 	}
-	r = code_region(b, va);
+	r = rtwin_find_code_va(&b->rt, va);
 	if (!r || va - r->va + len > r->npages << EFI_PAGE_SHIFT)
 		return;		/* `bootinfo` then shows no trap */
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));

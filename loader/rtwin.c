@@ -123,3 +123,10 @@ const struct rt_region *rtwin_find_va(const struct rtwin_plan *p, uint64_t va)
 			return &p->r[i];
 	return NULL;
 }
+
+const struct rt_region *rtwin_find_code_va(const struct rtwin_plan *p, uint64_t va)
+{
+	const struct rt_region *r = rtwin_find_va(p, va);
+
+	return r && r->type == EFI_MT_RT_CODE ? r : NULL;
+}

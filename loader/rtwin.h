@@ -38,5 +38,7 @@ const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layou
 /* The region holding pa / va, or NULL. */
 const struct rt_region *rtwin_find_pa(const struct rtwin_plan *p, uint64_t pa);
 const struct rt_region *rtwin_find_va(const struct rtwin_plan *p, uint64_t va);
+/* The RuntimeServicesCode region holding va, or NULL. */
+const struct rt_region *rtwin_find_code_va(const struct rtwin_plan *p, uint64_t va);
 
 #endif

@@ -7,3 +7,4 @@ FZ_DEPS_devpath := rt/devpath.c rt/ucs2.c
 FZ_DEPS_mapplan := loader/memmap.c loader/rtwin.c loader/hvmap.c loader/pt.c loader/ptaudit.c
 FZ_DEPS_memmap_text := loader/memmap.c
 FZ_DEPS_rtfmt := rt/rtfmt.c rt/efivar.c rt/ucs2.c
+FZ_DEPS_acpi := hv/acpi.c

@@ -16,3 +16,6 @@ UT_DEPS_hvmap := loader/hvmap.c loader/rtwin.c loader/memmap.c loader/pt.c
 UT_DEPS_ptmin := tools/ptmin.c loader/pt.c
 UT_DEPS_ptaudit := loader/ptaudit.c loader/pt.c loader/hvmap.c loader/rtwin.c loader/memmap.c
 UT_DEPS_rt := rt/rt.c rt/rt_fault.c rt/rt_svc.c rt/rt_capsule.c rt/efivar.c rt/ucs2.c loader/efistatus.c
+UT_DEPS_acpi := hv/acpi.c
+UT_DEPS_rttable := loader/rttable.c loader/rtwin.c loader/memmap.c
+UT_DEPS_bootinfo := hv/bootinfo.c loader/memmap.c

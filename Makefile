@@ -25,12 +25,26 @@ INCS := -I. -Iinclude
 EFI_INC  := -I/usr/include/efi -I/usr/include/efi/x86_64 -I/usr/include/efi/protocol
 EFI_CFLAGS := $(WARN) -std=gnu11 -Os -mstringop-strategy=rep_8byte -ffunction-sections -fvisibility=hidden -fpic -fshort-wchar -mno-red-zone -ffreestanding \
 	-fno-stack-protector -fno-stack-check -fno-strict-aliasing -maccumulate-outgoing-args \
-	-mno-sse -mno-mmx -DGNU_EFI_USE_MS_ABI -DHVBOOT_FIRMWARE $(EFI_INC) $(INCS) \
-	-include $(BUILD)/gen/hv_hash.h
+	-mno-sse -mno-mmx -DGNU_EFI_USE_MS_ABI -DHVBOOT_FIRMWARE $(EFI_INC) $(INCS)
 EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc --gc-sections --no-undefined -e _start \
 	-T /usr/lib/elf_x86_64_efi.lds
 EFI_CRT  := /usr/lib/crt0-efi-x86_64.o
 EFI_LIBS := -L/usr/lib -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
+
+# Every object's header dependencies come from the compiler (.d files,
+# included at the end); a phony target per header keeps a deleted header
+# from breaking the build.
+DEPFLAGS := -MMD -MP
+
+# One recipe for every gnu-efi image, $(call efi_image,SUBSYSTEM): link
+# the objects with crt0 and gnu-efi's script into a .so beside the target,
+# then keep the PE sections (10 = EFI application, 12 = runtime driver).
+define efi_image
+	$(LD) $(EFI_LDFLAGS) $(EFI_CRT) $(filter %.o,$^) -o $(basename $@).so $(EFI_LIBS)
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=$(1) \
+		$(basename $@).so $@
+endef
 
 # The pure library every layer shares (formatting, text writing): linked
 # into the loader, the hypervisor, mapplan and every host test.
@@ -82,24 +96,26 @@ $(BUILD)/gen/hv_hash.h: $(BUILD)/hv.elf tools/gen_hash.sh
 	@mkdir -p $(@D)
 	tools/gen_hash.sh $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/efi/%.o: %.c $(BUILD)/gen/hv_hash.h Makefile $(wildcard include/*.h loader/*.h)
+$(BUILD)/efi/%.o: %.c Makefile
 	@mkdir -p $(@D)
-	$(CC) $(EFI_CFLAGS) -c $< -o $@
+	$(CC) $(EFI_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# Only efi_main.c checks hv.elf against its pinned SHA-256, so only it
+# depends on hv.elf (README: Secure Boot).
+HASH_USERS := $(BUILD)/efi/loader/efi_main.o $(BUILD)/bench/efi/loader/efi_main.o
+$(HASH_USERS): $(BUILD)/gen/hv_hash.h
+$(HASH_USERS): EFI_CFLAGS += -include $(BUILD)/gen/hv_hash.h
 
 $(BUILD)/efi/loader/trampoline.o: loader/trampoline.asm
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -o $@ $<
 
-$(BUILD)/hvboot.so: $(LOADER_OBJS)
-	$(LD) $(EFI_LDFLAGS) $(EFI_CRT) $^ -o $@ $(EFI_LIBS)
+$(BUILD)/BOOTX64.EFI: $(LOADER_OBJS)
+	$(call efi_image,10)
 
-$(BUILD)/BOOTX64.EFI: $(BUILD)/hvboot.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
-		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
-
-$(BUILD)/hv/%.o: %.c $(wildcard include/*.h loader/*.h hv/*.h rt/*.h)
+$(BUILD)/hv/%.o: %.c Makefile
 	@mkdir -p $(@D)
-	$(CC) $(HV_CFLAGS) -c $< -o $@
+	$(CC) $(HV_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/hv/%.o: %.asm
 	@mkdir -p $(@D)
@@ -130,13 +146,17 @@ install: all
 	tools/install.sh "$(ESP)" $(BUILD)
 
 # ---------------------------------------------------------------- tests
-$(BUILD)/host/test_%: tests/unit/test_%.c $$(UT_DEPS_$$*) $(PURE_LIB) $(wildcard include/*.h loader/*.h hv/*.h rt/*.h tests/unit/*.h)
+# Test binaries compile several sources in one command, where -MMD would
+# keep only the last one's headers: -MM lists them all, for this target.
+$(BUILD)/host/test_%: tests/unit/test_%.c $$(UT_DEPS_$$*) $(PURE_LIB) Makefile
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(UT_DEPS_$*) $(PURE_LIB) -lcmocka
+	@$(HOSTCC) $(INCS) -MM -MP -MT $@ $< $(UT_DEPS_$*) $(PURE_LIB) > $@.d
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_DEPS_$$*) $(PURE_LIB) $(wildcard include/*.h loader/*.h hv/*.h rt/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_DEPS_$$*) $(PURE_LIB) Makefile
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FZ_DEPS_$*) $(PURE_LIB)
+	@$(HOSTCC) $(INCS) -MM -MP -MT $@ $< $(FZ_DEPS_$*) $(PURE_LIB) > $@.d
 
 unit: $(UNIT_BINS)
 	@tools/run-unit.sh $(UNIT_BINS)
@@ -185,30 +205,29 @@ MAPPLAN_SRCS := tools/mapplan.c tools/ptmin.c loader/memmap.c loader/rtwin.c loa
 
 mapplan: tools/mapplan
 
-tools/mapplan: $(MAPPLAN_SRCS) tools/ptmin.h $(wildcard include/*.h loader/*.h)
+tools/mapplan: $(MAPPLAN_SRCS) Makefile
 	$(HOSTCC) $(WARN) -O2 -g -DHVBOOT_HOST $(INCS) -o $@ $(MAPPLAN_SRCS)
+	@mkdir -p $(BUILD)/host
+	@$(HOSTCC) $(INCS) -MM -MP -MT $@ $(MAPPLAN_SRCS) > $(BUILD)/host/mapplan.d
 
 .PHONY: mapplan-clean bench-loader nullapp
 clean: mapplan-clean
 mapplan-clean:
 	rm -f tools/mapplan
 
-# The bench loader: the same loader with -DHVBOOT_BENCH (efi_bench.c times
-# runtime calls before ExitBootServices), and its own ESP.
+# The bench loader: the same objects and flags as the loader, plus
+# -DHVBOOT_BENCH (efi_bench.c times runtime calls before
+# ExitBootServices), and its own ESP.
 BENCH_DIR := $(BUILD)/bench
 BENCH_OBJS := $(patsubst %.c,$(BENCH_DIR)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
 	$(BUILD)/efi/loader/trampoline.o
 
-$(BENCH_DIR)/efi/%.o: %.c $(BUILD)/gen/hv_hash.h $(wildcard include/*.h loader/*.h)
+$(BENCH_DIR)/efi/%.o: %.c Makefile
 	@mkdir -p $(@D)
-	$(CC) $(EFI_CFLAGS) -DHVBOOT_BENCH -c $< -o $@
+	$(CC) $(EFI_CFLAGS) -DHVBOOT_BENCH $(DEPFLAGS) -c $< -o $@
 
-$(BENCH_DIR)/hvboot.so: $(BENCH_OBJS)
-	$(LD) $(EFI_LDFLAGS) $(EFI_CRT) $^ -o $@ $(EFI_LIBS)
-
-$(BENCH_DIR)/BOOTX64.EFI: $(BENCH_DIR)/hvboot.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
-		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+$(BENCH_DIR)/BOOTX64.EFI: $(BENCH_OBJS)
+	$(call efi_image,10)
 
 bench-loader: $(BENCH_DIR)/BOOTX64.EFI $(BUILD)/hv.elf
 	rm -rf $(BENCH_DIR)/esp
@@ -218,20 +237,13 @@ bench-loader: $(BENCH_DIR)/BOOTX64.EFI $(BUILD)/hv.elf
 	cp tools/hvboot.cfg $(BENCH_DIR)/esp/hvboot/hvboot.cfg
 
 # nullapp: an EFI app that only says so and exits QEMU, built with the
-# loader's gnu-efi flags (less the pinned-hash include it has no use for):
-# what OVMF alone costs to reach a boot option.
-NULLAPP_CFLAGS := $(filter-out -include $(BUILD)/gen/hv_hash.h,$(EFI_CFLAGS))
-
-$(BUILD)/nullapp/nullapp.o: tools/nullapp.c
+# loader's gnu-efi flags: what OVMF alone costs to reach a boot option.
+$(BUILD)/nullapp/nullapp.o: tools/nullapp.c Makefile
 	@mkdir -p $(@D)
-	$(CC) $(NULLAPP_CFLAGS) -c $< -o $@
+	$(CC) $(EFI_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/nullapp/nullapp.so: $(BUILD)/nullapp/nullapp.o
-	$(LD) $(EFI_LDFLAGS) $(EFI_CRT) $^ -o $@ $(EFI_LIBS)
-
-$(BUILD)/nullapp/BOOTX64.EFI: $(BUILD)/nullapp/nullapp.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
-		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+$(BUILD)/nullapp/BOOTX64.EFI: $(BUILD)/nullapp/nullapp.o
+	$(call efi_image,10)
 
 nullapp: $(BUILD)/nullapp/BOOTX64.EFI
 	rm -rf $(BUILD)/nullapp/esp
@@ -246,3 +258,6 @@ bench: all mapplan bench-loader nullapp
 .PHONY: stress
 stress: all
 	HVBOOT_STRESS=1 $(PY) -m pytest -q -s -p no:cacheprovider tests/rt/test_stress.py
+
+# The header dependencies the compiler wrote (DEPFLAGS, -MM).
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -4,19 +4,13 @@
  *   direct map       all RAM at HV_DIRECT_MAP_BASE + pa, RW NX, large pages
  *                    only inside a run of one memory type and cache type
  *   runtime window   every runtime region at its planned VirtualStart,
- *                    cache from its attributes, permissions from the MAT
+ *                    RAM cached as its attributes allow, MMIO always UC,
+ *                    permissions from the MAT
  *   trampoline       one identity page, R X
  * Nothing else of the firmware's is mapped. */
 #include "hvmap.h"
 #include "layout.h"
 #include "memmap.h"
-
-/* RAM without a WB capability, or MMIO, is mapped UC: speculative or
- * combining accesses to device memory are never safe (SDM Vol. 3A §11.3). */
-unsigned hvmap_cache_flags(uint64_t attr)
-{
-	return (attr & EFI_MEMORY_WB) ? 0 : PT_MAP_UC;
-}
 
 static uint64_t desc_end(const struct efi_mdesc *d)
 {
@@ -40,12 +34,12 @@ const char *hvmap_for_each_direct_run(const struct efi_mdesc *map, uint64_t coun
 		}
 		start = d->pa;
 		end = desc_end(d);
-		flags = PT_MAP_W | hvmap_cache_flags(d->attr);
+		flags = PT_MAP_W | hvmap_cache_flags(d->type, d->attr);
 		for (j = i + 1; j < count; j++) {
 			const struct efi_mdesc *n = &map[j];
 
 			if (n->pa != end || n->type != d->type ||
-			    (PT_MAP_W | hvmap_cache_flags(n->attr)) != flags)
+			    (PT_MAP_W | hvmap_cache_flags(n->type, n->attr)) != flags)
 				break;
 			end = desc_end(n);
 		}
@@ -134,7 +128,7 @@ static const char *map_rt_region(struct pt_builder *b, const struct hvmap_input 
 				    const struct rt_region *r, struct hvmap_error *err)
 {
 	uint64_t pa = r->pa, end = r->pa + (r->npages << EFI_PAGE_SHIFT);
-	unsigned cache = hvmap_cache_flags(r->attr);
+	unsigned cache = hvmap_cache_flags(r->type, r->attr);
 
 	if (end <= pa)		/* ends at 2^64: let pt_map_range refuse it */
 		return map_one(b, err, "runtime region", r->va, r->pa,

@@ -39,9 +39,20 @@ const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
  * (sizes the pool that must be reserved before ExitBootServices). */
 uint64_t hvmap_pool_bound(const struct hvmap_input *in, bool allow_1g);
 
-/* Mapping flags of the direct map for a descriptor, and of a runtime
- * region's sub-range [pa, pa+len) given the MAT (both exported for tests). */
-unsigned hvmap_cache_flags(uint64_t attr);
+/* UEFI 2.10 §7.2: the attribute mask lists what the memory is *capable*
+ * of, not how it must be mapped, and only for RAM types does WB there mean
+ * WB is right: RAM without a WB capability is mapped UC.
+ * EfiMemoryMappedIO and EfiMemoryMappedIOPortSpace are device registers:
+ * many firmware builds report flash MMIO with 0x800000000000000F
+ * (UC|WC|WT|WB|RUNTIME), and a WB map of it would let the CPU cache,
+ * prefetch and write back device state (SDM Vol. 3A §12.3). They are UC
+ * whatever the mask says. */
+static inline unsigned hvmap_cache_flags(uint32_t type, uint64_t attr)
+{
+	if (type == EFI_MT_MMIO || type == EFI_MT_MMIO_PORT)
+		return PT_MAP_UC;
+	return (attr & EFI_MEMORY_WB) ? 0 : PT_MAP_UC;
+}
 
 /* Calls fn for each direct-map run: contiguous RAM of one type and cache. */
 typedef const char *(*hvmap_run_fn)(void *ctx, uint64_t pa, uint64_t len, unsigned flags);

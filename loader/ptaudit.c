@@ -1,6 +1,7 @@
 /* Page-table audit (see ptaudit.h). */
 #include "ptaudit.h"
 #include "memmap.h"
+#include "hvmap.h"
 
 struct audit_ctx {
 	const struct pt_audit_input *in;
@@ -91,7 +92,7 @@ void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
 		bool skip = in->skip_mmio && d->type == EFI_MT_MMIO;
 		/* PAT index 0 is WB, 3 is UC (power-on PAT, SDM Vol. 3A
 		 * Table 11-12): what hvmap_cache_flags chooses. */
-		unsigned want_pat = (d->attr & EFI_MEMORY_WB) ? 0 : 3;
+		unsigned want_pat = hvmap_cache_flags(d->type, d->attr) & PT_MAP_UC ? 3 : 0;
 
 		if (!d->va || !memmap_is_runtime(d, NULL))
 			continue;

@@ -447,7 +447,7 @@ static void collect_ranges(const struct plan *p, const struct direct_runs *d, st
 			const struct rt_region *r = &in->rt->r[i];
 
 			add_range(rs, r->va, r->pa, r->npages << EFI_PAGE_SHIFT, false,
-				  0x400 | r->type | (hvmap_cache_flags(r->attr) << 16));
+				  0x400 | r->type | (hvmap_cache_flags(r->type, r->attr) << 16));
 		}
 	add_range(rs, in->trampoline_pa, in->trampoline_pa, HV_PAGE_SIZE, true, 0x800);
 }

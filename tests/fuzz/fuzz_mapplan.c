@@ -289,7 +289,12 @@ static void check_rt_leaf(const struct rt_region *r, uint64_t va, uint64_t pa, u
 	CHECK(pa == r->pa + (va - r->va));
 	CHECK(!(in.skip_mmio && r->type == EFI_MT_MMIO));
 	CHECK(!(in.hole_pa && in.hole_pa >= pa && in.hole_pa - pa < size));
-	CHECK(pat == ((r->attr & EFI_MEMORY_WB) ? 0 : 3));
+	/* Device memory is UC whatever its mask lists; RAM as its mask allows
+	 * (UEFI 2.10 §7.2: the mask is a capability, not a mapping). */
+	if (r->type == EFI_MT_MMIO || r->type == EFI_MT_MMIO_PORT)
+		CHECK(pat == 3);
+	else
+		CHECK(pat == ((r->attr & EFI_MEMORY_WB) ? 0 : 3));
 	CHECK(!(e & PTE_G));
 	check_rt_page(r, pa, w, x);
 	/* Both sides of every MAT edge inside the leaf (an edge hvmap acted on

@@ -300,8 +300,18 @@ static void assert_rt_page(const struct rt_region *r, const struct leaf *l, uint
 	assert_int_equal(l->x, x);
 }
 
+/* The PAT index a runtime region must get: device memory (EfiMemoryMappedIO,
+ * EfiMemoryMappedIOPortSpace) UC whatever its attributes say, RAM WB when
+ * its attributes allow WB, else UC (UEFI 2.10 §7.2). */
+static unsigned rt_want_pat(const struct rt_region *r)
+{
+	if (r->type == EFI_MT_MMIO || r->type == EFI_MT_MMIO_PORT)
+		return 3;
+	return (r->attr & EFI_MEMORY_WB) ? 0 : 3;
+}
+
 /* A leaf's rights hold for all of it: check its first page and both sides
- * of every MAT boundary inside it. UC where the region has no WB. */
+ * of every MAT boundary inside it; its caching is rt_want_pat's. */
 static void assert_rt_leaf(const struct rt_region *r, const struct leaf *l)
 {
 	assert_rt_page(r, l, l->pa);
@@ -315,7 +325,7 @@ static void assert_rt_leaf(const struct rt_region *r, const struct leaf *l)
 			assert_rt_page(r, l, edge[e] - K4);
 		}
 	}
-	assert_int_equal(leaf_pat(l), (r->attr & EFI_MEMORY_WB) ? 0 : 3);
+	assert_int_equal(leaf_pat(l), rt_want_pat(r));
 	assert_int_equal(l->entry & PTE_G, 0);
 }
 
@@ -783,6 +793,41 @@ static void test_hvmap_refuses_a_runtime_region_it_cannot_map(void **state)
 	assert_int_equal(pt_walk(&B, P.r[0].va, &w), PT_ENOENT);
 }
 
+/* Many firmware builds report flash MMIO as 0x800000000000000F: the mask
+ * lists WB among the capabilities, but device registers must never be
+ * cached. RT data with the same mask stays WB. */
+static void test_hvmap_maps_mmio_uc_even_when_its_attributes_list_wb(void **state)
+{
+	static const struct { uint64_t pa; unsigned pat; } want[] = {
+		{ 0x200000, 0 },	/* RuntimeServicesData: RAM, WB */
+		{ 0xFED00000, 3 },	/* MemoryMappedIOPortSpace */
+		{ 0xFFC00000, 3 },	/* MemoryMappedIO, first page */
+		{ 0xFFFFF000, 3 },	/* and last */
+	};
+	struct pt_walk w;
+
+	(void)state;
+	nraw = 0;
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 16, 0xF };
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_RT_DATA, 0, 0x200000, 0, 4, RT | 0xF };
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_MMIO_PORT, 0, 0xFED00000, 0, 1, RT | 0xF };
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 0xFFC00000, 0, 1024,
+					  0x800000000000000FULL };
+	prepare(HV_RT_LAYOUT_OFFSET);
+	in.mat_count = 0;
+	assert_int_equal(P.count, 3);
+	new_builder(false, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_int_equal(pt_walk(&B, WIN + want[i].pa, &w), PT_OK);
+		assert_int_equal(w.pa, want[i].pa);
+		assert_int_equal(w.pat_index, want[i].pat);
+		assert_false(w.executable);
+	}
+	collect();
+	audit();
+}
+
 /* ---------------------------------------------------------------- runs, cache */
 
 struct run {
@@ -873,12 +918,16 @@ static void test_hvmap_direct_runs_stop_at_the_first_error(void **state)
 static void test_hvmap_cache_flags_are_uc_without_wb(void **state)
 {
 	(void)state;
-	assert_int_equal(hvmap_cache_flags(0xF), 0);
-	assert_int_equal(hvmap_cache_flags(EFI_MEMORY_WB), 0);
-	assert_int_equal(hvmap_cache_flags(RT | 0xF), 0);
-	assert_int_equal(hvmap_cache_flags(RT | EFI_MEMORY_UC), PT_MAP_UC);
-	assert_int_equal(hvmap_cache_flags(EFI_MEMORY_WC | EFI_MEMORY_WT), PT_MAP_UC);
-	assert_int_equal(hvmap_cache_flags(0), PT_MAP_UC);
+	assert_int_equal(hvmap_cache_flags(EFI_MT_CONVENTIONAL, 0xF), 0);
+	assert_int_equal(hvmap_cache_flags(EFI_MT_CONVENTIONAL, EFI_MEMORY_WB), 0);
+	assert_int_equal(hvmap_cache_flags(EFI_MT_CONVENTIONAL, RT | 0xF), 0);
+	assert_int_equal(hvmap_cache_flags(EFI_MT_CONVENTIONAL, RT | EFI_MEMORY_UC), PT_MAP_UC);
+	assert_int_equal(hvmap_cache_flags(EFI_MT_CONVENTIONAL, EFI_MEMORY_WC | EFI_MEMORY_WT), PT_MAP_UC);
+	assert_int_equal(hvmap_cache_flags(EFI_MT_CONVENTIONAL, 0), PT_MAP_UC);
+	/* Device memory is UC whatever its mask lists. */
+	assert_int_equal(hvmap_cache_flags(EFI_MT_MMIO, RT | 0xF), PT_MAP_UC);
+	assert_int_equal(hvmap_cache_flags(EFI_MT_MMIO_PORT, EFI_MEMORY_WB), PT_MAP_UC);
+	assert_int_equal(hvmap_cache_flags(EFI_MT_RT_DATA, RT | 0xF), 0);
 }
 
 /* ---------------------------------------------------------------- errors */
@@ -1076,6 +1125,7 @@ int main(void)
 		cmocka_unit_test(test_hvmap_never_direct_maps_ram_into_the_lower_half),
 		cmocka_unit_test(test_hvmap_refuses_a_runtime_region_it_cannot_map),
 		cmocka_unit_test(test_hvmap_direct_runs_of_the_ovmf_map_follow_its_ram_descriptors),
+		cmocka_unit_test(test_hvmap_maps_mmio_uc_even_when_its_attributes_list_wb),
 		cmocka_unit_test(test_hvmap_direct_runs_merge_neighbours_of_one_type_and_cache),
 		cmocka_unit_test(test_hvmap_direct_runs_stop_at_the_first_error),
 		cmocka_unit_test(test_hvmap_cache_flags_are_uc_without_wb),

@@ -8,7 +8,10 @@ OVMF_CODE ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS ?=
 MEM      ?= 512M
 SMP      ?= 1
-MACHINE  ?= q35
+# run: ovmf, or uboot (Debian u-boot-qemu booting a copy of build/disk.img)
+FIRMWARE ?= ovmf
+# Empty: q35 on OVMF, pc on U-Boot (its own model).
+MACHINE  ?=
 FUZZ_SECONDS ?= 60
 
 CC       := gcc
@@ -138,9 +141,10 @@ disk: esp
 	tools/mkdisk.sh $(BUILD)
 
 RUN_ESP ?= $(BUILD)/esp
-run: deps all
-	tools/qemu-run.sh --esp $(RUN_ESP) --code "$(OVMF_CODE)" --vars "$(OVMF_VARS)" \
-		--mem $(MEM) --smp $(SMP) --machine $(MACHINE)
+run: deps all $(if $(filter uboot,$(FIRMWARE)),disk)
+	tools/qemu-run.sh --firmware "$(FIRMWARE)" --esp $(RUN_ESP) --disk $(BUILD)/disk.img \
+		--build $(BUILD) --code "$(OVMF_CODE)" --vars "$(OVMF_VARS)" \
+		--mem $(MEM) --smp $(SMP) --machine "$(MACHINE)"
 
 install: all
 	tools/install.sh "$(ESP)" $(BUILD)

@@ -3,7 +3,7 @@
 # installs them; otherwise it prints the one line to run.
 set -euo pipefail
 PKGS="gnu-efi ovmf qemu-system-x86 qemu-utils nasm mtools dosfstools gdisk sbsigntool
-uefitool-cli python3-pytest python3-pexpect python3-pytest-xdist libcmocka-dev clang
+uefitool-cli python3-pytest python3-pexpect python3-pytest-xdist libcmocka-dev clang u-boot-qemu
 libclang-rt-14-dev binutils make gcc openssl"
 missing=()
 for p in $PKGS; do

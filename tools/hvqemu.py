@@ -1,5 +1,15 @@
-"""QEMU + OVMF command lines for hvboot: one place for `make run`, the tests
-and the benchmark. Flags: ../shared/FIELD-NOTES.md (QEMU section)."""
+"""QEMU command lines for hvboot, on OVMF or on U-Boot's UEFI: one place for
+`make run`, the tests and the benchmark.
+
+OVMF: the code image and a VARS copy as pflash, q35 by default; the ESP as
+a folder (vvfat) or an image. The secboot/ms/snakeoil builds need SMM.
+The combined OVMF.fd can be given as `bios` instead: no pflash at all.
+
+U-Boot (Debian u-boot-qemu, qemu-x86_64/u-boot.rom): `-bios`, machine `pc`
+(its default model, "QEMU x86 (I440FX)"), the GPT disk image on virtio
+and no pflash. U-Boot's bootstd finds EFI/BOOT/BOOTX64.EFI by itself. It
+writes its variable file (ubootefi.var) to the ESP, so it must boot a
+copy of build/disk.img, never the build's own."""
 import os
 import shutil
 import sys
@@ -10,6 +20,10 @@ VARS = f"{OVMF_DIR}/OVMF_VARS_4M.fd"
 SECBOOT_CODE = f"{OVMF_DIR}/OVMF_CODE_4M.secboot.fd"
 SNAKEOIL_CODE = f"{OVMF_DIR}/OVMF_CODE_4M.snakeoil.fd"
 SNAKEOIL_VARS = f"{OVMF_DIR}/OVMF_VARS_4M.snakeoil.fd"
+OVMF_FD = "/usr/share/ovmf/OVMF.fd"      # code + variables in one image, for -bios
+UBOOT_ROM = "/usr/lib/u-boot/qemu-x86_64/u-boot.rom"
+FIRMWARES = ("ovmf", "uboot")
+DEFAULT_MACHINE = {"ovmf": "q35", "uboot": "pc"}
 DEBUG_EXIT_PORT = 0xF4
 
 
@@ -25,14 +39,30 @@ def fresh_vars(dst, template=VARS):
     return dst
 
 
-def command(drive, code=CODE, vars_path=None, mem="512M", smp=1, machine="q35",
-            extra=(), debug_exit=True, cpu=None, more_drives=(), no_reboot=True):
-    """drive: a folder (booted as vvfat) or an image file. more_drives:
-    further folders or images as virtio disks, each a boot option of its own
-    that OVMF tries in turn."""
-    mach = machine
+def private_disk(src, dst):
+    """A copy of a disk image for one QEMU run (U-Boot writes to it; two
+    QEMUs cannot share a writable image)."""
+    shutil.copyfile(src, dst)
+    return dst
+
+
+def command(drive, code=CODE, vars_path=None, mem="512M", smp=1, machine=None,
+            extra=(), debug_exit=True, cpu=None, more_drives=(), no_reboot=True,
+            firmware="ovmf", bios=None):
+    """drive: a folder (booted as vvfat) or an image file; for U-Boot an
+    image file, attached as virtio. more_drives: further folders or images
+    as virtio disks, each a boot option of its own that OVMF tries in turn.
+    bios: a firmware image for -bios instead of the pflash pair (OVMF.fd);
+    U-Boot always boots that way."""
+    if firmware not in FIRMWARES:
+        raise ValueError(f"firmware {firmware!r}: one of {', '.join(FIRMWARES)}")
+    if firmware == "uboot":
+        if os.path.isdir(drive):
+            raise ValueError("U-Boot boots a disk image (build/disk.img), not a folder")
+        bios = bios or UBOOT_ROM
+    mach = machine or DEFAULT_MACHINE[firmware]
     args = []
-    if needs_smm(code):
+    if not bios and needs_smm(code):
         mach += ",smm=on"
         args += ["-global", "driver=cfi.pflash01,property=secure,value=on"]
     mem_args = ["-m", mem]
@@ -44,15 +74,20 @@ def command(drive, code=CODE, vars_path=None, mem="512M", smp=1, machine="q35",
         cpu = "max,phys-bits=46"
     args = ["qemu-system-x86_64", "-machine", mach] + args + mem_args + [
         "-smp", str(smp), "-nographic", "-net", "none",
-        "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
     ]
+    if bios:
+        args += ["-bios", bios]
+    else:
+        args += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}"]
     if no_reboot:
         args += ["-no-reboot"]   # a reset ends QEMU (tests see it as an exit)
-    if vars_path:
+    if vars_path and not bios:
         args += ["-drive", f"if=pflash,format=raw,unit=1,file={vars_path}"]
     if cpu:
         args += ["-cpu", cpu]
-    if os.path.isdir(drive):
+    if firmware == "uboot":
+        args += ["-drive", f"file={drive},format=raw,if=virtio"]
+    elif os.path.isdir(drive):
         args += ["-drive", f"file=fat:rw:{drive},format=raw"]
     else:
         args += ["-drive", f"file={drive},format=raw"]
@@ -74,23 +109,37 @@ def _size_bytes(s):
 
 def main(argv):
     import argparse
-    p = argparse.ArgumentParser(description="Boot hvboot in QEMU + OVMF (serial on this terminal; Ctrl-A x quits).")
-    p.add_argument("--esp", default="build/esp", help="ESP folder or image")
-    p.add_argument("--code", default="")
-    p.add_argument("--vars", default="", help="VARS file to boot with and keep (default: a fresh copy under build/)")
+    p = argparse.ArgumentParser(description="Boot hvboot in QEMU + OVMF or U-Boot's UEFI "
+                                "(serial on this terminal; Ctrl-A x quits).")
+    p.add_argument("--firmware", default="ovmf", choices=FIRMWARES)
+    p.add_argument("--esp", default="build/esp", help="ESP folder or image (OVMF)")
+    p.add_argument("--disk", default="", help="GPT disk image U-Boot boots a copy of "
+                   "(default: BUILD/disk.img)")
+    p.add_argument("--code", default="", help="OVMF code image (OVMF only)")
+    p.add_argument("--vars", default="", help="VARS file to boot with and keep (OVMF only; "
+                   "default: a fresh copy under build/)")
     p.add_argument("--mem", default="512M")
     p.add_argument("--smp", default="1")
-    p.add_argument("--machine", default="q35")
+    p.add_argument("--machine", default="", help="q35 or pc (default: q35 for OVMF, pc for U-Boot)")
     p.add_argument("--build", default="build")
     a = p.parse_args(argv)
+    if a.firmware == "uboot":
+        src = a.disk or os.path.join(a.build, "disk.img")
+        if not os.path.isfile(src):
+            p.error(f"{src}: no such disk image (make disk builds it)")
+        disk = private_disk(src, os.path.join(a.build, "uboot-disk.img"))
+        cmd = command(disk, firmware="uboot", mem=a.mem, smp=a.smp, machine=a.machine or None,
+                      no_reboot=False)
+        print("+ " + " ".join(cmd), flush=True)
+        os.execvp(cmd[0], cmd)
     code = a.code or CODE
     vars_path = a.vars
     if not vars_path:
         template = SNAKEOIL_VARS if "snakeoil" in code else VARS
         vars_path = fresh_vars(os.path.join(a.build, "vars.fd"), template)
     # Interactive: `reset cold` reboots into the loader, as on a machine.
-    cmd = command(a.esp, code=code, vars_path=vars_path, mem=a.mem, smp=a.smp, machine=a.machine,
-                  no_reboot=False)
+    cmd = command(a.esp, code=code, vars_path=vars_path, mem=a.mem, smp=a.smp,
+                  machine=a.machine or None, no_reboot=False)
     print("+ " + " ".join(cmd), flush=True)
     os.execvp(cmd[0], cmd)
 

@@ -1,5 +1,6 @@
-"""Boot tests: QEMU (TCG) + Debian's OVMF, driven over the serial console.
-Every wait has a timeout; on failure the serial log is printed."""
+"""Boot tests: QEMU (TCG) + Debian's OVMF or U-Boot's UEFI, driven over the
+serial console. Every wait has a timeout; on failure the serial log is
+printed."""
 import os
 import re
 import shutil
@@ -28,17 +29,26 @@ class Machine:
     """One QEMU run. `out` collects everything the serial port printed."""
 
     def __init__(self, name, drive, code=hvqemu.CODE, vars_path=None, mem="512M",
-                 machine="q35", extra=(), vars_template=hvqemu.VARS, workdir=None,
-                 more_drives=(), no_reboot=True):
+                 machine=None, extra=(), vars_template=hvqemu.VARS, workdir=None,
+                 more_drives=(), no_reboot=True, firmware="ovmf", bios=None, smp=1,
+                 cpu=None):
+        """firmware="uboot": drive is a disk image (build/disk.img); the
+        machine boots a private copy, since U-Boot writes to it. bios: a
+        -bios image instead of the pflash pair (the combined OVMF.fd); no
+        VARS file then. machine None: the firmware's default (q35 / pc)."""
         os.makedirs(LOG_DIR, exist_ok=True)
         self.name = name
-        if vars_path is None:
+        self.firmware = firmware
+        if firmware == "uboot":
+            drive = hvqemu.private_disk(drive, os.path.join(workdir or BUILD, f"disk-{name}.img"))
+            vars_path = None
+        elif bios is None and vars_path is None:
             vars_path = os.path.join(workdir or BUILD, f"vars-{name}.fd")
             hvqemu.fresh_vars(vars_path, vars_template)
         self.vars_path = vars_path
-        self.argv = hvqemu.command(drive, code=code, vars_path=vars_path, mem=mem,
+        self.argv = hvqemu.command(drive, code=code, vars_path=vars_path, mem=mem, smp=smp,
                                   machine=machine, extra=extra, more_drives=more_drives,
-                                  no_reboot=no_reboot)
+                                  no_reboot=no_reboot, firmware=firmware, bios=bios, cpu=cpu)
         self.log_path = os.path.join(LOG_DIR, f"{name}.log")
         self.log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self.p = pexpect.spawn(self.argv[0], self.argv[1:], encoding="utf-8",
@@ -73,6 +83,17 @@ class Machine:
         if lines and lines[0].strip() == line.strip():
             lines = lines[1:]
         return [l for l in lines if l.strip() != ""]
+
+    def cmd_until_exit(self, line, timeout=60):
+        """Sends a command that should end QEMU (a reset under -no-reboot).
+        Returns (exit status, output); status None when the prompt came
+        back instead, so a refusal fails at once rather than at a timeout."""
+        self.p.send(line + "\r")
+        text = self.expect([pexpect.EOF, PROMPT], timeout=timeout)
+        if self.last_index == 1:
+            return None, [l for l in text.split("\n")[1:] if l.strip()]
+        self.p.close()
+        return self.p.exitstatus, [l for l in text.split("\n")[1:] if l.strip()]
 
     def wait_exit(self, timeout=60):
         try:
@@ -109,6 +130,19 @@ def machines(request):
         if failed is not None and failed.failed:
             print(f"\n--- serial log of {m.name} ({m.log_path}) ---\n{m.tail(80)}")
         m.close()
+
+
+@pytest.fixture(autouse=True)
+def serial_tail_on_failure(request):
+    """Prints the serial log tail of every Machine a failed test used,
+    module-scoped ones included (the `machines` factory prints its own)."""
+    yield
+    rep = getattr(request.node, "rep_call", None)
+    if rep is None or not rep.failed:
+        return
+    for value in getattr(request.node, "funcargs", {}).values():
+        if isinstance(value, Machine):
+            print(f"\n--- serial log of {value.name} ({value.log_path}) ---\n{value.tail(80)}")
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

@@ -27,7 +27,8 @@ from conftest import BUILD, PROMPT, Machine
 from shellvars import GLOBAL, TEST_GUID, get_lines, get_var, rt_table, vars_list
 
 DISK = os.path.join(BUILD, "disk.img")
-# FIELD-NOTES: ~40 s to the loader under a slow TCG host; ~2 s here.
+# U-Boot has taken ~40 s to reach the loader on a slow TCG host (~2 s on a
+# fast one): the bound leaves room for both.
 UBOOT_BOOT_TIMEOUT = int(os.environ.get("HVBOOT_UBOOT_BOOT_TIMEOUT", "240"))
 
 BS_RT = 0x06

@@ -1,0 +1,68 @@
+/* Host test of the simulator's plan parser (tests/fw/fwsim_plan.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fwsim_plan.h"
+
+static const char *parse(const char *text, struct fwsim_plan *p)
+{
+	return fwsim_plan_parse(text, strlen(text), p);
+}
+
+static void test_fwsim_plan_skips_the_program_and_reads_services(void **state)
+{
+	struct fwsim_plan p;
+
+	(void)state;
+	assert_null(parse("FS0:\\hvfwsim.EFI ud:QueryVariableInfo,gp:GetTime", &p));
+	assert_int_equal(p.count, 2);
+	assert_int_equal(p.a[0].kind, FWSIM_UD);
+	assert_int_equal(p.a[0].svc, FWSIM_QUERY_VARIABLE_INFO);
+	assert_int_equal(p.a[1].kind, FWSIM_GP);
+	assert_int_equal(p.a[1].svc, FWSIM_GET_TIME);
+}
+
+static void test_fwsim_plan_defaults_and_fixed_services(void **state)
+{
+	struct fwsim_plan p;
+
+	(void)state;
+	assert_null(parse("df page0:SetTime overrun-name:16 overstate-size\n", &p));
+	assert_int_equal(p.count, 4);
+	assert_int_equal(p.a[0].svc, FWSIM_GET_TIME);
+	assert_int_equal(p.a[1].svc, FWSIM_SET_TIME);
+	assert_int_equal(p.a[2].svc, FWSIM_GET_NEXT_VARIABLE_NAME);
+	assert_int_equal(p.a[2].n, 16);
+	assert_int_equal(p.a[3].svc, FWSIM_GET_VARIABLE);
+	assert_non_null(fwsim_plan_find(&p, FWSIM_PAGE0, FWSIM_SET_TIME));
+	assert_null(fwsim_plan_find(&p, FWSIM_PAGE0, FWSIM_GET_TIME));
+}
+
+static void test_fwsim_plan_refuses_with_the_word(void **state)
+{
+	struct fwsim_plan p;
+	const char *text = "df ud:SetVirtualAddressMap";
+
+	(void)state;
+	assert_string_equal(parse(text, &p), "unknown service (UEFI spelling, e.g. GetTime)");
+	assert_int_equal(p.bad_at, 3);
+	assert_int_equal(p.bad_len, strlen("ud:SetVirtualAddressMap"));
+	assert_string_equal(parse("phys-ptr", &p), "needs :SERVICE");
+	assert_string_equal(parse("overrun-data:0", &p), "count must not be 0");
+	assert_string_equal(parse("svam-newva:GetTime", &p), "takes no argument");
+	assert_string_equal(parse("frobnicate", &p), "unknown misbehaviour");
+	assert_string_equal(parse("df df df df df df df df df", &p), "too many misbehaviours");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fwsim_plan_skips_the_program_and_reads_services),
+		cmocka_unit_test(test_fwsim_plan_defaults_and_fixed_services),
+		cmocka_unit_test(test_fwsim_plan_refuses_with_the_word),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -78,6 +78,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 .SECONDEXPANSION:
 include tests/unit/deps.mk
 include tests/fuzz/deps.mk
+include tests/fw/fw.mk
 
 UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(addprefix $(BUILD)/host/test_,$(UNIT_NAMES))

@@ -176,7 +176,8 @@ rt-test: all disk
 	$(PY) -m pytest -q tests/rt $(PYTEST_ARGS)
 
 test: deps
-	@$(MAKE) --no-print-directory all disk sign $(UNIT_BINS) $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory all disk sign fwsim $(UNIT_BINS) $(BUILD)/host/test_fwsim_plan \
+		$(FUZZ_BINS)
 	@tools/run-tests.sh
 
 clean:

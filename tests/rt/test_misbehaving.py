@@ -24,7 +24,6 @@ MARK_VALUE = b"written before the fault"
 DATE = re.compile(r"^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d$")
 HEX = r"0x[0-9a-f]+"
 
-pytestmark = pytest.mark.skipif(not os.path.exists(FWSIM), reason="make fwsim first")
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +36,7 @@ def sim_vars(tmp_path_factory):
     BDS load the driver before the loader, from the same vvfat disk
     position (QEMU's vvfat MBR and geometry are fixed, so the device path
     matches)."""
+    assert os.path.exists(FWSIM), f"{FWSIM} is missing: make fwsim (make test builds it)"
     work = tmp_path_factory.mktemp("simvars")
     drive = uefi_shell_folder(str(work / "drive"), [
         "fs0:",

@@ -54,7 +54,7 @@ endef
 PURE_LIB := loader/fmt.c loader/txt.c
 
 LOADER_PURE := loader/elf.c loader/cfg.c loader/pt.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
-	loader/rttable.c \
+	loader/rttable.c loader/cpustate.c \
 	loader/efistatus.c loader/sha256.c $(PURE_LIB)
 LOADER_GLUE := $(wildcard loader/efi_*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
@@ -152,16 +152,19 @@ install: all
 
 # ---------------------------------------------------------------- tests
 # Test binaries compile several sources in one command, where -MMD would
-# keep only the last one's headers: -MM lists them all, for this target.
+# keep only the last one's headers: -MM lists them all, for this target,
+# in $(BUILD)/deps (not beside the binaries, which are run by name).
 $(BUILD)/host/test_%: tests/unit/test_%.c $$(UT_DEPS_$$*) $(PURE_LIB) Makefile
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(UT_DEPS_$*) $(PURE_LIB) -lcmocka
-	@$(HOSTCC) $(INCS) -MM -MP -MT $@ $< $(UT_DEPS_$*) $(PURE_LIB) > $@.d
+	@mkdir -p $(BUILD)/deps && $(HOSTCC) $(INCS) -MM -MP -MT $@ $< $(UT_DEPS_$*) $(PURE_LIB) \
+		> $(BUILD)/deps/$(@F).d
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_DEPS_$$*) $(PURE_LIB) Makefile
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FZ_DEPS_$*) $(PURE_LIB)
-	@$(HOSTCC) $(INCS) -MM -MP -MT $@ $< $(FZ_DEPS_$*) $(PURE_LIB) > $@.d
+	@mkdir -p $(BUILD)/deps && $(HOSTCC) $(INCS) -MM -MP -MT $@ $< $(FZ_DEPS_$*) $(PURE_LIB) \
+		> $(BUILD)/deps/$(@F).d
 
 unit: $(UNIT_BINS)
 	@tools/run-unit.sh $(UNIT_BINS)
@@ -213,8 +216,8 @@ mapplan: tools/mapplan
 
 tools/mapplan: $(MAPPLAN_SRCS) Makefile
 	$(HOSTCC) $(WARN) -O2 -g -DHVBOOT_HOST $(INCS) -o $@ $(MAPPLAN_SRCS)
-	@mkdir -p $(BUILD)/host
-	@$(HOSTCC) $(INCS) -MM -MP -MT $@ $(MAPPLAN_SRCS) > $(BUILD)/host/mapplan.d
+	@mkdir -p $(BUILD)/deps && $(HOSTCC) $(INCS) -MM -MP -MT $@ $(MAPPLAN_SRCS) \
+		> $(BUILD)/deps/mapplan.d
 
 .PHONY: mapplan-clean bench-loader nullapp
 clean: mapplan-clean
@@ -266,4 +269,4 @@ stress: all
 	HVBOOT_STRESS=1 $(PY) -m pytest -q -s -p no:cacheprovider tests/rt/test_stress.py
 
 # The header dependencies the compiler wrote (DEPFLAGS, -MM).
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -22,4 +22,5 @@ $(FWSIM_DIR)/hvfwsim.efi: $(FWSIM_OBJS)
 $(BUILD)/host/test_fwsim_plan: tests/fw/test_fwsim_plan.c tests/fw/fwsim_plan.c Makefile tests/fw/fw.mk
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/fw/test_fwsim_plan.c tests/fw/fwsim_plan.c -lcmocka
-	@$(HOSTCC) $(INCS) -MM -MP -MT $@ tests/fw/test_fwsim_plan.c tests/fw/fwsim_plan.c > $@.d
+	@mkdir -p $(BUILD)/deps && $(HOSTCC) $(INCS) -MM -MP -MT $@ tests/fw/test_fwsim_plan.c \
+		tests/fw/fwsim_plan.c > $(BUILD)/deps/$(@F).d

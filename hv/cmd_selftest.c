@@ -429,6 +429,33 @@ static void print_audit(const char *space, const struct pt_audit_result *r)
 		r->va0_mapped ? ", VA 0 MAPPED" : "");
 }
 
+/* The CPU state the loader set at the switch (loader/cpustate.c) is still
+ * what the CPU runs with: nothing on the way in, and no firmware call
+ * since, changed it. */
+static void check_cpu_state(void)
+{
+	const struct hv_cpu_state *want = &hv_bi->cpu;
+	uint64_t cr0 = cpu_read_cr0(), cr4 = cpu_read_cr4() & ~CR4_SET_AFTER_SWITCH;
+	uint64_t efer = cpu_rdmsr(MSR_EFER) & ~EFER_SVME, pat = cpu_rdmsr(MSR_IA32_PAT);
+
+	if (pat != want->pat)
+		fail("cpu PAT", "0x%016lx, set to 0x%016lx at the switch", pat, want->pat);
+	else
+		pass("cpu PAT 0x%016lx (WC at index 1, UC at 3)", pat);
+	if (cr0 != want->cr0)
+		fail("cpu CR0", "0x%lx, set to 0x%lx at the switch", cr0, want->cr0);
+	else
+		pass("cpu CR0 0x%lx (WP on, caching on)", cr0);
+	if (cr4 != want->cr4)
+		fail("cpu CR4", "0x%lx, set to 0x%lx at the switch", cr4, want->cr4);
+	else
+		pass("cpu CR4 0x%lx (no PGE, CET, SMEP, SMAP)", cr4);
+	if (efer != want->efer)
+		fail("cpu EFER", "0x%lx, set to 0x%lx at the switch", efer, want->efer);
+	else
+		pass("cpu EFER 0x%lx", efer);
+}
+
 /* Walk both complete address spaces (README: Runtime services after boot). */
 static void check_audits(void)
 {
@@ -471,6 +498,7 @@ static int cmd_selftest(int argc, char **argv)
 	for (int s = 0; s < RT_SVC_COUNT; s++)
 		before[s] = stats->calls[s];
 
+	check_cpu_state();
 	check_mappings();
 	check_audits();
 	check_time();

@@ -5,14 +5,7 @@
 
 #include <stdint.h>
 
-/* CR0 / CR4 bits, SDM Vol. 3A §2.5. */
-#define CR0_MP		(1ULL << 1)
-#define CR0_EM		(1ULL << 2)
-#define CR0_TS		(1ULL << 3)
-#define CR0_NE		(1ULL << 5)
-#define CR4_OSFXSR	(1ULL << 9)
-#define CR4_OSXMMEXCPT	(1ULL << 10)
-#define CR4_OSXSAVE	(1ULL << 18)
+#include "loader/cpustate.h"	/* CR0, CR4, EFER and PAT bits */
 
 /* XCR0 state components, SDM Vol. 1 §13.3. */
 #define XCR0_X87	(1ULL << 0)
@@ -20,7 +13,6 @@
 
 #define CPUID1_ECX_XSAVE (1U << 26)
 
-#define MSR_IA32_PAT	0x277U
 
 static inline uint64_t cpu_rdtsc(void)
 {

@@ -51,20 +51,19 @@ static void drop_identity_map(const struct hv_bootinfo *bi)
 
 /* Firmware runtime code is compiled with SSE (UEFI 2.10 §2.3.4.1: MXCSR
  * 0x1F80, x87 control word 0x037F, which fninit gives); the hypervisor
- * itself never touches those registers (-mno-sse). */
+ * itself never touches those registers (-mno-sse). CR0's FPU bits and
+ * CR4's OSFXSR/OSXMMEXCPT were set at the switch (loader/cpustate.c);
+ * XSAVE, when the CPU has it, is enabled here (CR4_SET_AFTER_SWITCH). */
 static void fpu_init(void)
 {
 	uint32_t r[4];
 	uint32_t mxcsr = 0x1F80;
-	uint64_t cr4 = cpu_read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
 
-	cpu_write_cr0((cpu_read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
 	cpu_cpuid(1, 0, r);
-	if (r[2] & CPUID1_ECX_XSAVE)
-		cr4 |= CR4_OSXSAVE;
-	cpu_write_cr4(cr4);
-	if (cr4 & CR4_OSXSAVE)
+	if (r[2] & CPUID1_ECX_XSAVE) {
+		cpu_write_cr4(cpu_read_cr4() | CR4_OSXSAVE);
 		cpu_xsetbv(0, XCR0_X87 | XCR0_SSE);
+	}
 	__asm__ volatile("fninit\n\tldmxcsr %0" : : "m"(mxcsr));
 }
 

@@ -11,7 +11,6 @@ extern uint8_t __rtshared_text_start[], __rtshared_text_end[];
 extern uint8_t __rtshared_data_start[], __rtshared_data_end[];
 extern uint8_t __rtshared_bss_start[], __rtshared_bss_end[];
 
-#define CR4_PCIDE	(1ULL << 17)
 #define CR3_NOFLUSH	(1ULL << 63)
 #define RT_PCID		1ULL
 #define STACK_PAINT	0x5AFEC0DE5AFEC0DEULL

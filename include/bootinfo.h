@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	2
+#define HV_BOOTINFO_VERSION	3
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -116,6 +116,13 @@ enum hv_bench_call {
 #define HV_CPU_NX	(1U << 0)
 #define HV_CPU_1G	(1U << 1)
 #define HV_CPU_PCID	(1U << 2)
+#define HV_CPU_MCE	(1U << 3)
+
+/* The control registers, EFER and PAT the loader set at the switch
+ * (loader/cpustate.c; README: CPU state). */
+struct hv_cpu_state {
+	uint64_t cr0, cr4, efer, pat;
+};
 
 struct hv_bootinfo {
 	uint64_t magic;
@@ -183,12 +190,15 @@ struct hv_bootinfo {
 	 * the loader before ExitBootServices, to compare with the same call
 	 * from the hypervisor. Index: enum hv_bench_call. 0 = not measured. */
 	uint64_t bench_native[HV_BENCH_COUNT];
+
+	/* CPU state (version 3). */
+	struct hv_cpu_state cpu;
 };
 
-/* Layout of version 2. Changing any of these means a new layout: bump
+/* Layout of version 3. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 2, "offsets below are version 2's");
+_Static_assert(HV_BOOTINFO_VERSION == 3, "offsets below are version 3's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -203,7 +213,8 @@ _Static_assert(HV_BI_OFFSET(secure_boot) == 5632, "security");
 _Static_assert(HV_BI_OFFSET(cmdline) == 5640 && HV_BI_OFFSET(log_level) == 5896, "command line");
 _Static_assert(HV_BI_OFFSET(tsc) == 5904 && HV_BI_OFFSET(fw_tsc) == 5968, "timestamps");
 _Static_assert(HV_BI_OFFSET(bench_native) == 5984, "bench");
-_Static_assert(sizeof(struct hv_bootinfo) == 6016, "size of version 2");
+_Static_assert(HV_BI_OFFSET(cpu) == 6016 && sizeof(struct hv_cpu_state) == 32, "cpu state");
+_Static_assert(sizeof(struct hv_bootinfo) == 6048, "size of version 3");
 #undef HV_BI_OFFSET
 
 #endif

@@ -7,6 +7,7 @@
 #include "memmap.h"
 #include "layout.h"
 #include "sha256.h"
+#include "cpustate.h"
 #include "fmt.h"
 
 uint64_t boot_fw_tsc;
@@ -150,6 +151,8 @@ static EFI_STATUS check_cpu(struct boot *b)
 	cpuid(1, &a, &bx, &c, &d);
 	if (c & (1U << 17))
 		b->cpu_flags |= HV_CPU_PCID;
+	if (d & (1U << 7))
+		b->cpu_flags |= HV_CPU_MCE;
 	return EFI_SUCCESS;
 }
 
@@ -206,7 +209,8 @@ static void build_tables(struct boot *b, struct pt_builder *pt)
 }
 
 typedef void (*trampoline_fn)(uint64_t cr3, uint64_t stack_top, uint64_t entry,
-			      uint64_t bootinfo_va, uint64_t tsc_slot_va)
+			      uint64_t bootinfo_va, uint64_t tsc_slot_va,
+			      const struct hv_cpu_state *cpu)
 	__attribute__((sysv_abi, noreturn));
 extern const uint8_t trampoline_start[], trampoline_end[];
 
@@ -216,19 +220,17 @@ static void __attribute__((noreturn)) enter_hypervisor(struct boot *b)
 	uint64_t bi_va = HV_DIRECT_MAP_BASE + (uint64_t)(UINTN)bi;
 	trampoline_fn tramp = (trampoline_fn)(UINTN)b->trampoline_pa;
 
+	uint64_t cr4, efer_lo, efer_hi;
+
 	__builtin_memcpy((void *)(UINTN)b->trampoline_pa, trampoline_start,
 			 (UINTN)(trampoline_end - trampoline_start));
-	/* EFER.NXE before the switch (SDM Vol. 3A §4.1.1): our tables use
-	 * bit 63, which is reserved while NXE is clear. */
-	if (b->cpu_flags & HV_CPU_NX) {
-		uint32_t lo, hi;
-
-		__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xC0000080));
-		lo |= 1U << 11;
-		__asm__ volatile("wrmsr" : : "a"(lo), "d"(hi), "c"(0xC0000080));
-	}
+	/* The state the trampoline loads (cpustate.c), kept in the boot info
+	 * for `selftest` to compare with the live registers. */
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ volatile("rdmsr" : "=a"(efer_lo), "=d"(efer_hi) : "c"(MSR_EFER));
+	cpustate_plan(b->cpu_flags, cr4, efer_hi << 32 | (uint32_t)efer_lo, &bi->cpu);
 	tramp(bi->pt_root_pa, HV_STACK_TOP_VA, b->img.entry_va, bi_va,
-	      bi_va + __builtin_offsetof(struct hv_bootinfo, tsc[HV_TS_TRAMPOLINE]));
+	      bi_va + __builtin_offsetof(struct hv_bootinfo, tsc[HV_TS_TRAMPOLINE]), &bi->cpu);
 }
 
 static struct hv_region region(uint64_t pa, uint64_t va, uint64_t size)

@@ -3,13 +3,15 @@
 ; CR3 switch. Position-independent (RIP-relative only).
 ;
 ; void trampoline(u64 cr3 [rdi], u64 stack_top [rsi], u64 entry [rdx],
-;                 u64 bootinfo_va [rcx], u64 tsc_slot_va [r8])   (SysV)
+;                 u64 bootinfo_va [rcx], u64 tsc_slot_va [r8],
+;                 struct hv_cpu_state *cpu [r9, physical])         (SysV)
 bits 64
 section .text
 global trampoline_start, trampoline_end
 
 trampoline_start:
 	cli
+	mov r11, r9			; CPU state (identity-mapped by the firmware)
 	mov r9, rdx			; entry
 	mov r10, rcx			; boot info (high half)
 	; Load our GDT while the firmware's stack is still mapped. The
@@ -21,6 +23,23 @@ trampoline_start:
 	mov word [rsp + 6], gdt_end - gdt - 1
 	mov [rsp + 8], rax
 	lgdt [rsp + 6]
+	; The CPU state of loader/cpustate.c, set before our tables are
+	; loaded: the PAT before any leaf relies on an index; EFER.NXE before
+	; a table with bit 63 (SDM Vol. 3A §4.1.1); CR4 with PGE clear, which
+	; flushes every global firmware entry (§4.10.4.1), and CET off; CR0
+	; with WP on and caching on.
+	mov ecx, 0x277			; IA32_PAT
+	mov eax, [r11 + 24]
+	mov edx, [r11 + 28]
+	wrmsr
+	mov ecx, 0xC0000080		; IA32_EFER
+	mov eax, [r11 + 16]
+	mov edx, [r11 + 20]
+	wrmsr
+	mov rax, [r11 + 8]
+	mov cr4, rax
+	mov rax, [r11]
+	mov cr0, rax
 	; The switch: from here on only this page and the high half exist.
 	mov cr3, rdi
 	mov rsp, rsi

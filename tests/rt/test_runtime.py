@@ -255,6 +255,16 @@ def test_selftest_passes(store):
                   "map GetVariable", "map VA 0 unmapped", "map trampoline unmapped",
                   "call counts", "audit hypervisor tables", "audit runtime tables"):
         assert f"PASS {check}" in passes, (check, out)
+    # The CPU state set at the switch, live (README: CPU state): the PAT
+    # value and CR0 are the same on every x86-64 CPU; CR4 must hold PAE
+    # and the SSE bits and none of PGE, SMEP, SMAP, CET.
+    assert "PASS cpu PAT 0x0007040600070106 (WC at index 1, UC at 3)" in passes, out
+    assert "PASS cpu CR0 0x80010033 (WP on, caching on)" in passes, out
+    cr4 = [l for l in passes if l.startswith("PASS cpu CR4 ")]
+    assert len(cr4) == 1, out
+    cr4 = int(cr4[0].split()[3], 16)
+    assert cr4 & 0x620 == 0x620 and not cr4 & ((1 << 7) | (1 << 20) | (1 << 21) | (1 << 23)), out
+    assert [l for l in passes if l.startswith("PASS cpu EFER 0x")], out
     # The page-table audit prints its counts for both spaces.
     audits = [l for l in out if l.startswith("audit ")]
     assert [a.split()[1] for a in audits] == ["hypervisor", "runtime"], out

@@ -19,3 +19,4 @@ UT_DEPS_rt := rt/rt.c rt/rt_fault.c rt/rt_svc.c rt/rt_capsule.c rt/efivar.c rt/u
 UT_DEPS_acpi := hv/acpi.c
 UT_DEPS_rttable := loader/rttable.c loader/rtwin.c loader/memmap.c
 UT_DEPS_bootinfo := hv/bootinfo.c loader/memmap.c
+UT_DEPS_cpustate := loader/cpustate.c

@@ -1,5 +1,6 @@
 /* bootinfo: every field of the loader's handoff, readable. */
 #include "hv.h"
+#include "loader/fwinfo.h"
 
 #include "kprintf.h"
 #include "loader/memmap.h"
@@ -19,17 +20,12 @@ static void print_addr(const char *name, uint64_t v)
 		kprintf("  %-18s none\n", name);
 }
 
-/* UEFI revision: major in the high 16 bits, minor * 10 + errata in the low
- * 16 (UEFI 2.10 §4.2.1: 2.7 is 0x00020046, 2.3.1 is 0x0002001F). */
 static void print_uefi_revision(uint32_t rev)
 {
-	unsigned minor = rev & 0xFFFF;
+	char text[16];
 
-	if (minor % 10)
-		kprintf("  uefi revision      %u.%u.%u (0x%08x)\n", rev >> 16, minor / 10,
-			minor % 10, rev);
-	else
-		kprintf("  uefi revision      %u.%u (0x%08x)\n", rev >> 16, minor / 10, rev);
+	fwinfo_revision_text(rev, text, sizeof(text));
+	kprintf("  uefi revision      %s (0x%08x)\n", text, rev);
 }
 
 static void print_vendor(const uint16_t *v, size_t max)
@@ -133,8 +129,11 @@ static int cmd_bootinfo(int argc, char **argv)
 
 	kprintf("security:\n");
 	kprintf("  %-18s %s\n", "secure boot", hv_secure_boot_name(bi->secure_boot));
-	kprintf("  %-18s %s\n", "hv.elf hash", bi->hv_hash_checked ? "matched the pinned SHA-256"
-								    : "not checked");
+	/* A mismatch gets this far only when Secure Boot is known to be off
+	 * (loader/fwinfo.c: the pin is enforced otherwise). */
+	kprintf("  %-18s %s\n", "hv.elf hash", bi->hv_hash_checked
+		? "matched the pinned SHA-256"
+		: "differs from the pinned SHA-256 (allowed: Secure Boot is off)");
 	kprintf("config:\n");
 	kprintf("  %-18s \"%.*s\"\n", "cmdline", HV_CMDLINE_MAX, bi->cmdline);
 	kprintf("  %-18s %s\n", "log",

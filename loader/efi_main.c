@@ -8,6 +8,7 @@
 #include "layout.h"
 #include "sha256.h"
 #include "cpustate.h"
+#include "fwinfo.h"
 #include "fmt.h"
 
 uint64_t boot_fw_tsc;
@@ -80,7 +81,8 @@ static EFI_STATUS read_config(struct boot *b)
 }
 
 /* The build pins the SHA-256 of hv.elf (tools/gen_hash.sh). With Secure
- * Boot on, the signed loader is the root of trust: run nothing else. */
+ * Boot on, the signed loader is the root of trust: run nothing else; and
+ * unless Secure Boot is known to be off, assume it is on (fwinfo.c). */
 static EFI_STATUS check_hash(struct boot *b)
 {
 	static const uint8_t pinned[32] = HV_ELF_SHA256;
@@ -93,10 +95,11 @@ static EFI_STATUS check_hash(struct boot *b)
 		diff |= digest[i] ^ pinned[i];
 	b->bi->hash_tsc = rdtsc() - t0;
 	b->bi->hv_hash_checked = !diff;
-	if (diff && b->bi->secure_boot == HV_SECURE_BOOT_ON)
+	if (diff && fwinfo_hash_enforced(b->bi->secure_boot))
 		return boot_fail(b, EFI_SECURITY_VIOLATION,
 				 "%s: SHA-256 does not match the one pinned in this signed loader "
-				 "(Secure Boot is on)", b->cfg.hypervisor);
+				 "(Secure Boot is %s)", b->cfg.hypervisor,
+				 b->bi->secure_boot == HV_SECURE_BOOT_ON ? "on" : "not known to be off");
 	if (diff)
 		boot_log(b, HV_LOG_DEBUG, "hvboot: %s differs from the build's (Secure Boot off)\n",
 			 b->cfg.hypervisor);

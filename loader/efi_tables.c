@@ -3,6 +3,7 @@
  * (copied: see the quirk at copy_mat), the
  * RT properties table, and the Secure Boot state (§32.3.1). */
 #include "efi_boot.h"
+#include "fwinfo.h"
 
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
@@ -20,13 +21,6 @@ struct mat_header {		/* EFI_MEMORY_ATTRIBUTES_TABLE, §4.6.4 */
 	UINT32 flags;
 };
 
-struct rt_properties {		/* EFI_RT_PROPERTIES_TABLE, §4.6.2 */
-	UINT16 version;
-	UINT16 length;
-	UINT32 supported;
-};
-
-#define RT_SUPPORTED_ALL	0x3FFFU	/* every bit of §4.6.2 */
 
 static bool guid_eq(const EFI_GUID *a, const EFI_GUID *b)
 {
@@ -63,6 +57,21 @@ static void copy_mat(struct boot *b, const struct mat_header *h)
 	b->mat_valid = true;
 }
 
+/* A table that cannot be read is ignored, as if absent (all services
+ * supported), and said so once. */
+static void read_rt_properties(struct boot *b, const void *table)
+{
+	uint32_t supported;
+	const char *why = fwinfo_rt_properties(table, 8, &supported);
+
+	if (why) {
+		boot_log(b, HV_LOG_INFO, "hvboot: warning: %s; ignored\n", why);
+		return;
+	}
+	b->bi->rt_has_properties = 1;
+	b->bi->rt_supported = supported;
+}
+
 static void read_secure_boot(struct boot *b)
 {
 	UINT8 val = 0;
@@ -71,12 +80,7 @@ static void read_secure_boot(struct boot *b)
 
 	st = FW(uefi_call_wrapper(RT->GetVariable, 5, L"SecureBoot", &EfiGlobalVariable,
 				  NULL, &size, &val));
-	if (st == EFI_NOT_FOUND)
-		b->bi->secure_boot = HV_SECURE_BOOT_OFF;	/* firmware without Secure Boot */
-	else if (EFI_ERROR(st) || size != 1)
-		b->bi->secure_boot = HV_SECURE_BOOT_UNKNOWN;
-	else
-		b->bi->secure_boot = val == 1 ? HV_SECURE_BOOT_ON : HV_SECURE_BOOT_OFF;
+	b->bi->secure_boot = fwinfo_secure_boot(!EFI_ERROR(st), size, val);
 }
 
 void efi_tables_collect(struct boot *b)
@@ -91,7 +95,7 @@ void efi_tables_collect(struct boot *b)
 	bi->uefi_revision = st->Hdr.Revision;
 	for (UINTN i = 0; st->FirmwareVendor && st->FirmwareVendor[i] && i + 1 < 32; i++)
 		bi->fw_vendor[i] = st->FirmwareVendor[i];
-	bi->rt_supported = RT_SUPPORTED_ALL;	/* absent table: all supported */
+	bi->rt_supported = FWINFO_RT_SUPPORTED_ALL;	/* absent table: all supported */
 	bi->cpu_flags = b->cpu_flags;
 	bi->log_level = b->cfg.log;
 	__builtin_memcpy(bi->cmdline, b->cfg.cmdline, sizeof(bi->cmdline));
@@ -111,12 +115,8 @@ void efi_tables_collect(struct boot *b)
 			bi->smbios3_pa = pa;
 		else if (guid_eq(&t->VendorGuid, &mat_guid))
 			copy_mat(b, t->VendorTable);
-		else if (guid_eq(&t->VendorGuid, &rt_props_guid)) {
-			const struct rt_properties *p = t->VendorTable;
-
-			bi->rt_has_properties = 1;
-			bi->rt_supported = p->supported;
-		}
+		else if (guid_eq(&t->VendorGuid, &rt_props_guid))
+			read_rt_properties(b, t->VendorTable);
 	}
 	read_secure_boot(b);
 	char vendor[32];
@@ -125,9 +125,11 @@ void efi_tables_collect(struct boot *b)
 	for (; n + 1 < sizeof(vendor) && bi->fw_vendor[n]; n++)
 		vendor[n] = bi->fw_vendor[n] < 0x7F ? (char)bi->fw_vendor[n] : '?';
 	vendor[n] = 0;
-	boot_log(b, HV_LOG_INFO, "hvboot: UEFI %u.%u, %s; MAT %s (%u entries), "
-		 "RT properties %s, Secure Boot %s\n",
-		 st->Hdr.Revision >> 16, st->Hdr.Revision & 0xFFFF, vendor,
+	char revision[16];
+
+	fwinfo_revision_text(st->Hdr.Revision, revision, sizeof(revision));
+	boot_log(b, HV_LOG_INFO, "hvboot: UEFI %s, %s; MAT %s (%u entries), "
+		 "RT properties %s, Secure Boot %s\n", revision, vendor,
 		 b->mat_valid ? "copied" : "absent", bi->mat_count,
 		 bi->rt_has_properties ? "present" : "absent",
 		 hv_secure_boot_name(bi->secure_boot));

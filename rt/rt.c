@@ -14,10 +14,24 @@ static const char *const svc_names[RT_SVC_COUNT] = {
 	"QueryCapsuleCapabilities", "QueryVariableInfo",
 };
 
-/* EFI_RT_SUPPORTED_* (UEFI 2.10 §4.6.2), in table order. */
+/* EFI_RT_SUPPORTED_* (UEFI 2.10 §4.6.2), by service. The bit values do
+ * not follow the table's order: SetVirtualAddressMap is 0x80, after the
+ * variable services, and QueryVariableInfo, last in the table, is 0x2000. */
 static const uint32_t svc_bits[RT_SVC_COUNT] = {
-	0x0001, 0x0002, 0x0004, 0x0008, 0x0100, 0x0200, 0x0010, 0x0020,
-	0x0040, 0x0400, 0x0800, 0x1000, 0x2000, 0x0080,
+	[RT_GET_TIME] = 0x0001,
+	[RT_SET_TIME] = 0x0002,
+	[RT_GET_WAKEUP_TIME] = 0x0004,
+	[RT_SET_WAKEUP_TIME] = 0x0008,
+	[RT_GET_VARIABLE] = 0x0010,
+	[RT_GET_NEXT_VARIABLE_NAME] = 0x0020,
+	[RT_SET_VARIABLE] = 0x0040,
+	[RT_SET_VIRTUAL_ADDRESS_MAP] = 0x0080,
+	[RT_CONVERT_POINTER] = 0x0100,
+	[RT_GET_NEXT_HIGH_MONOTONIC_COUNT] = 0x0200,
+	[RT_RESET_SYSTEM] = 0x0400,
+	[RT_UPDATE_CAPSULE] = 0x0800,
+	[RT_QUERY_CAPSULE_CAPABILITIES] = 0x1000,
+	[RT_QUERY_VARIABLE_INFO] = 0x2000,
 };
 
 static const char *const group_names[RT_GROUP_COUNT] = {

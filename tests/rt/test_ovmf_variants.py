@@ -129,9 +129,6 @@ def test_variant_boots_selftests_clean_and_keeps_its_variable_promise(variant):
 
 
 @pytest.mark.parametrize("variant", ["q35"], indirect=True)
-@pytest.mark.xfail(strict=True, reason="loader prints 'hvboot: UEFI 2.70, EDK II; …' "
-                   "(loader/efi_tables.c efi_tables_collect prints Hdr.Revision & 0xFFFF "
-                   "as a decimal minor)")
 def test_loader_prints_uefi_2_7_for_ovmf(variant):
     # UEFI 2.10 §4.2.1: 0x00020046 is "2.7" (minor 70 -> "7").
     assert re.search(r"^hvboot: UEFI 2\.7, EDK II;", variant.banner, re.M), \

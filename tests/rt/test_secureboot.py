@@ -54,3 +54,20 @@ def test_unsigned_loader_and_tampered_hypervisor_are_refused(tmp_path):
     assert re.search(r"hvboot: \\hvboot\\hv\.elf: SHA-256 does not match the one pinned in this "
                      r"signed loader \(Secure Boot is on\)", text), text[-3000:]
     assert PROMPT not in text
+
+
+def test_secure_boot_known_off_runs_a_hypervisor_that_differs_from_the_pin(tmp_path):
+    """The pin is skipped only when SecureBoot reads as exactly one byte 0
+    (plain OVMF); anything else enforces it (unit: test_fwinfo)."""
+    esp = shutil.copytree(os.path.join(BUILD, "esp"), tmp_path / "esp")
+    hv = esp / "hvboot" / "hv.elf"
+    hv.write_bytes(hv.read_bytes() + b"\0" * 16)   # past every segment: still valid
+    m = Machine(f"sb-off-{tmp_path.name}", str(esp), workdir=str(tmp_path))
+    try:
+        banner = m.expect(PROMPT)
+        assert "Secure Boot off" in banner, banner
+        info = "\n".join(m.cmd("bootinfo"))
+        assert re.search(r"secure boot\s+off", info), info
+        assert re.search(r"hv\.elf hash\s+differs", info), info
+    finally:
+        m.close()

@@ -15,9 +15,7 @@ measured with u-boot-qemu 2023.01):
   return EFI_UNSUPPORTED;
 - no Memory Attributes Table, 5 small runtime regions, UEFI revision
   0x00020064 ("2.10", UEFI 2.10 §4.2.1: minor 100 is written "10").
-Each test asserts the right behaviour. Those the product gets wrong today
-are strict xfails whose reason quotes what it prints, so a fix flips them
-into failures that ask for the marker to go."""
+Each test asserts the right behaviour."""
 import os
 import re
 
@@ -101,9 +99,6 @@ def test_uboot_starts_the_loader_from_the_removable_media_path(uboot):
             in b), b[-3000:]
 
 
-@pytest.mark.xfail(strict=True, reason="loader prints 'hvboot: UEFI 2.100, Das U-Boot; …' "
-                   "(loader/efi_tables.c efi_tables_collect prints Hdr.Revision & 0xFFFF "
-                   "as a decimal minor)")
 def test_loader_prints_the_uefi_revision_as_the_spec_does(uboot):
     # UEFI 2.10 §4.2.1: 0x00020064 is "2.10" (minor 100 -> "10").
     assert re.search(r"^hvboot: UEFI 2\.10, Das U-Boot;", uboot.banner, re.M), \
@@ -164,8 +159,6 @@ def test_refused_writes_change_nothing(uboot):
     assert len(vars_list(uboot)) == len(UBOOT_VARS)
 
 
-@pytest.mark.xfail(strict=True, reason="rt shows QueryVariableInfo and GetNextHighMonotonicCount "
-                   "called (calls 1 each after varinfo, count): " + WRONG_RT_BITS)
 def test_services_the_table_marks_unsupported_are_never_called(uboot):
     # README: calls never go to a service EFI_RT_PROPERTIES_TABLE marks
     # unsupported; the shell answers for the firmware instead.
@@ -199,9 +192,6 @@ def test_rt_maps_the_five_runtime_regions(uboot):
     assert out[-1] == "runtime: enabled", out
 
 
-@pytest.mark.xfail(strict=True, reason="rt prints 'supported          SetVirtualAddressMap, "
-                   "GetVariable, GetNextVariableName, GetNextHighMonotonicCount, "
-                   "QueryVariableInfo (0x05b0)': " + WRONG_RT_BITS)
 def test_rt_decodes_the_properties_table_by_the_spec_bits(uboot):
     out, _ = rt_table(uboot)
     line = [l for l in out if l.startswith("supported ")]
@@ -212,11 +202,6 @@ def test_rt_decodes_the_properties_table_by_the_spec_bits(uboot):
     assert len(names) == len(set(names)) and set(names) == SUPPORTED, line
 
 
-@pytest.mark.xfail(strict=True, reason="selftest ends 'selftest: 23 passed, 4 failed': FAIL "
-                   "GetNextVariableName: 8 names, BootOrder not among them / FAIL GetVariable: "
-                   "BootOrder: EFI_NOT_FOUND / FAIL QueryVariableInfo: EFI_UNSUPPORTED / FAIL "
-                   "GetNextHighMonotonicCount: EFI_UNSUPPORTED (hv/cmd_selftest.c "
-                   "check_variables assumes BootOrder; " + WRONG_RT_BITS + ")")
 def test_selftest_skips_what_the_firmware_does_not_support(uboot):
     out = uboot.cmd("selftest", timeout=120)
     assert not [l for l in out if l.startswith("FAIL ")], out
@@ -246,9 +231,6 @@ def test_memmap_and_pt_show_the_runtime_window(uboot):
 
 # ---------------------------------------------------------------- resets: a boot each
 
-@pytest.mark.xfail(strict=True, reason="reset shutdown prints 'error: shutdown needs "
-                   "ResetSystem (not supported by the firmware)' and QEMU stays up: "
-                   + WRONG_RT_BITS + " (ResetSystem looked up as 0x0800)")
 def test_reset_shutdown_ends_qemu(tmp_path):
     # ResetSystem is supported (0x0400). U-Boot's x86 runtime ResetSystem
     # resets through port 0xCF9 for every type, shutdown included; under

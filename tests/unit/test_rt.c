@@ -185,6 +185,44 @@ static void test_rt_unsupported_service_is_never_called(void **state)
 	assert_int_equal(rt_get_stats()->calls[RT_GET_TIME], 0);
 }
 
+/* UEFI 2.10 §4.6.2, EFI_RT_SUPPORTED_*: spelled out here from the spec,
+ * not from the table's order. */
+static void test_rt_property_bits_are_the_specs(void **state)
+{
+	static const struct { enum rt_svc s; uint32_t bit; } spec[] = {
+		{ RT_GET_TIME, 0x0001 }, { RT_SET_TIME, 0x0002 },
+		{ RT_GET_WAKEUP_TIME, 0x0004 }, { RT_SET_WAKEUP_TIME, 0x0008 },
+		{ RT_GET_VARIABLE, 0x0010 }, { RT_GET_NEXT_VARIABLE_NAME, 0x0020 },
+		{ RT_SET_VARIABLE, 0x0040 }, { RT_SET_VIRTUAL_ADDRESS_MAP, 0x0080 },
+		{ RT_CONVERT_POINTER, 0x0100 }, { RT_GET_NEXT_HIGH_MONOTONIC_COUNT, 0x0200 },
+		{ RT_RESET_SYSTEM, 0x0400 }, { RT_UPDATE_CAPSULE, 0x0800 },
+		{ RT_QUERY_CAPSULE_CAPABILITIES, 0x1000 }, { RT_QUERY_VARIABLE_INFO, 0x2000 },
+	};
+	uint32_t all = 0;
+
+	(void)state;
+	assert_int_equal(sizeof(spec) / sizeof(spec[0]), RT_SVC_COUNT);
+	for (size_t i = 0; i < RT_SVC_COUNT; i++) {
+		assert_int_equal(rt_svc_property_bit(spec[i].s), spec[i].bit);
+		all |= spec[i].bit;
+	}
+	assert_int_equal(all, 0x3FFF);
+}
+
+/* U-Boot's 0x05b0 (FIELD-NOTES): exactly these five are callable. */
+static void test_rt_u_boots_mask_allows_its_five_services(void **state)
+{
+	(void)state;
+	setup_table(0x05b0);
+	for (int s = 0; s < RT_SVC_COUNT; s++) {
+		bool want = s == RT_GET_VARIABLE || s == RT_GET_NEXT_VARIABLE_NAME ||
+			    s == RT_SET_VIRTUAL_ADDRESS_MAP || s == RT_CONVERT_POINTER ||
+			    s == RT_RESET_SYSTEM;
+
+		assert_int_equal(rt_svc_usable((enum rt_svc)s), want);
+	}
+}
+
 static void test_rt_counts_every_call(void **state)
 {
 	struct efi_time t;
@@ -267,6 +305,8 @@ int main(void)
 		cmocka_unit_test(test_rt_var_read_reports_the_needed_size_beyond_cap),
 		cmocka_unit_test(test_rt_get_next_variable_name_walks_every_name),
 		cmocka_unit_test(test_rt_unsupported_service_is_never_called),
+		cmocka_unit_test(test_rt_property_bits_are_the_specs),
+		cmocka_unit_test(test_rt_u_boots_mask_allows_its_five_services),
 		cmocka_unit_test(test_rt_counts_every_call),
 		cmocka_unit_test(test_rt_fault_disables_only_the_faulting_group),
 		cmocka_unit_test(test_rt_fault_outside_a_call_is_not_contained),

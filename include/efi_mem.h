@@ -42,6 +42,9 @@ enum {
 #define EFI_MEMORY_RO		0x0000000000020000ULL
 #define EFI_MEMORY_RUNTIME	0x8000000000000000ULL
 #endif
+#ifndef EFI_MEMORY_RO		/* UEFI 2.5+: older gnu-efi headers lack it */
+#define EFI_MEMORY_RO		0x0000000000020000ULL
+#endif
 
 #define EFI_PAGE_SHIFT		12
 

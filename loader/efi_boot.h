@@ -103,6 +103,10 @@ EFI_STATUS efi_reserve(struct boot *b);
 EFI_STATUS efi_exit_boot_services(struct boot *b);
 void efi_release(struct boot *b);
 
+/* efi_trampoline.c: copy the trampoline into its page and make the page
+ * executable (and read-only) under the firmware's tables. */
+EFI_STATUS efi_trampoline_prepare(struct boot *b);
+
 /* efi_tables.c */
 void efi_tables_collect(struct boot *b);
 

@@ -215,7 +215,6 @@ typedef void (*trampoline_fn)(uint64_t cr3, uint64_t stack_top, uint64_t entry,
 			      uint64_t bootinfo_va, uint64_t tsc_slot_va,
 			      const struct hv_cpu_state *cpu)
 	__attribute__((sysv_abi, noreturn));
-extern const uint8_t trampoline_start[], trampoline_end[];
 
 static void __attribute__((noreturn)) enter_hypervisor(struct boot *b)
 {
@@ -225,9 +224,8 @@ static void __attribute__((noreturn)) enter_hypervisor(struct boot *b)
 
 	uint64_t cr4, efer_lo, efer_hi;
 
-	__builtin_memcpy((void *)(UINTN)b->trampoline_pa, trampoline_start,
-			 (UINTN)(trampoline_end - trampoline_start));
-	/* The state the trampoline loads (cpustate.c), kept in the boot info
+	/* The trampoline was copied and made executable before ExitBootServices
+	 * (efi_trampoline.c). The state it loads (cpustate.c), kept in the boot info
 	 * for `selftest` to compare with the live registers. */
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	__asm__ volatile("rdmsr" : "=a"(efer_lo), "=d"(efer_hi) : "c"(MSR_EFER));
@@ -278,6 +276,8 @@ static EFI_STATUS boot_hypervisor(struct boot *b)
 	if (EFI_ERROR(st))
 		return st;
 	st = efi_reserve(b);		/* image, stacks, boot info, pools */
+	if (!EFI_ERROR(st))
+		st = efi_trampoline_prepare(b);
 	if (EFI_ERROR(st))
 		return st;
 	fill_bootinfo(b);

@@ -29,6 +29,8 @@ static const struct {
 	[FWSIM_OVERSTATE_SIZE]	= { "overstate-size", ARG_NONE, FWSIM_GET_VARIABLE },
 	[FWSIM_HANG]		= { "hang", ARG_SVC_OPTIONAL, FWSIM_GET_TIME },
 	[FWSIM_BAD_STATUS]	= { "bad-status", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_MEMATTR]		= { "memattr", ARG_NONE, FWSIM_NO_SVC },
+	[FWSIM_MEMATTR_REFUSE]	= { "memattr-refuse", ARG_NONE, FWSIM_NO_SVC },
 };
 
 static const char *const svc_names[FWSIM_SVC_COUNT] = {

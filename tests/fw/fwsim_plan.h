@@ -34,6 +34,8 @@ enum fwsim_kind {
 	FWSIM_OVERSTATE_SIZE,	/* GetVariable: DataSize > buffer, EFI_SUCCESS */
 	FWSIM_HANG,		/* sti; jmp $ */
 	FWSIM_BAD_STATUS,	/* return FWSIM_BAD_STATUS_VALUE without calling */
+	FWSIM_MEMATTR,		/* offer an EFI_MEMORY_ATTRIBUTE_PROTOCOL that records calls */
+	FWSIM_MEMATTR_REFUSE,	/* … whose ClearMemoryAttributes says EFI_ACCESS_DENIED */
 	FWSIM_KIND_COUNT
 };
 

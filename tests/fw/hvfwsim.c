@@ -491,6 +491,63 @@ static void report(void)
 	}
 }
 
+/* memattr, memattr-refuse: an EFI_MEMORY_ATTRIBUTE_PROTOCOL (UEFI 2.10,
+ * "EFI Memory Attribute Protocol") as firmware with strict memory
+ * protection offers it, recording every call on the console so a test can
+ * check what the loader asked for. It changes no mapping (OVMF 2022.11
+ * maps LoaderCode executable anyway); the refusing one answers
+ * EFI_ACCESS_DENIED to ClearMemoryAttributes, as a firmware that will not
+ * make a page executable would. Called only before ExitBootServices. */
+struct memattr_protocol {
+	EFI_STATUS (EFIAPI *get)(struct memattr_protocol *self, EFI_PHYSICAL_ADDRESS base,
+				 UINT64 length, UINT64 *attributes);
+	EFI_STATUS (EFIAPI *set)(struct memattr_protocol *self, EFI_PHYSICAL_ADDRESS base,
+				 UINT64 length, UINT64 attributes);
+	EFI_STATUS (EFIAPI *clear)(struct memattr_protocol *self, EFI_PHYSICAL_ADDRESS base,
+				   UINT64 length, UINT64 attributes);
+};
+
+static EFI_GUID memattr_guid = { 0xf4560cf6, 0x40ec, 0x4b4a,
+				 { 0xa1, 0x92, 0xbf, 0x1d, 0x57, 0xd0, 0xb1, 0x89 } };
+
+static EFI_STATUS EFIAPI ma_get(struct memattr_protocol *self, EFI_PHYSICAL_ADDRESS base,
+				UINT64 length, UINT64 *attributes)
+{
+	(void)self;
+	Print(L"hvfwsim: memattr get 0x%lx +0x%lx\n", base, length);
+	*attributes = 0x4000;	/* EFI_MEMORY_XP: fresh pages are NX */
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI ma_set(struct memattr_protocol *self, EFI_PHYSICAL_ADDRESS base,
+				UINT64 length, UINT64 attributes)
+{
+	(void)self;
+	Print(L"hvfwsim: memattr set 0x%lx +0x%lx 0x%lx\n", base, length, attributes);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI ma_clear(struct memattr_protocol *self, EFI_PHYSICAL_ADDRESS base,
+				  UINT64 length, UINT64 attributes)
+{
+	(void)self;
+	Print(L"hvfwsim: memattr clear 0x%lx +0x%lx 0x%lx\n", base, length, attributes);
+	return fwsim_plan_find(&plan, FWSIM_MEMATTR_REFUSE, FWSIM_NO_SVC) ? EFI_ACCESS_DENIED
+									   : EFI_SUCCESS;
+}
+
+static struct memattr_protocol memattr = { ma_get, ma_set, ma_clear };
+
+static EFI_STATUS offer_memattr(void)
+{
+	EFI_HANDLE h = NULL;
+
+	if (!fwsim_plan_find(&plan, FWSIM_MEMATTR, FWSIM_NO_SVC) &&
+	    !fwsim_plan_find(&plan, FWSIM_MEMATTR_REFUSE, FWSIM_NO_SVC))
+		return EFI_SUCCESS;
+	return BS->InstallProtocolInterface(&h, &memattr_guid, EFI_NATIVE_INTERFACE, &memattr);
+}
+
 /* ReadyToBoot (UEFI 2.10 §7.1): consoles are connected by now; a
  * Driver#### option runs before they are. */
 static VOID EFIAPI on_ready_to_boot(EFI_EVENT ev, VOID *ctx)
@@ -550,6 +607,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (EFI_ERROR(st))
 		goto fail_rtb;
 	st = wrap_services();
+	if (!EFI_ERROR(st))
+		st = offer_memattr();
 	if (EFI_ERROR(st))
 		goto fail_va;
 	/* Last: from here on the image must stay loaded. */

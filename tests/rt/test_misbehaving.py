@@ -366,3 +366,38 @@ def test_svam_newva_faults_in_firmware_before_the_hypervisor(tmp_path_factory, s
     # Written before the fault, by the preparing boot: the driver option.
     found = uefiextract(m.vars_path, m.work)
     assert ("8be4df61-93ca-11d2-aa0d-00e098032b8c", "DriverOrder") in found, sorted(found)
+
+
+# ------------------------------------------------ strict memory protection
+# Firmware that maps fresh pages NX offers EFI_MEMORY_ATTRIBUTE_PROTOCOL; the
+# loader must use it to make the trampoline page executable before
+# ExitBootServices (loader/efi_trampoline.c). The simulator's protocol
+# records each call on the console.
+
+def test_trampoline_is_made_executable_and_read_only_through_the_protocol(tmp_path_factory,
+                                                                          sim_vars):
+    m = sim_boot(tmp_path_factory, sim_vars, "memattr", "memattr", prompt=False)
+    try:
+        text = m.expect(PROMPT)
+    finally:
+        m.close()
+    clear = re.search(r"hvfwsim: memattr clear 0x([0-9A-F]+) \+0x1000 0x4000$", text, re.M)
+    ro = re.search(r"hvfwsim: memattr set 0x([0-9A-F]+) \+0x1000 0x20000$", text, re.M)
+    said = re.search(r"^hvboot: trampoline 0x([0-9a-f]+) made read-only, executable "
+                     r"\(EFI_MEMORY_ATTRIBUTE_PROTOCOL\)$", text, re.M)
+    assert clear and ro and said, text[-3000:]
+    assert int(clear.group(1), 16) == int(ro.group(1), 16) == int(said.group(1), 16)
+    assert clear.start() < ro.start() < said.start(), "XP cleared, then RO set, then said"
+
+
+def test_a_trampoline_the_firmware_will_not_make_executable_stops_the_boot(tmp_path_factory,
+                                                                          sim_vars):
+    m = sim_boot(tmp_path_factory, sim_vars, "memattr-refuse", "memattr-refuse", prompt=False)
+    try:
+        m.expect(r"hvboot: cannot make the trampoline page 0x[0-9a-f]+ executable "
+                 r"\(EFI_MEMORY_ATTRIBUTE_PROTOCOL: EFI_ACCESS_DENIED\)")
+        # Before ExitBootServices: back to the firmware, which goes on.
+        text = m.expect(r"UEFI Interactive Shell|Shell>|Press .{0,40}ESC|Boot Manager", timeout=120)
+        assert "exiting boot services" not in text and PROMPT not in text, text
+    finally:
+        m.close()

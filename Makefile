@@ -54,7 +54,7 @@ endef
 PURE_LIB := loader/fmt.c loader/txt.c
 
 LOADER_PURE := loader/elf.c loader/cfg.c loader/pt.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
-	loader/rttable.c loader/cpustate.c loader/fwinfo.c \
+	loader/rttable.c loader/cpustate.c loader/fwinfo.c loader/quirks.c \
 	loader/efistatus.c loader/sha256.c $(PURE_LIB)
 LOADER_GLUE := $(wildcard loader/efi_*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
@@ -65,7 +65,7 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel
 	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
 HV_PURE_FROM_LOADER := loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
-	loader/fwinfo.c $(PURE_LIB)
+	loader/fwinfo.c loader/quirks.c $(PURE_LIB)
 HV_SRCS := $(wildcard hv/*.c) $(wildcard rt/*.c) $(HV_PURE_FROM_LOADER)
 HV_ASMS := $(wildcard hv/*.asm) $(wildcard rt/*.asm)
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASMS))

@@ -10,6 +10,7 @@
 #include "layout.h"
 #include "lib.h"
 #include "loader/memmap.h"
+#include "loader/quirks.h"
 #include "rt/rt.h"
 #include "shell.h"
 #include "trap.h"
@@ -113,6 +114,26 @@ static void print_supported(const struct hv_bootinfo *bi)
 	kprintf("%s (0x%04x)\n", any ? "" : "none", bi->rt_supported);
 }
 
+/* The firmware quirks the loader worked around this boot (loader/quirks.c). */
+static void print_quirks(const struct hv_bootinfo *bi)
+{
+	unsigned n = 0;
+
+	for (unsigned q = 0; q < HV_QUIRK_COUNT; q++)
+		n += (bi->quirks >> q) & 1;
+	if (!n) {
+		kprintf("quirks             none fired this boot\n");
+		return;
+	}
+	kprintf("quirks             %u fired this boot\n", n);
+	for (unsigned q = 0; q < HV_QUIRK_COUNT; q++) {
+		const struct quirk *e = quirk_get(q);
+
+		if ((bi->quirks >> q) & 1)
+			kprintf("  %-16s %s: %s; %s\n", e->name, e->firmware, e->symptom, e->action);
+	}
+}
+
 /* The address space firmware runs in (rt/rt_space.c), and its stack. */
 static void print_space(void)
 {
@@ -149,6 +170,7 @@ static int cmd_rt(int argc, char **argv)
 		hv_rt_layout_name(bi->rt_layout), bi->rt_region_count);
 	print_regions(bi);
 	print_supported(bi);
+	print_quirks(bi);
 
 	kprintf("%-28s %8s %7s %12s\n", "service", "calls", "faults", "last cycles");
 	for (int s = 0; s < RT_SVC_COUNT; s++)

@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	3
+#define HV_BOOTINFO_VERSION	4
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -118,6 +118,17 @@ enum hv_bench_call {
 #define HV_CPU_PCID	(1U << 2)
 #define HV_CPU_MCE	(1U << 3)
 
+/* Firmware quirks the loader worked around this boot (bits of quirks;
+ * loader/quirks.c names each: firmware, symptom, what hvboot does). */
+enum hv_quirk {
+	HV_QUIRK_RT_WITHOUT_RUNTIME_BIT,
+	HV_QUIRK_SVAM_POINTERS_PHYSICAL,
+	HV_QUIRK_MAT_IN_BOOT_SERVICES_DATA,
+	HV_QUIRK_FRESH_PAGES_NX,
+	HV_QUIRK_RT_PROPERTIES_UNREADABLE,
+	HV_QUIRK_COUNT
+};
+
 /* The control registers, EFER and PAT the loader set at the switch
  * (loader/cpustate.c; README: CPU state). */
 struct hv_cpu_state {
@@ -193,12 +204,16 @@ struct hv_bootinfo {
 
 	/* CPU state (version 3). */
 	struct hv_cpu_state cpu;
+
+	/* Firmware quirks (version 4). */
+	uint32_t quirks;		/* 1 << enum hv_quirk, for each that fired */
+	uint32_t quirks_pad;
 };
 
-/* Layout of version 3. Changing any of these means a new layout: bump
+/* Layout of version 4. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 3, "offsets below are version 3's");
+_Static_assert(HV_BOOTINFO_VERSION == 4, "offsets below are version 4's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -214,7 +229,9 @@ _Static_assert(HV_BI_OFFSET(cmdline) == 5640 && HV_BI_OFFSET(log_level) == 5896,
 _Static_assert(HV_BI_OFFSET(tsc) == 5904 && HV_BI_OFFSET(fw_tsc) == 5968, "timestamps");
 _Static_assert(HV_BI_OFFSET(bench_native) == 5984, "bench");
 _Static_assert(HV_BI_OFFSET(cpu) == 6016 && sizeof(struct hv_cpu_state) == 32, "cpu state");
-_Static_assert(sizeof(struct hv_bootinfo) == 6048, "size of version 3");
+_Static_assert(HV_BI_OFFSET(quirks) == 6048, "quirks");
+_Static_assert(HV_QUIRK_COUNT <= 32, "quirks is a 32-bit mask");
+_Static_assert(sizeof(struct hv_bootinfo) == 6056, "size of version 4");
 #undef HV_BI_OFFSET
 
 #endif

@@ -65,6 +65,8 @@ void efi_rt_plan(struct boot *b)
 	/* Quirk (Dell Edge Gateway BIOS): RuntimeServicesCode/Data without
 	 * EFI_MEMORY_RUNTIME; mapped as runtime anyway (memmap_is_runtime). */
 	if (b->rt.missing_bit)
+		b->bi->quirks |= 1U << HV_QUIRK_RT_WITHOUT_RUNTIME_BIT;
+	if (b->rt.missing_bit)
 		set_reason(b, "warning: runtime code/data regions without EFI_MEMORY_RUNTIME:",
 			   b->rt.missing_bit);
 }
@@ -94,7 +96,8 @@ static bool check_table(struct boot *b)
 {
 	uint64_t detail = ~0ULL;
 	const char *why = rttable_check((const uint8_t *)(UINTN)b->rt_table_pa, b->rt_table_pa,
-					&b->rt, &b->bi->runtime_table_va, &detail);
+					&b->rt, &b->bi->runtime_table_va, &detail,
+					&b->bi->quirks);
 
 	if (why)
 		rt_disable(b, why, detail);

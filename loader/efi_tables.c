@@ -33,9 +33,20 @@ static bool guid_eq(const EFI_GUID *a, const EFI_GUID *b)
 }
 
 /* Quirk (EDK2, OVMF 2022.11): the Memory Attributes Table lives in
- * EfiBootServicesData, free memory once boot services exit; copy it now. */
+ * EfiBootServicesData, free memory once boot services exit; copy it now
+ * (recorded when it is so: the map efi_reserve read says where it is). */
 static void copy_mat(struct boot *b, const struct mat_header *h)
 {
+	struct efi_mmap raw = { b->map_raw, b->map_size, b->desc_size };
+	uint64_t pa = (uint64_t)(UINTN)h;
+
+	for (uint64_t i = 0; i < efi_mmap_count(&raw); i++) {
+		const struct efi_mdesc *d = efi_mmap_at(&raw, i);
+
+		if (d->type == EFI_MT_BS_DATA && pa >= d->pa &&
+		    pa - d->pa < d->npages << EFI_PAGE_SHIFT)
+			b->bi->quirks |= 1U << HV_QUIRK_MAT_IN_BOOT_SERVICES_DATA;
+	}
 	struct hv_bootinfo *bi = b->bi;
 	const UINT8 *e = (const UINT8 *)(h + 1);
 
@@ -65,7 +76,10 @@ static void read_rt_properties(struct boot *b, const void *table)
 	const char *why = fwinfo_rt_properties(table, 8, &supported);
 
 	if (why) {
+		/* Quirk (any firmware): an EFI_RT_PROPERTIES_TABLE that
+		 * cannot be read; ignored, every service treated as supported. */
 		boot_log(b, HV_LOG_INFO, "hvboot: warning: %s; ignored\n", why);
+		b->bi->quirks |= 1U << HV_QUIRK_RT_PROPERTIES_UNREADABLE;
 		return;
 	}
 	b->bi->rt_has_properties = 1;

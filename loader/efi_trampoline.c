@@ -32,6 +32,7 @@ extern const uint8_t trampoline_start[], trampoline_end[];
 EFI_STATUS efi_trampoline_prepare(struct boot *b)
 {
 	struct memattr_protocol *ma = NULL;
+	UINT64 attrs = 0;
 	EFI_STATUS st;
 
 	__builtin_memcpy((void *)(UINTN)b->trampoline_pa, trampoline_start,
@@ -42,6 +43,11 @@ EFI_STATUS efi_trampoline_prepare(struct boot *b)
 			 "0x%lx left as allocated (LoaderCode)\n", b->trampoline_pa);
 		return EFI_SUCCESS;
 	}
+	/* Quirk (EDK2 with strict memory protection): fresh pages, LoaderCode
+	 * included, are NX; recorded when the firmware says so. */
+	if (!EFI_ERROR(FW(uefi_call_wrapper(ma->get, 4, ma, b->trampoline_pa, HV_PAGE_SIZE,
+					     &attrs))) && (attrs & EFI_MEMORY_XP))
+		b->bi->quirks |= 1U << HV_QUIRK_FRESH_PAGES_NX;
 	st = FW(uefi_call_wrapper(ma->clear, 4, ma, b->trampoline_pa, HV_PAGE_SIZE,
 				  EFI_MEMORY_XP));
 	if (EFI_ERROR(st))

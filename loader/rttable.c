@@ -10,7 +10,7 @@
 #define SVC_CONVERT_POINTER		5
 
 const char *rttable_check(const uint8_t *table, uint64_t table_pa, const struct rtwin_plan *plan,
-			  uint64_t *table_va, uint64_t *detail)
+			  uint64_t *table_va, uint64_t *detail, uint32_t *quirks)
 {
 	const struct rt_region *home = rtwin_find_pa(plan, table_pa);
 	uint64_t sig = ld64(table);
@@ -29,8 +29,11 @@ const char *rttable_check(const uint8_t *table, uint64_t table_pa, const struct 
 		/* Quirk (EDK2 RuntimeDxe): SetVirtualAddressMap and
 		 * ConvertPointer stay physical after the switch; they are
 		 * boot-time only, so not checked. */
-		if (i == SVC_SET_VIRTUAL_ADDRESS_MAP || i == SVC_CONVERT_POINTER)
+		if (i == SVC_SET_VIRTUAL_ADDRESS_MAP || i == SVC_CONVERT_POINTER) {
+			if (!rtwin_find_code_va(plan, fn))
+				*quirks |= 1U << HV_QUIRK_SVAM_POINTERS_PHYSICAL;
 			continue;
+		}
 		if (!rtwin_find_code_va(plan, fn)) {
 			*detail = fn;
 			return "runtime service pointer outside runtime code after "

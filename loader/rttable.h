@@ -18,8 +18,10 @@
  * left them after SetVirtualAddressMap. NULL with *table_va = the table's
  * new virtual address, or a reason with *detail = the value that was
  * wrong: a bad signature, a table outside every runtime region of plan,
- * or a service pointer outside the runtime code the plan mapped. */
+ * or a service pointer outside the runtime code the plan mapped. Sets
+ * HV_QUIRK_SVAM_POINTERS_PHYSICAL in *quirks when SetVirtualAddressMap or
+ * ConvertPointer was left unconverted. */
 const char *rttable_check(const uint8_t *table, uint64_t table_pa, const struct rtwin_plan *plan,
-			  uint64_t *table_va, uint64_t *detail);
+			  uint64_t *table_va, uint64_t *detail, uint32_t *quirks);
 
 #endif

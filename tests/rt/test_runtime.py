@@ -281,6 +281,14 @@ def test_rt_lists_regions_and_counts_calls(store):
     assert out[-1] == "runtime: enabled", out
     assert "last fault         none" in out
     assert "supported          all (no EFI_RT_PROPERTIES_TABLE)" in out
+    # The quirks the loader worked around on OVMF 2022.11 (loader/quirks.c):
+    # the MAT in boot-services data, and RuntimeDxe leaving two pointers
+    # physical; nothing else.
+    i = out.index("quirks             2 fired this boot")
+    assert out[i + 1].startswith("  svam-physical    EDK2 RuntimeDxe (OVMF): SetVirtualAddressMap "
+                                 "and ConvertPointer stay physical after the switch; "), out
+    assert out[i + 2].startswith("  mat-bs-data      EDK2 (OVMF 2022.11): the Memory Attributes "
+                                 "Table lives in EfiBootServicesData; copied before"), out
     window = re.search(r"^window             0x([0-9a-f]{16}), offset layout, (\d+) regions$",
                        "\n".join(out), re.M)
     assert window and int(window.group(1), 16) == 0xFFFFFF0000000000, out

@@ -21,3 +21,4 @@ UT_DEPS_rttable := loader/rttable.c loader/rtwin.c loader/memmap.c
 UT_DEPS_bootinfo := hv/bootinfo.c loader/memmap.c
 UT_DEPS_cpustate := loader/cpustate.c
 UT_DEPS_fwinfo := loader/fwinfo.c
+UT_DEPS_quirks := loader/quirks.c

@@ -59,19 +59,35 @@ static int build(void **state)
 static void test_rttable_accepts_a_converted_table_and_gives_its_va(void **state)
 {
 	uint64_t va = 0, detail = 0;
+	uint32_t quirks = 0;
 
 	(void)state;
-	assert_null(rttable_check(table, TABLE_PA, &plan, &va, &detail));
+	assert_null(rttable_check(table, TABLE_PA, &plan, &va, &detail, &quirks));
 	assert_int_equal(va, DATA_VA + 0x2A0);
+	/* EDK2 leaves entries 4 and 5 physical: recorded as its quirk. */
+	assert_int_equal(quirks, 1U << HV_QUIRK_SVAM_POINTERS_PHYSICAL);
+}
+
+static void test_rttable_records_no_quirk_when_every_pointer_was_converted(void **state)
+{
+	uint64_t va = 0, detail = 0;
+	uint32_t quirks = 0;
+
+	(void)state;
+	set_fn(4, CODE_VA + 0x400);
+	set_fn(5, CODE_VA + 0x500);
+	assert_null(rttable_check(table, TABLE_PA, &plan, &va, &detail, &quirks));
+	assert_int_equal(quirks, 0);
 }
 
 static void test_rttable_refuses_a_bad_signature(void **state)
 {
 	uint64_t va = 0, detail = 0;
+	uint32_t quirks = 0;
 
 	(void)state;
 	table[0] ^= 0x20;
-	assert_string_equal(rttable_check(table, TABLE_PA, &plan, &va, &detail),
+	assert_string_equal(rttable_check(table, TABLE_PA, &plan, &va, &detail, &quirks),
 			    "runtime table has a bad signature");
 	assert_int_equal(detail, RTTABLE_SIGNATURE ^ 0x20);
 	assert_int_equal(va, 0);
@@ -80,9 +96,10 @@ static void test_rttable_refuses_a_bad_signature(void **state)
 static void test_rttable_refuses_a_table_outside_every_runtime_region(void **state)
 {
 	uint64_t va = 0, detail = 0;
+	uint32_t quirks = 0;
 
 	(void)state;
-	assert_string_equal(rttable_check(table, 0x1000, &plan, &va, &detail),
+	assert_string_equal(rttable_check(table, 0x1000, &plan, &va, &detail, &quirks),
 			    "runtime table is not in a runtime region, pa");
 	assert_int_equal(detail, 0x1000);
 }
@@ -90,10 +107,11 @@ static void test_rttable_refuses_a_table_outside_every_runtime_region(void **sta
 static void test_rttable_refuses_a_pointer_left_physical(void **state)
 {
 	uint64_t va = 0, detail = 0;
+	uint32_t quirks = 0;
 
 	(void)state;
 	set_fn(0, CODE_PA + 0x10);	/* GetTime not converted */
-	assert_string_equal(rttable_check(table, TABLE_PA, &plan, &va, &detail),
+	assert_string_equal(rttable_check(table, TABLE_PA, &plan, &va, &detail, &quirks),
 			    "runtime service pointer outside runtime code after "
 			    "SetVirtualAddressMap:");
 	assert_int_equal(detail, CODE_PA + 0x10);
@@ -102,38 +120,42 @@ static void test_rttable_refuses_a_pointer_left_physical(void **state)
 static void test_rttable_refuses_a_pointer_into_runtime_data(void **state)
 {
 	uint64_t va = 0, detail = 0;
+	uint32_t quirks = 0;
 
 	(void)state;
 	set_fn(13, DATA_VA + 8);	/* QueryVariableInfo into data */
-	assert_non_null(rttable_check(table, TABLE_PA, &plan, &va, &detail));
+	assert_non_null(rttable_check(table, TABLE_PA, &plan, &va, &detail, &quirks));
 	assert_int_equal(detail, DATA_VA + 8);
 }
 
 static void test_rttable_refuses_a_pointer_just_past_the_code(void **state)
 {
 	uint64_t va = 0, detail = 0;
+	uint32_t quirks = 0;
 
 	(void)state;
 	set_fn(10, CODE_VA + 16 * 4096);	/* ResetSystem one byte past the end */
-	assert_non_null(rttable_check(table, TABLE_PA, &plan, &va, &detail));
+	assert_non_null(rttable_check(table, TABLE_PA, &plan, &va, &detail, &quirks));
 	set_fn(10, CODE_VA + 16 * 4096 - 1);
-	assert_null(rttable_check(table, TABLE_PA, &plan, &va, &detail));
+	assert_null(rttable_check(table, TABLE_PA, &plan, &va, &detail, &quirks));
 }
 
 static void test_rttable_ignores_the_boot_time_only_entries(void **state)
 {
 	uint64_t va = 0, detail = 0;
+	uint32_t quirks = 0;
 
 	(void)state;
 	set_fn(4, 0xDEAD0000ULL);
 	set_fn(5, 0);
-	assert_null(rttable_check(table, TABLE_PA, &plan, &va, &detail));
+	assert_null(rttable_check(table, TABLE_PA, &plan, &va, &detail, &quirks));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_rttable_accepts_a_converted_table_and_gives_its_va, build),
+		cmocka_unit_test_setup(test_rttable_records_no_quirk_when_every_pointer_was_converted, build),
 		cmocka_unit_test_setup(test_rttable_refuses_a_bad_signature, build),
 		cmocka_unit_test_setup(test_rttable_refuses_a_table_outside_every_runtime_region, build),
 		cmocka_unit_test_setup(test_rttable_refuses_a_pointer_left_physical, build),

@@ -1,8 +1,11 @@
 /* Builds the hypervisor's address space from the final memory map:
  *   image segments   at their p_vaddr, permissions from p_flags
  *   stacks           in PML4 511, guard page below each left unmapped
- *   direct map       all RAM at HV_DIRECT_MAP_BASE + pa, RW NX, large pages
- *                    only inside a run of one memory type and cache type
+ *   direct map       all RAM at HV_DIRECT_MAP_BASE + pa, RW NX, in the
+ *                    largest pages the run allows: a run is contiguous RAM
+ *                    of one cacheability, whatever its EFI types (a large
+ *                    page never covers a hole, MMIO, reserved memory or a
+ *                    different cacheability; README: What happens at boot)
  *   runtime window   every runtime region at its planned VirtualStart,
  *                    RAM cached as its attributes allow, MMIO always UC,
  *                    permissions from the MAT
@@ -38,7 +41,10 @@ const char *hvmap_for_each_direct_run(const struct efi_mdesc *map, uint64_t coun
 		for (j = i + 1; j < count; j++) {
 			const struct efi_mdesc *n = &map[j];
 
-			if (n->pa != end || n->type != d->type ||
+			/* Same entry bits, so one leaf may span the type
+			 * boundary (SDM Vol. 3A §4.5: a leaf has one set of
+			 * attributes); a hole or another cache ends the run. */
+			if (!memmap_is_ram(n->type) || n->pa != end ||
 			    (PT_MAP_W | hvmap_cache_flags(n->type, n->attr)) != flags)
 				break;
 			end = desc_end(n);

@@ -54,7 +54,8 @@ static inline unsigned hvmap_cache_flags(uint32_t type, uint64_t attr)
 	return (attr & EFI_MEMORY_WB) ? 0 : PT_MAP_UC;
 }
 
-/* Calls fn for each direct-map run: contiguous RAM of one type and cache. */
+/* Calls fn for each direct-map run: contiguous RAM of one cacheability
+ * (hvmap_cache_flags), of any EFI RAM types. */
 typedef const char *(*hvmap_run_fn)(void *ctx, uint64_t pa, uint64_t len, unsigned flags);
 const char *hvmap_for_each_direct_run(const struct efi_mdesc *map, uint64_t count,
 					 hvmap_run_fn fn, void *ctx);

@@ -2,6 +2,7 @@
 #include "ptaudit.h"
 #include "memmap.h"
 #include "hvmap.h"
+#include "layout.h"
 
 struct audit_ctx {
 	const struct pt_audit_input *in;
@@ -38,6 +39,59 @@ static bool allowed(const struct pt_audit_input *in, uint64_t va, uint64_t len)
 	return false;
 }
 
+/* Inside a runtime region's VirtualStart range (a window may sit in a
+ * slot the direct map could otherwise use). */
+static bool in_rt_window(const struct pt_audit_input *in, uint64_t va)
+{
+	for (uint64_t i = 0; i < in->count; i++) {
+		const struct efi_mdesc *d = &in->map[i];
+
+		if (d->va && memmap_is_runtime(d, NULL) && va >= d->va &&
+		    va - d->va < (d->npages << EFI_PAGE_SHIFT))
+			return true;
+	}
+	return false;
+}
+
+/* A direct-map leaf maps HV_DIRECT_MAP_BASE + pa to pa, and under it lies
+ * RAM of one cacheability with no gap (any EFI RAM types: README, What
+ * happens at boot), cached as hvmap_cache_flags says. The map is sorted. */
+static bool direct_leaf_ok(const struct pt_audit_input *in, const struct pt_leaf *l)
+{
+	uint64_t lo = 0, hi = in->count, cur = l->pa, want = ~0ULL;
+
+	if (l->va - HV_DIRECT_MAP_BASE != l->pa)
+		return false;
+	/* The first descriptor ending after pa; inclusive ends, so a region
+	 * reaching 2^64 does not wrap to 0. */
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		const struct efi_mdesc *d = &in->map[mid];
+
+		if (d->pa + ((d->npages << EFI_PAGE_SHIFT) - 1) < l->pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (uint64_t i = lo; i < in->count; i++) {
+		const struct efi_mdesc *d = &in->map[i];
+		uint64_t last = d->pa + ((d->npages << EFI_PAGE_SHIFT) - 1);
+		/* PAT index 0 is WB, 3 is UC (power-on PAT, SDM Vol. 3A Table 11-12). */
+		unsigned pat = hvmap_cache_flags(d->type, d->attr) & PT_MAP_UC ? 3 : 0;
+
+		if (d->pa > cur || !memmap_is_ram(d->type))
+			return false;
+		if (want == ~0ULL)
+			want = pat;
+		if (pat != want)
+			return false;
+		if (last - l->pa >= l->size - 1)
+			return l->pat_index == want;	/* covered to the leaf's end */
+		cur = last + 1;
+	}
+	return false;
+}
+
 static void visit(void *ctx, const struct pt_leaf *l)
 {
 	struct audit_ctx *c = ctx;
@@ -60,6 +114,19 @@ static void visit(void *ctx, const struct pt_leaf *l)
 	if (!allowed(in, l->va, l->size)) {
 		r->strays++;
 		finding(r, "mapping outside the allowed ranges", l->va);
+	}
+	/* Runtime regions are looked up only for a leaf that fails as a
+	 * direct-map leaf: the common case stays one binary search. */
+	if (l->va >= HV_DIRECT_MAP_BASE && l->va - HV_DIRECT_MAP_BASE < HV_DIRECT_MAP_MAX) {
+		bool ok = direct_leaf_ok(in, l);
+
+		if (ok || !in_rt_window(in, l->va)) {
+			r->direct_leaves++;
+			if (!ok) {
+				r->direct_bad++;
+				finding(r, "direct-map page not over RAM of one cacheability", l->va);
+			}
+		}
 	}
 }
 
@@ -118,5 +185,5 @@ void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
 uint64_t pt_audit_findings(const struct pt_audit_result *r)
 {
 	return r->wx_leaves + r->lower_half_leaves + r->va0_mapped + r->guards_mapped +
-	       r->rt_pages_bad + r->strays;
+	       r->rt_pages_bad + r->strays + r->direct_bad;
 }

@@ -1,7 +1,9 @@
 /* Page-table audit: walks a complete address space and checks the rules
  * the loader and the hypervisor promise (no W+X, nothing in the lower
  * half, VA 0 unmapped, guards unmapped, runtime regions where SetVirtual-
- * AddressMap was told, with the caching their attributes require). Pure. */
+ * AddressMap was told, with the caching their attributes require, and
+ * every direct-map page over RAM of one cacheability: never a hole, MMIO,
+ * reserved memory or mixed caching under one leaf). Pure. */
 #ifndef HVBOOT_PTAUDIT_H
 #define HVBOOT_PTAUDIT_H
 
@@ -38,6 +40,9 @@ struct pt_audit_result {
 	uint64_t guards_mapped;
 	uint64_t rt_regions, rt_pages, rt_pages_bad;
 	uint64_t strays;		/* leaves outside the allowed ranges */
+	uint64_t direct_leaves;		/* leaves of the direct map */
+	uint64_t direct_bad;		/* ... over a hole, non-RAM, mixed caching,
+					 * or not at HV_DIRECT_MAP_BASE + pa */
 	const char *problem;		/* first finding, or NULL */
 	uint64_t problem_va;
 };

@@ -2,8 +2,10 @@
  * builder needs for a set of mappings, by arithmetic alone: mapplan's
  * yardstick for what hvmap_build allocates. Pure.
  *
- * Each range is mapped as it stands — one memory type, one set of
- * permissions — so a large page may only cover bytes of a single range.
+ * Each range is mapped as it stands — one set of entry bits — so a large
+ * page may only cover bytes of a single range; ranges that differ only in
+ * what the entry bits cannot see (the EFI type of RAM of one cacheability)
+ * are joined first with ptmin_merge.
  * Under that rule the greedy cover is optimal: a 1 GiB (2 MiB) leaf fits
  * exactly where a range covers a whole aligned 1 GiB (2 MiB) block with
  * va ≡ pa modulo the block size, and every other touched block needs a
@@ -36,9 +38,10 @@ const char *ptmin_count(struct ptmin_range *r, size_t n, bool allow_1g,
 
 /* Joins neighbours that are contiguous in both va and pa and share
  * only_4k and attr, in place (r sorted by va, as ptmin_count leaves it);
- * returns the new count. Fed ranges split by EFI memory type with attr =
- * the mapping flags, it gives the floor for a builder that lets a large
- * page span a type boundary where the entry bits would be the same. */
+ * returns the new count. Fed one range per RAM descriptor with attr = its
+ * cacheability, it gives the floor the loader's direct map is held to: a
+ * large page may span an EFI type boundary where the entry bits are the
+ * same, never a hole or another cacheability. */
 size_t ptmin_merge(struct ptmin_range *r, size_t n);
 
 #endif

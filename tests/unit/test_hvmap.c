@@ -237,8 +237,8 @@ static uint64_t desc_end(const struct efi_mdesc *d)
 	return d->pa + (d->npages << 12);
 }
 
-/* [pa, pa+len) lies in RAM descriptors of one type and one cache kind,
- * with no hole; returns that cache's map flag. */
+/* [pa, pa+len) lies in RAM descriptors of one cache kind (any EFI RAM
+ * types), with no hole; returns that cache's map flag. */
 static unsigned assert_one_ram_run(uint64_t pa, uint64_t len)
 {
 	uint64_t cur = pa, lo = 0, hi = in.count;
@@ -261,7 +261,6 @@ static unsigned assert_one_ram_run(uint64_t pa, uint64_t len)
 		assert_true(memmap_is_ram(d->type));
 		if (!first)
 			first = d;
-		assert_int_equal(d->type, first->type);
 		assert_int_equal(!!(d->attr & EFI_MEMORY_WB), !!(first->attr & EFI_MEMORY_WB));
 		cur = desc_end(d);
 	}
@@ -455,8 +454,9 @@ static void test_hvmap_direct_map_covers_exactly_the_ram_descriptors(void **stat
 	assert_unmapped(DM + 0x20000000);	/* past the last RAM */
 }
 
-/* 2 MiB blocks entirely inside runs of one type: the large pages the
- * direct map must use, counted independently of hvmap. */
+/* 2 MiB blocks entirely inside runs of contiguous RAM of one cache kind:
+ * the large pages the direct map must use, counted independently of
+ * hvmap. */
 static uint64_t expected_direct_2m(void)
 {
 	uint64_t n = 0;
@@ -468,7 +468,7 @@ static uint64_t expected_direct_2m(void)
 			i++;
 			continue;
 		}
-		while (j < nmap && map[j].pa == end && map[j].type == map[i].type &&
+		while (j < nmap && map[j].pa == end && memmap_is_ram(map[j].type) &&
 		       !!(map[j].attr & EFI_MEMORY_WB) == !!(map[i].attr & EFI_MEMORY_WB))
 			end = desc_end(&map[j++]);
 		uint64_t a = (start + M2 - 1) & ~(M2 - 1), b = end & ~(M2 - 1);
@@ -479,32 +479,76 @@ static uint64_t expected_direct_2m(void)
 	return n;
 }
 
-static void test_hvmap_never_puts_a_large_page_across_a_memory_type_boundary(void **state)
+static void test_hvmap_puts_large_pages_across_ram_types_but_never_across_a_hole(void **state)
 {
 	struct census c;
 	struct pt_walk w;
 
 	(void)state;
 	build_ovmf(false);
-	c = audit();		/* every large leaf: one run under it */
+	c = audit();		/* every large leaf: one cache kind, no hole under it */
 	assert_int_equal(c.direct_2m, expected_direct_2m());
-	assert_int_equal(c.direct_2m, 225);
-	/* 0x1EA00000..0x1EC00000 holds conventional, RT data and BS data. */
+	assert_int_equal(c.direct_2m, 230);	/* 225 with runs split by type */
+	/* 0x1EA00000..0x1EC00000 holds a gap, then RT data and BS data. */
 	assert_int_equal(pt_walk(&B, DM + 0x1EA00000, &w), PT_ENOENT);	/* the gap */
 	assert_int_equal(pt_walk(&B, DM + 0x1EAA0000, &w), PT_OK);
 	assert_int_equal(w.page_size, K4);
 	assert_int_equal(pt_walk(&B, DM + 0x1EBA2000, &w), PT_OK);
 	assert_int_equal(w.page_size, K4);
-	/* 0x800000..0xA00000: conventional, NVS, conventional, NVS, BS data. */
-	for (uint64_t pa = 0x800000; pa < 0xA00000; pa += K4) {
-		assert_int_equal(pt_walk(&B, DM + pa, &w), PT_OK);
-		assert_int_equal(w.page_size, K4);
-	}
-	/* Inside one run: large. */
-	assert_int_equal(pt_walk(&B, DM + 0x1600000, &w), PT_OK);
+	/* 0x800000..0xA00000: conventional, NVS, conventional, NVS, BS data,
+	 * all write-back: one 2 MiB page. */
+	assert_int_equal(pt_walk(&B, DM + 0x9FF000, &w), PT_OK);
 	assert_int_equal(w.page_size, M2);
-	assert_int_equal(pt_walk(&B, DM + 0x15FF000, &w), PT_OK);
+	assert_int_equal(w.pa, 0x9FF000);
+	/* 0x1F400000..0x1F600000: BS data, RT data, RT code. */
+	assert_int_equal(pt_walk(&B, DM + 0x1F5EC000, &w), PT_OK);
+	assert_int_equal(w.page_size, M2);
+	/* The last RAM ends at 0x1BB75000: the block holding it is cut. */
+	assert_int_equal(pt_walk(&B, DM + 0x1BB74000, &w), PT_OK);
 	assert_int_equal(w.page_size, K4);
+	assert_int_equal(pt_walk(&B, DM + 0x1BB75000, &w), PT_ENOENT);
+}
+
+/* A large page never covers reserved memory, MMIO, a hole or RAM of
+ * another cacheability, whatever the types around it. */
+static void test_hvmap_ends_a_large_page_at_reserved_mmio_holes_and_cache_changes(void **state)
+{
+	(void)state;
+	nraw = 0;
+	/* 0..4 MiB: four RAM types, all WB: two 2 MiB pages. */
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x000000, 0, 0x100, 0xF };
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_BS_DATA, 0, 0x100000, 0, 0x100, 0xF };
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_ACPI_NVS, 0, 0x200000, 0, 0x100, 0xF };
+	raw[nraw++] = (struct efi_mdesc){ HV_MEM_PAGETABLE, 0, 0x300000, 0, 0x100, 0xF };
+	/* 4..6 MiB: WB then UC RAM. */
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x400000, 0, 0x100, 0xF };
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x500000, 0, 0x100, 0x1 };
+	/* 6..8 MiB: RAM then reserved. */
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x600000, 0, 0x100, 0xF };
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_RESERVED, 0, 0x700000, 0, 0x100, 0xF };
+	/* 8..10 MiB: RAM, a one-page hole, RAM. */
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x800000, 0, 0x100, 0xF };
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x901000, 0, 0xFF, 0xF };
+	/* 10..12 MiB: RAM then MMIO listing WB. */
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_RT_DATA, 0, 0xA00000, 0, 0x100, RT | 0xF };
+	raw[nraw++] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 0xB00000, 0, 0x100, 0xF };
+	prepare(HV_RT_LAYOUT_OFFSET);
+	in.mat_count = 0;
+	new_builder(false, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	assert_walk(DM + 0x000000, 0x000000, M2, true, false, 0);
+	assert_walk(DM + 0x3FF000, 0x3FF000, M2, true, false, 0);
+	assert_walk(DM + 0x4FF000, 0x4FF000, K4, true, false, 0);
+	assert_walk(DM + 0x500000, 0x500000, K4, true, false, 3);
+	assert_walk(DM + 0x6FF000, 0x6FF000, K4, true, false, 0);
+	assert_unmapped(DM + 0x700000);
+	assert_walk(DM + 0x8FF000, 0x8FF000, K4, true, false, 0);
+	assert_unmapped(DM + 0x900000);
+	assert_walk(DM + 0x901000, 0x901000, K4, true, false, 0);
+	assert_walk(DM + 0xAFF000, 0xAFF000, K4, true, false, 0);
+	assert_unmapped(DM + 0xB00000);
+	collect();
+	audit();
 }
 
 static void test_hvmap_maps_runtime_regions_at_their_planned_va(void **state)
@@ -845,23 +889,26 @@ static const char *record_run(void *ctx, uint64_t pa, uint64_t len, unsigned fla
 	return PT_OK;
 }
 
-static void test_hvmap_direct_runs_of_the_ovmf_map_follow_its_ram_descriptors(void **state)
+static void test_hvmap_direct_runs_of_the_ovmf_map_end_only_at_its_holes(void **state)
 {
 	(void)state;
 	parse_ovmf();
 	prepare(HV_RT_LAYOUT_OFFSET);
 	nruns = 0;
 	assert_int_equal(hvmap_for_each_direct_run(map, nmap, record_run, NULL), PT_OK);
-	/* Every RAM descriptor differs in type from its neighbours: 16 runs. */
-	assert_int_equal(nruns, 16);
-	for (size_t i = 0; i < 16; i++) {
-		assert_int_equal(runs[i].pa, map[i].pa);
-		assert_int_equal(runs[i].len, map[i].npages << 12);
+	/* All of it write-back: one run per stretch between holes. */
+	assert_int_equal(nruns, 3);
+	assert_int_equal(runs[0].pa, 0x0);
+	assert_int_equal(runs[0].len, 0xA0000);
+	assert_int_equal(runs[1].pa, 0x100000);
+	assert_int_equal(runs[1].len, 0x1BB75000 - 0x100000);
+	assert_int_equal(runs[2].pa, 0x1EAA0000);
+	assert_int_equal(runs[2].len, 0x20000000 - 0x1EAA0000);
+	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(runs[i].flags, PT_MAP_W);
-	}
 }
 
-static void test_hvmap_direct_runs_merge_neighbours_of_one_type_and_cache(void **state)
+static void test_hvmap_direct_runs_merge_ram_neighbours_of_one_cache(void **state)
 {
 	static const struct efi_mdesc m[] = {
 		{ EFI_MT_CONVENTIONAL, 0, 0x0, 0, 1, 0xF },
@@ -871,7 +918,7 @@ static void test_hvmap_direct_runs_merge_neighbours_of_one_type_and_cache(void *
 		{ EFI_MT_MMIO, 0, 0x5000, 0, 1, 0x1 },			/* not RAM */
 		{ EFI_MT_CONVENTIONAL, 0, 0x6000, 0, 1, 0xF },
 		{ EFI_MT_CONVENTIONAL, 0, 0x8000, 0, 1, 0xF },		/* after a hole */
-		{ EFI_MT_BS_DATA, 0, 0x9000, 0, 1, 0xF },		/* other type */
+		{ EFI_MT_BS_DATA, 0, 0x9000, 0, 1, 0xF },		/* other type: merges */
 		{ 0x80000000U, 0, 0xA000, 0, 1, 0xF },			/* hvboot's own: RAM */
 		{ EFI_MT_RESERVED, 0, 0xB000, 0, 1, 0xF },
 	};
@@ -879,7 +926,7 @@ static void test_hvmap_direct_runs_merge_neighbours_of_one_type_and_cache(void *
 	(void)state;
 	nruns = 0;
 	assert_int_equal(hvmap_for_each_direct_run(m, 10, record_run, NULL), PT_OK);
-	assert_int_equal(nruns, 6);
+	assert_int_equal(nruns, 4);
 	assert_int_equal(runs[0].pa, 0x0);
 	assert_int_equal(runs[0].len, 0x3000);
 	assert_int_equal(runs[0].flags, PT_MAP_W);
@@ -889,9 +936,8 @@ static void test_hvmap_direct_runs_merge_neighbours_of_one_type_and_cache(void *
 	assert_int_equal(runs[2].pa, 0x6000);
 	assert_int_equal(runs[2].len, 0x1000);
 	assert_int_equal(runs[3].pa, 0x8000);
-	assert_int_equal(runs[4].pa, 0x9000);
-	assert_int_equal(runs[5].pa, 0xA000);
-	assert_int_equal(runs[5].len, 0x1000);
+	assert_int_equal(runs[3].len, 0x3000);
+	assert_int_equal(runs[3].flags, PT_MAP_W);
 }
 
 static const char *fail_second(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
@@ -1109,7 +1155,8 @@ int main(void)
 		cmocka_unit_test(test_hvmap_parses_and_plans_the_ovmf_map),
 		cmocka_unit_test(test_hvmap_accounts_for_every_leaf_of_the_ovmf_build),
 		cmocka_unit_test(test_hvmap_direct_map_covers_exactly_the_ram_descriptors),
-		cmocka_unit_test(test_hvmap_never_puts_a_large_page_across_a_memory_type_boundary),
+		cmocka_unit_test(test_hvmap_puts_large_pages_across_ram_types_but_never_across_a_hole),
+		cmocka_unit_test(test_hvmap_ends_a_large_page_at_reserved_mmio_holes_and_cache_changes),
 		cmocka_unit_test(test_hvmap_maps_runtime_regions_at_their_planned_va),
 		cmocka_unit_test(test_hvmap_applies_mat_permissions_inside_runtime_code),
 		cmocka_unit_test(test_hvmap_maps_runtime_code_rwx_without_a_mat),
@@ -1124,9 +1171,9 @@ int main(void)
 		cmocka_unit_test(test_hvmap_maps_uc_only_ram_uncached_in_the_direct_map),
 		cmocka_unit_test(test_hvmap_never_direct_maps_ram_into_the_lower_half),
 		cmocka_unit_test(test_hvmap_refuses_a_runtime_region_it_cannot_map),
-		cmocka_unit_test(test_hvmap_direct_runs_of_the_ovmf_map_follow_its_ram_descriptors),
+		cmocka_unit_test(test_hvmap_direct_runs_of_the_ovmf_map_end_only_at_its_holes),
 		cmocka_unit_test(test_hvmap_maps_mmio_uc_even_when_its_attributes_list_wb),
-		cmocka_unit_test(test_hvmap_direct_runs_merge_neighbours_of_one_type_and_cache),
+		cmocka_unit_test(test_hvmap_direct_runs_merge_ram_neighbours_of_one_cache),
 		cmocka_unit_test(test_hvmap_direct_runs_stop_at_the_first_error),
 		cmocka_unit_test(test_hvmap_cache_flags_are_uc_without_wb),
 		cmocka_unit_test(test_hvmap_names_the_mapping_that_failed),

@@ -72,6 +72,73 @@ static void test_ptaudit_clean_space_has_no_findings(void **state)
 	/* Runtime code without a MAT is RWX: reported, not a finding. */
 	assert_true(r.wx_rt_code_leaves > 0);
 	assert_int_equal(r.wx_leaves, 0);
+	/* 0x100000..0x1120000 (RAM and runtime code/data, all WB): 4 KiB up
+	 * to 2 MiB, 7 large pages, then 4 KiB for the cut last block. */
+	assert_int_equal(r.direct_leaves, 256 + 7 + 288);
+	assert_int_equal(r.direct_bad, 0);
+}
+
+/* README, What happens at boot: a direct-map page never covers a hole,
+ * MMIO, reserved memory or another cacheability, and maps base + pa. */
+static void test_ptaudit_finds_direct_map_pages_over_holes_mmio_or_elsewhere(void **state)
+{
+	struct pt_audit_input in = input(false, false);
+	struct pt_audit_result r;
+
+	(void)state;
+	build(false, 0);
+	/* Past the last RAM (a hole), over the flash MMIO, and a page whose
+	 * pa is RAM but not base + va. */
+	assert_int_equal(pt_map_range(&b, HV_DIRECT_MAP_BASE + 0x1200000, 0x1200000, 0x1000,
+				      PT_MAP_W), PT_OK);
+	assert_int_equal(pt_map_range(&b, HV_DIRECT_MAP_BASE + 0xFFC00000, 0xFFC00000, 0x200000,
+				      PT_MAP_W | PT_MAP_UC), PT_OK);
+	assert_int_equal(pt_map_range(&b, HV_DIRECT_MAP_BASE + 0x40000000, 0x200000, 0x1000,
+				      PT_MAP_W), PT_OK);
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.direct_bad, 3);
+	assert_int_equal(pt_audit_findings(&r), 3);
+	assert_string_equal(r.problem, "direct-map page not over RAM of one cacheability");
+	assert_int_equal(r.problem_va, HV_DIRECT_MAP_BASE + 0x1200000);
+}
+
+static void test_ptaudit_finds_a_direct_map_page_cached_against_its_ram(void **state)
+{
+	static struct efi_mdesc uc_map[] = {
+		{ EFI_MT_CONVENTIONAL, 0, 0x200000, 0, 0x200, 0xF },
+		{ EFI_MT_BS_DATA, 0, 0x400000, 0, 0x100, 0x1 },		/* UC only */
+		{ EFI_MT_BS_DATA, 0, 0x500000, 0, 0x100, 0xF },
+	};
+	struct pt_audit_input in = {
+		.map = uc_map, .count = 3, .lower_half_ok_va = ~0ULL,
+	};
+	struct pt_audit_result r;
+
+	(void)state;
+	arena.used = 0;
+	b = (struct pt_builder){ .alloc_page = page_arena_alloc, .pa_to_ptr = page_arena_ptr,
+				 .ctx = &arena, .allow_nx = true };
+	assert_int_equal(pt_init(&b), PT_OK);
+	/* 0x200000: right (WB). 0x400000: one large page over UC and WB RAM.
+	 * The same range mapped as hvmap does instead is clean. */
+	assert_int_equal(pt_map_range(&b, HV_DIRECT_MAP_BASE + 0x200000, 0x200000, 0x200000,
+				      PT_MAP_W), PT_OK);
+	assert_int_equal(pt_map_range(&b, HV_DIRECT_MAP_BASE + 0x400000, 0x400000, 0x200000,
+				      PT_MAP_W), PT_OK);
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.direct_leaves, 2);
+	assert_int_equal(r.direct_bad, 1);
+	assert_int_equal(r.problem_va, HV_DIRECT_MAP_BASE + 0x400000);
+
+	arena.used = 0;
+	assert_int_equal(pt_init(&b), PT_OK);
+	assert_int_equal(pt_map_range(&b, HV_DIRECT_MAP_BASE + 0x400000, 0x400000, 0x100000,
+				      PT_MAP_W | PT_MAP_UC), PT_OK);
+	assert_int_equal(pt_map_range(&b, HV_DIRECT_MAP_BASE + 0x500000, 0x500000, 0x100000,
+				      PT_MAP_W), PT_OK);
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.direct_leaves, 512);
+	assert_int_equal(pt_audit_findings(&r), 0);
 }
 
 static void test_ptaudit_runtime_code_wx_is_a_finding_with_a_mat(void **state)
@@ -187,6 +254,8 @@ int main(void)
 		cmocka_unit_test(test_ptaudit_finds_unmapped_and_miscached_runtime_pages),
 		cmocka_unit_test(test_ptaudit_expects_the_injected_hole_and_only_it),
 		cmocka_unit_test(test_ptaudit_counts_strays_outside_allowed_ranges),
+		cmocka_unit_test(test_ptaudit_finds_direct_map_pages_over_holes_mmio_or_elsewhere),
+		cmocka_unit_test(test_ptaudit_finds_a_direct_map_page_cached_against_its_ram),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

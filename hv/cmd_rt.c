@@ -85,7 +85,8 @@ static void print_regions(const struct hv_bootinfo *bi)
 	for (size_t i = 0; i < n; i++) {
 		const char *name = memmap_type_name(d[i].type);
 
-		if (!(d[i].attr & EFI_MEMORY_RUNTIME))
+		/* The loader's rule: RUNTIME set, or RT code/data without it. */
+		if (!memmap_is_runtime(&d[i], NULL))
 			continue;
 		kprintf("  %3zu %-23s pa 0x%012lx %6lu pages  ", i, name ? name : "?", d[i].pa,
 			d[i].npages);

@@ -99,7 +99,7 @@ static const struct efi_mdesc *runtime_desc_of(uint64_t addr, bool virt)
 	for (size_t i = 0; i < n; i++) {
 		uint64_t start = virt ? d[i].va : d[i].pa;
 
-		if ((d[i].attr & EFI_MEMORY_RUNTIME) && addr >= start &&
+		if (memmap_is_runtime(&d[i], NULL) && addr >= start &&
 		    addr - start < (d[i].npages << EFI_PAGE_SHIFT))
 			return &d[i];
 	}
@@ -189,7 +189,7 @@ static void check_mappings(void)
 	}
 
 	for (size_t i = 0; i < n; i++)
-		if (d[i].attr & EFI_MEMORY_RUNTIME)
+		if (memmap_is_runtime(&d[i], NULL))	/* the loader's rule */
 			check_region(i, &d[i]);
 
 	if (walk(0, &w))

@@ -1,12 +1,17 @@
 /* Everything the hypervisor needs is reserved before ExitBootServices
  * (UEFI 2.10 §7.4: afterwards only the memory map is ours); then the
- * GetMemoryMap / ExitBootServices retry loop. */
+ * GetMemoryMap / ExitBootServices retry loop. From the first
+ * ExitBootServices call on, the only boot services allowed are
+ * GetMemoryMap and ExitBootServices (§7.4.6), so every failure from there
+ * stops in efi_fatal with one line on COM1: nothing returns to efi_main,
+ * whose clean-up frees pages and prints on ConOut. */
 #include "efi_boot.h"
 #include "hvmap.h"
 #include "layout.h"
 #include "memmap.h"
 
-#define MAP_SLACK_DESCS	64	/* allocations between sizing and the final map */
+#define MAP_SLACK_DESCS	64	/* allocations between sizing and the final map,
+				 * and pieces of descriptors split by overlaps */
 #define EBS_TRIES	8
 
 EFI_STATUS efi_alloc_pages(struct boot *b, UINT32 type, uint64_t npages, uint64_t max_pa,
@@ -56,7 +61,20 @@ static EFI_STATUS get_map(struct boot *b)
 				 (uint64_t)b->map_raw_cap);
 	if (EFI_ERROR(st))
 		return boot_fail(b, st, "GetMemoryMap failed (%s)", efi_status_str(st));
+	if (memmap_check_version(b->desc_version))
+		return boot_fail(b, EFI_UNSUPPORTED, "firmware memory map: %s (version %u)",
+				 memmap_check_version(b->desc_version), b->desc_version);
 	return EFI_SUCCESS;
+}
+
+/* One loader log line per repair of an odd map (memmap_normalize). */
+static void warn_console(void *ctx, const struct efi_mdesc *d, const char *what)
+{
+	const struct boot *b = ctx;
+	char line[96];
+
+	memmap_format_line(d, line, sizeof(line));
+	boot_log(b, HV_LOG_INFO, "hvboot: warning: memory map: %s: %s\n", line, what);
 }
 
 static uint64_t pages_for(uint64_t bytes)
@@ -127,7 +145,10 @@ EFI_STATUS efi_reserve(struct boot *b)
 	if (why)
 		return boot_fail(b, EFI_DEVICE_ERROR, "firmware memory map: descriptor %lu: %s",
 				 bad, why);
-	why = memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &n, &bad);
+	b->map_fixes = (struct memmap_fixes){
+		.reach = HV_DIRECT_MAP_MAX, .warn = warn_console, .ctx = b,
+	};
+	why = memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &n, &bad, &b->map_fixes);
 	if (why)
 		return boot_fail(b, EFI_DEVICE_ERROR, "firmware memory map: descriptor %lu: %s",
 				 bad, why);
@@ -159,36 +180,65 @@ EFI_STATUS efi_reserve(struct boot *b)
 	return EFI_SUCCESS;
 }
 
+/* After ExitBootServices the firmware console is gone: the final map's
+ * repairs are counted, and said on COM1 only when they differ from those
+ * the loader already logged for the map before it. */
+static void warn_final(const struct boot *b, const struct memmap_fixes *fx)
+{
+	const struct memmap_fixes *was = &b->map_fixes;
+
+	if (fx->rounded == was->rounded && fx->clipped == was->clipped &&
+	    fx->left_out == was->left_out)
+		return;
+	efi_serial_puts("hvboot: warning: final memory map repaired (rounded, clipped, left out): ");
+	efi_serial_hex(fx->rounded);
+	efi_serial_puts(" ");
+	efi_serial_hex(fx->clipped);
+	efi_serial_puts(" ");
+	efi_serial_hex(fx->left_out);
+	efi_serial_puts("\r\n");
+}
+
 EFI_STATUS efi_exit_boot_services(struct boot *b)
 {
 	struct efi_mmap raw;
+	struct memmap_fixes fx = { .reach = HV_DIRECT_MAP_MAX };
 	uint64_t bad;
 	EFI_STATUS st;
 	uint64_t n;
 
 	boot_log(b, HV_LOG_INFO, "hvboot: exiting boot services, entering 0x%lx\n",
 		 b->img.entry_va);
+	st = get_map(b);	/* the last call that may still return */
+	if (EFI_ERROR(st))
+		return st;
 	for (int tries = 0;; tries++) {
-		st = get_map(b);
-		if (EFI_ERROR(st))
-			return st;
 		b->bi->tsc[HV_TS_BEFORE_EBS] = rdtsc();
 		st = FW(uefi_call_wrapper(BS->ExitBootServices, 2, b->image_handle, b->map_key));
 		if (!EFI_ERROR(st))
 			break;
 		/* UEFI 2.10 §7.4.6: a stale MapKey gives EFI_INVALID_PARAMETER;
-		 * fetch the map again and retry. */
+		 * fetch the map again and retry. Boot services may already be
+		 * partly torn down: no way back to the firmware from here. */
 		if (st != EFI_INVALID_PARAMETER || tries == EBS_TRIES)
-			return boot_fail(b, st, "ExitBootServices failed after %d tries (%s)",
-					 tries + 1, efi_status_str(st));
+			efi_fatal("ExitBootServices failed, status", st);
+		b->map_size = b->map_raw_cap;
+		st = FW(uefi_call_wrapper(BS->GetMemoryMap, 5, &b->map_size,
+					  (EFI_MEMORY_DESCRIPTOR *)b->map_raw, &b->map_key,
+					  &b->desc_size, &b->desc_version));
+		if (EFI_ERROR(st))
+			efi_fatal("GetMemoryMap failed after ExitBootServices, status", st);
 	}
 	b->bi->tsc[HV_TS_AFTER_EBS] = rdtsc();
 	raw = (struct efi_mmap){ b->map_raw, b->map_size, b->desc_size };
 	/* Past the point of return: a broken final map stops here, loudly. */
+	if (memmap_check_version(b->desc_version))
+		efi_fatal("final memory map has descriptor version", b->desc_version);
 	if (memmap_check(&raw, &bad))
 		efi_fatal("final memory map is malformed at descriptor", bad);
-	if (memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &n, &bad))
-		efi_fatal("final memory map overlaps at descriptor", bad);
+	if (memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &n, &bad, &fx))
+		efi_fatal("final memory map: RAM overlaps RAM, or too many pieces, at", bad);
+	warn_final(b, &fx);
 	b->bi->memmap_count = (uint32_t)n;
 	b->bi->memmap_desc_size = (uint32_t)b->desc_size;
 	return EFI_SUCCESS;

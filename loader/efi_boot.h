@@ -21,6 +21,7 @@
 #include "cfg.h"
 #include "elf.h"
 #include "rtwin.h"
+#include "memmap.h"
 #include "pt.h"
 
 #define BOOT_MSG_MAX	256
@@ -49,6 +50,7 @@ struct boot {
 	UINTN map_raw_cap;
 	UINTN map_size, map_key, desc_size;
 	UINT32 desc_version;
+	struct memmap_fixes map_fixes;	/* repairs logged before the final map */
 	void *svam_buf;			/* runtime descriptors for SVAM */
 	uint64_t pool_pa, pool_pages, pool_used;
 

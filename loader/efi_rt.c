@@ -53,10 +53,10 @@ void efi_rt_plan(struct boot *b)
 	for (uint32_t i = 0; i < bi->memmap_count; i++)
 		if (memmap_is_ram(b->map_norm[i].type))
 			ram_top = b->map_norm[i].pa + (b->map_norm[i].npages << EFI_PAGE_SHIFT);
-	if (b->cfg.rt_window < HV_DIRECT_MAP_BASE + ram_top + HV_PML4_SLOT_SIZE - 1 &&
-	    b->cfg.rt_window >= HV_DIRECT_MAP_BASE) {
+	why = rtwin_check_window(b->cfg.rt_window, ram_top);
+	if (why) {
 		b->rt.count = 0;
-		rt_disable(b, "rt_window overlaps the direct map of RAM up to", ram_top);
+		rt_disable(b, why, ram_top);
 		return;
 	}
 	bi->rt_state = HV_RT_ENABLED;

@@ -108,6 +108,12 @@ bool memmap_is_runtime(const struct efi_mdesc *d, bool *missing_bit)
 	return (d->attr & EFI_MEMORY_RUNTIME) || rt_type;
 }
 
+const char *memmap_check_version(uint32_t version)
+{
+	return version == MEMMAP_DESC_VERSION ? NULL
+		: "memory map descriptor version is not 1 (UEFI 2.10 §7.2)";
+}
+
 const char *memmap_check(const struct efi_mmap *m, uint64_t *bad_index)
 {
 	uint64_t n;
@@ -124,8 +130,6 @@ const char *memmap_check(const struct efi_mmap *m, uint64_t *bad_index)
 		const struct efi_mdesc *d = efi_mmap_at(m, i);
 
 		*bad_index = i;
-		if (d->pa & 0xFFF)
-			return "physical start not 4 KiB aligned";
 		if (d->npages > (UINT64_MAX >> EFI_PAGE_SHIFT))
 			return "page count overflows";
 		if (d->npages && d->pa + (d->npages << EFI_PAGE_SHIFT) - 1 < d->pa)
@@ -134,35 +138,163 @@ const char *memmap_check(const struct efi_mmap *m, uint64_t *bad_index)
 	return NULL;
 }
 
-/* Insertion sort: maps hold ~100 descriptors and come nearly sorted. */
-const char *memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t cap,
-			     uint64_t *count_out, uint64_t *bad_index)
+/* Inclusive last byte: a region reaching 2^64 does not wrap to 0. */
+static uint64_t last_byte(const struct efi_mdesc *d)
 {
+	return d->pa + ((d->npages << EFI_PAGE_SHIFT) - 1);
+}
+
+static void set_span(struct efi_mdesc *d, uint64_t pa, uint64_t last)
+{
+	d->pa = pa;
+	d->npages = ((last - pa) >> EFI_PAGE_SHIFT) + 1;
+}
+
+static void fix(struct memmap_fixes *fx, uint32_t *counter, const struct efi_mdesc *d,
+		const char *what)
+{
+	(*counter)++;
+	if (fx->warn)
+		fx->warn(fx->ctx, d, what);
+}
+
+/* Who keeps an overlap: not-RAM over RAM, and runtime over the rest. */
+static int overlap_rank(const struct efi_mdesc *d)
+{
+	if (memmap_is_ram(d->type))
+		return 0;
+	return memmap_is_runtime(d, NULL) ? 2 : 1;
+}
+
+/* Inserts d into dst[from..*n), kept sorted by pa, after equal starts. */
+static bool insert_from(struct efi_mdesc *dst, uint64_t *n, uint64_t cap, uint64_t from,
+			const struct efi_mdesc *d)
+{
+	uint64_t j;
+
+	if (*n == cap)
+		return false;
+	for (j = *n; j > from && dst[j - 1].pa > d->pa; j--)
+		dst[j] = dst[j - 1];
+	dst[j] = *d;
+	(*n)++;
+	return true;
+}
+
+static void remove_at(struct efi_mdesc *dst, uint64_t *n, uint64_t i)
+{
+	for (uint64_t k = i + 1; k < *n; k++)
+		dst[k - 1] = dst[k];
+	(*n)--;
+}
+
+/* Rounding and reach, one descriptor; false: nothing of it is left. */
+static bool trim(struct efi_mdesc *d, struct memmap_fixes *fx)
+{
+	const struct efi_mdesc orig = *d;
+	bool ram = memmap_is_ram(d->type);
+	uint64_t last = last_byte(d);
+
+	if (d->pa & 0xFFF) {
+		if (!ram) {
+			set_span(d, d->pa & ~0xFFFULL, last | 0xFFF);
+			fix(fx, &fx->rounded, &orig, "not 4 KiB aligned: rounded outward");
+		} else if (d->npages == 1) {
+			fix(fx, &fx->rounded, &orig, "not 4 KiB aligned: no whole page, left out");
+			return false;
+		} else {
+			set_span(d, (d->pa | 0xFFF) + 1, (last & ~0xFFFULL) - 1);
+			fix(fx, &fx->rounded, &orig, "not 4 KiB aligned: rounded inward");
+		}
+	}
+	if (ram && fx->reach && last_byte(d) >= fx->reach) {
+		if (d->pa >= fx->reach) {
+			fix(fx, &fx->left_out, &orig, "RAM beyond the direct map's reach: left out");
+			return false;
+		}
+		set_span(d, d->pa, fx->reach - 1);
+		fix(fx, &fx->left_out, &orig, "RAM beyond the direct map's reach: cut there");
+	}
+	return true;
+}
+
+/* Insertion sort: maps hold ~100 descriptors and come nearly sorted.
+ * Overlaps are then resolved in one sweep: dst[j] overlaps dst[i] when it
+ * starts at or before dst[i]'s last byte. */
+const char *memmap_normalize(const struct efi_mmap *m, struct efi_mdesc *dst, uint64_t cap,
+			     uint64_t *count_out, uint64_t *bad_index, struct memmap_fixes *fx)
+{
+	struct memmap_fixes none = {0};
 	uint64_t n = efi_mmap_count(m), count = 0;
 
+	if (!fx)
+		fx = &none;
+	fx->rounded = fx->clipped = fx->left_out = 0;
 	*bad_index = 0;
 	*count_out = 0;
 	for (uint64_t i = 0; i < n; i++) {
-		const struct efi_mdesc *d = efi_mmap_at(m, i);
-		uint64_t j;
+		struct efi_mdesc d;
 
-		if (d->npages == 0)
+		__builtin_memcpy(&d, efi_mmap_at(m, i), sizeof(d));
+		d.pad = 0;
+		if (d.npages == 0 || !trim(&d, fx))
 			continue;
-		if (count == cap) {
+		if (!insert_from(dst, &count, cap, 0, &d)) {
 			*bad_index = i;
 			return "more descriptors than the copy holds";
 		}
-		for (j = count; j > 0 && dst[j - 1].pa > d->pa; j--)
-			dst[j] = dst[j - 1];
-		__builtin_memcpy(&dst[j], d, sizeof(*d));
-		dst[j].pad = 0;
-		count++;
 	}
-	for (uint64_t i = 1; i < count; i++) {
-		/* As a difference: an end at 2^64 wraps to 0. */
-		if (dst[i].pa - dst[i - 1].pa < (dst[i - 1].npages << EFI_PAGE_SHIFT)) {
+	/* RAM over RAM: which copy is right cannot be told; refused whatever
+	 * else lies over it. */
+	for (uint64_t i = 0, seen = 0, ram_last = 0; i < count; i++) {
+		if (!memmap_is_ram(dst[i].type))
+			continue;
+		if (seen && dst[i].pa <= ram_last) {
 			*bad_index = i;
-			return "descriptors overlap";
+			return "RAM descriptors overlap";
+		}
+		seen = 1;
+		ram_last = last_byte(&dst[i]);
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		for (uint64_t j = i + 1; j < count && dst[j].pa <= last_byte(&dst[i]);) {
+			struct efi_mdesc *a = &dst[i], *b = &dst[j];
+			int ra = overlap_rank(a), rb = overlap_rank(b);
+			uint64_t la = last_byte(a), lb = last_byte(b);
+
+			if (ra >= rb) {		/* a keeps it: b loses its head */
+				struct efi_mdesc orig = *b;
+
+				fix(fx, &fx->clipped, &orig, rb == 0
+				    ? "RAM overlaps memory that is not RAM: clipped"
+				    : "overlaps another region that is not RAM: clipped");
+				remove_at(dst, &count, j);
+				if (lb > la) {
+					set_span(&orig, la + 1, lb);
+					insert_from(dst, &count, cap, j, &orig);	/* room: one was removed */
+				}
+				continue;
+			}
+			/* b keeps it: a keeps its head, its tail (if any) goes after b. */
+			struct efi_mdesc orig = *a, tail = *a;
+
+			fix(fx, &fx->clipped, &orig, ra == 0
+			    ? "RAM overlaps memory that is not RAM: clipped"
+			    : "overlaps a runtime region: clipped");
+			if (la > lb) {
+				set_span(&tail, lb + 1, la);
+				if (!insert_from(dst, &count, cap, j + 1, &tail)) {
+					*bad_index = count;
+					return "more descriptors than the copy holds";
+				}
+			}
+			if (a->pa == b->pa) {
+				remove_at(dst, &count, i);
+				i--;		/* look at what moved into slot i */
+			} else {
+				set_span(a, a->pa, b->pa - 1);
+			}
+			break;
 		}
 	}
 	*count_out = count;
@@ -230,10 +362,10 @@ const char *memmap_parse_line(const char *s, size_t len, struct efi_mdesc *d, bo
 			     : "too few fields (expected TYPE PHYS_START NUM_PAGES ATTRIBUTE)";
 	if (!memmap_type_parse(tok[0], tlen[0], &d->type))
 		return "unknown memory type";
+	/* An unaligned start is kept: memmap_normalize rounds it, as it does
+	 * a firmware's. */
 	if (!parse_hex(tok[1], tlen[1], &d->pa))
 		return "PHYS_START must be a 0x hex number";
-	if (d->pa & 0xFFF)
-		return "PHYS_START not 4 KiB aligned";
 	if (!parse_dec(tok[2], tlen[2], &v))
 		return "NUM_PAGES must be a decimal number";
 	if (v > (UINT64_MAX >> EFI_PAGE_SHIFT) ||

@@ -93,6 +93,26 @@ const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layou
 	for (uint32_t i = 1; i < out->count; i++)
 		if (out->r[i].pa - out->r[i - 1].pa < region_bytes(&out->r[i - 1]))
 			return "runtime regions overlap";
+	/* memmap_normalize gives such an overlap to the device or reserved
+	 * memory; the window would map it with the region's RAM caching. */
+	for (uint32_t i = 0; i < out->count; i++) {
+		const struct rt_region *r = &out->r[i];
+		uint64_t r_last = r->pa + (region_bytes(r) - 1);
+
+		if (!memmap_is_ram(r->type))
+			continue;
+		/* memmap_normalize leaves it out of the hypervisor's map. */
+		if (r_last >= HV_DIRECT_MAP_MAX)
+			return "runtime RAM beyond the direct map's reach";
+		for (uint64_t k = 0; k < n; k++) {
+			const struct efi_mdesc *d = efi_mmap_at(m, k);
+			uint64_t d_last = d->pa + ((d->npages << EFI_PAGE_SHIFT) - 1);
+
+			if (d->npages && !memmap_is_ram(d->type) &&
+			    (d->pa & ~0xFFFULL) <= r_last && (d_last | 0xFFF) >= r->pa)
+				return "runtime region overlaps memory that is not RAM";
+		}
+	}
 
 	if (layout == HV_RT_LAYOUT_OFFSET) {
 		why = plan_offset(out);
@@ -106,6 +126,21 @@ const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layou
 		for (uint32_t i = 0; i < out->count; i++)
 			out->r[i].va = 0;
 	return why;
+}
+
+const char *rtwin_check_window(uint64_t base, uint64_t ram_top)
+{
+	uint64_t slots_end;
+
+	if (ram_top > HV_DIRECT_MAP_MAX)	/* more is never direct-mapped */
+		ram_top = HV_DIRECT_MAP_MAX;
+	/* Whole slots: RAM up to 512 MiB fills slot 256 only, so slot 257 is
+	 * free (HV_DIRECT_MAP_MAX is slot-aligned: no overflow). */
+	slots_end = HV_DIRECT_MAP_BASE +
+		    ((ram_top + HV_PML4_SLOT_SIZE - 1) & ~(HV_PML4_SLOT_SIZE - 1));
+	if (base >= HV_DIRECT_MAP_BASE && base < slots_end)
+		return "rt_window overlaps the direct map of RAM up to";
+	return NULL;
 }
 
 const struct rt_region *rtwin_find_pa(const struct rtwin_plan *p, uint64_t pa)

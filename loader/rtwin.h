@@ -35,6 +35,12 @@ struct rtwin_plan {
 const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layout layout,
 		       struct rtwin_plan *out);
 
+/* The window [base, base + 512 GiB) against the direct map, which fills
+ * whole PML4 slots from HV_DIRECT_MAP_BASE up to the slot holding the end
+ * of RAM (ram_top: the end of the highest RAM descriptor). NULL if apart,
+ * else the reason (the caller adds ram_top). */
+const char *rtwin_check_window(uint64_t base, uint64_t ram_top);
+
 /* The region holding pa / va, or NULL. */
 const struct rt_region *rtwin_find_pa(const struct rtwin_plan *p, uint64_t pa);
 const struct rt_region *rtwin_find_va(const struct rtwin_plan *p, uint64_t va);

@@ -192,19 +192,39 @@ static void read_map(const char *path, struct map *m)
 		map_error("%s: no memory descriptors", path);
 }
 
+struct warn_ctx {
+	const char *path;
+	const struct map *m;
+};
+
+/* The loader logs each repair of an odd map; mapplan says it on stderr. */
+static void warn_repair(void *ctx, const struct efi_mdesc *d, const char *what)
+{
+	const struct warn_ctx *w = ctx;
+
+	fprintf(stderr, "%s: %s:%u: warning: %s\n", prog, w->path, w->m->raw_line[d->va], what);
+}
+
 /* memmap_normalize sorts; to name lines afterwards each descriptor carries
  * its file index in va (the text format has no VirtualStart) for the
- * duration of the call. */
+ * duration of the call. Overlaps can split a descriptor: room for twice
+ * the descriptors. */
 static void normalize(const char *path, struct map *m)
 {
 	struct efi_mmap raw = { m->raw, m->nraw * sizeof(*m->raw), sizeof(*m->raw) };
-	uint64_t bad, n;
+	struct warn_ctx wc = { path, m };
+	struct memmap_fixes fx = { .reach = HV_DIRECT_MAP_MAX, .warn = warn_repair, .ctx = &wc };
+	uint64_t bad, n, cap = 2 * m->nraw;
 
 	for (size_t i = 0; i < m->nraw; i++)
 		m->raw[i].va = i;
-	m->norm = xrealloc(NULL, m->nraw * sizeof(*m->norm));
-	m->norm_line = xrealloc(NULL, m->nraw * sizeof(*m->norm_line));
-	if (memmap_normalize(&raw, m->norm, m->nraw, &n, &bad)) {
+	m->norm = xrealloc(NULL, cap * sizeof(*m->norm));
+	m->norm_line = xrealloc(NULL, cap * sizeof(*m->norm_line));
+	const char *why = memmap_normalize(&raw, m->norm, cap, &n, &bad, &fx);
+
+	if (why && strcmp(why, "RAM descriptors overlap"))
+		map_error("%s: %s", path, why);
+	if (why) {
 		const struct efi_mdesc *later = &m->norm[bad];
 		unsigned later_line = m->raw_line[later->va];
 
@@ -212,7 +232,7 @@ static void normalize(const char *path, struct map *m)
 		 * before `later` that reaches past its start. */
 		for (uint64_t k = bad; k-- > 0;)
 			if (m->norm[k].pa + (m->norm[k].npages << EFI_PAGE_SHIFT) > later->pa)
-				map_error("%s:%u: region overlaps the one on line %u", path, later_line,
+				map_error("%s:%u: RAM overlaps the RAM on line %u", path, later_line,
 					  m->raw_line[m->norm[k].va]);
 		map_error("%s:%u: region overlaps another", path, later_line);
 	}
@@ -279,10 +299,9 @@ static void plan_runtime(const struct opts *o, const struct map *m, struct plan 
 	for (size_t i = 0; i < m->nnorm; i++)
 		if (memmap_is_ram(m->norm[i].type))
 			ram_top = m->norm[i].pa + (m->norm[i].npages << EFI_PAGE_SHIFT);
-	if (o->window < HV_DIRECT_MAP_BASE + ram_top + HV_PML4_SLOT_SIZE - 1 &&
-	    o->window >= HV_DIRECT_MAP_BASE) {
-		snprintf(p->rt_reason, sizeof(p->rt_reason),
-			 "rt_window overlaps the direct map of RAM up to 0x%llX",
+	why = rtwin_check_window(o->window, ram_top);
+	if (why) {
+		snprintf(p->rt_reason, sizeof(p->rt_reason), "%s 0x%llX", why,
 			 (unsigned long long)ram_top);
 		return;
 	}

@@ -11,7 +11,12 @@
  *                 bit 4 leave one runtime page unmapped (rt_inject =
  *                 skip-reset), bits 5-6 in which region;
  *                 bit 7 "46-bit": physical starts masked to 64 TiB
- *         rest    descriptors at the stride, as GetMemoryMap returns them
+ *         rest    descriptors at the stride, as GetMemoryMap returns them;
+ *                 a descriptor's (ignored) pad, bit 0: start it inside
+ *                 the one before, (pad >> 1) & 0xFFFF pages in, and bit 1:
+ *                 move its start 0x800 off page alignment, so overlaps and
+ *                 unaligned descriptors come often. Physical starts are
+ *                 arbitrary: RAM beyond the direct map's reach is common.
  * The pages of mapped descriptors (RAM and runtime) are capped at 8 GiB in
  * total so one input stays fast; an arena of 4096 table pages may still
  * run out, which must then be reported as PT_ENOMEM, nothing worse. */
@@ -50,7 +55,7 @@ static uint8_t arena_mem[ARENA_PAGES][4096] __attribute__((aligned(4096)));
 static struct page_arena arena = { arena_mem, ARENA_PA, 0, ARENA_PAGES };
 
 static _Alignas(8) uint8_t fw[64 * MAXD];
-static struct efi_mdesc D[MAXD], norm[MAXD], mat[MAXMAT];
+static struct efi_mdesc D[MAXD], norm[2 * MAXD], mat[MAXMAT];
 static uint64_t nd, nnorm;
 static uint32_t nmat;
 static struct rtwin_plan plan;
@@ -86,7 +91,6 @@ static bool stage_check(const struct efi_mmap *m)
 
 	if (!why) {
 		for (uint64_t i = 0; i < nd; i++) {
-			CHECK(!(D[i].pa & 0xFFF));
 			CHECK(D[i].npages <= (UINT64_MAX >> EFI_PAGE_SHIFT));
 			CHECK(!D[i].npages || D[i].pa + ((D[i].npages << 12) - 1) >= D[i].pa);
 		}
@@ -96,7 +100,7 @@ static bool stage_check(const struct efi_mmap *m)
 	CHECK(why[0] && bad < nd);
 	for (uint64_t i = 0; i <= bad; i++) {
 		const struct efi_mdesc *d = &D[i];
-		bool is_bad = (d->pa & 0xFFF) || d->npages > (UINT64_MAX >> EFI_PAGE_SHIFT) ||
+		bool is_bad = d->npages > (UINT64_MAX >> EFI_PAGE_SHIFT) ||
 			      (d->npages && d->pa + ((d->npages << 12) - 1) < d->pa);
 
 		CHECK(is_bad == (i == bad));
@@ -104,29 +108,129 @@ static bool stage_check(const struct efi_mmap *m)
 	return false;
 }
 
-static bool stage_normalize(const struct efi_mmap *m)
+/* The repair rules of memmap.h, recomputed: a descriptor's span once
+ * rounded (non-RAM outward, RAM inward) and cut at the direct map's
+ * reach; false if nothing is left. Inclusive ends. */
+static bool span_of(const struct efi_mdesc *d, uint64_t *first, uint64_t *last)
 {
-	uint64_t bad = 12345, nonzero = 0, n = 0;
-	const char *why = memmap_normalize(m, norm, MAXD, &n, &bad);
-	bool any_overlap = false;
+	uint64_t lo = d->pa, hi = d->pa + ((d->npages << 12) - 1);
+
+	if (!d->npages)
+		return false;
+	if (!memmap_is_ram(d->type)) {
+		*first = lo & ~0xFFFULL;
+		*last = hi | 0xFFF;
+		return true;
+	}
+	lo = (lo + 0xFFF) & ~0xFFFULL;		/* lo <= hi - 0xFFF: no wrap */
+	hi = ((hi + 1) & ~0xFFFULL) - 1;	/* hi + 1 == 0 at 2^64: stays */
+	if (d->pa & 0xFFF && d->npages == 1)
+		return false;
+	if (lo >= HV_DIRECT_MAP_MAX)
+		return false;
+	if (hi >= HV_DIRECT_MAP_MAX)
+		hi = HV_DIRECT_MAP_MAX - 1;
+	*first = lo;
+	*last = hi;
+	return true;
+}
+
+/* Who must own page pa after normalising: -1 nothing; else the index in
+ * D of the descriptor whose type must be there. Non-RAM beats RAM, and a
+ * runtime non-RAM region beats other non-RAM (which of two equal ones
+ * keeps a page depends on order: *any_of_rank says so). */
+static int64_t owner_of(uint64_t pa, int *rank_out)
+{
+	int64_t best = -1;
+	int best_rank = -1;
 
 	for (uint64_t i = 0; i < nd; i++) {
-		nonzero += D[i].npages != 0;
+		uint64_t f, l;
+		int rank;
+
+		if (!span_of(&D[i], &f, &l) || pa < f || pa > l)
+			continue;
+		rank = memmap_is_ram(D[i].type) ? 0 : memmap_is_runtime(&D[i], NULL) ? 2 : 1;
+		if (rank > best_rank) {
+			best = (int64_t)i;
+			best_rank = rank;
+		}
+	}
+	*rank_out = best_rank;
+	return best;
+}
+
+static const struct efi_mdesc *norm_at(uint64_t pa)
+{
+	for (uint64_t i = 0; i < nnorm; i++)
+		if (pa >= norm[i].pa && pa - norm[i].pa < (norm[i].npages << 12))
+			return &norm[i];
+	return NULL;
+}
+
+static void check_page_owner(uint64_t pa)
+{
+	int rank;
+	int64_t o = owner_of(pa, &rank);
+	const struct efi_mdesc *n = norm_at(pa);
+
+	if (o < 0) {
+		CHECK(!n);
+		return;
+	}
+	CHECK(n);
+	if (rank == 0)		/* RAM, and only one RAM may hold a page */
+		CHECK(n->type == D[o].type && n->attr == D[o].attr);
+	else
+		CHECK(!memmap_is_ram(n->type) &&
+		      (memmap_is_runtime(n, NULL) ? 2 : 1) == rank);
+}
+
+static bool stage_normalize(const struct efi_mmap *m)
+{
+	struct memmap_fixes fx = { .reach = HV_DIRECT_MAP_MAX };
+	uint64_t bad = 12345, n = 0;
+	const char *why = memmap_normalize(m, norm, 2 * MAXD, &n, &bad, &fx);
+	bool ram_overlap = false;
+
+	for (uint64_t i = 0; i < nd; i++) {
+		uint64_t fi, li, fj, lj;
+
+		if (!memmap_is_ram(D[i].type) || !span_of(&D[i], &fi, &li))
+			continue;
 		for (uint64_t j = i + 1; j < nd; j++)
-			any_overlap |= overlap(&D[i], &D[j]);
+			if (memmap_is_ram(D[j].type) && span_of(&D[j], &fj, &lj))
+				ram_overlap |= fi <= lj && fj <= li;
 	}
 	if (why) {
-		CHECK(any_overlap && !strcmp(why, "descriptors overlap"));
-		CHECK(bad < nonzero);
+		/* 2 * MAXD pieces always suffice here: only RAM over RAM. */
+		CHECK(ram_overlap && !strcmp(why, "RAM descriptors overlap"));
 		return false;
 	}
-	CHECK(!any_overlap);
-	CHECK((uint64_t)n == nonzero);
+	CHECK(!ram_overlap);
 	nnorm = (uint64_t)n;
 	for (uint64_t i = 0; i < nnorm; i++) {
-		CHECK(norm[i].npages != 0 && norm[i].pad == 0);
+		CHECK(norm[i].npages != 0 && norm[i].pad == 0 && !(norm[i].pa & 0xFFF));
 		if (i)
 			CHECK(norm[i - 1].pa < norm[i].pa && !overlap(&norm[i - 1], &norm[i]));
+		if (memmap_is_ram(norm[i].type))
+			CHECK(norm[i].pa + ((norm[i].npages << 12) - 1) < HV_DIRECT_MAP_MAX);
+		/* Both ends of every piece belong to it. */
+		check_page_owner(norm[i].pa);
+		check_page_owner(norm[i].pa + ((norm[i].npages - 1) << 12));
+	}
+	/* Both ends of every descriptor, and the pages around them. */
+	for (uint64_t i = 0; i < nd; i++) {
+		uint64_t f, l;
+
+		if (!span_of(&D[i], &f, &l))
+			continue;
+		check_page_owner(f);
+		check_page_owner(l & ~0xFFFULL);
+		if (f)
+			check_page_owner(f - K4);
+		if (l != UINT64_MAX)
+			check_page_owner(l + 1);
 	}
 	return true;
 }
@@ -151,15 +255,39 @@ static const char *stage_plan(const struct efi_mmap *m, uint64_t base, enum hv_r
 			if (memmap_is_runtime(&D[j], NULL))
 				rt_overlap |= overlap(&D[i], &D[j]);
 	}
+	bool rt_unaligned = false, rt_over_device = false;
+
+	for (uint64_t i = 0; i < nd; i++) {
+		if (!memmap_is_runtime(&D[i], NULL) || !D[i].npages)
+			continue;
+		rt_unaligned |= (D[i].pa & 0xFFF) != 0;
+		rt_over_device |= memmap_is_ram(D[i].type) &&
+				  D[i].pa + ((D[i].npages << 12) - 1) >= HV_DIRECT_MAP_MAX;
+		for (uint64_t j = 0; j < nd && memmap_is_ram(D[i].type); j++) {
+			struct efi_mdesc r = D[j];
+
+			if (memmap_is_ram(r.type) || !r.npages)
+				continue;
+			r.npages = ((((r.pa + ((r.npages << 12) - 1)) | 0xFFF) - (r.pa & ~0xFFFULL)) >> 12) + 1;
+			r.pa &= ~0xFFFULL;
+			rt_over_device |= overlap(&D[i], &r);
+		}
+	}
 	if (why) {
 		CHECK(why[0]);
-		/* memmap_check passed and the budget holds: only an overlap can
-		 * stop the planner. */
-		CHECK(rt_overlap);
-		CHECK(!strcmp(why, "runtime regions overlap"));
+		/* memmap_check passed and the budget holds: only an overlap or
+		 * an unaligned runtime region can stop the planner. */
+		if (!strcmp(why, "runtime regions overlap"))
+			CHECK(rt_overlap);
+		else if (!strcmp(why, "runtime region not 4 KiB aligned"))
+			CHECK(rt_unaligned);
+		else
+			CHECK((!strcmp(why, "runtime region overlaps memory that is not RAM") ||
+			       !strcmp(why, "runtime RAM beyond the direct map's reach")) &&
+			      rt_over_device);
 		return why;
 	}
-	CHECK(!rt_overlap);
+	CHECK(!rt_overlap && !rt_unaligned && !rt_over_device);
 	CHECK(total < HV_PML4_SLOT_SIZE);
 	CHECK(plan.count == nrt && plan.missing_bit == missing && plan.base == base);
 	CHECK(plan.fell_back == (layout == HV_RT_LAYOUT_OFFSET && plan.layout == HV_RT_LAYOUT_COMPACT));
@@ -516,6 +644,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if ((data[1] & 0x80) && i < nd)
 			d->pa &= 0x00003FFFFFFFF000ULL;
+		if (i && i < nd && (d->pad & 1)) {
+			const struct efi_mdesc *prev = (const struct efi_mdesc *)(void *)(fw + (i - 1) * stride);
+
+			d->pa = prev->pa + (((d->pad >> 1) & 0xFFFF) << 12);
+		}
+		if (i < nd && (d->pad & 2))
+			d->pa ^= 0x800;
 		if (i < nd)
 			D[i] = *d;
 		else

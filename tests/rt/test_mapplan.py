@@ -268,6 +268,13 @@ def test_runtime_window_over_the_direct_map_disables_runtime_as_the_loader_does(
     assert all(r["virt"] == 0 for r in p["regions"])
 
 
+def test_runtime_window_in_slot_257_stays_on_beside_512_mib_of_ram():
+    # The direct map of 512 MiB fills slot 256 only.
+    p = plan(os.path.join(MAPS, "ovmf-q35-512m.txt"), "--window", "0xFFFF808000000000")
+    assert p["runtime"] == "enabled"
+    assert all(r["virt"] >= 0xFFFF808000000000 for r in p["regions"])
+
+
 def test_too_many_runtime_regions_disables_runtime_but_lists_them(tmp_path):
     # rtwin_plan holds 256 regions; the loader then boots with runtime off.
     lines = [GOOD] + [f"EfiRuntimeServicesData {0x100000 + 0x2000 * i:#x} 1 0x800000000000000F\n"

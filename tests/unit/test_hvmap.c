@@ -192,7 +192,7 @@ static void prepare(enum hv_rt_layout layout)
 	uint64_t bad;
 
 	assert_null(memmap_check(&m, &bad));
-	assert_null(memmap_normalize(&m, map, 300, &nmap, &bad));
+	assert_null(memmap_normalize(&m, map, 300, &nmap, &bad, NULL));
 	assert_null(rtwin_plan(&m, WIN, layout, &P));
 	in = (struct hvmap_input){
 		.map = map, .count = nmap, .rt = &P,
@@ -799,15 +799,25 @@ static void test_hvmap_maps_uc_only_ram_uncached_in_the_direct_map(void **state)
 
 static void test_hvmap_never_direct_maps_ram_into_the_lower_half(void **state)
 {
+	struct memmap_fixes fx = { .reach = HV_DIRECT_MAP_MAX };
+	struct efi_mmap m;
 	struct pt_walk w;
+	uint64_t bad;
 
 	(void)state;
 	/* RAM at 128 TiB (a 52-bit machine may have it): base + pa wraps
-	 * past 2^64 to va 0, a canonical lower-half address. */
+	 * past 2^64 to va 0, a canonical lower-half address. Normalised as
+	 * the loader does, it is left out of the map ... */
 	nraw = 0;
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 16, 0xF };
 	raw[nraw++] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x800000000000ULL, 0, 16, 0xF };
-	prepare(HV_RT_LAYOUT_OFFSET);
+	m = (struct efi_mmap){ raw, nraw * sizeof(raw[0]), sizeof(raw[0]) };
+	assert_null(memmap_normalize(&m, map, 300, &nmap, &bad, &fx));
+	assert_int_equal(nmap, 1);
+	assert_int_equal(fx.left_out, 1);
+	/* ... and handed to hvmap anyway, it is refused, not wrapped. */
+	map[nmap++] = raw[1];
+	in = (struct hvmap_input){ .map = map, .count = nmap };
 	new_builder(false, ARENA_PAGES);
 	assert_int_not_equal(hvmap_build(&B, &in, &err), PT_OK);
 	assert_non_null(err.what);

@@ -232,7 +232,7 @@ static void test_memmap_check_rejects_size_not_multiple_of_stride(void **state)
 			    "map size not a multiple of the descriptor size");
 }
 
-static void test_memmap_check_names_the_misaligned_descriptor(void **state)
+static void test_memmap_check_leaves_unaligned_starts_to_normalize(void **state)
 {
 	struct efi_mdesc d[4];
 	struct efi_mmap m;
@@ -242,8 +242,22 @@ static void test_memmap_check_names_the_misaligned_descriptor(void **state)
 	memcpy(d, ovmf, sizeof(d));
 	d[2].pa += 0x800;
 	m = fwmap(d, 4, 48);
-	assert_string_equal(check(&m, &bad), "physical start not 4 KiB aligned");
-	assert_int_equal(bad, 2);
+	assert_string_equal(check(&m, &bad), "(fine)");
+	/* Unaligned, it still may not wrap. */
+	d[3] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 0xFFFFFFFFFFFFF800ULL, 0, 1, 0x1 };
+	m = fwmap(d, 4, 48);
+	assert_string_equal(check(&m, &bad), "region wraps past the top of the address space");
+	assert_int_equal(bad, 3);
+}
+
+static void test_memmap_accepts_only_descriptor_version_1(void **state)
+{
+	(void)state;
+	assert_null(memmap_check_version(1));
+	assert_string_equal(memmap_check_version(0),
+			    "memory map descriptor version is not 1 (UEFI 2.10 §7.2)");
+	assert_non_null(memmap_check_version(2));
+	assert_non_null(memmap_check_version(0xFFFFFFFFU));
 }
 
 static void test_memmap_check_rejects_a_wrapping_region(void **state)
@@ -274,15 +288,35 @@ static void test_memmap_check_rejects_a_wrapping_region(void **state)
 
 /* ---------------------------------------------------------------- normalize */
 
-/* memmap_normalize's count, or -1 with its reason in normalize_why. */
+/* memmap_normalize's count, or -1 with its reason in normalize_why; the
+ * repairs in fixes, each warning recorded in warned[]. */
 static const char *normalize_why;
+static struct efi_mdesc warned_desc[16];
+static const char *warned[16];
+static unsigned nwarned;
+
+static void record_warning(void *ctx, const struct efi_mdesc *d, const char *what)
+{
+	(void)ctx;
+	assert_true(nwarned < 16);
+	warned_desc[nwarned] = *d;
+	warned[nwarned++] = what;
+}
+
+static struct memmap_fixes fixes = { .warn = record_warning };
+
+static void reset_fixes(uint64_t reach)
+{
+	fixes = (struct memmap_fixes){ .reach = reach, .warn = record_warning };
+	nwarned = 0;
+}
 
 static long normalize(const struct efi_mmap *m, struct efi_mdesc *out, uint64_t cap,
 		      uint64_t *bad)
 {
 	uint64_t n = 12345;
 
-	normalize_why = memmap_normalize(m, out, cap, &n, bad);
+	normalize_why = memmap_normalize(m, out, cap, &n, bad, &fixes);
 	if (normalize_why)
 		return -1;
 	return (long)n;
@@ -336,7 +370,7 @@ static void test_memmap_normalize_drops_zero_page_entries(void **state)
 	assert_desc_equal(&out[2], &in[4]);
 }
 
-static void test_memmap_normalize_reports_overlap_with_its_sorted_index(void **state)
+static void test_memmap_normalize_refuses_ram_over_ram_with_its_sorted_index(void **state)
 {
 	struct efi_mdesc in[4] = {
 		{ EFI_MT_CONVENTIONAL, 0, 0x10000, 0, 16, 0xF },
@@ -344,42 +378,120 @@ static void test_memmap_normalize_reports_overlap_with_its_sorted_index(void **s
 		{ EFI_MT_BS_DATA, 0, 0x1F000, 0, 2, 0xF },	/* overlaps the first by one page */
 		{ EFI_MT_MMIO, 0, 0x100000, 0, 1, 0x1 },
 	};
-	struct efi_mdesc out[4];
+	struct efi_mdesc out[8];
 	struct efi_mmap m = fwmap(in, 4, 48);
 	uint64_t bad = 99;
 
 	(void)state;
-	assert_int_equal(normalize(&m, out, 4, &bad), -1);
-	assert_string_equal(normalize_why, "descriptors overlap");
+	reset_fixes(0);
+	assert_int_equal(normalize(&m, out, 8, &bad), -1);
+	assert_string_equal(normalize_why, "RAM descriptors overlap");
 	assert_int_equal(bad, 2);	/* sorted: [0]=0x0 [1]=0x10000 [2]=0x1F000 */
 
 	/* Touching is not overlapping. */
 	in[2].pa = 0x20000;
 	m = fwmap(in, 4, 48);
-	assert_int_equal(normalize(&m, out, 4, &bad), 4);
+	assert_int_equal(normalize(&m, out, 8, &bad), 4);
+	assert_int_equal(fixes.clipped, 0);
 
-	/* Two descriptors at the same address overlap. */
+	/* Two RAM descriptors at the same address overlap. */
 	in[2].pa = 0x10000;
 	m = fwmap(in, 4, 48);
-	assert_int_equal(normalize(&m, out, 4, &bad), -1);
-	assert_string_equal(normalize_why, "descriptors overlap");
-	assert_int_equal(bad, 2);
-
-	/* A region swallowing a later one that its neighbour does not touch. */
-	in[0].npages = 0x100;	/* 0x10000..0x110000 covers the MMIO page too */
-	in[2].pa = 0x200000;
-	m = fwmap(in, 4, 48);
-	assert_int_equal(normalize(&m, out, 4, &bad), -1);
-	assert_string_equal(normalize_why, "descriptors overlap");
+	assert_int_equal(normalize(&m, out, 8, &bad), -1);
+	assert_string_equal(normalize_why, "RAM descriptors overlap");
 	assert_int_equal(bad, 2);
 }
 
-static void test_memmap_normalize_detects_overlap_at_the_top_of_the_address_space(void **state)
+/* README, Memory maps as text: RAM is never mapped over what is not RAM. */
+static void test_memmap_normalize_clips_ram_around_mmio_inside_it(void **state)
+{
+	struct efi_mdesc in[3] = {
+		{ EFI_MT_CONVENTIONAL, 0, 0x10000, 0, 0x100, 0xF },	/* 0x10000..0x110000 */
+		{ EFI_MT_BS_CODE, 0, 0x0, 0, 1, 0xF },
+		{ EFI_MT_MMIO, 0, 0x100000, 0, 1, 0x1 },		/* inside it */
+	};
+	struct efi_mdesc out[8];
+	struct efi_mmap m = fwmap(in, 3, 48);
+	uint64_t bad = 99;
+
+	(void)state;
+	reset_fixes(0);
+	assert_int_equal(normalize(&m, out, 8, &bad), 4);
+	assert_int_equal(out[1].type, EFI_MT_CONVENTIONAL);
+	assert_int_equal(out[1].pa, 0x10000);
+	assert_int_equal(out[1].npages, 0xF0);
+	assert_int_equal(out[2].type, EFI_MT_MMIO);
+	assert_int_equal(out[2].pa, 0x100000);
+	assert_int_equal(out[2].npages, 1);
+	assert_int_equal(out[3].type, EFI_MT_CONVENTIONAL);
+	assert_int_equal(out[3].pa, 0x101000);
+	assert_int_equal(out[3].npages, 0xF);
+	assert_int_equal(fixes.clipped, 1);
+	assert_int_equal(nwarned, 1);
+	assert_string_equal(warned[0], "RAM overlaps memory that is not RAM: clipped");
+	assert_int_equal(warned_desc[0].pa, 0x10000);		/* as the firmware gave it */
+	assert_int_equal(warned_desc[0].npages, 0x100);
+
+	/* Reserved over the head of RAM, RAM starting first: RAM loses its tail. */
+	in[2] = (struct efi_mdesc){ EFI_MT_RESERVED, 0, 0x100000, 0, 0x20, 0x1 };
+	m = fwmap(in, 3, 48);
+	reset_fixes(0);
+	assert_int_equal(normalize(&m, out, 8, &bad), 3);
+	assert_int_equal(out[1].pa, 0x10000);
+	assert_int_equal(out[1].npages, 0xF0);
+	assert_int_equal(out[2].type, EFI_MT_RESERVED);
+	assert_int_equal(out[2].npages, 0x20);
+
+	/* MMIO starting first, RAM inside and past it: RAM keeps its tail. */
+	in[0] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 0x10000, 0, 0x10, 0x1 };
+	in[2] = (struct efi_mdesc){ EFI_MT_CONVENTIONAL, 0, 0x18000, 0, 0x10, 0xF };
+	m = fwmap(in, 3, 48);
+	reset_fixes(0);
+	assert_int_equal(normalize(&m, out, 8, &bad), 3);
+	assert_int_equal(out[1].type, EFI_MT_MMIO);
+	assert_int_equal(out[1].npages, 0x10);
+	assert_int_equal(out[2].type, EFI_MT_CONVENTIONAL);
+	assert_int_equal(out[2].pa, 0x20000);
+	assert_int_equal(out[2].npages, 0x8);
+	assert_int_equal(fixes.clipped, 1);
+}
+
+/* Reserved over MMIO, as real firmware reports: a runtime region keeps the
+ * overlap; of two others, the one starting first. */
+static void test_memmap_normalize_gives_overlaps_of_non_ram_to_the_runtime_one(void **state)
+{
+	struct efi_mdesc in[2] = {
+		{ EFI_MT_RESERVED, 0, 0xFF000000, 0, 0x1000, 0x1 },		/* 16 MiB */
+		{ EFI_MT_MMIO, 0, 0xFFC00000, 0, 0x400, RT | 0x1 },		/* flash */
+	};
+	struct efi_mdesc out[4];
+	struct efi_mmap m = fwmap(in, 2, 40);
+	uint64_t bad = 99;
+
+	(void)state;
+	reset_fixes(0);
+	assert_int_equal(normalize(&m, out, 4, &bad), 2);
+	assert_int_equal(out[0].type, EFI_MT_RESERVED);
+	assert_int_equal(out[0].npages, 0xC00);
+	assert_int_equal(out[1].type, EFI_MT_MMIO);
+	assert_int_equal(out[1].npages, 0x400);
+	assert_string_equal(warned[0], "overlaps a runtime region: clipped");
+
+	in[1].attr = 0x1;		/* not runtime: the reserved one came first */
+	m = fwmap(in, 2, 40);
+	reset_fixes(0);
+	assert_int_equal(normalize(&m, out, 4, &bad), 1);
+	assert_int_equal(out[0].type, EFI_MT_RESERVED);
+	assert_int_equal(out[0].npages, 0x1000);
+	assert_string_equal(warned[0], "overlaps another region that is not RAM: clipped");
+}
+
+static void test_memmap_normalize_resolves_overlap_at_the_top_of_the_address_space(void **state)
 {
 	/* Both pass memmap_check: the first ends exactly at 2^64. */
 	struct efi_mdesc in[2] = {
 		{ EFI_MT_RESERVED, 0, 0xFFFFFFFFFFFFE000ULL, 0, 2, 0 },
-		{ EFI_MT_MMIO, 0, 0xFFFFFFFFFFFFF000ULL, 0, 1, 0x1 },
+		{ EFI_MT_MMIO, 0, 0xFFFFFFFFFFFFF000ULL, 0, 1, RT | 0x1 },
 	};
 	struct efi_mdesc out[2];
 	struct efi_mmap m = fwmap(in, 2, 40);
@@ -387,9 +499,82 @@ static void test_memmap_normalize_detects_overlap_at_the_top_of_the_address_spac
 
 	(void)state;
 	assert_string_equal(check(&m, &bad), "(fine)");
+	reset_fixes(0);
+	assert_int_equal(normalize(&m, out, 2, &bad), 2);
+	assert_int_equal(out[0].npages, 1);
+	assert_int_equal(out[1].pa, 0xFFFFFFFFFFFFF000ULL);
+	assert_int_equal(fixes.clipped, 1);
+
+	in[0].type = EFI_MT_CONVENTIONAL;	/* RAM over RAM at the top */
+	in[1].type = EFI_MT_BS_DATA;
+	m = fwmap(in, 2, 40);
 	assert_int_equal(normalize(&m, out, 2, &bad), -1);
-	assert_string_equal(normalize_why, "descriptors overlap");
+	assert_string_equal(normalize_why, "RAM descriptors overlap");
 	assert_int_equal(bad, 1);
+}
+
+static void test_memmap_normalize_rounds_non_ram_outward_and_ram_inward(void **state)
+{
+	struct efi_mdesc in[4] = {
+		{ EFI_MT_MMIO, 0, 0xFED00800, 0, 1, 0x1 },		/* 0xFED00800..0xFED01800 */
+		{ EFI_MT_CONVENTIONAL, 0, 0x100800, 0, 4, 0xF },	/* 0x100800..0x104800 */
+		{ EFI_MT_BS_DATA, 0, 0x200800, 0, 1, 0xF },		/* no whole page */
+		{ EFI_MT_CONVENTIONAL, 0, 0xFED02000, 0, 1, 0xF },
+	};
+	struct efi_mdesc out[4];
+	struct efi_mmap m = fwmap(in, 4, 48);
+	uint64_t bad = 99;
+
+	(void)state;
+	reset_fixes(0);
+	assert_int_equal(normalize(&m, out, 4, &bad), 3);
+	assert_int_equal(out[0].pa, 0x101000);
+	assert_int_equal(out[0].npages, 3);
+	assert_int_equal(out[1].pa, 0xFED00000);
+	assert_int_equal(out[1].npages, 2);
+	assert_int_equal(out[2].pa, 0xFED02000);
+	assert_int_equal(fixes.rounded, 3);
+	assert_int_equal(fixes.clipped, 0);
+	assert_string_equal(warned[0], "not 4 KiB aligned: rounded outward");
+	assert_string_equal(warned[1], "not 4 KiB aligned: rounded inward");
+	assert_string_equal(warned[2], "not 4 KiB aligned: no whole page, left out");
+	assert_int_equal(warned_desc[0].pa, 0xFED00800);
+
+	/* Rounded outward onto RAM: the RAM page is not RAM any more. */
+	in[3].pa = 0xFED01000;
+	m = fwmap(in, 4, 48);
+	reset_fixes(0);
+	assert_int_equal(normalize(&m, out, 4, &bad), 2);
+	assert_int_equal(out[1].pa, 0xFED00000);
+	assert_int_equal(out[1].npages, 2);
+	assert_int_equal(fixes.clipped, 1);
+}
+
+static void test_memmap_normalize_leaves_out_ram_beyond_reach(void **state)
+{
+	struct efi_mdesc in[4] = {
+		{ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 16, 0xF },
+		{ EFI_MT_CONVENTIONAL, 0, 0x7FFFFFFF0000ULL, 0, 0x20, 0xF },	/* across */
+		{ EFI_MT_CONVENTIONAL, 0, 0x800000100000ULL, 0, 16, 0xF },	/* beyond */
+		{ EFI_MT_MMIO, 0, 0x900000000000ULL, 0, 16, 0x1 },		/* not RAM: kept */
+	};
+	struct efi_mdesc out[4];
+	struct efi_mmap m = fwmap(in, 4, 40);
+	uint64_t bad = 99;
+
+	(void)state;
+	reset_fixes(0x800000000000ULL);
+	assert_int_equal(normalize(&m, out, 4, &bad), 3);
+	assert_int_equal(out[1].pa, 0x7FFFFFFF0000ULL);
+	assert_int_equal(out[1].npages, 0x10);
+	assert_int_equal(out[2].type, EFI_MT_MMIO);
+	assert_int_equal(fixes.left_out, 2);
+	assert_string_equal(warned[0], "RAM beyond the direct map's reach: cut there");
+	assert_string_equal(warned[1], "RAM beyond the direct map's reach: left out");
+
+	reset_fixes(0);		/* no limit */
+	assert_int_equal(normalize(&m, out, 4, &bad), 4);
+	assert_int_equal(fixes.left_out, 0);
 }
 
 static void test_memmap_normalize_fails_when_dst_is_too_small(void **state)
@@ -399,6 +584,7 @@ static void test_memmap_normalize_fails_when_dst_is_too_small(void **state)
 	uint64_t bad = 99;
 
 	(void)state;
+	reset_fixes(0);
 	assert_int_equal(normalize(&m, out, OVMF_N - 1, &bad), -1);
 	assert_string_equal(normalize_why, "more descriptors than the copy holds");
 	assert_int_equal(bad, OVMF_N - 1);
@@ -574,7 +760,6 @@ static void test_memmap_parse_line_names_each_error(void **state)
 	assert_parse_fails("EfiPalCode 0x 1 0xF", "PHYS_START must be a 0x hex number");
 	assert_parse_fails("EfiPalCode 0x10000000000000000 1 0xF",
 			   "PHYS_START must be a 0x hex number");
-	assert_parse_fails("EfiPalCode 0x1001 1 0xF", "PHYS_START not 4 KiB aligned");
 	assert_parse_fails("EfiPalCode 0x1000 0x10 0xF", "NUM_PAGES must be a decimal number");
 	assert_parse_fails("EfiPalCode 0x1000 -1 0xF", "NUM_PAGES must be a decimal number");
 	assert_parse_fails("EfiPalCode 0x1000 18446744073709551616 0xF",
@@ -623,12 +808,17 @@ int main(void)
 		cmocka_unit_test(test_memmap_check_accepts_ovmf_map_at_40_and_48_bytes),
 		cmocka_unit_test(test_memmap_check_rejects_stride_below_40),
 		cmocka_unit_test(test_memmap_check_rejects_size_not_multiple_of_stride),
-		cmocka_unit_test(test_memmap_check_names_the_misaligned_descriptor),
+		cmocka_unit_test(test_memmap_check_leaves_unaligned_starts_to_normalize),
+		cmocka_unit_test(test_memmap_accepts_only_descriptor_version_1),
 		cmocka_unit_test(test_memmap_check_rejects_a_wrapping_region),
 		cmocka_unit_test(test_memmap_normalize_sorts_an_unsorted_48_byte_map),
 		cmocka_unit_test(test_memmap_normalize_drops_zero_page_entries),
-		cmocka_unit_test(test_memmap_normalize_reports_overlap_with_its_sorted_index),
-		cmocka_unit_test(test_memmap_normalize_detects_overlap_at_the_top_of_the_address_space),
+		cmocka_unit_test(test_memmap_normalize_refuses_ram_over_ram_with_its_sorted_index),
+		cmocka_unit_test(test_memmap_normalize_clips_ram_around_mmio_inside_it),
+		cmocka_unit_test(test_memmap_normalize_gives_overlaps_of_non_ram_to_the_runtime_one),
+		cmocka_unit_test(test_memmap_normalize_resolves_overlap_at_the_top_of_the_address_space),
+		cmocka_unit_test(test_memmap_normalize_rounds_non_ram_outward_and_ram_inward),
+		cmocka_unit_test(test_memmap_normalize_leaves_out_ram_beyond_reach),
 		cmocka_unit_test(test_memmap_normalize_fails_when_dst_is_too_small),
 		cmocka_unit_test(test_memmap_format_line_writes_the_section_4_text),
 		cmocka_unit_test(test_memmap_format_line_prints_os_types_as_hex),

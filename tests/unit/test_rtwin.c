@@ -418,6 +418,48 @@ static void test_rtwin_find_pa_and_va_cover_exactly_each_region(void **state)
 	assert_ptr_equal(rtwin_find_va(&P, P.r[2].va - 1), &P.r[1]);
 }
 
+/* The direct map fills whole PML4 slots: RAM up to 512 MiB takes slot 256
+ * only, so a window in slot 257 is free; one byte past 512 GiB takes 257. */
+static void test_rtwin_window_in_slot_257_fits_beside_512_mib_of_ram(void **state)
+{
+	const uint64_t slot256 = HV_DIRECT_MAP_BASE, slot257 = slot256 + HV_PML4_SLOT_SIZE;
+	const char *why = "rt_window overlaps the direct map of RAM up to";
+
+	(void)state;
+	assert_null(rtwin_check_window(slot257, 0x20000000));
+	assert_null(rtwin_check_window(slot257, HV_PML4_SLOT_SIZE));
+	assert_string_equal(rtwin_check_window(slot257, HV_PML4_SLOT_SIZE + 0x1000), why);
+	assert_string_equal(rtwin_check_window(slot256, 0x1000), why);
+	assert_null(rtwin_check_window(slot256, 0));		/* no RAM, no direct map */
+	assert_null(rtwin_check_window(HV_RT_WINDOW_DEFAULT, HV_DIRECT_MAP_MAX));
+	assert_null(rtwin_check_window(HV_RT_WINDOW_DEFAULT, UINT64_MAX));
+	assert_string_equal(rtwin_check_window(HV_RT_WINDOW_DEFAULT - HV_PML4_SLOT_SIZE,
+					       HV_DIRECT_MAP_MAX), why);
+	assert_null(rtwin_check_window(0x0000000000000000ULL, UINT64_MAX));	/* lower half */
+}
+
+/* memmap_normalize gives the overlap to the MMIO; the window would map it
+ * with the runtime RAM's caching, so the plan is refused (runtime off). */
+static void test_rtwin_refuses_runtime_ram_overlapping_mmio_or_reserved(void **state)
+{
+	struct efi_mdesc d[3] = {
+		{ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 16, 0xF },
+		{ EFI_MT_RT_DATA, 0, 0x200000, 0, 16, RT | 0xF },
+		{ EFI_MT_RESERVED, 0, 0x20F800, 0, 1, 0x1 },	/* rounded outward: 0x20F000 */
+	};
+	struct efi_mmap m = { d, sizeof(d), sizeof(d[0]) };
+	static struct rtwin_plan p;
+
+	(void)state;
+	assert_string_equal(rtwin_plan(&m, HV_RT_WINDOW_DEFAULT, HV_RT_LAYOUT_OFFSET, &p),
+			    "runtime region overlaps memory that is not RAM");
+	d[2].pa = 0x210000;	/* touching is fine */
+	assert_null(rtwin_plan(&m, HV_RT_WINDOW_DEFAULT, HV_RT_LAYOUT_OFFSET, &p));
+	d[2] = (struct efi_mdesc){ EFI_MT_MMIO, 0, 0x1FF000, 0, 2, RT | 0x1 };
+	assert_string_equal(rtwin_plan(&m, HV_RT_WINDOW_DEFAULT, HV_RT_LAYOUT_OFFSET, &p),
+			    "runtime regions overlap");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +484,8 @@ int main(void)
 		cmocka_unit_test(test_rtwin_rejects_a_stride_below_40),
 		cmocka_unit_test(test_rtwin_rejects_misaligned_and_wrapping_runtime_regions),
 		cmocka_unit_test(test_rtwin_find_pa_and_va_cover_exactly_each_region),
+		cmocka_unit_test(test_rtwin_window_in_slot_257_fits_beside_512_mib_of_ram),
+		cmocka_unit_test(test_rtwin_refuses_runtime_ram_overlapping_mmio_or_reserved),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,12 +38,12 @@ static void print_vendor(const uint16_t *v, size_t max)
 
 static void print_mat(const struct hv_bootinfo *bi)
 {
-	uint32_t n = bi->mat_count < HV_MAT_MAX ? bi->mat_count : HV_MAT_MAX;
+	const struct efi_mdesc *mat = (const struct efi_mdesc *)(uintptr_t)bi->mat.va;
+	uint32_t n = bi->mat.va ? bi->mat_count : 0;
 
-	kprintf("memory attributes table: %u entries%s\n", bi->mat_count,
-		bi->mat_count > HV_MAT_MAX ? " (truncated)" : "");
+	kprintf("memory attributes table: %u entries\n", n);
 	for (uint32_t i = 0; i < n; i++) {
-		const struct efi_mdesc *d = &bi->mat[i];
+		const struct efi_mdesc *d = &mat[i];
 		const char *name = memmap_type_name(d->type);
 
 		kprintf("  %3u %-22s pa 0x%012lx va 0x%016lx %8lu pages attr 0x%016lx\n", i,

@@ -1,5 +1,5 @@
 /* memmap [--raw]: the final EFI memory map from the boot info, as a table
- * or in the README: Memory maps as text text format that tools/mapplan reads. */
+ * or in the text format tools/mapplan reads (README: Memory maps as text). */
 #include "hv.h"
 
 #include "loader/fmt.h"

@@ -12,11 +12,13 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	4
+#define HV_BOOTINFO_VERSION	5
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
-#define HV_MAT_MAX		128	/* Memory Attributes Table entries kept */
+/* Memory Attributes Table entries the loader copies at most (UEFI 2.10
+ * §4.6.4 sets no bound; 2.5 MiB of copy is far beyond any real table). */
+#define HV_MAT_MAX		65536
 
 /* A region of the loader's allocations, as it is mapped for the hypervisor. */
 struct hv_region {
@@ -176,7 +178,7 @@ struct hv_bootinfo {
 	uint32_t rt_has_properties;	/* 1 if the firmware published it */
 	uint32_t rt_region_count;
 	uint32_t mat_count;		/* Memory Attributes Table entries copied */
-	struct efi_mdesc mat[HV_MAT_MAX];
+	struct hv_region mat;		/* the copy: mat_count 40-byte descriptors */
 	char rt_reason[HV_REASON_MAX];	/* why rt_state is DISABLED */
 	uint32_t rt_inject;		/* enum hv_rt_inject */
 	uint32_t rt_pad;
@@ -210,10 +212,10 @@ struct hv_bootinfo {
 	uint32_t quirks_pad;
 };
 
-/* Layout of version 4. Changing any of these means a new layout: bump
+/* Layout of version 5. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 4, "offsets below are version 4's");
+_Static_assert(HV_BOOTINFO_VERSION == 5, "offsets below are version 5's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -222,16 +224,16 @@ _Static_assert(HV_BI_OFFSET(memmap) == 176, "memory map");
 _Static_assert(HV_BI_OFFSET(system_table_pa) == 208 && HV_BI_OFFSET(fw_vendor) == 264,
 	       "firmware tables");
 _Static_assert(HV_BI_OFFSET(rt_state) == 328 && HV_BI_OFFSET(mat) == 360 &&
-	       HV_BI_OFFSET(rt_reason) == 5480 && HV_BI_OFFSET(rt_inject) == 5608 &&
-	       HV_BI_OFFSET(rt_hole_va) == 5616, "runtime services");
-_Static_assert(HV_BI_OFFSET(secure_boot) == 5632, "security");
-_Static_assert(HV_BI_OFFSET(cmdline) == 5640 && HV_BI_OFFSET(log_level) == 5896, "command line");
-_Static_assert(HV_BI_OFFSET(tsc) == 5904 && HV_BI_OFFSET(fw_tsc) == 5968, "timestamps");
-_Static_assert(HV_BI_OFFSET(bench_native) == 5984, "bench");
-_Static_assert(HV_BI_OFFSET(cpu) == 6016 && sizeof(struct hv_cpu_state) == 32, "cpu state");
-_Static_assert(HV_BI_OFFSET(quirks) == 6048, "quirks");
+	       HV_BI_OFFSET(rt_reason) == 384 && HV_BI_OFFSET(rt_inject) == 512 &&
+	       HV_BI_OFFSET(rt_hole_va) == 520, "runtime services");
+_Static_assert(HV_BI_OFFSET(secure_boot) == 536, "security");
+_Static_assert(HV_BI_OFFSET(cmdline) == 544 && HV_BI_OFFSET(log_level) == 800, "command line");
+_Static_assert(HV_BI_OFFSET(tsc) == 808 && HV_BI_OFFSET(fw_tsc) == 872, "timestamps");
+_Static_assert(HV_BI_OFFSET(bench_native) == 888, "bench");
+_Static_assert(HV_BI_OFFSET(cpu) == 920 && sizeof(struct hv_cpu_state) == 32, "cpu state");
+_Static_assert(HV_BI_OFFSET(quirks) == 952, "quirks");
 _Static_assert(HV_QUIRK_COUNT <= 32, "quirks is a 32-bit mask");
-_Static_assert(sizeof(struct hv_bootinfo) == 6056, "size of version 4");
+_Static_assert(sizeof(struct hv_bootinfo) == 960, "size of version 5");
 #undef HV_BI_OFFSET
 
 #endif

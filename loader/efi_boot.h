@@ -62,6 +62,7 @@ struct boot {
 	uint32_t cpu_flags;
 	struct rtwin_plan rt;		/* 10 KiB: struct boot comes from pool */
 	uint64_t rt_table_pa;
+	struct efi_mdesc *mat;		/* the MAT copy (efi_tables.c), pa = va */
 	bool mat_valid;
 };
 

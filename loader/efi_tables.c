@@ -4,6 +4,7 @@
  * RT properties table, and the Secure Boot state (§32.3.1). */
 #include "efi_boot.h"
 #include "fwinfo.h"
+#include "layout.h"
 
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
@@ -60,9 +61,24 @@ static void copy_mat(struct boot *b, const struct mat_header *h)
 			 "more than %u: runtime code mapped RWX\n", h->count, HV_MAT_MAX);
 		return;
 	}
+	/* Its own pages, sized from the count, of the boot info's type: the
+	 * copy outlives boot services and the hypervisor can read it. */
+	uint64_t bytes = (uint64_t)h->count * sizeof(struct efi_mdesc), copy_pa;
+
+	if (h->count && EFI_ERROR(efi_alloc_pages(b, HV_MEM_BOOTINFO,
+						   (bytes + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE, 0,
+						   &copy_pa, "Memory Attributes Table copy"))) {
+		boot_log(b, HV_LOG_INFO, "hvboot: no memory for the Memory Attributes Table "
+			 "copy (%u entries): runtime code mapped RWX\n", h->count);
+		b->msg[0] = 0;		/* not a reason to stop the boot */
+		return;
+	}
+	b->mat = (struct efi_mdesc *)(UINTN)copy_pa;
+	bi->mat = (struct hv_region){ .pa = copy_pa, .va = HV_DIRECT_MAP_BASE + copy_pa,
+				      .size_bytes = bytes };
 	for (UINT32 i = 0; i < h->count; i++) {
-		__builtin_memcpy(&bi->mat[i], e + (UINTN)i * h->desc_size, sizeof(bi->mat[i]));
-		bi->mat[i].pad = 0;
+		__builtin_memcpy(&b->mat[i], e + (UINTN)i * h->desc_size, sizeof(b->mat[i]));
+		b->mat[i].pad = 0;
 	}
 	bi->mat_count = h->count;
 	b->mat_valid = true;

@@ -598,6 +598,40 @@ static void test_hvmap_applies_mat_permissions_inside_runtime_code(void **state)
 	assert_walk(WIN + 0x1F4EC000, 0x1F4EC000, K4, true, false, 0);	/* RT data, XP */
 }
 
+/* A MAT of 300 entries (large servers publish hundreds: the loader copies
+ * any count now, not the first 128): every page of runtime code its own
+ * entry, RO+X and RW+NX in turn, then RT data in 44 pieces. */
+static void test_hvmap_applies_a_300_entry_mat_page_by_page(void **state)
+{
+	static struct efi_mdesc big[300];
+	uint32_t n = 0;
+
+	(void)state;
+	for (uint64_t p = 0; p < 256; p++)
+		big[n++] = (struct efi_mdesc){ EFI_MT_RT_CODE, 0, 0x1F5EC000 + p * K4, 0, 1,
+					       RT | ((p & 1) ? EFI_MEMORY_XP : EFI_MEMORY_RO) };
+	for (uint64_t p = 0; p < 44; p++)
+		big[n++] = (struct efi_mdesc){ EFI_MT_RT_DATA, 0, 0x1FEF4000 + p * 3 * K4, 0, 3,
+					       RT | EFI_MEMORY_XP };
+	assert_int_equal(n, 300);
+	parse_ovmf();
+	prepare(HV_RT_LAYOUT_OFFSET);
+	in.mat = big;
+	in.mat_count = n;
+	fake_image();
+	new_builder(false, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	collect();
+	for (uint64_t p = 0; p < 256; p++) {
+		uint64_t pa = 0x1F5EC000 + p * K4;
+
+		if (p & 1)
+			assert_walk(WIN + pa, pa, K4, true, false, 0);	/* XP: RW, NX */
+		else
+			assert_walk(WIN + pa, pa, K4, false, true, 0);	/* RO: R, X */
+	}
+}
+
 static void test_hvmap_maps_runtime_code_rwx_without_a_mat(void **state)
 {
 	(void)state;
@@ -1169,6 +1203,7 @@ int main(void)
 		cmocka_unit_test(test_hvmap_ends_a_large_page_at_reserved_mmio_holes_and_cache_changes),
 		cmocka_unit_test(test_hvmap_maps_runtime_regions_at_their_planned_va),
 		cmocka_unit_test(test_hvmap_applies_mat_permissions_inside_runtime_code),
+		cmocka_unit_test(test_hvmap_applies_a_300_entry_mat_page_by_page),
 		cmocka_unit_test(test_hvmap_maps_runtime_code_rwx_without_a_mat),
 		cmocka_unit_test(test_hvmap_never_makes_runtime_data_executable_through_the_mat),
 		cmocka_unit_test(test_hvmap_maps_only_the_trampoline_in_the_lower_half),

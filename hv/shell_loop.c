@@ -1,10 +1,14 @@
 /* The shell on COM1: the pure core (shell.c) fed from the UART, with the
- * commands every file registered through SHELL_CMD. */
+ * commands every file registered through SHELL_CMD, and the variable names
+ * Tab completes, read with GetNextVariableName. */
 #include "shell.h"
 
 #include <stdarg.h>
 #include "cpu.h"
 #include "kprintf.h"
+#include "rt/efivar.h"
+#include "rt/rt.h"
+#include "rt/ucs2.h"
 #include "serial.h"
 
 /* Bounds of the .shell_cmds section (hv.ld). */
@@ -19,11 +23,50 @@ static void serial_out(void *ctx, const char *s, size_t n)
 	serial_write(s, n);
 }
 
+/* A firmware whose list never ends must not hang Tab. */
+#define COMPLETE_WALK_MAX	4096
+
+static uint16_t complete_name16[RT_NAME_MAX / 2];
+static char complete_text[RT_NAME_MAX / 2 + EFIVAR_GUID_TEXT + 2];
+
+/* Every variable as `get` takes it: GUID-Name, and the bare Name too for
+ * the global GUID (README: The shell). Names that are not printable ASCII
+ * cannot be typed and are left out; a failed walk just ends the list. */
+static void complete_vars(void *ctx, shell_add_fn add, void *actx)
+{
+	struct efi_guid guid = { 0 };
+
+	(void)ctx;
+	if (!rt_svc_usable(RT_GET_NEXT_VARIABLE_NAME))
+		return;
+	complete_name16[0] = 0;
+	for (unsigned n = 0; n < COMPLETE_WALK_MAX; n++) {
+		size_t len;
+		bool typeable = true;
+
+		if (rt_get_next_variable_name(complete_name16, RT_NAME_MAX / 2, &guid) != RT_SUCCESS)
+			return;
+		len = ucs2_len(complete_name16, RT_NAME_MAX / 2);
+		for (size_t i = 0; i < len; i++)
+			typeable &= complete_name16[i] >= 0x20 && complete_name16[i] < 0x7F;
+		if (!typeable)
+			continue;
+		efivar_name_format(&guid, complete_name16, RT_NAME_MAX / 2, complete_text,
+				   sizeof(complete_text));
+		add(actx, complete_text);
+		if (efivar_guid_equal(&guid, &EFI_GLOBAL_VARIABLE_GUID)) {
+			ucs2_to_ascii(complete_name16, len, complete_text, sizeof(complete_text));
+			add(actx, complete_text);
+		}
+	}
+}
+
 struct shell *hv_shell(void)
 {
 	if (!the_shell_ready) {
 		shell_init(&the_shell, __shell_cmds_start,
 			   (size_t)(__shell_cmds_end - __shell_cmds_start), serial_out, NULL);
+		shell_set_var_source(&the_shell, complete_vars, NULL);
 		the_shell_ready = true;
 	}
 	return &the_shell;

@@ -1,8 +1,11 @@
 /* libFuzzer harness for hv/shell.c: any bytes through the line editor and
- * dispatcher (as typed on the serial console), and through the tokenizer
- * and hex parser directly. Checks the editor's invariants after every byte,
- * that only terminal-safe bytes are echoed, and that every argv a command
- * receives is well formed. */
+ * dispatcher (as typed on the serial console, escape sequences, history and
+ * Tab completion over a fake variable list included), and through the
+ * tokenizer and hex parser directly. Checks the editor's invariants after
+ * every byte (the line never overflows, the cursor stays within it, what
+ * the echo drew is the prompt and the line with the cursor in its place),
+ * that the echo uses only the sequences hv/shell.h names, and that every
+ * argv a command receives is well formed. */
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
@@ -10,18 +13,38 @@
 
 #include "loader/fmt.h"
 #include "hv/shell.h"
+#include "tests/unit/vt_line.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 
 static struct shell sh;
+static struct vt_line vt;
 
 static void out_check(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		CHECK((c >= 0x20 && c < 0x7F) || c == '\b' || c == '\n' || c == '\a');
+	vt_feed(&vt, s, n);
+	CHECK(!vt.bad);
+}
+
+/* Variable names for Tab: short ones that share prefixes, one longer than
+ * a line, one with a control byte. */
+static void fake_vars(void *ctx, shell_add_fn add, void *actx)
+{
+	static char longname[400];
+
+	(void)ctx;
+	if (!longname[0]) {
+		memset(longname, 'L', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = '\0';
 	}
+	add(actx, "Boot0000");
+	add(actx, "Boot0001");
+	add(actx, "BootOrder");
+	add(actx, "8be4df61-93ca-11d2-aa0d-00e098032b8c-BootOrder");
+	add(actx, longname);
+	add(actx, "a\x1b[2J");
+	add(actx, "");
 }
 
 /* A token never holds a blank outside quotes, and its quotes balance. */
@@ -73,9 +96,14 @@ static const struct shell_cmd cmds[] = {
 static void check_editor(const struct shell_editor *ed)
 {
 	CHECK(ed->len <= SHELL_LINE_MAX);
+	CHECK(ed->cur <= ed->len);
 	for (size_t i = 0; i < ed->len; i++)
 		CHECK(ed->buf[i] >= 0x20 && ed->buf[i] < 0x7F);
-	CHECK(ed->buf[ed->len] == '\0');
+	/* An empty line may still hold the one just handed out (shell.h). */
+	CHECK(ed->len == 0 || ed->buf[ed->len] == '\0');
+	CHECK(ed->hist_count <= SHELL_HISTORY && ed->hist_next < SHELL_HISTORY);
+	CHECK(ed->hist_pos >= -1 && ed->hist_pos < (int)ed->hist_count);
+	CHECK(vt_shows(&vt, SHELL_PROMPT, ed->buf, ed->len, ed->cur));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -88,12 +116,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t v;
 
 	/* 1. As typed. */
+	memset(&vt, 0, sizeof(vt));
 	shell_init(&sh, cmds, sizeof(cmds) / sizeof(cmds[0]), out_check, NULL);
+	shell_set_var_source(&sh, fake_vars, NULL);
+	shell_prompt(&sh);
 	for (size_t i = 0; i < size; i++) {
 		shell_feed(&sh, data[i]);
-		if (sh.ed.len > 0)
-			check_editor(&sh.ed);
-		CHECK(sh.ed.len <= SHELL_LINE_MAX);
+		check_editor(&sh.ed);
 	}
 
 	/* 2. The tokenizer on the input as one line (up to the first NUL). */

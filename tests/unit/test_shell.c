@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "hv/shell.h"
+#include "tests/unit/vt_line.h"
 
 /* ---------------------------------------------------------------- fixtures */
 
-static char out[8192];
+static char out[16384];
 static size_t out_len;
+static struct vt_line vt;	/* what the echo drew, after the prompt */
 
 static void capture(void *ctx, const char *s, size_t n)
 {
@@ -23,6 +25,7 @@ static void capture(void *ctx, const char *s, size_t n)
 	memcpy(out + out_len, s, n);
 	out_len += n;
 	out[out_len] = '\0';
+	vt_feed(&vt, s, n);
 }
 
 static void out_reset(void)
@@ -31,12 +34,20 @@ static void out_reset(void)
 	out[0] = '\0';
 }
 
+/* The line as the user sees it, drawn after the prompt of a fresh line. */
+static void vt_reset(void)
+{
+	memset(&vt, 0, sizeof(vt));
+	vt_feed(&vt, SHELL_PROMPT, strlen(SHELL_PROMPT));
+}
+
 static struct shell_editor ed;
 
 static int setup_editor(void **state)
 {
 	(void)state;
 	out_reset();
+	vt_reset();
 	shell_ed_init(&ed, capture, NULL);
 	return 0;
 }
@@ -94,13 +105,31 @@ static const struct shell_cmd cmds[] = {
 
 static struct shell sh;
 
+/* The variable source Tab asks (the hypervisor walks GetNextVariableName). */
+static const char *const fake_var_names[] = {
+	"Boot0000", "Boot0001", "BootCurrent", "BootOrder", "Timeout",
+	"8be4df61-93ca-11d2-aa0d-00e098032b8c-BootOrder", "Lang\x01" "Bad",
+};
+static int fake_var_walks;
+
+static void fake_vars(void *ctx, shell_add_fn add, void *actx)
+{
+	(void)ctx;
+	fake_var_walks++;
+	for (size_t i = 0; i < sizeof(fake_var_names) / sizeof(fake_var_names[0]); i++)
+		add(actx, fake_var_names[i]);
+}
+
 static int setup_shell(void **state)
 {
 	(void)state;
 	out_reset();
 	seen_argc = -1;
 	seen_calls = 0;
+	fake_var_walks = 0;
+	vt_reset();
 	shell_init(&sh, cmds, sizeof(cmds) / sizeof(cmds[0]), capture, NULL);
+	shell_set_var_source(&sh, fake_vars, NULL);
 	return 0;
 }
 
@@ -206,14 +235,284 @@ static void test_shell_two_crs_end_two_lines(void **state)
 	assert_string_equal(ed.buf, "");
 }
 
-static void test_shell_arrow_keys_are_swallowed(void **state)
+static void test_shell_unknown_escape_sequences_are_swallowed(void **state)
 {
 	(void)state;
-	/* Up, down, right, left; Ctrl-Right (CSI with parameters); Home
-	 * in application mode (SS3); F5 (CSI 15~). */
-	feed("ab\x1b[A\x1b[B\x1b[C\x1b[D\x1b[1;5C\x1bOH\x1b[15~c");
+	/* F5 (CSI 15~), F1 (SS3 P), a CSI with a private parameter, one
+	 * with three parameters. */
+	feed("ab\x1b[15~\x1bOP\x1b[?25h\x1b[1;2;3Zc");
 	assert_string_equal(ed.buf, "abc");
 	assert_string_equal(out, "abc");
+}
+
+static void test_shell_left_arrow_then_typing_inserts_in_the_middle(void **state)
+{
+	(void)state;
+	feed("ac\x1b[Db");
+	assert_string_equal(ed.buf, "abc");
+	assert_int_equal(ed.cur, 2);
+	/* Left is one BS; the insert draws "bc" and steps back over "c". */
+	assert_string_equal(out, "ac\bbc\b");
+	assert_true(vt_shows(&vt, SHELL_PROMPT, ed.buf, ed.len, ed.cur));
+}
+
+static void test_shell_right_arrow_redraws_the_char_it_passes(void **state)
+{
+	(void)state;
+	feed("xyz\x1b[D\x1b[D");
+	out_reset();
+	feed("\x1b[C");
+	assert_int_equal(ed.cur, 2);
+	assert_string_equal(out, "y");
+	feed("\x1b[C\x1b[C");	/* the second one: already at the end */
+	assert_int_equal(ed.cur, 3);
+	assert_string_equal(out, "yz");
+}
+
+static void test_shell_left_arrow_stops_at_the_start(void **state)
+{
+	(void)state;
+	feed("a\x1b[D\x1b[D\x1b[D");
+	assert_int_equal(ed.cur, 0);
+	assert_string_equal(out, "a\b");
+}
+
+static void test_shell_home_and_end_in_every_encoding(void **state)
+{
+	static const char *const home[] = { "\x1b[H", "\x1bOH", "\x1b[1~", "\x1b[7~", "\x01" };
+	static const char *const end[] = { "\x1b[F", "\x1bOF", "\x1b[4~", "\x1b[8~", "\x05" };
+
+	(void)state;
+	feed("hello");
+	for (size_t i = 0; i < 5; i++) {
+		out_reset();
+		feed(home[i]);
+		assert_int_equal(ed.cur, 0);
+		assert_string_equal(out, "\x1b[5D");
+		out_reset();
+		feed(end[i]);
+		assert_int_equal(ed.cur, 5);
+		assert_string_equal(out, "hello");
+	}
+	assert_string_equal(ed.buf, "hello");
+}
+
+static void test_shell_ctrl_b_and_ctrl_f_move_like_the_arrows(void **state)
+{
+	(void)state;
+	feed("ab\x02\x02\x06" "X");
+	assert_string_equal(ed.buf, "aXb");
+	assert_int_equal(ed.cur, 2);
+}
+
+static void test_shell_arrows_with_modifiers_and_ss3_still_move(void **state)
+{
+	(void)state;
+	/* Ctrl-Left (CSI 1;5D), SS3 left (application cursor mode). */
+	feed("abc\x1b[1;5D\x1bOD" "X");
+	assert_string_equal(ed.buf, "aXbc");
+}
+
+static void test_shell_backspace_in_the_middle_redraws_the_rest(void **state)
+{
+	(void)state;
+	feed("abcd\x1b[D\x1b[D");
+	out_reset();
+	feed("\x7f");
+	assert_string_equal(ed.buf, "acd");
+	assert_int_equal(ed.cur, 1);
+	/* Back one, the rest drawn over it, the stale last column blanked,
+	 * and back to the cursor. */
+	assert_string_equal(out, "\bcd \x1b[3D");
+	assert_true(vt_shows(&vt, SHELL_PROMPT, ed.buf, ed.len, ed.cur));
+}
+
+static void test_shell_backspace_at_the_start_does_nothing(void **state)
+{
+	(void)state;
+	feed("ab\x01");
+	out_reset();
+	feed("\b");
+	assert_string_equal(ed.buf, "ab");
+	assert_int_equal(out_len, 0);
+}
+
+static void test_shell_delete_key_removes_the_char_under_the_cursor(void **state)
+{
+	(void)state;
+	feed("abcd\x01\x1b[C");
+	out_reset();
+	feed("\x1b[3~");
+	assert_string_equal(ed.buf, "acd");
+	assert_int_equal(ed.cur, 1);
+	assert_string_equal(out, "cd \x1b[3D");
+	assert_true(vt_shows(&vt, SHELL_PROMPT, ed.buf, ed.len, ed.cur));
+	out_reset();
+	feed("\x05\x1b[3~");	/* at the end: nothing to delete */
+	assert_string_equal(ed.buf, "acd");
+	assert_string_equal(out, "cd");
+}
+
+static void test_shell_ctrl_u_in_the_middle_deletes_before_the_cursor(void **state)
+{
+	(void)state;
+	feed("get Foo\x1b[D\x1b[D\x1b[D\x15");
+	assert_string_equal(ed.buf, "Foo");
+	assert_int_equal(ed.cur, 0);
+	assert_true(vt_shows(&vt, SHELL_PROMPT, ed.buf, ed.len, ed.cur));
+}
+
+static void test_shell_ctrl_k_deletes_from_the_cursor(void **state)
+{
+	(void)state;
+	feed("get Foo\x1b[D\x1b[D\x1b[D\x0b");
+	assert_string_equal(ed.buf, "get ");
+	assert_int_equal(ed.cur, 4);
+	assert_true(vt_shows(&vt, SHELL_PROMPT, ed.buf, ed.len, ed.cur));
+}
+
+static void test_shell_enter_in_the_middle_takes_the_whole_line(void **state)
+{
+	(void)state;
+	assert_int_equal(feed("time\x01\r"), SHELL_ED_LINE);
+	assert_string_equal(ed.buf, "time");
+	assert_int_equal(ed.cur, 0);
+}
+
+static void test_shell_insert_into_a_full_line_is_refused(void **state)
+{
+	(void)state;
+	feed(repeat('x', 255));
+	feed("\x01");
+	out_reset();
+	feed("y");
+	assert_string_equal(out, "\a");
+	assert_int_equal(ed.buf[0], 'x');
+	assert_int_equal(feed("\r"), SHELL_ED_TOO_LONG);
+}
+
+/* ---------------------------------------------------------------- history */
+
+static void test_shell_up_recalls_the_previous_line(void **state)
+{
+	(void)state;
+	feed("vars\r");
+	out_reset();
+	feed("\x1b[A");
+	assert_string_equal(ed.buf, "vars");
+	assert_int_equal(ed.cur, 4);
+	assert_string_equal(out, "vars");
+	assert_int_equal(feed("\r"), SHELL_ED_LINE);
+	assert_string_equal(ed.buf, "vars");
+}
+
+static void test_shell_up_and_down_walk_the_history_in_order(void **state)
+{
+	(void)state;
+	feed("one\rtwo\rthree\r");
+	feed("\x1b[A\x1b[A");
+	assert_string_equal(ed.buf, "two");
+	feed("\x1b[A");
+	assert_string_equal(ed.buf, "one");
+	feed("\x1b[A");	/* the oldest: stays */
+	assert_string_equal(ed.buf, "one");
+	feed("\x1b[B");
+	assert_string_equal(ed.buf, "two");
+	feed("\x10");		/* Ctrl-P */
+	assert_string_equal(ed.buf, "one");
+	feed("\x0e\x0e");	/* Ctrl-N twice */
+	assert_string_equal(ed.buf, "three");
+}
+
+static void test_shell_down_brings_back_the_line_being_edited(void **state)
+{
+	(void)state;
+	feed("pt 0x1000\r");
+	vt_reset();	/* the caller's prompt */
+	feed("get Boo");
+	feed("\x1b[A");
+	assert_string_equal(ed.buf, "pt 0x1000");
+	feed("\x1b[B");
+	assert_string_equal(ed.buf, "get Boo");
+	assert_int_equal(ed.cur, 7);
+	assert_true(vt_shows(&vt, SHELL_PROMPT, ed.buf, ed.len, ed.cur));
+	feed("\x1b[B");	/* nothing newer */
+	assert_string_equal(ed.buf, "get Boo");
+}
+
+static void test_shell_shorter_recalled_line_blanks_the_longer_one(void **state)
+{
+	(void)state;
+	feed("rt\r");
+	vt_reset();
+	feed("selftest --long");
+	out_reset();
+	feed("\x1b[A");
+	assert_string_equal(ed.buf, "rt");
+	assert_string_equal(out, "\x1b[15Drt             \x1b[13D");
+	assert_true(vt_shows(&vt, SHELL_PROMPT, ed.buf, ed.len, ed.cur));
+}
+
+static void test_shell_history_skips_a_repeat_of_the_previous_line(void **state)
+{
+	(void)state;
+	feed("a\rb\rb\rb\r");
+	assert_int_equal(ed.hist_count, 2);
+	feed("\x1b[A\x1b[A");
+	assert_string_equal(ed.buf, "a");
+}
+
+static void test_shell_history_skips_blank_and_cancelled_lines(void **state)
+{
+	(void)state;
+	feed("x\r  \r\rhalf\x03");
+	assert_int_equal(ed.hist_count, 1);
+	feed("\x1b[A");
+	assert_string_equal(ed.buf, "x");
+}
+
+static void test_shell_history_skips_an_overlong_line(void **state)
+{
+	(void)state;
+	feed(repeat('z', 300));
+	feed("\r");
+	assert_int_equal(ed.hist_count, 0);
+}
+
+static void test_shell_history_keeps_the_newest_32_lines(void **state)
+{
+	char l[16];
+
+	(void)state;
+	for (int i = 0; i < 40; i++) {
+		snprintf(l, sizeof(l), "cmd%d\r", i);
+		feed(l);
+	}
+	assert_int_equal(ed.hist_count, SHELL_HISTORY);
+	assert_int_equal(SHELL_HISTORY, 32);
+	for (int i = 0; i < 40; i++)
+		feed("\x1b[A");
+	assert_string_equal(ed.buf, "cmd8");	/* 40 entered, the oldest 8 gone */
+	feed("\x1b[B");
+	assert_string_equal(ed.buf, "cmd9");
+}
+
+static void test_shell_editing_a_recalled_line_leaves_the_history_alone(void **state)
+{
+	(void)state;
+	feed("get A\r");
+	feed("\x1b[A\x7f" "B");
+	assert_string_equal(ed.buf, "get B");
+	feed("\x03\x1b[A");
+	assert_string_equal(ed.buf, "get A");
+}
+
+static void test_shell_tab_without_a_completer_rings_the_bell(void **state)
+{
+	(void)state;
+	feed("ab\t");
+	assert_string_equal(ed.buf, "ab");
+	assert_string_equal(out, "ab\a");
 }
 
 static void test_shell_alt_key_is_swallowed(void **state)
@@ -255,7 +554,7 @@ static void test_shell_ctrl_u_kills_the_line_on_screen(void **state)
 
 static void test_shell_other_control_and_8bit_bytes_are_ignored(void **state)
 {
-	static const char junk[] = { 'a', '\t', 0x00, 0x01, 0x80, (char)0xFF, 0x1F, 'b' };
+	static const char junk[] = { 'a', 0x00, 0x04, 0x0C, 0x80, (char)0xFF, 0x1F, 'b' };
 
 	(void)state;
 	feed_n(junk, sizeof(junk), NULL);
@@ -602,6 +901,112 @@ static void test_shell_help_prints_each_duplicate_once(void **state)
 		"b                              three\n");
 }
 
+/* ---------------------------------------------------------------- completion */
+
+static void test_shell_tab_completes_a_unique_command_name(void **state)
+{
+	(void)state;
+	shell_type("ec\t");
+	assert_string_equal(sh.ed.buf, "echo ");
+	assert_string_equal(out, "echo ");
+	shell_type("hi\r");
+	assert_int_equal(seen_calls, 1);
+	assert_string_equal(seen_argv[0], "echo");
+	assert_string_equal(seen_argv[1], "hi");
+}
+
+static void test_shell_tab_on_an_empty_line_lists_every_command(void **state)
+{
+	(void)state;
+	shell_type("\t");
+	assert_string_equal(out, "\nset  echo  fail  boot\nhv> ");
+	assert_string_equal(sh.ed.buf, "");
+	assert_true(vt_shows(&vt, SHELL_PROMPT, sh.ed.buf, sh.ed.len, sh.ed.cur));
+}
+
+static void test_shell_tab_completes_a_variable_name(void **state)
+{
+	(void)state;
+	shell_type("set BootOr\t");
+	assert_string_equal(sh.ed.buf, "set BootOrder ");
+	assert_int_equal(fake_var_walks, 1);
+	shell_type("nv,bs,rt 0100\r");
+	assert_int_equal(seen_argc, 4);
+	assert_string_equal(seen_argv[1], "BootOrder");
+}
+
+static void test_shell_tab_extends_to_what_the_matches_share(void **state)
+{
+	(void)state;
+	shell_type("set Boot0\t");
+	assert_string_equal(sh.ed.buf, "set Boot000");
+	assert_string_equal(out, "set Boot000");
+}
+
+static void test_shell_tab_lists_the_matches_and_redraws_the_line(void **state)
+{
+	(void)state;
+	shell_type("set Boot\t");
+	assert_string_equal(out, "set Boot\nBoot0000  Boot0001  BootCurrent  BootOrder\n"
+				 "hv> set Boot");
+	assert_string_equal(sh.ed.buf, "set Boot");
+	assert_true(vt_shows(&vt, SHELL_PROMPT, sh.ed.buf, sh.ed.len, sh.ed.cur));
+}
+
+static void test_shell_tab_list_keeps_the_cursor_inside_the_line(void **state)
+{
+	(void)state;
+	shell_type("set Boot X\x1b[D\x1b[D\t");
+	assert_int_equal(sh.ed.cur, 8);
+	assert_true(vt_shows(&vt, SHELL_PROMPT, sh.ed.buf, sh.ed.len, sh.ed.cur));
+	shell_type("C\t");
+	assert_string_equal(sh.ed.buf, "set BootCurrent X");
+	assert_true(vt_shows(&vt, SHELL_PROMPT, sh.ed.buf, sh.ed.len, sh.ed.cur));
+}
+
+static void test_shell_tab_completes_a_full_guid_name(void **state)
+{
+	(void)state;
+	shell_type("set 8be4\t");
+	assert_string_equal(sh.ed.buf, "set 8be4df61-93ca-11d2-aa0d-00e098032b8c-BootOrder ");
+}
+
+static void test_shell_tab_with_no_match_rings_the_bell(void **state)
+{
+	(void)state;
+	shell_type("set Zz\t");
+	assert_string_equal(out, "set Zz\a");
+	assert_string_equal(sh.ed.buf, "set Zz");
+}
+
+static void test_shell_tab_never_inserts_an_unprintable_name(void **state)
+{
+	(void)state;
+	shell_type("set Lang\t");
+	assert_string_equal(sh.ed.buf, "set Lang");
+	assert_string_equal(out, "set Lang\a");
+}
+
+static void test_shell_tab_completes_variables_only_after_a_var_command(void **state)
+{
+	(void)state;
+	shell_type("echo Boot\t");
+	assert_string_equal(sh.ed.buf, "echo Boot");
+	shell_type("\x15set BootOrder nv\t");
+	assert_string_equal(sh.ed.buf, "set BootOrder nv");
+	assert_int_equal(fake_var_walks, 0);
+}
+
+static void test_shell_tab_that_would_overflow_the_line_rings_the_bell(void **state)
+{
+	(void)state;
+	shell_type("set ");
+	shell_type(repeat(' ', 245));
+	shell_type("8be4\t");
+	assert_int_equal(sh.ed.len, 253);
+	assert_true(out[out_len - 1] == '\a');
+}
+
 static void test_shell_help_with_no_commands_prints_nothing(void **state)
 {
 	(void)state;
@@ -624,7 +1029,30 @@ int main(void)
 		ED(test_shell_lf_right_after_cr_is_ignored),
 		ED(test_shell_lf_after_cr_and_a_char_ends_another_line),
 		ED(test_shell_two_crs_end_two_lines),
-		ED(test_shell_arrow_keys_are_swallowed),
+		ED(test_shell_unknown_escape_sequences_are_swallowed),
+		ED(test_shell_left_arrow_then_typing_inserts_in_the_middle),
+		ED(test_shell_right_arrow_redraws_the_char_it_passes),
+		ED(test_shell_left_arrow_stops_at_the_start),
+		ED(test_shell_home_and_end_in_every_encoding),
+		ED(test_shell_ctrl_b_and_ctrl_f_move_like_the_arrows),
+		ED(test_shell_arrows_with_modifiers_and_ss3_still_move),
+		ED(test_shell_backspace_in_the_middle_redraws_the_rest),
+		ED(test_shell_backspace_at_the_start_does_nothing),
+		ED(test_shell_delete_key_removes_the_char_under_the_cursor),
+		ED(test_shell_ctrl_u_in_the_middle_deletes_before_the_cursor),
+		ED(test_shell_ctrl_k_deletes_from_the_cursor),
+		ED(test_shell_enter_in_the_middle_takes_the_whole_line),
+		ED(test_shell_insert_into_a_full_line_is_refused),
+		ED(test_shell_up_recalls_the_previous_line),
+		ED(test_shell_up_and_down_walk_the_history_in_order),
+		ED(test_shell_down_brings_back_the_line_being_edited),
+		ED(test_shell_shorter_recalled_line_blanks_the_longer_one),
+		ED(test_shell_history_skips_a_repeat_of_the_previous_line),
+		ED(test_shell_history_skips_blank_and_cancelled_lines),
+		ED(test_shell_history_skips_an_overlong_line),
+		ED(test_shell_history_keeps_the_newest_32_lines),
+		ED(test_shell_editing_a_recalled_line_leaves_the_history_alone),
+		ED(test_shell_tab_without_a_completer_rings_the_bell),
 		ED(test_shell_alt_key_is_swallowed),
 		ED(test_shell_esc_then_enter_still_ends_the_line),
 		ED(test_shell_ctrl_c_clears_the_line_and_cancels),
@@ -663,6 +1091,17 @@ int main(void)
 		SH(test_shell_help_lists_commands_sorted_by_name),
 		SH(test_shell_help_prints_each_duplicate_once),
 		SH(test_shell_help_with_no_commands_prints_nothing),
+		SH(test_shell_tab_completes_a_unique_command_name),
+		SH(test_shell_tab_on_an_empty_line_lists_every_command),
+		SH(test_shell_tab_completes_a_variable_name),
+		SH(test_shell_tab_extends_to_what_the_matches_share),
+		SH(test_shell_tab_lists_the_matches_and_redraws_the_line),
+		SH(test_shell_tab_list_keeps_the_cursor_inside_the_line),
+		SH(test_shell_tab_completes_a_full_guid_name),
+		SH(test_shell_tab_with_no_match_rings_the_bell),
+		SH(test_shell_tab_never_inserts_an_unprintable_name),
+		SH(test_shell_tab_completes_variables_only_after_a_var_command),
+		SH(test_shell_tab_that_would_overflow_the_line_rings_the_bell),
 	};
 #undef ED
 #undef SH

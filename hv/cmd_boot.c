@@ -1,7 +1,8 @@
 /* boot: the boot manager's variables (UEFI 2.10 §3.3) as efibootmgr shows
  * them — BootCurrent, BootNext, Timeout, BootOrder — and every load
  * option: those BootOrder names first, in its order, then any other
- * Boot#### variable, by number. */
+ * Boot#### variable, by number. `boot next|order|active|inactive` edit
+ * them as efibootmgr -n, -o, -a, -A do (README: The shell). */
 #include "hv.h"
 #include "scratch.h"
 
@@ -147,14 +148,186 @@ static efi_status_t show_option(unsigned num, bool in_order)
 	return RT_SUCCESS;
 }
 
+/* ---- edits */
+
+/* What a variable the boot manager reads gets when it is created: UEFI
+ * 2.10 §3.3 lists BootOrder, BootNext and Boot#### as NV, BS, RT. */
+#define BOOT_VAR_ATTRS	(EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS | \
+			 EFI_VARIABLE_RUNTIME_ACCESS)
+#define BOOT_ORDER_MAX	(sizeof(order) / 2)
+
+static uint16_t new_order[BOOT_ORDER_MAX];
+
+static efi_status_t write_global(const char *name, uint32_t attrs, const void *buf, size_t size)
+{
+	uint16_t name16[16];
+
+	ucs2_from_ascii(name16, 16, name, strlen(name));
+	return rt_set_variable(name16, &EFI_GLOBAL_VARIABLE_GUID, attrs, buf, size);
+}
+
+/* The attributes a global variable has now, or BOOT_VAR_ATTRS when it
+ * does not exist; false after printing why not. */
+static bool current_attrs(const char *name, uint32_t *attrs)
+{
+	size_t size = 0;
+	efi_status_t st = read_global(name, data, sizeof(data), attrs, &size);
+
+	if (st == RT_NOT_FOUND) {
+		*attrs = BOOT_VAR_ATTRS;
+		return true;
+	}
+	if (st != RT_SUCCESS) {
+		fmt_snprintf(text, sizeof(text), "cannot read %s", name);
+		rtcmd_fail(text, st);
+		return false;
+	}
+	return true;
+}
+
+/* Is there a Boot#### for num? False after printing the one error line. */
+static bool option_exists(unsigned num)
+{
+	char name[16];
+	size_t size = 0;
+	efi_status_t st;
+
+	fmt_snprintf(name, sizeof(name), "Boot%04X", num);
+	st = read_global(name, data, sizeof(data), NULL, &size);
+	if (st == RT_SUCCESS)
+		return true;
+	if (st == RT_NOT_FOUND)
+		shell_error("no such boot option %s (EFI_NOT_FOUND)", name);
+	else
+		rtcmd_fail("cannot read a boot option", st);
+	return false;
+}
+
+static int boot_write(const char *name, uint32_t attrs, const void *buf, size_t size)
+{
+	efi_status_t st = write_global(name, attrs, buf, size);
+
+	if (st != RT_SUCCESS) {
+		fmt_snprintf(text, sizeof(text), "cannot set %s", name);
+		return rtcmd_fail(text, st);
+	}
+	kprintf("ok\n");
+	return 0;
+}
+
+/* boot next XXXX: BootNext, tried once at the next boot (efibootmgr -n). */
+static int boot_next(const char *arg)
+{
+	uint16_t num;
+	uint8_t v[2];
+	uint32_t attrs;
+	const char *why = rtfmt_boot_number_parse(arg, &num);
+
+	if (why)
+		return shell_error("%s: '%s'", why, arg);
+	if (!option_exists(num) || !current_attrs("BootNext", &attrs))
+		return 1;
+	v[0] = (uint8_t)(num & 0xFF);
+	v[1] = (uint8_t)(num >> 8);
+	return boot_write("BootNext", attrs, v, sizeof(v));
+}
+
+/* boot order XXXX,YYYY,...: the whole BootOrder (efibootmgr -o); every
+ * number must name a Boot####, once. */
+static int boot_order(const char *arg)
+{
+	size_t n = 0, bad = 0;
+	uint32_t attrs;
+	efi_status_t st;
+	const char *why = rtfmt_boot_order_parse(arg, new_order, BOOT_ORDER_MAX, &n, &bad);
+
+	if (why) {
+		/* Name the entry at fault: the bad-th comma-separated field. */
+		const char *p = arg;
+		size_t len = 0;
+
+		for (size_t i = 0; i < bad && *p; p++)
+			if (*p == ',')
+				i++;
+		while (p[len] && p[len] != ',')
+			len++;
+		return shell_error("%s: '%.*s' (entry %zu)", why, (int)len, p, bad + 1);
+	}
+	st = find_boot_options();
+	if (st != RT_SUCCESS)
+		return rtcmd_fail("cannot list variables", st);
+	for (size_t i = 0; i < n; i++)
+		if (!bit_get(seen, new_order[i]))
+			return shell_error("no such boot option Boot%04X (EFI_NOT_FOUND)",
+					   (unsigned)new_order[i]);
+	if (!current_attrs("BootOrder", &attrs))
+		return 1;
+	return boot_write("BootOrder", attrs, order, rtfmt_boot_order_store(new_order, n, order));
+}
+
+/* boot active|inactive XXXX: LOAD_OPTION_ACTIVE of Boot#### (efibootmgr
+ * -a / -A); every other byte of the option and its attributes kept. */
+static int boot_set_active(const char *arg, bool active)
+{
+	char name[16];
+	uint16_t num;
+	uint32_t attrs = 0;
+	size_t size = 0;
+	struct efi_load_option opt;
+	bool changed;
+	efi_status_t st;
+	const char *why = rtfmt_boot_number_parse(arg, &num);
+
+	if (why)
+		return shell_error("%s: '%s'", why, arg);
+	fmt_snprintf(name, sizeof(name), "Boot%04X", (unsigned)num);
+	st = read_global(name, data, sizeof(data), &attrs, &size);
+	if (st == RT_NOT_FOUND)
+		return shell_error("no such boot option %s (EFI_NOT_FOUND)", name);
+	if (st != RT_SUCCESS)
+		return rtcmd_fail("cannot read a boot option", st);
+	why = devpath_load_option_parse(data, size, &opt);
+	if (!why)
+		why = rtfmt_load_option_set_active(data, size, active, &changed);
+	if (why)
+		return shell_error("%s is not a valid load option: %s", name, why);
+	if (!changed) {
+		kprintf("ok\n");
+		return 0;
+	}
+	return boot_write(name, attrs, data, size);
+}
+
+static int boot_edit(int argc, char **argv)
+{
+	const char *sub = argv[1];
+
+	if (argc != 3)
+		return shell_error("usage: boot [next XXXX | order XXXX,YYYY,... | active XXXX | "
+				   "inactive XXXX]");
+	if (!rtcmd_usable(RT_GET_VARIABLE) || !rtcmd_usable(RT_SET_VARIABLE))
+		return 1;
+	if (strcmp(sub, "next") == 0)
+		return boot_next(argv[2]);
+	if (strcmp(sub, "order") == 0) {
+		if (!rtcmd_usable(RT_GET_NEXT_VARIABLE_NAME))
+			return 1;
+		return boot_order(argv[2]);
+	}
+	if (strcmp(sub, "active") == 0)
+		return boot_set_active(argv[2], true);
+	if (strcmp(sub, "inactive") == 0)
+		return boot_set_active(argv[2], false);
+	return shell_error("unknown boot edit '%s' (next, order, active, inactive)", sub);
+}
+
 static int cmd_boot(int argc, char **argv)
 {
 	size_t order_size = 0;
 	efi_status_t st;
 
-	(void)argv;
-	if (argc != 1)
-		return shell_error("usage: boot");
+	if (argc > 1)
+		return boot_edit(argc, argv);
 	if (!rtcmd_usable(RT_GET_VARIABLE) || !rtcmd_usable(RT_GET_NEXT_VARIABLE_NAME))
 		return 1;
 	__builtin_memset(shown, 0, sizeof(shown));
@@ -200,4 +373,5 @@ static int cmd_boot(int argc, char **argv)
 	return 0;
 }
 
-SHELL_CMD(boot, "boot", "", "BootCurrent, BootOrder and every Boot#### load option", cmd_boot);
+SHELL_CMD(boot, "boot", "[next|order|active|inactive X]",
+	  "BootCurrent, BootOrder and every Boot#### load option; edit them", cmd_boot);

@@ -251,3 +251,87 @@ size_t rtfmt_boot_order_format(const uint8_t *data, size_t size, char *buf, size
 	}
 	return n;
 }
+
+/* One boot option number: 1 to 4 hex digits, as efibootmgr takes them. */
+static const char *boot_number_parse(const char *s, size_t len, uint16_t *num)
+{
+	unsigned v = 0;
+
+	if (len == 0 || len > 4)
+		return "boot option must be 1 to 4 hex digits";
+	for (size_t i = 0; i < len; i++) {
+		int d = hexval16((uint8_t)s[i]);
+
+		if (d < 0)
+			return "boot option must be 1 to 4 hex digits";
+		v = v << 4 | (unsigned)d;
+	}
+	*num = (uint16_t)v;
+	return NULL;
+}
+
+const char *rtfmt_boot_number_parse(const char *s, uint16_t *num)
+{
+	size_t len = 0;
+
+	while (s[len])
+		len++;
+	return boot_number_parse(s, len, num);
+}
+
+const char *rtfmt_boot_order_parse(const char *s, uint16_t *order, size_t cap, size_t *n,
+				   size_t *bad)
+{
+	size_t count = 0;
+
+	*n = 0;
+	*bad = 0;
+	for (;;) {
+		size_t len = 0;
+		const char *why;
+
+		while (s[len] && s[len] != ',')
+			len++;
+		*bad = count;
+		if (count == cap)
+			return "too many boot options";
+		why = boot_number_parse(s, len, &order[count]);
+		if (why)
+			return why;
+		for (size_t i = 0; i < count; i++)
+			if (order[i] == order[count])
+				return "boot option listed twice";
+		count++;
+		if (s[len] == '\0')
+			break;
+		s += len + 1;
+	}
+	*n = count;
+	return NULL;
+}
+
+size_t rtfmt_boot_order_store(const uint16_t *order, size_t n, uint8_t *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = (uint8_t)(order[i] & 0xFF);
+		out[2 * i + 1] = (uint8_t)(order[i] >> 8);
+	}
+	return 2 * n;
+}
+
+const char *rtfmt_load_option_set_active(uint8_t *data, size_t size, bool active, bool *changed)
+{
+	uint32_t attrs;
+
+	/* UEFI 2.10 §3.1.3: UINT32 Attributes, then UINT16 FilePathListLength. */
+	if (size < 6)
+		return "load option shorter than its header";
+	attrs = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 |
+		(uint32_t)data[3] << 24;
+	*changed = !(attrs & RTFMT_LOAD_OPTION_ACTIVE) != !active;
+	if (active)
+		data[0] |= RTFMT_LOAD_OPTION_ACTIVE;
+	else
+		data[0] &= (uint8_t)~RTFMT_LOAD_OPTION_ACTIVE;
+	return NULL;
+}

@@ -10,6 +10,7 @@
 #ifndef HVBOOT_RT_RTFMT_H
 #define HVBOOT_RT_RTFMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "rt.h"
@@ -76,5 +77,30 @@ long rtfmt_boot_number(const uint16_t *name, size_t max);
 /* BootOrder (an array of UINT16, little-endian) as "0000,0001,0003" with
  * upper-case hex. An odd trailing byte is ignored. */
 size_t rtfmt_boot_order_format(const uint8_t *data, size_t size, char *buf, size_t cap);
+
+/* ---- boot edits, as efibootmgr -n / -o / -a / -A make them */
+
+/* A boot option number as typed: 1 to 4 hex digits, either case, no 0x
+ * ("3", "0003", "1a2B"). Reason: "boot option must be 1 to 4 hex digits". */
+const char *rtfmt_boot_number_parse(const char *s, uint16_t *num);
+
+/* A BootOrder as typed, numbers separated by commas ("0003,0001"), into
+ * order[0..*n). On failure *bad is the index of the entry at fault.
+ * Reasons: rtfmt_boot_number_parse's, "boot option listed twice",
+ * "too many boot options" (more than cap). */
+const char *rtfmt_boot_order_parse(const char *s, uint16_t *order, size_t cap, size_t *n,
+				   size_t *bad);
+
+/* Stores order[0..n) as BootOrder's bytes (UINT16 little-endian) into
+ * out (2 * n bytes); returns 2 * n. */
+size_t rtfmt_boot_order_store(const uint16_t *order, size_t n, uint8_t *out);
+
+/* EFI_LOAD_OPTION.Attributes bit 0 (UEFI 2.10 §3.1.3). */
+#define RTFMT_LOAD_OPTION_ACTIVE	0x00000001
+
+/* Sets or clears LOAD_OPTION_ACTIVE in a load option in place, touching
+ * no other bit or byte; *changed says whether the bit was different.
+ * Reason: "load option shorter than its header" (under 6 bytes). */
+const char *rtfmt_load_option_set_active(uint8_t *data, size_t size, bool active, bool *changed);
 
 #endif

@@ -8,6 +8,32 @@
 
 #include "rt/rtfmt.h"
 
+/* `boot order` text: what is accepted has no duplicate, fits, and reads
+ * back the same after BootOrder's bytes and its printed form. */
+static void boot_order_roundtrip(const char *s)
+{
+	uint16_t order[8], again[8];
+	uint8_t bytes[16];
+	char text[64];
+	size_t n, m, bad;
+
+	if (rtfmt_boot_order_parse(s, order, 8, &n, &bad)) {
+		if (bad > 8 || n != 0)
+			abort();
+		return;
+	}
+	if (n == 0 || n > 8)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (order[i] == order[j])
+				abort();
+	rtfmt_boot_order_format(bytes, rtfmt_boot_order_store(order, n, bytes), text, sizeof(text));
+	if (rtfmt_boot_order_parse(text, again, 8, &m, &bad) || m != n ||
+	    memcmp(order, again, n * sizeof(order[0])))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t out[4096];
@@ -19,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[n] = 0;
 	if (!rtfmt_data_parse(s, n, out, sizeof(out), &len) && len > sizeof(out))
 		abort();
+	boot_order_roundtrip(s);
 
 	/* "DATE TIME": split at the first space, both NUL-terminated. */
 	char *sp = memchr(s, ' ', n);

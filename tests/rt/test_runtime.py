@@ -421,7 +421,7 @@ BAD_ARGS = [
     ("vars now", "usage: vars"),
     ("time now", "usage: time [set YYYY-MM-DD HH:MM:SS]"),
     ("count 2", "usage: count"),
-    ("boot 1", "usage: boot"),
+    ("boot 1", "usage: boot [next XXXX | order XXXX,YYYY,... | active XXXX | inactive XXXX]"),
     ("rt 1", "usage: rt"),
     ("selftest 1", "usage: selftest"),
 ]

@@ -1,4 +1,5 @@
-/* Host tests for rt/rtfmt.c: dates, repeated data literals, Boot####. */
+/* Host tests for rt/rtfmt.c: dates, repeated data literals, Boot####, and
+ * the boot edits (boot next/order/active/inactive). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -299,6 +300,120 @@ static void test_rtfmt_boot_order_format_lists_upper_hex(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* ---------------------------------------------------------------- boot edits */
+
+static void test_rtfmt_boot_number_parse_takes_1_to_4_hex_digits(void **state)
+{
+	uint16_t n = 0;
+
+	(void)state;
+	assert_null(rtfmt_boot_number_parse("3", &n));
+	assert_int_equal(n, 3);
+	assert_null(rtfmt_boot_number_parse("0003", &n));
+	assert_int_equal(n, 3);
+	assert_null(rtfmt_boot_number_parse("1a2B", &n));
+	assert_int_equal(n, 0x1A2B);
+	assert_null(rtfmt_boot_number_parse("FFFF", &n));
+	assert_int_equal(n, 0xFFFF);
+}
+
+static void test_rtfmt_boot_number_parse_rejects_bad_hex(void **state)
+{
+	static const char *const bad[] = { "", "00003", "0x3", "g", "12 ", "-1", "Boot0003" };
+	uint16_t n = 77;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_string_equal(rtfmt_boot_number_parse(bad[i], &n),
+				    "boot option must be 1 to 4 hex digits");
+	assert_int_equal(n, 77);
+}
+
+static void test_rtfmt_boot_order_parse_keeps_the_order_given(void **state)
+{
+	uint16_t o[8];
+	size_t n = 99, bad = 99;
+	uint8_t bytes[16];
+
+	(void)state;
+	assert_null(rtfmt_boot_order_parse("0003,1,a,0002", o, 8, &n, &bad));
+	assert_int_equal(n, 4);
+	assert_int_equal(o[0], 3);
+	assert_int_equal(o[1], 1);
+	assert_int_equal(o[2], 0xA);
+	assert_int_equal(o[3], 2);
+	assert_int_equal(rtfmt_boot_order_store(o, n, bytes), 8);
+	assert_memory_equal(bytes, "\x03\x00\x01\x00\x0a\x00\x02\x00", 8);
+	assert_null(rtfmt_boot_order_parse("12AB", o, 8, &n, &bad));
+	assert_int_equal(n, 1);
+	assert_int_equal(rtfmt_boot_order_store(o, n, bytes), 2);
+	assert_memory_equal(bytes, "\xab\x12", 2);
+}
+
+static void test_rtfmt_boot_order_parse_names_the_bad_entry(void **state)
+{
+	uint16_t o[4];
+	size_t n = 99, bad = 99;
+
+	(void)state;
+	assert_string_equal(rtfmt_boot_order_parse("0001,0002,0001", o, 4, &n, &bad),
+			    "boot option listed twice");
+	assert_int_equal(bad, 2);
+	assert_int_equal(n, 0);
+	assert_string_equal(rtfmt_boot_order_parse("0001,xyz", o, 4, &n, &bad),
+			    "boot option must be 1 to 4 hex digits");
+	assert_int_equal(bad, 1);
+	assert_string_equal(rtfmt_boot_order_parse("0001,,0002", o, 4, &n, &bad),
+			    "boot option must be 1 to 4 hex digits");
+	assert_int_equal(bad, 1);
+	assert_string_equal(rtfmt_boot_order_parse("0001,", o, 4, &n, &bad),
+			    "boot option must be 1 to 4 hex digits");
+	assert_int_equal(bad, 1);
+	assert_string_equal(rtfmt_boot_order_parse("", o, 4, &n, &bad),
+			    "boot option must be 1 to 4 hex digits");
+	assert_int_equal(bad, 0);
+	assert_string_equal(rtfmt_boot_order_parse("1,2,3,4,5", o, 4, &n, &bad),
+			    "too many boot options");
+	assert_int_equal(bad, 4);
+	assert_null(rtfmt_boot_order_parse("1,2,3,4", o, 4, &n, &bad));
+	assert_int_equal(n, 4);
+}
+
+static void test_rtfmt_set_active_flips_only_bit_0(void **state)
+{
+	/* Attributes 0x0000_0109 (active, force-reconnect, app category),
+	 * a path length, a description, a path, optional data. */
+	uint8_t opt[] = { 0x09, 0x01, 0x00, 0x00, 0x04, 0x00, 'A', 0, 0, 0,
+			  0x7f, 0xff, 0x04, 0x00, 0xde, 0xad };
+	uint8_t want[sizeof(opt)];
+	bool changed = false;
+
+	(void)state;
+	memcpy(want, opt, sizeof(opt));
+	want[0] = 0x08;
+	assert_null(rtfmt_load_option_set_active(opt, sizeof(opt), false, &changed));
+	assert_true(changed);
+	assert_memory_equal(opt, want, sizeof(opt));
+	assert_null(rtfmt_load_option_set_active(opt, sizeof(opt), false, &changed));
+	assert_false(changed);
+	assert_memory_equal(opt, want, sizeof(opt));
+	want[0] = 0x09;
+	assert_null(rtfmt_load_option_set_active(opt, sizeof(opt), true, &changed));
+	assert_true(changed);
+	assert_memory_equal(opt, want, sizeof(opt));
+}
+
+static void test_rtfmt_set_active_refuses_a_truncated_option(void **state)
+{
+	uint8_t opt[5] = { 1, 2, 3, 4, 5 };
+	bool changed = true;
+
+	(void)state;
+	assert_string_equal(rtfmt_load_option_set_active(opt, sizeof(opt), false, &changed),
+			    "load option shorter than its header");
+	assert_memory_equal(opt, "\x01\x02\x03\x04\x05", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +432,12 @@ int main(void)
 		cmocka_unit_test(test_rtfmt_data_parse_reports_the_literal_error),
 		cmocka_unit_test(test_rtfmt_boot_number_takes_only_boot_hex4),
 		cmocka_unit_test(test_rtfmt_boot_order_format_lists_upper_hex),
+		cmocka_unit_test(test_rtfmt_boot_number_parse_takes_1_to_4_hex_digits),
+		cmocka_unit_test(test_rtfmt_boot_number_parse_rejects_bad_hex),
+		cmocka_unit_test(test_rtfmt_boot_order_parse_keeps_the_order_given),
+		cmocka_unit_test(test_rtfmt_boot_order_parse_names_the_bad_entry),
+		cmocka_unit_test(test_rtfmt_set_active_flips_only_bit_0),
+		cmocka_unit_test(test_rtfmt_set_active_refuses_a_truncated_option),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -210,13 +210,13 @@ $(BUILD)/signed/BOOTX64.EFI: $(BUILD)/BOOTX64.EFI esp
 # ---------------------------------------------------------------- measurement
 # mapplan: the loader's pure mapping code (rtwin, hvmap, pt, memmap) built
 # for the host, with ptmin's independent count beside it (README: Memory maps as text).
-MAPPLAN_SRCS := tools/mapplan.c tools/ptmin.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
-	loader/pt.c $(PURE_LIB)
+MAPPLAN_SRCS := tools/mapplan.c tools/mapsvg.c tools/ptmin.c loader/memmap.c loader/rtwin.c \
+	loader/hvmap.c loader/pt.c $(PURE_LIB)
 
 mapplan: tools/mapplan
 
 tools/mapplan: $(MAPPLAN_SRCS) Makefile
-	$(HOSTCC) $(WARN) -O2 -g -DHVBOOT_HOST $(INCS) -o $@ $(MAPPLAN_SRCS)
+	$(HOSTCC) $(WARN) -O2 -g -DHVBOOT_HOST $(INCS) -o $@ $(MAPPLAN_SRCS) -lm
 	@mkdir -p $(BUILD)/deps && $(HOSTCC) $(INCS) -MM -MP -MT $@ $(MAPPLAN_SRCS) \
 		> $(BUILD)/deps/mapplan.d
 

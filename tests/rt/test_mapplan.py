@@ -303,3 +303,83 @@ def test_too_many_runtime_regions_disables_runtime_but_lists_them(tmp_path):
     assert len(p["regions"]) == 300
     assert all(r["virt"] == 0 for r in p["regions"])
     assert p["pt_pages"] >= p["pt_min_pages"]
+
+
+# ---------------------------------------------------------------- the picture (--svg)
+
+RSVG = "rsvg-convert"
+
+
+def server_12t(tmp_path):
+    """A 12 TiB two-socket map written here: RAM to 12 TiB, firmware runtime
+    regions near the top of the first 4 GiB and one at the top of RAM."""
+    tib = 1 << 40
+    lines = [
+        "EfiConventionalMemory 0x0 159 0xF\n",
+        "EfiConventionalMemory 0x100000 261888 0xF\n",
+        f"EfiRuntimeServicesCode {0x40000000:#x} 2048 0x800000000000000F\n",
+        f"EfiRuntimeServicesData {0x40800000:#x} 4096 0x800000000000000F\n",
+        f"EfiConventionalMemory {0x41800000:#x} {(0xFE000000 - 0x41800000) >> 12} 0xF\n",
+        f"EfiConventionalMemory {0x100000000:#x} {(12 * tib - 0x100000000 - 0x200000) >> 12} 0xF\n",
+        f"EfiRuntimeServicesData {12 * tib - 0x200000:#x} 512 0x800000000000000F\n",
+        "EfiMemoryMappedIO 0xFE000000 16 0x8000000000000001\n",
+    ]
+    path = tmp_path / "server-12t.txt"
+    path.write_text("".join(lines))
+    return str(path)
+
+
+def png_pixels(path):
+    """The raw scanlines of a PNG (filter bytes included), decoded here."""
+    import zlib
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    i, idat, width, height = 8, b"", 0, 0
+    while i < len(data):
+        n = int.from_bytes(data[i:i + 4], "big")
+        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
+        if kind == b"IHDR":
+            width, height = int.from_bytes(body[0:4], "big"), int.from_bytes(body[4:8], "big")
+        elif kind == b"IDAT":
+            idat += body
+        i += 12 + n
+    return width, height, zlib.decompress(idat)
+
+
+@pytest.mark.parametrize("name", SAMPLES + ["server-12t"])
+def test_svg_is_well_formed_names_every_runtime_region_and_renders(name, tmp_path):
+    import xml.etree.ElementTree as ET
+    path = server_12t(tmp_path) if name == "server-12t" else os.path.join(MAPS, name)
+    out = tmp_path / "map.svg"
+    r = run(path, "--svg", str(out))
+    assert r.returncode == 0, r.stderr
+    root = ET.parse(out).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    text = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    rt = [d for d in descriptors(path) if is_runtime(d)]
+    assert rt
+    for _, type_name, phys, pages, _ in rt:
+        # Each runtime region: its type and physical range on the left, and
+        # where it lands (its physical address again) on the right.
+        assert f"{type_name[3:]} " in text
+        assert f"0x{phys:016X}-0x{phys + pages * 4096 - 1:016X}" in text, hex(phys)
+        assert f"<- pa 0x{phys:X}" in text, hex(phys)
+    for label in ("direct map", "hv.elf image", "hypervisor stack", "runtime-call stack",
+                  "trampoline (identity)"):
+        assert label in text
+    assert re.search(r"\b(1G|2M|4K) (pages|\d+%)", text), "no page sizes shown"
+    # Readable at a glance: a 12 TiB server is no taller than a laptop.
+    assert float(root.get("height")) < 2500
+    png = tmp_path / "map.png"
+    r = subprocess.run([RSVG, str(out), "-o", str(png)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    width, height, raw = png_pixels(png)
+    assert (width, height) == (int(float(root.get("width"))), int(float(root.get("height"))))
+    # Not blank: many distinct byte values, and a good share not white.
+    assert len(set(raw)) > 50
+    assert raw.count(b"\xff") < 0.9 * len(raw)
+
+
+def test_svg_needs_a_file_name():
+    r = run(os.path.join(MAPS, "ovmf-q35-512m.txt"), "--svg")
+    assert r.returncode == 2 and "--svg needs a file name" in r.stderr

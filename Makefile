@@ -151,6 +151,14 @@ run: deps all $(if $(filter uboot,$(FIRMWARE)),disk)
 install: all
 	tools/install.sh "$(ESP)" $(BUILD)
 
+# QEMU halted with its gdb stub, and the gdb line (README: Debugging).
+GDB_PORT  ?= 1234
+DEBUG_RUN ?=
+.PHONY: debug
+debug: deps all
+	$(PY) tools/hvdebug.py --build $(BUILD) --esp $(RUN_ESP) --code "$(OVMF_CODE)" --mem $(MEM) \
+		--smp $(SMP) --machine "$(MACHINE)" --port $(GDB_PORT) $(if $(filter 1,$(DEBUG_RUN)),--run)
+
 # ---------------------------------------------------------------- tests
 # Test binaries compile several sources in one command, where -MMD would
 # keep only the last one's headers: -MM lists them all, for this target,

@@ -120,6 +120,10 @@ static EFI_STATUS read_hypervisor(struct boot *b)
 		return boot_fail(b, EFI_LOAD_ERROR, "%s: segment %d: %s", b->cfg.hypervisor, seg, why);
 	if (why)
 		return boot_fail(b, EFI_LOAD_ERROR, "%s: %s", b->cfg.hypervisor, why);
+	/* Where the firmware loaded us, for gdb (README: Debugging). */
+	if (b->li)
+		boot_log(b, HV_LOG_INFO, "hvboot: loader image base 0x%lx\n",
+			 (uint64_t)(UINTN)b->li->ImageBase);
 	boot_log(b, HV_LOG_INFO, "hvboot: %s: %u segments, %lu KiB, entry 0x%lx\n",
 		 b->cfg.hypervisor, b->img.nseg, (b->img.va_hi - b->img.va_lo) >> 10,
 		 b->img.entry_va);

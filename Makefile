@@ -64,7 +64,7 @@ LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
 HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
-HV_PURE_FROM_LOADER := loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
+HV_PURE_FROM_LOADER := loader/elf.c loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
 	loader/fwinfo.c loader/quirks.c $(PURE_LIB)
 HV_SRCS := $(wildcard hv/*.c) $(wildcard rt/*.c) $(HV_PURE_FROM_LOADER)
 HV_ASMS := $(wildcard hv/*.asm) $(wildcard rt/*.asm)

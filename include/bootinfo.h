@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	5
+#define HV_BOOTINFO_VERSION	6
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -114,6 +114,31 @@ enum hv_bench_call {
 	HV_BENCH_COUNT
 };
 
+/* hvboot.cfg `guest_vars`: what guests may do with EFI variables. */
+enum hv_guest_vars {
+	HV_GUEST_VARS_NONE = 0,		/* nothing */
+	HV_GUEST_VARS_READ = 1,		/* read, list, query */
+	HV_GUEST_VARS_WRITE = 2,	/* read all; write guest_vars_guid's only */
+};
+
+static inline const char *hv_guest_vars_name(uint32_t v)
+{
+	return v == HV_GUEST_VARS_NONE ? "none" : v == HV_GUEST_VARS_READ ? "read" :
+	       v == HV_GUEST_VARS_WRITE ? "write" : "?";
+}
+
+#define HV_MODULE_MAX		8
+#define HV_MODULE_NAME_MAX	32	/* including the NUL */
+#define HV_GUEST_MEM_DEFAULT	(64ULL << 20)
+
+/* A file `module = NAME PATH` named, as the loader read it into memory of
+ * type HV_MEM_MODULE (reached through the direct map). */
+struct hv_module {
+	char name[HV_MODULE_NAME_MAX];	/* NUL-terminated */
+	uint64_t pa;
+	uint64_t size_bytes;		/* the file's size */
+};
+
 /* cpu_flags: what the loader found the CPU to support. */
 #define HV_CPU_NX	(1U << 0)
 #define HV_CPU_1G	(1U << 1)
@@ -210,12 +235,19 @@ struct hv_bootinfo {
 	/* Firmware quirks (version 4). */
 	uint32_t quirks;		/* 1 << enum hv_quirk, for each that fired */
 	uint32_t quirks_pad;
+
+	/* Guests (version 6). */
+	uint32_t module_count;
+	uint32_t guest_vars;		/* enum hv_guest_vars */
+	uint64_t guest_mem_bytes;	/* hvboot.cfg guest_mem */
+	uint8_t guest_vars_guid[16];	/* HV_GUEST_VARS_WRITE: EFI_GUID bytes */
+	struct hv_module modules[HV_MODULE_MAX];
 };
 
-/* Layout of version 5. Changing any of these means a new layout: bump
+/* Layout of version 6. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 5, "offsets below are version 5's");
+_Static_assert(HV_BOOTINFO_VERSION == 6, "offsets below are version 6's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -233,7 +265,11 @@ _Static_assert(HV_BI_OFFSET(bench_native) == 888, "bench");
 _Static_assert(HV_BI_OFFSET(cpu) == 920 && sizeof(struct hv_cpu_state) == 32, "cpu state");
 _Static_assert(HV_BI_OFFSET(quirks) == 952, "quirks");
 _Static_assert(HV_QUIRK_COUNT <= 32, "quirks is a 32-bit mask");
-_Static_assert(sizeof(struct hv_bootinfo) == 960, "size of version 5");
+_Static_assert(sizeof(struct hv_module) == 48, "hv_module is name, pa, size");
+_Static_assert(HV_BI_OFFSET(module_count) == 960 && HV_BI_OFFSET(guest_vars) == 964 &&
+	       HV_BI_OFFSET(guest_mem_bytes) == 968 && HV_BI_OFFSET(guest_vars_guid) == 976 &&
+	       HV_BI_OFFSET(modules) == 992, "guests");
+_Static_assert(sizeof(struct hv_bootinfo) == 1376, "size of version 6");
 #undef HV_BI_OFFSET
 
 #endif

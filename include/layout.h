@@ -45,5 +45,6 @@
 #define HV_MEM_PAGETABLE	0x80000002U	/* page tables and their pool */
 #define HV_MEM_BOOTINFO		0x80000003U	/* boot info, memory map copy */
 #define HV_MEM_TRAMPOLINE	0x80000004U	/* the identity trampoline page */
+#define HV_MEM_MODULE		0x80000005U	/* guest images (`module` lines) */
 
 #endif

@@ -6,8 +6,10 @@
  *    program headers, 1..65534 of them, the table inside the file;
  *  - each PT_LOAD with memory (others and empty ones are ignored):
  *    filesz <= memsz, file bytes inside the file, va == offset mod 4 KiB,
- *    end (and end rounded up to 4 KiB) below 2^64, in the higher half,
- *    inside [HV_IMAGE_BASE, HV_STACK_GUARD_VA), not both W and X;
+ *    end (and end rounded up to 4 KiB) below 2^64, then the placement
+ *    (struct elf_place): the hypervisor's segments by p_vaddr in the
+ *    higher half, inside [HV_IMAGE_BASE, HV_STACK_GUARD_VA), not both W
+ *    and X; a guest's by p_paddr inside the range its caller gives;
  *    at most ELF_MAX_SEGS of them and at least one;
  *  - together: no two share a 4 KiB page, span <= ELF_IMAGE_MAX, and the
  *    entry point inside an executable one.
@@ -52,6 +54,7 @@
 #define PH_FLAGS	4
 #define PH_OFFSET	8
 #define PH_VADDR	16
+#define PH_PADDR	24
 #define PH_FILESZ	32
 #define PH_MEMSZ	40
 #define PH_SIZE		56
@@ -96,7 +99,8 @@ static const char *elf_check_header(const uint8_t *f, uint64_t size_bytes)
 }
 
 /* Rules for one PT_LOAD on its own; overlap and entry need all of them. */
-static const char *elf_check_segment(const struct elf_seg *s, uint64_t size_bytes)
+static const char *elf_check_segment(const struct elf_seg *s, uint64_t size_bytes,
+				     const struct elf_place *place)
 {
 	uint64_t end;
 
@@ -114,13 +118,12 @@ static const char *elf_check_segment(const struct elf_seg *s, uint64_t size_byte
 	end = s->va + s->memsz;
 	if (end > UINT64_MAX - PAGE_MASK)
 		return "segment address range overflows";
-	if (s->va < HV_HIGHER_HALF)
-		return "segment in the lower half";
-	if (s->va < HV_IMAGE_BASE || end > HV_STACK_GUARD_VA)
-		return "segment outside the hypervisor image area "
-		       "0xFFFFFFFF80000000-0xFFFFFFFFC0000000";
+	if (s->va < place->floor)
+		return place->below_floor;
+	if (s->va < place->lo || end > place->hi)
+		return place->outside;
 	/* Page permissions follow segment flags: W^X for every page. */
-	if ((s->flags & ELF_PF_W) && (s->flags & ELF_PF_X))
+	if (place->forbid_wx && (s->flags & ELF_PF_W) && (s->flags & ELF_PF_X))
 		return "segment both writable and executable";
 	return NULL;
 }
@@ -136,8 +139,27 @@ static uint64_t page_up(uint64_t va)
 	return (va + PAGE_MASK) & ~PAGE_MASK;
 }
 
+/* The hypervisor: higher half, inside its image area, W^X. */
+static const struct elf_place elf_place_hv = {
+	.use_paddr = false,
+	.forbid_wx = true,
+	.floor = HV_HIGHER_HALF,
+	.below_floor = "segment in the lower half",
+	.lo = HV_IMAGE_BASE,
+	.hi = HV_STACK_GUARD_VA,
+	.outside = "segment outside the hypervisor image area "
+		   "0xFFFFFFFF80000000-0xFFFFFFFFC0000000",
+};
+
 const char *elf_validate(const void *file, uint64_t size_bytes,
 			 struct elf_image *out, int *bad_seg)
+{
+	return elf_validate_placed(file, size_bytes, &elf_place_hv, out, bad_seg);
+}
+
+const char *elf_validate_placed(const void *file, uint64_t size_bytes,
+				const struct elf_place *place,
+				struct elf_image *out, int *bad_seg)
 {
 	const uint8_t *f = file;
 	int phdr_index[ELF_MAX_SEGS];	/* out->seg[i] came from this header */
@@ -163,7 +185,7 @@ const char *elf_validate(const void *file, uint64_t size_bytes,
 		/* PT_GNU_STACK, PT_NOTE, PT_DYNAMIC …: nothing to load. */
 		if (ld32(ph + PH_TYPE) != PT_LOAD)
 			continue;
-		s.va = ld64(ph + PH_VADDR);
+		s.va = ld64(ph + (place->use_paddr ? PH_PADDR : PH_VADDR));
 		s.offset = ld64(ph + PH_OFFSET);
 		s.filesz = ld64(ph + PH_FILESZ);
 		s.memsz = ld64(ph + PH_MEMSZ);
@@ -172,7 +194,7 @@ const char *elf_validate(const void *file, uint64_t size_bytes,
 		/* An empty segment has no bytes and no pages: nothing to check. */
 		if (s.memsz == 0 && s.filesz == 0)
 			continue;
-		reason = elf_check_segment(&s, size_bytes);
+		reason = elf_check_segment(&s, size_bytes, place);
 		if (reason) {
 			*bad_seg = (int)i;
 			return reason;

@@ -37,6 +37,8 @@ uint64_t pt_leaf_bits(const struct pt_builder *b, unsigned map_flags, bool large
 		bits |= PTE_PCD | PTE_PWT;
 	if (map_flags & PT_MAP_G)
 		bits |= PTE_G;
+	if (b->user)
+		bits |= PTE_U;
 	if (large)
 		bits |= PTE_PS;
 	return bits;
@@ -77,7 +79,7 @@ static uint64_t *pt_descend(struct pt_builder *b, uint64_t *e, int child_level,
 		return NULL;
 	}
 	b->stats.tables[child_level]++;
-	*e = (pa & PTE_ADDR_MASK) | PT_TABLE_BITS;
+	*e = (pa & PTE_ADDR_MASK) | PT_TABLE_BITS | (b->user ? PTE_U : 0);
 	return pt_table(b, pa);
 }
 

@@ -52,6 +52,9 @@ struct pt_builder {
 	void *ctx;
 	bool allow_1g;		/* CPUID.80000001h:EDX.Page1GB */
 	bool allow_nx;		/* EFER.NXE will be set */
+	bool user;		/* U=1 in every entry, tables and leaves: nested
+				 * page tables, whose walks are user accesses
+				 * (AMD APM Vol. 2 §15.25.5) */
 	struct pt_stats stats;
 };
 

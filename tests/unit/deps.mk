@@ -22,3 +22,5 @@ UT_DEPS_bootinfo := hv/bootinfo.c loader/memmap.c
 UT_DEPS_cpustate := loader/cpustate.c
 UT_DEPS_fwinfo := loader/fwinfo.c
 UT_DEPS_quirks := loader/quirks.c
+UT_DEPS_guestimg := hv/guestimg.c loader/elf.c loader/pt.c
+UT_DEPS_hcall := hv/hcall.c rt/efivar.c rt/ucs2.c

@@ -265,6 +265,27 @@ static void test_pt_splits_unaligned_range_into_4k_head_2m_body_4k_tail(void **s
 	assert_int_equal(nleaves, 7);
 }
 
+/* Nested page tables (AMD APM Vol. 2 §15.25.5): walks are user accesses,
+ * so with .user every level, tables and leaves, carries U. */
+static void test_pt_user_builder_sets_u_at_every_level(void **state)
+{
+	uint64_t *pml4, *pdpt, *pd, *pt;
+
+	(void)state;
+	setup_builder(false, false, ARENA_PAGES);
+	B.user = true;
+	assert_int_equal(pt_map_range(&B, 0, 0x200000, M2 + 0x1000, PT_MAP_W | PT_MAP_X), PT_OK);
+	pml4 = table_at(B.root_pa);
+	pdpt = table_at(pml4[0]);
+	pd = table_at(pdpt[0]);
+	pt = table_at(pd[1]);
+	assert_int_equal(pml4[0] & 0xFFF, PTE_P | PTE_W | PTE_U);
+	assert_int_equal(pdpt[0] & 0xFFF, PTE_P | PTE_W | PTE_U);
+	assert_int_equal(pd[0], 0x200000 | PTE_P | PTE_W | PTE_U | PTE_PS);
+	assert_int_equal(pd[1] & 0xFFF, PTE_P | PTE_W | PTE_U);
+	assert_int_equal(pt[0], 0x400000 | PTE_P | PTE_W | PTE_U);
+}
+
 static void test_pt_uses_4k_pages_when_va_and_pa_differ_mod_2m(void **state)
 {
 	uint64_t va = HH + 4 * M2, pa = 0x1000000 + K4;	/* va aligned, pa not */
@@ -847,6 +868,7 @@ int main(void)
 		cmocka_unit_test(test_pt_uses_4k_pages_for_a_small_range),
 		cmocka_unit_test(test_pt_uses_2m_pages_when_aligned),
 		cmocka_unit_test(test_pt_splits_unaligned_range_into_4k_head_2m_body_4k_tail),
+		cmocka_unit_test(test_pt_user_builder_sets_u_at_every_level),
 		cmocka_unit_test(test_pt_uses_4k_pages_when_va_and_pa_differ_mod_2m),
 		cmocka_unit_test(test_pt_uses_4k_pages_when_shorter_than_2m),
 		cmocka_unit_test(test_pt_uses_1g_pages_only_with_allow_1g),

@@ -20,6 +20,8 @@ const char *bootinfo_check(const struct hv_bootinfo *bi)
 		return "direct map is not at HV_DIRECT_MAP_BASE";
 	if (bi->memmap_count && bi->memmap.size_bytes / sizeof(struct efi_mdesc) < bi->memmap_count)
 		return "memory map count exceeds its buffer";
+	if (bi->module_count > HV_MODULE_MAX)
+		return "more modules than HV_MODULE_MAX";
 	return NULL;
 }
 

@@ -138,6 +138,12 @@ static int cmd_bootinfo(int argc, char **argv)
 	kprintf("  %-18s \"%.*s\"\n", "cmdline", HV_CMDLINE_MAX, bi->cmdline);
 	kprintf("  %-18s %s\n", "log",
 		hv_log_level_name(bi->log_level));
+	kprintf("guests:\n");
+	kprintf("  %-18s %lu MiB\n", "guest_mem", bi->guest_mem_bytes >> 20);
+	kprintf("  %-18s %s\n", "guest_vars", hv_guest_vars_name(bi->guest_vars));
+	for (uint32_t i = 0; i < bi->module_count && i < HV_MODULE_MAX; i++)
+		kprintf("  module %-11.*s pa 0x%lx, %lu bytes\n", HV_MODULE_NAME_MAX,
+			bi->modules[i].name, bi->modules[i].pa, bi->modules[i].size_bytes);
 	print_stamps(bi);
 	print_mat(bi);
 	return 0;

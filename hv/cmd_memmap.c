@@ -27,6 +27,7 @@ static const char *hv_type_name(uint32_t type)
 	case HV_MEM_PAGETABLE:	return "hv page tables";
 	case HV_MEM_BOOTINFO:	return "hv boot info";
 	case HV_MEM_TRAMPOLINE:	return "hv trampoline";
+	case HV_MEM_MODULE:	return "hv module";
 	default:		return NULL;
 	}
 }

@@ -86,3 +86,28 @@ const char *guestimg_prepare(uint8_t *mem, uint64_t mem_bytes, const void *file,
 	entry->cr3 = pt.root_pa;
 	return NULL;
 }
+
+bool guestimg_pick_memory(const struct efi_mdesc *map, size_t count, uint64_t bytes,
+			  uint64_t *pa)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < count; i++) {
+		const struct efi_mdesc *d = &map[i];
+		uint64_t start = d->pa, end, top;
+
+		if (d->type != EFI_MT_CONVENTIONAL || d->npages > (UINT64_MAX - start) / HV_PAGE_SIZE)
+			continue;
+		end = start + d->npages * HV_PAGE_SIZE;
+		if (end - start < bytes)
+			continue;
+		top = (end - bytes) & ~(HV_LARGE_2M - 1);
+		if (top < start)
+			continue;
+		if (!found || top > *pa) {
+			*pa = top;
+			found = true;
+		}
+	}
+	return found;
+}

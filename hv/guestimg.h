@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include "bootinfo.h"
+#include "efi_mem.h"
 #include "loader/elf.h"
 
 /* Guest-physical layout below 1 MiB, which the hypervisor owns; images
@@ -17,7 +19,7 @@
 #define GUEST_PT_END_GPA	0x80000ULL
 #define GUEST_IMAGE_MIN_GPA	0x100000ULL	/* 1 MiB */
 #define GUEST_MEM_MIN		(2ULL << 20)
-#define GUEST_MEM_MAX		(64ULL << 30)	/* PT area holds its tables */
+#define GUEST_MEM_MAX		HV_GUEST_MEM_MAX	/* the PT area holds its tables */
 
 #define GUEST_ARGS_MAX		256
 
@@ -46,5 +48,11 @@ struct guest_entry {
 const char *guestimg_prepare(uint8_t *mem, uint64_t mem_bytes, const void *file,
 			     const struct elf_image *img, const char *args,
 			     struct guest_entry *entry);
+
+/* The highest 2 MiB-aligned run of bytes inside one EfiConventionalMemory
+ * descriptor (never boot-services memory, which firmware may still touch
+ * at runtime). True with *pa set, false if no descriptor holds it. */
+bool guestimg_pick_memory(const struct efi_mdesc *map, size_t count, uint64_t bytes,
+			  uint64_t *pa);
 
 #endif

@@ -130,6 +130,7 @@ static inline const char *hv_guest_vars_name(uint32_t v)
 #define HV_MODULE_MAX		8
 #define HV_MODULE_NAME_MAX	32	/* including the NUL */
 #define HV_GUEST_MEM_DEFAULT	(64ULL << 20)
+#define HV_GUEST_MEM_MAX	(64ULL << 30)
 
 /* A file `module = NAME PATH` named, as the loader read it into memory of
  * type HV_MEM_MODULE (reached through the direct map). */

@@ -56,28 +56,41 @@ static bool span_has(struct span s, char c)
 
 /* ---------------------------------------------------------------- values */
 
-static const char *cfg_set_hypervisor(struct hv_config *cfg, struct span v)
+/* A path on the loader's own volume, copied with backslashes; UEFI file
+ * paths use `\` (UEFI 2.10 §13.5), `/` is accepted for people used to
+ * GRUB. reasons[]: not a path, not printable, too long, names no file. */
+static const char *cfg_path(struct span v, char out[CFG_PATH_MAX], const char *const reasons[4])
 {
-	/* A path on the loader's own volume; UEFI file paths use `\`
-	 * (UEFI 2.10 §13.5), `/` is accepted for people used to GRUB. */
 	bool rooted = v.n && (v.p[0] == '\\' || v.p[0] == '/');
 	size_t len = v.n + (rooted ? 0 : 1), i, o = 0;
 
 	if (v.n == 0)
-		return "hypervisor must be a path";
+		return reasons[0];
 	if (span_has(v, '\t'))
-		return "hypervisor path must be printable ASCII";
+		return reasons[1];
 	if (len >= CFG_PATH_MAX)
-		return "hypervisor path too long (at most 127 bytes)";
+		return reasons[2];
 	if (v.p[v.n - 1] == '\\' || v.p[v.n - 1] == '/')
-		return "hypervisor path must name a file";
+		return reasons[3];
 
 	if (!rooted)
-		cfg->hypervisor[o++] = '\\';
+		out[o++] = '\\';
 	for (i = 0; i < v.n; i++)
-		cfg->hypervisor[o++] = v.p[i] == '/' ? '\\' : v.p[i];
-	cfg->hypervisor[o] = '\0';
+		out[o++] = v.p[i] == '/' ? '\\' : v.p[i];
+	out[o] = '\0';
 	return NULL;
+}
+
+static const char *cfg_set_hypervisor(struct hv_config *cfg, struct span v)
+{
+	static const char *const reasons[4] = {
+		"hypervisor must be a path",
+		"hypervisor path must be printable ASCII",
+		"hypervisor path too long (at most 127 bytes)",
+		"hypervisor path must name a file",
+	};
+
+	return cfg_path(v, cfg->hypervisor, reasons);
 }
 
 static const char *cfg_set_cmdline(struct hv_config *cfg, struct span v)
@@ -191,17 +204,147 @@ static const char *cfg_set_rt_inject(struct hv_config *cfg, struct span v)
 	return "rt_inject must be none, skip-mmio, skip-reset, ud-varinfo or gp-gettime";
 }
 
+/* `module = NAME PATH`: the name up to the first blank, the path after. */
+static const char *cfg_add_module(struct hv_config *cfg, struct span v)
+{
+	static const char *const reasons[4] = {
+		"module must be NAME PATH",
+		"module path must be printable ASCII",
+		"module path too long (at most 127 bytes)",
+		"module path must name a file",
+	};
+	struct cfg_module *m;
+	struct span name = v, path;
+	size_t i;
+
+	for (name.n = 0; name.n < v.n && !is_blank(v.p[name.n]); name.n++)
+		;
+	path = span_trim((struct span){ v.p + name.n, v.n - name.n });
+	if (name.n == 0 || path.n == 0)
+		return "module must be NAME PATH";
+	if (name.n >= HV_MODULE_NAME_MAX)
+		return "module name too long (at most 31 bytes)";
+	for (i = 0; i < name.n; i++) {
+		char c = name.p[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return "module name must be letters, digits, '.', '-' or '_'";
+	}
+	for (i = 0; i < cfg->nmodules; i++)
+		if (span_is(name, cfg->modules[i].name))
+			return "module name used twice";
+	if (cfg->nmodules == HV_MODULE_MAX)
+		return "too many modules (at most 8)";
+	m = &cfg->modules[cfg->nmodules];
+	for (i = 0; i < name.n; i++)
+		m->name[i] = name.p[i];
+	m->name[i] = '\0';
+	{
+		const char *why = cfg_path(path, m->path, reasons);
+
+		if (why)
+			return why;
+	}
+	cfg->nmodules++;
+	return NULL;
+}
+
+/* `guest_mem`: bytes with an optional K, M or G (binary units), in whole
+ * 2 MiB (the nested tables map guest memory with 2 MiB pages). */
+static const char *cfg_set_guest_mem(struct hv_config *cfg, struct span v)
+{
+	static const char bad[] = "guest_mem must be a size like 64M (2M..64G, whole 2 MiB)";
+	unsigned shift = 0;
+	uint64_t n = 0;
+
+	if (v.n && (v.p[v.n - 1] == 'K' || v.p[v.n - 1] == 'k'))
+		shift = 10;
+	else if (v.n && (v.p[v.n - 1] == 'M' || v.p[v.n - 1] == 'm'))
+		shift = 20;
+	else if (v.n && (v.p[v.n - 1] == 'G' || v.p[v.n - 1] == 'g'))
+		shift = 30;
+	if (shift)
+		v.n--;
+	if (v.n == 0 || v.n > 12)
+		return bad;
+	for (size_t i = 0; i < v.n; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return bad;
+		n = n * 10 + (uint64_t)(v.p[i] - '0');	/* < 10^12: no overflow */
+	}
+	if (n > (HV_GUEST_MEM_MAX >> shift))
+		return bad;
+	n <<= shift;
+	if (n < (2ULL << 20) || (n & ((2ULL << 20) - 1)))
+		return bad;
+	cfg->guest_mem = n;
+	return NULL;
+}
+
+/* 8-4-4-4-12 hex digits into EFI_GUID bytes (UEFI 2.10 Appendix A: the
+ * first three groups little-endian, the last two as bytes). */
+static bool cfg_guid(struct span v, uint8_t out[16])
+{
+	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+	uint8_t bytes[16];
+	size_t i, o = 0;
+
+	if (v.n != 36)
+		return false;
+	for (i = 0; i < 36;) {
+		int hi, lo;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (v.p[i++] != '-')
+				return false;
+			continue;
+		}
+		hi = hex_digit(v.p[i]);
+		lo = hex_digit(v.p[i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		bytes[o++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	for (i = 0; i < 16; i++)
+		out[order[i]] = bytes[i];
+	return true;
+}
+
+static const char *cfg_set_guest_vars(struct hv_config *cfg, struct span v)
+{
+	static const char bad[] = "guest_vars must be none, read or write:GUID";
+
+	if (span_is(v, "none")) {
+		cfg->guest_vars = HV_GUEST_VARS_NONE;
+	} else if (span_is(v, "read")) {
+		cfg->guest_vars = HV_GUEST_VARS_READ;
+	} else if (v.n > 6 && span_is((struct span){ v.p, 6 }, "write:")) {
+		if (!cfg_guid((struct span){ v.p + 6, v.n - 6 }, cfg->guest_vars_guid))
+			return "guest_vars write:GUID needs a GUID like 3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10";
+		cfg->guest_vars = HV_GUEST_VARS_WRITE;
+	} else {
+		return bad;
+	}
+	return NULL;
+}
+
 static const struct cfg_key {
 	const char *name;
 	const char *(*set)(struct hv_config *cfg, struct span v);
+	bool repeatable;
 } cfg_keys[] = {
-	{ "hypervisor", cfg_set_hypervisor },
-	{ "cmdline", cfg_set_cmdline },
-	{ "log", cfg_set_log },
-	{ "runtime", cfg_set_runtime },
-	{ "rt_window", cfg_set_rt_window },
-	{ "rt_layout", cfg_set_rt_layout },
-	{ "rt_inject", cfg_set_rt_inject },
+	{ "hypervisor", cfg_set_hypervisor, false },
+	{ "cmdline", cfg_set_cmdline, false },
+	{ "log", cfg_set_log, false },
+	{ "runtime", cfg_set_runtime, false },
+	{ "rt_window", cfg_set_rt_window, false },
+	{ "rt_layout", cfg_set_rt_layout, false },
+	{ "rt_inject", cfg_set_rt_inject, false },
+	{ "module", cfg_add_module, true },
+	{ "guest_mem", cfg_set_guest_mem, false },
+	{ "guest_vars", cfg_set_guest_vars, false },
 };
 #define CFG_NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 
@@ -256,7 +399,7 @@ static const char *cfg_parse_line(struct hv_config *cfg, const char *text, struc
 	for (i = 0; i < CFG_NKEYS; i++)
 		if (span_is(key, cfg_keys[i].name))
 			break;
-	if (i == CFG_NKEYS || *seen & (1U << i)) {
+	if (i == CFG_NKEYS || (*seen & (1U << i) && !cfg_keys[i].repeatable)) {
 		where->key_off = (size_t)(key.p - text);
 		where->key_len = key.n;
 		return i == CFG_NKEYS ? "unknown key" : "duplicate key";
@@ -277,6 +420,9 @@ void cfg_defaults(struct hv_config *cfg)
 	cfg->rt_window = HV_RT_WINDOW_DEFAULT;
 	cfg->rt_layout = HV_RT_LAYOUT_OFFSET;
 	cfg->rt_inject = HV_RT_INJECT_NONE;
+	cfg->nmodules = 0;
+	cfg->guest_mem = HV_GUEST_MEM_DEFAULT;
+	cfg->guest_vars = HV_GUEST_VARS_READ;
 }
 
 const char *cfg_parse(struct hv_config *cfg, const char *text, size_t len,

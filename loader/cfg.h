@@ -10,6 +10,12 @@
 #define CFG_PATH_MAX	128
 #define CFG_CMDLINE_MAX	256	/* including the NUL, = HV_CMDLINE_MAX */
 
+/* `module = NAME PATH`: a guest image (README: Guests). */
+struct cfg_module {
+	char name[HV_MODULE_NAME_MAX];	/* [A-Za-z0-9._-], 1..31 bytes */
+	char path[CFG_PATH_MAX];	/* like `hypervisor` */
+};
+
 struct hv_config {
 	char hypervisor[CFG_PATH_MAX];	/* ASCII path with backslashes */
 	char cmdline[CFG_CMDLINE_MAX];
@@ -18,6 +24,11 @@ struct hv_config {
 	uint64_t rt_window;
 	enum hv_rt_layout rt_layout;
 	enum hv_rt_inject rt_inject;
+	uint32_t nmodules;
+	struct cfg_module modules[HV_MODULE_MAX];
+	uint64_t guest_mem;		/* bytes, whole 2 MiB */
+	enum hv_guest_vars guest_vars;
+	uint8_t guest_vars_guid[16];	/* EFI_GUID bytes (write:GUID) */
 };
 
 #define CFG_FILE_MAX	(64U * 1024)	/* larger files are refused */

@@ -53,9 +53,10 @@ struct boot {
 	struct memmap_fixes map_fixes;	/* repairs logged before the final map */
 	void *svam_buf;			/* runtime descriptors for SVAM */
 	uint64_t pool_pa, pool_pages, pool_used;
+	uint64_t module_pa[HV_MODULE_MAX], module_size[HV_MODULE_MAX];
 
 	/* every page allocation, released if we give up before exiting */
-	struct { uint64_t pa, npages; } allocs[16];
+	struct { uint64_t pa, npages; } allocs[16 + HV_MODULE_MAX];
 	unsigned nallocs;
 
 	/* firmware facts */
@@ -98,6 +99,9 @@ extern uint64_t boot_fw_tsc;
 EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size);
 void efi_own_dir(struct boot *b, char *out, UINTN cap);
 void efi_close_volume(struct boot *b);
+
+/* efi_module.c: `module` files into HV_MEM_MODULE pages */
+EFI_STATUS efi_read_modules(struct boot *b);
 
 /* efi_alloc.c */
 EFI_STATUS efi_alloc_pages(struct boot *b, UINT32 type, uint64_t npages, uint64_t max_pa,

@@ -262,6 +262,16 @@ static void fill_bootinfo(struct boot *b)
 	bi->entry_va = b->img.entry_va;
 	bi->memmap = region(map_pa, HV_DIRECT_MAP_BASE + map_pa,
 			    b->map_norm_cap * sizeof(struct efi_mdesc));
+
+	bi->module_count = b->cfg.nmodules;
+	for (uint32_t i = 0; i < b->cfg.nmodules; i++) {
+		__builtin_memcpy(bi->modules[i].name, b->cfg.modules[i].name, HV_MODULE_NAME_MAX);
+		bi->modules[i].pa = b->module_pa[i];
+		bi->modules[i].size_bytes = b->module_size[i];
+	}
+	bi->guest_mem_bytes = b->cfg.guest_mem;
+	bi->guest_vars = b->cfg.guest_vars;
+	__builtin_memcpy(bi->guest_vars_guid, b->cfg.guest_vars_guid, 16);
 }
 
 static EFI_STATUS boot_hypervisor(struct boot *b)
@@ -276,6 +286,8 @@ static EFI_STATUS boot_hypervisor(struct boot *b)
 	if (EFI_ERROR(st))
 		return st;
 	st = read_hypervisor(b);
+	if (!EFI_ERROR(st))
+		st = efi_read_modules(b);	/* guest images, unvalidated */
 	efi_close_volume(b);		/* the last file read of the boot */
 	if (EFI_ERROR(st))
 		return st;

@@ -71,6 +71,15 @@ static void test_bootinfo_refuses_a_count_past_the_map_buffer(void **state)
 	assert_string_equal(bootinfo_check(&bi), "memory map count exceeds its buffer");
 }
 
+static void test_bootinfo_refuses_more_modules_than_it_holds(void **state)
+{
+	(void)state;
+	bi.module_count = HV_MODULE_MAX;
+	assert_null(bootinfo_check(&bi));
+	bi.module_count = HV_MODULE_MAX + 1;
+	assert_string_equal(bootinfo_check(&bi), "more modules than HV_MODULE_MAX");
+}
+
 static void test_bootinfo_counts_only_ram(void **state)
 {
 	size_t n = 0;
@@ -97,6 +106,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_bootinfo_accepts_what_the_loader_builds, build),
 		cmocka_unit_test_setup(test_bootinfo_refuses_no_boot_info, build),
+		cmocka_unit_test_setup(test_bootinfo_refuses_more_modules_than_it_holds, build),
 		cmocka_unit_test_setup(test_bootinfo_refuses_a_wrong_magic_version_or_size, build),
 		cmocka_unit_test_setup(test_bootinfo_refuses_a_direct_map_elsewhere, build),
 		cmocka_unit_test_setup(test_bootinfo_refuses_a_count_past_the_map_buffer, build),

@@ -496,9 +496,94 @@ static void test_cfg_failed_value_leaves_no_key_span(void **state)
 	assert_int_equal(where.key_len, 0);
 }
 
+/* ---------------------------------------------------------------- guests */
+
+static void test_cfg_guest_defaults_are_64m_read_no_modules(void **state)
+{
+	(void)state;
+	assert_ok("");
+	assert_int_equal(cfg.nmodules, 0);
+	assert_true(cfg.guest_mem == 64ULL << 20);
+	assert_int_equal(cfg.guest_vars, HV_GUEST_VARS_READ);
+}
+
+static void test_cfg_module_repeats_up_to_eight(void **state)
+{
+	(void)state;
+	assert_ok("module = hello \\hvboot\\hello.elf\nmodule = t-2  hvboot/t2.elf\n");
+	assert_int_equal(cfg.nmodules, 2);
+	assert_string_equal(cfg.modules[0].name, "hello");
+	assert_string_equal(cfg.modules[0].path, "\\hvboot\\hello.elf");
+	assert_string_equal(cfg.modules[1].name, "t-2");
+	assert_string_equal(cfg.modules[1].path, "\\hvboot\\t2.elf");
+	assert_ok("module=a x\nmodule=b x\nmodule=c x\nmodule=d x\n"
+		  "module=e x\nmodule=f x\nmodule=g x\nmodule=h x\n");
+	assert_int_equal(cfg.nmodules, 8);
+	assert_error("module=a x\nmodule=b x\nmodule=c x\nmodule=d x\n"
+		     "module=e x\nmodule=f x\nmodule=g x\nmodule=h x\nmodule=i x\n",
+		     "too many modules (at most 8)", 9);
+}
+
+static void test_cfg_module_needs_a_good_name_and_path(void **state)
+{
+	(void)state;
+	assert_error("module = hello\n", "module must be NAME PATH", 1);
+	assert_error("module =\n", "module must be NAME PATH", 1);
+	assert_error("module = he/llo x.elf\n",
+		     "module name must be letters, digits, '.', '-' or '_'", 1);
+	assert_error("module = 0123456789abcdef0123456789abcdef x\n",
+		     "module name too long (at most 31 bytes)", 1);
+	assert_error("module = a x\nmodule = a y\n", "module name used twice", 2);
+	assert_error("module = a \\dir\\\n", "module path must name a file", 1);
+}
+
+static void test_cfg_guest_mem_takes_sizes_in_whole_2_mib(void **state)
+{
+	(void)state;
+	assert_ok("guest_mem = 128M\n");
+	assert_true(cfg.guest_mem == 128ULL << 20);
+	assert_ok("guest_mem = 1G\n");
+	assert_true(cfg.guest_mem == 1ULL << 30);
+	assert_ok("guest_mem = 4096k\n");
+	assert_true(cfg.guest_mem == 4ULL << 20);
+	assert_ok("guest_mem = 2097152\n");
+	assert_true(cfg.guest_mem == 2ULL << 20);
+	static const char bad[] = "guest_mem must be a size like 64M (2M..64G, whole 2 MiB)";
+	assert_error("guest_mem = 1M\n", bad, 1);
+	assert_error("guest_mem = 3M\n", bad, 1);
+	assert_error("guest_mem = 65G\n", bad, 1);
+	assert_error("guest_mem = 99999999999999G\n", bad, 1);
+	assert_error("guest_mem = lots\n", bad, 1);
+	assert_error("guest_mem = M\n", bad, 1);
+}
+
+static void test_cfg_guest_vars_takes_none_read_or_write_guid(void **state)
+{
+	static const uint8_t guid[16] = { 0x7e, 0x4b, 0x1d, 0x3f, 0x5a, 0x2c, 0x8e, 0x4e,
+					  0x9d, 0x41, 0x6a, 0x0b, 0x9c, 0x7e, 0x5f, 0x10 };
+
+	(void)state;
+	assert_ok("guest_vars = none\n");
+	assert_int_equal(cfg.guest_vars, HV_GUEST_VARS_NONE);
+	assert_ok("guest_vars = write:3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10\n");
+	assert_int_equal(cfg.guest_vars, HV_GUEST_VARS_WRITE);
+	assert_memory_equal(cfg.guest_vars_guid, guid, 16);
+	assert_error("guest_vars = write\n", "guest_vars must be none, read or write:GUID", 1);
+	assert_error("guest_vars = write:3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f1\n",
+		     "guest_vars write:GUID needs a GUID like 3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10", 1);
+	assert_error("guest_vars = write:3f1d4b7e+2c5a-4e8e-9d41-6a0b9c7e5f10\n",
+		     "guest_vars write:GUID needs a GUID like 3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10", 1);
+	assert_error("guest_vars = read\nguest_vars = none\n", "duplicate key", 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cfg_guest_defaults_are_64m_read_no_modules),
+		cmocka_unit_test(test_cfg_module_repeats_up_to_eight),
+		cmocka_unit_test(test_cfg_module_needs_a_good_name_and_path),
+		cmocka_unit_test(test_cfg_guest_mem_takes_sizes_in_whole_2_mib),
+		cmocka_unit_test(test_cfg_guest_vars_takes_none_read_or_write_guid),
 		cmocka_unit_test(test_cfg_empty_file_gives_defaults),
 		cmocka_unit_test(test_cfg_defaults_match_product_contract),
 		cmocka_unit_test(test_cfg_parses_every_key),

@@ -246,6 +246,24 @@ static void test_guestimg_prepare_refuses_memory_not_in_2_mib(void **s)
 			    "guest memory must be 2 MiB..64 GiB in whole 2 MiB");
 }
 
+static void test_guestimg_picks_highest_aligned_conventional_memory(void **s)
+{
+	const struct efi_mdesc map[] = {
+		{ .type = EFI_MT_CONVENTIONAL, .pa = 0x100000, .npages = 0x7F00 },	/* to 128 MiB */
+		{ .type = EFI_MT_BS_DATA, .pa = 0x10000000, .npages = 0x10000 },	/* 256 MiB */
+		{ .type = EFI_MT_CONVENTIONAL, .pa = 0x20001000, .npages = 0x4000 },	/* 64 MiB, unaligned */
+	};
+	uint64_t pa = 0;
+
+	(void)s;
+	assert_true(guestimg_pick_memory(map, 3, 32ULL << 20, &pa));
+	assert_true(pa == 0x22000000);		/* top of the last, 2 MiB aligned down */
+	assert_true(guestimg_pick_memory(map, 3, 64ULL << 20, &pa));
+	assert_true(pa == 0x4000000);		/* the last one cannot hold 64 MiB aligned */
+	assert_false(guestimg_pick_memory(map, 3, 200ULL << 20, &pa));	/* BS data never */
+	assert_false(guestimg_pick_memory(map, 0, 2ULL << 20, &pa));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_guestimg_prepare_loads_image_bootinfo_and_identity_map),
 		cmocka_unit_test(test_guestimg_prepare_truncates_args_to_255_bytes),
 		cmocka_unit_test(test_guestimg_prepare_refuses_memory_not_in_2_mib),
+		cmocka_unit_test(test_guestimg_picks_highest_aligned_conventional_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,6 +69,13 @@ const char *guestimg_prepare(uint8_t *mem, uint64_t mem_bytes, const void *file,
 		__builtin_memcpy(mem + s->va, (const uint8_t *)file + s->offset, s->filesz);
 	}
 
+	{
+		/* SDM Vol. 3A §3.4.5: null; code L=1 P DPL0 type 0xA; data
+		 * P DPL0 type 0x2, G, D/B. */
+		static const uint64_t gdt[3] = { 0, 0x00AF9A000000FFFFULL, 0x00CF92000000FFFFULL };
+
+		__builtin_memcpy(mem + GUEST_GDT_GPA, gdt, sizeof(gdt));
+	}
 	bi = (struct guest_bootinfo *)(mem + GUEST_BOOTINFO_GPA);
 	__builtin_memcpy(bi->magic, "HVGUEST1", 8);
 	bi->mem_bytes = mem_bytes;

@@ -15,7 +15,11 @@
 /* Guest-physical layout below 1 MiB, which the hypervisor owns; images
  * load at 1 MiB and above. */
 #define GUEST_BOOTINFO_GPA	0x1000ULL
-#define GUEST_PT_GPA		0x2000ULL	/* PML4, then its tables */
+#define GUEST_GDT_GPA		0x2000ULL	/* null, code64 (0x08), data (0x10) */
+#define GUEST_GDT_LIMIT		23
+#define GUEST_SEL_CODE		0x08
+#define GUEST_SEL_DATA		0x10
+#define GUEST_PT_GPA		0x3000ULL	/* PML4, then its tables */
 #define GUEST_PT_END_GPA	0x80000ULL
 #define GUEST_IMAGE_MIN_GPA	0x100000ULL	/* 1 MiB */
 #define GUEST_MEM_MIN		(2ULL << 20)
@@ -42,7 +46,8 @@ struct guest_entry {
 };
 
 /* Zeroes guest memory, loads the validated image at its physical
- * addresses, writes the boot-info page (args truncated to 255 bytes) and
+ * addresses, writes the boot-info page (args truncated to 255 bytes), a
+ * GDT (flat 64-bit code and data, what the segment registers hold) and
  * identity tables mapping [0, mem_bytes) RWX with 2 MiB pages. NULL, or a
  * reason (memory too small or too large for the table area). */
 const char *guestimg_prepare(uint8_t *mem, uint64_t mem_bytes, const void *file,

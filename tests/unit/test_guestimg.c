@@ -206,6 +206,14 @@ static void test_guestimg_prepare_loads_image_bootinfo_and_identity_map(void **s
 	}
 	assert_string_equal((char *)mem + GUEST_BOOTINFO_GPA + 16, "probe runtime-table");
 
+	{
+		uint64_t code, data;
+
+		memcpy(&code, mem + GUEST_GDT_GPA + GUEST_SEL_CODE, 8);
+		memcpy(&data, mem + GUEST_GDT_GPA + GUEST_SEL_DATA, 8);
+		assert_true(code == 0x00AF9A000000FFFFULL);	/* L, P, code */
+		assert_true(data == 0x00CF92000000FFFFULL);
+	}
 	assert_true(e.cr3 >= GUEST_PT_GPA && e.cr3 < GUEST_PT_END_GPA);
 	for (uint64_t va = 0; va < MEM; va += 0x1000 * 97) {
 		assert_true(walk(mem, e.cr3, va, &flags) == va);

@@ -1,0 +1,111 @@
+/* guest list | run NAME [ARGS] | info NAME (README: Guests). */
+#include "hv.h"
+
+#include "guest.h"
+#include "kprintf.h"
+#include "lib.h"
+#include "shell.h"
+
+/* The module named name, or -1 after one error line. */
+static int find_module(const char *name)
+{
+	for (uint32_t i = 0; i < hv_bi->module_count && i < HV_MODULE_MAX; i++)
+		if (!strcmp(hv_bi->modules[i].name, name))
+			return (int)i;
+	if (hv_bi->module_count == 0)
+		shell_error("no guest named '%s' (hvboot.cfg has no module lines)", name);
+	else
+		shell_error("no guest named '%s' (guest list shows them)", name);
+	return -1;
+}
+
+static void print_state(const struct guest_record *r)
+{
+	if (r->state == GUEST_NOT_RUN)
+		kprintf("not run");
+	else if (r->state == GUEST_EXITED)
+		kprintf("exited with code %u", r->exit_code);
+	else
+		kprintf("stopped: %s", r->reason);
+}
+
+static int guest_list(void)
+{
+	if (hv_bi->module_count == 0) {
+		kprintf("no guests (add module = NAME PATH lines to hvboot.cfg)\n");
+		return 0;
+	}
+	for (uint32_t i = 0; i < hv_bi->module_count && i < HV_MODULE_MAX; i++) {
+		kprintf("%-16.*s %10lu bytes  ", HV_MODULE_NAME_MAX, hv_bi->modules[i].name,
+			hv_bi->modules[i].size_bytes);
+		print_state(guest_record(i));
+		kprintf("\n");
+	}
+	return 0;
+}
+
+static int guest_info(int index)
+{
+	const struct hv_module *m = &hv_bi->modules[index];
+	const struct guest_record *r = guest_record((uint32_t)index);
+	bool any = false;
+
+	kprintf("guest %s: image %lu bytes at pa 0x%lx\n", m->name, m->size_bytes, m->pa);
+	kprintf("memory: %lu MiB", hv_bi->guest_mem_bytes >> 20);
+	if (r->mem_pa)
+		kprintf(" at pa 0x%lx", r->mem_pa);
+	kprintf(", variables by hypercall: %s\n", hv_guest_vars_name(hv_bi->guest_vars));
+	kprintf("exits:");
+	for (unsigned k = 0; k < GX_COUNT; k++) {
+		if (r->exits[k]) {
+			kprintf(" %s %lu", guest_exit_kind_name(k), r->exits[k]);
+			any = true;
+		}
+	}
+	kprintf("%s\nhypercalls:", any ? "" : " none");
+	any = false;
+	for (unsigned f = 0; f <= HCALL_COUNT; f++) {
+		if (r->hcalls[f]) {
+			kprintf(" %s %lu", f < HCALL_COUNT ? hcall_name(f) : "unknown", r->hcalls[f]);
+			any = true;
+		}
+	}
+	kprintf("%s\nlast stop: ", any ? "" : " none");
+	print_state(r);
+	kprintf("\n");
+	return 0;
+}
+
+static int cmd_guest(int argc, char **argv)
+{
+	static char args[SHELL_LINE_MAX + 1];
+	size_t n = 0;
+	int index;
+
+	if (argc == 2 && !strcmp(argv[1], "list"))
+		return guest_list();
+	if (argc < 3 || (strcmp(argv[1], "run") && strcmp(argv[1], "info")) ||
+	    (!strcmp(argv[1], "info") && argc != 3))
+		return shell_error("usage: guest list | guest run NAME [ARGS] | guest info NAME");
+	index = find_module(argv[2]);
+	if (index < 0)
+		return 1;
+	if (!strcmp(argv[1], "info"))
+		return guest_info(index);
+	/* ARGS as typed, one space between words. */
+	for (int i = 3; i < argc; i++) {
+		size_t len = strlen(argv[i]);
+
+		if (n && n < SHELL_LINE_MAX)
+			args[n++] = ' ';
+		if (len > SHELL_LINE_MAX - n)
+			len = SHELL_LINE_MAX - n;
+		memcpy(args + n, argv[i], len);
+		n += len;
+	}
+	args[n] = '\0';
+	return guest_run((uint32_t)index, args) ? 0 : 1;
+}
+
+SHELL_CMD(guest, "guest", "list | run NAME [ARGS] | info NAME",
+	  "run the modules as guests (SVM + nested paging)", cmd_guest);

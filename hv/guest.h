@@ -1,0 +1,48 @@
+/* Guests: the modules of the boot info run under SVM with nested paging
+ * (README: Guests). One guest runs at a time, on the shell's CPU, until
+ * it exits or is stopped; its state is discarded then. */
+#ifndef HV_GUEST_H
+#define HV_GUEST_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "bootinfo.h"
+#include "hcall.h"
+
+#define GUEST_REASON_MAX	96
+
+enum guest_state {
+	GUEST_NOT_RUN,
+	GUEST_EXITED,		/* exit_code */
+	GUEST_STOPPED,		/* reason */
+};
+
+/* Exits counted by kind (guest info). */
+enum guest_exit_kind {
+	GX_IOIO, GX_HLT, GX_VMMCALL, GX_NPF, GX_SHUTDOWN, GX_CPUID, GX_MSR, GX_INTR,
+	GX_OTHER, GX_COUNT
+};
+
+struct guest_record {
+	enum guest_state state;
+	uint32_t exit_code;
+	uint32_t runs;
+	char reason[GUEST_REASON_MAX];
+	uint64_t exits[GX_COUNT];
+	uint64_t hcalls[HCALL_COUNT + 1];	/* the last: unknown functions */
+	uint64_t mem_pa;			/* where guest memory was */
+};
+
+/* NULL if this CPU can run guests, else why not (no SVM, no NPT, SVM
+ * disabled by firmware). Changes nothing. */
+const char *guest_svm_missing(void);
+
+/* Runs module index (0..module_count-1) with args; prints its console
+ * lines and the final `guest NAME: …` line. False (after one error
+ * line) if it could not start. */
+bool guest_run(uint32_t index, const char *args);
+
+const struct guest_record *guest_record(uint32_t index);
+const char *guest_exit_kind_name(enum guest_exit_kind k);
+
+#endif

@@ -8,6 +8,8 @@ OVMF_CODE ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS ?=
 MEM      ?= 512M
 SMP      ?= 1
+# QEMU CPU for run: max is AMD with SVM + nested paging under TCG (guests)
+CPU      ?= max
 # run: ovmf, or uboot (Debian u-boot-qemu booting a copy of build/disk.img)
 FIRMWARE ?= ovmf
 # Empty: q35 on OVMF, pc on U-Boot (its own model).
@@ -89,7 +91,7 @@ FUZZ_BINS  := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_NAMES))
 .PHONY: all loader hv esp disk run test unit fuzz-smoke fuzz rt-test bench install deps \
 	mapplan clean sign stress
 
-all: loader hv esp
+all: loader hv guest esp
 
 deps:
 	@tools/deps.sh
@@ -135,8 +137,30 @@ $(BUILD)/hv.dbg: $(HV_OBJS) hv/hv.ld
 $(BUILD)/hv.elf: $(BUILD)/hv.dbg
 	$(OBJCOPY) --strip-debug $< $@
 
+# ---------------------------------------------------------------- test guest
+# A freestanding ELF guest (README: Guest ABI), placed on the ESP and named
+# by tools/hvboot.cfg's module line.
+GUEST_CFLAGS := $(WARN) -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mno-sse \
+	-mno-mmx -mno-80387 -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables
+GUEST_OBJS := $(BUILD)/guest/entry.o $(BUILD)/guest/guest.o
+
+.PHONY: guest
+guest: $(BUILD)/guest/testguest.elf
+
+$(BUILD)/guest/guest.o: tests/guest/guest.c Makefile
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/guest/entry.o: tests/guest/entry.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -o $@ $<
+
+$(BUILD)/guest/testguest.elf: $(GUEST_OBJS) tests/guest/guest.ld
+	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T tests/guest/guest.ld \
+		-o $@ $(GUEST_OBJS)
+
 # ---------------------------------------------------------------- images
-esp: $(BUILD)/BOOTX64.EFI $(BUILD)/hv.elf
+esp: $(BUILD)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf
 	tools/mkesp.sh $(BUILD)
 
 disk: esp
@@ -146,7 +170,7 @@ RUN_ESP ?= $(BUILD)/esp
 run: deps all $(if $(filter uboot,$(FIRMWARE)),disk)
 	tools/qemu-run.sh --firmware "$(FIRMWARE)" --esp $(RUN_ESP) --disk $(BUILD)/disk.img \
 		--build $(BUILD) --code "$(OVMF_CODE)" --vars "$(OVMF_VARS)" \
-		--mem $(MEM) --smp $(SMP) --machine "$(MACHINE)"
+		--mem $(MEM) --smp $(SMP) --machine "$(MACHINE)" --cpu "$(CPU)"
 
 install: all
 	tools/install.sh "$(ESP)" $(BUILD)
@@ -247,11 +271,12 @@ $(BENCH_DIR)/efi/%.o: %.c Makefile
 $(BENCH_DIR)/BOOTX64.EFI: $(BENCH_OBJS)
 	$(call efi_image,10)
 
-bench-loader: $(BENCH_DIR)/BOOTX64.EFI $(BUILD)/hv.elf
+bench-loader: $(BENCH_DIR)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf
 	rm -rf $(BENCH_DIR)/esp
 	mkdir -p $(BENCH_DIR)/esp/EFI/BOOT $(BENCH_DIR)/esp/hvboot
 	cp $(BENCH_DIR)/BOOTX64.EFI $(BENCH_DIR)/esp/EFI/BOOT/BOOTX64.EFI
 	cp $(BUILD)/hv.elf $(BENCH_DIR)/esp/hvboot/hv.elf
+	cp $(BUILD)/guest/testguest.elf $(BENCH_DIR)/esp/hvboot/testguest.elf
 	cp tools/hvboot.cfg $(BENCH_DIR)/esp/hvboot/hvboot.cfg
 
 # nullapp: an EFI app that only says so and exits QEMU, built with the

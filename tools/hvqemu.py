@@ -121,6 +121,8 @@ def main(argv):
     p.add_argument("--mem", default="512M")
     p.add_argument("--smp", default="1")
     p.add_argument("--machine", default="", help="q35 or pc (default: q35 for OVMF, pc for U-Boot)")
+    p.add_argument("--cpu", default="max", help="QEMU CPU model (max: AMD SVM + NPT under TCG, "
+                   "which guests need)")
     p.add_argument("--build", default="build")
     a = p.parse_args(argv)
     if a.firmware == "uboot":
@@ -129,7 +131,7 @@ def main(argv):
             p.error(f"{src}: no such disk image (make disk builds it)")
         disk = private_disk(src, os.path.join(a.build, "uboot-disk.img"))
         cmd = command(disk, firmware="uboot", mem=a.mem, smp=a.smp, machine=a.machine or None,
-                      no_reboot=False)
+                      no_reboot=False, cpu=a.cpu or None)
         print("+ " + " ".join(cmd), flush=True)
         os.execvp(cmd[0], cmd)
     code = a.code or CODE
@@ -139,7 +141,7 @@ def main(argv):
         vars_path = fresh_vars(os.path.join(a.build, "vars.fd"), template)
     # Interactive: `reset cold` reboots into the loader, as on a machine.
     cmd = command(a.esp, code=code, vars_path=vars_path, mem=a.mem, smp=a.smp,
-                  machine=a.machine or None, no_reboot=False)
+                  machine=a.machine or None, no_reboot=False, cpu=a.cpu or None)
     print("+ " + " ".join(cmd), flush=True)
     os.execvp(cmd[0], cmd)
 

@@ -11,9 +11,12 @@ dst="$esp/EFI/hvboot"
 mkdir -p "$dst"
 cp "$B/BOOTX64.EFI" "$dst/hvboot.efi"
 cp "$B/hv.elf" "$dst/hv.elf"
-# The loader reads the config beside itself first; point it at this hv.elf.
-sed 's|^hypervisor *=.*|hypervisor = \\EFI\\hvboot\\hv.elf|' tools/hvboot.cfg > "$dst/hvboot.cfg"
-echo "installed: $dst/{hvboot.efi,hv.elf,hvboot.cfg}"
+cp "$B/guest/testguest.elf" "$dst/testguest.elf"
+# The loader reads the config beside itself first; point it at this hv.elf
+# and the guest images beside it.
+sed -e 's|^hypervisor *=.*|hypervisor = \\EFI\\hvboot\\hv.elf|' \
+    -e 's|^\(module *= *[^ ]*\) *\\hvboot\\|\1 \\EFI\\hvboot\\|' tools/hvboot.cfg > "$dst/hvboot.cfg"
+echo "installed: $dst/{hvboot.efi,hv.elf,hvboot.cfg,testguest.elf}"
 src=$(findmnt -n -o SOURCE --target "$esp" 2>/dev/null || true)
 disk="" part=""
 if [ -n "$src" ] && [ -b "$src" ]; then

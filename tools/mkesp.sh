@@ -11,6 +11,7 @@ mkdir -p "$tmp/EFI/BOOT" "$tmp/hvboot"
 cp "$B/BOOTX64.EFI" "$tmp/EFI/BOOT/BOOTX64.EFI"
 cp "$B/hv.elf" "$tmp/hvboot/hv.elf"
 cp "$CFG" "$tmp/hvboot/hvboot.cfg"
+cp "$B/guest/testguest.elf" "$tmp/hvboot/testguest.elf"
 rm -rf "$B/esp.old.$$"
 [ -d "$B/esp" ] && mv "$B/esp" "$B/esp.old.$$"
 mv "$tmp" "$B/esp"
@@ -24,5 +25,6 @@ mmd -i "$img" ::/EFI ::/EFI/BOOT ::/hvboot
 mcopy -i "$img" "$B/esp/EFI/BOOT/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
 mcopy -i "$img" "$B/esp/hvboot/hv.elf" ::/hvboot/hv.elf
 mcopy -i "$img" "$B/esp/hvboot/hvboot.cfg" ::/hvboot/hvboot.cfg
+mcopy -i "$img" "$B/esp/hvboot/testguest.elf" ::/hvboot/testguest.elf
 mv "$img" "$B/esp.img"
 echo "esp: $B/esp/ and $B/esp.img"

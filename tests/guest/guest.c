@@ -1,0 +1,374 @@
+/* The test guest (README: Guest ABI, Hypercall ABI): without ARGS it
+ * prints, calls every hypercall a guest may use and shows what the
+ * policy refuses; with `probe WHAT [PA]` it tries one thing the
+ * hypervisor must stop or refuse. Output is one fact per line, for
+ * tests/rt/test_guest.py. */
+#include <stdint.h>
+#include <stddef.h>
+
+struct bootinfo {
+	char magic[8];
+	uint64_t mem_bytes;
+	char args[256];
+};
+
+enum { HC_VERSION, HC_GET, HC_NEXT, HC_SET, HC_QUERY, HC_TIME };
+
+#define ERR(n)	(0x8000000000000000ULL | (n))
+
+/* 8be4df61-93ca-11d2-aa0d-00e098032b8c, and the GUID the test config
+ * lets guests write: 3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10. */
+static const uint8_t global_guid[16] = { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
+					 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c };
+static const uint8_t test_guid[16] = { 0x7e, 0x4b, 0x1d, 0x3f, 0x5a, 0x2c, 0x8e, 0x4e,
+				       0x9d, 0x41, 0x6a, 0x0b, 0x9c, 0x7e, 0x5f, 0x10 };
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void putc_(char c)
+{
+	while (!(inb(0x3FD) & 0x20))
+		;
+	outb(0x3F8, (uint8_t)c);
+}
+
+static void puts_(const char *s)
+{
+	while (*s)
+		putc_(*s++);
+}
+
+static void puthex(uint64_t v, int digits)
+{
+	for (int i = digits - 1; i >= 0; i--)
+		putc_("0123456789abcdef"[(v >> (4 * i)) & 15]);
+}
+
+static void putdec(uint64_t v)
+{
+	char buf[24];
+	int n = 0;
+
+	do {
+		buf[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		putc_(buf[--n]);
+}
+
+static void putstatus(uint64_t st)
+{
+	static const struct { uint64_t st; const char *name; } names[] = {
+		{ 0, "EFI_SUCCESS" }, { ERR(2), "EFI_INVALID_PARAMETER" },
+		{ ERR(3), "EFI_UNSUPPORTED" }, { ERR(5), "EFI_BUFFER_TOO_SMALL" },
+		{ ERR(8), "EFI_WRITE_PROTECTED" }, { ERR(14), "EFI_NOT_FOUND" },
+		{ ERR(15), "EFI_ACCESS_DENIED" }, { ERR(21), "EFI_ABORTED" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].st == st) {
+			puts_(names[i].name);
+			return;
+		}
+	}
+	puts_("0x");
+	puthex(st, 16);
+}
+
+static uint64_t hypercall(uint64_t fn, uint64_t gpa, uint64_t size)
+{
+	uint64_t rax = fn;
+
+	__asm__ volatile("vmmcall" : "+a"(rax) : "b"(gpa), "c"(size) : "memory");
+	return rax;
+}
+
+static void mem_copy(void *d, const void *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		((uint8_t *)d)[i] = ((const uint8_t *)s)[i];
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* The README's variable request: guid, attributes, name_size, data_size,
+ * then the name and the data. */
+struct var_req {
+	uint8_t guid[16];
+	uint32_t attributes;
+	uint32_t name_size;
+	uint64_t data_size;
+	uint16_t name[512];
+	uint8_t data[4096];
+};
+_Static_assert(__builtin_offsetof(struct var_req, name) == 32, "name at 32");
+
+static struct var_req req;
+
+/* Sets name (ASCII) and puts data_size bytes of room right after it. */
+static uint64_t var_setup(const uint8_t guid[16], const char *name, uint64_t data_size)
+{
+	uint32_t n = 0;
+
+	mem_copy(req.guid, guid, 16);
+	while (name[n]) {
+		req.name[n] = (uint8_t)name[n];
+		n++;
+	}
+	req.name[n++] = 0;
+	req.name_size = 2 * n;
+	req.data_size = data_size;
+	return 32 + 2 * n + data_size;
+}
+
+static uint8_t *var_data(void)
+{
+	return (uint8_t *)req.name + req.name_size;
+}
+
+static void putguid(const uint8_t g[16])
+{
+	puthex((uint64_t)g[3] << 24 | g[2] << 16 | g[1] << 8 | g[0], 8);
+	putc_('-');
+	puthex((uint64_t)g[5] << 8 | g[4], 4);
+	putc_('-');
+	puthex((uint64_t)g[7] << 8 | g[6], 4);
+	putc_('-');
+	puthex((uint64_t)g[8] << 8 | g[9], 4);
+	putc_('-');
+	for (int i = 10; i < 16; i++)
+		puthex(g[i], 2);
+}
+
+static void list_variables(void)
+{
+	uint64_t st, count = 0;
+
+	req.name[0] = 0;
+	for (;;) {
+		req.name_size = sizeof(req.name);
+		st = hypercall(HC_NEXT, (uint64_t)&req, 32 + sizeof(req.name));
+		if (st)
+			break;
+		puts_("var ");
+		putguid(req.guid);
+		putc_('-');
+		for (uint32_t i = 0; req.name[i]; i++)
+			putc_(req.name[i] < 0x80 ? (char)req.name[i] : '?');
+		putc_('\n');
+		count++;
+	}
+	puts_("listed ");
+	putdec(count);
+	puts_(" variables (");
+	putstatus(st);
+	puts_(")\n");
+}
+
+static void demo(void)
+{
+	uint64_t st, size;
+	uint8_t *time = (uint8_t *)&req;
+
+	puts_("hello from the test guest\n");
+	puts_("version 0x");
+	puthex(hypercall(HC_VERSION, 0, 0), 8);
+	putc_('\n');
+	list_variables();
+
+	size = var_setup(global_guid, "BootOrder", 64);
+	st = hypercall(HC_GET, (uint64_t)&req, size);
+	puts_("get BootOrder: ");
+	putstatus(st);
+	if (st == 0) {
+		for (uint64_t i = 0; i + 1 < req.data_size; i += 2) {
+			putc_(' ');
+			puthex(var_data()[i] | var_data()[i + 1] << 8, 4);
+		}
+	}
+	putc_('\n');
+
+	size = var_setup(test_guid, "HvGuestTest", 5);
+	req.attributes = 7;		/* NV, BS, RT */
+	mem_copy(var_data(), "guest", 5);
+	puts_("set HvGuestTest: ");
+	putstatus(hypercall(HC_SET, (uint64_t)&req, size));
+	size = var_setup(test_guid, "HvGuestTest", 16);
+	st = hypercall(HC_GET, (uint64_t)&req, size);
+	puts_("\nget HvGuestTest: ");
+	putstatus(st);
+	if (st == 0) {
+		puts_(" \"");
+		for (uint64_t i = 0; i < req.data_size; i++)
+			putc_((char)var_data()[i]);
+		puts_("\" attributes ");
+		putdec(req.attributes);
+	}
+	size = var_setup(test_guid, "HvGuestTest", 0);
+	req.attributes = 7;
+	puts_("\ndel HvGuestTest: ");
+	putstatus(hypercall(HC_SET, (uint64_t)&req, size));
+	size = var_setup(test_guid, "HvGuestTest", 16);
+	puts_("\nget HvGuestTest: ");
+	putstatus(hypercall(HC_GET, (uint64_t)&req, size));
+
+	size = var_setup(global_guid, "BootOrder", 2);
+	req.attributes = 7;
+	var_data()[0] = 0;
+	var_data()[1] = 0;
+	puts_("\nset BootOrder: ");
+	putstatus(hypercall(HC_SET, (uint64_t)&req, size));
+
+	st = hypercall(HC_TIME, (uint64_t)time, 28);
+	puts_("\ntime: ");
+	putstatus(st);
+	if (st == 0) {
+		puts_(" ");
+		putdec(time[0] | time[1] << 8);
+		putc_('-');
+		putdec(time[2]);
+		putc_('-');
+		putdec(time[3]);
+	}
+	puts_("\n");
+}
+
+/* Maps physical pa (2 MiB page) at virtual pa in the guest's own tables,
+ * which the hypervisor built inside guest memory, so that touching it
+ * reaches the nested tables: they hold nothing there. */
+static uint64_t pdpt_page[512] __attribute__((aligned(4096)));
+static uint64_t pd_page[512] __attribute__((aligned(4096)));
+
+static volatile uint64_t *map_phys(uint64_t pa)
+{
+	uint64_t cr3, *pml4, *pdpt, *pd;
+	unsigned i4 = (pa >> 39) & 511, i3 = (pa >> 30) & 511, i2 = (pa >> 21) & 511;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	pml4 = (uint64_t *)(cr3 & ~0xFFFULL);
+	if (!(pml4[i4] & 1))
+		pml4[i4] = (uint64_t)pdpt_page | 3;
+	pdpt = (uint64_t *)(pml4[i4] & 0x000FFFFFFFFFF000ULL);
+	if (!(pdpt[i3] & 1))
+		pdpt[i3] = (uint64_t)pd_page | 3;
+	pd = (uint64_t *)(pdpt[i3] & 0x000FFFFFFFFFF000ULL);
+	pd[i2] = (pa & ~0x1FFFFFULL) | 0x83;
+	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+	return (volatile uint64_t *)pa;
+}
+
+static uint64_t parse_hex(const char *s)
+{
+	uint64_t v = 0;
+
+	if (s[0] == '0' && s[1] == 'x')
+		s += 2;
+	for (; *s && *s != ' '; s++)
+		v = v << 4 | (uint64_t)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
+	return v;
+}
+
+static void probe_status(const char *what, uint64_t st)
+{
+	puts_(what);
+	puts_(": ");
+	putstatus(st);
+	putc_('\n');
+}
+
+static int probe(const char *what, const char *arg, uint64_t mem_bytes)
+{
+	uint64_t size;
+
+	if (str_eq(what, "read") || str_eq(what, "write")) {
+		uint64_t pa = parse_hex(arg);
+		volatile uint64_t *p = map_phys(pa);
+
+		puts_("touching pa 0x");
+		puthex(pa, 16);
+		putc_('\n');
+		if (str_eq(what, "read"))
+			puthex(*p, 16);		/* must never print */
+		else
+			*p = 0x6b6f6f6c20746f6eULL;
+		puts_("\nthe access went through\n");
+		return 99;
+	}
+	if (str_eq(what, "past-end")) {
+		/* 1 MiB below the top (the stack is at the top), 64 bytes
+		 * longer than what is left. */
+		uint8_t *at = (uint8_t *)(mem_bytes - (1ULL << 20));
+
+		mem_copy(at, global_guid, 16);
+		probe_status(what, hypercall(HC_GET, (uint64_t)at, (1ULL << 20) + 64));
+		return 0;
+	}
+	if (str_eq(what, "wrap")) {
+		size = var_setup(global_guid, "BootOrder", 16);
+		probe_status(what, hypercall(HC_GET, (uint64_t)&req, 0 - (uint64_t)&req + 0x40));
+		(void)size;
+		return 0;
+	}
+	if (str_eq(what, "no-nul")) {
+		size = var_setup(global_guid, "BootOrder", 0);
+		req.name_size -= 2;		/* 9 characters, no NUL */
+		probe_status(what, hypercall(HC_GET, (uint64_t)&req, size));
+		return 0;
+	}
+	if (str_eq(what, "big-data")) {
+		uint8_t *big = (uint8_t *)(16ULL << 20);	/* 1 MiB of guest memory */
+
+		mem_copy(big, test_guid, 16);
+		mem_copy(big + 16, "\x07\0\0\0\x0a\0\0\0\0\0\x10\0\0\0\0\0", 16);
+		mem_copy(big + 32, "B\0i\0g\0!\0\0\0", 10);
+		probe_status(what, hypercall(HC_SET, (uint64_t)big, 32 + 10 + (1ULL << 20)));
+		return 0;
+	}
+	puts_("unknown probe\n");
+	return 98;
+}
+
+int guest_main(const struct bootinfo *bi)
+{
+	const char *a = bi->args;
+
+	for (int i = 0; i < 8; i++) {
+		if (bi->magic[i] != "HVGUEST1"[i]) {
+			puts_("bad boot info\n");
+			return 97;
+		}
+	}
+	if (a[0] == 'p' && a[1] == 'r' && a[2] == 'o' && a[3] == 'b' && a[4] == 'e' && a[5] == ' ') {
+		char what[16];
+		int n = 0;
+
+		a += 6;
+		while (*a && *a != ' ' && n < 15)
+			what[n++] = *a++;
+		what[n] = 0;
+		while (*a == ' ')
+			a++;
+		return probe(what, a, bi->mem_bytes);
+	}
+	demo();
+	return 0;
+}

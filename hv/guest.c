@@ -17,6 +17,7 @@
 #include "serial.h"
 #include "shell.h"
 #include "svm.h"
+#include "trap.h"
 #include "loader/fmt.h"
 #include "rt/rt.h"
 
@@ -29,16 +30,35 @@
 #define CTRL_NPT	0x8000		/* nested tables, to the end */
 
 #define GUEST_ASID	1
+#define TIMER_VECTOR	0x20
+#define SPURIOUS_VECTOR	0xFF
+/* LAPIC registers (SDM Vol. 3A Table 11-1) and the timer (§11.5.4). */
+#define MSR_APIC_BASE	0x1BU
+#define APIC_BASE_X2	(1ULL << 10)
+#define LAPIC_EOI	0x0B0
+#define LAPIC_SVR	0x0F0
+#define LAPIC_LVT_TIMER	0x320
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_DIV	0x3E0
+#define LVT_MASKED	(1U << 16)
+#define LVT_PERIODIC	(1U << 17)
+/* QEMU's LAPIC counts at 1 GHz: ÷16 and 625,000 is a 10 ms slice. */
+#define TIMER_COUNT	625000U
 #define CTRL_RBRACKET	0x1D		/* Ctrl-] */
 #define LINE_MAX	160
 
 static struct guest_record records[HV_MODULE_MAX];
+
+extern uint64_t lapic_eoi_va;
+extern const uint8_t guest_timer_isr[], guest_spurious_isr[];
 
 /* Guest memory and the SVM structures, taken once, on the first run. */
 static struct {
 	bool ready;
 	uint64_t mem_pa, mem_bytes, ctrl_pa, npt_root, npt_next;
 	uint8_t *mem, *ctrl;
+	bool x2apic;
+	volatile uint32_t *lapic;	/* xAPIC MMIO, mapped UC */
 } g;
 
 /* The running guest. */
@@ -116,11 +136,6 @@ const char *guest_svm_missing(void)
 	return NULL;
 }
 
-static inline void cpu_wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
 static void *npt_alloc(void *ctx, uint64_t *pa)
 {
 	(void)ctx;
@@ -130,6 +145,64 @@ static void *npt_alloc(void *ctx, uint64_t *pa)
 	g.npt_next += HV_PAGE_SIZE;
 	memset(hv_pa_to_va(*pa), 0, HV_PAGE_SIZE);
 	return hv_pa_to_va(*pa);
+}
+
+static void lapic_write(uint32_t reg, uint32_t v)
+{
+	if (g.x2apic)
+		cpu_wrmsr(0x800 + (reg >> 4), v);
+	else
+		g.lapic[reg / 4] = v;
+}
+
+static uint32_t lapic_read(uint32_t reg)
+{
+	return g.x2apic ? (uint32_t)cpu_rdmsr(0x800 + (reg >> 4)) : g.lapic[reg / 4];
+}
+
+/* The local APIC, reachable for the guest timer: x2APIC by MSR, else its
+ * page mapped UC at its direct-map address (it is not RAM, so the loader
+ * did not map it). */
+static bool lapic_setup(void)
+{
+	uint64_t base = cpu_rdmsr(MSR_APIC_BASE);
+	uint64_t pa = base & 0x000FFFFFFFFFF000ULL, va = HV_DIRECT_MAP_BASE + pa;
+
+	g.x2apic = base & APIC_BASE_X2;
+	if (!g.x2apic) {
+		if (!mm_va_mapped(va, HV_PAGE_SIZE, true)) {
+			struct pt_builder b;
+			const char *why;
+
+			mm_live_builder(&b);
+			b.alloc_page = mm_pool_alloc;
+			why = pt_map_range(&b, va, pa, HV_PAGE_SIZE, PT_MAP_W | PT_MAP_UC | PT_MAP_4K);
+			if (why) {
+				shell_error("cannot map the local APIC at pa 0x%lx: %s", pa, why);
+				return false;
+			}
+			cpu_invlpg(va);
+		}
+		g.lapic = (volatile uint32_t *)(uintptr_t)va;
+		lapic_eoi_va = va + LAPIC_EOI;
+	}
+	idt_set_gate(TIMER_VECTOR, (uint64_t)(uintptr_t)guest_timer_isr);
+	idt_set_gate(SPURIOUS_VECTOR, (uint64_t)(uintptr_t)guest_spurious_isr);
+	return true;
+}
+
+static void timer_start(void)
+{
+	lapic_write(LAPIC_SVR, (lapic_read(LAPIC_SVR) & ~0xFFU) | 0x100 | SPURIOUS_VECTOR);
+	lapic_write(LAPIC_TIMER_DIV, 0x3);		/* ÷16 */
+	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LVT_PERIODIC);
+	lapic_write(LAPIC_TIMER_INIT, TIMER_COUNT);
+}
+
+static void timer_stop(void)
+{
+	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LVT_MASKED);
+	lapic_write(LAPIC_TIMER_INIT, 0);
 }
 
 /* Takes guest memory and the control area, builds the nested tables
@@ -170,6 +243,8 @@ static bool guest_setup(void)
 		return false;
 	}
 	g.npt_root = npt.root_pa;
+	if (!lapic_setup())
+		return false;
 
 	/* APM Vol. 2 §15.4: EFER.SVME before any SVM instruction; the host
 	 * save area's address before the first VMRUN. */
@@ -208,8 +283,8 @@ static void vmcb_init(const struct guest_entry *e)
 {
 	memset(g.ctrl + CTRL_VMCB, 0, HV_PAGE_SIZE);
 	memset(g.ctrl + CTRL_HOST_VMCB, 0, HV_PAGE_SIZE);
-	*vmcb32(VMCB_INTERCEPT_MISC1) = SVM_ICPT1_CPUID | SVM_ICPT1_HLT | SVM_ICPT1_IOIO |
-					SVM_ICPT1_MSR | SVM_ICPT1_SHUTDOWN;
+	*vmcb32(VMCB_INTERCEPT_MISC1) = SVM_ICPT1_INTR | SVM_ICPT1_CPUID | SVM_ICPT1_HLT |
+					SVM_ICPT1_IOIO | SVM_ICPT1_MSR | SVM_ICPT1_SHUTDOWN;
 	*vmcb32(VMCB_INTERCEPT_MISC2) = SVM_ICPT2_VMRUN | SVM_ICPT2_VMMCALL | SVM_ICPT2_VMLOAD |
 					SVM_ICPT2_VMSAVE | SVM_ICPT2_STGI | SVM_ICPT2_CLGI |
 					SVM_ICPT2_SKINIT;
@@ -546,6 +621,7 @@ bool guest_run(uint32_t index, const char *args)
 	r->runs = 1;
 	r->mem_pa = g.mem_pa;
 	vmcb_init(&e);
+	timer_start();
 	while (!run.done) {
 		if (serial_getc_nonblock() == CTRL_RBRACKET) {
 			stop("stopped by Ctrl-]");
@@ -558,6 +634,7 @@ bool guest_run(uint32_t index, const char *args)
 			cpu_xsetbv(0, host_xcr0);
 		handle_exit();
 	}
+	timer_stop();
 	console_flush();
 	/* Discard the guest's state: registers and VMCB now, memory on the
 	 * next start (guestimg_prepare zeroes it). */

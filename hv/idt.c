@@ -79,6 +79,20 @@ void idt_init(void)
 	__asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
 }
 
+void idt_set_gate(unsigned vector, uint64_t handler)
+{
+	if (vector < ISR_COUNT || vector >= IDT_ENTRIES)
+		return;
+	idt[vector] = (struct idt_gate){
+		.offset_lo = handler & 0xFFFF,
+		.selector = GDT_SEL_CODE64,
+		.ist = 0,
+		.type_attr = GATE_INTERRUPT,
+		.offset_mid = (handler >> 16) & 0xFFFF,
+		.offset_hi = handler >> 32,
+	};
+}
+
 /* Which stack's guard page (or the space just below it) addr is in. A
  * frame bigger than a page can jump past the guard, so 64 KiB below it
  * still counts. */

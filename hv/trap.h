@@ -67,6 +67,10 @@ void trap_dump(const struct hv_trap_frame *tf);
 /* Builds and loads the IDT (vectors 0..31 -> isr.asm stubs). */
 void idt_init(void);
 
+/* Points vector (32..255) at handler: an interrupt gate on the current
+ * stack (guest.c's timer). */
+void idt_set_gate(unsigned vector, uint64_t handler);
+
 /* Called by isr.asm. */
 void hv_trap_dispatch(struct hv_trap_frame *tf);
 

@@ -343,6 +343,11 @@ static int probe(const char *what, const char *arg, uint64_t mem_bytes)
 		probe_status(what, hypercall(HC_SET, (uint64_t)big, 32 + 10 + (1ULL << 20)));
 		return 0;
 	}
+	if (str_eq(what, "spin")) {
+		puts_("spinning\n");
+		for (;;)
+			__asm__ volatile("pause");
+	}
 	puts_("unknown probe\n");
 	return 98;
 }

@@ -101,13 +101,23 @@ def test_guest_malformed_request_is_invalid_parameter(svm, probe):
     assert out == [f"[test] {probe}: EFI_INVALID_PARAMETER", "guest test: exited with code 0"], out
 
 
+def test_ctrl_rbracket_stops_a_spinning_guest(svm):
+    svm.p.send("guest run test probe spin\r")
+    svm.expect(re.escape("[test] spinning"), timeout=60)
+    svm.p.send("\x1d")
+    out = svm.expect(PROMPT, timeout=30).split("\n")
+    assert [l for l in out if l.strip()][-1] == "guest test: stopped: stopped by Ctrl-]", out
+    info = svm.cmd("guest info test")
+    assert re.fullmatch(r"exits: IOIO \d+ INTR \d+", info[2]), info
+
+
 def test_guest_info_counts_exits_and_hypercalls(svm):
     run(svm, "guest run test")
     info = svm.cmd("guest info test")
     assert re.fullmatch(r"guest test: image \d+ bytes at pa 0x[0-9a-f]+", info[0]), info
     assert re.fullmatch(r"memory: 64 MiB at pa 0x[0-9a-f]+, variables by hypercall: write",
                         info[1]), info
-    assert re.fullmatch(r"exits: IOIO \d+ VMMCALL \d+", info[2]), info
+    assert re.fullmatch(r"exits: IOIO \d+ VMMCALL \d+( INTR \d+)?", info[2]), info
     hc = re.fullmatch(r"hypercalls: version 1 GetVariable (\d+) GetNextVariableName (\d+) "
                       r"SetVariable 3 GetTime 1", info[3])
     assert hc and int(hc.group(1)) == 3, info

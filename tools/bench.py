@@ -22,6 +22,10 @@ Two kinds of runs, each figure a median:
                    `bootinfo`, at each --mems size (keys "512M", "4G", ...)
   rt_*             `rtbench N` in the bench build (build/bench/esp: the loader
                    with -DHVBOOT_BENCH times the same calls natively)
+  hypercall_cycles GetVariable(BootOrder) timed inside the test guest (same
+                   rt boot, -cpu max), against rt_call_cycles GetVariable;
+                   vmexit_roundtrip_insns the version hypercall (one VMRUN ->
+                   #VMEXIT -> VMRUN); guest_start_s one short guest run
   pt_*             bootinfo "pool pages used" against tools/mapplan's minimum
                    for the `memmap --raw` of the same boot
 
@@ -62,6 +66,7 @@ TARGETS = {
     "boot_ratio": "<= 1.10",
     "loader_bytes": "<= 65,536",
     "hv_bytes": "<= 262,144",
+    "hypercall_ratio": "<= 1.25",
 }
 
 
@@ -182,11 +187,27 @@ def wall_boot(work, esp, vars_path, name, marker):
     return wall, bds, children_cpu() - cpu0
 
 
+def parse_guest_bench(lines):
+    """`guest run test probe bench N`: median TSC deltas measured inside
+    the guest (tests/guest/guest.c)."""
+    out = {}
+    for line in lines:
+        m = re.fullmatch(r"\[test\] bench (\w+) (\d+)", line.strip())
+        if m:
+            out[m.group(1)] = int(m.group(2))
+    if set(out) != {"GetVariable", "version"} or lines[-1] != "guest test: exited with code 0":
+        raise BootError(f"guest bench: unexpected output {lines[-3:]}")
+    return out
+
+
 def icount_boot(work, esp, mem, i, rtbench_n=0, want_map=False):
     """One -icount boot to the prompt: bootinfo, optionally the raw map and
-    rtbench. The VARS file is fresh, so every run starts alike."""
+    rtbench (then, on the same boot with -cpu max, the test guest's
+    hypercall timings and the wall time of one guest run). The VARS file
+    is fresh, so every run starts alike."""
     name = f"icount-{'rt' if rtbench_n else 'boot'}-{mem}-{i}"
-    q = Qemu(name, esp, work, mem=mem, extra=ICOUNT, timeout=3000)
+    extra = ICOUNT + (["-cpu", "max"] if rtbench_n else [])
+    q = Qemu(name, esp, work, mem=mem, extra=extra, timeout=3000)
     try:
         q.wait(PROMPT)
         res = parse_bootinfo(q.cmd("bootinfo"))
@@ -194,6 +215,11 @@ def icount_boot(work, esp, mem, i, rtbench_n=0, want_map=False):
             res["memmap"] = q.cmd("memmap --raw")
         if rtbench_n:
             res["rt"] = parse_rtbench(q.cmd(f"rtbench {rtbench_n}", timeout=1800))
+            res["guest"] = parse_guest_bench(q.cmd(f"guest run test probe bench {rtbench_n}",
+                                                   timeout=1800))
+            t0 = time.monotonic()
+            q.cmd("guest run test probe no-nul", timeout=600)
+            res["guest_start_s"] = time.monotonic() - t0
         res["mem"] = mem
         return res
     finally:
@@ -274,6 +300,12 @@ def table(res):
             TARGETS["pt_ratio"])
     for mem, v in res["large_page_share"].items():
         row(f"large_page_share {mem}", f"{v:.4f}")
+    if "hypercall_cycles" in res:
+        row("hypercall_cycles GetVariable guest / hv", f"{fmt_int(res['hypercall_cycles'])} / "
+            f"{fmt_int(res['rt_call_cycles']['GetVariable'])} = {res['hypercall_ratio']:.3f}",
+            TARGETS["hypercall_ratio"])
+        row("vmexit_roundtrip_insns (version hypercall)", fmt_int(res["vmexit_roundtrip_insns"]))
+        row("guest_start_s (short guest run, -icount)", f"{res['guest_start_s']:.2f} s")
     row("loader_bytes", fmt_int(res["loader_bytes"]), TARGETS["loader_bytes"])
     row("hv_bytes", fmt_int(res["hv_bytes"]), TARGETS["hv_bytes"])
     w0 = max(len(r[0]) for r in rows)
@@ -428,6 +460,16 @@ def main(argv):
         if nat:
             res["rt_native_cycles"][s] = med(nat)
             res["rt_ratio"][s] = res["rt_call_cycles"][s] / res["rt_native_cycles"][s]
+    # Guests (README: Guests): GetVariable(BootOrder) by hypercall from the
+    # test guest vs the same call made by the hypervisor (rtbench), both
+    # in instructions; the version hypercall is one VMRUN -> #VMEXIT ->
+    # VMRUN round trip; guest_start_s is the wall time of one short guest
+    # run (image checks, 64 MiB zeroed, tables, run, stop) under -icount.
+    res["hypercall_cycles"] = med([r["guest"]["GetVariable"] for r in rts])
+    res["vmexit_roundtrip_insns"] = med([r["guest"]["version"] for r in rts])
+    res["guest_start_s"] = med([r["guest_start_s"] for r in rts])
+    res["hypercall_ratio"] = res["hypercall_cycles"] / res["rt_call_cycles"]["GetVariable"]
+    res["samples"]["hypercall_cycles"] = [r["guest"]["GetVariable"] for r in rts]
     res["bench_seconds"] = round(time.monotonic() - started, 1)
 
     os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)

@@ -287,6 +287,61 @@ static uint64_t parse_hex(const char *s)
 	return v;
 }
 
+static uint64_t parse_dec(const char *s)
+{
+	uint64_t v = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (uint64_t)(*s - '0');
+	return v;
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* The median of n TSC deltas of one hypercall (under QEMU -icount the
+ * TSC counts instructions: make bench). */
+static uint64_t time_calls(uint64_t fn, uint64_t n, uint64_t *samples)
+{
+	uint64_t size = var_setup(global_guid, "BootOrder", 64);
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t t0, t1;
+
+		req.data_size = 64;
+		t0 = rdtsc();
+		hypercall(fn, (uint64_t)&req, size);
+		t1 = rdtsc();
+		samples[i] = t1 - t0;
+	}
+	for (uint64_t i = 1; i < n; i++)	/* insertion sort: n is small */
+		for (uint64_t j = i; j > 0 && samples[j - 1] > samples[j]; j--) {
+			uint64_t t = samples[j];
+
+			samples[j] = samples[j - 1];
+			samples[j - 1] = t;
+		}
+	return samples[n / 2];
+}
+
+static void bench(uint64_t n)
+{
+	static uint64_t samples[101];
+
+	if (n == 0 || n > 101)
+		n = 11;
+	puts_("bench GetVariable ");
+	putdec(time_calls(HC_GET, n, samples));
+	puts_("\nbench version ");
+	putdec(time_calls(HC_VERSION, n, samples));
+	putc_('\n');
+}
+
 static void probe_status(const char *what, uint64_t st)
 {
 	puts_(what);
@@ -341,6 +396,10 @@ static int probe(const char *what, const char *arg, uint64_t mem_bytes)
 		mem_copy(big + 16, "\x07\0\0\0\x0a\0\0\0\0\0\x10\0\0\0\0\0", 16);
 		mem_copy(big + 32, "B\0i\0g\0!\0\0\0", 10);
 		probe_status(what, hypercall(HC_SET, (uint64_t)big, 32 + 10 + (1ULL << 20)));
+		return 0;
+	}
+	if (str_eq(what, "bench")) {
+		bench(parse_dec(arg));
 		return 0;
 	}
 	if (str_eq(what, "spin")) {

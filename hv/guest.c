@@ -97,6 +97,7 @@ const char *svm_exit_name(uint64_t code)
 	case SVM_EXIT_INTR:	return "INTR";
 	case SVM_EXIT_NMI:	return "NMI";
 	case SVM_EXIT_CPUID:	return "CPUID";
+	case 0x76:		return "INVD";
 	case SVM_EXIT_HLT:	return "HLT";
 	case SVM_EXIT_IOIO:	return "IOIO";
 	case SVM_EXIT_MSR:	return "MSR";
@@ -108,6 +109,9 @@ const char *svm_exit_name(uint64_t code)
 	case 0x84:		return "STGI";
 	case 0x85:		return "CLGI";
 	case 0x86:		return "SKINIT";
+	case 0x8A:		return "MONITOR";
+	case 0x8B:		return "MWAIT";
+	case 0x8C:		return "MWAIT_COND";
 	case SVM_EXIT_NPF:	return "NPF";
 	case SVM_EXIT_INVALID:	return "INVALID";
 	default:		return NULL;
@@ -283,11 +287,15 @@ static void vmcb_init(const struct guest_entry *e)
 {
 	memset(g.ctrl + CTRL_VMCB, 0, HV_PAGE_SIZE);
 	memset(g.ctrl + CTRL_HOST_VMCB, 0, HV_PAGE_SIZE);
-	*vmcb32(VMCB_INTERCEPT_MISC1) = SVM_ICPT1_INTR | SVM_ICPT1_CPUID | SVM_ICPT1_HLT |
-					SVM_ICPT1_IOIO | SVM_ICPT1_MSR | SVM_ICPT1_SHUTDOWN;
+	/* INVD would drop the host's dirty cache lines; MONITOR/MWAIT could
+	 * park the CPU; the SVM instructions are the hypervisor's. */
+	*vmcb32(VMCB_INTERCEPT_MISC1) = SVM_ICPT1_INTR | SVM_ICPT1_CPUID | SVM_ICPT1_INVD |
+					SVM_ICPT1_HLT | SVM_ICPT1_IOIO | SVM_ICPT1_MSR |
+					SVM_ICPT1_SHUTDOWN;
 	*vmcb32(VMCB_INTERCEPT_MISC2) = SVM_ICPT2_VMRUN | SVM_ICPT2_VMMCALL | SVM_ICPT2_VMLOAD |
 					SVM_ICPT2_VMSAVE | SVM_ICPT2_STGI | SVM_ICPT2_CLGI |
-					SVM_ICPT2_SKINIT;
+					SVM_ICPT2_SKINIT | SVM_ICPT2_MONITOR | SVM_ICPT2_MWAIT |
+					SVM_ICPT2_MWAIT_COND;
 	*vmcb64(VMCB_IOPM_BASE) = g.ctrl_pa + CTRL_IOPM;
 	*vmcb64(VMCB_MSRPM_BASE) = g.ctrl_pa + CTRL_MSRPM;
 	*vmcb32(VMCB_ASID) = GUEST_ASID;

@@ -32,18 +32,6 @@ bool hcall_range_ok(uint64_t mem_bytes, uint64_t gpa, uint64_t size)
 	return gpa < mem_bytes && size <= mem_bytes - gpa;
 }
 
-static void st64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void st32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 efi_status_t hcall_check_var(const uint8_t *mem, uint64_t mem_bytes, uint64_t fn,
 			     uint64_t gpa, uint64_t size, struct hcall_var_req *out)
 {

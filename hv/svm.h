@@ -50,6 +50,7 @@
 /* Intercept bits (Table B-1, offsets 0x0C and 0x10). */
 #define SVM_ICPT1_INTR		(1U << 0)
 #define SVM_ICPT1_CPUID		(1U << 18)
+#define SVM_ICPT1_INVD		(1U << 22)
 #define SVM_ICPT1_HLT		(1U << 24)
 #define SVM_ICPT1_IOIO		(1U << 27)
 #define SVM_ICPT1_MSR		(1U << 28)
@@ -61,6 +62,9 @@
 #define SVM_ICPT2_STGI		(1U << 4)
 #define SVM_ICPT2_CLGI		(1U << 5)
 #define SVM_ICPT2_SKINIT	(1U << 6)
+#define SVM_ICPT2_MONITOR	(1U << 10)
+#define SVM_ICPT2_MWAIT		(1U << 11)
+#define SVM_ICPT2_MWAIT_COND	(1U << 12)
 
 #define SVM_V_INTR_MASKING	(1ULL << 24)
 

@@ -1,4 +1,4 @@
-/* Little-endian loads from untrusted byte buffers (ELF files, device paths,
+/* Little-endian loads from (and stores to) untrusted byte buffers (ELF files, device paths,
  * load options): byte by byte, so neither alignment nor the host's byte
  * order matters. Pure; shared by every parser. */
 #ifndef HVBOOT_BYTES_H
@@ -19,6 +19,18 @@ static inline uint32_t ld32(const uint8_t *p)
 static inline uint64_t ld64(const uint8_t *p)
 {
 	return (uint64_t)ld32(p) | (uint64_t)ld32(p + 4) << 32;
+}
+
+static inline void st32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void st64(uint8_t *p, uint64_t v)
+{
+	st32(p, (uint32_t)v);
+	st32(p + 4, (uint32_t)(v >> 32));
 }
 
 #endif

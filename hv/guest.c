@@ -170,7 +170,7 @@ static uint32_t lapic_read(uint32_t reg)
 static bool lapic_setup(void)
 {
 	uint64_t base = cpu_rdmsr(MSR_APIC_BASE);
-	uint64_t pa = base & 0x000FFFFFFFFFF000ULL, va = HV_DIRECT_MAP_BASE + pa;
+	uint64_t pa = base & 0x000FFFFFFFFFF000ULL, va = HV_LAPIC_VA;
 
 	g.x2apic = base & APIC_BASE_X2;
 	if (!g.x2apic) {

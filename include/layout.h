@@ -38,6 +38,11 @@
 #define HV_RTSTACK_SIZE		0x20000ULL		/* 128 KiB */
 #define HV_RTSTACK_TOP_VA	(HV_RTSTACK_BOTTOM_VA + HV_RTSTACK_SIZE)
 
+/* The local APIC's registers (one page, UC), mapped by the hypervisor when
+ * it first runs a guest. Device memory stays out of the direct map, which
+ * holds RAM only (`selftest` audits that). */
+#define HV_LAPIC_VA		0xFFFFFFFFC0200000ULL
+
 /* Memory types the loader allocates (UEFI 2.10 §7.2: 0x80000000..0xFFFFFFFF
  * are reserved for OS loaders), so the hypervisor can tell its own pages. */
 #define HV_MEM_IMAGE		0x80000000U	/* hypervisor segments */

@@ -31,10 +31,14 @@ uint64_t pt_leaf_bits(const struct pt_builder *b, unsigned map_flags, bool large
 		bits |= PTE_W;
 	if (!(map_flags & PT_MAP_X) && b->allow_nx)
 		bits |= PTE_NX;
-	/* PAT entry 3 (PCD|PWT, PAT=0) is UC in the power-on PAT value
-	 * (SDM Vol. 3A Table 11-12); the loader leaves IA32_PAT as reset. */
+	/* The PAT index is PAT:PCD:PWT (SDM Vol. 3A §12.12.3). Entry 3
+	 * (PCD|PWT) is UC both at power-on and in the PAT the loader sets at
+	 * the switch (loader/cpustate.c), which also makes entry 1 (PWT) WC.
+	 * UC wins if both are asked for. */
 	if (map_flags & PT_MAP_UC)
 		bits |= PTE_PCD | PTE_PWT;
+	else if (map_flags & PT_MAP_WC)
+		bits |= PTE_PWT;
 	if (map_flags & PT_MAP_G)
 		bits |= PTE_G;
 	if (b->user)

@@ -28,6 +28,8 @@
 #define PT_MAP_UC	(1U << 2)	/* uncached: PCD|PWT = PAT entry 3 (UC) */
 #define PT_MAP_4K	(1U << 3)	/* 4 KiB pages only */
 #define PT_MAP_G	(1U << 4)	/* global */
+#define PT_MAP_WC	(1U << 5)	/* write-combining: PWT = PAT entry 1 (WC in
+					 * the PAT set at the switch, loader/cpustate.c) */
 
 /* Every function here follows the loader's error convention (efi_boot.h):
  * NULL on success, else a reason. Callers that must tell reasons apart

@@ -157,8 +157,9 @@ void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
 	for (uint64_t i = 0; i < in->count; i++) {
 		const struct efi_mdesc *d = &in->map[i];
 		bool skip = in->skip_mmio && d->type == EFI_MT_MMIO;
-		/* PAT index 0 is WB, 3 is UC (power-on PAT, SDM Vol. 3A
-		 * Table 11-12): what hvmap_cache_flags chooses. */
+		/* PAT index 0 is WB, 3 is UC (at power-on and in the PAT set at
+		 * the switch, loader/cpustate.c; index 1, WC, is only for the
+		 * framebuffer): what hvmap_cache_flags chooses. */
 		unsigned want_pat = hvmap_cache_flags(d->type, d->attr) & PT_MAP_UC ? 3 : 0;
 
 		if (!d->va || !memmap_is_runtime(d, NULL))

@@ -123,6 +123,8 @@ static uint64_t want_bits(unsigned flags, uint64_t size)
 		e |= 1ULL << 1;
 	if (flags & PT_MAP_UC)
 		e |= (1ULL << 3) | (1ULL << 4);
+	else if (flags & PT_MAP_WC)
+		e |= 1ULL << 3;
 	if (size > K4)
 		e |= 1ULL << 7;
 	if (flags & PT_MAP_G)
@@ -150,7 +152,8 @@ static void expect_range(uint64_t va, uint64_t pa, uint64_t len, uint64_t size, 
 			assert_int_equal(w.writable, !!(flags & PT_MAP_W));
 			assert_int_equal(w.executable, (flags & PT_MAP_X) || !B.allow_nx);
 			assert_false(w.user);
-			assert_int_equal(w.pat_index, (flags & PT_MAP_UC) ? 3 : 0);
+			assert_int_equal(w.pat_index,
+					 (flags & PT_MAP_UC) ? 3 : (flags & PT_MAP_WC) ? 1 : 0);
 		}
 	}
 }
@@ -414,7 +417,7 @@ static void test_pt_picks_page_sizes_exactly_where_alignment_and_length_allow(vo
 		else
 			len = heads[rng() % 8] + (rng() % 4) * G1 + (rng() % 6) * M2 +
 			      (rng() % 4) * K4 + K4;
-		unsigned flags = (unsigned)(rng() & (PT_MAP_W | PT_MAP_X | PT_MAP_UC | PT_MAP_G));
+		unsigned flags = (unsigned)(rng() & (PT_MAP_W | PT_MAP_X | PT_MAP_UC | PT_MAP_WC | PT_MAP_G));
 
 		if (only_4k)
 			flags |= PT_MAP_4K;
@@ -493,6 +496,28 @@ static void test_pt_marks_uncached_mapping_pat_index_3(void **state)
 	/* PCD|PWT, and neither PAT bit (bit 12 in a large leaf, bit 7 in a PTE). */
 	assert_int_equal(leaves[0].entry, 0x80000000FFC0009BULL);
 	assert_int_equal(leaves[1].entry, 0x80000000FFE0001BULL);
+}
+
+static void test_pt_marks_write_combining_mapping_pat_index_1(void **state)
+{
+	uint64_t va = 0xFFFFFFFE00000000ULL, pa = 0x80000000;
+
+	(void)state;
+	setup_builder(false, true, ARENA_PAGES);
+	assert_int_equal(pt_map_range(&B, va, pa, M2 + K4, PT_MAP_W | PT_MAP_WC), PT_OK);
+	expect_range(va, pa, M2, M2, PT_MAP_W | PT_MAP_WC);
+	expect_range(va + M2, pa + M2, K4, K4, PT_MAP_W | PT_MAP_WC);
+	collect();
+	/* PWT only: not PCD, and neither PAT bit (12 in a large leaf, 7 in a PTE). */
+	assert_int_equal(leaves[0].entry, 0x800000008000008BULL);
+	assert_int_equal(leaves[1].entry, 0x800000008020000BULL);
+}
+
+static void test_pt_prefers_uncached_when_asked_for_both_uc_and_wc(void **state)
+{
+	(void)state;
+	setup_builder(false, true, ARENA_PAGES);
+	assert_int_equal(pt_leaf_bits(&B, PT_MAP_UC | PT_MAP_WC, false), 0x8000000000000019ULL);
 }
 
 static void test_pt_sets_global_bit_only_when_asked(void **state)
@@ -878,6 +903,8 @@ int main(void)
 		cmocka_unit_test(test_pt_maps_read_only_page_not_writable),
 		cmocka_unit_test(test_pt_sets_nx_only_when_allowed),
 		cmocka_unit_test(test_pt_marks_uncached_mapping_pat_index_3),
+		cmocka_unit_test(test_pt_marks_write_combining_mapping_pat_index_1),
+		cmocka_unit_test(test_pt_prefers_uncached_when_asked_for_both_uc_and_wc),
 		cmocka_unit_test(test_pt_sets_global_bit_only_when_asked),
 		cmocka_unit_test(test_pt_walk_intersects_rights_of_all_levels),
 		cmocka_unit_test(test_pt_walk_reads_pat_bit_at_its_place_for_each_size),

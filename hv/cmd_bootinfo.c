@@ -127,6 +127,18 @@ static int cmd_bootinfo(int argc, char **argv)
 		kprintf("  %-18s 0x%lx (a service entry overwritten with a trap)\n", "inject trap",
 			bi->rt_trap_va);
 
+	kprintf("framebuffer:\n");
+	if (bi->fb.format == HV_FB_NONE) {
+		kprintf("  %-18s none\n", "format");
+	} else {
+		kprintf("  %-18s %s (masks r 0x%08x g 0x%08x b 0x%08x x 0x%08x)\n", "format",
+			hv_fb_format_name(bi->fb.format), bi->fb.mask_red, bi->fb.mask_green,
+			bi->fb.mask_blue, bi->fb.mask_reserved);
+		kprintf("  %-18s %ux%u, stride %u pixels\n", "mode", bi->fb.width, bi->fb.height,
+			bi->fb.stride_pixels);
+		kprintf("  %-18s pa 0x%lx  va 0x%lx  %lu KiB (write-combining)\n", "base",
+			bi->fb.pa, bi->fb.va, bi->fb.size_bytes >> 10);
+	}
 	kprintf("security:\n");
 	kprintf("  %-18s %s\n", "secure boot", hv_secure_boot_name(bi->secure_boot));
 	/* A mismatch gets this far only when Secure Boot is known to be off

@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	6
+#define HV_BOOTINFO_VERSION	7
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -163,6 +163,53 @@ struct hv_cpu_state {
 	uint64_t cr0, cr4, efer, pat;
 };
 
+/* The GOP mode the firmware left set (UEFI 2.10 §12.9,
+ * EFI_GRAPHICS_OUTPUT_MODE_INFORMATION), with 0 for "no framebuffer" so
+ * that a zeroed group reads as none. */
+enum hv_fb_format {
+	HV_FB_NONE = 0,		/* no GOP, or PixelBltOnly */
+	HV_FB_RGBX = 1,		/* PixelRedGreenBlueReserved8BitPerColor: byte 0 red */
+	HV_FB_BGRX = 2,		/* PixelBlueGreenRedReserved8BitPerColor: byte 0 blue */
+	HV_FB_BITMASK = 3,	/* PixelBitMask: the four masks say */
+};
+
+static inline const char *hv_fb_format_name(uint32_t v)
+{
+	switch (v) {
+	case HV_FB_NONE:	return "none";
+	case HV_FB_RGBX:	return "rgbx";
+	case HV_FB_BGRX:	return "bgrx";
+	case HV_FB_BITMASK:	return "bitmask";
+	default:		return "?";
+	}
+}
+
+/* The framebuffer, mapped write-combining at va (HV_FB_VA) when format is
+ * not HV_FB_NONE. A pixel is at pa + 4 * (y * stride_pixels + x) for the
+ * 8-bit-per-colour formats; for HV_FB_BITMASK its size is the bytes the
+ * highest mask bit needs. The masks are filled for every format. */
+struct hv_framebuffer {
+	uint64_t pa;			/* FrameBufferBase */
+	uint64_t va;
+	uint64_t size_bytes;		/* FrameBufferSize */
+	uint32_t width, height;		/* HorizontalResolution, VerticalResolution */
+	uint32_t stride_pixels;		/* PixelsPerScanLine */
+	uint32_t format;		/* enum hv_fb_format */
+	uint32_t mask_red, mask_green, mask_blue, mask_reserved;
+};
+
+/* Bytes per pixel: 4 for the 8-bit-per-colour formats; for PixelBitMask
+ * the bytes the highest mask bit needs (UEFI 2.10 §12.9.1). */
+static inline uint32_t hv_fb_bytes_per_pixel(const struct hv_framebuffer *fb)
+{
+	uint32_t all = fb->mask_red | fb->mask_green | fb->mask_blue | fb->mask_reserved;
+	uint32_t bits = 0;
+
+	while (bits < 32 && (all >> bits))
+		bits++;
+	return bits ? (bits + 7) / 8 : 4;
+}
+
 struct hv_bootinfo {
 	uint64_t magic;
 	uint32_t version;
@@ -243,12 +290,15 @@ struct hv_bootinfo {
 	uint64_t guest_mem_bytes;	/* hvboot.cfg guest_mem */
 	uint8_t guest_vars_guid[16];	/* HV_GUEST_VARS_WRITE: EFI_GUID bytes */
 	struct hv_module modules[HV_MODULE_MAX];
+
+	/* GOP framebuffer (version 7). */
+	struct hv_framebuffer fb;
 };
 
-/* Layout of version 6. Changing any of these means a new layout: bump
+/* Layout of version 7. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 6, "offsets below are version 6's");
+_Static_assert(HV_BOOTINFO_VERSION == 7, "offsets below are version 7's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -270,7 +320,8 @@ _Static_assert(sizeof(struct hv_module) == 48, "hv_module is name, pa, size");
 _Static_assert(HV_BI_OFFSET(module_count) == 960 && HV_BI_OFFSET(guest_vars) == 964 &&
 	       HV_BI_OFFSET(guest_mem_bytes) == 968 && HV_BI_OFFSET(guest_vars_guid) == 976 &&
 	       HV_BI_OFFSET(modules) == 992, "guests");
-_Static_assert(sizeof(struct hv_bootinfo) == 1376, "size of version 6");
+_Static_assert(HV_BI_OFFSET(fb) == 1376 && sizeof(struct hv_framebuffer) == 56, "framebuffer");
+_Static_assert(sizeof(struct hv_bootinfo) == 1432, "size of version 7");
 #undef HV_BI_OFFSET
 
 #endif

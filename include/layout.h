@@ -43,6 +43,13 @@
  * holds RAM only (`selftest` audits that). */
 #define HV_LAPIC_VA		0xFFFFFFFFC0200000ULL
 
+/* The GOP framebuffer (boot info `fb`), write-combining, in PML4 511
+ * below the image: device memory, so never in the direct map, and not
+ * the runtime window's business. 1 GiB aligned so that a framebuffer at
+ * a 2 MiB (or 1 GiB) aligned address gets large pages; up to 1 GiB. */
+#define HV_FB_VA		0xFFFFFFFE00000000ULL
+#define HV_FB_MAX_SIZE		0x40000000ULL
+
 /* Memory types the loader allocates (UEFI 2.10 §7.2: 0x80000000..0xFFFFFFFF
  * are reserved for OS loaders), so the hypervisor can tell its own pages. */
 #define HV_MEM_IMAGE		0x80000000U	/* hypervisor segments */

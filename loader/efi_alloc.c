@@ -6,6 +6,7 @@
  * stops in efi_fatal with one line on COM1: nothing returns to efi_main,
  * whose clean-up frees pages and prints on ConOut. */
 #include "efi_boot.h"
+#include "gop.h"
 #include "hvmap.h"
 #include "layout.h"
 #include "memmap.h"
@@ -158,6 +159,7 @@ EFI_STATUS efi_reserve(struct boot *b)
 		.map = b->map_norm, .count = n, .img = &b->img,
 		.rt = &b->rt, .mat_count = 1,	/* worst case: MAT splits */
 	};
+	gop_map_range(&b->fb, &in.fb_pa, &in.fb_size);
 	for (uint32_t i = 0; i < b->rt.count; i++)
 		boot_log(b, HV_LOG_DEBUG, "hvboot:   runtime %s 0x%lx %lu pages attr 0x%lx -> 0x%lx\n",
 			 memmap_type_name(b->rt.r[i].type) ? memmap_type_name(b->rt.r[i].type) : "?",

@@ -62,6 +62,7 @@ struct boot {
 	/* firmware facts */
 	uint32_t cpu_flags;
 	struct rtwin_plan rt;		/* 10 KiB: struct boot comes from pool */
+	struct hv_framebuffer fb;	/* GOP mode (efi_gop.c); format NONE: none */
 	uint64_t rt_table_pa;
 	struct efi_mdesc *mat;		/* the MAT copy (efi_tables.c), pa = va */
 	bool mat_valid;
@@ -122,6 +123,9 @@ void efi_rt_plan(struct boot *b);
 void efi_rt_set_virtual(struct boot *b);
 /* rt_inject = skip-reset: pa of the page to leave unmapped (sets bi->rt_hole_va), or 0. */
 uint64_t efi_rt_reset_hole(struct boot *b);
+
+/* efi_gop.c: the GOP framebuffer into b->fb, one log line */
+void efi_gop_query(struct boot *b);
 
 /* efi_bench.c (HVBOOT_BENCH builds): time runtime calls before exit */
 void efi_bench_native(struct boot *b);

@@ -10,6 +10,7 @@
 #include "cpustate.h"
 #include "fwinfo.h"
 #include "fmt.h"
+#include "gop.h"
 
 uint64_t boot_fw_tsc;
 static uint64_t tsc_efi_main;
@@ -200,6 +201,7 @@ static void build_tables(struct boot *b, struct pt_builder *pt)
 	};
 	struct hvmap_error err;
 
+	gop_map_range(&b->fb, &in.fb_pa, &in.fb_size);
 	*pt = (struct pt_builder){
 		.alloc_page = pool_alloc, .pa_to_ptr = identity, .ctx = b,
 		.allow_1g = b->cpu_flags & HV_CPU_1G, .allow_nx = b->cpu_flags & HV_CPU_NX,
@@ -272,6 +274,7 @@ static void fill_bootinfo(struct boot *b)
 	bi->guest_mem_bytes = b->cfg.guest_mem;
 	bi->guest_vars = b->cfg.guest_vars;
 	__builtin_memcpy(bi->guest_vars_guid, b->cfg.guest_vars_guid, 16);
+	bi->fb = b->fb;
 }
 
 static EFI_STATUS boot_hypervisor(struct boot *b)
@@ -291,6 +294,7 @@ static EFI_STATUS boot_hypervisor(struct boot *b)
 	efi_close_volume(b);		/* the last file read of the boot */
 	if (EFI_ERROR(st))
 		return st;
+	efi_gop_query(b);		/* before the pool is sized: it maps the framebuffer */
 	st = efi_reserve(b);		/* image, stacks, boot info, pools */
 	if (!EFI_ERROR(st))
 		st = efi_trampoline_prepare(b);

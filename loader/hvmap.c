@@ -205,6 +205,15 @@ const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 		if (st != PT_OK)
 			return st;
 	}
+	if (in->fb_size) {
+		/* Write-combining: the CPU merges pixel stores into bursts
+		 * (SDM Vol. 3A §12.3); reads are uncached, so the console
+		 * never reads the framebuffer back. */
+		st = map_one(b, err, "framebuffer", HV_FB_VA, in->fb_pa, in->fb_size,
+			     PT_MAP_W | PT_MAP_WC);
+		if (st != PT_OK)
+			return st;
+	}
 	st = hvmap_for_each_direct_run(in->map, in->count, map_direct_run, &dc);
 	if (st != PT_OK)
 		return st;
@@ -292,6 +301,7 @@ uint64_t hvmap_pool_bound(const struct hvmap_input *in, bool allow_1g)
 			c.total += bound_one(r->va, r->pa, r->npages << EFI_PAGE_SHIFT,
 					     in->mat_count != 0 || in->hole_pa, allow_1g);
 		}
+	c.total += bound_one(HV_FB_VA, in->fb_pa, in->fb_size, false, allow_1g);
 	c.total += 3;	/* trampoline: PDPT, PD, PT */
 	return c.total;
 }

@@ -23,6 +23,9 @@ struct hvmap_input {
 	bool skip_mmio;			/* rt_inject = skip-mmio */
 	uint64_t hole_pa;		/* rt_inject = skip-reset: a runtime page
 					 * left unmapped; 0: none */
+	uint64_t fb_pa, fb_size;	/* GOP framebuffer, mapped WC at HV_FB_VA
+					 * (page-aligned, at most HV_FB_MAX_SIZE);
+					 * fb_size 0: none */
 };
 
 /* Which mapping failed, for the one error line. */

@@ -88,3 +88,18 @@ def test_bad_pt_argument_is_an_error(shell):
 def test_overlong_line_is_refused(shell):
     out = shell.cmd("x" * 300)
     assert out[-1].startswith("error: line too long"), out
+
+
+def test_framebuffer_is_in_the_boot_info_and_mapped_write_combining(shell):
+    """QEMU's default display (std VGA, even under -nographic) gives OVMF a
+    GOP: the loader records its mode and maps it WC at 0xfffffffe00000000."""
+    info = _bootinfo(shell)
+    assert re.search(r"^  format +bgrx \(masks r 0x00ff0000 g 0x0000ff00 b 0x000000ff", info,
+                     re.M), info
+    m = re.search(r"^  mode +(\d+)x(\d+), stride (\d+) pixels", info, re.M)
+    assert m and int(m.group(3)) >= int(m.group(1)) > 0, info
+    base = re.search(r"^  base +pa (0x[0-9a-f]+)  va 0xfffffffe0+", info, re.M)
+    assert base, info
+    out = "\n".join(shell.cmd("pt 0xfffffffe00000000"))
+    assert re.search(rf"-> {base.group(1)} (4K|2M) RW NX", out), out
+    assert out.endswith("cache=WC"), out

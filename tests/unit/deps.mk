@@ -24,3 +24,4 @@ UT_DEPS_fwinfo := loader/fwinfo.c
 UT_DEPS_quirks := loader/quirks.c
 UT_DEPS_guestimg := hv/guestimg.c loader/elf.c loader/pt.c
 UT_DEPS_hcall := hv/hcall.c rt/efivar.c rt/ucs2.c
+UT_DEPS_gop := loader/gop.c

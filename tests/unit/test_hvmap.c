@@ -330,7 +330,7 @@ static void assert_rt_leaf(const struct rt_region *r, const struct leaf *l)
 
 /* Accounts for every leaf; returns how many bytes each part holds. */
 struct census {
-	uint64_t direct, runtime, image, lower;
+	uint64_t direct, runtime, image, lower, fb;
 	uint64_t direct_2m, direct_1g;
 };
 
@@ -357,6 +357,17 @@ static struct census audit(void)
 			assert_false(in.hole_pa && in.hole_pa >= l->pa && in.hole_pa < l->pa + l->size);
 			assert_rt_leaf(r, l);
 			c.runtime += l->size;
+			continue;
+		}
+		if (in.fb_size && l->va >= HV_FB_VA && l->va < HV_FB_VA + in.fb_size) {
+			/* The framebuffer: RW NX, write-combining (PAT index 1). */
+			assert_true(l->va + l->size <= HV_FB_VA + in.fb_size);
+			assert_int_equal(l->pa, in.fb_pa + (l->va - HV_FB_VA));
+			assert_true(l->w);
+			assert_false(l->x);
+			assert_int_equal(leaf_pat(l), 1);
+			assert_int_equal(l->entry & PTE_G, 0);
+			c.fb += l->size;
 			continue;
 		}
 		if (slot == 511) {
@@ -814,6 +825,47 @@ static void test_hvmap_uses_1g_pages_in_the_direct_map_when_allowed(void **state
 	assert_true(arena.used <= hvmap_pool_bound(&in, true));
 }
 
+static void test_hvmap_maps_the_framebuffer_write_combining_at_its_va(void **state)
+{
+	struct census c;
+
+	(void)state;
+	build_ovmf(false);
+	/* 1024x768x4 at QEMU std VGA's 0xC0000000: one 2 MiB leaf, 4 KiB after. */
+	in.fb_pa = 0xC0000000;
+	in.fb_size = 0x300000;
+	new_builder(false, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	assert_true(arena.used <= hvmap_pool_bound(&in, false));
+	collect();
+	c = audit();
+	assert_int_equal(c.fb, 0x300000);
+	assert_walk(HV_FB_VA, 0xC0000000, M2, true, false, 1);
+	assert_walk(HV_FB_VA + M2 + 0x1234, 0xC0201234, K4, true, false, 1);
+	assert_unmapped(HV_FB_VA + 0x300000);
+	assert_unmapped(HV_FB_VA - K4);
+	/* Nothing else moved: the direct map still holds exactly the RAM. */
+	assert_int_equal(c.direct, ram_bytes());
+}
+
+static void test_hvmap_maps_an_unaligned_framebuffer_with_4k_pages(void **state)
+{
+	struct census c;
+
+	(void)state;
+	build_ovmf(false);
+	in.fb_pa = 0xFD001000;
+	in.fb_size = 3 * K4;
+	new_builder(true, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	assert_true(arena.used <= hvmap_pool_bound(&in, true));
+	collect();
+	c = audit();
+	assert_int_equal(c.fb, 3 * K4);
+	assert_walk(HV_FB_VA + 2 * K4, 0xFD003000, K4, true, false, 1);
+	assert_unmapped(HV_FB_VA + 3 * K4);
+}
+
 static void test_hvmap_maps_uc_only_ram_uncached_in_the_direct_map(void **state)
 {
 	(void)state;
@@ -1170,6 +1222,12 @@ static void test_hvmap_pool_bound_covers_random_maps(void **state)
 			if (!(in.skip_mmio && r->type == EFI_MT_MMIO))
 				in.hole_pa = r->pa + (rng() % r->npages) * K4;
 		}
+		in.fb_pa = 0;
+		in.fb_size = 0;
+		if (rng() % 3 == 0) {
+			in.fb_pa = 0x80000000ULL + (rng() % 0x40000) * K4;
+			in.fb_size = (1 + rng() % 0x8000) * K4;
+		}
 		new_builder(allow_1g, ARENA_PAGES);
 		assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
 		bound = hvmap_pool_bound(&in, allow_1g);
@@ -1182,6 +1240,7 @@ static void test_hvmap_pool_bound_covers_random_maps(void **state)
 		rt_bytes -= in.hole_pa ? K4 : 0;
 		assert_int_equal(c.direct, ram_bytes());
 		assert_int_equal(c.runtime, rt_bytes);
+		assert_int_equal(c.fb, in.fb_size);
 		assert_int_equal(c.lower, K4);
 		fell_back += P.fell_back;
 		with_1g += c.direct_1g != 0;
@@ -1222,6 +1281,8 @@ int main(void)
 		cmocka_unit_test(test_hvmap_direct_runs_stop_at_the_first_error),
 		cmocka_unit_test(test_hvmap_cache_flags_are_uc_without_wb),
 		cmocka_unit_test(test_hvmap_names_the_mapping_that_failed),
+		cmocka_unit_test(test_hvmap_maps_the_framebuffer_write_combining_at_its_va),
+		cmocka_unit_test(test_hvmap_maps_an_unaligned_framebuffer_with_4k_pages),
 		cmocka_unit_test(test_hvmap_pool_bound_covers_the_ovmf_build),
 		cmocka_unit_test(test_hvmap_pool_bound_covers_random_maps),
 	};

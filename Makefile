@@ -128,6 +128,21 @@ $(BUILD)/hv/%.o: %.asm
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -o $@ $<
 
+# The console font: a PSF from Debian's console-setup-linux (tools/deps.sh),
+# unpacked here and embedded by hv/font.asm.
+HV_FONT ?= /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+$(BUILD)/gen/font.psf: $(HV_FONT)
+	@mkdir -p $(@D)
+	gunzip -c $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/hv/hv/font.o: hv/font.asm $(BUILD)/gen/font.psf
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -DHV_FONT_FILE='"$(BUILD)/gen/font.psf"' -o $@ $<
+
+# test_psf and test_fbcon also read the font the hypervisor embeds.
+$(BUILD)/host/test_psf $(BUILD)/host/test_fbcon: $(BUILD)/gen/font.psf
+$(BUILD)/host/test_psf $(BUILD)/host/test_fbcon: HOST_CFLAGS += -DHV_FONT_FILE='"$(BUILD)/gen/font.psf"'
+
 # hv.dbg keeps the symbols for gdb (README: debugging); the ESP gets hv.elf
 # without debug sections, and that is the file whose SHA-256 is pinned.
 $(BUILD)/hv.dbg: $(HV_OBJS) hv/hv.ld

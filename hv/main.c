@@ -4,6 +4,7 @@
  * anything that can fault; SSE state before firmware code runs. */
 #include "hv.h"
 
+#include "console.h"
 #include "cpu.h"
 #include "gdt.h"
 #include "kprintf.h"
@@ -69,6 +70,7 @@ static void fpu_init(void)
 
 static void print_banner(const struct hv_bootinfo *bi)
 {
+	char console[128];
 	size_t n;
 
 	bootinfo_memmap(bi, &n);
@@ -86,6 +88,8 @@ static void print_banner(const struct hv_bootinfo *bi)
 	else
 		kprintf("  runtime      disabled (%.*s)\n", HV_REASON_MAX,
 			bi->rt_reason[0] ? bi->rt_reason : "no reason given");
+	console_describe(console, sizeof(console));
+	kprintf("  console      %s\n", console);
 	kprintf("  tsc          %lu cycles from efi_main to hypervisor entry\n",
 		bi->tsc[HV_TS_HV_ENTRY] - bi->tsc[HV_TS_EFI_MAIN]);
 }
@@ -113,6 +117,7 @@ void hv_main(struct hv_bootinfo *bi)
 
 	gdt_init();
 	idt_init();
+	console_init(bi);		/* the screen, after the IDT: a bad mapping is reported */
 	drop_identity_map(bi);
 	fpu_init();
 

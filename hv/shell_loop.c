@@ -1,15 +1,16 @@
-/* The shell on COM1: the pure core (shell.c) fed from the UART, with the
- * commands every file registered through SHELL_CMD, and the variable names
- * Tab completes, read with GetNextVariableName. */
+/* The shell on the console: the pure core (shell.c) fed from COM1 and the
+ * keyboard (console.c), with the commands every file registered through
+ * SHELL_CMD, and the variable names Tab completes, read with
+ * GetNextVariableName. */
 #include "shell.h"
 
 #include <stdarg.h>
 #include "cpu.h"
 #include "kprintf.h"
+#include "console.h"
 #include "rt/efivar.h"
 #include "rt/rt.h"
 #include "rt/ucs2.h"
-#include "serial.h"
 
 /* Bounds of the .shell_cmds section (hv.ld). */
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
@@ -17,10 +18,10 @@ extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 static struct shell the_shell;
 static bool the_shell_ready;
 
-static void serial_out(void *ctx, const char *s, size_t n)
+static void console_out(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;
-	serial_write(s, n);
+	console_write(s, n);
 }
 
 /* A firmware whose list never ends must not hang Tab. */
@@ -65,7 +66,7 @@ struct shell *hv_shell(void)
 {
 	if (!the_shell_ready) {
 		shell_init(&the_shell, __shell_cmds_start,
-			   (size_t)(__shell_cmds_end - __shell_cmds_start), serial_out, NULL);
+			   (size_t)(__shell_cmds_end - __shell_cmds_start), console_out, NULL);
 		shell_set_var_source(&the_shell, complete_vars, NULL);
 		the_shell_ready = true;
 	}
@@ -90,7 +91,7 @@ void shell_run(void)
 
 	shell_prompt(sh);
 	for (;;) {
-		int c = serial_getc_nonblock();
+		int c = console_getc_nonblock();
 
 		if (c < 0) {
 			cpu_pause();	/* interrupts are off: poll */

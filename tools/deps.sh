@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS="gnu-efi ovmf qemu-system-x86 qemu-utils nasm mtools dosfstools gdisk sbsigntool
 uefitool-cli python3-pytest python3-pexpect python3-pytest-xdist libcmocka-dev clang u-boot-qemu
-libclang-rt-14-dev binutils make gcc openssl librsvg2-bin gdb"
+libclang-rt-14-dev binutils make gcc openssl librsvg2-bin gdb console-setup-linux"
 missing=()
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,3 +10,5 @@ FZ_DEPS_rtfmt := rt/rtfmt.c rt/efivar.c rt/ucs2.c
 FZ_DEPS_acpi := hv/acpi.c
 FZ_DEPS_hcall := hv/hcall.c rt/efivar.c rt/ucs2.c
 FZ_DEPS_guestimg := hv/guestimg.c loader/elf.c loader/pt.c
+FZ_DEPS_psf := hv/psf.c hv/fbcon.c
+FZ_DEPS_kbd := hv/kbd.c

@@ -25,3 +25,6 @@ UT_DEPS_quirks := loader/quirks.c
 UT_DEPS_guestimg := hv/guestimg.c loader/elf.c loader/pt.c
 UT_DEPS_hcall := hv/hcall.c rt/efivar.c rt/ucs2.c
 UT_DEPS_gop := loader/gop.c
+UT_DEPS_psf := hv/psf.c
+UT_DEPS_fbcon := hv/fbcon.c hv/psf.c
+UT_DEPS_kbd := hv/kbd.c

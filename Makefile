@@ -14,6 +14,11 @@ CPU      ?= max
 FIRMWARE ?= ovmf
 # Empty: q35 on OVMF, pc on U-Boot (its own model).
 MACHINE  ?=
+# run: DISPLAY=1 shows the screen (gtk window or VNC). DISPLAY is also
+# X11's variable, so only the value 1 counts, and the X display the
+# environment had is handed to the runner apart ($(shell) still sees it).
+RUN_DISPLAY := $(if $(filter 1,$(DISPLAY)),1)
+X_DISPLAY := $(shell printenv DISPLAY)
 FUZZ_SECONDS ?= 60
 
 CC       := gcc
@@ -185,7 +190,8 @@ RUN_ESP ?= $(BUILD)/esp
 run: deps all $(if $(filter uboot,$(FIRMWARE)),disk)
 	tools/qemu-run.sh --firmware "$(FIRMWARE)" --esp $(RUN_ESP) --disk $(BUILD)/disk.img \
 		--build $(BUILD) --code "$(OVMF_CODE)" --vars "$(OVMF_VARS)" \
-		--mem $(MEM) --smp $(SMP) --machine "$(MACHINE)" --cpu "$(CPU)"
+		--mem $(MEM) --smp $(SMP) --machine "$(MACHINE)" --cpu "$(CPU)" \
+		--display "$(RUN_DISPLAY)" --x-display "$(X_DISPLAY)"
 
 install: all
 	tools/install.sh "$(ESP)" $(BUILD)

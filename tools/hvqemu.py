@@ -11,7 +11,9 @@ and no pflash. U-Boot's bootstd finds EFI/BOOT/BOOTX64.EFI by itself. It
 writes its variable file (ubootefi.var) to the ESP, so it must boot a
 copy of build/disk.img, never the build's own."""
 import os
+import re
 import shutil
+import subprocess
 import sys
 
 OVMF_DIR = "/usr/share/OVMF"
@@ -46,14 +48,39 @@ def private_disk(src, dst):
     return dst
 
 
+def display_args(display):
+    """None: headless (-nographic: serial and monitor on stdio). "gtk": a
+    window; "vnc=HOST:N[,to=M]": a VNC server. Both keep serial and monitor
+    on stdio (Ctrl-A x still quits) and give OVMF QEMU's std VGA, whose
+    GOP framebuffer the hypervisor's console draws on."""
+    if display is None:
+        return ["-nographic"]
+    return ["-serial", "mon:stdio", "-vga", "std", "-display", display]
+
+
+def pick_display(x_display):
+    """`make run DISPLAY=1`: a gtk window when an X display is set and
+    QEMU has its gtk module (Debian's qemu-system-gui), else VNC on
+    localhost from port 5900 up."""
+    if x_display and re.match(r"^[\w.-]*:\d+(\.\d+)?$", x_display):
+        try:
+            out = subprocess.run(["qemu-system-x86_64", "-display", "help"], capture_output=True,
+                                 text=True, timeout=30).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            out = ""
+        if re.search(r"^gtk$", out, re.M):
+            return "gtk"
+    return "vnc=127.0.0.1:0,to=99"
+
+
 def command(drive, code=CODE, vars_path=None, mem="512M", smp=1, machine=None,
             extra=(), debug_exit=True, cpu=None, more_drives=(), no_reboot=True,
-            firmware="ovmf", bios=None):
+            firmware="ovmf", bios=None, display=None):
     """drive: a folder (booted as vvfat) or an image file; for U-Boot an
     image file, attached as virtio. more_drives: further folders or images
     as virtio disks, each a boot option of its own that OVMF tries in turn.
     bios: a firmware image for -bios instead of the pflash pair (OVMF.fd);
-    U-Boot always boots that way."""
+    U-Boot always boots that way. display: see display_args."""
     if firmware not in FIRMWARES:
         raise ValueError(f"firmware {firmware!r}: one of {', '.join(FIRMWARES)}")
     if firmware == "uboot":
@@ -73,7 +100,7 @@ def command(drive, code=CODE, vars_path=None, mem="512M", smp=1, machine=None,
     if cpu is None and _size_bytes(mem) > (1 << 40) - 1:
         cpu = "max,phys-bits=46"
     args = ["qemu-system-x86_64", "-machine", mach] + args + mem_args + [
-        "-smp", str(smp), "-nographic", "-net", "none",
+        "-smp", str(smp)] + display_args(display) + ["-net", "none",
     ]
     if bios:
         args += ["-bios", bios]
@@ -124,14 +151,28 @@ def main(argv):
     p.add_argument("--cpu", default="max", help="QEMU CPU model (max: AMD SVM + NPT under TCG, "
                    "which guests need)")
     p.add_argument("--build", default="build")
+    p.add_argument("--display", default="", help="1: show the screen (a gtk window on "
+                   "--x-display, else VNC); anything else: headless")
+    p.add_argument("--x-display", default="", help="the X display to open the window on")
     a = p.parse_args(argv)
+    display = None
+    if a.display == "1":
+        display = pick_display(a.x_display)
+        if display == "gtk":
+            os.environ["DISPLAY"] = a.x_display
+        else:
+            print("hvboot: the screen is on VNC at 127.0.0.1:5900 (the next free port up to "
+                  "5999 if taken; `info vnc` in the monitor, Ctrl-A c, says which)"
+                  + ("" if not a.x_display else "; for a window install qemu-system-gui"),
+                  flush=True)
     if a.firmware == "uboot":
         src = a.disk or os.path.join(a.build, "disk.img")
         if not os.path.isfile(src):
             p.error(f"{src}: no such disk image (make disk builds it)")
         disk = private_disk(src, os.path.join(a.build, "uboot-disk.img"))
         cmd = command(disk, firmware="uboot", mem=a.mem, smp=a.smp, machine=a.machine or None,
-                      no_reboot=False, cpu=a.cpu or None)
+                      no_reboot=False, cpu=a.cpu or None,
+                      display=display)
         print("+ " + " ".join(cmd), flush=True)
         os.execvp(cmd[0], cmd)
     code = a.code or CODE
@@ -141,7 +182,8 @@ def main(argv):
         vars_path = fresh_vars(os.path.join(a.build, "vars.fd"), template)
     # Interactive: `reset cold` reboots into the loader, as on a machine.
     cmd = command(a.esp, code=code, vars_path=vars_path, mem=a.mem, smp=a.smp,
-                  machine=a.machine or None, no_reboot=False, cpu=a.cpu or None)
+                  machine=a.machine or None, no_reboot=False, cpu=a.cpu or None,
+                  display=display)
     print("+ " + " ".join(cmd), flush=True)
     os.execvp(cmd[0], cmd)
 

@@ -31,7 +31,7 @@ class Machine:
     def __init__(self, name, drive, code=hvqemu.CODE, vars_path=None, mem="512M",
                  machine=None, extra=(), vars_template=hvqemu.VARS, workdir=None,
                  more_drives=(), no_reboot=True, firmware="ovmf", bios=None, smp=1,
-                 cpu=None):
+                 cpu=None, display=None):
         """firmware="uboot": drive is a disk image (build/disk.img); the
         machine boots a private copy, since U-Boot writes to it. bios: a
         -bios image instead of the pflash pair (the combined OVMF.fd); no
@@ -48,7 +48,8 @@ class Machine:
         self.vars_path = vars_path
         self.argv = hvqemu.command(drive, code=code, vars_path=vars_path, mem=mem, smp=smp,
                                   machine=machine, extra=extra, more_drives=more_drives,
-                                  no_reboot=no_reboot, firmware=firmware, bios=bios, cpu=cpu)
+                                  no_reboot=no_reboot, firmware=firmware, bios=bios, cpu=cpu,
+                                  display=display)
         self.log_path = os.path.join(LOG_DIR, f"{name}.log")
         self.log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self.p = pexpect.spawn(self.argv[0], self.argv[1:], encoding="utf-8",

@@ -7,11 +7,13 @@ import gzip
 import os
 import re
 import socket
+import subprocess
 import time
 
 import pytest
 
-from conftest import BUILD, PROMPT, Machine, clean, copy_esp
+from conftest import BUILD, PROMPT, ROOT, Machine, clean, copy_esp
+import hvqemu
 
 FONT = "/usr/share/consolefonts/Lat15-Terminus16.psf.gz"
 MONITOR_TIMEOUT = 30
@@ -127,8 +129,10 @@ def screen(tmp_path_factory):
     work = tmp_path_factory.mktemp("fbcon")
     sock = str(work / "monitor.sock")
     esp = copy_esp(str(work / "esp"))
+    # As `make run DISPLAY=1` boots without an X display: std VGA on VNC.
     m = Machine(f"fbcon-{os.getpid()}", esp, workdir=str(work),
-                extra=["-vga", "std", "-monitor", f"unix:{sock},server,nowait"])
+                display=hvqemu.pick_display(""),
+                extra=["-monitor", f"unix:{sock},server,nowait"])
     mon = None
     try:
         m.banner = m.expect(PROMPT)
@@ -154,6 +158,26 @@ def dump(m, name):
     with open(path, "rb") as src, open(keep, "wb") as dst:
         dst.write(src.read())
     return screen_text(path, m.glyphs, m.gh)
+
+
+def test_make_run_display_1_shows_std_vga_and_keeps_the_serial_console():
+    """`make run DISPLAY=1` hands the runner --display 1 (and only the value
+    1 counts: DISPLAY is X11's variable too); the runner then swaps
+    -nographic for a display with serial and monitor still on stdio."""
+    env = dict(os.environ, DISPLAY=":5")
+    for arg, want in (("DISPLAY=1", '--display "1" --x-display ":5"'),
+                      ("MEM=512M", '--display "" --x-display ":5"')):
+        out = subprocess.run(["make", "-n", "--no-print-directory", "run", arg], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120).stdout
+        assert want in out, out
+    args = hvqemu.command("build/esp", display="vnc=127.0.0.1:0,to=99")
+    assert "-nographic" not in args
+    i = args.index("-display")
+    assert args[i - 4:i + 2] == ["-serial", "mon:stdio", "-vga", "std", "-display",
+                                 "vnc=127.0.0.1:0,to=99"], args
+    assert "-nographic" in hvqemu.command("build/esp")
+    assert hvqemu.pick_display("") == "vnc=127.0.0.1:0,to=99"
+    assert hvqemu.pick_display("1") == "vnc=127.0.0.1:0,to=99"
 
 
 def test_banner_names_the_screen_and_the_keyboard(screen):

@@ -136,7 +136,7 @@ static int cmd_bootinfo(int argc, char **argv)
 			bi->fb.mask_blue, bi->fb.mask_reserved);
 		kprintf("  %-18s %ux%u, stride %u pixels\n", "mode", bi->fb.width, bi->fb.height,
 			bi->fb.stride_pixels);
-		kprintf("  %-18s pa 0x%lx  va 0x%lx  %lu KiB (write-combining)\n", "base",
+		kprintf("  %-18s pa 0x%lx  va 0x%lx  %lu KiB\n", "base",
 			bi->fb.pa, bi->fb.va, bi->fb.size_bytes >> 10);
 	}
 	kprintf("security:\n");

@@ -37,7 +37,7 @@ void efi_gop_query(struct boot *b)
 		return;
 	}
 	boot_log(b, HV_LOG_INFO, "hvboot: framebuffer %ux%u %s, stride %u, at 0x%lx (%lu KiB), "
-		 "mapped write-combining at 0x%lx\n", b->fb.width, b->fb.height,
+		 "mapped at 0x%lx\n", b->fb.width, b->fb.height,
 		 hv_fb_format_name(b->fb.format), b->fb.stride_pixels, b->fb.pa,
 		 b->fb.size_bytes >> 10, b->fb.va);
 }

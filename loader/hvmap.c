@@ -165,6 +165,34 @@ static const char *map_rt_region(struct pt_builder *b, const struct hvmap_input 
 	return PT_OK;
 }
 
+struct fb_ctx {
+	uint64_t pa, end;
+	unsigned flags;
+};
+
+static const char *fb_overlap(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
+{
+	struct fb_ctx *c = ctx;
+
+	if (pa < c->end && c->pa < pa + len)
+		c->flags = flags;
+	return PT_OK;
+}
+
+/* Write-combining: the CPU merges pixel stores into bursts (SDM Vol. 3A
+ * §12.3); reads are uncached, so the console never reads it back. But a
+ * framebuffer in memory the direct map already covers as RAM (a firmware
+ * that reports its framebuffer's pages as boot-services data, say) keeps
+ * the direct map's caching: two mappings of one page with different memory types are
+ * undefined (SDM Vol. 3A §12.12.4). */
+unsigned hvmap_fb_flags(const struct hvmap_input *in)
+{
+	struct fb_ctx c = { in->fb_pa, in->fb_pa + in->fb_size, PT_MAP_W | PT_MAP_WC };
+
+	hvmap_for_each_direct_run(in->map, in->count, fb_overlap, &c);
+	return c.flags;
+}
+
 const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 			   struct hvmap_error *err)
 {
@@ -206,11 +234,8 @@ const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 			return st;
 	}
 	if (in->fb_size) {
-		/* Write-combining: the CPU merges pixel stores into bursts
-		 * (SDM Vol. 3A §12.3); reads are uncached, so the console
-		 * never reads the framebuffer back. */
 		st = map_one(b, err, "framebuffer", HV_FB_VA, in->fb_pa, in->fb_size,
-			     PT_MAP_W | PT_MAP_WC);
+			     hvmap_fb_flags(in));
 		if (st != PT_OK)
 			return st;
 	}

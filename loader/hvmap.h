@@ -23,7 +23,7 @@ struct hvmap_input {
 	bool skip_mmio;			/* rt_inject = skip-mmio */
 	uint64_t hole_pa;		/* rt_inject = skip-reset: a runtime page
 					 * left unmapped; 0: none */
-	uint64_t fb_pa, fb_size;	/* GOP framebuffer, mapped WC at HV_FB_VA
+	uint64_t fb_pa, fb_size;	/* GOP framebuffer, at HV_FB_VA (hvmap_fb_flags)
 					 * (page-aligned, at most HV_FB_MAX_SIZE);
 					 * fb_size 0: none */
 };
@@ -37,6 +37,11 @@ struct hvmap_error {
 
 const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 			   struct hvmap_error *err);
+
+/* How the framebuffer is mapped: PT_MAP_W | PT_MAP_WC, or, where it lies
+ * in RAM the direct map covers, that mapping's flags (one memory type per
+ * page). */
+unsigned hvmap_fb_flags(const struct hvmap_input *in);
 
 /* Upper bound of the table pages hvmap_build can allocate for this input
  * (sizes the pool that must be reserved before ExitBootServices). */

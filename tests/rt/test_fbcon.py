@@ -231,3 +231,51 @@ def test_keyboard_types_a_command_and_the_screen_shows_its_output(screen):
     assert 'Name: "SecureBoot"' in text, text
     assert "hv> get SecureBoot\n" in text + "\n", text
     assert "frob" not in text, text
+
+
+@pytest.fixture(scope="module")
+def ramfb(tmp_path_factory):
+    """QEMU's ramfb alone (no VGA): OVMF's GOP on a framebuffer in RAM."""
+    work = tmp_path_factory.mktemp("ramfb")
+    sock = str(work / "monitor.sock")
+    esp = copy_esp(str(work / "esp"))
+    m = Machine(f"ramfb-{os.getpid()}", esp, workdir=str(work),
+                extra=["-vga", "none", "-device", "ramfb",
+                       "-monitor", f"unix:{sock},server,nowait"])
+    mon = None
+    try:
+        m.banner = m.expect(PROMPT)
+        mon = m.mon = Monitor(sock)
+        m.work = work
+        m.glyphs, m.gh = psf_glyphs(FONT)
+        yield m
+    finally:
+        if mon:
+            mon.close()
+        m.close()
+
+
+def test_ramfb_framebuffer_outside_the_direct_map_is_write_combining(ramfb):
+    """OVMF puts ramfb's framebuffer in RAM it reserves (not a RAM type of
+    the memory map): the direct map leaves it out, so nothing aliases it
+    and it is mapped WC like a VGA BAR."""
+    m = re.search(r"hvboot: framebuffer 800x600 bgrx, stride 800, at (0x[0-9a-f]+) "
+                  r"\(\d+ KiB\), mapped at 0xfffffffe00000000", ramfb.banner)
+    assert m, ramfb.banner
+    assert "console      COM1, screen 800x600 (100x37 text)" in ramfb.banner, ramfb.banner
+    pa = int(m.group(1), 16)
+    raw = "\n".join(ramfb.cmd("memmap --raw"))
+    holder = [l.split() for l in raw.split("\n") if l.startswith("Efi") and
+              int(l.split()[1], 16) <= pa < int(l.split()[1], 16) + int(l.split()[2]) * 4096]
+    assert len(holder) == 1 and holder[0][0] == "EfiReservedMemoryType", (holder, raw)
+    out = "\n".join(ramfb.cmd("pt 0xfffffffe00000000"))
+    assert out.endswith(f"0xfffffffe00000000 -> {pa:#x} 4K RW NX cache=WC"), out
+    direct = "\n".join(ramfb.cmd(f"pt {0xffff800000000000 + pa:#x}"))
+    assert "not mapped" in direct, direct
+    # memmap's ~140 lines scrolled the 37-row screen: its tail is there.
+    lines = [l for l in dump(ramfb, "ramfb") if l]
+    assert len(lines) == 37, lines
+    tail = [l for l in raw.split("\n") if l.strip()][-20:]
+    assert all(t.rstrip() in lines for t in tail), (tail, lines)
+    assert lines[-1] == "hv>", lines[-3:]
+    assert "not mapped" in lines[-2], lines[-3:]

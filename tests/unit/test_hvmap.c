@@ -328,6 +328,23 @@ static void assert_rt_leaf(const struct rt_region *r, const struct leaf *l)
 	assert_int_equal(l->entry & PTE_G, 0);
 }
 
+/* The PAT index the framebuffer must get, spelled out from the map: WC
+ * (1), or where it overlaps RAM the caching of the last RAM descriptor it
+ * overlaps (WB 0, UC 3): one memory type per page, and one for it all. */
+static unsigned fb_want_pat(void)
+{
+	unsigned pat = 1;
+
+	for (size_t i = 0; i < nmap; i++) {
+		const struct efi_mdesc *d = &map[i];
+
+		if (memmap_is_ram(d->type) && d->pa < in.fb_pa + in.fb_size &&
+		    in.fb_pa < d->pa + (d->npages << 12))
+			pat = (d->attr & EFI_MEMORY_WB) ? 0 : 3;
+	}
+	return pat;
+}
+
 /* Accounts for every leaf; returns how many bytes each part holds. */
 struct census {
 	uint64_t direct, runtime, image, lower, fb;
@@ -360,12 +377,13 @@ static struct census audit(void)
 			continue;
 		}
 		if (in.fb_size && l->va >= HV_FB_VA && l->va < HV_FB_VA + in.fb_size) {
-			/* The framebuffer: RW NX, write-combining (PAT index 1). */
+			/* The framebuffer: RW NX, write-combining (PAT index 1)
+			 * unless it lies in direct-mapped RAM. */
 			assert_true(l->va + l->size <= HV_FB_VA + in.fb_size);
 			assert_int_equal(l->pa, in.fb_pa + (l->va - HV_FB_VA));
 			assert_true(l->w);
 			assert_false(l->x);
-			assert_int_equal(leaf_pat(l), 1);
+			assert_int_equal(leaf_pat(l), fb_want_pat());
 			assert_int_equal(l->entry & PTE_G, 0);
 			c.fb += l->size;
 			continue;
@@ -848,6 +866,34 @@ static void test_hvmap_maps_the_framebuffer_write_combining_at_its_va(void **sta
 	assert_int_equal(c.direct, ram_bytes());
 }
 
+static void test_hvmap_maps_a_framebuffer_in_ram_with_the_direct_maps_caching(void **state)
+{
+	struct census c;
+
+	(void)state;
+	build_ovmf(false);
+	/* QEMU's ramfb: 800x600 in RAM the firmware allocated. */
+	for (size_t i = 0; i < nmap && !in.fb_size; i++)
+		if (map[i].type == EFI_MT_CONVENTIONAL && map[i].npages >= 0x300 &&
+		    (map[i].attr & EFI_MEMORY_WB)) {
+			in.fb_pa = map[i].pa;
+			in.fb_size = 0x1D5000;
+		}
+	assert_true(in.fb_size);
+	assert_int_equal(hvmap_fb_flags(&in), PT_MAP_W);
+	new_builder(false, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	collect();
+	c = audit();
+	assert_int_equal(c.fb, 0x1D5000);
+	assert_walk(HV_FB_VA + 0x1000, in.fb_pa + 0x1000, K4, true, false, 0);
+	/* The same page in the direct map: the same memory type. */
+	struct pt_walk wk;
+
+	assert_int_equal(pt_walk(&B, DM + in.fb_pa + 0x1000, &wk), PT_OK);
+	assert_int_equal(wk.pat_index, 0);
+}
+
 static void test_hvmap_maps_an_unaligned_framebuffer_with_4k_pages(void **state)
 {
 	struct census c;
@@ -1283,6 +1329,7 @@ int main(void)
 		cmocka_unit_test(test_hvmap_names_the_mapping_that_failed),
 		cmocka_unit_test(test_hvmap_maps_the_framebuffer_write_combining_at_its_va),
 		cmocka_unit_test(test_hvmap_maps_an_unaligned_framebuffer_with_4k_pages),
+		cmocka_unit_test(test_hvmap_maps_a_framebuffer_in_ram_with_the_direct_maps_caching),
 		cmocka_unit_test(test_hvmap_pool_bound_covers_the_ovmf_build),
 		cmocka_unit_test(test_hvmap_pool_bound_covers_random_maps),
 	};

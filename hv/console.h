@@ -19,6 +19,10 @@ void console_describe(char *buf, size_t cap);
 /* To COM1 and the screen; '\n' as CR LF on both. */
 void console_write(const char *s, size_t n);
 
+/* Brings the screen up to date (the shell calls it when it waits for
+ * input, the trap handler before it halts). */
+void console_flush(void);
+
 /* The next input byte from COM1 or the keyboard, or -1 if none waits.
  * Keys arrive as terminal bytes (hv/kbd.h). */
 int console_getc_nonblock(void);

@@ -1,8 +1,9 @@
-/* Framebuffer text console (see fbcon.h). Every change goes through
- * set_cell, which draws a cell only when what is on screen differs: a
- * scroll moves the cell array and redraws just the cells whose character
- * changed, so the framebuffer is never read back (it is write-combining,
- * and uncached reads are slow) and blank areas cost nothing. */
+/* Framebuffer text console (see fbcon.h). Writing only changes the cell
+ * array and widens the dirty range; fbcon_flush draws, through set_cell,
+ * only the cells whose character differs from what is on screen. So a
+ * burst of output that scrolls a hundred times costs one redraw, the
+ * framebuffer is never read back (it is write-combining, and uncached
+ * reads are slow), and blank areas cost nothing. */
 #include "fbcon.h"
 
 #define DRAWN_INVERSE	0x100	/* the cursor: colours swapped */
@@ -74,12 +75,26 @@ static uint32_t cursor_cell(const struct fbcon *c)
 	return c->cy * c->cols + c->cx;
 }
 
+static void dirty(struct fbcon *c, uint32_t from, uint32_t to)	/* [from, to) */
+{
+	if (from >= to)
+		return;
+	if (c->dirty_lo >= c->dirty_hi) {
+		c->dirty_lo = from;
+		c->dirty_hi = to;
+		return;
+	}
+	if (from < c->dirty_lo)
+		c->dirty_lo = from;
+	if (to > c->dirty_hi)
+		c->dirty_hi = to;
+}
+
 static void fill(struct fbcon *c, uint32_t from, uint32_t to)	/* [from, to) */
 {
-	for (uint32_t i = from; i < to; i++) {
+	for (uint32_t i = from; i < to; i++)
 		c->cells[i] = ' ';
-		set_cell(c, i, ' ');
-	}
+	dirty(c, from, to);
 }
 
 static void scroll(struct fbcon *c)
@@ -90,8 +105,7 @@ static void scroll(struct fbcon *c)
 		c->cells[i] = c->cells[i + c->cols];
 	for (uint32_t i = n; i < n + c->cols; i++)
 		c->cells[i] = ' ';
-	for (uint32_t i = 0; i < n + c->cols; i++)
-		set_cell(c, i, c->cells[i]);
+	dirty(c, 0, n + c->cols);
 }
 
 static void newline(struct fbcon *c)
@@ -112,7 +126,7 @@ static void put_char(struct fbcon *c, uint8_t ch)
 		newline(c);
 	i = cursor_cell(c);
 	c->cells[i] = ch;
-	set_cell(c, i, ch);
+	dirty(c, i, i + 1);
 	if (c->cx + 1 < c->cols)
 		c->cx++;
 	else
@@ -230,10 +244,21 @@ static void feed(struct fbcon *c, uint8_t b)
 
 void fbcon_write(struct fbcon *c, const char *s, size_t n)
 {
-	set_cell(c, cursor_cell(c), c->cells[cursor_cell(c)]);
 	for (size_t i = 0; i < n; i++)
 		feed(c, (uint8_t)s[i]);
-	set_cell(c, cursor_cell(c), c->cells[cursor_cell(c)] | DRAWN_INVERSE);
+}
+
+void fbcon_flush(struct fbcon *c)
+{
+	uint32_t cur = cursor_cell(c);
+
+	for (uint32_t i = c->dirty_lo; i < c->dirty_hi; i++)
+		set_cell(c, i, c->cells[i]);
+	c->dirty_lo = c->dirty_hi = 0;
+	if (c->cursor_drawn != cur)
+		set_cell(c, c->cursor_drawn, c->cells[c->cursor_drawn]);
+	set_cell(c, cur, c->cells[cur] | DRAWN_INVERSE);
+	c->cursor_drawn = cur;
 }
 
 const char *fbcon_init(struct fbcon *c, const struct fb_surface *s, const struct psf_font *f,
@@ -270,8 +295,8 @@ const char *fbcon_init(struct fbcon *c, const struct fb_surface *s, const struct
 	for (uint32_t i = 0; i < cols * rows; i++) {
 		cells[i] = ' ';
 		drawn[i] = blank ? ' ' : DRAWN_UNKNOWN;
-		set_cell(c, i, ' ');
 	}
-	set_cell(c, 0, ' ' | DRAWN_INVERSE);
+	dirty(c, 0, cols * rows);
+	fbcon_flush(c);
 	return NULL;
 }

@@ -10,7 +10,8 @@
  * ESC [ J / 1J / 2J (erase in display). Other sequences, SGR included,
  * are consumed and ignored. The cursor is a block (the cell drawn with
  * colours swapped). The framebuffer is only written, never read: it may be
- * mapped write-combining. */
+ * mapped write-combining. Drawing waits for fbcon_flush, so a caller
+ * decides how often the screen catches up. */
 #ifndef HV_FBCON_H
 #define HV_FBCON_H
 
@@ -38,6 +39,8 @@ struct fbcon {
 	uint8_t *cells;			/* what each cell holds: rows * cols */
 	uint16_t *drawn;		/* what is on screen there (FBCON_DRAWN_*) */
 	uint32_t fg, bg;		/* pixel values */
+	uint32_t dirty_lo, dirty_hi;	/* cells changed since the last flush */
+	uint32_t cursor_drawn;		/* the cell drawn as the cursor */
 	uint8_t esc;			/* escape-sequence state */
 	uint8_t nparam;
 	uint32_t param[FBCON_PARAMS];
@@ -53,6 +56,10 @@ uint32_t fb_pixel_value(const struct fb_surface *s, uint8_t r, uint8_t g, uint8_
 const char *fbcon_init(struct fbcon *c, const struct fb_surface *s, const struct psf_font *f,
 		       uint8_t *cells, uint16_t *drawn, size_t cap);
 
+/* Interprets the bytes into the cell array; nothing is drawn yet. */
 void fbcon_write(struct fbcon *c, const char *s, size_t n);
+
+/* Draws what changed since the last flush, and the cursor. */
+void fbcon_flush(struct fbcon *c);
 
 #endif

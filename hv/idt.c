@@ -6,6 +6,7 @@
 
 #include "cpu.h"
 #include "gdt.h"
+#include "console.h"
 #include "kprintf.h"
 #include "layout.h"
 #include "mm.h"
@@ -197,9 +198,11 @@ void hv_trap_dispatch(struct hv_trap_frame *tf)
 	if (trap_reporting++) {
 		kprintf("\nnested exception (vector %lu) at rip 0x%lx while reporting; halted\n",
 			tf->vector, tf->rip);
+		console_flush();
 		cpu_halt_forever();
 	}
 	trap_dump(tf);
 	kprintf("halted.\n");
+	console_flush();
 	cpu_halt_forever();
 }

@@ -94,6 +94,7 @@ void shell_run(void)
 		int c = console_getc_nonblock();
 
 		if (c < 0) {
+			console_flush();	/* no-op when nothing changed */
 			cpu_pause();	/* interrupts are off: poll */
 			continue;
 		}

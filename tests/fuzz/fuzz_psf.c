@@ -37,7 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		for (unsigned ch = 0; ch < 128; ch++)
 			CHECK(f.ascii[ch] < f.count);
 		if (fbcon_init(&c, &s, &f, cells, drawn, sizeof(cells)) == NULL)
+		{
 			fbcon_write(&c, "ok\r\n\x1b[2J?\x1b[3D\x7f\xe9", 14);
+			fbcon_flush(&c);
+		}
 	}
 	free(copy);
 	return 0;

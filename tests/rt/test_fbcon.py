@@ -148,6 +148,9 @@ def screen(tmp_path_factory):
 
 
 def dump(m, name):
+    # The screen catches up when the shell waits for input, right after
+    # the prompt COM1 already showed: give it that moment.
+    time.sleep(0.5)
     path = str(m.work / f"{name}.ppm")
     m.mon.cmd(f"screendump {path}")
     for _ in range(50):                    # written when the monitor answers; be sure

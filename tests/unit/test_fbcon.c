@@ -58,6 +58,7 @@ static void start(struct fb_surface s)
 static void put(const char *s)
 {
 	fbcon_write(&con, s, strlen(s));
+	fbcon_flush(&con);
 }
 
 /* The row text of the cells, trailing blanks cut. */
@@ -209,6 +210,31 @@ static void test_fbcon_wraps_at_the_last_column_and_scrolls_at_the_bottom(void *
 	expect_glyph_32(3, 3, '4', con.fg, 0);
 }
 
+static void test_fbcon_draws_nothing_until_flushed_then_only_the_result(void **state)
+{
+	uint32_t fg;
+	char line[8];
+
+	(void)state;
+	start(bgrx());
+	fg = con.fg;
+	fbcon_write(&con, "xy", 2);
+	expect_glyph_32(0, 0, ' ', 0, fg);		/* still the old cursor */
+	for (int i = 0; i < 100; i++) {			/* 100 scrolls */
+		int n = snprintf(line, sizeof(line), "\nl%d", i);
+
+		fbcon_write(&con, line, (size_t)n);
+	}
+	expect_glyph_32(0, 0, ' ', 0, fg);
+	fbcon_flush(&con);
+	assert_string_equal(row_text(0), "l96");
+	assert_string_equal(row_text(3), "l99");
+	expect_glyph_32(0, 0, 'l', fg, 0);
+	expect_glyph_32(2, 0, '6', fg, 0);
+	expect_glyph_32(3, 3, ' ', 0, fg);		/* the cursor, after "l99" */
+	expect_glyph_32(0, 1, 'l', fg, 0);
+}
+
 static void test_fbcon_positions_and_erases_the_display(void **state)
 {
 	(void)state;
@@ -275,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_fbcon_shows_the_cursor_as_an_inverted_cell),
 		cmocka_unit_test(test_fbcon_edits_a_line_as_the_shell_echoes_it),
 		cmocka_unit_test(test_fbcon_wraps_at_the_last_column_and_scrolls_at_the_bottom),
+		cmocka_unit_test(test_fbcon_draws_nothing_until_flushed_then_only_the_result),
 		cmocka_unit_test(test_fbcon_positions_and_erases_the_display),
 		cmocka_unit_test(test_fbcon_shows_other_bytes_as_a_question_mark),
 		cmocka_unit_test(test_fbcon_refuses_a_surface_smaller_than_a_glyph),

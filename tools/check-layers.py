@@ -3,8 +3,8 @@
 file of include/ loader/ rt/ hv/: the folder graph stays acyclic
 (include <- loader <- rt <- hv, cross-folder includes name the folder), no
 weak symbols, no private copies of the shared helpers, comments cite only
-what a reader of the repository can open (never PRODUCT.md or an issue
-number), and every firmware quirk is tagged `Quirk (FIRMWARE): symptom`.
+what a reader of the repository can open (never a team document outside
+it, nor an issue number), and every firmware quirk is tagged `Quirk (FIRMWARE): symptom`.
 Prints one line per rule broken, then `layers: N passed, M failed`
 (N = files that keep every rule)."""
 import os
@@ -18,7 +18,7 @@ WEAK = re.compile(r"__attribute__\s*\(\(\s*weak")
 # Helpers that exist once, in the pure library (loader/bytes.h, loader/txt.h).
 PRIVATE_COPY = re.compile(r"^\s*(static\s+)?(inline\s+)?uint\d+_t\s+ld(16|32|64)\s*\(|^struct txt\s*\{", re.M)
 SHARED_HOME = {"loader/bytes.h", "loader/txt.h"}
-OUTSIDE_CITE = re.compile(r"PRODUCT\.md|\b[Ii]ssue #?\d")
+OUTSIDE_CITE = re.compile(r"PRODUCT[.]md|\b[Ii]ssue #?\d")
 QUIRK = re.compile(r"\bQuirk\b(?! \([^)]+\): \S)")
 
 

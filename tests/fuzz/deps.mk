@@ -2,7 +2,7 @@
 FZ_DEPS_elf := loader/elf.c
 FZ_DEPS_cfg := loader/cfg.c
 FZ_DEPS_efivar := rt/efivar.c rt/ucs2.c
-FZ_DEPS_shell := hv/shell.c
+FZ_DEPS_shell := hv/shell.c hv/shell_edit.c
 FZ_DEPS_devpath := rt/devpath.c rt/ucs2.c
 FZ_DEPS_mapplan := loader/memmap.c loader/rtwin.c loader/hvmap.c loader/pt.c loader/ptaudit.c
 FZ_DEPS_memmap_text := loader/memmap.c

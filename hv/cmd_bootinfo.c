@@ -124,12 +124,6 @@ static int cmd_bootinfo(int argc, char **argv)
 		kprintf("  %-18s 0x%08x (EFI_RT_PROPERTIES_TABLE)\n", "supported", bi->rt_supported);
 	else
 		kprintf("  %-18s all (no EFI_RT_PROPERTIES_TABLE)\n", "supported");
-	kprintf("  %-18s %s\n", "inject", hv_rt_inject_name(bi->rt_inject));
-	if (bi->rt_hole_va)
-		kprintf("  %-18s 0x%lx (left unmapped)\n", "inject page", bi->rt_hole_va);
-	if (bi->rt_trap_va)
-		kprintf("  %-18s 0x%lx (a service entry overwritten with a trap)\n", "inject trap",
-			bi->rt_trap_va);
 
 	kprintf("security:\n");
 	kprintf("  %-18s %s\n", "secure boot", hv_secure_boot_name(bi->secure_boot));

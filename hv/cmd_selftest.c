@@ -110,7 +110,6 @@ static void check_region(size_t i, const struct efi_mdesc *d)
 {
 	const char *tname = memmap_type_name(d->type);
 	uint64_t first = 0, last = (d->npages - 1) << EFI_PAGE_SHIFT;
-	uint64_t hole = hv_bi->rt_hole_va;	/* rt_inject = skip-reset */
 	struct pt_walk w0, w1;
 	char name[64];
 
@@ -119,10 +118,6 @@ static void check_region(size_t i, const struct efi_mdesc *d)
 		fail(name, "no pages");
 		return;
 	}
-	if (hole && hole == d->va + first && first < last)
-		first += HV_PAGE_SIZE;
-	if (hole && hole == d->va + last && last > first)
-		last -= HV_PAGE_SIZE;
 	if (!walk(d->va + first, &w0) || !walk(d->va + last, &w1)) {
 		fail(name, "0x%lx..0x%lx not mapped", d->va + first, d->va + last);
 		return;
@@ -175,9 +170,6 @@ static void check_mappings(void)
 			/* Quirk (EDK2 RuntimeDxe): every pointer of the table
 			 * is converted but these two, boot-time only. */
 			skip(name, "0x%lx left physical by the firmware (boot-time only)", fn);
-		else if (!walk(fn, &w) && hv_bi->rt_hole_va &&
-			 (fn & ~(HV_PAGE_SIZE - 1)) == hv_bi->rt_hole_va)
-			skip(name, "0x%lx left unmapped by rt_inject = skip-reset", fn);
 		else if (!walk(fn, &w))
 			fail(name, "0x%lx not mapped", fn);
 		else if (!w.executable)

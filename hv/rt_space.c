@@ -112,8 +112,6 @@ static void audit_common(const struct hv_bootinfo *bi, struct pt_audit_input *in
 	in->map = bootinfo_memmap(bi, &count);
 	in->count = count;
 	in->mat_present = bi->mat_count != 0;
-	in->skip_mmio = bi->rt_inject == HV_RT_INJECT_SKIP_MMIO;
-	in->hole_va = bi->rt_hole_va;
 	in->check_runtime = bi->rt_state == HV_RT_ENABLED;
 	in->guards = guards;
 	in->nguards = 2;

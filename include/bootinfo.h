@@ -79,29 +79,6 @@ static inline const char *hv_secure_boot_name(uint32_t v)
 	return v == HV_SECURE_BOOT_OFF ? "off" : v == HV_SECURE_BOOT_ON ? "on" : "unknown";
 }
 
-/* hvboot.cfg `rt_inject`: the loader plants a fault for the containment
- * tests. The names are the config's spelling. */
-enum hv_rt_inject {
-	HV_RT_INJECT_NONE = 0,
-	HV_RT_INJECT_SKIP_MMIO = 1,	/* runtime MMIO left unmapped: #PF */
-	HV_RT_INJECT_SKIP_RESET = 2,	/* ResetSystem's entry page unmapped: #PF */
-	HV_RT_INJECT_UD_VARINFO = 3,	/* QueryVariableInfo starts with UD2: #UD */
-	HV_RT_INJECT_GP_GETTIME = 4,	/* GetTime loads a non-canonical address: #GP */
-	HV_RT_INJECT_COUNT
-};
-
-static inline const char *hv_rt_inject_name(uint32_t v)
-{
-	switch (v) {
-	case HV_RT_INJECT_NONE:		return "none";
-	case HV_RT_INJECT_SKIP_MMIO:	return "skip-mmio";
-	case HV_RT_INJECT_SKIP_RESET:	return "skip-reset";
-	case HV_RT_INJECT_UD_VARINFO:	return "ud-varinfo";
-	case HV_RT_INJECT_GP_GETTIME:	return "gp-gettime";
-	default:			return "?";
-	}
-}
-
 /* Bench builds only: the runtime calls the loader times before
  * ExitBootServices (index of bench_native[]). */
 enum hv_bench_call {
@@ -160,12 +137,7 @@ struct hv_bootinfo {
 	uint32_t mat_count;		/* Memory Attributes Table entries copied */
 	struct efi_mdesc mat[HV_MAT_MAX];
 	char rt_reason[HV_REASON_MAX];	/* why rt_state is DISABLED */
-	uint32_t rt_inject;		/* enum hv_rt_inject */
-	uint32_t rt_pad;
-	uint64_t rt_hole_va;		/* skip-reset: the page of ResetSystem's
-					 * entry left unmapped; 0: none */
-	uint64_t rt_trap_va;		/* ud-varinfo, gp-gettime: the service
-					 * entry overwritten with a trap; 0: none */
+	uint8_t rt_reserved[24];	/* zero (held test-aid fields once) */
 
 	/* Security. */
 	uint32_t secure_boot;		/* enum hv_secure_boot */
@@ -197,8 +169,8 @@ _Static_assert(HV_BI_OFFSET(memmap) == 176, "memory map");
 _Static_assert(HV_BI_OFFSET(system_table_pa) == 208 && HV_BI_OFFSET(fw_vendor) == 264,
 	       "firmware tables");
 _Static_assert(HV_BI_OFFSET(rt_state) == 328 && HV_BI_OFFSET(mat) == 360 &&
-	       HV_BI_OFFSET(rt_reason) == 5480 && HV_BI_OFFSET(rt_inject) == 5608 &&
-	       HV_BI_OFFSET(rt_hole_va) == 5616, "runtime services");
+	       HV_BI_OFFSET(rt_reason) == 5480 && HV_BI_OFFSET(rt_reserved) == 5608,
+	       "runtime services");
 _Static_assert(HV_BI_OFFSET(secure_boot) == 5632, "security");
 _Static_assert(HV_BI_OFFSET(cmdline) == 5640 && HV_BI_OFFSET(log_level) == 5896, "command line");
 _Static_assert(HV_BI_OFFSET(tsc) == 5904 && HV_BI_OFFSET(fw_tsc) == 5968, "timestamps");

@@ -180,17 +180,6 @@ static const char *cfg_set_rt_layout(struct hv_config *cfg, struct span v)
 	return NULL;
 }
 
-static const char *cfg_set_rt_inject(struct hv_config *cfg, struct span v)
-{
-	for (unsigned i = 0; i < HV_RT_INJECT_COUNT; i++) {
-		if (span_is(v, hv_rt_inject_name(i))) {
-			cfg->rt_inject = (enum hv_rt_inject)i;
-			return NULL;
-		}
-	}
-	return "rt_inject must be none, skip-mmio, skip-reset, ud-varinfo or gp-gettime";
-}
-
 static const struct cfg_key {
 	const char *name;
 	const char *(*set)(struct hv_config *cfg, struct span v);
@@ -201,7 +190,6 @@ static const struct cfg_key {
 	{ "runtime", cfg_set_runtime },
 	{ "rt_window", cfg_set_rt_window },
 	{ "rt_layout", cfg_set_rt_layout },
-	{ "rt_inject", cfg_set_rt_inject },
 };
 #define CFG_NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 
@@ -276,7 +264,6 @@ void cfg_defaults(struct hv_config *cfg)
 	cfg->runtime = true;
 	cfg->rt_window = HV_RT_WINDOW_DEFAULT;
 	cfg->rt_layout = HV_RT_LAYOUT_OFFSET;
-	cfg->rt_inject = HV_RT_INJECT_NONE;
 }
 
 const char *cfg_parse(struct hv_config *cfg, const char *text, size_t len,

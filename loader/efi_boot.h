@@ -109,8 +109,6 @@ void efi_tables_collect(struct boot *b);
 /* efi_rt.c */
 void efi_rt_plan(struct boot *b);
 void efi_rt_set_virtual(struct boot *b);
-/* rt_inject = skip-reset: pa of the page to leave unmapped (sets bi->rt_hole_va), or 0. */
-uint64_t efi_rt_reset_hole(struct boot *b);
 
 /* efi_bench.c (HVBOOT_BENCH builds): time runtime calls before exit */
 void efi_bench_native(struct boot *b);

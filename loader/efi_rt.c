@@ -69,25 +69,6 @@ void efi_rt_plan(struct boot *b)
 			   b->rt.missing_bit);
 }
 
-/* rt_inject = skip-reset: the page of ResetSystem's entry, left out of the
- * tables so that the first ResetSystem call faults inside firmware. Read
- * before SetVirtualAddressMap, while the pointer is still physical. */
-uint64_t efi_rt_reset_hole(struct boot *b)
-{
-	const EFI_RUNTIME_SERVICES *rt = (const EFI_RUNTIME_SERVICES *)(UINTN)b->rt_table_pa;
-	const struct rt_region *r;
-	uint64_t pa;
-
-	if (b->cfg.rt_inject != HV_RT_INJECT_SKIP_RESET || b->bi->rt_state != HV_RT_ENABLED)
-		return 0;
-	pa = (uint64_t)(UINTN)rt->ResetSystem & ~(uint64_t)(HV_PAGE_SIZE - 1);
-	r = rtwin_find_pa(&b->rt, pa);
-	if (!r)
-		return 0;	/* `bootinfo` then shows no inject page */
-	b->bi->rt_hole_va = r->va + (pa - r->pa);
-	return pa;
-}
-
 /* UEFI 2.10 §8.4: after SetVirtualAddressMap the table must hold the new
  * addresses; check it (rttable.c) before calling anything through it. */
 static bool check_table(struct boot *b)
@@ -99,43 +80,6 @@ static bool check_table(struct boot *b)
 	if (why)
 		rt_disable(b, why, detail);
 	return !why;
-}
-
-/* rt_inject = ud-varinfo / gp-gettime: overwrite a service's first bytes so
- * its next call raises #UD (UD2) or #GP (a load from a non-canonical
- * address, SDM Vol. 3A §6.15). Done after SetVirtualAddressMap, when no
- * relocation fixup can touch the bytes again, with CR0.WP clear because
- * firmware may map its runtime code read-only (SDM Vol. 3A §4.6.1). */
-static void plant_trap(struct boot *b)
-{
-	static const uint8_t ud2[] = { 0x0F, 0x0B };
-	/* mov al, [0x8000000000000000] (A0 moffs64) */
-	static const uint8_t gp[] = { 0xA0, 0, 0, 0, 0, 0, 0, 0, 0x80 };
-	const EFI_RUNTIME_SERVICES *rt = (const EFI_RUNTIME_SERVICES *)(UINTN)b->rt_table_pa;
-	const uint8_t *code;
-	size_t len;
-	uint64_t va, cr0;
-	const struct rt_region *r;
-
-	if (b->cfg.rt_inject == HV_RT_INJECT_UD_VARINFO) {
-		va = (uint64_t)(UINTN)rt->QueryVariableInfo;
-		code = ud2;
-		len = sizeof(ud2);
-	} else if (b->cfg.rt_inject == HV_RT_INJECT_GP_GETTIME) {
-		va = (uint64_t)(UINTN)rt->GetTime;
-		code = gp;
-		len = sizeof(gp);
-	} else {
-		return;
-	}
-	r = rtwin_find_code_va(&b->rt, va);
-	if (!r || va - r->va + len > r->npages << EFI_PAGE_SHIFT)
-		return;		/* `bootinfo` then shows no trap */
-	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 & ~(1ULL << 16)) : "memory");
-	__builtin_memcpy((void *)(UINTN)(r->pa + (va - r->va)), code, len);
-	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
-	b->bi->rt_trap_va = va;
 }
 
 void efi_rt_set_virtual(struct boot *b)
@@ -166,6 +110,5 @@ void efi_rt_set_virtual(struct boot *b)
 		rt_disable(b, "SetVirtualAddressMap failed, status", st);
 		return;
 	}
-	if (check_table(b))
-		plant_trap(b);
+	check_table(b);
 }

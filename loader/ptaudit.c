@@ -89,7 +89,6 @@ void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
 		return;
 	for (uint64_t i = 0; i < in->count; i++) {
 		const struct efi_mdesc *d = &in->map[i];
-		bool skip = in->skip_mmio && d->type == EFI_MT_MMIO;
 		/* PAT index 0 is WB, 3 is UC (power-on PAT, SDM Vol. 3A
 		 * Table 11-12): what hvmap_cache_flags chooses. */
 		unsigned want_pat = hvmap_cache_flags(d->type, d->attr) & PT_MAP_UC ? 3 : 0;
@@ -102,11 +101,8 @@ void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
 			bool ok;
 
 			r->rt_pages++;
-			if (skip || (in->hole_va && va == in->hole_va))
-				ok = !mapped(b, va, &w);
-			else
-				ok = mapped(b, va, &w) && w.pa == d->pa + (p << EFI_PAGE_SHIFT) &&
-				     w.pat_index == want_pat;
+			ok = mapped(b, va, &w) && w.pa == d->pa + (p << EFI_PAGE_SHIFT) &&
+			     w.pat_index == want_pat;
 			if (!ok) {
 				r->rt_pages_bad++;
 				finding(r, "runtime page not mapped as its descriptor requires", va);

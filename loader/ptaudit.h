@@ -18,9 +18,6 @@ struct pt_audit_input {
 	const struct efi_mdesc *map;	/* normalised, VirtualStart set */
 	uint64_t count;
 	bool mat_present;		/* runtime code W+X is a finding only then */
-	bool skip_mmio;			/* rt_inject = skip-mmio: MMIO left unmapped */
-	uint64_t hole_va;		/* rt_inject = skip-reset: the runtime page
-					 * that must be unmapped; 0: none */
 	bool check_runtime;		/* runtime enabled: regions must be mapped */
 	const uint64_t *guards;		/* VAs that must be unmapped */
 	unsigned nguards;

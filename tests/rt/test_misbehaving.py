@@ -56,10 +56,10 @@ def sim_vars(tmp_path_factory):
     return m.vars_path
 
 
-def sim_boot(tmp_path_factory, sim_vars, modes, tag, prompt=True):
+def sim_boot(tmp_path_factory, sim_vars, modes, tag, prompt=True, mark=True):
     """A machine booting build/esp with hvfwsim.efi doing `modes`; at the
-    prompt, MARK written. m.report: the driver's lines (printed at
-    ReadyToBoot)."""
+    prompt, MARK written (unless mark=False: SetVariable is what faults).
+    m.report: the driver's lines (printed at ReadyToBoot)."""
     work = tmp_path_factory.mktemp(tag)
     esp = copy_esp(str(work / "esp"))
     shutil.copy(FWSIM, os.path.join(esp, "hvfwsim.efi"))
@@ -75,7 +75,8 @@ def sim_boot(tmp_path_factory, sim_vars, modes, tag, prompt=True):
         text = m.expect(PROMPT)
         # The line may follow OVMF's own escapes ("\x1b[=3h").
         m.report = [l[l.index("hvfwsim: "):].strip() for l in text.split("\n") if "hvfwsim: " in l]
-        assert m.cmd(f'set {MARK} nv,bs,rt "{MARK_VALUE.decode()}"') == ["ok"]
+        if mark:
+            assert m.cmd(f'set {MARK} nv,bs,rt "{MARK_VALUE.decode()}"') == ["ok"]
     except BaseException:
         m.close()
         raise
@@ -115,8 +116,8 @@ def fault_line(what, fault, svc, group, cr2=None):
     return re.compile(rf"^error: {what}: {where}; {group} services off \(EFI_ABORTED\)$")
 
 
-def class_machine(request, tmp_path_factory, sim_vars, modes, first):
-    m = sim_boot(tmp_path_factory, sim_vars, modes, request.cls.__name__.lower())
+def class_machine(request, tmp_path_factory, sim_vars, modes, first, mark=True):
+    m = sim_boot(tmp_path_factory, sim_vars, modes, request.cls.__name__.lower(), mark=mark)
     m.first = m.cmd(first)
     request.cls.m = m
     return m
@@ -141,22 +142,105 @@ class TestInvalidOpcodeAndGeneralProtection:
                                             "QueryVariableInfo", "variable").match(out[0]), out
 
     def test_rt_names_the_invalid_opcode(self):
+        hit = fault_line("cannot query variable storage", "invalid opcode", "QueryVariableInfo",
+                         "variable").match(self.m.first[0])
+        rip = int(hit.group(1), 16)
         out = "\n".join(self.m.cmd("rt"))
         assert re.search(r"^last fault\s+invalid opcode \(vector 6, error 0x0\) in QueryVariableInfo$",
                          out, re.M), out
-        assert re.search(rf"^  rip  {HEX} \(descriptor \d+ \+ {HEX}\)$", out, re.M), out
+        assert re.search(rf"^  rip  {rip:#x} \(descriptor \d+ \+ {HEX}\)$", out, re.M), out
+        assert re.search(r"^  cr2  not loaded \(only a page fault sets it\)$", out, re.M), out
+        assert re.search(rf"^runtime: disabled \(invalid opcode at {rip:#x} in QueryVariableInfo; "
+                         r"variable services off\)$", out, re.M), out
         assert re.search(r"^\s*QueryVariableInfo\s+1\s+1\b", out, re.M), out
+
+    def test_the_whole_variable_group_is_off(self):
+        for line in ("get BootOrder", "vars", f"set {var('Ud')} nv,bs,rt 01", "varinfo"):
+            out = self.m.cmd(line)
+            assert len(out) == 1 and out[0].startswith(
+                "error: runtime services unavailable (invalid opcode at"), (line, out)
 
     def test_gettime_gp_is_contained_and_variables_stay_off(self):
         out = self.m.cmd("time")
         assert len(out) == 1 and fault_line("cannot read the clock", "general protection fault",
                                             "GetTime", "time").match(out[0]), out
-        out = self.m.cmd("get BootOrder")
-        assert len(out) == 1 and out[0].startswith("error: runtime services unavailable ("), out
-        assert re.fullmatch(r"high monotonic count: \d+", self.m.cmd("count")[0])
+        out = "\n".join(self.m.cmd("rt"))
+        assert re.search(r"^last fault\s+general protection fault \(vector 13, error 0x0\) in GetTime$",
+                         out, re.M), out
+        assert re.search(r"^\s*GetTime\s+\d+\s+1\b", out, re.M), out
+        for line in ("time", "time set 2026-01-01 00:00:00"):
+            out = self.m.cmd(line)
+            assert len(out) == 1 and out[0].startswith(
+                "error: runtime services unavailable (general protection fault at"), (line, out)
+        assert len(self.m.cmd("help")) > 10
 
     def test_store_keeps_what_was_written_before(self):
         store_keeps_mark(self.m)
+
+
+# ------------------------------ #PF in SetVariable, then in ResetSystem
+# Both read the local APIC, which no runtime descriptor covers: a page fault
+# at 0xfee00030 inside the service, contained.
+
+class TestPageFaultInSetVariableAndResetSystem:
+    @pytest.fixture(scope="class", autouse=True)
+    def machine(self, request, tmp_path_factory, sim_vars):
+        m = class_machine(request, tmp_path_factory, sim_vars, "mmio:SetVariable mmio:ResetSystem",
+                          f'set {var("Boom")} nv,bs,rt "boom"', mark=False)
+        yield m
+        m.close()
+
+    def test_fault_in_setvariable_is_one_error_line(self):
+        out = self.m.first
+        assert len(out) == 1 and fault_line("cannot set variable", "page fault", "SetVariable",
+                                            "variable", cr2="0xfee00030").match(out[0]), out
+
+    def test_rt_names_the_fault_and_its_descriptor(self):
+        out = "\n".join(self.m.cmd("rt"))
+        assert re.search(r"^last fault\s+page fault \(vector 14, error 0x0\) in SetVariable$",
+                         out, re.M), out
+        assert re.search(rf"^  rip  {HEX} \(descriptor \d+ \+ {HEX}\)$", out, re.M), out
+        assert re.search(r"^  cr2  0x00000000fee00030 \(outside the runtime regions\)$", out, re.M), out
+        assert re.search(r"^runtime: disabled \(page fault at 0x[0-9a-f]+ in SetVariable", out, re.M), out
+        assert re.search(r"^\s*SetVariable\s+1\s+1\b", out, re.M), out
+
+    def test_variable_services_stay_off(self):
+        for line in ("get BootOrder", "vars"):
+            out = self.m.cmd(line)
+            assert len(out) == 1 and out[0].startswith("error: runtime services unavailable ("), out
+
+    def test_time_services_and_the_shell_still_work(self):
+        assert DATE.match(self.m.cmd("time")[0])
+        assert "not mapped" in "\n".join(self.m.cmd("pt 0"))
+        assert len(self.m.cmd("help")) > 10
+
+    def test_fault_in_resetsystem_keeps_the_shell(self):
+        out = self.m.cmd("reset shutdown")
+        assert len(out) == 1 and re.fullmatch(
+            r"error: shutdown: ResetSystem faulted: page fault at 0x[0-9a-f]+ in ResetSystem, "
+            r"cr2 0xfee00030; reset services off \(EFI_ABORTED\)", out[0]), out
+        out = "\n".join(self.m.cmd("rt"))
+        assert re.search(r"^\s*ResetSystem\s+1\s+1\b", out, re.M), out
+        assert DATE.match(self.m.cmd("time")[0])
+        # ResetSystem stays off: the next reset goes straight to the hardware.
+        out = self.m.cmd("reset shutdown")
+        assert len(out) == 1 and re.fullmatch(
+            r"error: shutdown needs ResetSystem \(page fault at 0x[0-9a-f]+ in ResetSystem, "
+            r"cr2 0xfee00030; reset services off\)", out[0]), out
+
+    def test_reset_falls_back_to_the_acpi_reset_register(self):
+        self.m.p.send("reset cold\r")
+        self.m.expect("resetting \\(cold\\)", timeout=30)
+        # QEMU runs with -no-reboot: the FADT's reset register ends it; the
+        # later fallbacks would print nothing first.
+        assert self.m.wait_exit(timeout=60) == 0
+        assert "ACPI reset:" not in self.m.p.before
+
+    def test_store_kept_its_driver_option_and_took_nothing(self):
+        self.m.close()
+        found = uefiextract(self.m.vars_path, self.m.work)
+        assert ("8be4df61-93ca-11d2-aa0d-00e098032b8c", "DriverOrder") in found, sorted(found)
+        assert (TEST_GUID, "Boom") not in found, sorted(found)
 
 
 # ------------------------------------------------------------ DF/IF/AC leak

@@ -422,7 +422,7 @@ def test_help_lists_the_runtime_commands(shell):
 
 
 # ---------------------------------------------------------------- runtime off
-# (a fault inside firmware, and what `rt` says of it: test_faults.py)
+# (a fault inside firmware, and what `rt` says of it: test_misbehaving.py)
 
 def test_runtime_off_makes_every_command_say_why(machines, tmp_path):
     esp = copy_esp(str(tmp_path / "esp"), cfg_text="runtime = off\n")

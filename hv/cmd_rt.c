@@ -11,6 +11,8 @@
 #include "lib.h"
 #include "loader/memmap.h"
 #include "rt/rt.h"
+#include "rt/rtfmt.h"
+#include "cpu.h"
 #include "shell.h"
 #include "trap.h"
 #include "rt_space.h"
@@ -130,6 +132,49 @@ static void print_space(void)
 		(unsigned long)HV_RTSTACK_BOTTOM_VA);
 }
 
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* The CPU state the shell runs with now, and what calls left changed and
+ * rt_call put back (rt/rt_call.asm). */
+static void print_restored(void)
+{
+	const struct rt_restored *r = &rt_get_stats()->restored;
+	uint64_t rflags = cpu_read_rflags();
+	uint32_t mxcsr;
+	uint16_t fcw;
+	char names[32];
+
+	__asm__ volatile("fnstcw %0" : "=m"(fcw));
+	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+	rtfmt_rflags_names(rflags, names, sizeof(names));
+	kprintf("cpu state now      rflags 0x%lx (set: %s), fcw 0x%x, mxcsr 0x%x, cr0 0x%lx, cr4 0x%lx\n",
+		rflags, names, fcw, mxcsr, cpu_read_cr0(), cpu_read_cr4());
+	if (r->rflags_calls) {
+		rtfmt_rflags_names((r->rflags_left ^ r->rflags_entry) & RT_RFLAGS_GUARDED, names,
+				   sizeof(names));
+		kprintf("  rflags           %lu call%s left them changed, put back (last: %s left 0x%lx, %s changed)\n",
+			r->rflags_calls, plural(r->rflags_calls), rt_svc_name(r->rflags_svc),
+			r->rflags_left, names);
+	} else {
+		kprintf("  rflags           no call left DF, IF, AC or TF changed\n");
+	}
+	if (r->fpu_calls)
+		kprintf("  fcw/mxcsr        %lu call%s left them changed, put back (last: %s left fcw 0x%x, mxcsr 0x%x)\n",
+			r->fpu_calls, plural(r->fpu_calls), rt_svc_name(r->fpu_svc), r->fcw_left,
+			r->mxcsr_left);
+	else
+		kprintf("  fcw/mxcsr        no call left them changed\n");
+	if (r->cr_calls)
+		kprintf("  cr0/cr4          %lu call%s flipped bits, put back (cr0 0x%lx, cr4 0x%lx; last: %s)\n",
+			r->cr_calls, plural(r->cr_calls), r->cr0_flips, r->cr4_flips,
+			rt_svc_name(r->cr_svc));
+	else
+		kprintf("  cr0/cr4          no call flipped a bit\n");
+}
+
 static int cmd_rt(int argc, char **argv)
 {
 	const struct hv_bootinfo *bi = hv_bi;
@@ -156,6 +201,7 @@ static int cmd_rt(int argc, char **argv)
 			stats->faults[s], stats->last_cycles[s]);
 
 	print_space();
+	print_restored();
 	if (f->happened) {
 		kprintf("last fault         %s (vector %lu, error 0x%lx) in %s\n",
 			rt_fault_name(f->vector), f->vector, f->error, rt_svc_name(f->svc));

@@ -66,7 +66,8 @@ isr_common:
 	mov cr3, rbx			; from the runtime tables: back to ours
 .tables_ok:
 	mov rdi, rsp			; struct hv_trap_frame *
-	cld				; SysV ABI: DF clear on call
+	push qword 2			; DF clear (SysV ABI), AC clear whatever
+	popfq				; the interrupted code had (IF is already)
 	call hv_trap_dispatch
 	pop r15
 	pop r14

@@ -8,6 +8,8 @@
 #include "loader/fmt.h"
 #include "rt_space.h"
 
+#define RFLAGS_RESERVED	0x2	/* bit 1 is always set (SDM Vol. 1 §3.4.3) */
+
 bool hv_rt_trap(struct hv_trap_frame *tf)
 {
 	uint64_t cr2 = 0, rip, rsp;
@@ -16,6 +18,11 @@ bool hv_rt_trap(struct hv_trap_frame *tf)
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 	if (!rt_contain_fault(tf->vector, tf->error, tf->rip, cr2, &rip, &rsp))
 		return false;
+	/* rt_call_abort takes the status in RAX and the firmware's RFLAGS in
+	 * RDX, and runs with interrupts off until it restores the
+	 * hypervisor's own RFLAGS (rt/rt_call.asm). */
+	tf->rdx = tf->rflags;
+	tf->rflags = RFLAGS_RESERVED;
 	tf->rip = rip;
 	tf->rsp = rsp;
 	tf->rax = RT_ABORTED;

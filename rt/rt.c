@@ -118,6 +118,32 @@ static inline uint64_t rt_rdtsc(void)
 #endif
 }
 
+/* What rt_call put back after the call to s (rt.h, the platform). */
+static void rt_note_restored(enum rt_svc s)
+{
+	struct rt_restored *r = &rt_gate.stats.restored;
+
+	if ((rt_call_fw_rflags ^ rt_call_entry_rflags) & RT_RFLAGS_GUARDED) {
+		r->rflags_calls++;
+		r->rflags_svc = s;
+		r->rflags_left = rt_call_fw_rflags;
+		r->rflags_entry = rt_call_entry_rflags;
+	}
+	if (rt_call_fw_fcw != RT_FCW_DEFAULT ||
+	    (rt_call_fw_mxcsr & RT_MXCSR_CONTROL) != RT_MXCSR_DEFAULT) {
+		r->fpu_calls++;
+		r->fpu_svc = s;
+		r->fcw_left = rt_call_fw_fcw;
+		r->mxcsr_left = rt_call_fw_mxcsr;
+	}
+	if (rt_call_cr0_flips || rt_call_cr4_flips) {
+		r->cr_calls++;
+		r->cr_svc = s;
+		r->cr0_flips |= rt_call_cr0_flips;
+		r->cr4_flips |= rt_call_cr4_flips;
+	}
+}
+
 /* One call: checks, counts, serializes, times. */
 efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 			  uint64_t a5)
@@ -137,6 +163,7 @@ efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, 
 	st = rt_call(fn, rt_gate.env.stack_top, a1, a2, a3, a4, a5);
 	rt_gate.stats.last_cycles[s] = rt_rdtsc() - t0;
 	rt_gate.busy = false;
+	rt_note_restored(s);
 	return st;
 }
 

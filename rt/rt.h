@@ -84,10 +84,33 @@ struct rt_fault {
 /* "page fault", "general protection fault", … for a vector. */
 const char *rt_fault_name(uint64_t vector);
 
+/* RFLAGS bits firmware must not leave changed (SDM Vol. 1 §3.4.3). */
+#define RT_RFLAGS_TF	(1ULL << 8)
+#define RT_RFLAGS_IF	(1ULL << 9)
+#define RT_RFLAGS_DF	(1ULL << 10)
+#define RT_RFLAGS_AC	(1ULL << 18)
+#define RT_RFLAGS_GUARDED	(RT_RFLAGS_TF | RT_RFLAGS_IF | RT_RFLAGS_DF | RT_RFLAGS_AC)
+
+/* CPU state firmware changed and the call layer put back (rt_call.asm
+ * restores it after every call, returned or aborted). */
+struct rt_restored {
+	uint64_t rflags_calls;		/* calls that left DF/IF/AC/TF changed */
+	enum rt_svc rflags_svc;		/* the last of them, and what it left */
+	uint64_t rflags_left, rflags_entry;
+	uint64_t fpu_calls;		/* calls that left FCW or MXCSR changed */
+	enum rt_svc fpu_svc;
+	uint16_t fcw_left;
+	uint32_t mxcsr_left;
+	uint64_t cr_calls;		/* calls that flipped CR0 or CR4 bits */
+	enum rt_svc cr_svc;
+	uint64_t cr0_flips, cr4_flips;	/* every bit ever flipped */
+};
+
 struct rt_stats {
 	uint64_t calls[RT_SVC_COUNT];
 	uint64_t faults[RT_SVC_COUNT];
 	uint64_t last_cycles[RT_SVC_COUNT];	/* TSC of the last call */
+	struct rt_restored restored;
 };
 
 /* Largest data / name the bounce buffers carry (bytes). */
@@ -155,12 +178,27 @@ efi_status_t rt_var_read(const uint16_t *name, const struct efi_guid *guid,
  * stack; returns its RAX. Around the call it loads rt_call_rt_cr3 into CR3
  * and rt_call_hv_cr3 after it (0: one address space, no switch).
  * rt_call_abort: where a contained fault resumes, on the stack saved in
- * rt_saved_rsp; it returns RAX (RT_ABORTED) to rt_call's caller. */
+ * rt_saved_rsp; it returns RAX (RT_ABORTED) to rt_call's caller.
+ * After each call, returned or aborted, rt_call has put the caller's
+ * RFLAGS, CR0, CR4, FCW and MXCSR back and reports what firmware was
+ * entered with and left: rt_call_entry_rflags, rt_call_fw_rflags,
+ * rt_call_fw_fcw, rt_call_fw_mxcsr, and the CR bits it flipped. */
 uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
 		 uint64_t a4, uint64_t a5);
 extern const uint8_t rt_call_abort[];
 extern uint64_t rt_saved_rsp;
 extern uint64_t rt_call_hv_cr3, rt_call_rt_cr3;
+extern uint64_t rt_call_entry_rflags, rt_call_fw_rflags;
+extern uint64_t rt_call_cr0_flips, rt_call_cr4_flips;
+extern uint16_t rt_call_fw_fcw;
+extern uint32_t rt_call_fw_mxcsr;
+
+/* The x87 control word and MXCSR firmware is entered with (UEFI 2.10
+ * §2.3.4.2). */
+#define RT_FCW_DEFAULT		0x037F
+#define RT_MXCSR_DEFAULT	0x1F80
+/* MXCSR exception flags (bits 0-5) are sticky status, not control. */
+#define RT_MXCSR_CONTROL	0xFFC0
 
 /* Called by the exception path with the trap's vector, error code, RIP and
  * CR2 (0 unless a #PF). If a service was running and the fault is the

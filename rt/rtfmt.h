@@ -77,4 +77,10 @@ long rtfmt_boot_number(const uint16_t *name, size_t max);
  * upper-case hex. An odd trailing byte is ignored. */
 size_t rtfmt_boot_order_format(const uint8_t *data, size_t size, char *buf, size_t cap);
 
+/* ---- CPU state firmware left (rt.h RT_RFLAGS_*) */
+
+/* The guarded RFLAGS bits set in flags as "DF IF AC TF" (in that order,
+ * only those set), "none" when none is. Other bits are ignored. */
+size_t rtfmt_rflags_names(uint64_t flags, char *buf, size_t cap);
+
 #endif

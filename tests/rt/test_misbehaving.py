@@ -257,10 +257,18 @@ class TestDirectionFlagLeak:
         assert len(out) == 1 and fault_line("cannot read the clock", "invalid opcode", "GetTime",
                                             "time").match(out[0]), out
 
-    @pytest.mark.xfail(strict=True, reason="after a contained fault the hypervisor resumes with "
-                       "the firmware's RFLAGS (DF=1): the next set stores garbage")
     def test_next_round_trip_stores_what_was_written(self):
         round_trip(self.m, "AfterDf")
+
+    def test_rt_shows_the_flags_put_back(self):
+        """The fault left DF, IF and AC set; the shell runs with none of
+        them (read live by `rt`), and `rt` says which call left what."""
+        out = "\n".join(self.m.cmd("rt"))
+        assert re.search(r"^cpu state now\s+rflags 0x[0-9a-f]+ \(set: none\), fcw 0x37f, mxcsr 0x1f80,",
+                         out, re.M), out
+        assert re.search(r"^  rflags\s+1 call left them changed, put back \(last: GetTime left "
+                         r"0x[0-9a-f]+, DF IF AC changed\)$", out, re.M), out
+        assert re.search(r"^  cr0/cr4\s+no call flipped a bit$", out, re.M), out
 
     def test_store_keeps_what_was_written_before(self):
         store_keeps_mark(self.m)

@@ -271,6 +271,10 @@ def test_rt_lists_regions_and_counts_calls(store):
     assert out[-1] == "runtime: enabled", out
     assert "last fault         none" in out
     assert "supported          all (no EFI_RT_PROPERTIES_TABLE)" in out
+    # Well-behaved firmware leaves the CPU state as it found it.
+    assert "  rflags           no call left DF, IF, AC or TF changed" in out, out
+    assert "  fcw/mxcsr        no call left them changed" in out, out
+    assert "  cr0/cr4          no call flipped a bit" in out, out
     window = re.search(r"^window             0x([0-9a-f]{16}), offset layout, (\d+) regions$",
                        "\n".join(out), re.M)
     assert window and int(window.group(1), 16) == 0xFFFFFF0000000000, out

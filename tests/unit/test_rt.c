@@ -17,19 +17,41 @@
 const uint8_t rt_call_abort[1];
 uint64_t rt_saved_rsp;
 uint64_t rt_call_hv_cr3, rt_call_rt_cr3;
+uint64_t rt_call_entry_rflags, rt_call_fw_rflags;
+uint64_t rt_call_cr0_flips, rt_call_cr4_flips;
+uint16_t rt_call_fw_fcw;
+uint32_t rt_call_fw_mxcsr;
+
+/* What the fake firmware leaves behind, as rt_call.asm would report it. */
+static uint64_t fw_left_rflags, fw_cr0_flips, fw_cr4_flips;
+static uint16_t fw_left_fcw;
+static uint32_t fw_left_mxcsr;
 
 uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
 		 uint64_t a4, uint64_t a5)
 {
 	typedef uint64_t MSABI (*fn5)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+	uint64_t st;
 
 	assert_int_equal(stack_top, 0xFFFFFFFFC0121000ULL);
-	return ((fn5)(uintptr_t)fn)(a1, a2, a3, a4, a5);
+	rt_call_entry_rflags = 0x2;
+	fw_left_rflags = 0x2;
+	fw_left_fcw = RT_FCW_DEFAULT;
+	fw_left_mxcsr = RT_MXCSR_DEFAULT;
+	fw_cr0_flips = fw_cr4_flips = 0;
+	st = ((fn5)(uintptr_t)fn)(a1, a2, a3, a4, a5);
+	rt_call_fw_rflags = fw_left_rflags;
+	rt_call_fw_fcw = fw_left_fcw;
+	rt_call_fw_mxcsr = fw_left_mxcsr;
+	rt_call_cr0_flips = fw_cr0_flips;
+	rt_call_cr4_flips = fw_cr4_flips;
+	return st;
 }
 
 /* ---- the fake firmware ---- */
 
 static unsigned calls_get_time, calls_get_variable, calls_next_name;
+static uint64_t get_time_leaves_rflags;	/* 0: leaves them as it found them */
 static const uint8_t var_value[300] = { [0] = 0xAB, [299] = 0xCD };
 static const void *last_data_ptr;
 static bool fault_in_set_variable;
@@ -37,6 +59,8 @@ static bool fault_in_set_variable;
 static uint64_t MSABI fake_get_time(struct efi_time *t, struct efi_time_cap *cap)
 {
 	calls_get_time++;
+	if (get_time_leaves_rflags)
+		fw_left_rflags = get_time_leaves_rflags;
 	*t = (struct efi_time){ .year = 2026, .month = 11, .day = 25 };
 	if (cap)
 		cap->resolution = 1;
@@ -125,6 +149,7 @@ static void setup_table(uint32_t supported)
 	table[3 + RT_SET_VARIABLE] = (uint64_t)(uintptr_t)fake_set_variable;
 	calls_get_time = calls_get_variable = calls_next_name = 0;
 	fault_in_set_variable = false;
+	get_time_leaves_rflags = 0;
 	rt_init(&env, true, NULL);
 }
 
@@ -227,6 +252,66 @@ static void test_rt_fault_disables_only_the_faulting_group(void **state)
 				  "cr2 0xffffff00ffc00010; variable services off)");
 }
 
+/* rt_call.asm puts the state back; the gate records who left what. */
+static void test_rt_records_the_cpu_state_firmware_left_changed(void **state)
+{
+	const struct rt_restored *r = &rt_get_stats()->restored;
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(r->rflags_calls + r->fpu_calls + r->cr_calls, 0);
+	get_time_leaves_rflags = 0x40602;			/* DF IF AC */
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	get_time_leaves_rflags = 0x2 | 0x1;			/* CF: not guarded */
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(r->rflags_calls, 1);
+	assert_int_equal(r->rflags_svc, RT_GET_TIME);
+	assert_int_equal(r->rflags_left, 0x40602);
+	assert_int_equal(r->rflags_entry, 0x2);
+	assert_int_equal(r->fpu_calls + r->cr_calls, 0);
+}
+
+static uint64_t MSABI fake_time_flips_wp_and_fpu(struct efi_time *t, struct efi_time_cap *cap)
+{
+	(void)t; (void)cap;
+	fw_cr0_flips = 1ULL << 16;				/* CR0.WP */
+	fw_left_fcw = 0x027F;					/* 53-bit precision */
+	fw_left_mxcsr = RT_MXCSR_DEFAULT | 0x01;		/* IE flag: status only */
+	return RT_SUCCESS;
+}
+
+static uint64_t MSABI fake_time_flips_cr4_and_mxcsr(struct efi_time *t, struct efi_time_cap *cap)
+{
+	(void)t; (void)cap;
+	fw_cr4_flips = 1ULL << 7;				/* CR4.PGE */
+	fw_left_mxcsr = 0x9FC0;					/* FZ DAZ */
+	return RT_SUCCESS;
+}
+
+static void test_rt_records_control_register_and_fpu_changes(void **state)
+{
+	const struct rt_restored *r = &rt_get_stats()->restored;
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_flips_wp_and_fpu;
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(r->fpu_calls, 1);
+	assert_int_equal(r->fcw_left, 0x027F);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_flips_cr4_and_mxcsr;
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(r->cr_calls, 2);
+	assert_int_equal(r->cr0_flips, 1ULL << 16);
+	assert_int_equal(r->cr4_flips, 1ULL << 7);
+	assert_int_equal(r->fpu_calls, 2);
+	assert_int_equal(r->fcw_left, RT_FCW_DEFAULT);		/* the last call's */
+	assert_int_equal(r->mxcsr_left, 0x9FC0);
+	assert_int_equal(r->rflags_calls, 0);
+}
+
 static void test_rt_fault_outside_a_call_is_not_contained(void **state)
 {
 	uint64_t rip, rsp;
@@ -269,6 +354,8 @@ int main(void)
 		cmocka_unit_test(test_rt_unsupported_service_is_never_called),
 		cmocka_unit_test(test_rt_counts_every_call),
 		cmocka_unit_test(test_rt_fault_disables_only_the_faulting_group),
+		cmocka_unit_test(test_rt_records_the_cpu_state_firmware_left_changed),
+		cmocka_unit_test(test_rt_records_control_register_and_fpu_changes),
 		cmocka_unit_test(test_rt_fault_outside_a_call_is_not_contained),
 		cmocka_unit_test(test_rt_set_variable_refuses_oversized_data),
 		cmocka_unit_test(test_rt_disabled_layer_calls_nothing),

@@ -299,6 +299,22 @@ static void test_rtfmt_boot_order_format_lists_upper_hex(void **state)
 	assert_string_equal(buf, "");
 }
 
+static void test_rtfmt_rflags_names_lists_the_guarded_bits(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	/* What hvfwsim's df mode leaves: DF, IF, AC and the reserved bit 1. */
+	assert_int_equal(rtfmt_rflags_names(0x40602, buf, sizeof(buf)), 8);
+	assert_string_equal(buf, "DF IF AC");
+	assert_int_equal(rtfmt_rflags_names(RT_RFLAGS_TF | 0x2 | 0x1, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "TF");
+	assert_int_equal(rtfmt_rflags_names(0x2, buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "none");
+	assert_int_equal(rtfmt_rflags_names(RT_RFLAGS_GUARDED, buf, 6), 11);
+	assert_string_equal(buf, "DF IF");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_rtfmt_data_parse_reports_the_literal_error),
 		cmocka_unit_test(test_rtfmt_boot_number_takes_only_boot_hex4),
 		cmocka_unit_test(test_rtfmt_boot_order_format_lists_upper_hex),
+		cmocka_unit_test(test_rtfmt_rflags_names_lists_the_guarded_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,19 @@
 #include "rt_space.h"
 
 #define RFLAGS_RESERVED	0x2	/* bit 1 is always set (SDM Vol. 1 §3.4.3) */
+#define CR3_ADDR_MASK	0x000FFFFFFFFFF000ULL	/* without PCID and flush bits */
+
+extern uint64_t trap_cr3;	/* isr.asm: the CR3 the trap interrupted */
+
+/* The trap came from the runtime address space (firmware, or the call
+ * stub while it is switched). Without one (rt_space not set up) every
+ * trap during a call counts as the firmware's. */
+static bool trap_from_rt_space(void)
+{
+	if (!rt_call_rt_cr3)
+		return true;
+	return ((trap_cr3 ^ rt_call_rt_cr3) & CR3_ADDR_MASK) == 0;
+}
 
 bool hv_rt_trap(struct hv_trap_frame *tf)
 {
@@ -16,7 +29,8 @@ bool hv_rt_trap(struct hv_trap_frame *tf)
 
 	if (tf->vector == HV_VEC_PF)
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-	if (!rt_contain_fault(tf->vector, tf->error, tf->rip, cr2, &rip, &rsp))
+	if (!rt_contain_fault(tf->vector, tf->error, tf->rip, cr2, trap_from_rt_space(), &rip,
+			      &rsp))
 		return false;
 	/* rt_call_abort takes the status in RAX and the firmware's RFLAGS in
 	 * RDX, and runs with interrupts off until it restores the

@@ -113,9 +113,14 @@ struct rt_stats {
 	struct rt_restored restored;
 };
 
-/* Largest data / name the bounce buffers carry (bytes). */
+/* Largest data / name the bounce buffers carry (bytes). A variable name
+ * can be as long as the firmware's maximum variable size, so the name
+ * bounce is as large as the data one; rt_name_cap says how much of it a
+ * walk offers the firmware. */
 #define RT_DATA_MAX	(64 * 1024)
-#define RT_NAME_MAX	(1024 * 2)
+#define RT_NAME_MAX	(64 * 1024)
+/* What a walk offers when QueryVariableInfo gives no maximum (bytes). */
+#define RT_NAME_DEFAULT	(1024 * 2)
 
 /* --- set-up and state ------------------------------------------------- */
 
@@ -170,6 +175,22 @@ efi_status_t rt_query_capsule_capabilities(const void *const *capsules, size_t c
 efi_status_t rt_var_read(const uint16_t *name, const struct efi_guid *guid,
 			 uint32_t *attrs, void *data, size_t cap, size_t *size);
 
+/* The attributes of a variable of any size: a GetVariable with DataSize 0
+ * (UEFI 2.10 §8.2.1 returns them with EFI_BUFFER_TOO_SMALL), else a full
+ * read where the firmware does not (up to RT_DATA_MAX). */
+efi_status_t rt_var_attributes(const uint16_t *name, const struct efi_guid *guid,
+			       uint32_t *attrs);
+
+/* Deletes a variable: SetVariable with DataSize 0 and the variable's own
+ * attributes (UEFI 2.10 §8.2.3), whatever its size. */
+efi_status_t rt_var_delete(const uint16_t *name, const struct efi_guid *guid);
+
+/* The name capacity (UTF-16 units, NUL included) GetNextVariableName is
+ * offered: the firmware's maximum variable size from QueryVariableInfo,
+ * bounded to [RT_NAME_DEFAULT, RT_NAME_MAX] bytes; RT_NAME_MAX when the
+ * firmware does not say. Asked once. */
+size_t rt_name_cap(void);
+
 /* --- the platform below the layer ---------------------------------------
  * What rt/ needs from whoever runs it, declared here and provided by the
  * hypervisor (rt_call.asm and hv/rt_space.c) or by a host test:
@@ -201,11 +222,13 @@ extern uint32_t rt_call_fw_mxcsr;
 #define RT_MXCSR_CONTROL	0xFFC0
 
 /* Called by the exception path with the trap's vector, error code, RIP and
- * CR2 (0 unless a #PF). If a service was running and the fault is the
- * firmware's, records it, switches the service's group off and returns
+ * CR2 (0 unless a #PF), and whether it came from the runtime address space
+ * (the CR3 the trap interrupted). If a service was running and the fault is
+ * the firmware's, records it, switches the service's group off and returns
  * true: execution must resume at *resume_rip on *resume_rsp with RAX =
- * RT_ABORTED. Otherwise false: the fault is the hypervisor's own. */
+ * RT_ABORTED. Otherwise false: the fault is the hypervisor's own (one in
+ * hypervisor code while a call is under way included). */
 bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
-		      uint64_t *resume_rip, uint64_t *resume_rsp);
+		      bool from_rt_space, uint64_t *resume_rip, uint64_t *resume_rsp);
 
 #endif

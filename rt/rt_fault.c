@@ -2,9 +2,10 @@
  * call. The whole path, in order:
  *  1. rt_call (rt_call.asm) saved the caller's stack in rt_saved_rsp and
  *     switched to the runtime address space before calling firmware;
- *  2. the CPU raises an exception; the hypervisor's entry stub switches
- *     back to its own tables and calls rt_contain_fault with the vector,
- *     error code, RIP and CR2 (hv/runtime.c);
+ *  2. the CPU raises an exception; the hypervisor's entry stub records the
+ *     CR3 it interrupted, switches back to its own tables and calls
+ *     rt_contain_fault with the vector, error code, RIP, CR2 and whether
+ *     that CR3 was the runtime address space's (hv/runtime.c);
  *  3. here: decide whether the fault is the firmware's, record it with the
  *     memory-map descriptors RIP and CR2 fall in, switch the service's
  *     group off, and hand back where to resume: rt_call_abort on the saved
@@ -50,15 +51,18 @@ static void locate(uint64_t va, int64_t *desc, uint64_t *off)
 }
 
 bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
-		      uint64_t *resume_rip, uint64_t *resume_rsp)
+		      bool from_rt_space, uint64_t *resume_rip, uint64_t *resume_rsp)
 {
 	struct rt_fault *f = &rt_gate.fault;
 	enum rt_svc svc = rt_gate.current;
 	enum rt_group g = rt_svc_group(svc);
 
-	/* Only a fault while firmware runs is the firmware's; an NMI, a
-	 * machine check or a double fault is not, whatever is running. */
-	if (!rt_gate.busy || vector == VEC_NMI || vector == VEC_MC || vector == VEC_DF)
+	/* Only a fault while firmware runs, in the firmware's address space,
+	 * is the firmware's: one in the hypervisor's own code around the call
+	 * (before the switch, or after it back) is a hypervisor bug. An NMI, a
+	 * machine check or a double fault is never the firmware's. */
+	if (!rt_gate.busy || !from_rt_space || vector == VEC_NMI || vector == VEC_MC ||
+	    vector == VEC_DF)
 		return false;
 	*f = (struct rt_fault){
 		.happened = true, .svc = svc, .vector = vector, .error = error,

@@ -15,6 +15,7 @@ struct rt_gate {
 	enum rt_svc current;
 	struct rt_stats stats;
 	struct rt_fault fault;
+	size_t name_cap;		/* rt_name_cap's answer, 0 until asked */
 };
 extern struct rt_gate rt_gate;
 

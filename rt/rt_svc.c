@@ -59,18 +59,22 @@ efi_status_t rt_get_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t *attrs, void *data, size_t *size)
 {
 	efi_status_t st;
+	size_t passed;
 
 	if (!name || !guid || !size || (*size && !data))
 		return RT_INVALID_PARAMETER;
 	if (!bounce_name(name))
 		return RT_INVALID_PARAMETER;
 	rt_bounce.guid = *guid;
-	rt_bounce.size = *size < RT_DATA_MAX ? *size : RT_DATA_MAX;
+	passed = *size < RT_DATA_MAX ? *size : RT_DATA_MAX;
+	rt_bounce.size = passed;
 	rt_bounce.attrs = 0;
 	st = rt_gate_call(RT_GET_VARIABLE, rt_ptr(rt_bounce.name), rt_ptr(&rt_bounce.guid), rt_ptr(&rt_bounce.attrs),
 		  rt_ptr(&rt_bounce.size), rt_ptr(rt_bounce.data));
 	if (st == RT_SUCCESS || st == RT_BUFFER_TOO_SMALL) {
-		if (st == RT_SUCCESS && rt_bounce.size > *size)
+		/* Against what the bounce was offered, not what the caller
+		 * holds: the copy below reads the bounce. */
+		if (st == RT_SUCCESS && rt_bounce.size > passed)
 			return RT_DEVICE_ERROR;		/* firmware overstated its write */
 		if (st == RT_SUCCESS)
 			__builtin_memcpy(data, rt_bounce.data, rt_bounce.size);
@@ -99,13 +103,61 @@ efi_status_t rt_var_read(const uint16_t *name, const struct efi_guid *guid,
 	return st;
 }
 
+efi_status_t rt_var_attributes(const uint16_t *name, const struct efi_guid *guid,
+			       uint32_t *attrs)
+{
+	size_t size = 0;
+	efi_status_t st = rt_get_variable(name, guid, attrs, NULL, &size);
+
+	if (st == RT_BUFFER_TOO_SMALL && *attrs)
+		return RT_SUCCESS;
+	if (st != RT_BUFFER_TOO_SMALL)
+		return st == RT_SUCCESS ? RT_DEVICE_ERROR : st;	/* no variable is empty */
+	/* Quirk (EDK2 before stable202005): GetVariable gives the attributes
+	 * only with EFI_SUCCESS: read the whole variable. */
+	size = RT_DATA_MAX;
+	st = rt_get_variable(name, guid, attrs, rt_bounce.data, &size);
+	return st;
+}
+
+efi_status_t rt_var_delete(const uint16_t *name, const struct efi_guid *guid)
+{
+	uint32_t attrs = 0;
+	efi_status_t st = rt_var_attributes(name, guid, &attrs);
+
+	if (st != RT_SUCCESS)
+		return st;
+	/* Append-write with no data would append nothing (§8.2.3). */
+	return rt_set_variable(name, guid, attrs & ~EFI_VARIABLE_APPEND_WRITE, NULL, 0);
+}
+
+size_t rt_name_cap(void)
+{
+	uint64_t max_storage, remaining, max_var;
+	size_t bytes = RT_NAME_MAX;
+
+	if (rt_gate.name_cap)
+		return rt_gate.name_cap;
+	if (rt_svc_usable(RT_QUERY_VARIABLE_INFO) &&
+	    rt_query_variable_info(EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+				   EFI_VARIABLE_RUNTIME_ACCESS,
+				   &max_storage, &remaining, &max_var) == RT_SUCCESS)
+		bytes = max_var < RT_NAME_DEFAULT ? RT_NAME_DEFAULT
+			: max_var > RT_NAME_MAX ? RT_NAME_MAX : (size_t)max_var;
+	rt_gate.name_cap = bytes / 2;
+	return rt_gate.name_cap;
+}
+
 efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_guid *guid)
 {
 	efi_status_t st;
-	size_t limit = cap < RT_NAME_MAX / 2 ? cap : RT_NAME_MAX / 2;
+	size_t limit;
 
 	if (!name || !guid || cap == 0)
 		return RT_INVALID_PARAMETER;
+	limit = rt_name_cap();
+	if (cap < limit)
+		limit = cap;
 	if (!bounce_name(name))
 		return RT_INVALID_PARAMETER;
 	rt_bounce.guid = *guid;

@@ -50,8 +50,16 @@ uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint
 
 /* ---- the fake firmware ---- */
 
-static unsigned calls_get_time, calls_get_variable, calls_next_name;
-static uint64_t get_time_leaves_rflags;	/* 0: leaves them as it found them */
+#define LARGE_BYTES	(100 * 1024)
+#define LONG_NAME_UNITS	1500		/* longer than 1024 UTF-16 units */
+
+static unsigned calls_get_time, calls_get_variable, calls_next_name, calls_qvi;
+static uint64_t qvi_max_var;		/* QueryVariableInfo's maximum variable size */
+static uint32_t set_attrs;		/* what SetVariable was last given */
+static uint64_t set_size;
+static bool trap_in_hypervisor_code;
+static uint64_t get_time_leaves_rflags;
+static bool long_name_walk;	/* 0: leaves them as it found them */
 static const uint8_t var_value[300] = { [0] = 0xAB, [299] = 0xCD };
 static const void *last_data_ptr;
 static bool fault_in_set_variable;
@@ -72,6 +80,19 @@ static uint64_t MSABI fake_get_variable(const uint16_t *name, const struct efi_g
 {
 	(void)g;
 	calls_get_variable++;
+	if (name[0] == 'H') {		/* overstates its write past the bounce */
+		*size = 3 * RT_DATA_MAX;
+		return RT_SUCCESS;
+	}
+	if (name[0] == 'L') {		/* 100 KiB: UEFI 2.10 attributes on too-small */
+		if (attrs)
+			*attrs = 0x27;
+		if (*size < LARGE_BYTES) {
+			*size = LARGE_BYTES;
+			return RT_BUFFER_TOO_SMALL;
+		}
+		return RT_DEVICE_ERROR;	/* cannot be bounced whole */
+	}
 	if (name[0] != 'B')
 		return RT_NOT_FOUND;
 	if (*size < sizeof(var_value)) {
@@ -93,6 +114,22 @@ static uint64_t MSABI fake_next_name(uint64_t *size, uint16_t *name, struct efi_
 	size_t idx;
 
 	calls_next_name++;
+	if (long_name_walk) {
+		size_t need = 2 * (LONG_NAME_UNITS + 1);
+
+		if (name[0] == 'W')
+			return RT_NOT_FOUND;
+		if (*size < need) {
+			*size = need;
+			return RT_BUFFER_TOO_SMALL;
+		}
+		for (size_t i = 0; i < LONG_NAME_UNITS; i++)
+			name[i] = 'W';
+		name[LONG_NAME_UNITS] = 0;
+		*size = need;
+		memset(g, 0x22, sizeof(*g));
+		return RT_SUCCESS;
+	}
 	if (name[0] == 0)
 		idx = 0;
 	else if (name[0] == 'A')
@@ -117,15 +154,34 @@ static uint64_t MSABI fake_set_variable(const uint16_t *name, const struct efi_g
 {
 	uint64_t rip, rsp;
 
-	(void)name; (void)g; (void)attrs; (void)size;
+	(void)name; (void)g;
 	last_data_ptr = data;
+	set_attrs = attrs;
+	set_size = size;
+	if (trap_in_hypervisor_code) {
+		/* A trap while the call is under way, but from the
+		 * hypervisor's own address space. */
+		assert_false(rt_contain_fault(13, 0, 0xFFFFFFFF80001234ULL, 0, false, &rip, &rsp));
+		return RT_SUCCESS;
+	}
 	if (fault_in_set_variable) {
 		/* What the trap hook does on a #PF inside this service. */
 		assert_true(rt_contain_fault(14, 2, 0xFFFFFF0000001234ULL, 0xFFFFFF00FFC00010ULL,
-					     &rip, &rsp));
+					     true, &rip, &rsp));
 		assert_int_equal(rip, (uint64_t)(uintptr_t)rt_call_abort);
 		return RT_ABORTED;
 	}
+	return RT_SUCCESS;
+}
+
+static uint64_t MSABI fake_query_variable_info(uint32_t attrs, uint64_t *max_storage,
+					       uint64_t *remaining, uint64_t *max_var)
+{
+	(void)attrs;
+	calls_qvi++;
+	*max_storage = 0x40000;
+	*remaining = 0x30000;
+	*max_var = qvi_max_var;
 	return RT_SUCCESS;
 }
 
@@ -147,7 +203,13 @@ static void setup_table(uint32_t supported)
 	table[3 + RT_GET_VARIABLE] = (uint64_t)(uintptr_t)fake_get_variable;
 	table[3 + RT_GET_NEXT_VARIABLE_NAME] = (uint64_t)(uintptr_t)fake_next_name;
 	table[3 + RT_SET_VARIABLE] = (uint64_t)(uintptr_t)fake_set_variable;
-	calls_get_time = calls_get_variable = calls_next_name = 0;
+	table[3 + RT_QUERY_VARIABLE_INFO] = (uint64_t)(uintptr_t)fake_query_variable_info;
+	calls_get_time = calls_get_variable = calls_next_name = calls_qvi = 0;
+	qvi_max_var = 0x8400;
+	set_attrs = 0;
+	set_size = ~0ULL;
+	long_name_walk = false;
+	trap_in_hypervisor_code = false;
 	fault_in_set_variable = false;
 	get_time_leaves_rflags = 0;
 	rt_init(&env, true, NULL);
@@ -312,13 +374,100 @@ static void test_rt_records_control_register_and_fpu_changes(void **state)
 	assert_int_equal(r->rflags_calls, 0);
 }
 
+/* The firmware claims more than the bounce it was offered: refused before
+ * any copy (an over-read of the bounce under ASan otherwise), however
+ * large the caller's own buffer is. */
+static void test_rt_get_variable_checks_the_size_it_passed_not_the_callers(void **state)
+{
+	static uint8_t big[4 * RT_DATA_MAX];
+	size_t size = sizeof(big);
+
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_get_variable(u"Huge", &EFI_GLOBAL_VARIABLE_GUID, NULL, big, &size),
+			 RT_DEVICE_ERROR);
+	assert_int_equal(size, sizeof(big));
+}
+
+static void test_rt_walk_takes_names_longer_than_1024_units(void **state)
+{
+	static uint16_t name[RT_NAME_MAX / 2];
+	struct efi_guid g = { 0 };
+
+	(void)state;
+	setup_table(0x3FFF);
+	long_name_walk = true;
+	name[0] = 0;
+	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), RT_SUCCESS);
+	assert_int_equal(name[0], 'W');
+	assert_int_equal(name[LONG_NAME_UNITS - 1], 'W');
+	assert_int_equal(name[LONG_NAME_UNITS], 0);
+	assert_int_equal(calls_next_name, 1);		/* offered enough at once */
+	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), RT_NOT_FOUND);
+	/* A caller's smaller buffer still bounds it. */
+	name[0] = 0;
+	assert_int_equal(rt_get_next_variable_name(name, 1024, &g), RT_BUFFER_TOO_SMALL);
+}
+
+static void test_rt_name_cap_follows_the_maximum_variable_size(void **state)
+{
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_name_cap(), 0x8400 / 2);
+	assert_int_equal(rt_name_cap(), 0x8400 / 2);
+	assert_int_equal(calls_qvi, 1);			/* asked once */
+	setup_table(0x3FFF);
+	qvi_max_var = 100;				/* below the floor */
+	assert_int_equal(rt_name_cap(), RT_NAME_DEFAULT / 2);
+	setup_table(0x3FFF);
+	qvi_max_var = 1ULL << 40;			/* above the bounce */
+	assert_int_equal(rt_name_cap(), RT_NAME_MAX / 2);
+	setup_table(0x3FFF & ~0x0080);			/* no QueryVariableInfo */
+	assert_int_equal(rt_name_cap(), RT_NAME_MAX / 2);
+	assert_int_equal(calls_qvi, 0);
+}
+
+static void test_rt_var_delete_takes_a_variable_over_64_kib(void **state)
+{
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_var_delete(u"Large", &EFI_GLOBAL_VARIABLE_GUID), RT_SUCCESS);
+	assert_int_equal(calls_get_variable, 1);	/* the zero-size read only */
+	assert_int_equal(set_size, 0);
+	assert_int_equal(set_attrs, 0x27 & ~0x40);	/* append-write dropped */
+}
+
+static void test_rt_var_delete_reads_attributes_where_too_small_gives_none(void **state)
+{
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_var_delete(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID), RT_SUCCESS);
+	assert_int_equal(calls_get_variable, 2);	/* zero-size, then whole */
+	assert_int_equal(set_attrs, 7);
+	assert_int_equal(set_size, 0);
+	setup_table(0x3FFF);
+	assert_int_equal(rt_var_delete(u"Nothing", &EFI_GLOBAL_VARIABLE_GUID), RT_NOT_FOUND);
+	assert_int_equal(set_size, ~0ULL);		/* nothing written */
+}
+
+static void test_rt_trap_from_hypervisor_code_during_a_call_is_not_contained(void **state)
+{
+	(void)state;
+	setup_table(0x3FFF);
+	trap_in_hypervisor_code = true;
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), RT_SUCCESS);
+	assert_false(rt_last_fault()->happened);
+	assert_int_equal(rt_get_stats()->faults[RT_SET_VARIABLE], 0);
+	assert_true(rt_svc_usable(RT_GET_VARIABLE));
+}
+
 static void test_rt_fault_outside_a_call_is_not_contained(void **state)
 {
 	uint64_t rip, rsp;
 
 	(void)state;
 	setup_table(0x3FFF);
-	assert_false(rt_contain_fault(14, 0, 0x1000, 0, &rip, &rsp));
+	assert_false(rt_contain_fault(14, 0, 0x1000, 0, true, &rip, &rsp));
 }
 
 static void test_rt_set_variable_refuses_oversized_data(void **state)
@@ -356,6 +505,12 @@ int main(void)
 		cmocka_unit_test(test_rt_fault_disables_only_the_faulting_group),
 		cmocka_unit_test(test_rt_records_the_cpu_state_firmware_left_changed),
 		cmocka_unit_test(test_rt_records_control_register_and_fpu_changes),
+		cmocka_unit_test(test_rt_get_variable_checks_the_size_it_passed_not_the_callers),
+		cmocka_unit_test(test_rt_walk_takes_names_longer_than_1024_units),
+		cmocka_unit_test(test_rt_name_cap_follows_the_maximum_variable_size),
+		cmocka_unit_test(test_rt_var_delete_takes_a_variable_over_64_kib),
+		cmocka_unit_test(test_rt_var_delete_reads_attributes_where_too_small_gives_none),
+		cmocka_unit_test(test_rt_trap_from_hypervisor_code_during_a_call_is_not_contained),
 		cmocka_unit_test(test_rt_fault_outside_a_call_is_not_contained),
 		cmocka_unit_test(test_rt_set_variable_refuses_oversized_data),
 		cmocka_unit_test(test_rt_disabled_layer_calls_nothing),

@@ -81,7 +81,7 @@ bool rt_available(void)
 bool rt_svc_usable(enum rt_svc s)
 {
 	return rt_gate.enabled && (rt_gate.env.supported & rt_svc_property_bit(s)) &&
-	       !rt_gate.group_off[rt_svc_group(s)];
+	       !(rt_gate.groups_off & rt_svc_uses(s));
 }
 
 const char *rt_disabled_reason(void)

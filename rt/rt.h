@@ -64,11 +64,18 @@ enum rt_svc {
 uint32_t rt_svc_property_bit(enum rt_svc s);
 const char *rt_svc_name(enum rt_svc s);
 
-/* Services that fail together: a fault in one disables its group. */
+/* Services that fail together: the firmware driver behind each group. */
 enum rt_group { RT_GROUP_TIME, RT_GROUP_VARIABLE, RT_GROUP_RESET, RT_GROUP_CAPSULE,
 		RT_GROUP_MISC, RT_GROUP_COUNT };
 enum rt_group rt_svc_group(enum rt_svc s);
 const char *rt_group_name(enum rt_group g);
+/* Every group whose driver the service enters, as a mask of 1 << group
+ * (its own, plus the variable group where it reads or writes variables:
+ * rt/rt_group.c says which and why). A fault switches all of them off; a
+ * service is usable only while none of them is off. */
+uint32_t rt_svc_uses(enum rt_svc s);
+/* The groups of a mask as "time", "time and variable", "a, b and c". */
+size_t rt_groups_text(uint32_t groups, char *buf, size_t cap);
 
 /* A contained fault inside firmware. */
 struct rt_fault {

@@ -7,8 +7,9 @@
  *     rt_contain_fault with the vector, error code, RIP, CR2 and whether
  *     that CR3 was the runtime address space's (hv/runtime.c);
  *  3. here: decide whether the fault is the firmware's, record it with the
- *     memory-map descriptors RIP and CR2 fall in, switch the service's
- *     group off, and hand back where to resume: rt_call_abort on the saved
+ *     memory-map descriptors RIP and CR2 fall in, switch off every group
+ *     whose driver the service enters (rt_group.c), and hand back where to
+ *     resume: rt_call_abort on the saved
  *     stack, which returns RT_ABORTED to the service's caller.
  * Pure: host tests call it directly. */
 #include "rt_gate.h"
@@ -55,7 +56,8 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 {
 	struct rt_fault *f = &rt_gate.fault;
 	enum rt_svc svc = rt_gate.current;
-	enum rt_group g = rt_svc_group(svc);
+	uint32_t groups = rt_svc_uses(svc);
+	char off[48];
 
 	/* Only a fault while firmware runs, in the firmware's address space,
 	 * is the firmware's: one in the hypervisor's own code around the call
@@ -70,17 +72,18 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 	};
 	locate(rip, &f->rip_desc, &f->rip_off);
 	locate(cr2, &f->cr2_desc, &f->cr2_off);
-	rt_gate.group_off[g] = true;
+	rt_gate.groups_off |= groups;
 	rt_gate.stats.faults[svc]++;
+	rt_groups_text(groups, off, sizeof(off));
 	if (vector == VEC_PF)
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
 			     "%s at 0x%llx in %s, cr2 0x%llx; %s services off",
 			     rt_fault_name(vector), (unsigned long long)rip, rt_svc_name(svc),
-			     (unsigned long long)cr2, rt_group_name(g));
+			     (unsigned long long)cr2, off);
 	else
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
 			     "%s at 0x%llx in %s; %s services off", rt_fault_name(vector),
-			     (unsigned long long)rip, rt_svc_name(svc), rt_group_name(g));
+			     (unsigned long long)rip, rt_svc_name(svc), off);
 	rt_gate.busy = false;
 	*resume_rip = rt_ptr(rt_call_abort);
 	*resume_rsp = rt_saved_rsp;

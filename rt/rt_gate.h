@@ -9,7 +9,7 @@
 struct rt_gate {
 	struct rt_env env;
 	bool enabled;
-	bool group_off[RT_GROUP_COUNT];
+	uint32_t groups_off;		/* 1 << enum rt_group */
 	char reason[160];
 	volatile bool busy;		/* serializes calls (and catches re-entry) */
 	enum rt_svc current;

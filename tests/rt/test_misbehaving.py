@@ -400,7 +400,8 @@ class TestLyingStatus:
     @pytest.fixture(scope="class", autouse=True)
     def machine(self, request, tmp_path_factory, sim_vars):
         m = class_machine(request, tmp_path_factory, sim_vars,
-                          "overstate-size bad-status:GetTime", f"get {MARK}")
+                          "overstate-size bad-status:GetTime ud:GetNextHighMonotonicCount",
+                          f"get {MARK}")
         yield m
         m.close()
 
@@ -415,6 +416,21 @@ class TestLyingStatus:
         assert re.search(r"^last fault\s+none$", out, re.M), out
         assert re.search(r"^runtime: enabled$", out, re.M), out
         assert self.m.cmd(f'set {var("Lies")} nv,bs,rt 01') == ["ok"]
+
+    def test_fault_in_the_monotonic_count_switches_variables_off(self):
+        """EDK2's GetNextHighMonotonicCount writes its counter with
+        SetVariable (rt/rt_group.c): after a fault there the variable
+        driver may be mid-write, so variables go off with it."""
+        out = self.m.cmd("count")
+        assert len(out) == 1 and fault_line("cannot read the monotonic count", "invalid opcode",
+                                            "GetNextHighMonotonicCount", "variable and misc"
+                                            ).match(out[0]), out
+        out = self.m.cmd(f"get {MARK}")
+        assert len(out) == 1 and out[0].startswith(
+            "error: runtime services unavailable (invalid opcode at"), out
+        out = self.m.cmd("time set 2026-01-01 00:00:00")	# SetTime writes "RTC"
+        assert len(out) == 1 and out[0].startswith("error: runtime services unavailable ("), out
+        assert self.m.cmd("time") == ["error: cannot read the clock (0x8000000000000063)"]
 
     def test_store_keeps_what_was_written_before(self):
         store_keeps_mark(self.m)

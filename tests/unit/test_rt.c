@@ -461,6 +461,89 @@ static void test_rt_trap_from_hypervisor_code_during_a_call_is_not_contained(voi
 	assert_true(rt_svc_usable(RT_GET_VARIABLE));
 }
 
+/* ---- the group table (rt/rt_group.c) ---- */
+
+#define GB(g)	(1u << (g))
+
+static void test_rt_group_every_service_enters_its_own_group(void **state)
+{
+	(void)state;
+	for (int s = 0; s < RT_SVC_COUNT; s++)
+		assert_true(rt_svc_uses(s) & GB(rt_svc_group(s)));
+	assert_int_equal(rt_svc_uses(RT_SVC_COUNT), 0);
+}
+
+static void test_rt_group_services_that_write_variables_enter_the_variable_group(void **state)
+{
+	static const enum rt_svc writers[] = {
+		RT_SET_TIME, RT_GET_WAKEUP_TIME, RT_SET_WAKEUP_TIME,
+		RT_GET_NEXT_HIGH_MONOTONIC_COUNT, RT_UPDATE_CAPSULE,
+	};
+	static const enum rt_svc alone[] = {
+		RT_GET_TIME, RT_RESET_SYSTEM, RT_QUERY_CAPSULE_CAPABILITIES,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+		assert_int_equal(rt_svc_uses(writers[i]),
+				 GB(rt_svc_group(writers[i])) | GB(RT_GROUP_VARIABLE));
+	for (size_t i = 0; i < sizeof(alone) / sizeof(alone[0]); i++)
+		assert_int_equal(rt_svc_uses(alone[i]), GB(rt_svc_group(alone[i])));
+	assert_int_equal(rt_svc_uses(RT_QUERY_VARIABLE_INFO), GB(RT_GROUP_VARIABLE));
+}
+
+static void test_rt_groups_text_joins_names(void **state)
+{
+	char buf[48];
+
+	(void)state;
+	assert_int_equal(rt_groups_text(GB(RT_GROUP_TIME), buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "time");
+	rt_groups_text(GB(RT_GROUP_VARIABLE) | GB(RT_GROUP_MISC), buf, sizeof(buf));
+	assert_string_equal(buf, "variable and misc");
+	rt_groups_text(GB(RT_GROUP_TIME) | GB(RT_GROUP_VARIABLE) | GB(RT_GROUP_CAPSULE), buf,
+		       sizeof(buf));
+	assert_string_equal(buf, "time, variable and capsule");
+	assert_int_equal(rt_groups_text(0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+}
+
+static uint64_t MSABI fake_count_faults(uint32_t *high)
+{
+	uint64_t rip, rsp;
+
+	(void)high;
+	assert_true(rt_contain_fault(6, 0, 0xFFFFFF0000001100ULL, 0, true, &rip, &rsp));
+	return RT_ABORTED;
+}
+
+/* EDK2's GetNextHighMonotonicCount writes its counter with SetVariable: a
+ * fault there may leave the variable driver mid-write, so variables go
+ * off with it; time, which does not enter that driver for GetTime, stays. */
+static void test_rt_fault_in_the_monotonic_count_switches_variables_off(void **state)
+{
+	uint8_t buf[8];
+	size_t size = sizeof(buf);
+	uint32_t high;
+	struct efi_time t;
+	char text[200];
+
+	(void)state;
+	setup_table(0x3FFF);
+	table[3 + RT_GET_NEXT_HIGH_MONOTONIC_COUNT] = (uint64_t)(uintptr_t)fake_count_faults;
+	assert_int_equal(rt_get_next_high_monotonic_count(&high), RT_ABORTED);
+	assert_int_equal(rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf, &size),
+			 RT_UNSUPPORTED);
+	assert_int_equal(calls_get_variable, 0);
+	assert_false(rt_svc_usable(RT_SET_TIME));		/* writes "RTC" */
+	assert_false(rt_svc_usable(RT_UPDATE_CAPSULE));
+	assert_true(rt_svc_usable(RT_QUERY_CAPSULE_CAPABILITIES));
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "disabled (invalid opcode at 0xffffff0000001100 in "
+				  "GetNextHighMonotonicCount; variable and misc services off)");
+}
+
 static void test_rt_fault_outside_a_call_is_not_contained(void **state)
 {
 	uint64_t rip, rsp;
@@ -511,6 +594,10 @@ int main(void)
 		cmocka_unit_test(test_rt_var_delete_takes_a_variable_over_64_kib),
 		cmocka_unit_test(test_rt_var_delete_reads_attributes_where_too_small_gives_none),
 		cmocka_unit_test(test_rt_trap_from_hypervisor_code_during_a_call_is_not_contained),
+		cmocka_unit_test(test_rt_group_every_service_enters_its_own_group),
+		cmocka_unit_test(test_rt_group_services_that_write_variables_enter_the_variable_group),
+		cmocka_unit_test(test_rt_groups_text_joins_names),
+		cmocka_unit_test(test_rt_fault_in_the_monotonic_count_switches_variables_off),
 		cmocka_unit_test(test_rt_fault_outside_a_call_is_not_contained),
 		cmocka_unit_test(test_rt_set_variable_refuses_oversized_data),
 		cmocka_unit_test(test_rt_disabled_layer_calls_nothing),

@@ -16,6 +16,7 @@
 #include "shell.h"
 #include "trap.h"
 #include "rt_space.h"
+#include "rt_watchdog.h"
 
 /* ---- shared error lines (cmd_rt.h) ---- */
 
@@ -132,6 +133,20 @@ static void print_space(void)
 		(unsigned long)HV_RTSTACK_BOTTOM_VA);
 }
 
+/* The runtime-call watchdog (hv/rt_watchdog.c). */
+static void print_watchdog(void)
+{
+	const struct rt_watchdog_info *w = rt_watchdog_get();
+
+	if (w->active)
+		kprintf("watchdog           %u ms by the TSC (%lu kHz), LAPIC timer every %u ms while a call runs; %lu ticks, %lu call%s abandoned, %lu stray interrupts\n",
+			RT_WATCHDOG_MS, w->tsc_hz / 1000, w->tick_ms, w->ticks, w->abandoned,
+			w->abandoned == 1 ? "" : "s", w->stray);
+	else
+		kprintf("watchdog           off (%s)\n",
+			w->why_not ? w->why_not : "no runtime address space");
+}
+
 static const char *plural(uint64_t n)
 {
 	return n == 1 ? "" : "s";
@@ -201,6 +216,7 @@ static int cmd_rt(int argc, char **argv)
 			stats->faults[s], stats->last_cycles[s]);
 
 	print_space();
+	print_watchdog();
 	print_restored();
 	if (f->happened) {
 		kprintf("last fault         %s (vector %lu, error 0x%lx) in %s\n",

@@ -144,6 +144,12 @@ static void rt_note_restored(enum rt_svc s)
 	}
 }
 
+bool rt_watchdog_expired(uint64_t now_tsc)
+{
+	return rt_gate.busy && rt_gate.env.watchdog_cycles &&
+	       now_tsc - rt_gate.call_tsc >= rt_gate.env.watchdog_cycles;
+}
+
 /* One call: checks, counts, serializes, times. */
 efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 			  uint64_t a5)
@@ -160,6 +166,7 @@ efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, 
 	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + TABLE_HEADER_BYTES + 8 * s);
 	rt_gate.stats.calls[s]++;
 	t0 = rt_rdtsc();
+	rt_gate.call_tsc = t0;
 	st = rt_call(fn, rt_gate.env.stack_top, a1, a2, a3, a4, a5);
 	rt_gate.stats.last_cycles[s] = rt_rdtsc() - t0;
 	rt_gate.busy = false;

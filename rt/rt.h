@@ -88,7 +88,13 @@ struct rt_fault {
 	uint64_t rip_off, cr2_off;
 };
 
-/* "page fault", "general protection fault", … for a vector. */
+/* A call the watchdog abandoned is recorded as a fault with this vector (no
+ * CPU vector is this large). */
+#define RT_FAULT_HUNG		0x100
+#define RT_WATCHDOG_MS		2000
+
+/* "page fault", "general protection fault", … for a vector;
+ * "no return within 2 s" for RT_FAULT_HUNG. */
 const char *rt_fault_name(uint64_t vector);
 
 /* RFLAGS bits firmware must not leave changed (SDM Vol. 1 §3.4.3). */
@@ -140,6 +146,9 @@ struct rt_env {
 	/* The hypervisor's memory map, to name the descriptor of a fault. */
 	const struct efi_mdesc *map;
 	size_t map_count;
+	/* TSC cycles after which a call is abandoned (RT_WATCHDOG_MS by the
+	 * calibrated TSC); 0: no watchdog. */
+	uint64_t watchdog_cycles;
 };
 
 /* Enables the layer; reason (for `rt`) when disabled from the start. */
@@ -200,7 +209,9 @@ size_t rt_name_cap(void);
 
 /* --- the platform below the layer ---------------------------------------
  * What rt/ needs from whoever runs it, declared here and provided by the
- * hypervisor (rt_call.asm and hv/rt_space.c) or by a host test:
+ * hypervisor (hv/runtime.c's rt_call arms the watchdog around
+ * rt_call.asm's rt_call_stub; hv/rt_space.c sets the CR3 values) or by a
+ * host test:
  *
  * rt_call: calls fn (MS x64 ABI) with up to 5 arguments on the dedicated
  * stack; returns its RAX. Around the call it loads rt_call_rt_cr3 into CR3
@@ -218,6 +229,9 @@ extern uint64_t rt_saved_rsp;
 extern uint64_t rt_call_hv_cr3, rt_call_rt_cr3;
 extern uint64_t rt_call_entry_rflags, rt_call_fw_rflags;
 extern uint64_t rt_call_cr0_flips, rt_call_cr4_flips;
+/* RT_RFLAGS_IF to run firmware with interrupts on (the watchdog's timer
+ * must reach it), 0 to keep them off. */
+extern uint64_t rt_call_entry_if;
 extern uint16_t rt_call_fw_fcw;
 extern uint32_t rt_call_fw_mxcsr;
 
@@ -237,5 +251,10 @@ extern uint32_t rt_call_fw_mxcsr;
  * hypervisor code while a call is under way included). */
 bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
 		      bool from_rt_space, uint64_t *resume_rip, uint64_t *resume_rsp);
+
+/* Called by the watchdog's timer tick with the TSC: true when a call is
+ * under way and has run for env.watchdog_cycles or more; the tick then
+ * contains it as rt_contain_fault(RT_FAULT_HUNG, …). */
+bool rt_watchdog_expired(uint64_t now_tsc);
 
 #endif

@@ -1,10 +1,10 @@
-; rt_call: one firmware runtime call on the dedicated stack (MS x64 ABI,
+; rt_call_stub: one firmware runtime call on the dedicated stack (MS x64 ABI,
 ; UEFI 2.10 §2.3.4.2). A fault inside firmware resumes at rt_call_abort
 ; (set by the trap hook) with RAX = EFI_ABORTED and RDX = the RFLAGS the
 ; firmware faulted with; the hypervisor's callee-saved registers come back
 ; from its own stack.
 ;
-; u64 rt_call(u64 fn [rdi], u64 stack_top [rsi], u64 a1 [rdx], u64 a2 [rcx],
+; u64 rt_call_stub(u64 fn [rdi], u64 stack_top [rsi], u64 a1 [rdx], u64 a2 [rcx],
 ;             u64 a3 [r8], u64 a4 [r9], u64 a5 [rsp+8])            (SysV)
 ; Lives in .text.rtshared, mapped in both address spaces: it switches
 ; CR3 to the runtime tables (hv/rt_space.c) around the call.
@@ -17,9 +17,9 @@
 ; does not map: they are read only after the switch back.
 bits 64
 section .text.rtshared progbits alloc exec nowrite align=16
-global rt_call, rt_call_abort, rt_saved_rsp, rt_call_hv_cr3, rt_call_rt_cr3
+global rt_call_stub, rt_call_abort, rt_saved_rsp, rt_call_hv_cr3, rt_call_rt_cr3
 global rt_call_entry_rflags, rt_call_fw_rflags, rt_call_fw_fcw, rt_call_fw_mxcsr
-global rt_call_cr0_flips, rt_call_cr4_flips
+global rt_call_cr0_flips, rt_call_cr4_flips, rt_call_entry_if
 
 ; SDM Vol. 1 §3.4.3: RFLAGS bits.
 RFLAGS_TF	equ 1 << 8
@@ -27,7 +27,7 @@ RFLAGS_IF	equ 1 << 9
 RFLAGS_DF	equ 1 << 10
 RFLAGS_AC	equ 1 << 18
 
-rt_call:
+rt_call_stub:
 	push rbp
 	mov rbp, rsp
 	push rbx
@@ -45,10 +45,11 @@ rt_call:
 	mov [rel saved_cr4], rax
 	fnstcw [rel saved_fcw]
 	stmxcsr [rel saved_mxcsr]
-	; Firmware starts with DF clear (UEFI 2.10 §2.3.4.2), AC and TF clear
-	; and interrupts as the hypervisor has them.
+	; Firmware starts with DF clear (UEFI 2.10 §2.3.4.2), AC and TF clear,
+	; and IF as rt_call_entry_if says (set while the watchdog is armed).
 	mov rax, [rel saved_rflags]
-	and rax, ~(RFLAGS_DF | RFLAGS_AC | RFLAGS_TF)
+	and rax, ~(RFLAGS_DF | RFLAGS_AC | RFLAGS_TF | RFLAGS_IF)
+	or rax, [rel rt_call_entry_if]
 	mov [rel rt_call_entry_rflags], rax
 	mov r10, rdi			; fn
 	mov r11, rsi
@@ -132,6 +133,7 @@ rt_call_entry_rflags: resq 1		; what firmware was entered with
 rt_call_fw_rflags: resq 1		; what it returned or faulted with
 rt_call_cr0_flips: resq 1		; bits it changed (then put back)
 rt_call_cr4_flips: resq 1
+rt_call_entry_if: resq 1		; 0 or RFLAGS_IF
 saved_mxcsr: resd 1
 rt_call_fw_mxcsr: resd 1
 saved_fcw: resw 1

@@ -23,6 +23,7 @@
 #define VEC_GP	13
 #define VEC_PF	14
 #define VEC_MC	18
+_Static_assert(RT_WATCHDOG_MS == 2000, "rt_fault_name says 2 s");
 
 const char *rt_fault_name(uint64_t vector)
 {
@@ -31,6 +32,7 @@ const char *rt_fault_name(uint64_t vector)
 	case VEC_UD: return "invalid opcode";
 	case VEC_GP: return "general protection fault";
 	case VEC_PF: return "page fault";
+	case RT_FAULT_HUNG: return "no return within 2 s";
 	default: return "exception";
 	}
 }

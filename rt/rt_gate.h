@@ -13,6 +13,7 @@ struct rt_gate {
 	char reason[160];
 	volatile bool busy;		/* serializes calls (and catches re-entry) */
 	enum rt_svc current;
+	uint64_t call_tsc;		/* TSC when the current call started */
 	struct rt_stats stats;
 	struct rt_fault fault;
 	size_t name_cap;		/* rt_name_cap's answer, 0 until asked */

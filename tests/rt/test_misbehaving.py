@@ -12,6 +12,7 @@ Run: /usr/bin/python3 -m pytest -q -n 2 --dist loadscope tests/rt/test_misbehavi
 import os
 import re
 import shutil
+import time
 
 import pytest
 
@@ -266,8 +267,11 @@ class TestDirectionFlagLeak:
         out = "\n".join(self.m.cmd("rt"))
         assert re.search(r"^cpu state now\s+rflags 0x[0-9a-f]+ \(set: none\), fcw 0x37f, mxcsr 0x1f80,",
                          out, re.M), out
-        assert re.search(r"^  rflags\s+1 call left them changed, put back \(last: GetTime left "
-                         r"0x[0-9a-f]+, DF IF AC changed\)$", out, re.M), out
+        # Entered with IF set (the watchdog's timer must reach it): DF and
+        # AC are what changed; the shell runs with IF clear again.
+        hit = re.search(r"^  rflags\s+1 call left them changed, put back \(last: GetTime left "
+                        r"(0x[0-9a-f]+), DF AC changed\)$", out, re.M)
+        assert hit and int(hit.group(1), 16) & 0x40600 == 0x40600, out
         assert re.search(r"^  cr0/cr4\s+no call flipped a bit$", out, re.M), out
 
     def test_store_keeps_what_was_written_before(self):
@@ -439,20 +443,49 @@ class TestLyingStatus:
 # ------------------------------------------------------------ hang
 
 class TestHang:
+    """GetTime and ResetSystem never return (`sti; jmp $`): the watchdog's
+    LAPIC timer abandons each after 2 s by the TSC."""
     @pytest.fixture(scope="class", autouse=True)
     def machine(self, request, tmp_path_factory, sim_vars):
-        m = sim_boot(tmp_path_factory, sim_vars, "hang", "hang")
+        m = sim_boot(tmp_path_factory, sim_vars, "hang hang:ResetSystem", "hang")
         request.cls.m = m
         yield m
         m.close()
 
-    @pytest.mark.xfail(strict=True, reason="no watchdog yet: a hung firmware call hangs the shell")
     def test_hung_call_is_abandoned_after_two_seconds(self):
-        out = self.m.cmd("time", timeout=10)
-        assert len(out) == 1 and out[0].startswith("error: ") and "GetTime" in out[0], out
+        t0 = time.monotonic()
+        out = self.m.cmd("time", timeout=20)
+        took = time.monotonic() - t0
+        assert len(out) == 1 and fault_line("cannot read the clock", "no return within 2 s",
+                                            "GetTime", "time").match(out[0]), out
+        assert 1.5 < took < 10, took
+
+    def test_other_services_keep_working(self):
+        round_trip(self.m, "AfterHang")
+        assert re.fullmatch(r"high monotonic count: \d+", self.m.cmd("count")[0])
+        out = self.m.cmd("time")
+        assert len(out) == 1 and out[0].startswith("error: runtime services unavailable (no return"), out
+
+    def test_rt_names_the_abandoned_call(self):
+        out = "\n".join(self.m.cmd("rt"))
+        assert re.search(r"^watchdog\s+2000 ms by the TSC \(\d+ kHz\), LAPIC timer every 50 ms "
+                         r"while a call runs; \d+ ticks, 1 call abandoned, 0 stray interrupts$",
+                         out, re.M), out
+        assert re.search(r"^last fault\s+no return within 2 s \(vector 256, error 0x0\) in GetTime$",
+                         out, re.M), out
+        assert re.search(rf"^  rip  {HEX} \(descriptor \d+ \+ {HEX}\)$", out, re.M), out
+        # The firmware ran with IF set, as it was entered: nothing to put back.
+        assert re.search(r"^cpu state now\s+rflags 0x[0-9a-f]+ \(set: none\)", out, re.M), out
+
+    def test_hung_resetsystem_falls_back_to_the_acpi_reset(self):
+        self.m.p.send("reset cold\r")
+        self.m.expect(r"ResetSystem hung: no return within 2 s at 0x[0-9a-f]+ in ResetSystem; "
+                      r"reset services off \(EFI_ABORTED\); trying the hardware reset paths",
+                      timeout=20)
+        self.m.expect("resetting \\(cold\\)", timeout=10)
+        assert self.m.wait_exit(timeout=60) == 0
 
     def test_store_keeps_what_was_written_before(self):
-        # The shell is stuck in the call: pull the plug, read the store.
         store_keeps_mark(self.m, exited=False)
 
 

@@ -544,6 +544,58 @@ static void test_rt_fault_in_the_monotonic_count_switches_variables_off(void **s
 				  "GetNextHighMonotonicCount; variable and misc services off)");
 }
 
+/* ---- the watchdog's half in rt/ ---- */
+
+#define WATCHDOG_CYCLES	2000000000ULL
+
+static bool watchdog_saw_running, watchdog_saw_expired;
+
+static uint64_t MSABI fake_time_hangs(struct efi_time *t, struct efi_time_cap *cap)
+{
+	uint64_t rip, rsp, now = __builtin_ia32_rdtsc();
+
+	(void)t; (void)cap;
+	/* Ticks while it runs: not yet over, then over the bound. */
+	watchdog_saw_running = !rt_watchdog_expired(now);
+	watchdog_saw_expired = rt_watchdog_expired(now + WATCHDOG_CYCLES);
+	assert_true(rt_contain_fault(RT_FAULT_HUNG, 0, 0xFFFFFF0000001200ULL, 0, true, &rip, &rsp));
+	return RT_ABORTED;
+}
+
+static void test_rt_watchdog_abandons_a_call_over_its_bound(void **state)
+{
+	struct rt_env env = {
+		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
+		.stack_top = 0xFFFFFFFFC0121000ULL, .watchdog_cycles = WATCHDOG_CYCLES,
+	};
+	struct efi_time t;
+	char text[200];
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_init(&env, true, NULL);
+	assert_false(rt_watchdog_expired(~0ULL / 2));	/* no call under way */
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_hangs;
+	assert_int_equal(rt_get_time(&t, NULL), RT_ABORTED);
+	assert_true(watchdog_saw_running);
+	assert_true(watchdog_saw_expired);
+	assert_int_equal(rt_last_fault()->vector, RT_FAULT_HUNG);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "disabled (no return within 2 s at 0xffffff0000001200 in GetTime; "
+				  "time services off)");
+	assert_false(rt_svc_usable(RT_GET_TIME));
+	assert_true(rt_svc_usable(RT_GET_VARIABLE));
+}
+
+static void test_rt_watchdog_off_never_expires(void **state)
+{
+	(void)state;
+	setup_table(0x3FFF);			/* watchdog_cycles 0 */
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_hangs;
+	rt_get_time(&(struct efi_time){ 0 }, NULL);
+	assert_false(watchdog_saw_expired);
+}
+
 static void test_rt_fault_outside_a_call_is_not_contained(void **state)
 {
 	uint64_t rip, rsp;
@@ -598,6 +650,8 @@ int main(void)
 		cmocka_unit_test(test_rt_group_services_that_write_variables_enter_the_variable_group),
 		cmocka_unit_test(test_rt_groups_text_joins_names),
 		cmocka_unit_test(test_rt_fault_in_the_monotonic_count_switches_variables_off),
+		cmocka_unit_test(test_rt_watchdog_abandons_a_call_over_its_bound),
+		cmocka_unit_test(test_rt_watchdog_off_never_expires),
 		cmocka_unit_test(test_rt_fault_outside_a_call_is_not_contained),
 		cmocka_unit_test(test_rt_set_variable_refuses_oversized_data),
 		cmocka_unit_test(test_rt_disabled_layer_calls_nothing),

@@ -56,7 +56,6 @@ isr_common:
 	push r14
 	push r15
 	mov rax, cr3
-	mov [rel trap_cr3], rax		; the address space the trap came from
 	mov r12, rax			; kept across the call (SysV callee-saved)
 	mov rbx, [rel rt_call_hv_cr3]
 	test rbx, rbx
@@ -68,6 +67,8 @@ isr_common:
 	je .tables_ok
 	mov cr3, rbx			; from the runtime tables: back to ours
 .tables_ok:
+	mov [rel trap_cr3], r12		; the address space the trap came from
+					; (hypervisor-only memory: stored here)
 	mov rdi, rsp			; struct hv_trap_frame *
 	push qword 2			; DF clear (SysV ABI), AC clear whatever
 	popfq				; the interrupted code had (IF is already)
@@ -105,7 +106,7 @@ isr_stubs:
 %assign v v + 1
 %endrep
 
-section .bss.rtshared nobits alloc write align=8
+section .bss nobits alloc write align=8
 trap_cr3: resq 1
 
 section .note.GNU-stack noalloc noexec nowrite progbits

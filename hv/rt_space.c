@@ -10,6 +10,7 @@
 extern uint8_t __rtshared_text_start[], __rtshared_text_end[];
 extern uint8_t __rtshared_data_start[], __rtshared_data_end[];
 extern uint8_t __rtshared_bss_start[], __rtshared_bss_end[];
+extern uint8_t __rtstacks_start[], __rtstacks_end[];
 
 #define CR4_PCIDE	(1ULL << 17)
 #define CR3_NOFLUSH	(1ULL << 63)
@@ -53,6 +54,7 @@ void rt_space_init(const struct hv_bootinfo *bi)
 	uint64_t used0, *hv_pml4, *rt_pml4, hv_root = cpu_read_cr3() & PTE_ADDR_MASK;
 	unsigned slot = (bi->rt_window_base >> 39) & 511;
 	uint64_t *stack = (uint64_t *)(uintptr_t)HV_RTSTACK_BOTTOM_VA;
+	struct rt_bounce_piece pieces[RT_BOUNCE_PIECES];
 
 	/* Paint the runtime stack so its high-water mark can be measured. */
 	for (uint64_t i = 0; i < HV_RTSTACK_SIZE / 8; i++)
@@ -63,14 +65,27 @@ void rt_space_init(const struct hv_bootinfo *bi)
 	}
 	mm_pool_init(bi);
 	used0 = mm_pool_used();
+	rt_bounce_pieces(pieces);
+	/* Code RX; GDT, TSS, IDT and the CR3 values read-only (nothing the
+	 * firmware writes is trusted by rt_call_abort); the exception stacks,
+	 * the bounce pieces and the runtime stack writable. */
 	if (pt_init(&b) != PT_OK ||
 	    !map_image_range(&b, bi, __rtshared_text_start, __rtshared_text_end, PT_MAP_X) ||
-	    !map_image_range(&b, bi, __rtshared_data_start, __rtshared_data_end, PT_MAP_W) ||
-	    !map_image_range(&b, bi, __rtshared_bss_start, __rtshared_bss_end, PT_MAP_W) ||
+	    !map_image_range(&b, bi, __rtshared_data_start, __rtshared_data_end, 0) ||
+	    !map_image_range(&b, bi, __rtshared_bss_start, __rtshared_bss_end, 0) ||
+	    !map_image_range(&b, bi, __rtstacks_start, __rtstacks_end, PT_MAP_W) ||
 	    pt_map_range(&b, HV_RTSTACK_BOTTOM_VA, bi->rt_stack.pa, HV_RTSTACK_SIZE,
 			 PT_MAP_W | PT_MAP_4K) != PT_OK) {
 		info.why_not = "page-table pool exhausted";
 		return;
+	}
+	for (unsigned i = 0; i < RT_BOUNCE_PIECES; i++) {
+		const uint8_t *p = (const uint8_t *)(uintptr_t)pieces[i].va;
+
+		if (!map_image_range(&b, bi, p, p + pieces[i].len, PT_MAP_W)) {
+			info.why_not = "page-table pool exhausted";
+			return;
+		}
 	}
 	/* The window's own PML4 slot holds nothing else (layout.h): share the
 	 * subtree the loader built, so both spaces see the same mappings. */
@@ -130,22 +145,28 @@ void rt_space_audit_hv(const struct hv_bootinfo *bi, struct pt_audit_result *r)
 
 void rt_space_audit_rt(const struct hv_bootinfo *bi, struct pt_audit_result *r)
 {
-	struct pt_audit_range ranges[5] = {
+	struct rt_bounce_piece pieces[RT_BOUNCE_PIECES];
+	struct pt_audit_range ranges[6 + RT_BOUNCE_PIECES] = {
 		{ (uint64_t)(uintptr_t)__rtshared_text_start,
 		  (uint64_t)(__rtshared_text_end - __rtshared_text_start) },
 		{ (uint64_t)(uintptr_t)__rtshared_data_start,
 		  (uint64_t)(__rtshared_data_end - __rtshared_data_start) },
 		{ (uint64_t)(uintptr_t)__rtshared_bss_start,
 		  (uint64_t)(__rtshared_bss_end - __rtshared_bss_start) },
+		{ (uint64_t)(uintptr_t)__rtstacks_start,
+		  (uint64_t)(__rtstacks_end - __rtstacks_start) },
 		{ HV_RTSTACK_BOTTOM_VA, HV_RTSTACK_SIZE },
 		{ bi->rt_window_base, HV_PML4_SLOT_SIZE },
 	};
 	struct pt_audit_input in = {0};
 	struct pt_builder b;
 
+	rt_bounce_pieces(pieces);
+	for (unsigned i = 0; i < RT_BOUNCE_PIECES; i++)
+		ranges[6 + i] = (struct pt_audit_range){ pieces[i].va, pieces[i].len };
 	audit_common(bi, &in);
 	in.allowed = ranges;
-	in.nallowed = 5;
+	in.nallowed = 6 + RT_BOUNCE_PIECES;
 	rt_space_builder(&b);
 	pt_audit(&b, &in, r);
 }

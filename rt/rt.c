@@ -60,7 +60,14 @@ const char *rt_group_name(enum rt_group g)
 
 struct rt_gate rt_gate;
 
-struct rt_bounce rt_bounce __attribute__((aligned(4096), section(".bss.rtshared")));
+struct rt_bounce rt_bounce __attribute__((aligned(4096), section(".bss.rtbounce")));
+
+void rt_bounce_pieces(struct rt_bounce_piece out[RT_BOUNCE_PIECES])
+{
+	out[0] = (struct rt_bounce_piece){ rt_ptr(rt_bounce.data), sizeof(rt_bounce.data) };
+	out[1] = (struct rt_bounce_piece){ rt_ptr(rt_bounce.name), sizeof(rt_bounce.name) };
+	out[2] = (struct rt_bounce_piece){ rt_ptr(&rt_bounce.guid), RT_BOUNCE_PAGE };
+}
 
 void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason)
 {

@@ -135,6 +135,15 @@ struct rt_stats {
 /* What a walk offers when QueryVariableInfo gives no maximum (bytes). */
 #define RT_NAME_DEFAULT	(1024 * 2)
 
+/* The pieces of the bounce area the firmware may read and write, page
+ * aligned (data, name, the small arguments); the pages between and around
+ * them are guards the runtime address space leaves unmapped. */
+#define RT_BOUNCE_PIECES	3
+struct rt_bounce_piece {
+	uint64_t va, len;
+};
+void rt_bounce_pieces(struct rt_bounce_piece out[RT_BOUNCE_PIECES]);
+
 /* --- set-up and state ------------------------------------------------- */
 
 /* How the layer reaches firmware: the converted table and the environment

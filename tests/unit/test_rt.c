@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "rt/rt.h"
+#include "rt/rt_gate.h"	/* the bounce layout, to check placement */
 #include "efi_mem.h"
 
 #define MSABI __attribute__((ms_abi))
@@ -62,6 +63,8 @@ static uint64_t get_time_leaves_rflags;
 static bool long_name_walk;	/* 0: leaves them as it found them */
 static const uint8_t var_value[300] = { [0] = 0xAB, [299] = 0xCD };
 static const void *last_data_ptr;
+static uint64_t last_data_offered;	/* GetVariable's *DataSize on entry */
+static const uint16_t *last_name_ptr;
 static bool fault_in_set_variable;
 
 static uint64_t MSABI fake_get_time(struct efi_time *t, struct efi_time_cap *cap)
@@ -80,6 +83,9 @@ static uint64_t MSABI fake_get_variable(const uint16_t *name, const struct efi_g
 {
 	(void)g;
 	calls_get_variable++;
+	last_data_ptr = data;
+	last_data_offered = *size;
+	last_name_ptr = name;
 	if (name[0] == 'H') {		/* overstates its write past the bounce */
 		*size = 3 * RT_DATA_MAX;
 		return RT_SUCCESS;
@@ -596,6 +602,36 @@ static void test_rt_watchdog_off_never_expires(void **state)
 	assert_false(watchdog_saw_expired);
 }
 
+/* What the firmware is offered ends at the guard page above it, so a
+ * write or read one byte past it faults (hv/rt_space.c leaves the guards
+ * unmapped); the pieces the runtime space maps are page aligned. */
+static void test_rt_bounce_buffers_end_at_their_guard_page(void **state)
+{
+	struct rt_bounce_piece pieces[RT_BOUNCE_PIECES];
+	uint8_t buf[300];
+	size_t size = 40;
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf, &size);
+	assert_ptr_equal((const uint8_t *)last_data_ptr + last_data_offered,
+			 rt_bounce.data + RT_DATA_MAX);
+	assert_int_equal(last_data_offered, 40);
+	assert_ptr_equal(last_name_ptr + 10, rt_bounce.name + RT_NAME_MAX / 2);	/* "BootOrder" + NUL */
+	rt_bounce_pieces(pieces);
+	assert_ptr_equal((const void *)(uintptr_t)pieces[0].va, rt_bounce.data);
+	for (int i = 0; i < RT_BOUNCE_PIECES; i++) {
+		assert_int_equal(pieces[i].va % 4096, 0);
+		assert_int_equal(pieces[i].len % 4096, 0);
+	}
+	/* A guard page lies between each piece and the next. */
+	assert_true(pieces[1].va >= pieces[0].va + pieces[0].len + 4096);
+	assert_true(pieces[2].va >= pieces[1].va + pieces[1].len + 4096);
+	assert_true(pieces[0].va >= (uint64_t)(uintptr_t)&rt_bounce + 4096);
+	assert_true(pieces[2].va + pieces[2].len + 4096 <=
+		    (uint64_t)(uintptr_t)&rt_bounce + sizeof(rt_bounce));
+}
+
 static void test_rt_fault_outside_a_call_is_not_contained(void **state)
 {
 	uint64_t rip, rsp;
@@ -652,6 +688,7 @@ int main(void)
 		cmocka_unit_test(test_rt_fault_in_the_monotonic_count_switches_variables_off),
 		cmocka_unit_test(test_rt_watchdog_abandons_a_call_over_its_bound),
 		cmocka_unit_test(test_rt_watchdog_off_never_expires),
+		cmocka_unit_test(test_rt_bounce_buffers_end_at_their_guard_page),
 		cmocka_unit_test(test_rt_fault_outside_a_call_is_not_contained),
 		cmocka_unit_test(test_rt_set_variable_refuses_oversized_data),
 		cmocka_unit_test(test_rt_disabled_layer_calls_nothing),

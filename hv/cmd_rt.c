@@ -133,6 +133,39 @@ static void print_space(void)
 		(unsigned long)HV_RTSTACK_BOTTOM_VA);
 }
 
+/* The rt_compat rung and every quirk it healed this boot. */
+static void print_compat(const struct hv_bootinfo *bi)
+{
+	static const char *const what[HV_RT_COMPAT_COUNT] = {
+		"the window only",
+		"1:1 aliases added where a call faults at a physical address",
+		"1:1 aliases of every runtime region, and the window during SetVirtualAddressMap",
+		"VirtualStart = PhysicalStart",
+	};
+	const struct rt_space_info *sp = rt_space_get();
+	size_t n;
+	const struct rt_quirk *q = rt_quirks(&n);
+
+	kprintf("compat             %s (%s), %zu quirk%s healed, %lu alias pages\n",
+		hv_rt_compat_name(bi->rt_compat),
+		bi->rt_compat < HV_RT_COMPAT_COUNT ? what[bi->rt_compat] : "?", n, n == 1 ? "" : "s",
+		sp->alias_pages);
+	if (sp->why_not_aliased)
+		kprintf("  aliases          incomplete: %s\n", sp->why_not_aliased);
+	for (size_t i = 0; i < n; i++) {
+		const char *type = q[i].alias.desc >= 0 ? memmap_type_name(q[i].alias.type) : NULL;
+
+		kprintf("  quirk            %s touched 0x%lx (rip 0x%lx): ", rt_svc_name(q[i].svc),
+			q[i].addr, q[i].rip);
+		if (q[i].alias.desc >= 0)
+			kprintf("descriptor %ld %s", (long)q[i].alias.desc, type ? type : "?");
+		else
+			kprintf("page 0, no descriptor");
+		kprintf(", aliased 1:1 0x%lx-0x%lx\n", q[i].alias.pa,
+			q[i].alias.pa + q[i].alias.len - 1);
+	}
+}
+
 /* The runtime-call watchdog (hv/rt_watchdog.c). */
 static void print_watchdog(void)
 {
@@ -208,6 +241,7 @@ static int cmd_rt(int argc, char **argv)
 	kprintf("window             0x%016lx, %s layout, %u regions\n", bi->rt_window_base,
 		hv_rt_layout_name(bi->rt_layout), bi->rt_region_count);
 	print_regions(bi);
+	print_compat(bi);
 	print_supported(bi);
 
 	kprintf("%-28s %8s %7s %12s\n", "service", "calls", "faults", "last cycles");

@@ -6,6 +6,8 @@
 #include "hv.h"
 #include "lib.h"
 #include "rt/rt.h"
+#include "loader/memmap.h"
+#include "loader/hvmap.h"
 
 extern uint8_t __rtshared_text_start[], __rtshared_text_end[];
 extern uint8_t __rtshared_data_start[], __rtshared_data_end[];
@@ -18,6 +20,71 @@ extern uint8_t __rtstacks_start[], __rtstacks_end[];
 #define STACK_PAINT	0x5AFEC0DE5AFEC0DEULL
 
 static struct rt_space_info info;
+
+/* 1:1 aliases of firmware memory in this space only (rt_compat heal and
+ * alias): the audit expects them and nothing else in the lower half. */
+#define ALIASES_MAX	64
+static struct pt_audit_range aliases[ALIASES_MAX];
+static unsigned naliases;
+
+/* As the window maps the same page (loader/hvmap.c): data RW, code RWX
+ * narrowed by the Memory Attributes Table entry holding the page. */
+static unsigned alias_perm(uint64_t pa, bool exec)
+{
+	if (!exec)
+		return PT_MAP_W;
+	for (uint32_t k = 0; k < hv_bi->mat_count && k < HV_MAT_MAX; k++) {
+		const struct efi_mdesc *m = &hv_bi->mat[k];
+
+		if (pa >= m->pa && pa - m->pa < m->npages * HV_PAGE_SIZE)
+			return (m->attr & EFI_MEMORY_RO ? 0 : PT_MAP_W) |
+			       (m->attr & EFI_MEMORY_XP ? 0 : PT_MAP_X);
+	}
+	return PT_MAP_W | PT_MAP_X;
+}
+
+bool rt_alias_install(uint64_t pa, uint64_t len, bool exec, bool uncached)
+{
+	struct pt_builder b = {
+		.root_pa = info.root_pa, .alloc_page = mm_pool_alloc, .pa_to_ptr = mm_direct_ptr,
+		.allow_nx = info.allow_nx,
+	};
+	struct pt_walk w;
+
+	if (!info.active || !len)
+		return false;
+	if (pt_walk(&b, pa, &w) == PT_OK && w.present)
+		return true;		/* there already (a stale TLB entry faulted) */
+	if (naliases >= ALIASES_MAX)
+		return false;
+	for (uint64_t off = 0; off < len; off += HV_PAGE_SIZE)
+		if (pt_map_range(&b, pa + off, pa + off, HV_PAGE_SIZE,
+				 alias_perm(pa + off, exec) | (uncached ? PT_MAP_UC : 0) |
+				 PT_MAP_4K) != PT_OK)
+			return false;
+	aliases[naliases++] = (struct pt_audit_range){ pa, len };
+	info.alias_pages += len / HV_PAGE_SIZE;
+	return true;
+}
+
+/* rt_compat = alias: every runtime region 1:1 from the start (Linux's
+ * model: the firmware may use physical or virtual addresses). */
+static void alias_runtime_regions(const struct hv_bootinfo *bi)
+{
+	size_t n;
+	const struct efi_mdesc *d = bootinfo_memmap(bi, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!memmap_is_runtime(&d[i], NULL))
+			continue;
+		if (!rt_alias_install(d[i].pa, d[i].npages * HV_PAGE_SIZE,
+				      d[i].type == EFI_MT_RT_CODE,
+				      hvmap_cache_flags(d[i].type, d[i].attr) & PT_MAP_UC)) {
+			info.why_not_aliased = "page-table pool exhausted";
+			return;
+		}
+	}
+}
 
 const struct rt_space_info *rt_space_get(void)
 {
@@ -94,8 +161,11 @@ void rt_space_init(const struct hv_bootinfo *bi)
 	rt_pml4[slot] = hv_pml4[slot];
 
 	info.root_pa = b.root_pa;
-	info.table_pages = mm_pool_used() - used0;
+	info.allow_nx = b.allow_nx;
 	info.active = true;
+	if (bi->rt_compat >= HV_RT_COMPAT_ALIAS)
+		alias_runtime_regions(bi);
+	info.table_pages = mm_pool_used() - used0;
 	/* PCID (SDM Vol. 3A §4.10.1): each space keeps its TLB entries across
 	 * the switch; CR4.PCIDE may be set only while CR3[11:0] is 0. */
 	if ((bi->cpu_flags & HV_CPU_PCID) && !(cpu_read_cr3() & 0xFFF)) {
@@ -167,6 +237,8 @@ void rt_space_audit_rt(const struct hv_bootinfo *bi, struct pt_audit_result *r)
 	audit_common(bi, &in);
 	in.allowed = ranges;
 	in.nallowed = 6 + RT_BOUNCE_PIECES;
+	in.aliases = aliases;
+	in.naliases = naliases;
 	rt_space_builder(&b);
 	pt_audit(&b, &in, r);
 }

@@ -56,6 +56,9 @@ bool hv_rt_trap(struct hv_trap_frame *tf)
 		vector = RT_FAULT_HUNG;
 	} else if (vector == HV_VEC_PF) {
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+		/* rt_compat heal: an alias, and the instruction runs again. */
+		if (rt_heal_fault(tf->error, tf->rip, cr2, trap_from_rt_space()))
+			return true;
 	}
 	if (!rt_contain_fault(vector, tf->error, tf->rip, cr2, trap_from_rt_space(), &rip, &rsp))
 		return vector == RT_FAULT_HUNG;	/* a tick outside firmware: resume */
@@ -77,6 +80,7 @@ void hv_rt_init(const struct hv_bootinfo *bi)
 		.table_va = bi->runtime_table_va,
 		.supported = bi->rt_supported,
 		.stack_top = HV_RTSTACK_TOP_VA,
+		.compat = bi->rt_compat,
 	};
 
 	env.map = bootinfo_memmap(bi, &count);

@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	2
+#define HV_BOOTINFO_VERSION	3
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -45,6 +45,27 @@ enum hv_rt_state {
 
 /* Where runtime regions land in the window (hvboot.cfg `rt_layout`, the
  * planner in loader/rtwin.c and the boot info share this one enum). */
+/* hvboot.cfg `rt_compat`: how much the firmware is trusted to have
+ * converted its pointers (README "Runtime services after boot"). */
+enum hv_rt_compat {
+	HV_RT_COMPAT_NONE = 0,		/* the window only */
+	HV_RT_COMPAT_HEAL = 1,		/* 1:1 aliases added where a call faults */
+	HV_RT_COMPAT_ALIAS = 2,		/* 1:1 aliases from the start, and in SVAM */
+	HV_RT_COMPAT_IDENTITY = 3,	/* VirtualStart = PhysicalStart */
+	HV_RT_COMPAT_COUNT
+};
+
+static inline const char *hv_rt_compat_name(uint32_t v)
+{
+	switch (v) {
+	case HV_RT_COMPAT_NONE:		return "none";
+	case HV_RT_COMPAT_HEAL:		return "heal";
+	case HV_RT_COMPAT_ALIAS:	return "alias";
+	case HV_RT_COMPAT_IDENTITY:	return "identity";
+	default:			return "?";
+	}
+}
+
 enum hv_rt_layout {
 	HV_RT_LAYOUT_OFFSET = 0,	/* VirtualStart = window + PhysicalStart */
 	HV_RT_LAYOUT_COMPACT = 1,	/* packed top-down, offsets in 2 MiB kept */
@@ -155,12 +176,16 @@ struct hv_bootinfo {
 	 * the loader before ExitBootServices, to compare with the same call
 	 * from the hypervisor. Index: enum hv_bench_call. 0 = not measured. */
 	uint64_t bench_native[HV_BENCH_COUNT];
+
+	/* Version 3: the runtime compatibility rung. */
+	uint32_t rt_compat;		/* enum hv_rt_compat */
+	uint32_t rt_compat_pad;
 };
 
-/* Layout of version 2. Changing any of these means a new layout: bump
+/* Layout of version 3. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 2, "offsets below are version 2's");
+_Static_assert(HV_BOOTINFO_VERSION == 3, "offsets below are version 3's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -175,7 +200,8 @@ _Static_assert(HV_BI_OFFSET(secure_boot) == 5632, "security");
 _Static_assert(HV_BI_OFFSET(cmdline) == 5640 && HV_BI_OFFSET(log_level) == 5896, "command line");
 _Static_assert(HV_BI_OFFSET(tsc) == 5904 && HV_BI_OFFSET(fw_tsc) == 5968, "timestamps");
 _Static_assert(HV_BI_OFFSET(bench_native) == 5984, "bench");
-_Static_assert(sizeof(struct hv_bootinfo) == 6016, "size of version 2");
+_Static_assert(HV_BI_OFFSET(rt_compat) == 6016, "runtime compatibility");
+_Static_assert(sizeof(struct hv_bootinfo) == 6024, "size of version 3");
 #undef HV_BI_OFFSET
 
 #endif

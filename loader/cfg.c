@@ -180,6 +180,19 @@ static const char *cfg_set_rt_layout(struct hv_config *cfg, struct span v)
 	return NULL;
 }
 
+static const char *cfg_set_rt_compat(struct hv_config *cfg, struct span v)
+{
+	if (span_is(v, hv_rt_compat_name(HV_RT_COMPAT_IDENTITY)))
+		return "rt_compat = identity is not implemented yet (none, heal or alias)";
+	for (unsigned i = 0; i < HV_RT_COMPAT_COUNT; i++) {
+		if (span_is(v, hv_rt_compat_name(i))) {
+			cfg->rt_compat = (enum hv_rt_compat)i;
+			return NULL;
+		}
+	}
+	return "rt_compat must be none, heal, alias or identity";
+}
+
 static const struct cfg_key {
 	const char *name;
 	const char *(*set)(struct hv_config *cfg, struct span v);
@@ -190,6 +203,7 @@ static const struct cfg_key {
 	{ "runtime", cfg_set_runtime },
 	{ "rt_window", cfg_set_rt_window },
 	{ "rt_layout", cfg_set_rt_layout },
+	{ "rt_compat", cfg_set_rt_compat },
 };
 #define CFG_NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 
@@ -264,6 +278,7 @@ void cfg_defaults(struct hv_config *cfg)
 	cfg->runtime = true;
 	cfg->rt_window = HV_RT_WINDOW_DEFAULT;
 	cfg->rt_layout = HV_RT_LAYOUT_OFFSET;
+	cfg->rt_compat = HV_RT_COMPAT_HEAL;
 }
 
 const char *cfg_parse(struct hv_config *cfg, const char *text, size_t len,

@@ -17,6 +17,7 @@ struct hv_config {
 	bool runtime;
 	uint64_t rt_window;
 	enum hv_rt_layout rt_layout;
+	enum hv_rt_compat rt_compat;
 };
 
 #define CFG_FILE_MAX	(64U * 1024)	/* larger files are refused */

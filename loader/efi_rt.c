@@ -61,6 +61,7 @@ void efi_rt_plan(struct boot *b)
 	}
 	bi->rt_state = HV_RT_ENABLED;
 	bi->rt_layout = b->rt.layout;
+	bi->rt_compat = b->cfg.rt_compat;
 	bi->rt_region_count = b->rt.count;
 	/* Quirk (Dell Edge Gateway BIOS): RuntimeServicesCode/Data without
 	 * EFI_MEMORY_RUNTIME; mapped as runtime anyway (memmap_is_runtime). */

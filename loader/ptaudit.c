@@ -38,20 +38,34 @@ static bool allowed(const struct pt_audit_input *in, uint64_t va, uint64_t len)
 	return false;
 }
 
+static bool in_ranges(const struct pt_audit_range *rs, unsigned n, uint64_t va, uint64_t len)
+{
+	for (unsigned i = 0; rs && i < n; i++)
+		if (va >= rs[i].va && va - rs[i].va < rs[i].len && len <= rs[i].len - (va - rs[i].va))
+			return true;
+	return false;
+}
+
 static void visit(void *ctx, const struct pt_leaf *l)
 {
 	struct audit_ctx *c = ctx;
 	const struct pt_audit_input *in = c->in;
 	struct pt_audit_result *r = c->r;
 
+	bool alias = in_ranges(in->aliases, in->naliases, l->va, l->size);
+
 	r->leaves++;
 	if (l->writable && l->executable) {
-		if (!in->mat_present && in_rt_code(in, l->va, l->size)) {
+		if (!in->mat_present && (alias || in_rt_code(in, l->va, l->size))) {
 			r->wx_rt_code_leaves++;
 		} else {
 			r->wx_leaves++;
 			finding(r, "page both writable and executable", l->va);
 		}
+	}
+	if (alias) {
+		r->alias_leaves++;
+		return;
 	}
 	if (l->va < 0x0000800000000000ULL && l->va != in->lower_half_ok_va) {
 		r->lower_half_leaves++;
@@ -76,7 +90,7 @@ void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
 
 	*r = (struct pt_audit_result){0};
 	pt_for_each_leaf(b, visit, &c);
-	r->va0_mapped = mapped(b, 0, &w);
+	r->va0_mapped = mapped(b, 0, &w) && !in_ranges(in->aliases, in->naliases, 0, 1);
 	if (r->va0_mapped)
 		finding(r, "VA 0 is mapped", 0);
 	for (unsigned i = 0; i < in->nguards; i++) {

@@ -24,6 +24,11 @@ struct pt_audit_input {
 	uint64_t lower_half_ok_va;	/* the one allowed lower-half page, or ~0 */
 	const struct pt_audit_range *allowed;	/* NULL: anything may be mapped */
 	unsigned nallowed;
+	/* 1:1 aliases of firmware memory (the runtime address space under
+	 * rt_compat heal/alias): lower-half leaves inside them, VA 0
+	 * included, are expected, counted in alias_leaves, not findings. */
+	const struct pt_audit_range *aliases;
+	unsigned naliases;
 };
 
 struct pt_audit_result {
@@ -35,6 +40,7 @@ struct pt_audit_result {
 	uint64_t guards_mapped;
 	uint64_t rt_regions, rt_pages, rt_pages_bad;
 	uint64_t strays;		/* leaves outside the allowed ranges */
+	uint64_t alias_leaves;		/* leaves inside the announced aliases */
 	const char *problem;		/* first finding, or NULL */
 	uint64_t problem_va;
 };

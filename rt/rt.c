@@ -174,6 +174,7 @@ efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, 
 	rt_gate.stats.calls[s]++;
 	t0 = rt_rdtsc();
 	rt_gate.call_tsc = t0;
+	rt_gate.heals_this_call = 0;
 	st = rt_call(fn, rt_gate.env.stack_top, a1, a2, a3, a4, a5);
 	rt_gate.stats.last_cycles[s] = rt_rdtsc() - t0;
 	rt_gate.busy = false;

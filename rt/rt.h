@@ -119,6 +119,29 @@ struct rt_restored {
 	uint64_t cr0_flips, cr4_flips;	/* every bit ever flipped */
 };
 
+/* rt_compat = heal (rt/rt_heal.c): the 1:1 alias that heals a page fault
+ * at addr, taken as a physical address. */
+struct rt_heal {
+	uint64_t pa, len;		/* the alias: VA = PA */
+	int64_t desc;			/* memory-map index holding addr, or -1 */
+	uint32_t type;			/* its type (when desc >= 0) */
+	bool exec, uncached;
+};
+/* NULL and *out when addr is healable: page 0, or inside a runtime,
+ * EFI_MEMORY_RUNTIME, boot-services or ACPI NVS descriptor of map (the
+ * alias covers it within addr's 2 MiB block). Else why not. */
+const char *rt_heal_plan(const struct efi_mdesc *map, size_t count, uint64_t addr,
+			 struct rt_heal *out);
+
+/* One healed quirk, for `rt`. */
+struct rt_quirk {
+	enum rt_svc svc;
+	uint64_t addr, rip;		/* CR2 and where it was touched */
+	struct rt_heal alias;
+};
+#define RT_QUIRKS_MAX	16
+const struct rt_quirk *rt_quirks(size_t *count);
+
 struct rt_stats {
 	uint64_t calls[RT_SVC_COUNT];
 	uint64_t faults[RT_SVC_COUNT];
@@ -158,6 +181,7 @@ struct rt_env {
 	/* TSC cycles after which a call is abandoned (RT_WATCHDOG_MS by the
 	 * calibrated TSC); 0: no watchdog. */
 	uint64_t watchdog_cycles;
+	uint32_t compat;		/* enum hv_rt_compat (bootinfo.h) */
 };
 
 /* Enables the layer; reason (for `rt`) when disabled from the start. */
@@ -260,6 +284,18 @@ extern uint32_t rt_call_fw_mxcsr;
  * hypervisor code while a call is under way included). */
 bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
 		      bool from_rt_space, uint64_t *resume_rip, uint64_t *resume_rsp);
+
+/* Called by the exception path first for a page fault (error code, RIP,
+ * CR2, from which space): under rt_compat heal or above, a not-present
+ * fault inside a call at a healable address (rt_heal_plan) gets its 1:1
+ * alias through rt_alias_install, is logged as a quirk, and true is
+ * returned: resume the faulting instruction as it is. */
+bool rt_heal_fault(uint64_t error, uint64_t rip, uint64_t cr2, bool from_rt_space);
+
+/* Platform: maps [pa, pa+len) at VA = PA in the runtime address space only
+ * (executable or not, uncached or not; never writable and executable).
+ * True when it is mapped now (also when it already was). */
+bool rt_alias_install(uint64_t pa, uint64_t len, bool exec, bool uncached);
 
 /* Called by the watchdog's timer tick with the TSC: true when a call is
  * under way and has run for env.watchdog_cycles or more; the tick then

@@ -13,6 +13,7 @@
  *     stack, which returns RT_ABORTED to the service's caller.
  * Pure: host tests call it directly. */
 #include "rt_gate.h"
+#include "bootinfo.h"
 #include "loader/fmt.h"
 
 /* SDM Vol. 3A Table 6-1. */
@@ -51,6 +52,40 @@ static void locate(uint64_t va, int64_t *desc, uint64_t *off)
 			return;
 		}
 	}
+}
+
+/* A call that faults more often than this is not healing: contain it. */
+#define HEALS_PER_CALL	8
+#define PF_PRESENT	1ULL		/* #PF error code bit 0 (SDM Vol. 3A §4.7) */
+
+const struct rt_quirk *rt_quirks(size_t *count)
+{
+	*count = rt_gate.nquirks;
+	return rt_gate.quirks;
+}
+
+bool rt_heal_fault(uint64_t error, uint64_t rip, uint64_t cr2, bool from_rt_space)
+{
+	struct rt_heal h;
+
+	/* Every rung from heal up heals (alias and identity start with more
+	 * mapped, and may still meet an address they did not foresee). */
+	if (!rt_gate.busy || !from_rt_space || rt_gate.env.compat < HV_RT_COMPAT_HEAL ||
+	    (error & PF_PRESENT) ||
+	    rt_gate.heals_this_call >= HEALS_PER_CALL || rt_gate.nquirks >= RT_QUIRKS_MAX)
+		return false;
+	if (rt_heal_plan(rt_gate.env.map, rt_gate.env.map_count, cr2, &h))
+		return false;
+	if (!rt_alias_install(h.pa, h.len, h.exec, h.uncached))
+		return false;
+	rt_gate.heals_this_call++;
+	for (size_t i = 0; i < rt_gate.nquirks; i++)
+		if (rt_gate.quirks[i].alias.pa == h.pa && rt_gate.quirks[i].alias.len == h.len)
+			return true;	/* a stale TLB entry: logged already */
+	rt_gate.quirks[rt_gate.nquirks++] = (struct rt_quirk){
+		.svc = rt_gate.current, .addr = cr2, .rip = rip, .alias = h,
+	};
+	return true;
 }
 
 bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,

@@ -17,6 +17,9 @@ struct rt_gate {
 	struct rt_stats stats;
 	struct rt_fault fault;
 	size_t name_cap;		/* rt_name_cap's answer, 0 until asked */
+	struct rt_quirk quirks[RT_QUIRKS_MAX];
+	size_t nquirks;
+	unsigned heals_this_call;	/* bounds healing inside one call */
 };
 extern struct rt_gate rt_gate;
 

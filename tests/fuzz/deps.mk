@@ -8,3 +8,4 @@ FZ_DEPS_mapplan := loader/memmap.c loader/rtwin.c loader/hvmap.c loader/pt.c loa
 FZ_DEPS_memmap_text := loader/memmap.c
 FZ_DEPS_rtfmt := rt/rtfmt.c rt/efivar.c rt/ucs2.c
 FZ_DEPS_acpi := hv/acpi.c
+FZ_DEPS_rt_heal := rt/rt_heal.c

@@ -69,6 +69,7 @@ static void test_cfg_empty_file_gives_defaults(void **state)
 	assert_true(cfg.runtime);
 	assert_true(cfg.rt_window == HV_RT_WINDOW_DEFAULT);
 	assert_int_equal(cfg.rt_layout, HV_RT_LAYOUT_OFFSET);
+	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_HEAL);
 }
 
 static void test_cfg_defaults_match_product_contract(void **state)
@@ -82,6 +83,7 @@ static void test_cfg_defaults_match_product_contract(void **state)
 	assert_true(cfg.runtime);
 	assert_true(cfg.rt_window == 0xFFFFFF0000000000ULL);
 	assert_int_equal(cfg.rt_layout, HV_RT_LAYOUT_OFFSET);
+	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_HEAL);
 }
 
 static void test_cfg_parses_every_key(void **state)
@@ -93,13 +95,15 @@ static void test_cfg_parses_every_key(void **state)
 		  "log = debug\n"
 		  "runtime = off\n"
 		  "rt_window = 0xFFFFFE8000000000\n"
-		  "rt_layout = compact\n");
+		  "rt_layout = compact\n"
+		  "rt_compat = alias\n");
 	assert_string_equal(cfg.hypervisor, "\\efi\\hv\\hv2.elf");
 	assert_string_equal(cfg.cmdline, "console=ttyS0 loglevel=7");
 	assert_int_equal(cfg.log, HV_LOG_DEBUG);
 	assert_false(cfg.runtime);
 	assert_true(cfg.rt_window == 0xFFFFFE8000000000ULL);
 	assert_int_equal(cfg.rt_layout, HV_RT_LAYOUT_COMPACT);
+	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_ALIAS);
 }
 
 static void test_cfg_keeps_defaults_for_keys_not_given(void **state)
@@ -397,6 +401,22 @@ static void test_cfg_rt_layout_takes_offset_compact(void **state)
 	assert_error("rt_layout = packed", "rt_layout must be offset or compact", 1);
 }
 
+static void test_cfg_rt_compat_takes_three_rungs_and_names_the_fourth(void **state)
+{
+	(void)state;
+	assert_ok("rt_compat = none");
+	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_NONE);
+	assert_ok("rt_compat = heal");
+	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_HEAL);
+	assert_ok("rt_compat = alias");
+	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_ALIAS);
+	assert_error("rt_compat = identity",
+		     "rt_compat = identity is not implemented yet (none, heal or alias)", 1);
+	assert_error("rt_compat = Heal", "rt_compat must be none, heal, alias or identity", 1);
+	assert_error("rt_compat = heal,alias", "rt_compat must be none, heal, alias or identity", 1);
+	assert_error("rt_compat =", "rt_compat must be none, heal, alias or identity", 1);
+}
+
 /* The loader carries no fault-injection test aids (README "The ESP and the
  * config"): the key they used is as unknown as any typo. */
 static void test_cfg_rt_inject_is_an_unknown_key(void **state)
@@ -520,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_cfg_log_takes_quiet_info_debug),
 		cmocka_unit_test(test_cfg_runtime_takes_on_off),
 		cmocka_unit_test(test_cfg_rt_layout_takes_offset_compact),
+		cmocka_unit_test(test_cfg_rt_compat_takes_three_rungs_and_names_the_fourth),
 		cmocka_unit_test(test_cfg_rt_inject_is_an_unknown_key),
 		cmocka_unit_test(test_cfg_rt_window_accepts_hex_and_decimal),
 		cmocka_unit_test(test_cfg_rt_window_must_be_a_number),

@@ -156,6 +156,34 @@ static void test_ptaudit_counts_strays_outside_allowed_ranges(void **state)
 	assert_string_equal(r.problem, "mapping outside the allowed ranges");
 }
 
+/* The runtime space's 1:1 aliases (rt_compat heal/alias): expected where
+ * announced, a finding anywhere else. */
+static void test_ptaudit_accepts_announced_aliases_and_only_them(void **state)
+{
+	struct pt_audit_range aliases[] = { { 0, 4096 }, { 0x1100000, 16 * 4096 } };
+	struct pt_audit_input in = input(false);
+	struct pt_audit_result r;
+
+	(void)state;
+	build(0);
+	assert_int_equal(pt_map_range(&b, 0, 0, 4096, PT_MAP_W | PT_MAP_4K), PT_OK);
+	assert_int_equal(pt_map_range(&b, 0x1100000, 0x1100000, 16 * 4096, PT_MAP_X | PT_MAP_4K),
+			 PT_OK);
+	pt_audit(&b, &in, &r);
+	assert_true(r.va0_mapped);
+	assert_int_equal(r.lower_half_leaves, 17);
+	in.aliases = aliases;
+	in.naliases = 2;
+	pt_audit(&b, &in, &r);
+	assert_int_equal(pt_audit_findings(&r), 0);
+	assert_int_equal(r.alias_leaves, 17);
+	/* One page past an alias is a finding again. */
+	assert_int_equal(pt_map_range(&b, 0x1110000, 0x1110000, 4096, PT_MAP_4K), PT_OK);
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.lower_half_leaves, 1);
+	assert_int_equal(r.problem_va, 0x1110000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_ptaudit_finds_a_mapped_va0_and_guard),
 		cmocka_unit_test(test_ptaudit_finds_unmapped_and_miscached_runtime_pages),
 		cmocka_unit_test(test_ptaudit_counts_strays_outside_allowed_ranges),
+		cmocka_unit_test(test_ptaudit_accepts_announced_aliases_and_only_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,19 @@ uint64_t rt_call_cr0_flips, rt_call_cr4_flips;
 uint16_t rt_call_fw_fcw;
 uint32_t rt_call_fw_mxcsr;
 
+/* rt_alias_install, the platform's: records what it was asked. */
+static uint64_t alias_pa, alias_len;
+static unsigned alias_calls;
+
+bool rt_alias_install(uint64_t pa, uint64_t len, bool exec, bool uncached)
+{
+	(void)exec; (void)uncached;
+	alias_calls++;
+	alias_pa = pa;
+	alias_len = len;
+	return true;
+}
+
 /* What the fake firmware leaves behind, as rt_call.asm would report it. */
 static uint64_t fw_left_rflags, fw_cr0_flips, fw_cr4_flips;
 static uint16_t fw_left_fcw;
@@ -632,6 +645,92 @@ static void test_rt_bounce_buffers_end_at_their_guard_page(void **state)
 		    (uint64_t)(uintptr_t)&rt_bounce + sizeof(rt_bounce));
 }
 
+/* ---- rt_compat = heal ---- */
+
+static bool heal_answer;
+
+static uint64_t MSABI fake_time_touches_phys(struct efi_time *t, struct efi_time_cap *cap)
+{
+	(void)cap;
+	/* A not-present read at pa 0x1800 (inside the fake map's region at
+	 * 0x1000, runtime code) while running. */
+	heal_answer = rt_heal_fault(0, 0xFFFFFF0000001100ULL, 0x1800, true);
+	*t = (struct efi_time){ .year = 2026, .month = 1, .day = 2 };
+	return RT_SUCCESS;
+}
+
+static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
+{
+	struct rt_env env = {
+		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
+		.stack_top = 0xFFFFFFFFC0121000ULL, .compat = 1,
+	};
+	static const struct efi_mdesc map[1] = { { .type = EFI_MT_RT_CODE, .pa = 0x1000,
+						   .va = 0xFFFFFF0000001000ULL, .npages = 16,
+						   .attr = 0x800000000000000FULL } };
+	struct efi_time t;
+	const struct rt_quirk *q;
+	size_t n;
+
+	(void)state;
+	setup_table(0x3FFF);
+	env.map = map;
+	env.map_count = 1;
+	rt_init(&env, true, NULL);
+	alias_calls = 0;
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_touches_phys;
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_true(heal_answer);
+	assert_int_equal(alias_calls, 1);
+	assert_int_equal(alias_pa, 0x1000);
+	assert_int_equal(alias_len, 16 * 4096);
+	q = rt_quirks(&n);
+	assert_int_equal(n, 1);
+	assert_int_equal(q[0].svc, RT_GET_TIME);
+	assert_int_equal(q[0].addr, 0x1800);
+	assert_int_equal(q[0].alias.desc, 0);
+	assert_false(rt_last_fault()->happened);
+	/* A second fault on the same alias (a stale TLB entry) heals without
+	 * a second log entry. */
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	rt_quirks(&n);
+	assert_int_equal(n, 1);
+	/* Not inside a call, from the hypervisor's space, a protection fault,
+	 * or rung none: never healed. */
+	assert_false(rt_heal_fault(0, 0, 0x1800, true));
+}
+
+static uint64_t MSABI fake_time_heal_refused(struct efi_time *t, struct efi_time_cap *cap)
+{
+	(void)t; (void)cap;
+	heal_answer = rt_heal_fault(0, 0, 0x1800, false) || rt_heal_fault(1, 0, 0x1800, true);
+	return RT_SUCCESS;
+}
+
+static void test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_space(void **state)
+{
+	static const struct efi_mdesc map[1] = { { .type = EFI_MT_RT_CODE, .pa = 0x1000,
+						   .npages = 16, .attr = 0x800000000000000FULL } };
+	struct rt_env env = {
+		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
+		.stack_top = 0xFFFFFFFFC0121000ULL, .compat = 1, .map = map, .map_count = 1,
+	};
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_init(&env, true, NULL);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_heal_refused;
+	heal_answer = true;
+	rt_get_time(&t, NULL);
+	assert_false(heal_answer);
+	env.compat = 0;					/* rt_compat = none */
+	rt_init(&env, true, NULL);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_touches_phys;
+	rt_get_time(&t, NULL);
+	assert_false(heal_answer);
+}
+
 static void test_rt_fault_outside_a_call_is_not_contained(void **state)
 {
 	uint64_t rip, rsp;
@@ -689,6 +788,8 @@ int main(void)
 		cmocka_unit_test(test_rt_watchdog_abandons_a_call_over_its_bound),
 		cmocka_unit_test(test_rt_watchdog_off_never_expires),
 		cmocka_unit_test(test_rt_bounce_buffers_end_at_their_guard_page),
+		cmocka_unit_test(test_rt_heal_aliases_and_logs_the_quirk),
+		cmocka_unit_test(test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_space),
 		cmocka_unit_test(test_rt_fault_outside_a_call_is_not_contained),
 		cmocka_unit_test(test_rt_set_variable_refuses_oversized_data),
 		cmocka_unit_test(test_rt_disabled_layer_calls_nothing),

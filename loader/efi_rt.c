@@ -83,11 +83,58 @@ static bool check_table(struct boot *b)
 	return !why;
 }
 
+/* rt_compat = alias: the window also mapped while SetVirtualAddressMap
+ * runs. Quirk (firmware patched by OpenCore's SetupVirtualMap): it uses its
+ * new virtual addresses before the call returns, while the caller's tables
+ * (still the firmware's own, UEFI 2.10 §8.4: physical mode) hold only the
+ * old ones. The window's PML4 entry of the hypervisor's tables is lent to
+ * the firmware's tables for the call, CR0.WP clear for the write since
+ * firmware may map its page tables read-only (SDM Vol. 3A §4.6.1). Not
+ * with 5-level paging, nor when the firmware uses that slot itself.
+ * Returns the slot lent, or -1. */
+#define CR0_WP		(1ULL << 16)
+#define CR4_LA57	(1ULL << 12)
+
+static uint64_t *fw_pml4(void)
+{
+	uint64_t cr3;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	return (uint64_t *)(UINTN)(cr3 & PTE_ADDR_MASK);
+}
+
+static void fw_pml4_write(unsigned slot, uint64_t v)
+{
+	uint64_t cr0, cr3;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 & ~CR0_WP) : "memory");
+	fw_pml4()[slot] = v;
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
+	__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3) : : "memory");	/* flush */
+}
+
+static int window_lend(struct boot *b)
+{
+	const uint64_t *ours = (const uint64_t *)(UINTN)b->bi->pt_root_pa;
+	unsigned slot = (b->bi->rt_window_base >> 39) & 511;
+	uint64_t cr4;
+
+	if (b->cfg.rt_compat < HV_RT_COMPAT_ALIAS)
+		return -1;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	if ((cr4 & CR4_LA57) || (fw_pml4()[slot] & PTE_P) || !(ours[slot] & PTE_P))
+		return -1;
+	fw_pml4_write(slot, ours[slot]);
+	return (int)slot;
+}
+
 void efi_rt_set_virtual(struct boot *b)
 {
 	struct hv_bootinfo *bi = b->bi;
 	UINT8 *out = b->svam_buf;
 	EFI_STATUS st;
+	int lent;
 
 	if (bi->rt_state != HV_RT_ENABLED)
 		return;
@@ -103,10 +150,13 @@ void efi_rt_set_virtual(struct boot *b)
 			if (b->map_norm[k].pa == r->pa)
 				b->map_norm[k].va = r->va;
 	}
+	lent = window_lend(b);
 	bi->tsc[HV_TS_BEFORE_SVAM] = rdtsc();
 	st = FW(uefi_call_wrapper(RT->SetVirtualAddressMap, 4, b->rt.count * b->desc_size,
 				  b->desc_size, b->desc_version, (EFI_MEMORY_DESCRIPTOR *)out));
 	bi->tsc[HV_TS_AFTER_SVAM] = rdtsc();
+	if (lent >= 0)
+		fw_pml4_write((unsigned)lent, 0);
 	if (EFI_ERROR(st)) {
 		rt_disable(b, "SetVirtualAddressMap failed, status", st);
 		return;

@@ -553,3 +553,31 @@ def test_svam_newva_faults_in_firmware_before_the_hypervisor(tmp_path_factory, s
     # Written before the fault, by the preparing boot: the driver option.
     found = uefiextract(m.vars_path, m.work)
     assert ("8be4df61-93ca-11d2-aa0d-00e098032b8c", "DriverOrder") in found, sorted(found)
+
+
+class TestAliasWithNewVaInSvam:
+    """rt_compat = alias: every runtime region aliased 1:1 in the runtime
+    space, and the window lent to the firmware's tables while
+    SetVirtualAddressMap runs, so svam-newva boots."""
+    @pytest.fixture(scope="class", autouse=True)
+    def machine(self, request, tmp_path_factory, sim_vars):
+        m = class_machine(request, tmp_path_factory, sim_vars, "svam-newva", "rt",
+                          cfg="rt_compat = alias\n")
+        yield m
+        m.close()
+
+    def test_boots_and_rt_shows_the_rung(self):
+        out = "\n".join(self.m.first)
+        assert re.search(r"^compat\s+alias \(1:1 aliases of every runtime region, and the window "
+                         r"during SetVirtualAddressMap\), 0 quirks healed, [1-9]\d* alias pages$",
+                         out, re.M), out
+        assert re.search(r"^runtime: enabled$", out, re.M), out
+
+    def test_services_work_and_selftest_audits_clean(self):
+        assert DATE.match(self.m.cmd("time")[0])
+        round_trip(self.m, "AfterAlias")
+        out = self.m.cmd("selftest", timeout=120)
+        assert out[-1].endswith(" passed, 0 failed"), out
+
+    def test_store_keeps_what_was_written_before(self):
+        store_keeps_mark(self.m)

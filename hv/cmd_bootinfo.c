@@ -118,6 +118,7 @@ static int cmd_bootinfo(int argc, char **argv)
 			bi->rt_reason[0] ? bi->rt_reason : "no reason given");
 	kprintf("  %-18s %s\n", "layout",
 		hv_rt_layout_name(bi->rt_layout));
+	kprintf("  %-18s %s\n", "compat", hv_rt_compat_name(bi->rt_compat));
 	kprintf("  %-18s 0x%lx\n", "window", bi->rt_window_base);
 	kprintf("  %-18s %u\n", "regions", bi->rt_region_count);
 	if (bi->rt_has_properties)

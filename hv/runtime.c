@@ -8,6 +8,7 @@
 #include "loader/fmt.h"
 #include "rt_space.h"
 #include "rt_watchdog.h"
+#include "mm.h"
 
 /* rt_call.asm: the call itself (see rt.h, the platform). */
 uint64_t rt_call_stub(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -85,6 +86,11 @@ void hv_rt_init(const struct hv_bootinfo *bi)
 
 	env.map = bootinfo_memmap(bi, &count);
 	env.map_count = count;
+	/* Identity: the table's VA is its PA, mapped only in the runtime
+	 * space; the hypervisor reads it through the direct map. */
+	if (bi->rt_compat == HV_RT_COMPAT_IDENTITY && bi->runtime_table_va)
+		env.table_va = mm_pa_ptr_checked(bi->runtime_table_pa, 24 + 8 * RT_SVC_COUNT)
+			? HV_DIRECT_MAP_BASE + bi->runtime_table_pa : 0;
 	rt_space_init(bi);
 	if (rt_space_get()->active)
 		env.watchdog_cycles = rt_watchdog_init(bi);

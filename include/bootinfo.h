@@ -69,11 +69,13 @@ static inline const char *hv_rt_compat_name(uint32_t v)
 enum hv_rt_layout {
 	HV_RT_LAYOUT_OFFSET = 0,	/* VirtualStart = window + PhysicalStart */
 	HV_RT_LAYOUT_COMPACT = 1,	/* packed top-down, offsets in 2 MiB kept */
+	HV_RT_LAYOUT_IDENTITY = 2,	/* VirtualStart = PhysicalStart (rt_compat) */
 };
 
 static inline const char *hv_rt_layout_name(uint32_t v)
 {
-	return v == HV_RT_LAYOUT_COMPACT ? "compact" : v == HV_RT_LAYOUT_OFFSET ? "offset" : "?";
+	return v == HV_RT_LAYOUT_COMPACT ? "compact" : v == HV_RT_LAYOUT_OFFSET ? "offset"
+		: v == HV_RT_LAYOUT_IDENTITY ? "identity" : "?";
 }
 
 /* hvboot.cfg `log`. */

@@ -182,8 +182,6 @@ static const char *cfg_set_rt_layout(struct hv_config *cfg, struct span v)
 
 static const char *cfg_set_rt_compat(struct hv_config *cfg, struct span v)
 {
-	if (span_is(v, hv_rt_compat_name(HV_RT_COMPAT_IDENTITY)))
-		return "rt_compat = identity is not implemented yet (none, heal or alias)";
 	for (unsigned i = 0; i < HV_RT_COMPAT_COUNT; i++) {
 		if (span_is(v, hv_rt_compat_name(i))) {
 			cfg->rt_compat = (enum hv_rt_compat)i;

@@ -118,4 +118,11 @@ void efi_serial_puts(const char *s);
 void efi_serial_hex(uint64_t v);
 void efi_fatal(const char *what, uint64_t detail) __attribute__((noreturn));
 
+/* The layout to plan: identity under rt_compat = identity, else the
+ * config's rt_layout. */
+static inline enum hv_rt_layout efi_rt_layout(const struct boot *b)
+{
+	return b->cfg.rt_compat == HV_RT_COMPAT_IDENTITY ? HV_RT_LAYOUT_IDENTITY : b->cfg.rt_layout;
+}
+
 #endif

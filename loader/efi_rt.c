@@ -43,7 +43,7 @@ void efi_rt_plan(struct boot *b)
 		rt_disable(b, "runtime = off in hvboot.cfg", ~0ULL);
 		return;
 	}
-	why = rtwin_plan(&raw, b->cfg.rt_window, b->cfg.rt_layout, &b->rt);
+	why = rtwin_plan(&raw, b->cfg.rt_window, efi_rt_layout(b), &b->rt);
 	if (why) {
 		b->rt.count = 0;
 		rt_disable(b, why, ~0ULL);

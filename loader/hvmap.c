@@ -182,7 +182,8 @@ const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 	st = hvmap_for_each_direct_run(in->map, in->count, map_direct_run, &dc);
 	if (st != PT_OK)
 		return st;
-	if (in->rt) {
+	/* Identity: the regions live only in the runtime address space. */
+	if (in->rt && in->rt->layout != HV_RT_LAYOUT_IDENTITY) {
 		for (uint32_t i = 0; i < in->rt->count; i++) {
 			const struct rt_region *r = &in->rt->r[i];
 
@@ -256,7 +257,7 @@ uint64_t hvmap_pool_bound(const struct hvmap_input *in, bool allow_1g)
 	c.total += bound_one(HV_STACK_BOTTOM_VA, 0, HV_STACK_SIZE, true, allow_1g);
 	c.total += bound_one(HV_RTSTACK_BOTTOM_VA, 0, HV_RTSTACK_SIZE, true, allow_1g);
 	hvmap_for_each_direct_run(in->map, in->count, bound_direct_run, &c);
-	if (in->rt)
+	if (in->rt && in->rt->layout != HV_RT_LAYOUT_IDENTITY)
 		for (uint32_t i = 0; i < in->rt->count; i++) {
 			const struct rt_region *r = &in->rt->r[i];
 			/* MAT splits can break a region into pieces: count

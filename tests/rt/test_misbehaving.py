@@ -581,3 +581,37 @@ class TestAliasWithNewVaInSvam:
 
     def test_store_keeps_what_was_written_before(self):
         store_keeps_mark(self.m)
+
+
+class TestIdentity:
+    """rt_compat = identity: VirtualStart = PhysicalStart for every runtime
+    region, mapped only in the runtime space. A physical pointer kept after
+    SetVirtualAddressMap is then simply right: no fault, no quirk."""
+    @pytest.fixture(scope="class", autouse=True)
+    def machine(self, request, tmp_path_factory, sim_vars):
+        m = class_machine(request, tmp_path_factory, sim_vars, "phys-ptr:GetTime", "time",
+                          cfg="rt_compat = identity\n")
+        yield m
+        m.close()
+
+    def test_physical_pointer_call_just_works(self):
+        assert DATE.match(self.m.first[0]), self.m.first
+
+    def test_rt_shows_identity_and_regions_at_their_physical_addresses(self):
+        out = "\n".join(self.m.cmd("rt"))
+        assert re.search(r"^window\s+0x[0-9a-f]+, identity layout, \d+ regions$", out, re.M), out
+        regions = re.findall(r"^\s+\d+ Efi\w+\s+pa 0x([0-9a-f]+)\s+\d+ pages  va 0x([0-9a-f]+)$",
+                             out, re.M)
+        assert regions and all(int(pa, 16) == int(va, 16) for pa, va in regions), out
+        assert re.search(r"^compat\s+identity \(VirtualStart = PhysicalStart\), 0 quirks healed, "
+                         r"[1-9]\d* alias pages$", out, re.M), out
+        assert re.search(r"^last fault\s+none$", out, re.M), out
+
+    def test_services_work_and_selftest_audits_clean(self):
+        round_trip(self.m, "AfterIdentity")
+        assert re.fullmatch(r"high monotonic count: \d+", self.m.cmd("count")[0])
+        out = self.m.cmd("selftest", timeout=120)
+        assert out[-1].endswith(" passed, 0 failed"), out
+
+    def test_store_keeps_what_was_written_before(self):
+        store_keeps_mark(self.m)

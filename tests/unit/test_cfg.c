@@ -401,7 +401,7 @@ static void test_cfg_rt_layout_takes_offset_compact(void **state)
 	assert_error("rt_layout = packed", "rt_layout must be offset or compact", 1);
 }
 
-static void test_cfg_rt_compat_takes_three_rungs_and_names_the_fourth(void **state)
+static void test_cfg_rt_compat_takes_its_four_rungs(void **state)
 {
 	(void)state;
 	assert_ok("rt_compat = none");
@@ -410,8 +410,8 @@ static void test_cfg_rt_compat_takes_three_rungs_and_names_the_fourth(void **sta
 	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_HEAL);
 	assert_ok("rt_compat = alias");
 	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_ALIAS);
-	assert_error("rt_compat = identity",
-		     "rt_compat = identity is not implemented yet (none, heal or alias)", 1);
+	assert_ok("rt_compat = identity");
+	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_IDENTITY);
 	assert_error("rt_compat = Heal", "rt_compat must be none, heal, alias or identity", 1);
 	assert_error("rt_compat = heal,alias", "rt_compat must be none, heal, alias or identity", 1);
 	assert_error("rt_compat =", "rt_compat must be none, heal, alias or identity", 1);
@@ -540,7 +540,7 @@ int main(void)
 		cmocka_unit_test(test_cfg_log_takes_quiet_info_debug),
 		cmocka_unit_test(test_cfg_runtime_takes_on_off),
 		cmocka_unit_test(test_cfg_rt_layout_takes_offset_compact),
-		cmocka_unit_test(test_cfg_rt_compat_takes_three_rungs_and_names_the_fourth),
+		cmocka_unit_test(test_cfg_rt_compat_takes_its_four_rungs),
 		cmocka_unit_test(test_cfg_rt_inject_is_an_unknown_key),
 		cmocka_unit_test(test_cfg_rt_window_accepts_hex_and_decimal),
 		cmocka_unit_test(test_cfg_rt_window_must_be_a_number),

@@ -552,6 +552,28 @@ static void test_hvmap_applies_mat_permissions_inside_runtime_code(void **state)
 	assert_walk(WIN + 0x1F4EC000, 0x1F4EC000, K4, true, false, 0);	/* RT data, XP */
 }
 
+/* rt_compat = identity: the runtime regions stay out of the hypervisor's
+ * tables (they live only in the runtime space, at their physical
+ * addresses), and nothing lands in the lower half. */
+static void test_hvmap_identity_layout_keeps_runtime_regions_out(void **state)
+{
+	struct census c;
+
+	(void)state;
+	parse_ovmf();
+	prepare(HV_RT_LAYOUT_IDENTITY);
+	fake_image();
+	new_builder(false, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	assert_true(arena.used <= hvmap_pool_bound(&in, false));
+	collect();
+	c = audit();
+	assert_int_equal(c.runtime, 0);
+	assert_unmapped(0x1F5EC000);
+	assert_unmapped(WIN + 0x1F5EC000);
+	assert_unmapped(0xFFC00000);
+}
+
 static void test_hvmap_maps_runtime_code_rwx_without_a_mat(void **state)
 {
 	(void)state;
@@ -1046,6 +1068,7 @@ int main(void)
 		cmocka_unit_test(test_hvmap_never_puts_a_large_page_across_a_memory_type_boundary),
 		cmocka_unit_test(test_hvmap_maps_runtime_regions_at_their_planned_va),
 		cmocka_unit_test(test_hvmap_applies_mat_permissions_inside_runtime_code),
+		cmocka_unit_test(test_hvmap_identity_layout_keeps_runtime_regions_out),
 		cmocka_unit_test(test_hvmap_maps_runtime_code_rwx_without_a_mat),
 		cmocka_unit_test(test_hvmap_never_makes_runtime_data_executable_through_the_mat),
 		cmocka_unit_test(test_hvmap_maps_only_the_trampoline_in_the_lower_half),

@@ -114,18 +114,13 @@ static int cmd_bootinfo(int argc, char **argv)
 			bi->rt_reason[0] ? bi->rt_reason : "no reason given");
 	kprintf("  %-18s %s\n", "layout",
 		hv_rt_layout_name(bi->rt_layout));
+	kprintf("  %-18s %s\n", "compat", hv_rt_compat_name(bi->rt_compat));
 	kprintf("  %-18s 0x%lx\n", "window", bi->rt_window_base);
 	kprintf("  %-18s %u\n", "regions", bi->rt_region_count);
 	if (bi->rt_has_properties)
 		kprintf("  %-18s 0x%08x (EFI_RT_PROPERTIES_TABLE)\n", "supported", bi->rt_supported);
 	else
 		kprintf("  %-18s all (no EFI_RT_PROPERTIES_TABLE)\n", "supported");
-	kprintf("  %-18s %s\n", "inject", hv_rt_inject_name(bi->rt_inject));
-	if (bi->rt_hole_va)
-		kprintf("  %-18s 0x%lx (left unmapped)\n", "inject page", bi->rt_hole_va);
-	if (bi->rt_trap_va)
-		kprintf("  %-18s 0x%lx (a service entry overwritten with a trap)\n", "inject trap",
-			bi->rt_trap_va);
 
 	kprintf("framebuffer:\n");
 	if (bi->fb.format == HV_FB_NONE) {

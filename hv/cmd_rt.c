@@ -12,9 +12,12 @@
 #include "loader/memmap.h"
 #include "loader/quirks.h"
 #include "rt/rt.h"
+#include "rt/rtfmt.h"
+#include "cpu.h"
 #include "shell.h"
 #include "trap.h"
 #include "rt_space.h"
+#include "rt_watchdog.h"
 
 /* ---- shared error lines (cmd_rt.h) ---- */
 
@@ -152,6 +155,96 @@ static void print_space(void)
 		(unsigned long)HV_RTSTACK_BOTTOM_VA);
 }
 
+/* The rt_compat rung and every quirk it healed this boot. */
+static void print_compat(const struct hv_bootinfo *bi)
+{
+	static const char *const what[HV_RT_COMPAT_COUNT] = {
+		"the window only",
+		"1:1 aliases added where a call faults at a physical address",
+		"1:1 aliases of every runtime region, and the window during SetVirtualAddressMap",
+		"VirtualStart = PhysicalStart",
+	};
+	const struct rt_space_info *sp = rt_space_get();
+	size_t n;
+	const struct rt_quirk *q = rt_quirks(&n);
+
+	kprintf("compat             %s (%s), %zu quirk%s healed, %lu alias pages\n",
+		hv_rt_compat_name(bi->rt_compat),
+		bi->rt_compat < HV_RT_COMPAT_COUNT ? what[bi->rt_compat] : "?", n, n == 1 ? "" : "s",
+		sp->alias_pages);
+	if (sp->why_not_aliased)
+		kprintf("  aliases          incomplete: %s\n", sp->why_not_aliased);
+	for (size_t i = 0; i < n; i++) {
+		const char *type = q[i].alias.desc >= 0 ? memmap_type_name(q[i].alias.type) : NULL;
+
+		kprintf("  quirk            %s touched 0x%lx (rip 0x%lx): ", rt_svc_name(q[i].svc),
+			q[i].addr, q[i].rip);
+		if (q[i].alias.desc >= 0)
+			kprintf("descriptor %ld %s", (long)q[i].alias.desc, type ? type : "?");
+		else
+			kprintf("page 0, no descriptor");
+		kprintf(", aliased 1:1 0x%lx-0x%lx\n", q[i].alias.pa,
+			q[i].alias.pa + q[i].alias.len - 1);
+	}
+}
+
+/* The runtime-call watchdog (hv/rt_watchdog.c). */
+static void print_watchdog(void)
+{
+	const struct rt_watchdog_info *w = rt_watchdog_get();
+
+	if (w->active)
+		kprintf("watchdog           %u ms by the TSC (%lu kHz), LAPIC timer every %u ms while a call runs; %lu ticks, %lu call%s abandoned, %lu stray interrupts\n",
+			RT_WATCHDOG_MS, w->tsc_hz / 1000, w->tick_ms, w->ticks, w->abandoned,
+			w->abandoned == 1 ? "" : "s", w->stray);
+	else
+		kprintf("watchdog           off (%s)\n",
+			w->why_not ? w->why_not : "no runtime address space");
+}
+
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* The CPU state the shell runs with now, and what calls left changed and
+ * rt_call put back (rt/rt_call.asm). */
+static void print_restored(void)
+{
+	const struct rt_restored *r = &rt_get_stats()->restored;
+	uint64_t rflags = cpu_read_rflags();
+	uint32_t mxcsr;
+	uint16_t fcw;
+	char names[32];
+
+	__asm__ volatile("fnstcw %0" : "=m"(fcw));
+	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+	rtfmt_rflags_names(rflags, names, sizeof(names));
+	kprintf("cpu state now      rflags 0x%lx (set: %s), fcw 0x%x, mxcsr 0x%x, cr0 0x%lx, cr4 0x%lx\n",
+		rflags, names, fcw, mxcsr, cpu_read_cr0(), cpu_read_cr4());
+	if (r->rflags_calls) {
+		rtfmt_rflags_names((r->rflags_left ^ r->rflags_entry) & RT_RFLAGS_GUARDED, names,
+				   sizeof(names));
+		kprintf("  rflags           %lu call%s left them changed, put back (last: %s left 0x%lx, %s changed)\n",
+			r->rflags_calls, plural(r->rflags_calls), rt_svc_name(r->rflags_svc),
+			r->rflags_left, names);
+	} else {
+		kprintf("  rflags           no call left DF, IF, AC or TF changed\n");
+	}
+	if (r->fpu_calls)
+		kprintf("  fcw/mxcsr        %lu call%s left them changed, put back (last: %s left fcw 0x%x, mxcsr 0x%x)\n",
+			r->fpu_calls, plural(r->fpu_calls), rt_svc_name(r->fpu_svc), r->fcw_left,
+			r->mxcsr_left);
+	else
+		kprintf("  fcw/mxcsr        no call left them changed\n");
+	if (r->cr_calls)
+		kprintf("  cr0/cr4          %lu call%s flipped bits, put back (cr0 0x%lx, cr4 0x%lx; last: %s)\n",
+			r->cr_calls, plural(r->cr_calls), r->cr0_flips, r->cr4_flips,
+			rt_svc_name(r->cr_svc));
+	else
+		kprintf("  cr0/cr4          no call flipped a bit\n");
+}
+
 static int cmd_rt(int argc, char **argv)
 {
 	const struct hv_bootinfo *bi = hv_bi;
@@ -170,6 +263,7 @@ static int cmd_rt(int argc, char **argv)
 	kprintf("window             0x%016lx, %s layout, %u regions\n", bi->rt_window_base,
 		hv_rt_layout_name(bi->rt_layout), bi->rt_region_count);
 	print_regions(bi);
+	print_compat(bi);
 	print_supported(bi);
 	print_quirks(bi);
 
@@ -179,6 +273,8 @@ static int cmd_rt(int argc, char **argv)
 			stats->faults[s], stats->last_cycles[s]);
 
 	print_space();
+	print_watchdog();
+	print_restored();
 	if (f->happened) {
 		kprintf("last fault         %s (vector %lu, error 0x%lx) in %s\n",
 			rt_fault_name(f->vector), f->vector, f->error, rt_svc_name(f->svc));

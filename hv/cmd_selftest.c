@@ -81,6 +81,22 @@ static bool walk(uint64_t va, struct pt_walk *w)
 	return pt_walk(&b, va, w) == PT_OK && w->present;
 }
 
+/* The translation of va where the runtime regions live: the hypervisor's
+ * tables (the window), or under rt_compat = identity the runtime address
+ * space only (hv/rt_space.c). */
+static bool walk_rt(uint64_t va, struct pt_walk *w)
+{
+	struct pt_builder b;
+
+	if (hv_bi->rt_compat != HV_RT_COMPAT_IDENTITY)
+		return walk(va, w);
+	__builtin_memset(w, 0, sizeof(*w));
+	if (!pt_canonical(va) || !rt_space_get()->active)
+		return false;
+	rt_space_builder(&b);
+	return pt_walk(&b, va, w) == PT_OK && w->present;
+}
+
 /* The memory type a leaf's PAT index selects (SDM Vol. 3A §12.12.2). */
 static bool pat_is_uc(unsigned pat_index)
 {
@@ -110,7 +126,6 @@ static void check_region(size_t i, const struct efi_mdesc *d)
 {
 	const char *tname = memmap_type_name(d->type);
 	uint64_t first = 0, last = (d->npages - 1) << EFI_PAGE_SHIFT;
-	uint64_t hole = hv_bi->rt_hole_va;	/* rt_inject = skip-reset */
 	struct pt_walk w0, w1;
 	char name[64];
 
@@ -119,11 +134,7 @@ static void check_region(size_t i, const struct efi_mdesc *d)
 		fail(name, "no pages");
 		return;
 	}
-	if (hole && hole == d->va + first && first < last)
-		first += HV_PAGE_SIZE;
-	if (hole && hole == d->va + last && last > first)
-		last -= HV_PAGE_SIZE;
-	if (!walk(d->va + first, &w0) || !walk(d->va + last, &w1)) {
+	if (!walk_rt(d->va + first, &w0) || !walk_rt(d->va + last, &w1)) {
 		fail(name, "0x%lx..0x%lx not mapped", d->va + first, d->va + last);
 		return;
 	}
@@ -146,39 +157,40 @@ static void check_mappings(void)
 {
 	const struct hv_bootinfo *bi = hv_bi;
 	uint64_t table = bi->runtime_table_va;
+	/* Read where the hypervisor can: the window, or the direct map when
+	 * the table lives only in the runtime space (identity). */
+	uint64_t read = bi->rt_compat == HV_RT_COMPAT_IDENTITY
+		? HV_DIRECT_MAP_BASE + bi->runtime_table_pa : table;
 	struct pt_walk w;
 	size_t n;
 	const struct efi_mdesc *d = bootinfo_memmap(bi, &n);
 
-	if (!walk(table, &w) ||
-	    !mm_va_mapped(table, RT_TABLE_HEADER_BYTES + 8 * RT_SVC_COUNT, false)) {
+	if (!walk_rt(table, &w) ||
+	    !mm_va_mapped(read, RT_TABLE_HEADER_BYTES + 8 * RT_SVC_COUNT, false)) {
 		fail("map runtime table", "0x%lx not mapped", table);
 		return;
 	}
 	if (w.pa != bi->runtime_table_pa)
 		fail("map runtime table", "0x%lx -> pa 0x%lx, expected 0x%lx", table, w.pa,
 		     bi->runtime_table_pa);
-	else if (*(const volatile uint64_t *)table != EFI_RUNTIME_SERVICES_SIGNATURE)
+	else if (*(const volatile uint64_t *)read != EFI_RUNTIME_SERVICES_SIGNATURE)
 		fail("map runtime table", "signature 0x%016lx is not RUNTSERV",
-		     *(const volatile uint64_t *)table);
+		     *(const volatile uint64_t *)read);
 	else
 		pass("map runtime table");
 
 	for (int s = 0; s < RT_SVC_COUNT; s++) {
-		uint64_t fn = ((const volatile uint64_t *)(table + RT_TABLE_HEADER_BYTES))[s];
+		uint64_t fn = ((const volatile uint64_t *)(read + RT_TABLE_HEADER_BYTES))[s];
 		const struct efi_mdesc *rd = runtime_desc_of(fn, true);
 		char name[48];
 
 		fmt_snprintf(name, sizeof(name), "map %s", rt_svc_name(s));
 		if ((s == RT_SET_VIRTUAL_ADDRESS_MAP || s == RT_CONVERT_POINTER) &&
-		    !walk(fn, &w) && runtime_desc_of(fn, false))
+		    !walk_rt(fn, &w) && runtime_desc_of(fn, false))
 			/* Quirk (EDK2 RuntimeDxe): every pointer of the table
 			 * is converted but these two, boot-time only. */
 			skip(name, "0x%lx left physical by the firmware (boot-time only)", fn);
-		else if (!walk(fn, &w) && hv_bi->rt_hole_va &&
-			 (fn & ~(HV_PAGE_SIZE - 1)) == hv_bi->rt_hole_va)
-			skip(name, "0x%lx left unmapped by rt_inject = skip-reset", fn);
-		else if (!walk(fn, &w))
+		else if (!walk_rt(fn, &w))
 			fail(name, "0x%lx not mapped", fn);
 		else if (!w.executable)
 			fail(name, "0x%lx not executable", fn);

@@ -157,20 +157,18 @@ SHELL_CMD(set, "set", "VAR ATTRS DATA",
 static int cmd_del(int argc, char **argv)
 {
 	struct efi_guid guid;
-	uint32_t attrs = 0;
-	size_t size;
 	efi_status_t st;
 
 	if (argc != 2)
 		return shell_error("usage: del VAR");
-	if (!parse_var(argv[1], &guid) || !rtcmd_usable(RT_SET_VARIABLE))
+	if (!parse_var(argv[1], &guid) || !rtcmd_usable(RT_GET_VARIABLE) ||
+	    !rtcmd_usable(RT_SET_VARIABLE))
 		return 1;
-	/* UEFI 2.10 §8.2.3: a write of size 0 deletes, and must carry the
-	 * variable's own attributes, so read them first (this also gives
-	 * EFI_NOT_FOUND for a missing variable). */
-	if (!read_var(&guid, &attrs, &size))
-		return 1;
-	st = rt_set_variable(var_name, &guid, attrs & ~EFI_VARIABLE_APPEND_WRITE, NULL, 0);
+	/* The variable's own attributes, whatever its size, then a write of
+	 * size 0 (rt_var_delete; EFI_NOT_FOUND for a missing variable). */
+	st = rt_var_delete(var_name, &guid);
+	if (st == RT_NOT_FOUND)
+		return rtcmd_fail("no such variable", st);
 	if (st != RT_SUCCESS)
 		return rtcmd_fail("cannot delete variable", st);
 	kprintf("ok\n");

@@ -21,15 +21,18 @@ _Static_assert(sizeof(struct tss64) == 104, "64-bit TSS is 104 bytes");
 #define IST_STACK_SIZE	0x4000	/* 16 KiB: enough for the fault dump */
 #define IST_COUNT	4
 
-/* In .bss.rtshared: also mapped in the runtime address space, where an
- * exception inside firmware is delivered (rt/rt_space.c). */
+/* Also mapped in the runtime address space, where an exception inside
+ * firmware is delivered (hv/rt_space.c): the stacks writable (the CPU
+ * pushes its frame there), the TSS read-only like the GDT and IDT. */
 static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE]
-	__attribute__((aligned(16), section(".bss.rtshared")));
+	__attribute__((aligned(16), section(".bss.rtstacks")));
 static struct tss64 tss __attribute__((aligned(16), section(".bss.rtshared")));
 
-/* Descriptor bits, SDM Vol. 3A §3.4.5: G, L, P, S, type. */
-#define SEG_CODE64	0x00AF9A000000FFFFULL	/* P, DPL0, code exec/read, L=1, G */
-#define SEG_DATA	0x00CF92000000FFFFULL	/* P, DPL0, data read/write, D/B, G */
+/* Descriptor bits, SDM Vol. 3A §3.4.5: G, L, P, S, type. The accessed bit
+ * is set up front: the runtime address space maps the GDT read-only, and
+ * a segment load would otherwise write it (§3.4.5.1). */
+#define SEG_CODE64	0x00AF9B000000FFFFULL	/* P, DPL0, code exec/read, accessed, L=1, G */
+#define SEG_DATA	0x00CF93000000FFFFULL	/* P, DPL0, data read/write, accessed, D/B, G */
 #define SYS_TSS64_AVAIL	0x9ULL
 #define DESC_P		(1ULL << 47)
 

@@ -505,6 +505,10 @@ static void exit_vmmcall(void)
 	memcpy(&env.policy.guid, hv_bi->guest_vars_guid, 16);
 	records[run.index].hcalls[fn < HCALL_COUNT ? fn : HCALL_COUNT]++;
 	*rax = hcall_dispatch(&env, fn, run.gprs.rbx, run.gprs.rcx);
+	/* A hypercall that reached firmware armed the runtime watchdog on the
+	 * same LAPIC timer (hv/rt_watchdog.c), which leaves it masked: give
+	 * the guest its time slice back, so Ctrl-] still reaches us. */
+	timer_start();
 }
 
 static void count_exit(uint32_t code)

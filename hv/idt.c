@@ -26,9 +26,9 @@ _Static_assert(sizeof(struct idt_gate) == 16, "64-bit gate is 16 bytes");
 
 #define GATE_INTERRUPT	0x8E	/* P, DPL0, 64-bit interrupt gate: IF stays clear */
 #define IDT_ENTRIES	256
-#define ISR_COUNT	32
+#define ISR_COUNT	32	/* exceptions; 32..255 are interrupts */
 
-extern const uint64_t isr_stubs[ISR_COUNT];	/* isr.asm */
+extern const uint64_t isr_stubs[IDT_ENTRIES];	/* isr.asm */
 
 /* Shared with the runtime address space (rt/rt_space.c). */
 static struct idt_gate idt[IDT_ENTRIES]
@@ -65,7 +65,7 @@ void idt_init(void)
 		uint64_t base;
 	} idtr = { sizeof(idt) - 1, (uint64_t)idt };
 
-	for (unsigned v = 0; v < ISR_COUNT; v++) {
+	for (unsigned v = 0; v < IDT_ENTRIES; v++) {
 		uint64_t off = isr_stubs[v];
 
 		idt[v] = (struct idt_gate){
@@ -124,11 +124,11 @@ static void dump_selector_error(uint64_t err)
 {
 	if (err == 0)
 		return;
-	/* Only vectors 0..31 have gates. The index is the vector on Intel
-	 * parts; QEMU's TCG reports twice that (it counts 8-byte slots of
-	 * the 16-byte gates), so print the raw index. */
+	/* The index is the vector on Intel parts; QEMU's TCG reports twice
+	 * that (it counts 8-byte slots of the 16-byte gates), so print the
+	 * raw index. */
 	if (err & 2)
-		kprintf("  error code: IDT index 0x%lx%s: an interrupt with no gate (only vectors 0..31 have one)\n",
+		kprintf("  error code: IDT index 0x%lx%s\n",
 			(err >> 3) & 0x1FFF, err & 1 ? ", external" : "");
 	else
 		kprintf("  error code: %s selector 0x%lx%s\n", err & 4 ? "LDT" : "GDT",

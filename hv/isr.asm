@@ -1,10 +1,12 @@
-; Exception entry stubs for vectors 0..31. Each stub makes the stack look the
-; same whether or not the CPU pushed an error code (SDM Vol. 3A Table 6-1),
-; then isr_common saves every general register and calls
+; Entry stubs for every vector: exceptions 0..31 and interrupts 32..255 (the
+; runtime-call watchdog's LAPIC timer among them). Each stub makes the stack
+; look the same whether or not the CPU pushed an error code (SDM Vol. 3A
+; Table 6-1), then isr_common saves every general register and calls
 ; hv_trap_dispatch(struct hv_trap_frame *). The layout is struct
 ; hv_trap_frame in trap.h, which _Static_asserts the offsets: rax is pushed
 ; first (offset 112), r15 last (offset 0). If the C side returns, the frame
-; (possibly rewritten by hv_rt_trap) is reloaded and iretq resumes it.
+; (possibly rewritten by hv_rt_trap) is reloaded, the address space the
+; trap came from is put back, and iretq resumes it.
 
 bits 64
 default rel
@@ -19,7 +21,7 @@ extern rt_call_hv_cr3
 global trap_cr3
 
 ; Vectors with an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14,
-; #AC 17, #CP 21, #VC 29, #SX 30.
+; #AC 17, #CP 21, #VC 29, #SX 30. Interrupts never push one.
 %macro ISR 1
 isr_%1:
 %if %1 = 8 || (%1 >= 10 && %1 <= 14) || %1 = 17 || %1 = 21 || %1 = 29 || %1 = 30
@@ -32,7 +34,7 @@ isr_%1:
 %endmacro
 
 %assign v 0
-%rep 32
+%rep 256
 ISR v
 %assign v v + 1
 %endrep
@@ -54,7 +56,7 @@ isr_common:
 	push r14
 	push r15
 	mov rax, cr3
-	mov [rel trap_cr3], rax		; the address space the trap came from
+	mov r12, rax			; kept across the call (SysV callee-saved)
 	mov rbx, [rel rt_call_hv_cr3]
 	test rbx, rbx
 	jz .tables_ok
@@ -65,9 +67,17 @@ isr_common:
 	je .tables_ok
 	mov cr3, rbx			; from the runtime tables: back to ours
 .tables_ok:
+	mov [rel trap_cr3], r12		; the address space the trap came from
+					; (hypervisor-only memory: stored here)
 	mov rdi, rsp			; struct hv_trap_frame *
-	cld				; SysV ABI: DF clear on call
+	push qword 2			; DF clear (SysV ABI), AC clear whatever
+	popfq				; the interrupted code had (IF is already)
 	call hv_trap_dispatch
+	mov rax, cr3			; back to the space the trap came from: a
+	cmp rax, r12			; timer tick inside firmware resumes it on
+	je .space_ok			; its own tables (rt_call_abort switches
+	mov cr3, r12			; to ours itself)
+.space_ok:
 	pop r15
 	pop r14
 	pop r13
@@ -91,12 +101,12 @@ align 8
 global isr_stubs
 isr_stubs:
 %assign v 0
-%rep 32
+%rep 256
 	dq isr_ %+ v
 %assign v v + 1
 %endrep
 
-section .bss.rtshared nobits alloc write align=8
+section .bss nobits alloc write align=8
 trap_cr3: resq 1
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -17,7 +17,10 @@ struct rt_space_info {
 	bool pcid;			/* switches without a TLB flush */
 	uint64_t root_pa;
 	uint64_t table_pages;
+	bool allow_nx;
+	uint64_t alias_pages;		/* 1:1 aliases (rt_compat heal, alias) */
 	const char *why_not;		/* when !active */
+	const char *why_not_aliased;	/* rt_compat alias could not alias all */
 };
 
 /* Builds the tables and arms rt_call's CR3 switch. */

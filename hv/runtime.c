@@ -7,15 +7,67 @@
 #include "kprintf.h"
 #include "loader/fmt.h"
 #include "rt_space.h"
+#include "rt_watchdog.h"
+#include "mm.h"
+
+/* rt_call.asm: the call itself (see rt.h, the platform). */
+uint64_t rt_call_stub(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
+		      uint64_t a4, uint64_t a5);
+
+/* rt.h's rt_call: the stub with the watchdog armed around it. */
+uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
+		 uint64_t a4, uint64_t a5)
+{
+	uint64_t st;
+
+	rt_watchdog_arm();
+	st = rt_call_stub(fn, stack_top, a1, a2, a3, a4, a5);
+	rt_watchdog_disarm();
+	return st;
+}
+
+#define RFLAGS_RESERVED	0x2	/* bit 1 is always set (SDM Vol. 1 §3.4.3) */
+#define CR3_ADDR_MASK	0x000FFFFFFFFFF000ULL	/* without PCID and flush bits */
+
+extern uint64_t trap_cr3;	/* isr.asm: the CR3 the trap interrupted */
+
+/* The trap came from the runtime address space (firmware, or the call
+ * stub while it is switched). Without one (rt_space not set up) every
+ * trap during a call counts as the firmware's. */
+static bool trap_from_rt_space(void)
+{
+	if (!rt_call_rt_cr3)
+		return true;
+	return ((trap_cr3 ^ rt_call_rt_cr3) & CR3_ADDR_MASK) == 0;
+}
 
 bool hv_rt_trap(struct hv_trap_frame *tf)
 {
-	uint64_t cr2 = 0, rip, rsp;
+	uint64_t cr2 = 0, rip, rsp, vector = tf->vector;
 
-	if (tf->vector == HV_VEC_PF)
+	if (vector >= 32) {
+		/* An interrupt: the watchdog's tick, or a stray one. Either
+		 * way it is handled here; only an expired call goes on to be
+		 * contained, as RT_FAULT_HUNG. */
+		bool abandon;
+
+		rt_watchdog_interrupt(vector, &abandon);
+		if (!abandon)
+			return true;
+		vector = RT_FAULT_HUNG;
+	} else if (vector == HV_VEC_PF) {
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-	if (!rt_contain_fault(tf->vector, tf->error, tf->rip, cr2, &rip, &rsp))
-		return false;
+		/* rt_compat heal: an alias, and the instruction runs again. */
+		if (rt_heal_fault(tf->error, tf->rip, cr2, trap_from_rt_space()))
+			return true;
+	}
+	if (!rt_contain_fault(vector, tf->error, tf->rip, cr2, trap_from_rt_space(), &rip, &rsp))
+		return vector == RT_FAULT_HUNG;	/* a tick outside firmware: resume */
+	/* rt_call_abort takes the status in RAX and the firmware's RFLAGS in
+	 * RDX, and runs with interrupts off until it restores the
+	 * hypervisor's own RFLAGS (rt/rt_call.asm). */
+	tf->rdx = tf->rflags;
+	tf->rflags = RFLAGS_RESERVED;
 	tf->rip = rip;
 	tf->rsp = rsp;
 	tf->rax = RT_ABORTED;
@@ -29,12 +81,20 @@ void hv_rt_init(const struct hv_bootinfo *bi)
 		.table_va = bi->runtime_table_va,
 		.supported = bi->rt_supported,
 		.stack_top = HV_RTSTACK_TOP_VA,
+		.compat = bi->rt_compat,
 	};
 
 	env.map = bootinfo_memmap(bi, &count);
 	env.map_count = count;
-	rt_init(&env, bi->rt_state == HV_RT_ENABLED && bi->runtime_table_va, bi->rt_reason);
+	/* Identity: the table's VA is its PA, mapped only in the runtime
+	 * space; the hypervisor reads it through the direct map. */
+	if (bi->rt_compat == HV_RT_COMPAT_IDENTITY && bi->runtime_table_va)
+		env.table_va = mm_pa_ptr_checked(bi->runtime_table_pa, 24 + 8 * RT_SVC_COUNT)
+			? HV_DIRECT_MAP_BASE + bi->runtime_table_pa : 0;
 	rt_space_init(bi);
+	if (rt_space_get()->active)
+		env.watchdog_cycles = rt_watchdog_init(bi);
+	rt_init(&env, bi->rt_state == HV_RT_ENABLED && bi->runtime_table_va, bi->rt_reason);
 }
 
 enum hv_rt_reset_result hv_rt_reset(int kind, char *why, size_t cap)
@@ -51,7 +111,9 @@ enum hv_rt_reset_result hv_rt_reset(int kind, char *why, size_t cap)
 	}
 	if (rt_reset_system(kind, 0) == RT_ABORTED && rt_last_fault()->happened &&
 	    rt_last_fault()->svc == RT_RESET_SYSTEM) {
-		fmt_snprintf(why, cap, "faulted: %s", rt_disabled_reason());
+		fmt_snprintf(why, cap, "%s: %s",
+			     rt_last_fault()->vector == RT_FAULT_HUNG ? "hung" : "faulted",
+			     rt_disabled_reason());
 		return HV_RT_RESET_FAULTED;
 	}
 	return HV_RT_RESET_RETURNED;

@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	7
+#define HV_BOOTINFO_VERSION	8
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -47,14 +47,37 @@ enum hv_rt_state {
 
 /* Where runtime regions land in the window (hvboot.cfg `rt_layout`, the
  * planner in loader/rtwin.c and the boot info share this one enum). */
+/* hvboot.cfg `rt_compat`: how much the firmware is trusted to have
+ * converted its pointers (README "Runtime services after boot"). */
+enum hv_rt_compat {
+	HV_RT_COMPAT_NONE = 0,		/* the window only */
+	HV_RT_COMPAT_HEAL = 1,		/* 1:1 aliases added where a call faults */
+	HV_RT_COMPAT_ALIAS = 2,		/* 1:1 aliases from the start, and in SVAM */
+	HV_RT_COMPAT_IDENTITY = 3,	/* VirtualStart = PhysicalStart */
+	HV_RT_COMPAT_COUNT
+};
+
+static inline const char *hv_rt_compat_name(uint32_t v)
+{
+	switch (v) {
+	case HV_RT_COMPAT_NONE:		return "none";
+	case HV_RT_COMPAT_HEAL:		return "heal";
+	case HV_RT_COMPAT_ALIAS:	return "alias";
+	case HV_RT_COMPAT_IDENTITY:	return "identity";
+	default:			return "?";
+	}
+}
+
 enum hv_rt_layout {
 	HV_RT_LAYOUT_OFFSET = 0,	/* VirtualStart = window + PhysicalStart */
 	HV_RT_LAYOUT_COMPACT = 1,	/* packed top-down, offsets in 2 MiB kept */
+	HV_RT_LAYOUT_IDENTITY = 2,	/* VirtualStart = PhysicalStart (rt_compat) */
 };
 
 static inline const char *hv_rt_layout_name(uint32_t v)
 {
-	return v == HV_RT_LAYOUT_COMPACT ? "compact" : v == HV_RT_LAYOUT_OFFSET ? "offset" : "?";
+	return v == HV_RT_LAYOUT_COMPACT ? "compact" : v == HV_RT_LAYOUT_OFFSET ? "offset"
+		: v == HV_RT_LAYOUT_IDENTITY ? "identity" : "?";
 }
 
 /* hvboot.cfg `log`. */
@@ -79,29 +102,6 @@ enum hv_secure_boot {
 static inline const char *hv_secure_boot_name(uint32_t v)
 {
 	return v == HV_SECURE_BOOT_OFF ? "off" : v == HV_SECURE_BOOT_ON ? "on" : "unknown";
-}
-
-/* hvboot.cfg `rt_inject`: the loader plants a fault for the containment
- * tests. The names are the config's spelling. */
-enum hv_rt_inject {
-	HV_RT_INJECT_NONE = 0,
-	HV_RT_INJECT_SKIP_MMIO = 1,	/* runtime MMIO left unmapped: #PF */
-	HV_RT_INJECT_SKIP_RESET = 2,	/* ResetSystem's entry page unmapped: #PF */
-	HV_RT_INJECT_UD_VARINFO = 3,	/* QueryVariableInfo starts with UD2: #UD */
-	HV_RT_INJECT_GP_GETTIME = 4,	/* GetTime loads a non-canonical address: #GP */
-	HV_RT_INJECT_COUNT
-};
-
-static inline const char *hv_rt_inject_name(uint32_t v)
-{
-	switch (v) {
-	case HV_RT_INJECT_NONE:		return "none";
-	case HV_RT_INJECT_SKIP_MMIO:	return "skip-mmio";
-	case HV_RT_INJECT_SKIP_RESET:	return "skip-reset";
-	case HV_RT_INJECT_UD_VARINFO:	return "ud-varinfo";
-	case HV_RT_INJECT_GP_GETTIME:	return "gp-gettime";
-	default:			return "?";
-	}
 }
 
 /* Bench builds only: the runtime calls the loader times before
@@ -253,12 +253,6 @@ struct hv_bootinfo {
 	uint32_t mat_count;		/* Memory Attributes Table entries copied */
 	struct hv_region mat;		/* the copy: mat_count 40-byte descriptors */
 	char rt_reason[HV_REASON_MAX];	/* why rt_state is DISABLED */
-	uint32_t rt_inject;		/* enum hv_rt_inject */
-	uint32_t rt_pad;
-	uint64_t rt_hole_va;		/* skip-reset: the page of ResetSystem's
-					 * entry left unmapped; 0: none */
-	uint64_t rt_trap_va;		/* ud-varinfo, gp-gettime: the service
-					 * entry overwritten with a trap; 0: none */
 
 	/* Security. */
 	uint32_t secure_boot;		/* enum hv_secure_boot */
@@ -293,12 +287,16 @@ struct hv_bootinfo {
 
 	/* GOP framebuffer (version 7). */
 	struct hv_framebuffer fb;
+
+	/* The runtime compatibility rung (version 8). */
+	uint32_t rt_compat;		/* enum hv_rt_compat */
+	uint32_t rt_compat_pad;
 };
 
-/* Layout of version 7. Changing any of these means a new layout: bump
+/* Layout of version 8. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 7, "offsets below are version 7's");
+_Static_assert(HV_BOOTINFO_VERSION == 8, "offsets below are version 8's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -307,21 +305,21 @@ _Static_assert(HV_BI_OFFSET(memmap) == 176, "memory map");
 _Static_assert(HV_BI_OFFSET(system_table_pa) == 208 && HV_BI_OFFSET(fw_vendor) == 264,
 	       "firmware tables");
 _Static_assert(HV_BI_OFFSET(rt_state) == 328 && HV_BI_OFFSET(mat) == 360 &&
-	       HV_BI_OFFSET(rt_reason) == 384 && HV_BI_OFFSET(rt_inject) == 512 &&
-	       HV_BI_OFFSET(rt_hole_va) == 520, "runtime services");
-_Static_assert(HV_BI_OFFSET(secure_boot) == 536, "security");
-_Static_assert(HV_BI_OFFSET(cmdline) == 544 && HV_BI_OFFSET(log_level) == 800, "command line");
-_Static_assert(HV_BI_OFFSET(tsc) == 808 && HV_BI_OFFSET(fw_tsc) == 872, "timestamps");
-_Static_assert(HV_BI_OFFSET(bench_native) == 888, "bench");
-_Static_assert(HV_BI_OFFSET(cpu) == 920 && sizeof(struct hv_cpu_state) == 32, "cpu state");
-_Static_assert(HV_BI_OFFSET(quirks) == 952, "quirks");
+	       HV_BI_OFFSET(rt_reason) == 384, "runtime services");
+_Static_assert(HV_BI_OFFSET(secure_boot) == 512, "security");
+_Static_assert(HV_BI_OFFSET(cmdline) == 520 && HV_BI_OFFSET(log_level) == 776, "command line");
+_Static_assert(HV_BI_OFFSET(tsc) == 784 && HV_BI_OFFSET(fw_tsc) == 848, "timestamps");
+_Static_assert(HV_BI_OFFSET(bench_native) == 864, "bench");
+_Static_assert(HV_BI_OFFSET(cpu) == 896 && sizeof(struct hv_cpu_state) == 32, "cpu state");
+_Static_assert(HV_BI_OFFSET(quirks) == 928, "quirks");
 _Static_assert(HV_QUIRK_COUNT <= 32, "quirks is a 32-bit mask");
 _Static_assert(sizeof(struct hv_module) == 48, "hv_module is name, pa, size");
-_Static_assert(HV_BI_OFFSET(module_count) == 960 && HV_BI_OFFSET(guest_vars) == 964 &&
-	       HV_BI_OFFSET(guest_mem_bytes) == 968 && HV_BI_OFFSET(guest_vars_guid) == 976 &&
-	       HV_BI_OFFSET(modules) == 992, "guests");
-_Static_assert(HV_BI_OFFSET(fb) == 1376 && sizeof(struct hv_framebuffer) == 56, "framebuffer");
-_Static_assert(sizeof(struct hv_bootinfo) == 1432, "size of version 7");
+_Static_assert(HV_BI_OFFSET(module_count) == 936 && HV_BI_OFFSET(guest_vars) == 940 &&
+	       HV_BI_OFFSET(guest_mem_bytes) == 944 && HV_BI_OFFSET(guest_vars_guid) == 952 &&
+	       HV_BI_OFFSET(modules) == 968, "guests");
+_Static_assert(HV_BI_OFFSET(fb) == 1352 && sizeof(struct hv_framebuffer) == 56, "framebuffer");
+_Static_assert(HV_BI_OFFSET(rt_compat) == 1408, "runtime compatibility");
+_Static_assert(sizeof(struct hv_bootinfo) == 1416, "size of version 8");
 #undef HV_BI_OFFSET
 
 #endif

@@ -38,9 +38,10 @@
 #define HV_RTSTACK_SIZE		0x20000ULL		/* 128 KiB */
 #define HV_RTSTACK_TOP_VA	(HV_RTSTACK_BOTTOM_VA + HV_RTSTACK_SIZE)
 
-/* The local APIC's registers (one page, UC), mapped by the hypervisor when
- * it first runs a guest. Device memory stays out of the direct map, which
- * holds RAM only (`selftest` audits that). */
+/* The local APIC's registers (one page, UC), mapped by the hypervisor for
+ * the runtime-call watchdog and the guests' time slices. Device memory
+ * stays out of the direct map, which holds RAM only (`selftest` audits
+ * that). */
 #define HV_LAPIC_VA		0xFFFFFFFFC0200000ULL
 
 /* The GOP framebuffer (boot info `fb`), write-combining, in PML4 511

@@ -193,15 +193,15 @@ static const char *cfg_set_rt_layout(struct hv_config *cfg, struct span v)
 	return NULL;
 }
 
-static const char *cfg_set_rt_inject(struct hv_config *cfg, struct span v)
+static const char *cfg_set_rt_compat(struct hv_config *cfg, struct span v)
 {
-	for (unsigned i = 0; i < HV_RT_INJECT_COUNT; i++) {
-		if (span_is(v, hv_rt_inject_name(i))) {
-			cfg->rt_inject = (enum hv_rt_inject)i;
+	for (unsigned i = 0; i < HV_RT_COMPAT_COUNT; i++) {
+		if (span_is(v, hv_rt_compat_name(i))) {
+			cfg->rt_compat = (enum hv_rt_compat)i;
 			return NULL;
 		}
 	}
-	return "rt_inject must be none, skip-mmio, skip-reset, ud-varinfo or gp-gettime";
+	return "rt_compat must be none, heal, alias or identity";
 }
 
 /* `module = NAME PATH`: the name up to the first blank, the path after. */
@@ -341,10 +341,10 @@ static const struct cfg_key {
 	{ "runtime", cfg_set_runtime, false },
 	{ "rt_window", cfg_set_rt_window, false },
 	{ "rt_layout", cfg_set_rt_layout, false },
-	{ "rt_inject", cfg_set_rt_inject, false },
 	{ "module", cfg_add_module, true },
 	{ "guest_mem", cfg_set_guest_mem, false },
 	{ "guest_vars", cfg_set_guest_vars, false },
+	{ "rt_compat", cfg_set_rt_compat, false },
 };
 #define CFG_NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 
@@ -419,10 +419,10 @@ void cfg_defaults(struct hv_config *cfg)
 	cfg->runtime = true;
 	cfg->rt_window = HV_RT_WINDOW_DEFAULT;
 	cfg->rt_layout = HV_RT_LAYOUT_OFFSET;
-	cfg->rt_inject = HV_RT_INJECT_NONE;
 	cfg->nmodules = 0;
 	cfg->guest_mem = HV_GUEST_MEM_DEFAULT;
 	cfg->guest_vars = HV_GUEST_VARS_READ;
+	cfg->rt_compat = HV_RT_COMPAT_HEAL;
 }
 
 const char *cfg_parse(struct hv_config *cfg, const char *text, size_t len,

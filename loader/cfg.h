@@ -23,12 +23,12 @@ struct hv_config {
 	bool runtime;
 	uint64_t rt_window;
 	enum hv_rt_layout rt_layout;
-	enum hv_rt_inject rt_inject;
 	uint32_t nmodules;
 	struct cfg_module modules[HV_MODULE_MAX];
 	uint64_t guest_mem;		/* bytes, whole 2 MiB */
 	enum hv_guest_vars guest_vars;
 	uint8_t guest_vars_guid[16];	/* EFI_GUID bytes (write:GUID) */
+	enum hv_rt_compat rt_compat;
 };
 
 #define CFG_FILE_MAX	(64U * 1024)	/* larger files are refused */

@@ -153,7 +153,7 @@ EFI_STATUS efi_reserve(struct boot *b)
 	if (why)
 		return boot_fail(b, EFI_DEVICE_ERROR, "firmware memory map: descriptor %lu: %s",
 				 bad, why);
-	if (rtwin_plan(&raw, b->cfg.rt_window, b->cfg.rt_layout, &b->rt))
+	if (rtwin_plan(&raw, b->cfg.rt_window, efi_rt_layout(b), &b->rt))
 		b->rt.count = 0;	/* reported after the final plan */
 	struct hvmap_input in = {
 		.map = b->map_norm, .count = n, .img = &b->img,

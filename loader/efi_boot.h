@@ -121,8 +121,6 @@ void efi_tables_collect(struct boot *b);
 /* efi_rt.c */
 void efi_rt_plan(struct boot *b);
 void efi_rt_set_virtual(struct boot *b);
-/* rt_inject = skip-reset: pa of the page to leave unmapped (sets bi->rt_hole_va), or 0. */
-uint64_t efi_rt_reset_hole(struct boot *b);
 
 /* efi_gop.c: the GOP framebuffer into b->fb, one log line */
 void efi_gop_query(struct boot *b);
@@ -134,5 +132,12 @@ void efi_bench_native(struct boot *b);
 void efi_serial_puts(const char *s);
 void efi_serial_hex(uint64_t v);
 void efi_fatal(const char *what, uint64_t detail) __attribute__((noreturn));
+
+/* The layout to plan: identity under rt_compat = identity, else the
+ * config's rt_layout. */
+static inline enum hv_rt_layout efi_rt_layout(const struct boot *b)
+{
+	return b->cfg.rt_compat == HV_RT_COMPAT_IDENTITY ? HV_RT_LAYOUT_IDENTITY : b->cfg.rt_layout;
+}
 
 #endif

@@ -196,8 +196,6 @@ static void build_tables(struct boot *b, struct pt_builder *pt)
 		.trampoline_pa = b->trampoline_pa,
 		.rt = bi->rt_state == HV_RT_ENABLED ? &b->rt : NULL,
 		.mat = b->mat, .mat_count = b->mat_valid ? bi->mat_count : 0,
-		.skip_mmio = b->cfg.rt_inject == HV_RT_INJECT_SKIP_MMIO,
-		.hole_pa = efi_rt_reset_hole(b),
 	};
 	struct hvmap_error err;
 

@@ -43,7 +43,7 @@ void efi_rt_plan(struct boot *b)
 		rt_disable(b, "runtime = off in hvboot.cfg", ~0ULL);
 		return;
 	}
-	why = rtwin_plan(&raw, b->cfg.rt_window, b->cfg.rt_layout, &b->rt);
+	why = rtwin_plan(&raw, b->cfg.rt_window, efi_rt_layout(b), &b->rt);
 	if (why) {
 		b->rt.count = 0;
 		rt_disable(b, why, ~0ULL);
@@ -61,6 +61,7 @@ void efi_rt_plan(struct boot *b)
 	}
 	bi->rt_state = HV_RT_ENABLED;
 	bi->rt_layout = b->rt.layout;
+	bi->rt_compat = b->cfg.rt_compat;
 	bi->rt_region_count = b->rt.count;
 	/* Quirk (Dell Edge Gateway BIOS): RuntimeServicesCode/Data without
 	 * EFI_MEMORY_RUNTIME; mapped as runtime anyway (memmap_is_runtime). */
@@ -69,25 +70,6 @@ void efi_rt_plan(struct boot *b)
 	if (b->rt.missing_bit)
 		set_reason(b, "warning: runtime code/data regions without EFI_MEMORY_RUNTIME:",
 			   b->rt.missing_bit);
-}
-
-/* rt_inject = skip-reset: the page of ResetSystem's entry, left out of the
- * tables so that the first ResetSystem call faults inside firmware. Read
- * before SetVirtualAddressMap, while the pointer is still physical. */
-uint64_t efi_rt_reset_hole(struct boot *b)
-{
-	const EFI_RUNTIME_SERVICES *rt = (const EFI_RUNTIME_SERVICES *)(UINTN)b->rt_table_pa;
-	const struct rt_region *r;
-	uint64_t pa;
-
-	if (b->cfg.rt_inject != HV_RT_INJECT_SKIP_RESET || b->bi->rt_state != HV_RT_ENABLED)
-		return 0;
-	pa = (uint64_t)(UINTN)rt->ResetSystem & ~(uint64_t)(HV_PAGE_SIZE - 1);
-	r = rtwin_find_pa(&b->rt, pa);
-	if (!r)
-		return 0;	/* `bootinfo` then shows no inject page */
-	b->bi->rt_hole_va = r->va + (pa - r->pa);
-	return pa;
 }
 
 /* UEFI 2.10 §8.4: after SetVirtualAddressMap the table must hold the new
@@ -104,41 +86,50 @@ static bool check_table(struct boot *b)
 	return !why;
 }
 
-/* rt_inject = ud-varinfo / gp-gettime: overwrite a service's first bytes so
- * its next call raises #UD (UD2) or #GP (a load from a non-canonical
- * address, SDM Vol. 3A §6.15). Done after SetVirtualAddressMap, when no
- * relocation fixup can touch the bytes again, with CR0.WP clear because
- * firmware may map its runtime code read-only (SDM Vol. 3A §4.6.1). */
-static void plant_trap(struct boot *b)
-{
-	static const uint8_t ud2[] = { 0x0F, 0x0B };
-	/* mov al, [0x8000000000000000] (A0 moffs64) */
-	static const uint8_t gp[] = { 0xA0, 0, 0, 0, 0, 0, 0, 0, 0x80 };
-	const EFI_RUNTIME_SERVICES *rt = (const EFI_RUNTIME_SERVICES *)(UINTN)b->rt_table_pa;
-	const uint8_t *code;
-	size_t len;
-	uint64_t va, cr0;
-	const struct rt_region *r;
+/* rt_compat = alias: the window also mapped while SetVirtualAddressMap
+ * runs. Quirk (firmware patched by OpenCore's SetupVirtualMap): it uses its
+ * new virtual addresses before the call returns, while the caller's tables
+ * (still the firmware's own, UEFI 2.10 §8.4: physical mode) hold only the
+ * old ones. The window's PML4 entry of the hypervisor's tables is lent to
+ * the firmware's tables for the call, CR0.WP clear for the write since
+ * firmware may map its page tables read-only (SDM Vol. 3A §4.6.1). Not
+ * with 5-level paging, nor when the firmware uses that slot itself.
+ * Returns the slot lent, or -1. */
+#define CR0_WP		(1ULL << 16)
+#define CR4_LA57	(1ULL << 12)
 
-	if (b->cfg.rt_inject == HV_RT_INJECT_UD_VARINFO) {
-		va = (uint64_t)(UINTN)rt->QueryVariableInfo;
-		code = ud2;
-		len = sizeof(ud2);
-	} else if (b->cfg.rt_inject == HV_RT_INJECT_GP_GETTIME) {
-		va = (uint64_t)(UINTN)rt->GetTime;
-		code = gp;
-		len = sizeof(gp);
-	} else {
-		return;
-	}
-	r = rtwin_find_code_va(&b->rt, va);
-	if (!r || va - r->va + len > r->npages << EFI_PAGE_SHIFT)
-		return;		/* `bootinfo` then shows no trap */
+static uint64_t *fw_pml4(void)
+{
+	uint64_t cr3;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	return (uint64_t *)(UINTN)(cr3 & PTE_ADDR_MASK);
+}
+
+static void fw_pml4_write(unsigned slot, uint64_t v)
+{
+	uint64_t cr0, cr3;
+
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 & ~(1ULL << 16)) : "memory");
-	__builtin_memcpy((void *)(UINTN)(r->pa + (va - r->va)), code, len);
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 & ~CR0_WP) : "memory");
+	fw_pml4()[slot] = v;
 	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
-	b->bi->rt_trap_va = va;
+	__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3) : : "memory");	/* flush */
+}
+
+static int window_lend(struct boot *b)
+{
+	const uint64_t *ours = (const uint64_t *)(UINTN)b->bi->pt_root_pa;
+	unsigned slot = (b->bi->rt_window_base >> 39) & 511;
+	uint64_t cr4;
+
+	if (b->cfg.rt_compat < HV_RT_COMPAT_ALIAS)
+		return -1;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	if ((cr4 & CR4_LA57) || (fw_pml4()[slot] & PTE_P) || !(ours[slot] & PTE_P))
+		return -1;
+	fw_pml4_write(slot, ours[slot]);
+	return (int)slot;
 }
 
 void efi_rt_set_virtual(struct boot *b)
@@ -146,6 +137,7 @@ void efi_rt_set_virtual(struct boot *b)
 	struct hv_bootinfo *bi = b->bi;
 	UINT8 *out = b->svam_buf;
 	EFI_STATUS st;
+	int lent;
 
 	if (bi->rt_state != HV_RT_ENABLED)
 		return;
@@ -161,14 +153,16 @@ void efi_rt_set_virtual(struct boot *b)
 			if (b->map_norm[k].pa == r->pa)
 				b->map_norm[k].va = r->va;
 	}
+	lent = window_lend(b);
 	bi->tsc[HV_TS_BEFORE_SVAM] = rdtsc();
 	st = FW(uefi_call_wrapper(RT->SetVirtualAddressMap, 4, b->rt.count * b->desc_size,
 				  b->desc_size, b->desc_version, (EFI_MEMORY_DESCRIPTOR *)out));
 	bi->tsc[HV_TS_AFTER_SVAM] = rdtsc();
+	if (lent >= 0)
+		fw_pml4_write((unsigned)lent, 0);
 	if (EFI_ERROR(st)) {
 		rt_disable(b, "SetVirtualAddressMap failed, status", st);
 		return;
 	}
-	if (check_table(b))
-		plant_trap(b);
+	check_table(b);
 }

@@ -129,7 +129,6 @@ void efi_tables_collect(struct boot *b)
 	bi->cpu_flags = b->cpu_flags;
 	bi->log_level = b->cfg.log;
 	__builtin_memcpy(bi->cmdline, b->cfg.cmdline, sizeof(bi->cmdline));
-	bi->rt_inject = b->cfg.rt_inject;
 
 	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];

@@ -107,27 +107,6 @@ static unsigned mat_perm(uint64_t attr)
 	return p;
 }
 
-/* [pa, pa+len) of region r, less the injected hole if it lies inside. */
-static const char *map_rt_piece(struct pt_builder *b, const struct hvmap_input *in,
-				   const struct rt_region *r, uint64_t pa, uint64_t len,
-				   unsigned flags, struct hvmap_error *err)
-{
-	uint64_t hole = in->hole_pa;
-
-	if (hole && hole >= pa && hole - pa < len) {
-		const char *st = PT_OK;
-
-		if (hole > pa)
-			st = map_one(b, err, "runtime region", r->va + (pa - r->pa), pa, hole - pa,
-				     flags);
-		if (st != PT_OK || hole - pa + HV_PAGE_SIZE >= len)
-			return st;
-		len -= hole - pa + HV_PAGE_SIZE;
-		pa = hole + HV_PAGE_SIZE;
-	}
-	return map_one(b, err, "runtime region", r->va + (pa - r->pa), pa, len, flags);
-}
-
 /* Maps one runtime region, splitting it by MAT entries where present. The
  * MAT is sorted by address (UEFI 2.10 §4.6.4 requires ascending order). */
 static const char *map_rt_region(struct pt_builder *b, const struct hvmap_input *in,
@@ -157,7 +136,8 @@ static const char *map_rt_region(struct pt_builder *b, const struct hvmap_input 
 			if (ms > pa && ms < next)
 				next = ms;	/* gap up to the next MAT entry */
 		}
-		const char *st = map_rt_piece(b, in, r, pa, next - pa, perm | cache, err);
+		const char *st = map_one(b, err, "runtime region", r->va + (pa - r->pa), pa,
+					 next - pa, perm | cache);
 		if (st != PT_OK)
 			return st;
 		pa = next;
@@ -242,12 +222,11 @@ const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 	st = hvmap_for_each_direct_run(in->map, in->count, map_direct_run, &dc);
 	if (st != PT_OK)
 		return st;
-	if (in->rt) {
+	/* Identity: the regions live only in the runtime address space. */
+	if (in->rt && in->rt->layout != HV_RT_LAYOUT_IDENTITY) {
 		for (uint32_t i = 0; i < in->rt->count; i++) {
 			const struct rt_region *r = &in->rt->r[i];
 
-			if (in->skip_mmio && r->type == EFI_MT_MMIO)
-				continue;
 			st = map_rt_region(b, in, r, err);
 			if (st != PT_OK)
 				return st;
@@ -318,13 +297,13 @@ uint64_t hvmap_pool_bound(const struct hvmap_input *in, bool allow_1g)
 	c.total += bound_one(HV_STACK_BOTTOM_VA, 0, HV_STACK_SIZE, true, allow_1g);
 	c.total += bound_one(HV_RTSTACK_BOTTOM_VA, 0, HV_RTSTACK_SIZE, true, allow_1g);
 	hvmap_for_each_direct_run(in->map, in->count, bound_direct_run, &c);
-	if (in->rt)
+	if (in->rt && in->rt->layout != HV_RT_LAYOUT_IDENTITY)
 		for (uint32_t i = 0; i < in->rt->count; i++) {
 			const struct rt_region *r = &in->rt->r[i];
-			/* MAT splits (or the injected hole) can break a region
-			 * into pieces: count it as 4 KiB-only, which covers any. */
+			/* MAT splits can break a region into pieces: count
+			 * it as 4 KiB-only, which covers any. */
 			c.total += bound_one(r->va, r->pa, r->npages << EFI_PAGE_SHIFT,
-					     in->mat_count != 0 || in->hole_pa, allow_1g);
+					     in->mat_count != 0, allow_1g);
 		}
 	c.total += bound_one(HV_FB_VA, in->fb_pa, in->fb_size, false, allow_1g);
 	c.total += 3;	/* trampoline: PDPT, PD, PT */

@@ -20,9 +20,6 @@ struct hvmap_input {
 	const struct rtwin_plan *rt;	/* NULL: runtime off */
 	const struct efi_mdesc *mat;	/* Memory Attributes Table entries */
 	uint32_t mat_count;
-	bool skip_mmio;			/* rt_inject = skip-mmio */
-	uint64_t hole_pa;		/* rt_inject = skip-reset: a runtime page
-					 * left unmapped; 0: none */
 	uint64_t fb_pa, fb_size;	/* GOP framebuffer, at HV_FB_VA (hvmap_fb_flags)
 					 * (page-aligned, at most HV_FB_MAX_SIZE);
 					 * fb_size 0: none */

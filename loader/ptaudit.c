@@ -92,20 +92,34 @@ static bool direct_leaf_ok(const struct pt_audit_input *in, const struct pt_leaf
 	return false;
 }
 
+static bool in_ranges(const struct pt_audit_range *rs, unsigned n, uint64_t va, uint64_t len)
+{
+	for (unsigned i = 0; rs && i < n; i++)
+		if (va >= rs[i].va && va - rs[i].va < rs[i].len && len <= rs[i].len - (va - rs[i].va))
+			return true;
+	return false;
+}
+
 static void visit(void *ctx, const struct pt_leaf *l)
 {
 	struct audit_ctx *c = ctx;
 	const struct pt_audit_input *in = c->in;
 	struct pt_audit_result *r = c->r;
 
+	bool alias = in_ranges(in->aliases, in->naliases, l->va, l->size);
+
 	r->leaves++;
 	if (l->writable && l->executable) {
-		if (!in->mat_present && in_rt_code(in, l->va, l->size)) {
+		if (!in->mat_present && (alias || in_rt_code(in, l->va, l->size))) {
 			r->wx_rt_code_leaves++;
 		} else {
 			r->wx_leaves++;
 			finding(r, "page both writable and executable", l->va);
 		}
+	}
+	if (alias) {
+		r->alias_leaves++;
+		return;
 	}
 	if (l->va < 0x0000800000000000ULL && l->va != in->lower_half_ok_va) {
 		r->lower_half_leaves++;
@@ -143,7 +157,7 @@ void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
 
 	*r = (struct pt_audit_result){0};
 	pt_for_each_leaf(b, visit, &c);
-	r->va0_mapped = mapped(b, 0, &w);
+	r->va0_mapped = mapped(b, 0, &w) && !in_ranges(in->aliases, in->naliases, 0, 1);
 	if (r->va0_mapped)
 		finding(r, "VA 0 is mapped", 0);
 	for (unsigned i = 0; i < in->nguards; i++) {
@@ -156,7 +170,6 @@ void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
 		return;
 	for (uint64_t i = 0; i < in->count; i++) {
 		const struct efi_mdesc *d = &in->map[i];
-		bool skip = in->skip_mmio && d->type == EFI_MT_MMIO;
 		/* PAT index 0 is WB, 3 is UC (at power-on and in the PAT set at
 		 * the switch, loader/cpustate.c; index 1, WC, is only for the
 		 * framebuffer): what hvmap_cache_flags chooses. */
@@ -170,11 +183,8 @@ void pt_audit(const struct pt_builder *b, const struct pt_audit_input *in,
 			bool ok;
 
 			r->rt_pages++;
-			if (skip || (in->hole_va && va == in->hole_va))
-				ok = !mapped(b, va, &w);
-			else
-				ok = mapped(b, va, &w) && w.pa == d->pa + (p << EFI_PAGE_SHIFT) &&
-				     w.pat_index == want_pat;
+			ok = mapped(b, va, &w) && w.pa == d->pa + (p << EFI_PAGE_SHIFT) &&
+			     w.pat_index == want_pat;
 			if (!ok) {
 				r->rt_pages_bad++;
 				finding(r, "runtime page not mapped as its descriptor requires", va);

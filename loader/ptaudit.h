@@ -20,15 +20,17 @@ struct pt_audit_input {
 	const struct efi_mdesc *map;	/* normalised, VirtualStart set */
 	uint64_t count;
 	bool mat_present;		/* runtime code W+X is a finding only then */
-	bool skip_mmio;			/* rt_inject = skip-mmio: MMIO left unmapped */
-	uint64_t hole_va;		/* rt_inject = skip-reset: the runtime page
-					 * that must be unmapped; 0: none */
 	bool check_runtime;		/* runtime enabled: regions must be mapped */
 	const uint64_t *guards;		/* VAs that must be unmapped */
 	unsigned nguards;
 	uint64_t lower_half_ok_va;	/* the one allowed lower-half page, or ~0 */
 	const struct pt_audit_range *allowed;	/* NULL: anything may be mapped */
 	unsigned nallowed;
+	/* 1:1 aliases of firmware memory (the runtime address space under
+	 * rt_compat heal/alias): lower-half leaves inside them, VA 0
+	 * included, are expected, counted in alias_leaves, not findings. */
+	const struct pt_audit_range *aliases;
+	unsigned naliases;
 };
 
 struct pt_audit_result {
@@ -43,6 +45,7 @@ struct pt_audit_result {
 	uint64_t direct_leaves;		/* leaves of the direct map */
 	uint64_t direct_bad;		/* ... over a hole, non-RAM, mixed caching,
 					 * or not at HV_DIRECT_MAP_BASE + pa */
+	uint64_t alias_leaves;		/* leaves inside the announced aliases */
 	const char *problem;		/* first finding, or NULL */
 	uint64_t problem_va;
 };

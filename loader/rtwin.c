@@ -1,16 +1,20 @@
-/* Runtime window planning. Two layouts:
+/* Runtime window planning. Two layouts, and identity beside them:
  *  offset  — VirtualStart = base + PhysicalStart. Keeps every distance and
  *            alignment between regions, which some firmware silently relies
  *            on (code addressing data at a fixed displacement).
  *  compact — packed top-down, regions in physical order, each keeping its
  *            offset within a 2 MiB page so large pages stay possible;
  *            physically adjacent regions stay virtually adjacent. Used when
- *            a region lies above the slot's 512 GiB. */
+ *            a region lies above the slot's 512 GiB.
+ *  identity — VirtualStart = PhysicalStart (rt_compat = identity, the model
+ *            of Xen and FreeBSD): no window; the regions live only in the
+ *            runtime address space, at their physical addresses. */
 #include "rtwin.h"
 #include "memmap.h"
 #include "layout.h"
 
-#define SZ_2M	HV_LARGE_2M
+#define SZ_2M		HV_LARGE_2M
+#define LOWER_HALF_END	0x0000800000000000ULL
 
 static uint64_t region_bytes(const struct rt_region *r)
 {
@@ -25,6 +29,19 @@ static const char *plan_offset(struct rtwin_plan *p)
 		if (r->pa >= HV_PML4_SLOT_SIZE || region_bytes(r) > HV_PML4_SLOT_SIZE - r->pa)
 			return "region above 512 GiB";
 		r->va = p->base + r->pa;
+	}
+	return NULL;
+}
+
+static const char *plan_identity(struct rtwin_plan *p)
+{
+	for (uint32_t i = 0; i < p->count; i++) {
+		struct rt_region *r = &p->r[i];
+
+		/* The lower half of 4-level paging (SDM Vol. 1 §3.3.7.1). */
+		if (r->pa >= LOWER_HALF_END || region_bytes(r) > LOWER_HALF_END - r->pa)
+			return "region above 128 TiB cannot be mapped at its physical address";
+		r->va = r->pa;
 	}
 	return NULL;
 }
@@ -114,6 +131,13 @@ const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layou
 		}
 	}
 
+	if (layout == HV_RT_LAYOUT_IDENTITY) {
+		why = plan_identity(out);
+		if (why)
+			for (uint32_t i = 0; i < out->count; i++)
+				out->r[i].va = 0;
+		return why;
+	}
 	if (layout == HV_RT_LAYOUT_OFFSET) {
 		why = plan_offset(out);
 		if (!why)

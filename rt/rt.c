@@ -74,7 +74,14 @@ const char *rt_group_name(enum rt_group g)
 
 struct rt_gate rt_gate;
 
-struct rt_bounce rt_bounce __attribute__((aligned(4096), section(".bss.rtshared")));
+struct rt_bounce rt_bounce __attribute__((aligned(4096), section(".bss.rtbounce")));
+
+void rt_bounce_pieces(struct rt_bounce_piece out[RT_BOUNCE_PIECES])
+{
+	out[0] = (struct rt_bounce_piece){ rt_ptr(rt_bounce.data), sizeof(rt_bounce.data) };
+	out[1] = (struct rt_bounce_piece){ rt_ptr(rt_bounce.name), sizeof(rt_bounce.name) };
+	out[2] = (struct rt_bounce_piece){ rt_ptr(&rt_bounce.guid), RT_BOUNCE_PAGE };
+}
 
 void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason)
 {
@@ -95,7 +102,7 @@ bool rt_available(void)
 bool rt_svc_usable(enum rt_svc s)
 {
 	return rt_gate.enabled && (rt_gate.env.supported & rt_svc_property_bit(s)) &&
-	       !rt_gate.group_off[rt_svc_group(s)];
+	       !(rt_gate.groups_off & rt_svc_uses(s));
 }
 
 const char *rt_disabled_reason(void)
@@ -132,6 +139,38 @@ static inline uint64_t rt_rdtsc(void)
 #endif
 }
 
+/* What rt_call put back after the call to s (rt.h, the platform). */
+static void rt_note_restored(enum rt_svc s)
+{
+	struct rt_restored *r = &rt_gate.stats.restored;
+
+	if ((rt_call_fw_rflags ^ rt_call_entry_rflags) & RT_RFLAGS_GUARDED) {
+		r->rflags_calls++;
+		r->rflags_svc = s;
+		r->rflags_left = rt_call_fw_rflags;
+		r->rflags_entry = rt_call_entry_rflags;
+	}
+	if (rt_call_fw_fcw != RT_FCW_DEFAULT ||
+	    (rt_call_fw_mxcsr & RT_MXCSR_CONTROL) != RT_MXCSR_DEFAULT) {
+		r->fpu_calls++;
+		r->fpu_svc = s;
+		r->fcw_left = rt_call_fw_fcw;
+		r->mxcsr_left = rt_call_fw_mxcsr;
+	}
+	if (rt_call_cr0_flips || rt_call_cr4_flips) {
+		r->cr_calls++;
+		r->cr_svc = s;
+		r->cr0_flips |= rt_call_cr0_flips;
+		r->cr4_flips |= rt_call_cr4_flips;
+	}
+}
+
+bool rt_watchdog_expired(uint64_t now_tsc)
+{
+	return rt_gate.busy && rt_gate.env.watchdog_cycles &&
+	       now_tsc - rt_gate.call_tsc >= rt_gate.env.watchdog_cycles;
+}
+
 /* One call: checks, counts, serializes, times. */
 efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 			  uint64_t a5)
@@ -148,9 +187,12 @@ efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, 
 	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + TABLE_HEADER_BYTES + 8 * s);
 	rt_gate.stats.calls[s]++;
 	t0 = rt_rdtsc();
+	rt_gate.call_tsc = t0;
+	rt_gate.heals_this_call = 0;
 	st = rt_call(fn, rt_gate.env.stack_top, a1, a2, a3, a4, a5);
 	rt_gate.stats.last_cycles[s] = rt_rdtsc() - t0;
 	rt_gate.busy = false;
+	rt_note_restored(s);
 	return st;
 }
 

@@ -64,11 +64,18 @@ enum rt_svc {
 uint32_t rt_svc_property_bit(enum rt_svc s);
 const char *rt_svc_name(enum rt_svc s);
 
-/* Services that fail together: a fault in one disables its group. */
+/* Services that fail together: the firmware driver behind each group. */
 enum rt_group { RT_GROUP_TIME, RT_GROUP_VARIABLE, RT_GROUP_RESET, RT_GROUP_CAPSULE,
 		RT_GROUP_MISC, RT_GROUP_COUNT };
 enum rt_group rt_svc_group(enum rt_svc s);
 const char *rt_group_name(enum rt_group g);
+/* Every group whose driver the service enters, as a mask of 1 << group
+ * (its own, plus the variable group where it reads or writes variables:
+ * rt/rt_group.c says which and why). A fault switches all of them off; a
+ * service is usable only while none of them is off. */
+uint32_t rt_svc_uses(enum rt_svc s);
+/* The groups of a mask as "time", "time and variable", "a, b and c". */
+size_t rt_groups_text(uint32_t groups, char *buf, size_t cap);
 
 /* A contained fault inside firmware. */
 struct rt_fault {
@@ -81,18 +88,84 @@ struct rt_fault {
 	uint64_t rip_off, cr2_off;
 };
 
-/* "page fault", "general protection fault", … for a vector. */
+/* A call the watchdog abandoned is recorded as a fault with this vector (no
+ * CPU vector is this large). */
+#define RT_FAULT_HUNG		0x100
+#define RT_WATCHDOG_MS		2000
+
+/* "page fault", "general protection fault", … for a vector;
+ * "no return within 2 s" for RT_FAULT_HUNG. */
 const char *rt_fault_name(uint64_t vector);
+
+/* RFLAGS bits firmware must not leave changed (SDM Vol. 1 §3.4.3). */
+#define RT_RFLAGS_TF	(1ULL << 8)
+#define RT_RFLAGS_IF	(1ULL << 9)
+#define RT_RFLAGS_DF	(1ULL << 10)
+#define RT_RFLAGS_AC	(1ULL << 18)
+#define RT_RFLAGS_GUARDED	(RT_RFLAGS_TF | RT_RFLAGS_IF | RT_RFLAGS_DF | RT_RFLAGS_AC)
+
+/* CPU state firmware changed and the call layer put back (rt_call.asm
+ * restores it after every call, returned or aborted). */
+struct rt_restored {
+	uint64_t rflags_calls;		/* calls that left DF/IF/AC/TF changed */
+	enum rt_svc rflags_svc;		/* the last of them, and what it left */
+	uint64_t rflags_left, rflags_entry;
+	uint64_t fpu_calls;		/* calls that left FCW or MXCSR changed */
+	enum rt_svc fpu_svc;
+	uint16_t fcw_left;
+	uint32_t mxcsr_left;
+	uint64_t cr_calls;		/* calls that flipped CR0 or CR4 bits */
+	enum rt_svc cr_svc;
+	uint64_t cr0_flips, cr4_flips;	/* every bit ever flipped */
+};
+
+/* rt_compat = heal (rt/rt_heal.c): the 1:1 alias that heals a page fault
+ * at addr, taken as a physical address. */
+struct rt_heal {
+	uint64_t pa, len;		/* the alias: VA = PA */
+	int64_t desc;			/* memory-map index holding addr, or -1 */
+	uint32_t type;			/* its type (when desc >= 0) */
+	bool exec, uncached;
+};
+/* NULL and *out when addr is healable: page 0, or inside a runtime,
+ * EFI_MEMORY_RUNTIME, boot-services or ACPI NVS descriptor of map (the
+ * alias covers it within addr's 2 MiB block). Else why not. */
+const char *rt_heal_plan(const struct efi_mdesc *map, size_t count, uint64_t addr,
+			 struct rt_heal *out);
+
+/* One healed quirk, for `rt`. */
+struct rt_quirk {
+	enum rt_svc svc;
+	uint64_t addr, rip;		/* CR2 and where it was touched */
+	struct rt_heal alias;
+};
+#define RT_QUIRKS_MAX	16
+const struct rt_quirk *rt_quirks(size_t *count);
 
 struct rt_stats {
 	uint64_t calls[RT_SVC_COUNT];
 	uint64_t faults[RT_SVC_COUNT];
 	uint64_t last_cycles[RT_SVC_COUNT];	/* TSC of the last call */
+	struct rt_restored restored;
 };
 
-/* Largest data / name the bounce buffers carry (bytes). */
+/* Largest data / name the bounce buffers carry (bytes). A variable name
+ * can be as long as the firmware's maximum variable size, so the name
+ * bounce is as large as the data one; rt_name_cap says how much of it a
+ * walk offers the firmware. */
 #define RT_DATA_MAX	(64 * 1024)
-#define RT_NAME_MAX	(1024 * 2)
+#define RT_NAME_MAX	(64 * 1024)
+/* What a walk offers when QueryVariableInfo gives no maximum (bytes). */
+#define RT_NAME_DEFAULT	(1024 * 2)
+
+/* The pieces of the bounce area the firmware may read and write, page
+ * aligned (data, name, the small arguments); the pages between and around
+ * them are guards the runtime address space leaves unmapped. */
+#define RT_BOUNCE_PIECES	3
+struct rt_bounce_piece {
+	uint64_t va, len;
+};
+void rt_bounce_pieces(struct rt_bounce_piece out[RT_BOUNCE_PIECES]);
 
 /* --- set-up and state ------------------------------------------------- */
 
@@ -105,6 +178,10 @@ struct rt_env {
 	/* The hypervisor's memory map, to name the descriptor of a fault. */
 	const struct efi_mdesc *map;
 	size_t map_count;
+	/* TSC cycles after which a call is abandoned (RT_WATCHDOG_MS by the
+	 * calibrated TSC); 0: no watchdog. */
+	uint64_t watchdog_cycles;
+	uint32_t compat;		/* enum hv_rt_compat (bootinfo.h) */
 };
 
 /* Enables the layer; reason (for `rt`) when disabled from the start. */
@@ -147,27 +224,82 @@ efi_status_t rt_query_capsule_capabilities(const void *const *capsules, size_t c
 efi_status_t rt_var_read(const uint16_t *name, const struct efi_guid *guid,
 			 uint32_t *attrs, void *data, size_t cap, size_t *size);
 
+/* The attributes of a variable of any size: a GetVariable with DataSize 0
+ * (UEFI 2.10 §8.2.1 returns them with EFI_BUFFER_TOO_SMALL), else a full
+ * read where the firmware does not (up to RT_DATA_MAX). */
+efi_status_t rt_var_attributes(const uint16_t *name, const struct efi_guid *guid,
+			       uint32_t *attrs);
+
+/* Deletes a variable: SetVariable with DataSize 0 and the variable's own
+ * attributes (UEFI 2.10 §8.2.3), whatever its size. */
+efi_status_t rt_var_delete(const uint16_t *name, const struct efi_guid *guid);
+
+/* The name capacity (UTF-16 units, NUL included) GetNextVariableName is
+ * offered: the firmware's maximum variable size from QueryVariableInfo,
+ * bounded to [RT_NAME_DEFAULT, RT_NAME_MAX] bytes; RT_NAME_MAX when the
+ * firmware does not say. Asked once. */
+size_t rt_name_cap(void);
+
 /* --- the platform below the layer ---------------------------------------
  * What rt/ needs from whoever runs it, declared here and provided by the
- * hypervisor (rt_call.asm and hv/rt_space.c) or by a host test:
+ * hypervisor (hv/runtime.c's rt_call arms the watchdog around
+ * rt_call.asm's rt_call_stub; hv/rt_space.c sets the CR3 values) or by a
+ * host test:
  *
  * rt_call: calls fn (MS x64 ABI) with up to 5 arguments on the dedicated
  * stack; returns its RAX. Around the call it loads rt_call_rt_cr3 into CR3
  * and rt_call_hv_cr3 after it (0: one address space, no switch).
  * rt_call_abort: where a contained fault resumes, on the stack saved in
- * rt_saved_rsp; it returns RAX (RT_ABORTED) to rt_call's caller. */
+ * rt_saved_rsp; it returns RAX (RT_ABORTED) to rt_call's caller.
+ * After each call, returned or aborted, rt_call has put the caller's
+ * RFLAGS, CR0, CR4, FCW and MXCSR back and reports what firmware was
+ * entered with and left: rt_call_entry_rflags, rt_call_fw_rflags,
+ * rt_call_fw_fcw, rt_call_fw_mxcsr, and the CR bits it flipped. */
 uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
 		 uint64_t a4, uint64_t a5);
 extern const uint8_t rt_call_abort[];
 extern uint64_t rt_saved_rsp;
 extern uint64_t rt_call_hv_cr3, rt_call_rt_cr3;
+extern uint64_t rt_call_entry_rflags, rt_call_fw_rflags;
+extern uint64_t rt_call_cr0_flips, rt_call_cr4_flips;
+/* RT_RFLAGS_IF to run firmware with interrupts on (the watchdog's timer
+ * must reach it), 0 to keep them off. */
+extern uint64_t rt_call_entry_if;
+extern uint16_t rt_call_fw_fcw;
+extern uint32_t rt_call_fw_mxcsr;
+
+/* The x87 control word and MXCSR firmware is entered with (UEFI 2.10
+ * §2.3.4.2). */
+#define RT_FCW_DEFAULT		0x037F
+#define RT_MXCSR_DEFAULT	0x1F80
+/* MXCSR exception flags (bits 0-5) are sticky status, not control. */
+#define RT_MXCSR_CONTROL	0xFFC0
 
 /* Called by the exception path with the trap's vector, error code, RIP and
- * CR2 (0 unless a #PF). If a service was running and the fault is the
- * firmware's, records it, switches the service's group off and returns
+ * CR2 (0 unless a #PF), and whether it came from the runtime address space
+ * (the CR3 the trap interrupted). If a service was running and the fault is
+ * the firmware's, records it, switches the service's group off and returns
  * true: execution must resume at *resume_rip on *resume_rsp with RAX =
- * RT_ABORTED. Otherwise false: the fault is the hypervisor's own. */
+ * RT_ABORTED. Otherwise false: the fault is the hypervisor's own (one in
+ * hypervisor code while a call is under way included). */
 bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
-		      uint64_t *resume_rip, uint64_t *resume_rsp);
+		      bool from_rt_space, uint64_t *resume_rip, uint64_t *resume_rsp);
+
+/* Called by the exception path first for a page fault (error code, RIP,
+ * CR2, from which space): under rt_compat heal or above, a not-present
+ * fault inside a call at a healable address (rt_heal_plan) gets its 1:1
+ * alias through rt_alias_install, is logged as a quirk, and true is
+ * returned: resume the faulting instruction as it is. */
+bool rt_heal_fault(uint64_t error, uint64_t rip, uint64_t cr2, bool from_rt_space);
+
+/* Platform: maps [pa, pa+len) at VA = PA in the runtime address space only
+ * (executable or not, uncached or not; never writable and executable).
+ * True when it is mapped now (also when it already was). */
+bool rt_alias_install(uint64_t pa, uint64_t len, bool exec, bool uncached);
+
+/* Called by the watchdog's timer tick with the TSC: true when a call is
+ * under way and has run for env.watchdog_cycles or more; the tick then
+ * contains it as rt_contain_fault(RT_FAULT_HUNG, …). */
+bool rt_watchdog_expired(uint64_t now_tsc);
 
 #endif

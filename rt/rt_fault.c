@@ -2,15 +2,18 @@
  * call. The whole path, in order:
  *  1. rt_call (rt_call.asm) saved the caller's stack in rt_saved_rsp and
  *     switched to the runtime address space before calling firmware;
- *  2. the CPU raises an exception; the hypervisor's entry stub switches
- *     back to its own tables and calls rt_contain_fault with the vector,
- *     error code, RIP and CR2 (hv/runtime.c);
+ *  2. the CPU raises an exception; the hypervisor's entry stub records the
+ *     CR3 it interrupted, switches back to its own tables and calls
+ *     rt_contain_fault with the vector, error code, RIP, CR2 and whether
+ *     that CR3 was the runtime address space's (hv/runtime.c);
  *  3. here: decide whether the fault is the firmware's, record it with the
- *     memory-map descriptors RIP and CR2 fall in, switch the service's
- *     group off, and hand back where to resume: rt_call_abort on the saved
+ *     memory-map descriptors RIP and CR2 fall in, switch off every group
+ *     whose driver the service enters (rt_group.c), and hand back where to
+ *     resume: rt_call_abort on the saved
  *     stack, which returns RT_ABORTED to the service's caller.
  * Pure: host tests call it directly. */
 #include "rt_gate.h"
+#include "bootinfo.h"
 #include "loader/fmt.h"
 
 /* SDM Vol. 3A Table 6-1. */
@@ -21,6 +24,7 @@
 #define VEC_GP	13
 #define VEC_PF	14
 #define VEC_MC	18
+_Static_assert(RT_WATCHDOG_MS == 2000, "rt_fault_name says 2 s");
 
 const char *rt_fault_name(uint64_t vector)
 {
@@ -29,6 +33,7 @@ const char *rt_fault_name(uint64_t vector)
 	case VEC_UD: return "invalid opcode";
 	case VEC_GP: return "general protection fault";
 	case VEC_PF: return "page fault";
+	case RT_FAULT_HUNG: return "no return within 2 s";
 	default: return "exception";
 	}
 }
@@ -49,16 +54,54 @@ static void locate(uint64_t va, int64_t *desc, uint64_t *off)
 	}
 }
 
+/* A call that faults more often than this is not healing: contain it. */
+#define HEALS_PER_CALL	8
+#define PF_PRESENT	1ULL		/* #PF error code bit 0 (SDM Vol. 3A §4.7) */
+
+const struct rt_quirk *rt_quirks(size_t *count)
+{
+	*count = rt_gate.nquirks;
+	return rt_gate.quirks;
+}
+
+bool rt_heal_fault(uint64_t error, uint64_t rip, uint64_t cr2, bool from_rt_space)
+{
+	struct rt_heal h;
+
+	/* Every rung from heal up heals (alias and identity start with more
+	 * mapped, and may still meet an address they did not foresee). */
+	if (!rt_gate.busy || !from_rt_space || rt_gate.env.compat < HV_RT_COMPAT_HEAL ||
+	    (error & PF_PRESENT) ||
+	    rt_gate.heals_this_call >= HEALS_PER_CALL || rt_gate.nquirks >= RT_QUIRKS_MAX)
+		return false;
+	if (rt_heal_plan(rt_gate.env.map, rt_gate.env.map_count, cr2, &h))
+		return false;
+	if (!rt_alias_install(h.pa, h.len, h.exec, h.uncached))
+		return false;
+	rt_gate.heals_this_call++;
+	for (size_t i = 0; i < rt_gate.nquirks; i++)
+		if (rt_gate.quirks[i].alias.pa == h.pa && rt_gate.quirks[i].alias.len == h.len)
+			return true;	/* a stale TLB entry: logged already */
+	rt_gate.quirks[rt_gate.nquirks++] = (struct rt_quirk){
+		.svc = rt_gate.current, .addr = cr2, .rip = rip, .alias = h,
+	};
+	return true;
+}
+
 bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
-		      uint64_t *resume_rip, uint64_t *resume_rsp)
+		      bool from_rt_space, uint64_t *resume_rip, uint64_t *resume_rsp)
 {
 	struct rt_fault *f = &rt_gate.fault;
 	enum rt_svc svc = rt_gate.current;
-	enum rt_group g = rt_svc_group(svc);
+	uint32_t groups = rt_svc_uses(svc);
+	char off[48];
 
-	/* Only a fault while firmware runs is the firmware's; an NMI, a
-	 * machine check or a double fault is not, whatever is running. */
-	if (!rt_gate.busy || vector == VEC_NMI || vector == VEC_MC || vector == VEC_DF)
+	/* Only a fault while firmware runs, in the firmware's address space,
+	 * is the firmware's: one in the hypervisor's own code around the call
+	 * (before the switch, or after it back) is a hypervisor bug. An NMI, a
+	 * machine check or a double fault is never the firmware's. */
+	if (!rt_gate.busy || !from_rt_space || vector == VEC_NMI || vector == VEC_MC ||
+	    vector == VEC_DF)
 		return false;
 	*f = (struct rt_fault){
 		.happened = true, .svc = svc, .vector = vector, .error = error,
@@ -66,17 +109,18 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 	};
 	locate(rip, &f->rip_desc, &f->rip_off);
 	locate(cr2, &f->cr2_desc, &f->cr2_off);
-	rt_gate.group_off[g] = true;
+	rt_gate.groups_off |= groups;
 	rt_gate.stats.faults[svc]++;
+	rt_groups_text(groups, off, sizeof(off));
 	if (vector == VEC_PF)
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
 			     "%s at 0x%llx in %s, cr2 0x%llx; %s services off",
 			     rt_fault_name(vector), (unsigned long long)rip, rt_svc_name(svc),
-			     (unsigned long long)cr2, rt_group_name(g));
+			     (unsigned long long)cr2, off);
 	else
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
 			     "%s at 0x%llx in %s; %s services off", rt_fault_name(vector),
-			     (unsigned long long)rip, rt_svc_name(svc), rt_group_name(g));
+			     (unsigned long long)rip, rt_svc_name(svc), off);
 	rt_gate.busy = false;
 	*resume_rip = rt_ptr(rt_call_abort);
 	*resume_rsp = rt_saved_rsp;

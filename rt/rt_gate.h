@@ -9,22 +9,36 @@
 struct rt_gate {
 	struct rt_env env;
 	bool enabled;
-	bool group_off[RT_GROUP_COUNT];
+	uint32_t groups_off;		/* 1 << enum rt_group */
 	char reason[160];
 	volatile bool busy;		/* serializes calls (and catches re-entry) */
 	enum rt_svc current;
+	uint64_t call_tsc;		/* TSC when the current call started */
 	struct rt_stats stats;
 	struct rt_fault fault;
+	size_t name_cap;		/* rt_name_cap's answer, 0 until asked */
+	struct rt_quirk quirks[RT_QUIRKS_MAX];
+	size_t nquirks;
+	unsigned heals_this_call;	/* bounds healing inside one call */
 };
 extern struct rt_gate rt_gate;
 
 /* Everything firmware may read or write during a call lives here, not on
  * the hypervisor's stack or heap: the arguments are copied in and out.
- * In .bss.rtshared: the only hypervisor data the runtime address space
- * maps (hv/rt_space.c). */
+ * In .bss.rtbounce: the only hypervisor data the runtime address space
+ * maps writable besides the stacks (hv/rt_space.c), and only in three
+ * pieces — data, name, the small arguments — with the guard pages between
+ * them left unmapped. A buffer is placed so that what the firmware is
+ * offered ends right at the guard above it (rt_bounce_data /
+ * rt_bounce_name): a write or read past it is a page fault, contained. */
+#define RT_BOUNCE_PAGE	4096
 struct rt_bounce {
+	uint8_t guard0[RT_BOUNCE_PAGE];
 	uint8_t data[RT_DATA_MAX];
+	uint8_t guard1[RT_BOUNCE_PAGE];
 	uint16_t name[RT_NAME_MAX / 2];
+	uint8_t guard2[RT_BOUNCE_PAGE];
+	/* The small arguments: one page. */
 	struct efi_guid guid;
 	uint64_t size;			/* UINTN DataSize / VariableNameSize */
 	uint32_t attrs;
@@ -33,8 +47,26 @@ struct rt_bounce {
 	struct efi_time time;
 	struct efi_time_cap cap;
 	uint8_t b1, b2;			/* BOOLEAN outputs */
+	_Alignas(RT_BOUNCE_PAGE) uint8_t guard3[RT_BOUNCE_PAGE];
 };
+_Static_assert(__builtin_offsetof(struct rt_bounce, data) % RT_BOUNCE_PAGE == 0 &&
+	       __builtin_offsetof(struct rt_bounce, name) % RT_BOUNCE_PAGE == 0 &&
+	       __builtin_offsetof(struct rt_bounce, guid) % RT_BOUNCE_PAGE == 0 &&
+	       __builtin_offsetof(struct rt_bounce, guard3) ==
+	       __builtin_offsetof(struct rt_bounce, guid) + RT_BOUNCE_PAGE,
+	       "each piece starts on a page, the small arguments fill one");
 extern struct rt_bounce rt_bounce;
+
+/* Where a buffer of n bytes starts so that it ends at the guard page. */
+static inline uint8_t *rt_bounce_data(size_t n)
+{
+	return rt_bounce.data + RT_DATA_MAX - n;
+}
+
+static inline uint16_t *rt_bounce_name(size_t n)
+{
+	return (uint16_t *)(void *)((uint8_t *)rt_bounce.name + RT_NAME_MAX - ((n + 1) & ~(size_t)1));
+}
 
 /* One call: refuses an unusable service (RT_UNSUPPORTED) or re-entry
  * (RT_ABORTED), else counts, serializes and times it through rt_call. */

@@ -42,38 +42,54 @@ efi_status_t rt_set_wakeup_time(bool enable, const struct efi_time *t)
 	return rt_gate_call(RT_SET_WAKEUP_TIME, enable, t ? rt_ptr(&rt_bounce.time) : 0, 0, 0, 0);
 }
 
-/* Copies a NUL-terminated UTF-16 name into the rt_bounce buffer. */
-static bool bounce_name(const uint16_t *name)
+/* Copies a NUL-terminated UTF-16 name into the name bounce, in a buffer
+ * of at least cap units that ends at the guard page; returns the buffer,
+ * or NULL when the name does not fit the bounce. */
+static uint16_t *bounce_name(const uint16_t *name, size_t cap)
 {
-	size_t i;
+	size_t n = 0;
+	uint16_t *p;
 
-	for (i = 0; i < RT_NAME_MAX / 2; i++) {
-		rt_bounce.name[i] = name[i];
-		if (!name[i])
-			return true;
-	}
-	return false;
+	while (n < RT_NAME_MAX / 2 && name[n])
+		n++;
+	if (n == RT_NAME_MAX / 2)
+		return NULL;
+	if (cap < n + 1)
+		cap = n + 1;
+	if (cap > RT_NAME_MAX / 2)
+		cap = RT_NAME_MAX / 2;
+	p = rt_bounce_name(cap * 2);
+	__builtin_memcpy(p, name, (n + 1) * 2);
+	return p;
 }
 
 efi_status_t rt_get_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t *attrs, void *data, size_t *size)
 {
 	efi_status_t st;
+	size_t passed;
+	uint16_t *bname;
+	uint8_t *bdata;
 
 	if (!name || !guid || !size || (*size && !data))
 		return RT_INVALID_PARAMETER;
-	if (!bounce_name(name))
+	bname = bounce_name(name, 0);
+	if (!bname)
 		return RT_INVALID_PARAMETER;
 	rt_bounce.guid = *guid;
-	rt_bounce.size = *size < RT_DATA_MAX ? *size : RT_DATA_MAX;
+	passed = *size < RT_DATA_MAX ? *size : RT_DATA_MAX;
+	bdata = rt_bounce_data(passed);
+	rt_bounce.size = passed;
 	rt_bounce.attrs = 0;
-	st = rt_gate_call(RT_GET_VARIABLE, rt_ptr(rt_bounce.name), rt_ptr(&rt_bounce.guid), rt_ptr(&rt_bounce.attrs),
-		  rt_ptr(&rt_bounce.size), rt_ptr(rt_bounce.data));
+	st = rt_gate_call(RT_GET_VARIABLE, rt_ptr(bname), rt_ptr(&rt_bounce.guid),
+			  rt_ptr(&rt_bounce.attrs), rt_ptr(&rt_bounce.size), rt_ptr(bdata));
 	if (st == RT_SUCCESS || st == RT_BUFFER_TOO_SMALL) {
-		if (st == RT_SUCCESS && rt_bounce.size > *size)
+		/* Against what the bounce was offered, not what the caller
+		 * holds: the copy below reads the bounce. */
+		if (st == RT_SUCCESS && rt_bounce.size > passed)
 			return RT_DEVICE_ERROR;		/* firmware overstated its write */
-		if (st == RT_SUCCESS)
-			__builtin_memcpy(data, rt_bounce.data, rt_bounce.size);
+		if (st == RT_SUCCESS)	/* data may be the bounce itself */
+			__builtin_memmove(data, bdata, rt_bounce.size);
 		*size = rt_bounce.size;
 		if (attrs)
 			*attrs = rt_bounce.attrs;
@@ -99,22 +115,72 @@ efi_status_t rt_var_read(const uint16_t *name, const struct efi_guid *guid,
 	return st;
 }
 
+efi_status_t rt_var_attributes(const uint16_t *name, const struct efi_guid *guid,
+			       uint32_t *attrs)
+{
+	size_t size = 0;
+	efi_status_t st = rt_get_variable(name, guid, attrs, NULL, &size);
+
+	if (st == RT_BUFFER_TOO_SMALL && *attrs)
+		return RT_SUCCESS;
+	if (st != RT_BUFFER_TOO_SMALL)
+		return st == RT_SUCCESS ? RT_DEVICE_ERROR : st;	/* no variable is empty */
+	/* Quirk (EDK2 before stable202005): GetVariable gives the attributes
+	 * only with EFI_SUCCESS: read the whole variable. */
+	size = RT_DATA_MAX;
+	st = rt_get_variable(name, guid, attrs, rt_bounce.data, &size);
+	return st;
+}
+
+efi_status_t rt_var_delete(const uint16_t *name, const struct efi_guid *guid)
+{
+	uint32_t attrs = 0;
+	efi_status_t st = rt_var_attributes(name, guid, &attrs);
+
+	if (st != RT_SUCCESS)
+		return st;
+	/* Append-write with no data would append nothing (§8.2.3). */
+	return rt_set_variable(name, guid, attrs & ~EFI_VARIABLE_APPEND_WRITE, NULL, 0);
+}
+
+size_t rt_name_cap(void)
+{
+	uint64_t max_storage, remaining, max_var;
+	size_t bytes = RT_NAME_MAX;
+
+	if (rt_gate.name_cap)
+		return rt_gate.name_cap;
+	if (rt_svc_usable(RT_QUERY_VARIABLE_INFO) &&
+	    rt_query_variable_info(EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+				   EFI_VARIABLE_RUNTIME_ACCESS,
+				   &max_storage, &remaining, &max_var) == RT_SUCCESS)
+		bytes = max_var < RT_NAME_DEFAULT ? RT_NAME_DEFAULT
+			: max_var > RT_NAME_MAX ? RT_NAME_MAX : (size_t)max_var;
+	rt_gate.name_cap = bytes / 2;
+	return rt_gate.name_cap;
+}
+
 efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_guid *guid)
 {
 	efi_status_t st;
-	size_t limit = cap < RT_NAME_MAX / 2 ? cap : RT_NAME_MAX / 2;
+	size_t limit;
+	uint16_t *bname;
 
 	if (!name || !guid || cap == 0)
 		return RT_INVALID_PARAMETER;
-	if (!bounce_name(name))
+	limit = rt_name_cap();
+	if (cap < limit)
+		limit = cap;
+	bname = bounce_name(name, limit);
+	if (!bname)
 		return RT_INVALID_PARAMETER;
 	rt_bounce.guid = *guid;
 	/* UEFI 2.10 §8.2.2: VariableNameSize is the buffer size in bytes; on
 	 * EFI_BUFFER_TOO_SMALL it comes back as the size needed, and we retry. */
 	rt_bounce.size = limit * 2;
 	for (int tries = 0; tries < 2; tries++) {
-		st = rt_gate_call(RT_GET_NEXT_VARIABLE_NAME, rt_ptr(&rt_bounce.size), rt_ptr(rt_bounce.name),
-			  rt_ptr(&rt_bounce.guid), 0, 0);
+		st = rt_gate_call(RT_GET_NEXT_VARIABLE_NAME, rt_ptr(&rt_bounce.size), rt_ptr(bname),
+				  rt_ptr(&rt_bounce.guid), 0, 0);
 		if (st != RT_BUFFER_TOO_SMALL || rt_bounce.size > limit * 2)
 			break;
 	}
@@ -123,7 +189,7 @@ efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_gu
 
 		if (n > limit)
 			return RT_DEVICE_ERROR;
-		__builtin_memcpy(name, rt_bounce.name, n * 2);
+		__builtin_memcpy(name, bname, n * 2);
 		name[n < limit ? n : limit - 1] = 0;
 		name[limit - 1] = 0;
 		*guid = rt_bounce.guid;
@@ -134,15 +200,19 @@ efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_gu
 efi_status_t rt_set_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t attrs, const void *data, size_t size)
 {
+	uint16_t *bname;
+	uint8_t *bdata = rt_bounce_data(size);
+
 	if (!name || !guid || size > RT_DATA_MAX || (size && !data))
 		return RT_INVALID_PARAMETER;
-	if (!bounce_name(name))
+	bname = bounce_name(name, 0);
+	if (!bname)
 		return RT_INVALID_PARAMETER;
 	rt_bounce.guid = *guid;
 	if (size)
-		__builtin_memcpy(rt_bounce.data, data, size);
-	return rt_gate_call(RT_SET_VARIABLE, rt_ptr(rt_bounce.name), rt_ptr(&rt_bounce.guid), attrs, size,
-		    rt_ptr(rt_bounce.data));
+		__builtin_memcpy(bdata, data, size);
+	return rt_gate_call(RT_SET_VARIABLE, rt_ptr(bname), rt_ptr(&rt_bounce.guid), attrs, size,
+			    size ? rt_ptr(bdata) : 0);	/* a delete passes no data, as Linux does */
 }
 
 efi_status_t rt_query_variable_info(uint32_t attrs, uint64_t *max_storage,

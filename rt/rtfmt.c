@@ -335,3 +335,24 @@ const char *rtfmt_load_option_set_active(uint8_t *data, size_t size, bool active
 		data[0] &= (uint8_t)~RTFMT_LOAD_OPTION_ACTIVE;
 	return NULL;
 }
+
+/* ---- CPU state firmware left */
+
+size_t rtfmt_rflags_names(uint64_t flags, char *buf, size_t cap)
+{
+	static const struct { uint64_t bit; const char *name; } names[] = {
+		{ RT_RFLAGS_DF, "DF" }, { RT_RFLAGS_IF, "IF" }, { RT_RFLAGS_AC, "AC" },
+		{ RT_RFLAGS_TF, "TF" },
+	};
+	size_t n = 0;
+
+	if (cap)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit)
+			n += (size_t)fmt_snprintf(n < cap ? buf + n : NULL, n < cap ? cap - n : 0,
+						  "%s%s", n ? " " : "", names[i].name);
+	if (n == 0)
+		return (size_t)fmt_snprintf(buf, cap, "none");
+	return n;
+}

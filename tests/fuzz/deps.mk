@@ -12,3 +12,4 @@ FZ_DEPS_hcall := hv/hcall.c rt/efivar.c rt/ucs2.c
 FZ_DEPS_guestimg := hv/guestimg.c loader/elf.c loader/pt.c
 FZ_DEPS_psf := hv/psf.c hv/fbcon.c
 FZ_DEPS_kbd := hv/kbd.c
+FZ_DEPS_rt_heal := rt/rt_heal.c

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	printable_len(cfg.cmdline, CFG_CMDLINE_MAX);
 	CHECK(cfg.log == HV_LOG_QUIET || cfg.log == HV_LOG_INFO || cfg.log == HV_LOG_DEBUG);
 	CHECK(cfg.rt_layout == HV_RT_LAYOUT_OFFSET || cfg.rt_layout == HV_RT_LAYOUT_COMPACT);
-	CHECK(cfg.rt_inject == HV_RT_INJECT_NONE || cfg.rt_inject == HV_RT_INJECT_SKIP_MMIO);
+	CHECK(cfg.rt_compat < HV_RT_COMPAT_COUNT);
 	CHECK(cfg.rt_window >= HV_HIGHER_HALF && cfg.rt_window % HV_PML4_SLOT_SIZE == 0);
 	CHECK(cfg.rt_window != HV_DIRECT_MAP_BASE && cfg.rt_window != 0xFFFFFF8000000000ULL);
 	return 0;

@@ -5,11 +5,10 @@
  * product's own audit (loader/ptaudit.c) must count what this walk counts.
  *
  * Input:  byte 0  bits 0-1 stride (40, 48, 64, 48); bit 2 allow_1g;
- *                 bit 3 compact layout; bit 4 skip_mmio; bit 5 no NX;
+ *                 bit 3 compact layout; bit 4 unused; bit 5 no NX;
  *                 bits 6-7 window base (PML4 510, 257, 509, 300)
  *         byte 1  bits 0-3 how many of the last descriptors are the MAT;
- *                 bit 4 leave one runtime page unmapped (rt_inject =
- *                 skip-reset), bits 5-6 in which region;
+ *                 bits 4-6 unused (the kept corpus still sets them);
  *                 bit 7 "46-bit": physical starts masked to 64 TiB
  *         rest    descriptors at the stride, as GetMemoryMap returns them;
  *                 a descriptor's (ignored) pad, bit 0: start it inside
@@ -415,8 +414,6 @@ static void check_rt_leaf(const struct rt_region *r, uint64_t va, uint64_t pa, u
 {
 	CHECK(size <= (r->npages << 12) && va - r->va <= (r->npages << 12) - size);
 	CHECK(pa == r->pa + (va - r->va));
-	CHECK(!(in.skip_mmio && r->type == EFI_MT_MMIO));
-	CHECK(!(in.hole_pa && in.hole_pa >= pa && in.hole_pa - pa < size));
 	/* Device memory is UC whatever its mask lists; RAM as its mask allows
 	 * (UEFI 2.10 §7.2: the mask is a capability, not a mapping). */
 	if (r->type == EFI_MT_MMIO || r->type == EFI_MT_MMIO_PORT)
@@ -549,21 +546,10 @@ static void audit(void)
 			const struct rt_region *r = &in.rt->r[i];
 
 			uint64_t last = (r->npages - 1) << 12;
-			bool hole = in.hole_pa && in.hole_pa >= r->pa && in.hole_pa - r->pa <= last;
 
-			if (in.skip_mmio && r->type == EFI_MT_MMIO)
-				continue;
 			rt += r->npages << 12;
-			if (!hole || in.hole_pa != r->pa)
-				walk_to(r->va, r->pa);
-			if (!hole || in.hole_pa != r->pa + last)
-				walk_to(r->va + last + 0xFFF, r->pa + last + 0xFFF);
-			if (hole) {
-				struct pt_walk w;
-
-				rt -= K4;
-				CHECK(pt_walk(&B, r->va + (in.hole_pa - r->pa), &w) == PT_ENOENT);
-			}
+			walk_to(r->va, r->pa);
+			walk_to(r->va + last + 0xFFF, r->pa + last + 0xFFF);
 		}
 	CHECK(census.direct == ram);
 	CHECK(census.runtime == rt);
@@ -578,7 +564,7 @@ static void cross_check_ptaudit(void)
 {
 	static const uint64_t guards[] = { HV_STACK_GUARD_VA, HV_RTSTACK_GUARD_VA };
 	struct pt_audit_input ai = {
-		.map = norm, .count = nnorm, .mat_present = nmat != 0, .skip_mmio = in.skip_mmio,
+		.map = norm, .count = nnorm, .mat_present = nmat != 0,
 		.guards = guards, .nguards = 2, .lower_half_ok_va = TRAMP_PA,
 	};
 	struct pt_audit_result ar;
@@ -594,8 +580,6 @@ static void cross_check_ptaudit(void)
 			if (norm[k].pa == r->pa)
 				norm[k].va = r->va;
 		rt_pages += r->npages;
-		if (in.hole_pa && in.hole_pa >= r->pa && in.hole_pa - r->pa < (r->npages << 12))
-			ai.hole_va = r->va + (in.hole_pa - r->pa);
 	}
 	ai.check_runtime = in.rt && rt_pages <= 0x10000;
 	pt_audit(&B, &ai, &ar);
@@ -702,15 +686,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.map = norm, .count = nnorm, .img = &img, .image_pa = IMAGE_PA,
 		.stack_pa = STACK_PA, .rt_stack_pa = RTSTACK_PA, .trampoline_pa = TRAMP_PA,
 		.rt = why ? NULL : &plan, .mat = mat, .mat_count = nmat,
-		.skip_mmio = data[0] & 16,
 	};
-	if ((data[1] & 16) && in.rt && plan.count) {
-		const struct rt_region *r = &plan.r[((data[1] >> 5) & 3) % plan.count];
-
-		/* 0 means no hole: a region at pa 0 gets none on its first page. */
-		if (!(in.skip_mmio && r->type == EFI_MT_MMIO))
-			in.hole_pa = r->pa + (size * 2654435761ULL % r->npages) * K4;
-	}
 	arena.used = 0;
 	B = (struct pt_builder){
 		.alloc_page = page_arena_alloc, .pa_to_ptr = page_arena_ptr, .ctx = &arena,

@@ -38,6 +38,8 @@ MALFORMED = {
 
 BAD_CONFIGS = {
     "unknown-key": ("log = info\nfrobnicate = 1\n", 2, "unknown key 'frobnicate'"),
+    # The loader carries no fault-injection test aids: the old key is unknown.
+    "rt-inject-gone": ("rt_inject = skip-mmio\n", 1, "unknown key 'rt_inject'"),
     "bad-log": ("log = loud\n", 1, "log must be quiet, info or debug"),
     "bad-runtime": ("# runtime services\nruntime = maybe\n", 2, "runtime must be on or off"),
     "no-equals": ("hypervisor\n", 1, "expected key = value"),

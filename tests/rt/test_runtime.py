@@ -289,6 +289,10 @@ def test_rt_lists_regions_and_counts_calls(store):
                                  "and ConvertPointer stay physical after the switch; "), out
     assert out[i + 2].startswith("  mat-bs-data      EDK2 (OVMF 2022.11): the Memory Attributes "
                                  "Table lives in EfiBootServicesData; copied before"), out
+    # Well-behaved firmware leaves the CPU state as it found it.
+    assert "  rflags           no call left DF, IF, AC or TF changed" in out, out
+    assert "  fcw/mxcsr        no call left them changed" in out, out
+    assert "  cr0/cr4          no call flipped a bit" in out, out
     window = re.search(r"^window             0x([0-9a-f]{16}), offset layout, (\d+) regions$",
                        "\n".join(out), re.M)
     assert window and int(window.group(1), 16) == 0xFFFFFF0000000000, out
@@ -440,7 +444,7 @@ def test_help_lists_the_runtime_commands(shell):
 
 
 # ---------------------------------------------------------------- runtime off
-# (a fault inside firmware, and what `rt` says of it: test_faults.py)
+# (a fault inside firmware, and what `rt` says of it: test_misbehaving.py)
 
 def test_runtime_off_makes_every_command_say_why(machines, tmp_path):
     esp = copy_esp(str(tmp_path / "esp"), cfg_text="runtime = off\n")

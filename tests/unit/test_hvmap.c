@@ -370,8 +370,6 @@ static struct census audit(void)
 			assert_non_null(r);
 			assert_true(l->va + l->size - r->va <= r->npages << 12);
 			assert_int_equal(l->pa, r->pa + (l->va - r->va));
-			assert_false(in.skip_mmio && r->type == EFI_MT_MMIO);
-			assert_false(in.hole_pa && in.hole_pa >= l->pa && in.hole_pa < l->pa + l->size);
 			assert_rt_leaf(r, l);
 			c.runtime += l->size;
 			continue;
@@ -661,6 +659,28 @@ static void test_hvmap_applies_a_300_entry_mat_page_by_page(void **state)
 	}
 }
 
+/* rt_compat = identity: the runtime regions stay out of the hypervisor's
+ * tables (they live only in the runtime space, at their physical
+ * addresses), and nothing lands in the lower half. */
+static void test_hvmap_identity_layout_keeps_runtime_regions_out(void **state)
+{
+	struct census c;
+
+	(void)state;
+	parse_ovmf();
+	prepare(HV_RT_LAYOUT_IDENTITY);
+	fake_image();
+	new_builder(false, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	assert_true(arena.used <= hvmap_pool_bound(&in, false));
+	collect();
+	c = audit();
+	assert_int_equal(c.runtime, 0);
+	assert_unmapped(0x1F5EC000);
+	assert_unmapped(WIN + 0x1F5EC000);
+	assert_unmapped(0xFFC00000);
+}
+
 static void test_hvmap_maps_runtime_code_rwx_without_a_mat(void **state)
 {
 	(void)state;
@@ -754,60 +774,6 @@ static void test_hvmap_maps_image_segments_with_their_permissions(void **state)
 		assert_walk(IMG + off, IMAGE_PA + off, K4, true, false, 0);	/* R W */
 	assert_unmapped(IMG + 0x7000);
 	assert_unmapped(IMG - K4);
-}
-
-static void test_hvmap_skip_mmio_leaves_the_flash_unmapped(void **state)
-{
-	struct census c;
-
-	(void)state;
-	parse_ovmf();
-	prepare(HV_RT_LAYOUT_OFFSET);
-	fake_image();
-	in.skip_mmio = true;
-	new_builder(false, ARENA_PAGES);
-	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
-	collect();
-	c = audit();
-	for (uint64_t off = 0; off < 0x400000; off += K4)
-		assert_unmapped(WIN + 0xFFC00000 + off);
-	assert_unmapped(DM + 0xFFC00000);
-	assert_walk(WIN + 0x1EAA0000, 0x1EAA0000, K4, true, false, 0);
-	assert_int_equal(c.runtime, (258 + 256 + 256 + 132) * K4);
-}
-
-/* rt_inject = skip-reset: one page of runtime code left out, wherever it
- * falls in its region and its MAT entry; the rest keeps its rights. */
-static void test_hvmap_hole_leaves_exactly_one_runtime_page_unmapped(void **state)
-{
-	static const uint64_t holes[] = {
-		0x1F5EC000,	/* first page of the region (MAT: RO XP header) */
-		0x1F5F0000,	/* inside a MAT code entry */
-		0x1F5F2000,	/* last page of a MAT code entry */
-		0x1F6EB000,	/* last page of the region, not in the MAT */
-		0x1EAA1000,	/* RT data */
-	};
-
-	(void)state;
-	for (size_t h = 0; h < sizeof(holes) / sizeof(holes[0]); h++) {
-		struct census c;
-
-		parse_ovmf();
-		prepare(HV_RT_LAYOUT_OFFSET);
-		fake_image();
-		in.hole_pa = holes[h];
-		new_builder(false, ARENA_PAGES);
-		assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
-		assert_true(arena.used <= hvmap_pool_bound(&in, false));
-		collect();
-		c = audit();
-		assert_unmapped(WIN + holes[h]);
-		assert_int_equal(c.runtime, (258 + 256 + 256 + 132 + 1024) * K4 - K4);
-	}
-	assert_walk(WIN + 0x1F5EF000, 0x1F5EF000, K4, false, true, 0);
-	assert_walk(WIN + 0x1EAA0000, 0x1EAA0000, K4, true, false, 0);
-	assert_walk(WIN + 0x1EAA2000, 0x1EAA2000, K4, true, false, 0);
-	assert_walk(WIN + 0xFFC00000, 0xFFC00000, M2, true, false, 3);
 }
 
 static void test_hvmap_compact_window_is_mapped_where_planned(void **state)
@@ -1260,14 +1226,6 @@ static void test_hvmap_pool_bound_covers_random_maps(void **state)
 		in.mat = mat;
 		in.mat_count = mat_count;
 		fake_image();
-		in.skip_mmio = rng() % 4 == 0;
-		in.hole_pa = 0;
-		if (P.count && rng() % 3 == 0) {
-			const struct rt_region *r = &P.r[rng() % P.count];
-
-			if (!(in.skip_mmio && r->type == EFI_MT_MMIO))
-				in.hole_pa = r->pa + (rng() % r->npages) * K4;
-		}
 		in.fb_pa = 0;
 		in.fb_size = 0;
 		if (rng() % 3 == 0) {
@@ -1281,9 +1239,7 @@ static void test_hvmap_pool_bound_covers_random_maps(void **state)
 		collect();
 		c = audit();
 		for (uint32_t i = 0; i < P.count; i++)
-			if (!(in.skip_mmio && P.r[i].type == EFI_MT_MMIO))
-				rt_bytes += P.r[i].npages << 12;
-		rt_bytes -= in.hole_pa ? K4 : 0;
+			rt_bytes += P.r[i].npages << 12;
 		assert_int_equal(c.direct, ram_bytes());
 		assert_int_equal(c.runtime, rt_bytes);
 		assert_int_equal(c.fb, in.fb_size);
@@ -1309,13 +1265,12 @@ int main(void)
 		cmocka_unit_test(test_hvmap_maps_runtime_regions_at_their_planned_va),
 		cmocka_unit_test(test_hvmap_applies_mat_permissions_inside_runtime_code),
 		cmocka_unit_test(test_hvmap_applies_a_300_entry_mat_page_by_page),
+		cmocka_unit_test(test_hvmap_identity_layout_keeps_runtime_regions_out),
 		cmocka_unit_test(test_hvmap_maps_runtime_code_rwx_without_a_mat),
 		cmocka_unit_test(test_hvmap_never_makes_runtime_data_executable_through_the_mat),
 		cmocka_unit_test(test_hvmap_maps_only_the_trampoline_in_the_lower_half),
 		cmocka_unit_test(test_hvmap_leaves_guard_pages_below_stacks_unmapped),
 		cmocka_unit_test(test_hvmap_maps_image_segments_with_their_permissions),
-		cmocka_unit_test(test_hvmap_skip_mmio_leaves_the_flash_unmapped),
-		cmocka_unit_test(test_hvmap_hole_leaves_exactly_one_runtime_page_unmapped),
 		cmocka_unit_test(test_hvmap_compact_window_is_mapped_where_planned),
 		cmocka_unit_test(test_hvmap_uses_1g_pages_in_the_direct_map_when_allowed),
 		cmocka_unit_test(test_hvmap_maps_uc_only_ram_uncached_in_the_direct_map),

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "rt/rt.h"
+#include "rt/rt_gate.h"	/* the bounce layout, to check placement */
 #include "efi_mem.h"
 
 #define MSABI __attribute__((ms_abi))
@@ -17,26 +18,73 @@
 const uint8_t rt_call_abort[1];
 uint64_t rt_saved_rsp;
 uint64_t rt_call_hv_cr3, rt_call_rt_cr3;
+uint64_t rt_call_entry_rflags, rt_call_fw_rflags;
+uint64_t rt_call_cr0_flips, rt_call_cr4_flips;
+uint16_t rt_call_fw_fcw;
+uint32_t rt_call_fw_mxcsr;
+
+/* rt_alias_install, the platform's: records what it was asked. */
+static uint64_t alias_pa, alias_len;
+static unsigned alias_calls;
+
+bool rt_alias_install(uint64_t pa, uint64_t len, bool exec, bool uncached)
+{
+	(void)exec; (void)uncached;
+	alias_calls++;
+	alias_pa = pa;
+	alias_len = len;
+	return true;
+}
+
+/* What the fake firmware leaves behind, as rt_call.asm would report it. */
+static uint64_t fw_left_rflags, fw_cr0_flips, fw_cr4_flips;
+static uint16_t fw_left_fcw;
+static uint32_t fw_left_mxcsr;
 
 uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
 		 uint64_t a4, uint64_t a5)
 {
 	typedef uint64_t MSABI (*fn5)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+	uint64_t st;
 
 	assert_int_equal(stack_top, 0xFFFFFFFFC0121000ULL);
-	return ((fn5)(uintptr_t)fn)(a1, a2, a3, a4, a5);
+	rt_call_entry_rflags = 0x2;
+	fw_left_rflags = 0x2;
+	fw_left_fcw = RT_FCW_DEFAULT;
+	fw_left_mxcsr = RT_MXCSR_DEFAULT;
+	fw_cr0_flips = fw_cr4_flips = 0;
+	st = ((fn5)(uintptr_t)fn)(a1, a2, a3, a4, a5);
+	rt_call_fw_rflags = fw_left_rflags;
+	rt_call_fw_fcw = fw_left_fcw;
+	rt_call_fw_mxcsr = fw_left_mxcsr;
+	rt_call_cr0_flips = fw_cr0_flips;
+	rt_call_cr4_flips = fw_cr4_flips;
+	return st;
 }
 
 /* ---- the fake firmware ---- */
 
-static unsigned calls_get_time, calls_get_variable, calls_next_name;
+#define LARGE_BYTES	(100 * 1024)
+#define LONG_NAME_UNITS	1500		/* longer than 1024 UTF-16 units */
+
+static unsigned calls_get_time, calls_get_variable, calls_next_name, calls_qvi;
+static uint64_t qvi_max_var;		/* QueryVariableInfo's maximum variable size */
+static uint32_t set_attrs;		/* what SetVariable was last given */
+static uint64_t set_size;
+static bool trap_in_hypervisor_code;
+static uint64_t get_time_leaves_rflags;
+static bool long_name_walk;	/* 0: leaves them as it found them */
 static const uint8_t var_value[300] = { [0] = 0xAB, [299] = 0xCD };
 static const void *last_data_ptr;
+static uint64_t last_data_offered;	/* GetVariable's *DataSize on entry */
+static const uint16_t *last_name_ptr;
 static bool fault_in_set_variable;
 
 static uint64_t MSABI fake_get_time(struct efi_time *t, struct efi_time_cap *cap)
 {
 	calls_get_time++;
+	if (get_time_leaves_rflags)
+		fw_left_rflags = get_time_leaves_rflags;
 	*t = (struct efi_time){ .year = 2026, .month = 11, .day = 25 };
 	if (cap)
 		cap->resolution = 1;
@@ -48,6 +96,22 @@ static uint64_t MSABI fake_get_variable(const uint16_t *name, const struct efi_g
 {
 	(void)g;
 	calls_get_variable++;
+	last_data_ptr = data;
+	last_data_offered = *size;
+	last_name_ptr = name;
+	if (name[0] == 'H') {		/* overstates its write past the bounce */
+		*size = 3 * RT_DATA_MAX;
+		return RT_SUCCESS;
+	}
+	if (name[0] == 'L') {		/* 100 KiB: UEFI 2.10 attributes on too-small */
+		if (attrs)
+			*attrs = 0x27;
+		if (*size < LARGE_BYTES) {
+			*size = LARGE_BYTES;
+			return RT_BUFFER_TOO_SMALL;
+		}
+		return RT_DEVICE_ERROR;	/* cannot be bounced whole */
+	}
 	if (name[0] != 'B')
 		return RT_NOT_FOUND;
 	if (*size < sizeof(var_value)) {
@@ -69,6 +133,22 @@ static uint64_t MSABI fake_next_name(uint64_t *size, uint16_t *name, struct efi_
 	size_t idx;
 
 	calls_next_name++;
+	if (long_name_walk) {
+		size_t need = 2 * (LONG_NAME_UNITS + 1);
+
+		if (name[0] == 'W')
+			return RT_NOT_FOUND;
+		if (*size < need) {
+			*size = need;
+			return RT_BUFFER_TOO_SMALL;
+		}
+		for (size_t i = 0; i < LONG_NAME_UNITS; i++)
+			name[i] = 'W';
+		name[LONG_NAME_UNITS] = 0;
+		*size = need;
+		memset(g, 0x22, sizeof(*g));
+		return RT_SUCCESS;
+	}
 	if (name[0] == 0)
 		idx = 0;
 	else if (name[0] == 'A')
@@ -93,15 +173,34 @@ static uint64_t MSABI fake_set_variable(const uint16_t *name, const struct efi_g
 {
 	uint64_t rip, rsp;
 
-	(void)name; (void)g; (void)attrs; (void)size;
+	(void)name; (void)g;
 	last_data_ptr = data;
+	set_attrs = attrs;
+	set_size = size;
+	if (trap_in_hypervisor_code) {
+		/* A trap while the call is under way, but from the
+		 * hypervisor's own address space. */
+		assert_false(rt_contain_fault(13, 0, 0xFFFFFFFF80001234ULL, 0, false, &rip, &rsp));
+		return RT_SUCCESS;
+	}
 	if (fault_in_set_variable) {
 		/* What the trap hook does on a #PF inside this service. */
 		assert_true(rt_contain_fault(14, 2, 0xFFFFFF0000001234ULL, 0xFFFFFF00FFC00010ULL,
-					     &rip, &rsp));
+					     true, &rip, &rsp));
 		assert_int_equal(rip, (uint64_t)(uintptr_t)rt_call_abort);
 		return RT_ABORTED;
 	}
+	return RT_SUCCESS;
+}
+
+static uint64_t MSABI fake_query_variable_info(uint32_t attrs, uint64_t *max_storage,
+					       uint64_t *remaining, uint64_t *max_var)
+{
+	(void)attrs;
+	calls_qvi++;
+	*max_storage = 0x40000;
+	*remaining = 0x30000;
+	*max_var = qvi_max_var;
 	return RT_SUCCESS;
 }
 
@@ -123,8 +222,15 @@ static void setup_table(uint32_t supported)
 	table[3 + RT_GET_VARIABLE] = (uint64_t)(uintptr_t)fake_get_variable;
 	table[3 + RT_GET_NEXT_VARIABLE_NAME] = (uint64_t)(uintptr_t)fake_next_name;
 	table[3 + RT_SET_VARIABLE] = (uint64_t)(uintptr_t)fake_set_variable;
-	calls_get_time = calls_get_variable = calls_next_name = 0;
+	table[3 + RT_QUERY_VARIABLE_INFO] = (uint64_t)(uintptr_t)fake_query_variable_info;
+	calls_get_time = calls_get_variable = calls_next_name = calls_qvi = 0;
+	qvi_max_var = 0x8400;
+	set_attrs = 0;
+	set_size = ~0ULL;
+	long_name_walk = false;
+	trap_in_hypervisor_code = false;
 	fault_in_set_variable = false;
+	get_time_leaves_rflags = 0;
 	rt_init(&env, true, NULL);
 }
 
@@ -265,13 +371,411 @@ static void test_rt_fault_disables_only_the_faulting_group(void **state)
 				  "cr2 0xffffff00ffc00010; variable services off)");
 }
 
+/* rt_call.asm puts the state back; the gate records who left what. */
+static void test_rt_records_the_cpu_state_firmware_left_changed(void **state)
+{
+	const struct rt_restored *r = &rt_get_stats()->restored;
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(r->rflags_calls + r->fpu_calls + r->cr_calls, 0);
+	get_time_leaves_rflags = 0x40602;			/* DF IF AC */
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	get_time_leaves_rflags = 0x2 | 0x1;			/* CF: not guarded */
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(r->rflags_calls, 1);
+	assert_int_equal(r->rflags_svc, RT_GET_TIME);
+	assert_int_equal(r->rflags_left, 0x40602);
+	assert_int_equal(r->rflags_entry, 0x2);
+	assert_int_equal(r->fpu_calls + r->cr_calls, 0);
+}
+
+static uint64_t MSABI fake_time_flips_wp_and_fpu(struct efi_time *t, struct efi_time_cap *cap)
+{
+	(void)t; (void)cap;
+	fw_cr0_flips = 1ULL << 16;				/* CR0.WP */
+	fw_left_fcw = 0x027F;					/* 53-bit precision */
+	fw_left_mxcsr = RT_MXCSR_DEFAULT | 0x01;		/* IE flag: status only */
+	return RT_SUCCESS;
+}
+
+static uint64_t MSABI fake_time_flips_cr4_and_mxcsr(struct efi_time *t, struct efi_time_cap *cap)
+{
+	(void)t; (void)cap;
+	fw_cr4_flips = 1ULL << 7;				/* CR4.PGE */
+	fw_left_mxcsr = 0x9FC0;					/* FZ DAZ */
+	return RT_SUCCESS;
+}
+
+static void test_rt_records_control_register_and_fpu_changes(void **state)
+{
+	const struct rt_restored *r = &rt_get_stats()->restored;
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_flips_wp_and_fpu;
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(r->fpu_calls, 1);
+	assert_int_equal(r->fcw_left, 0x027F);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_flips_cr4_and_mxcsr;
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(r->cr_calls, 2);
+	assert_int_equal(r->cr0_flips, 1ULL << 16);
+	assert_int_equal(r->cr4_flips, 1ULL << 7);
+	assert_int_equal(r->fpu_calls, 2);
+	assert_int_equal(r->fcw_left, RT_FCW_DEFAULT);		/* the last call's */
+	assert_int_equal(r->mxcsr_left, 0x9FC0);
+	assert_int_equal(r->rflags_calls, 0);
+}
+
+/* The firmware claims more than the bounce it was offered: refused before
+ * any copy (an over-read of the bounce under ASan otherwise), however
+ * large the caller's own buffer is. */
+static void test_rt_get_variable_checks_the_size_it_passed_not_the_callers(void **state)
+{
+	static uint8_t big[4 * RT_DATA_MAX];
+	size_t size = sizeof(big);
+
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_get_variable(u"Huge", &EFI_GLOBAL_VARIABLE_GUID, NULL, big, &size),
+			 RT_DEVICE_ERROR);
+	assert_int_equal(size, sizeof(big));
+}
+
+static void test_rt_walk_takes_names_longer_than_1024_units(void **state)
+{
+	static uint16_t name[RT_NAME_MAX / 2];
+	struct efi_guid g = { 0 };
+
+	(void)state;
+	setup_table(0x3FFF);
+	long_name_walk = true;
+	name[0] = 0;
+	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), RT_SUCCESS);
+	assert_int_equal(name[0], 'W');
+	assert_int_equal(name[LONG_NAME_UNITS - 1], 'W');
+	assert_int_equal(name[LONG_NAME_UNITS], 0);
+	assert_int_equal(calls_next_name, 1);		/* offered enough at once */
+	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), RT_NOT_FOUND);
+	/* A caller's smaller buffer still bounds it. */
+	name[0] = 0;
+	assert_int_equal(rt_get_next_variable_name(name, 1024, &g), RT_BUFFER_TOO_SMALL);
+}
+
+static void test_rt_name_cap_follows_the_maximum_variable_size(void **state)
+{
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_name_cap(), 0x8400 / 2);
+	assert_int_equal(rt_name_cap(), 0x8400 / 2);
+	assert_int_equal(calls_qvi, 1);			/* asked once */
+	setup_table(0x3FFF);
+	qvi_max_var = 100;				/* below the floor */
+	assert_int_equal(rt_name_cap(), RT_NAME_DEFAULT / 2);
+	setup_table(0x3FFF);
+	qvi_max_var = 1ULL << 40;			/* above the bounce */
+	assert_int_equal(rt_name_cap(), RT_NAME_MAX / 2);
+	setup_table(0x3FFF & ~0x2000);			/* no QueryVariableInfo */
+	assert_int_equal(rt_name_cap(), RT_NAME_MAX / 2);
+	assert_int_equal(calls_qvi, 0);
+}
+
+static void test_rt_var_delete_takes_a_variable_over_64_kib(void **state)
+{
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_var_delete(u"Large", &EFI_GLOBAL_VARIABLE_GUID), RT_SUCCESS);
+	assert_int_equal(calls_get_variable, 1);	/* the zero-size read only */
+	assert_int_equal(set_size, 0);
+	assert_int_equal(set_attrs, 0x27 & ~0x40);	/* append-write dropped */
+}
+
+static void test_rt_var_delete_reads_attributes_where_too_small_gives_none(void **state)
+{
+	(void)state;
+	setup_table(0x3FFF);
+	assert_int_equal(rt_var_delete(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID), RT_SUCCESS);
+	assert_int_equal(calls_get_variable, 2);	/* zero-size, then whole */
+	assert_int_equal(set_attrs, 7);
+	assert_int_equal(set_size, 0);
+	setup_table(0x3FFF);
+	assert_int_equal(rt_var_delete(u"Nothing", &EFI_GLOBAL_VARIABLE_GUID), RT_NOT_FOUND);
+	assert_int_equal(set_size, ~0ULL);		/* nothing written */
+}
+
+static void test_rt_trap_from_hypervisor_code_during_a_call_is_not_contained(void **state)
+{
+	(void)state;
+	setup_table(0x3FFF);
+	trap_in_hypervisor_code = true;
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), RT_SUCCESS);
+	assert_false(rt_last_fault()->happened);
+	assert_int_equal(rt_get_stats()->faults[RT_SET_VARIABLE], 0);
+	assert_true(rt_svc_usable(RT_GET_VARIABLE));
+}
+
+/* ---- the group table (rt/rt_group.c) ---- */
+
+#define GB(g)	(1u << (g))
+
+static void test_rt_group_every_service_enters_its_own_group(void **state)
+{
+	(void)state;
+	for (int s = 0; s < RT_SVC_COUNT; s++)
+		assert_true(rt_svc_uses(s) & GB(rt_svc_group(s)));
+	assert_int_equal(rt_svc_uses(RT_SVC_COUNT), 0);
+}
+
+static void test_rt_group_services_that_write_variables_enter_the_variable_group(void **state)
+{
+	static const enum rt_svc writers[] = {
+		RT_SET_TIME, RT_GET_WAKEUP_TIME, RT_SET_WAKEUP_TIME,
+		RT_GET_NEXT_HIGH_MONOTONIC_COUNT, RT_UPDATE_CAPSULE,
+	};
+	static const enum rt_svc alone[] = {
+		RT_GET_TIME, RT_RESET_SYSTEM, RT_QUERY_CAPSULE_CAPABILITIES,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+		assert_int_equal(rt_svc_uses(writers[i]),
+				 GB(rt_svc_group(writers[i])) | GB(RT_GROUP_VARIABLE));
+	for (size_t i = 0; i < sizeof(alone) / sizeof(alone[0]); i++)
+		assert_int_equal(rt_svc_uses(alone[i]), GB(rt_svc_group(alone[i])));
+	assert_int_equal(rt_svc_uses(RT_QUERY_VARIABLE_INFO), GB(RT_GROUP_VARIABLE));
+}
+
+static void test_rt_groups_text_joins_names(void **state)
+{
+	char buf[48];
+
+	(void)state;
+	assert_int_equal(rt_groups_text(GB(RT_GROUP_TIME), buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "time");
+	rt_groups_text(GB(RT_GROUP_VARIABLE) | GB(RT_GROUP_MISC), buf, sizeof(buf));
+	assert_string_equal(buf, "variable and misc");
+	rt_groups_text(GB(RT_GROUP_TIME) | GB(RT_GROUP_VARIABLE) | GB(RT_GROUP_CAPSULE), buf,
+		       sizeof(buf));
+	assert_string_equal(buf, "time, variable and capsule");
+	assert_int_equal(rt_groups_text(0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+}
+
+static uint64_t MSABI fake_count_faults(uint32_t *high)
+{
+	uint64_t rip, rsp;
+
+	(void)high;
+	assert_true(rt_contain_fault(6, 0, 0xFFFFFF0000001100ULL, 0, true, &rip, &rsp));
+	return RT_ABORTED;
+}
+
+/* EDK2's GetNextHighMonotonicCount writes its counter with SetVariable: a
+ * fault there may leave the variable driver mid-write, so variables go
+ * off with it; time, which does not enter that driver for GetTime, stays. */
+static void test_rt_fault_in_the_monotonic_count_switches_variables_off(void **state)
+{
+	uint8_t buf[8];
+	size_t size = sizeof(buf);
+	uint32_t high;
+	struct efi_time t;
+	char text[200];
+
+	(void)state;
+	setup_table(0x3FFF);
+	table[3 + RT_GET_NEXT_HIGH_MONOTONIC_COUNT] = (uint64_t)(uintptr_t)fake_count_faults;
+	assert_int_equal(rt_get_next_high_monotonic_count(&high), RT_ABORTED);
+	assert_int_equal(rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf, &size),
+			 RT_UNSUPPORTED);
+	assert_int_equal(calls_get_variable, 0);
+	assert_false(rt_svc_usable(RT_SET_TIME));		/* writes "RTC" */
+	assert_false(rt_svc_usable(RT_UPDATE_CAPSULE));
+	assert_true(rt_svc_usable(RT_QUERY_CAPSULE_CAPABILITIES));
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "disabled (invalid opcode at 0xffffff0000001100 in "
+				  "GetNextHighMonotonicCount; variable and misc services off)");
+}
+
+/* ---- the watchdog's half in rt/ ---- */
+
+#define WATCHDOG_CYCLES	2000000000ULL
+
+static bool watchdog_saw_running, watchdog_saw_expired;
+
+static uint64_t MSABI fake_time_hangs(struct efi_time *t, struct efi_time_cap *cap)
+{
+	uint64_t rip, rsp, now = __builtin_ia32_rdtsc();
+
+	(void)t; (void)cap;
+	/* Ticks while it runs: not yet over, then over the bound. */
+	watchdog_saw_running = !rt_watchdog_expired(now);
+	watchdog_saw_expired = rt_watchdog_expired(now + WATCHDOG_CYCLES);
+	assert_true(rt_contain_fault(RT_FAULT_HUNG, 0, 0xFFFFFF0000001200ULL, 0, true, &rip, &rsp));
+	return RT_ABORTED;
+}
+
+static void test_rt_watchdog_abandons_a_call_over_its_bound(void **state)
+{
+	struct rt_env env = {
+		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
+		.stack_top = 0xFFFFFFFFC0121000ULL, .watchdog_cycles = WATCHDOG_CYCLES,
+	};
+	struct efi_time t;
+	char text[200];
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_init(&env, true, NULL);
+	assert_false(rt_watchdog_expired(~0ULL / 2));	/* no call under way */
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_hangs;
+	assert_int_equal(rt_get_time(&t, NULL), RT_ABORTED);
+	assert_true(watchdog_saw_running);
+	assert_true(watchdog_saw_expired);
+	assert_int_equal(rt_last_fault()->vector, RT_FAULT_HUNG);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "disabled (no return within 2 s at 0xffffff0000001200 in GetTime; "
+				  "time services off)");
+	assert_false(rt_svc_usable(RT_GET_TIME));
+	assert_true(rt_svc_usable(RT_GET_VARIABLE));
+}
+
+static void test_rt_watchdog_off_never_expires(void **state)
+{
+	(void)state;
+	setup_table(0x3FFF);			/* watchdog_cycles 0 */
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_hangs;
+	rt_get_time(&(struct efi_time){ 0 }, NULL);
+	assert_false(watchdog_saw_expired);
+}
+
+/* What the firmware is offered ends at the guard page above it, so a
+ * write or read one byte past it faults (hv/rt_space.c leaves the guards
+ * unmapped); the pieces the runtime space maps are page aligned. */
+static void test_rt_bounce_buffers_end_at_their_guard_page(void **state)
+{
+	struct rt_bounce_piece pieces[RT_BOUNCE_PIECES];
+	uint8_t buf[300];
+	size_t size = 40;
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf, &size);
+	assert_ptr_equal((const uint8_t *)last_data_ptr + last_data_offered,
+			 rt_bounce.data + RT_DATA_MAX);
+	assert_int_equal(last_data_offered, 40);
+	assert_ptr_equal(last_name_ptr + 10, rt_bounce.name + RT_NAME_MAX / 2);	/* "BootOrder" + NUL */
+	rt_bounce_pieces(pieces);
+	assert_ptr_equal((const void *)(uintptr_t)pieces[0].va, rt_bounce.data);
+	for (int i = 0; i < RT_BOUNCE_PIECES; i++) {
+		assert_int_equal(pieces[i].va % 4096, 0);
+		assert_int_equal(pieces[i].len % 4096, 0);
+	}
+	/* A guard page lies between each piece and the next. */
+	assert_true(pieces[1].va >= pieces[0].va + pieces[0].len + 4096);
+	assert_true(pieces[2].va >= pieces[1].va + pieces[1].len + 4096);
+	assert_true(pieces[0].va >= (uint64_t)(uintptr_t)&rt_bounce + 4096);
+	assert_true(pieces[2].va + pieces[2].len + 4096 <=
+		    (uint64_t)(uintptr_t)&rt_bounce + sizeof(rt_bounce));
+}
+
+/* ---- rt_compat = heal ---- */
+
+static bool heal_answer;
+
+static uint64_t MSABI fake_time_touches_phys(struct efi_time *t, struct efi_time_cap *cap)
+{
+	(void)cap;
+	/* A not-present read at pa 0x1800 (inside the fake map's region at
+	 * 0x1000, runtime code) while running. */
+	heal_answer = rt_heal_fault(0, 0xFFFFFF0000001100ULL, 0x1800, true);
+	*t = (struct efi_time){ .year = 2026, .month = 1, .day = 2 };
+	return RT_SUCCESS;
+}
+
+static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
+{
+	struct rt_env env = {
+		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
+		.stack_top = 0xFFFFFFFFC0121000ULL, .compat = 1,
+	};
+	static const struct efi_mdesc map[1] = { { .type = EFI_MT_RT_CODE, .pa = 0x1000,
+						   .va = 0xFFFFFF0000001000ULL, .npages = 16,
+						   .attr = 0x800000000000000FULL } };
+	struct efi_time t;
+	const struct rt_quirk *q;
+	size_t n;
+
+	(void)state;
+	setup_table(0x3FFF);
+	env.map = map;
+	env.map_count = 1;
+	rt_init(&env, true, NULL);
+	alias_calls = 0;
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_touches_phys;
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_true(heal_answer);
+	assert_int_equal(alias_calls, 1);
+	assert_int_equal(alias_pa, 0x1000);
+	assert_int_equal(alias_len, 16 * 4096);
+	q = rt_quirks(&n);
+	assert_int_equal(n, 1);
+	assert_int_equal(q[0].svc, RT_GET_TIME);
+	assert_int_equal(q[0].addr, 0x1800);
+	assert_int_equal(q[0].alias.desc, 0);
+	assert_false(rt_last_fault()->happened);
+	/* A second fault on the same alias (a stale TLB entry) heals without
+	 * a second log entry. */
+	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	rt_quirks(&n);
+	assert_int_equal(n, 1);
+	/* Not inside a call, from the hypervisor's space, a protection fault,
+	 * or rung none: never healed. */
+	assert_false(rt_heal_fault(0, 0, 0x1800, true));
+}
+
+static uint64_t MSABI fake_time_heal_refused(struct efi_time *t, struct efi_time_cap *cap)
+{
+	(void)t; (void)cap;
+	heal_answer = rt_heal_fault(0, 0, 0x1800, false) || rt_heal_fault(1, 0, 0x1800, true);
+	return RT_SUCCESS;
+}
+
+static void test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_space(void **state)
+{
+	static const struct efi_mdesc map[1] = { { .type = EFI_MT_RT_CODE, .pa = 0x1000,
+						   .npages = 16, .attr = 0x800000000000000FULL } };
+	struct rt_env env = {
+		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
+		.stack_top = 0xFFFFFFFFC0121000ULL, .compat = 1, .map = map, .map_count = 1,
+	};
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_init(&env, true, NULL);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_heal_refused;
+	heal_answer = true;
+	rt_get_time(&t, NULL);
+	assert_false(heal_answer);
+	env.compat = 0;					/* rt_compat = none */
+	rt_init(&env, true, NULL);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_touches_phys;
+	rt_get_time(&t, NULL);
+	assert_false(heal_answer);
+}
+
 static void test_rt_fault_outside_a_call_is_not_contained(void **state)
 {
 	uint64_t rip, rsp;
 
 	(void)state;
 	setup_table(0x3FFF);
-	assert_false(rt_contain_fault(14, 0, 0x1000, 0, &rip, &rsp));
+	assert_false(rt_contain_fault(14, 0, 0x1000, 0, true, &rip, &rsp));
 }
 
 static void test_rt_set_variable_refuses_oversized_data(void **state)
@@ -309,6 +813,23 @@ int main(void)
 		cmocka_unit_test(test_rt_u_boots_mask_allows_its_five_services),
 		cmocka_unit_test(test_rt_counts_every_call),
 		cmocka_unit_test(test_rt_fault_disables_only_the_faulting_group),
+		cmocka_unit_test(test_rt_records_the_cpu_state_firmware_left_changed),
+		cmocka_unit_test(test_rt_records_control_register_and_fpu_changes),
+		cmocka_unit_test(test_rt_get_variable_checks_the_size_it_passed_not_the_callers),
+		cmocka_unit_test(test_rt_walk_takes_names_longer_than_1024_units),
+		cmocka_unit_test(test_rt_name_cap_follows_the_maximum_variable_size),
+		cmocka_unit_test(test_rt_var_delete_takes_a_variable_over_64_kib),
+		cmocka_unit_test(test_rt_var_delete_reads_attributes_where_too_small_gives_none),
+		cmocka_unit_test(test_rt_trap_from_hypervisor_code_during_a_call_is_not_contained),
+		cmocka_unit_test(test_rt_group_every_service_enters_its_own_group),
+		cmocka_unit_test(test_rt_group_services_that_write_variables_enter_the_variable_group),
+		cmocka_unit_test(test_rt_groups_text_joins_names),
+		cmocka_unit_test(test_rt_fault_in_the_monotonic_count_switches_variables_off),
+		cmocka_unit_test(test_rt_watchdog_abandons_a_call_over_its_bound),
+		cmocka_unit_test(test_rt_watchdog_off_never_expires),
+		cmocka_unit_test(test_rt_bounce_buffers_end_at_their_guard_page),
+		cmocka_unit_test(test_rt_heal_aliases_and_logs_the_quirk),
+		cmocka_unit_test(test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_space),
 		cmocka_unit_test(test_rt_fault_outside_a_call_is_not_contained),
 		cmocka_unit_test(test_rt_set_variable_refuses_oversized_data),
 		cmocka_unit_test(test_rt_disabled_layer_calls_nothing),

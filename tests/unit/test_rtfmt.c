@@ -414,6 +414,22 @@ static void test_rtfmt_set_active_refuses_a_truncated_option(void **state)
 	assert_memory_equal(opt, "\x01\x02\x03\x04\x05", 5);
 }
 
+static void test_rtfmt_rflags_names_lists_the_guarded_bits(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	/* What hvfwsim's df mode leaves: DF, IF, AC and the reserved bit 1. */
+	assert_int_equal(rtfmt_rflags_names(0x40602, buf, sizeof(buf)), 8);
+	assert_string_equal(buf, "DF IF AC");
+	assert_int_equal(rtfmt_rflags_names(RT_RFLAGS_TF | 0x2 | 0x1, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "TF");
+	assert_int_equal(rtfmt_rflags_names(0x2, buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "none");
+	assert_int_equal(rtfmt_rflags_names(RT_RFLAGS_GUARDED, buf, 6), 11);
+	assert_string_equal(buf, "DF IF");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_rtfmt_boot_order_parse_names_the_bad_entry),
 		cmocka_unit_test(test_rtfmt_set_active_flips_only_bit_0),
 		cmocka_unit_test(test_rtfmt_set_active_refuses_a_truncated_option),
+		cmocka_unit_test(test_rtfmt_rflags_names_lists_the_guarded_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,6 +118,26 @@ static void test_rtwin_offset_layout_puts_ovmf_regions_at_base_plus_pa(void **st
 	assert_int_equal(P.r[4].va, 0xFFFFFF00FFC00000ULL);
 }
 
+static void test_rtwin_identity_layout_puts_each_region_at_its_physical_address(void **state)
+{
+	/* MMIO: RAM that high is refused earlier, as beyond the direct map. */
+	static const struct efi_mdesc high[] = {
+		{ EFI_MT_MMIO, 0, 0x800000000000ULL, 0, 1, 0x8000000000000001ULL },
+	};
+
+	(void)state;
+	assert_planned(plan(ovmf, OVMF_N, 40, WIN, HV_RT_LAYOUT_IDENTITY));
+	assert_int_equal(P.layout, HV_RT_LAYOUT_IDENTITY);
+	assert_false(P.fell_back);
+	assert_ovmf_regions();
+	for (uint32_t i = 0; i < P.count; i++)
+		assert_int_equal(P.r[i].va, P.r[i].pa);
+	/* No fallback: a region the lower half cannot hold is refused. */
+	assert_string_equal(plan(high, 1, 40, WIN, HV_RT_LAYOUT_IDENTITY),
+			    "region above 128 TiB cannot be mapped at its physical address");
+	assert_int_equal(P.r[0].va, 0);
+}
+
 static void test_rtwin_reads_maps_at_48_and_64_byte_strides(void **state)
 {
 	(void)state;
@@ -464,6 +484,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rtwin_offset_layout_puts_ovmf_regions_at_base_plus_pa),
+		cmocka_unit_test(test_rtwin_identity_layout_puts_each_region_at_its_physical_address),
 		cmocka_unit_test(test_rtwin_reads_maps_at_48_and_64_byte_strides),
 		cmocka_unit_test(test_rtwin_compact_layout_packs_ovmf_regions_below_the_top),
 		cmocka_unit_test(test_rtwin_sorts_an_unsorted_map_and_keeps_firmware_indices),

@@ -1,0 +1,68 @@
+/* rt_compat = heal: which 1:1 alias heals a page fault taken inside a
+ * runtime call at an address the firmware should have converted (README
+ * "Runtime services after boot"). Known firmware does this: a GetTime
+ * that keeps a physical pointer after SetVirtualAddressMap (ASUS, OVMF
+ * under SEV-ES), code that touches boot-services memory after
+ * ExitBootServices, reads of page 0. The fault address is taken as a
+ * physical one and healed only when it is page 0 or lies in a descriptor
+ * the firmware may legitimately still use: runtime code or data, any
+ * EFI_MEMORY_RUNTIME region, boot-services code or data, ACPI NVS. The
+ * alias covers that descriptor within the 2 MiB block of the address (one
+ * page table at most), code executable and nothing else, device memory
+ * uncached. Pure: host-tested (tests/unit/test_rt_heal.c). */
+#include "rt.h"
+
+#define PAGE		4096ULL
+#define BLOCK		0x200000ULL
+#define LOWER_HALF_END	0x0000800000000000ULL
+
+static bool healable_type(const struct efi_mdesc *d)
+{
+	switch (d->type) {
+	case EFI_MT_RT_CODE: case EFI_MT_RT_DATA: case EFI_MT_BS_CODE: case EFI_MT_BS_DATA:
+	case EFI_MT_ACPI_NVS:
+		return true;
+	default:
+		return (d->attr & EFI_MEMORY_RUNTIME) != 0;
+	}
+}
+
+const char *rt_heal_plan(const struct efi_mdesc *map, size_t count, uint64_t addr,
+			 struct rt_heal *out)
+{
+	uint64_t block = addr & ~(BLOCK - 1);
+
+	*out = (struct rt_heal){ .desc = -1 };
+	if (addr >= LOWER_HALF_END)
+		return "not a physical address";
+	for (size_t i = 0; map && i < count; i++) {
+		const struct efi_mdesc *d = &map[i];
+		uint64_t len = d->npages * PAGE, lo, hi, end;
+
+		if (addr < d->pa || addr - d->pa >= len || d->npages > (~0ULL >> 12))
+			continue;
+		out->desc = (int64_t)i;
+		out->type = d->type;
+		if (!healable_type(d) && addr >= PAGE)
+			return "its descriptor is not one firmware may still use";
+		if (addr < PAGE)
+			break;		/* page 0: that page only, whatever holds it */
+		/* A descriptor may claim to run past 2^64: clamp its end. */
+		end = len > ~0ULL - d->pa ? ~0ULL : d->pa + len;
+		lo = d->pa > block ? d->pa : block;
+		hi = end < block + BLOCK ? end : block + BLOCK;
+		out->pa = lo & ~(PAGE - 1);
+		out->len = ((hi + PAGE - 1) & ~(PAGE - 1)) - out->pa;
+		out->exec = d->type == EFI_MT_RT_CODE || d->type == EFI_MT_BS_CODE;
+		out->uncached = d->type == EFI_MT_MMIO || d->type == EFI_MT_MMIO_PORT ||
+				!(d->attr & EFI_MEMORY_WB);
+		return NULL;
+	}
+	if (addr >= PAGE)
+		return "no descriptor holds it";
+	out->pa = 0;
+	out->len = PAGE;
+	out->exec = false;
+	out->uncached = false;
+	return NULL;
+}

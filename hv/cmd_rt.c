@@ -118,13 +118,29 @@ static void print_supported(const struct hv_bootinfo *bi)
 	kprintf("%s (0x%04x)\n", any ? "" : "none", bi->rt_supported);
 }
 
-/* The firmware quirks the loader worked around this boot (loader/quirks.c). */
+/* The quirk a healed fault was (the descriptor the alias covers says which). */
+static unsigned healed_quirk(const struct rt_quirk *q)
+{
+	if (q->alias.desc < 0 || q->addr < HV_PAGE_SIZE)	/* on OVMF, page 0 is BS code */
+		return HV_QUIRK_PAGE0_AT_RUNTIME;
+	if (q->alias.type == EFI_MT_BS_CODE || q->alias.type == EFI_MT_BS_DATA)
+		return HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME;
+	return HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME;
+}
+
+/* The firmware quirks worked around this boot (loader/quirks.c): those the
+ * loader recorded, and those rt_compat = heal healed since. */
 static void print_quirks(const struct hv_bootinfo *bi)
 {
+	uint32_t fired = bi->quirks;
 	unsigned n = 0;
+	size_t nheal;
+	const struct rt_quirk *healed = rt_quirks(&nheal);
 
+	for (size_t i = 0; i < nheal; i++)
+		fired |= 1U << healed_quirk(&healed[i]);
 	for (unsigned q = 0; q < HV_QUIRK_COUNT; q++)
-		n += (bi->quirks >> q) & 1;
+		n += (fired >> q) & 1;
 	if (!n) {
 		kprintf("quirks             none fired this boot\n");
 		return;
@@ -133,7 +149,7 @@ static void print_quirks(const struct hv_bootinfo *bi)
 	for (unsigned q = 0; q < HV_QUIRK_COUNT; q++) {
 		const struct quirk *e = quirk_get(q);
 
-		if ((bi->quirks >> q) & 1)
+		if ((fired >> q) & 1)
 			kprintf("  %-16s %s: %s; %s\n", e->name, e->firmware, e->symptom, e->action);
 	}
 }

@@ -146,14 +146,19 @@ struct hv_module {
 #define HV_CPU_PCID	(1U << 2)
 #define HV_CPU_MCE	(1U << 3)
 
-/* Firmware quirks the loader worked around this boot (bits of quirks;
- * loader/quirks.c names each: firmware, symptom, what hvboot does). */
+/* Firmware quirks hvboot works around (loader/quirks.c names each:
+ * firmware, symptom, what hvboot does). The loader sets the bits of the
+ * first five in quirks; the last three the hypervisor finds at runtime,
+ * when rt_compat = heal heals a fault. */
 enum hv_quirk {
 	HV_QUIRK_RT_WITHOUT_RUNTIME_BIT,
 	HV_QUIRK_SVAM_POINTERS_PHYSICAL,
 	HV_QUIRK_MAT_IN_BOOT_SERVICES_DATA,
 	HV_QUIRK_FRESH_PAGES_NX,
 	HV_QUIRK_RT_PROPERTIES_UNREADABLE,
+	HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME,
+	HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME,
+	HV_QUIRK_PAGE0_AT_RUNTIME,
 	HV_QUIRK_COUNT
 };
 

@@ -29,6 +29,21 @@ static const struct quirk quirks[HV_QUIRK_COUNT] = {
 		"an EFI_RT_PROPERTIES_TABLE with version 0 or a short Length",
 		"ignored: every service treated as supported",
 	},
+	[HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME] = {
+		"phys-pointer", "ASUS boards (GetTime), OVMF under SEV-ES",
+		"a pointer left physical by SetVirtualAddressMap, used at runtime",
+		"rt_compat = heal: a 1:1 alias of its region in the runtime space, the call resumed",
+	},
+	[HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME] = {
+		"bs-at-runtime", "HP EliteBook 840 G1",
+		"boot-services code or data touched after ExitBootServices",
+		"rt_compat = heal: aliased 1:1 in the runtime space, never handed out",
+	},
+	[HV_QUIRK_PAGE0_AT_RUNTIME] = {
+		"page0", "firmware Linux and FreeBSD map physical page 0 for",
+		"physical page 0 read or written at runtime",
+		"rt_compat = heal: page 0 aliased in the runtime space only",
+	},
 };
 
 const struct quirk *quirk_get(unsigned q)

@@ -334,6 +334,7 @@ class PageFaultHealed(PageFault):
     firmware may still use; a 1:1 alias in the runtime space heals it, the
     call completes, `rt` logs the quirk, nothing is switched off."""
     TYPE = None		# the descriptor type the quirk names, None: any
+    QUIRK = None	# its line in the quirks table (loader/quirks.c)
 
     def test_call_is_healed(self, pf_machine):
         out = self.m.first
@@ -348,6 +349,9 @@ class PageFaultHealed(PageFault):
         assert int(quirk.group(3), 16) <= self.cr2() <= int(quirk.group(4), 16), rt
         if self.TYPE:
             assert quirk.group(2) == self.TYPE, rt
+        # The healed kind is one line of the quirks table, beside OVMF's two.
+        assert re.search(r"^quirks\s+3 fired this boot$", rt, re.M), rt
+        assert re.search(rf"^  {self.QUIRK}\s+\S", rt, re.M), rt
         assert re.search(r"^last fault\s+none$", rt, re.M), rt
         assert re.search(r"^runtime: enabled$", rt, re.M), rt
         # Healed once: the next call runs without a new quirk.
@@ -367,6 +371,7 @@ class PageFaultHealed(PageFault):
 @pytest.mark.usefixtures("pf_machine")
 class TestPage0(PageFaultHealed):
     MODE = "page0"
+    QUIRK = "page0"
 
 
 @pytest.mark.usefixtures("pf_machine")
@@ -384,12 +389,14 @@ class TestMmio(PageFaultContained):
 class TestBootServicesData(PageFaultHealed):
     MODE = "bs-data"
     TYPE = "EfiBootServicesData"
+    QUIRK = "bs-at-runtime"
 
 
 @pytest.mark.usefixtures("pf_machine")
 class TestPhysicalPointer(PageFaultHealed):
     MODE = "phys-ptr:GetTime"
     TYPE = "EfiRuntimeServicesCode"
+    QUIRK = "phys-pointer"
 
 
 # ------------------------------------------------------------ overruns

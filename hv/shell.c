@@ -3,6 +3,8 @@
  * every byte. */
 #include "shell.h"
 
+#include "lib.h"
+
 #include <stdarg.h>
 #include "loader/fmt.h"
 
@@ -63,7 +65,7 @@ const char *shell_tokenize(char *line, char *argv[SHELL_ARGV_MAX + 1], int *argc
 const struct shell_cmd *shell_find(const struct shell_cmd *cmds, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
-		if (cmds[i].name && shell_str_cmp(cmds[i].name, name) == 0)
+		if (cmds[i].name && strcmp(cmds[i].name, name) == 0)
 			return &cmds[i];
 	return NULL;
 }
@@ -238,7 +240,7 @@ void shell_feed(struct shell *sh, uint8_t c)
  * duplicate names still each print once. */
 static bool cmd_before(const struct shell_cmd *a, size_t ia, const struct shell_cmd *b, size_t ib)
 {
-	int c = shell_str_cmp(a->name, b->name);
+	int c = strcmp(a->name, b->name);
 
 	return c < 0 || (c == 0 && ia < ib);
 }

@@ -3,29 +3,12 @@
  * every byte. */
 #include "shell_edit.h"
 
+#include "lib.h"
 #include "loader/fmt.h"
-
-/* ---- small string helpers (no libc here) ---- */
-
-size_t shell_str_len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int shell_str_cmp(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return (unsigned char)*a - (unsigned char)*b;
-}
 
 void shell_ed_emit(struct shell_editor *ed, const char *s)
 {
-	ed->out(ed->ctx, s, shell_str_len(s));
+	ed->out(ed->ctx, s, strlen(s));
 }
 
 /* ---- line editor ---- */
@@ -220,7 +203,7 @@ static void hist_add(struct shell_editor *ed)
 	char *slot;
 
 	ed->hist_pos = -1;
-	if (line_blank(ed->buf) || (ed->hist_count && shell_str_cmp(hist_get(ed, 0), ed->buf) == 0))
+	if (line_blank(ed->buf) || (ed->hist_count && strcmp(hist_get(ed, 0), ed->buf) == 0))
 		return;
 	slot = ed->hist[ed->hist_next];
 	for (size_t i = 0; i <= ed->len; i++)
@@ -294,7 +277,7 @@ static void complete_collect(void *actx, const char *word)
 static void complete_list(void *actx, const char *word)
 {
 	struct completion *c = actx;
-	size_t n = shell_str_len(word);
+	size_t n = strlen(word);
 
 	if (!starts_with(word, c->prefix, c->prefix_len))
 		return;

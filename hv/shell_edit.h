@@ -84,8 +84,4 @@ enum shell_ed_event shell_ed_feed(struct shell_editor *ed, uint8_t c);
 /* Writes s through ed->out. */
 void shell_ed_emit(struct shell_editor *ed, const char *s);
 
-/* strlen and strcmp for the pure shell, which has no libc. */
-size_t shell_str_len(const char *s);
-int shell_str_cmp(const char *a, const char *b);
-
 #endif

@@ -1,6 +1,7 @@
 /* rtfmt.c — dates, the repeated data literal and Boot#### names of the
  * runtime-service shell commands (see rtfmt.h). */
 #include "rtfmt.h"
+#include "loader/hexdigit.h"
 
 #include <stdbool.h>
 
@@ -204,15 +205,10 @@ const char *rtfmt_data_parse(const char *s, size_t len, uint8_t *out, size_t cap
 
 /* ---- Boot#### */
 
+/* A UTF-16 unit as a hex digit (loader/hexdigit.h), or -1. */
 static int hexval16(uint16_t c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return c < 0x80 ? hex_digit((char)c) : -1;
 }
 
 long rtfmt_boot_number(const uint16_t *name, size_t max)

@@ -136,25 +136,11 @@ uint64_t rt_watchdog_init(const struct hv_bootinfo *bi)
 		return 0;
 	}
 	info.active = true;
+	/* rt_call (rt/rt_call.asm) arms and masks it around every call. */
+	rt_call_timer_lvt = LVT_PERIODIC | HV_VEC_RT_WATCHDOG;
+	rt_call_timer_count = (uint32_t)period_count;
+	rt_call_timer_va = (uint64_t)(uintptr_t)apic;
 	return info.tsc_hz * RT_WATCHDOG_MS / 1000;
-}
-
-void rt_watchdog_arm(void)
-{
-	if (!info.active)
-		return;
-	apic_write(APIC_LVT_TIMER, LVT_PERIODIC | HV_VEC_RT_WATCHDOG);
-	apic_write(APIC_TIMER_INIT, period_count);
-	rt_call_entry_if = RT_RFLAGS_IF;
-}
-
-void rt_watchdog_disarm(void)
-{
-	if (!info.active)
-		return;
-	rt_call_entry_if = 0;
-	apic_write(APIC_TIMER_INIT, 0);
-	apic_write(APIC_LVT_TIMER, LVT_MASKED | HV_VEC_RT_WATCHDOG);
 }
 
 void rt_watchdog_interrupt(uint64_t vector, bool *abandon)

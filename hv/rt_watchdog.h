@@ -27,11 +27,6 @@ struct rt_watchdog_info {
 uint64_t rt_watchdog_init(const struct hv_bootinfo *bi);
 const struct rt_watchdog_info *rt_watchdog_get(void);
 
-/* Around a runtime call: the periodic timer on, firmware entered with IF=1;
- * off again after. No-ops when not active. */
-void rt_watchdog_arm(void);
-void rt_watchdog_disarm(void);
-
 /* An interrupt (vector >= 32) from the exception path: EOI, and true with
  * *abandon when the watchdog's tick found the running call over time. */
 void rt_watchdog_interrupt(uint64_t vector, bool *abandon);

@@ -10,22 +10,6 @@
 #include "rt_watchdog.h"
 #include "mm.h"
 
-/* rt_call.asm: the call itself (see rt.h, the platform). */
-uint64_t rt_call_stub(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
-		      uint64_t a4, uint64_t a5);
-
-/* rt.h's rt_call: the stub with the watchdog armed around it. */
-uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
-{
-	uint64_t st;
-
-	rt_watchdog_arm();
-	st = rt_call_stub(fn, stack_top, a1, a2, a3, a4, a5);
-	rt_watchdog_disarm();
-	return st;
-}
-
 #define RFLAGS_RESERVED	0x2	/* bit 1 is always set (SDM Vol. 1 §3.4.3) */
 #define CR3_ADDR_MASK	0x000FFFFFFFFFF000ULL	/* without PCID and flush bits */
 

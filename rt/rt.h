@@ -242,9 +242,8 @@ size_t rt_name_cap(void);
 
 /* --- the platform below the layer ---------------------------------------
  * What rt/ needs from whoever runs it, declared here and provided by the
- * hypervisor (hv/runtime.c's rt_call arms the watchdog around
- * rt_call.asm's rt_call_stub; hv/rt_space.c sets the CR3 values) or by a
- * host test:
+ * hypervisor (rt_call.asm's rt_call; hv/rt_space.c sets the CR3 values,
+ * hv/rt_watchdog.c the timer) or by a host test:
  *
  * rt_call: calls fn (MS x64 ABI) with up to 5 arguments on the dedicated
  * stack; returns its RAX. Around the call it loads rt_call_rt_cr3 into CR3
@@ -262,9 +261,12 @@ extern uint64_t rt_saved_rsp;
 extern uint64_t rt_call_hv_cr3, rt_call_rt_cr3;
 extern uint64_t rt_call_entry_rflags, rt_call_fw_rflags;
 extern uint64_t rt_call_cr0_flips, rt_call_cr4_flips;
-/* RT_RFLAGS_IF to run firmware with interrupts on (the watchdog's timer
- * must reach it), 0 to keep them off. */
-extern uint64_t rt_call_entry_if;
+/* The watchdog's timer, lent by the platform: a local APIC's registers at
+ * rt_call_timer_va (0: none, firmware runs with interrupts off), armed
+ * with rt_call_timer_lvt / rt_call_timer_count around each call, firmware
+ * then entered with IF set so the tick reaches it. */
+extern uint64_t rt_call_timer_va;
+extern uint32_t rt_call_timer_lvt, rt_call_timer_count;
 extern uint16_t rt_call_fw_fcw;
 extern uint32_t rt_call_fw_mxcsr;
 

@@ -1,10 +1,10 @@
-; rt_call_stub: one firmware runtime call on the dedicated stack (MS x64 ABI,
+; rt_call: one firmware runtime call on the dedicated stack (MS x64 ABI,
 ; UEFI 2.10 §2.3.4.2). A fault inside firmware resumes at rt_call_abort
 ; (set by the trap hook) with RAX = EFI_ABORTED and RDX = the RFLAGS the
 ; firmware faulted with; the hypervisor's callee-saved registers come back
 ; from its own stack.
 ;
-; u64 rt_call_stub(u64 fn [rdi], u64 stack_top [rsi], u64 a1 [rdx], u64 a2 [rcx],
+; u64 rt_call(u64 fn [rdi], u64 stack_top [rsi], u64 a1 [rdx], u64 a2 [rcx],
 ;             u64 a3 [r8], u64 a4 [r9], u64 a5 [rsp+8])            (SysV)
 ; Lives in .text.rtshared, mapped in both address spaces: it switches
 ; CR3 to the runtime tables (hv/rt_space.c) around the call.
@@ -15,19 +15,30 @@
 ; control word and MXCSR (what firmware left is reported first). The saved
 ; values live in the hypervisor's own .bss, which the runtime address space
 ; does not map: they are read only after the switch back.
+;
+; The watchdog (rt.h: rt_call_timer_*): where the platform lends a LAPIC
+; timer, it runs periodic while firmware runs, which is entered with IF
+; set so the tick reaches it, and is masked again after (SDM Vol. 3A
+; §11.5.4: LVT timer register at +0x320, initial count at +0x380). Armed
+; here, not in C around the call, so a call costs a few instructions more,
+; not a few dozen.
 bits 64
 section .text.rtshared progbits alloc exec nowrite align=16
-global rt_call_stub, rt_call_abort, rt_saved_rsp, rt_call_hv_cr3, rt_call_rt_cr3
+global rt_call, rt_call_abort, rt_saved_rsp, rt_call_hv_cr3, rt_call_rt_cr3
 global rt_call_entry_rflags, rt_call_fw_rflags, rt_call_fw_fcw, rt_call_fw_mxcsr
-global rt_call_cr0_flips, rt_call_cr4_flips, rt_call_entry_if
+global rt_call_cr0_flips, rt_call_cr4_flips
+global rt_call_timer_va, rt_call_timer_lvt, rt_call_timer_count
 
 ; SDM Vol. 1 §3.4.3: RFLAGS bits.
 RFLAGS_TF	equ 1 << 8
 RFLAGS_IF	equ 1 << 9
 RFLAGS_DF	equ 1 << 10
 RFLAGS_AC	equ 1 << 18
+LAPIC_LVT_TIMER	equ 0x320
+LAPIC_TIMER_INIT equ 0x380
+LVT_MASKED	equ 1 << 16
 
-rt_call_stub:
+rt_call:
 	push rbp
 	mov rbp, rsp
 	push rbx
@@ -46,10 +57,18 @@ rt_call_stub:
 	fnstcw [rel saved_fcw]
 	stmxcsr [rel saved_mxcsr]
 	; Firmware starts with DF clear (UEFI 2.10 §2.3.4.2), AC and TF clear,
-	; and IF as rt_call_entry_if says (set while the watchdog is armed).
+	; and IF set only while the watchdog's timer runs.
 	mov rax, [rel saved_rflags]
 	and rax, ~(RFLAGS_DF | RFLAGS_AC | RFLAGS_TF | RFLAGS_IF)
-	or rax, [rel rt_call_entry_if]
+	mov r10, [rel rt_call_timer_va]
+	test r10, r10
+	jz .entry_flags
+	or rax, RFLAGS_IF
+	mov r11d, [rel rt_call_timer_lvt]
+	mov [r10 + LAPIC_LVT_TIMER], r11d
+	mov r11d, [rel rt_call_timer_count]
+	mov [r10 + LAPIC_TIMER_INIT], r11d
+.entry_flags:
 	mov [rel rt_call_entry_rflags], rax
 	mov r10, rdi			; fn
 	mov r11, rsi
@@ -82,6 +101,14 @@ rt_call_abort:				; RAX = status, RDX = firmware's RFLAGS
 	jz .back
 	mov cr3, rcx
 .back:
+	mov rsi, [rel rt_call_timer_va]	; the watchdog off again
+	test rsi, rsi
+	jz .timer_off
+	mov dword [rsi + LAPIC_TIMER_INIT], 0
+	mov ecx, [rel rt_call_timer_lvt]
+	or ecx, LVT_MASKED
+	mov [rsi + LAPIC_LVT_TIMER], ecx
+.timer_off:
 	mov rsp, [rel rt_saved_rsp]
 	mov [rel rt_call_fw_rflags], rdx
 	; Control registers first: a firmware that set CR0.TS or cleared
@@ -133,7 +160,9 @@ rt_call_entry_rflags: resq 1		; what firmware was entered with
 rt_call_fw_rflags: resq 1		; what it returned or faulted with
 rt_call_cr0_flips: resq 1		; bits it changed (then put back)
 rt_call_cr4_flips: resq 1
-rt_call_entry_if: resq 1		; 0 or RFLAGS_IF
+rt_call_timer_va: resq 1		; the LAPIC's registers, 0: no watchdog
+rt_call_timer_lvt: resd 1		; LVT timer value while a call runs
+rt_call_timer_count: resd 1		; its initial count (one tick)
 saved_mxcsr: resd 1
 rt_call_fw_mxcsr: resd 1
 saved_fcw: resw 1

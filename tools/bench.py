@@ -138,6 +138,9 @@ def parse_bootinfo(lines):
         if not m:
             raise BootError(f"bootinfo: no {key!r} in its output")
         fields[key] = int(m.group(1))
+    # The framebuffer the loader mapped (pa, KiB): mapplan counts it too.
+    m = re.search(r"^\s+base\s+pa (0x[0-9a-f]+)\s+va 0x[0-9a-f]+\s+(\d+) KiB\s*$", text, re.M)
+    fields["fb"] = f"{m.group(1)}:{m.group(2)}" if m else None
     m = re.search(r"^\s+cpu\s*(.*)$", text, re.M)
     fields["cpu_1g"] = bool(m and "1g-pages" in m.group(1))
     for s in ("efi_main", "hv_entry"):
@@ -241,7 +244,7 @@ def copy_tree(src, dst):
     raise SystemExit(f"bench: cannot copy {src} (is it built? make all bench-loader nullapp)")
 
 
-def mapplan(work, mem, lines, image_kib, allow_1g):
+def mapplan(work, mem, lines, image_kib, allow_1g, fb=None):
     path = os.path.join(work, f"memmap-{mem}.txt")
     with open(path, "w") as f:
         f.write(f"# memmap --raw from a {mem} bench boot\n")
@@ -249,6 +252,8 @@ def mapplan(work, mem, lines, image_kib, allow_1g):
     argv = [os.path.join(ROOT, "tools", "mapplan"), path, "--json", "--image-kib", str(image_kib)]
     if not allow_1g:
         argv.append("--no-1g")
+    if fb:
+        argv += ["--fb", fb]
     r = subprocess.run(argv, capture_output=True, text=True)
     if r.returncode != 0:
         raise BootError(f"mapplan {path}: {r.stderr.strip()}")
@@ -435,7 +440,8 @@ def main(argv):
         res["samples"]["firmware_insns"][mem] = [r["fw"] for r in runs]
         first = next(r for r in runs if "memmap" in r)
         pools = sorted({r["pool_used"] for r in runs})
-        plan, map_path = mapplan(work, mem, first["memmap"], first["image_kib"], first["cpu_1g"])
+        plan, map_path = mapplan(work, mem, first["memmap"], first["image_kib"], first["cpu_1g"],
+                                 first.get("fb"))
         res["pt_pages"][mem] = med([r["pool_used"] for r in runs])
         res["pt_min_pages"][mem] = plan["pt_min_pages"]
         res["pt_ratio"][mem] = res["pt_pages"][mem] / plan["pt_min_pages"]

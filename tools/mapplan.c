@@ -50,6 +50,7 @@ struct opts {
 	enum hv_rt_layout layout;
 	bool allow_1g;
 	uint64_t image_kib;
+	uint64_t fb_pa, fb_kib;		/* --fb PA:KIB, the GOP framebuffer; 0 KiB: none */
 };
 
 struct map {
@@ -127,9 +128,23 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			    o->image_kib > (ELF_IMAGE_MAX >> 10))
 				usage_error("--image-kib needs 1..65536, not '%s'", val ? val : "");
 			i++;
+		} else if (!strcmp(a, "--fb")) {
+			/* As bootinfo prints it: pa and KiB (page multiples). */
+			const char *colon = val ? strchr(val, ':') : NULL;
+			char pa[32];
+
+			if (!colon || (size_t)(colon - val) >= sizeof(pa))
+				usage_error("--fb needs PA:KIB, e.g. 0xC0000000:%s", "4000");
+			memcpy(pa, val, (size_t)(colon - val));
+			pa[colon - val] = 0;
+			if (!parse_u64(pa, &o->fb_pa) || !parse_u64(colon + 1, &o->fb_kib) ||
+			    (o->fb_pa & 0xFFF) || (o->fb_kib & 3) || (o->fb_kib << 10) > HV_FB_MAX_SIZE)
+				usage_error("--fb needs a page-aligned PA and a size in whole pages, not '%s'",
+					    val);
+			i++;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			printf("usage: %s FILE [--json] [--svg OUT.svg] [--window BASE] [--layout offset|compact] "
-			       "[--no-1g] [--image-kib N]\n", prog);
+			       "[--no-1g] [--image-kib N] [--fb PA:KIB]\n", prog);
 			exit(0);
 		} else if (a[0] == '-' && a[1]) {
 			usage_error("unknown option '%s'", a);
@@ -332,6 +347,7 @@ static void make_input(const struct opts *o, const struct map *m, struct plan *p
 		.stack_pa = FAKE_STACK_PA, .rt_stack_pa = FAKE_RTSTACK_PA,
 		.trampoline_pa = p->trampoline_pa,
 		.rt = p->rt_enabled ? &p->rt : NULL,
+		.fb_pa = o->fb_pa, .fb_size = o->fb_kib << 10,
 	};
 }
 
@@ -489,6 +505,8 @@ static void collect_ranges(const struct plan *p, const struct map *m, bool by_ty
 				  0x400 | r->type | (hvmap_cache_flags(r->type, r->attr) << 16));
 		}
 	add_range(rs, in->trampoline_pa, in->trampoline_pa, HV_PAGE_SIZE, true, 0x800);
+	if (in->fb_size)
+		add_range(rs, HV_FB_VA, in->fb_pa, in->fb_size, false, 0x4000 | hvmap_fb_flags(in));
 }
 
 /* Bytes of the direct map the built tables map with 2 MiB / 1 GiB pages. */

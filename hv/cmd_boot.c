@@ -23,7 +23,7 @@
 #define order hv_scratch_b
 static uint8_t seen[BOOT_OPTIONS / 8];		/* Boot#### that exist */
 static uint8_t shown[BOOT_OPTIONS / 8];		/* printed already */
-static uint16_t walk_name[RT_NAME_MAX / 2];
+#define walk_name hv_scratch_name
 static char text[4096];
 
 static bool bit_get(const uint8_t *set, unsigned n)
@@ -156,7 +156,8 @@ static efi_status_t show_option(unsigned num, bool in_order)
 			 EFI_VARIABLE_RUNTIME_ACCESS)
 #define BOOT_ORDER_MAX	(sizeof(order) / 2)
 
-static uint16_t new_order[BOOT_ORDER_MAX];
+#define new_order hv_scratch_name2
+_Static_assert(BOOT_ORDER_MAX <= sizeof(hv_scratch_name2) / 2, "a BootOrder fits the scratch");
 
 static efi_status_t write_global(const char *name, uint32_t attrs, const void *buf, size_t size)
 {

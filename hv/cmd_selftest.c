@@ -305,7 +305,8 @@ static const struct efi_guid selftest_guid = {
 	0x5f3c1a9e, 0x2b7d, 0x4e61, { 0x8c, 0x0a, 0x7d, 0x9e, 0x6b, 0x4f, 0x2a, 0x13 }
 };
 #define st_data hv_scratch_a
-static uint16_t st_name[RT_NAME_MAX / 2], first_name[RT_NAME_MAX / 2];
+#define st_name hv_scratch_name
+#define first_name hv_scratch_name2
 
 static void check_variables(void)
 {

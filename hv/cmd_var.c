@@ -18,8 +18,8 @@
 
 #define var_data hv_scratch_a
 static uint16_t var_name[EFIVAR_NAME16_CAP];
-static uint16_t walk_name[RT_NAME_MAX / 2];
-static char text[RT_NAME_MAX + EFIVAR_GUID_TEXT + 8];
+#define walk_name hv_scratch_name
+#define text hv_scratch_text
 
 /* Parses argv's VAR into var_name / *guid; false after printing why not. */
 static bool parse_var(const char *arg, struct efi_guid *guid)

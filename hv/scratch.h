@@ -10,4 +10,13 @@
 extern uint8_t hv_scratch_a[RT_DATA_MAX];	/* variable data */
 extern uint8_t hv_scratch_b[RT_DATA_MAX];	/* a second buffer (BootOrder) */
 
+/* Variable names as long as the firmware allows (RT_NAME_MAX bytes: the
+ * name walks of vars, boot, selftest and Tab completion), a second one,
+ * and a name's text (GUID-Name). Tab completion runs between commands,
+ * never inside one, so it shares them too. */
+#define HV_SCRATCH_TEXT_MAX	(RT_NAME_MAX + 64)
+extern uint16_t hv_scratch_name[RT_NAME_MAX / 2];
+extern uint16_t hv_scratch_name2[RT_NAME_MAX / 2];
+extern char hv_scratch_text[HV_SCRATCH_TEXT_MAX];
+
 #endif

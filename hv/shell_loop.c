@@ -8,6 +8,7 @@
 #include "cpu.h"
 #include "kprintf.h"
 #include "console.h"
+#include "scratch.h"
 #include "rt/efivar.h"
 #include "rt/rt.h"
 #include "rt/ucs2.h"
@@ -27,8 +28,8 @@ static void console_out(void *ctx, const char *s, size_t n)
 /* A firmware whose list never ends must not hang Tab. */
 #define COMPLETE_WALK_MAX	4096
 
-static uint16_t complete_name16[RT_NAME_MAX / 2];
-static char complete_text[RT_NAME_MAX / 2 + EFIVAR_GUID_TEXT + 2];
+#define complete_name16 hv_scratch_name
+#define complete_text hv_scratch_text
 
 /* Every variable as `get` takes it: GUID-Name, and the bare Name too for
  * the global GUID (README: The shell). Names that are not printable ASCII

@@ -56,6 +56,12 @@ NULL_DONE = "nullapp: done"
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>c]")
 SERVICES = ["GetVariable", "SetVariable", "GetTime", "QueryVariableInfo"]
+# A call through the layer costs a fixed number of instructions on top of
+# the firmware's own: the address-space switch and back, the CPU state put
+# back after it, the watchdog armed and masked (README: Runtime services
+# after boot). For a call shorter than this the ratio says more about the
+# call than the layer: its target is that fixed cost instead.
+RT_RATIO_MIN_NATIVE = 2000
 
 # The targets, shown beside the figures (never enforced).
 TARGETS = {
@@ -63,6 +69,7 @@ TARGETS = {
     "loader_insns": "<= 500,000 at 4G",
     "loader_insns_1t_vs_4g": "<= 1.2",
     "rt_ratio": "<= 1.05",
+    "rt_overhead": f"<= {200:,} insns over native",
     "boot_ratio": "<= 1.10",
     "loader_bytes": "<= 65,536",
     "hv_bytes": "<= 262,144",
@@ -297,8 +304,11 @@ def table(res):
         if s in res["rt_call_cycles"]:
             nat = res["rt_native_cycles"].get(s)
             ratio = res["rt_ratio"].get(s)
+            short = nat is not None and nat < RT_RATIO_MIN_NATIVE
             row(f"rt {s} hv / native", f"{fmt_int(res['rt_call_cycles'][s])} / {fmt_int(nat)}"
-                + (f" = {ratio:.3f}" if ratio else ""), TARGETS["rt_ratio"])
+                + (f" = {ratio:.3f}" if ratio else "")
+                + (f" (+{fmt_int(res['rt_overhead'][s])})" if short else ""),
+                TARGETS["rt_overhead"] if short else TARGETS["rt_ratio"])
     for mem in res["pt_pages"]:
         row(f"pt_pages / pt_min_pages {mem}",
             f"{res['pt_pages'][mem]} / {res['pt_min_pages'][mem]} = {res['pt_ratio'][mem]:.3f}",
@@ -466,6 +476,7 @@ def main(argv):
         if nat:
             res["rt_native_cycles"][s] = med(nat)
             res["rt_ratio"][s] = res["rt_call_cycles"][s] / res["rt_native_cycles"][s]
+            res.setdefault("rt_overhead", {})[s] = res["rt_call_cycles"][s] - res["rt_native_cycles"][s]
     # Guests (README: Guests): GetVariable(BootOrder) by hypercall from the
     # test guest vs the same call made by the hypervisor (rtbench), both
     # in instructions; the version hypercall is one VMRUN -> #VMEXIT ->

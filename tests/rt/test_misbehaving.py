@@ -117,6 +117,17 @@ def fault_line(what, fault, svc, group, cr2=None):
     return re.compile(rf"^error: {what}: {where}; {group} services off \(EFI_ABORTED\)$")
 
 
+def booted(modes, first, **kw):
+    """A test class's machine: booted once with `modes` (sim_boot's keywords
+    in kw), `first` run, closed after the class (class_machine)."""
+    @pytest.fixture(scope="class", autouse=True)
+    def machine(self, request, tmp_path_factory, sim_vars):
+        m = class_machine(request, tmp_path_factory, sim_vars, modes, first, **kw)
+        yield m
+        m.close()
+    return machine
+
+
 def class_machine(request, tmp_path_factory, sim_vars, modes, first, mark=True, cfg=None):
     m = sim_boot(tmp_path_factory, sim_vars, modes, request.cls.__name__.lower(), mark=mark,
                  cfg=cfg)
@@ -128,12 +139,7 @@ def class_machine(request, tmp_path_factory, sim_vars, modes, first, mark=True, 
 # ------------------------------------------------------------ #UD and #GP
 
 class TestInvalidOpcodeAndGeneralProtection:
-    @pytest.fixture(scope="class", autouse=True)
-    def machine(self, request, tmp_path_factory, sim_vars):
-        m = class_machine(request, tmp_path_factory, sim_vars,
-                          "ud:QueryVariableInfo gp:GetTime", "varinfo")
-        yield m
-        m.close()
+    machine = booted("ud:QueryVariableInfo gp:GetTime", "varinfo")
 
     def test_driver_reports_its_plan(self):
         assert self.m.report == ["hvfwsim: ud in QueryVariableInfo", "hvfwsim: gp in GetTime"]
@@ -185,12 +191,8 @@ class TestInvalidOpcodeAndGeneralProtection:
 # at 0xfee00030 inside the service, contained.
 
 class TestPageFaultInSetVariableAndResetSystem:
-    @pytest.fixture(scope="class", autouse=True)
-    def machine(self, request, tmp_path_factory, sim_vars):
-        m = class_machine(request, tmp_path_factory, sim_vars, "mmio:SetVariable mmio:ResetSystem",
-                          f'set {var("Boom")} nv,bs,rt "boom"', mark=False)
-        yield m
-        m.close()
+    machine = booted("mmio:SetVariable mmio:ResetSystem", f'set {var("Boom")} nv,bs,rt "boom"',
+                     mark=False)
 
     def test_fault_in_setvariable_is_one_error_line(self):
         out = self.m.first
@@ -248,11 +250,7 @@ class TestPageFaultInSetVariableAndResetSystem:
 # ------------------------------------------------------------ DF/IF/AC leak
 
 class TestDirectionFlagLeak:
-    @pytest.fixture(scope="class", autouse=True)
-    def machine(self, request, tmp_path_factory, sim_vars):
-        m = class_machine(request, tmp_path_factory, sim_vars, "df", "time")
-        yield m
-        m.close()
+    machine = booted("df", "time")
 
     def test_fault_with_df_set_is_one_error_line(self):
         out = self.m.first
@@ -406,11 +404,7 @@ class TestDataOverrun:
     buffer ends at an unmapped guard page, so the write is a page fault,
     contained (the saved RSP and CR3 values it could once reach are not
     even mapped, or read-only, in the firmware's address space)."""
-    @pytest.fixture(scope="class", autouse=True)
-    def machine(self, request, tmp_path_factory, sim_vars):
-        m = class_machine(request, tmp_path_factory, sim_vars, "overrun-data:16", f"get {MARK}")
-        yield m
-        m.close()
+    machine = booted("overrun-data:16", f"get {MARK}")
 
     def test_driver_reports_its_plan(self):
         assert self.m.report == ["hvfwsim: overrun-data in GetVariable, 16 bytes"]
@@ -431,11 +425,7 @@ class TestDataOverrun:
 
 
 class TestNameOverrun:
-    @pytest.fixture(scope="class", autouse=True)
-    def machine(self, request, tmp_path_factory, sim_vars):
-        m = class_machine(request, tmp_path_factory, sim_vars, "overrun-name:16", "vars")
-        yield m
-        m.close()
+    machine = booted("overrun-name:16", "vars")
 
     def test_driver_reports_its_plan(self):
         assert self.m.report == ["hvfwsim: overrun-name in GetNextVariableName, 16 bytes"]
@@ -453,13 +443,8 @@ class TestNameOverrun:
 # ------------------------------------------------------------ lies
 
 class TestLyingStatus:
-    @pytest.fixture(scope="class", autouse=True)
-    def machine(self, request, tmp_path_factory, sim_vars):
-        m = class_machine(request, tmp_path_factory, sim_vars,
-                          "overstate-size bad-status:GetTime ud:GetNextHighMonotonicCount",
-                          f"get {MARK}")
-        yield m
-        m.close()
+    machine = booted("overstate-size bad-status:GetTime ud:GetNextHighMonotonicCount",
+                     f"get {MARK}")
 
     def test_overstated_size_is_refused(self):
         assert self.m.first == ["error: cannot read variable (EFI_DEVICE_ERROR)"]
@@ -601,12 +586,7 @@ class TestAliasWithNewVaInSvam:
     """rt_compat = alias: every runtime region aliased 1:1 in the runtime
     space, and the window lent to the firmware's tables while
     SetVirtualAddressMap runs, so svam-newva boots."""
-    @pytest.fixture(scope="class", autouse=True)
-    def machine(self, request, tmp_path_factory, sim_vars):
-        m = class_machine(request, tmp_path_factory, sim_vars, "svam-newva", "rt",
-                          cfg="rt_compat = alias\n")
-        yield m
-        m.close()
+    machine = booted("svam-newva", "rt", cfg="rt_compat = alias\n")
 
     def test_boots_and_rt_shows_the_rung(self):
         out = "\n".join(self.m.first)
@@ -629,12 +609,7 @@ class TestIdentity:
     """rt_compat = identity: VirtualStart = PhysicalStart for every runtime
     region, mapped only in the runtime space. A physical pointer kept after
     SetVirtualAddressMap is then simply right: no fault, no quirk."""
-    @pytest.fixture(scope="class", autouse=True)
-    def machine(self, request, tmp_path_factory, sim_vars):
-        m = class_machine(request, tmp_path_factory, sim_vars, "phys-ptr:GetTime", "time",
-                          cfg="rt_compat = identity\n")
-        yield m
-        m.close()
+    machine = booted("phys-ptr:GetTime", "time", cfg="rt_compat = identity\n")
 
     def test_physical_pointer_call_just_works(self):
         assert DATE.match(self.m.first[0]), self.m.first

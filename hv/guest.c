@@ -14,6 +14,7 @@
 #include "kprintf.h"
 #include "lib.h"
 #include "mm.h"
+#include "lapic.h"
 #include "serial.h"
 #include "shell.h"
 #include "svm.h"
@@ -32,17 +33,8 @@
 #define GUEST_ASID	1
 #define TIMER_VECTOR	0x20
 #define SPURIOUS_VECTOR	0xFF
-/* LAPIC registers (SDM Vol. 3A Table 11-1) and the timer (§11.5.4). */
-#define MSR_APIC_BASE	0x1BU
-#define APIC_BASE_X2	(1ULL << 10)
-#define LAPIC_EOI	0x0B0
-#define LAPIC_SVR	0x0F0
-#define LAPIC_LVT_TIMER	0x320
-#define LAPIC_TIMER_INIT 0x380
-#define LAPIC_TIMER_DIV	0x3E0
-#define LVT_MASKED	(1U << 16)
-#define LVT_PERIODIC	(1U << 17)
-/* QEMU's LAPIC counts at 1 GHz: ÷16 and 625,000 is a 10 ms slice. */
+/* The time slice (SDM Vol. 3A §11.5.4): QEMU's LAPIC counts at 1 GHz, so
+ * ÷16 and 625,000 is 10 ms. */
 #define TIMER_COUNT	625000U
 #define CTRL_RBRACKET	0x1D		/* Ctrl-] */
 #define LINE_MAX	160
@@ -57,8 +49,6 @@ static struct {
 	bool ready;
 	uint64_t mem_pa, mem_bytes, ctrl_pa, npt_root, npt_next;
 	uint8_t *mem, *ctrl;
-	bool x2apic;
-	volatile uint32_t *lapic;	/* xAPIC MMIO, mapped UC */
 } g;
 
 /* The running guest. */
@@ -151,45 +141,16 @@ static void *npt_alloc(void *ctx, uint64_t *pa)
 	return hv_pa_to_va(*pa);
 }
 
-static void lapic_write(uint32_t reg, uint32_t v)
-{
-	if (g.x2apic)
-		cpu_wrmsr(0x800 + (reg >> 4), v);
-	else
-		g.lapic[reg / 4] = v;
-}
-
-static uint32_t lapic_read(uint32_t reg)
-{
-	return g.x2apic ? (uint32_t)cpu_rdmsr(0x800 + (reg >> 4)) : g.lapic[reg / 4];
-}
-
-/* The local APIC, reachable for the guest timer: x2APIC by MSR, else its
- * page mapped UC at its direct-map address (it is not RAM, so the loader
- * did not map it). */
+/* The local APIC, reachable for the guest timer (lapic.c), and the timer's
+ * interrupt gates. */
 static bool lapic_setup(void)
 {
-	uint64_t base = cpu_rdmsr(MSR_APIC_BASE);
-	uint64_t pa = base & 0x000FFFFFFFFFF000ULL, va = HV_LAPIC_VA;
+	const char *why = lapic_map();
 
-	g.x2apic = base & APIC_BASE_X2;
-	if (!g.x2apic) {
-		if (!mm_va_mapped(va, HV_PAGE_SIZE, true)) {
-			struct pt_builder b;
-			const char *why;
-
-			mm_live_builder(&b);
-			b.alloc_page = mm_pool_alloc;
-			why = pt_map_range(&b, va, pa, HV_PAGE_SIZE, PT_MAP_W | PT_MAP_UC | PT_MAP_4K);
-			if (why) {
-				shell_error("cannot map the local APIC at pa 0x%lx: %s", pa, why);
-				return false;
-			}
-			cpu_invlpg(va);
-		}
-		g.lapic = (volatile uint32_t *)(uintptr_t)va;
-		lapic_eoi_va = va + LAPIC_EOI;
-	}
+	if (why)
+		return shell_error("%s", why), false;
+	if (lapic_regs())
+		lapic_eoi_va = (uint64_t)(uintptr_t)lapic_regs() + LAPIC_EOI;
 	idt_set_gate(TIMER_VECTOR, (uint64_t)(uintptr_t)guest_timer_isr);
 	idt_set_gate(SPURIOUS_VECTOR, (uint64_t)(uintptr_t)guest_spurious_isr);
 	return true;
@@ -197,15 +158,15 @@ static bool lapic_setup(void)
 
 static void timer_start(void)
 {
-	lapic_write(LAPIC_SVR, (lapic_read(LAPIC_SVR) & ~0xFFU) | 0x100 | SPURIOUS_VECTOR);
-	lapic_write(LAPIC_TIMER_DIV, 0x3);		/* ÷16 */
-	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LVT_PERIODIC);
+	lapic_write(LAPIC_SVR, (lapic_read(LAPIC_SVR) & ~0xFFU) | LAPIC_SVR_ENABLE | SPURIOUS_VECTOR);
+	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LAPIC_LVT_PERIODIC);
 	lapic_write(LAPIC_TIMER_INIT, TIMER_COUNT);
 }
 
 static void timer_stop(void)
 {
-	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LVT_MASKED);
+	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INIT, 0);
 }
 

@@ -1,5 +1,6 @@
 /* The runtime-call watchdog (see rt_watchdog.h). */
 #include "rt_watchdog.h"
+#include "lapic.h"
 #include "cpu.h"
 #include "layout.h"
 #include "mm.h"
@@ -8,22 +9,6 @@
 #include "rt/rt.h"
 
 /* SDM Vol. 3A §10.4.4 (IA32_APIC_BASE) and Table 10-1 (register offsets). */
-#define MSR_APIC_BASE		0x1B
-#define APIC_BASE_ENABLE	(1ULL << 11)
-#define APIC_BASE_X2APIC	(1ULL << 10)
-#define APIC_BASE_ADDR		0x000FFFFFFFFFF000ULL
-#define APIC_TPR		0x080
-#define APIC_EOI		0x0B0
-#define APIC_SVR		0x0F0
-#define APIC_ISR		0x100
-#define APIC_LVT_TIMER		0x320
-#define APIC_TIMER_INIT		0x380
-#define APIC_TIMER_CUR		0x390
-#define APIC_TIMER_DIV		0x3E0
-#define SVR_ENABLE		(1U << 8)
-#define LVT_MASKED		(1U << 16)
-#define LVT_PERIODIC		(1U << 17)
-#define DIV_BY_16		0x3
 #define CPUID1_EDX_APIC		(1U << 9)
 
 /* 8254 PIT (Intel 82C54 datasheet): 1.193182 MHz input; channel 2's gate
@@ -35,22 +20,11 @@
 _Static_assert(TICK_MS % APIC_CAL_MS == 0, "the period is whole calibrations");
 
 static struct rt_watchdog_info info;
-static volatile uint32_t *apic;
 static uint32_t period_count;
 
 const struct rt_watchdog_info *rt_watchdog_get(void)
 {
 	return &info;
-}
-
-static uint32_t apic_read(uint32_t reg)
-{
-	return apic[reg / 4];
-}
-
-static void apic_write(uint32_t reg, uint32_t v)
-{
-	apic[reg / 4] = v;
 }
 
 /* TSC cycles in PIT_CAL_MS, timed by PIT channel 2 in mode 0 (one shot). */
@@ -73,23 +47,7 @@ static uint64_t tsc_per_cal(void)
 	return t1 - t0;
 }
 
-static const char *map_apic(const struct hv_bootinfo *bi, uint64_t pa)
-{
-	struct pt_builder b = {
-		.root_pa = cpu_read_cr3() & PTE_ADDR_MASK, .alloc_page = mm_pool_alloc,
-		.pa_to_ptr = mm_direct_ptr, .allow_nx = bi->cpu_flags & HV_CPU_NX,
-	};
-	uint64_t va = HV_LAPIC_VA;	/* device memory: never the direct map */
-
-	if (!mm_va_mapped(va, HV_PAGE_SIZE, true) &&
-	    pt_map_range(&b, va, pa, HV_PAGE_SIZE, PT_MAP_W | PT_MAP_UC | PT_MAP_4K) != PT_OK)
-		return "cannot map the local APIC";
-	cpu_invlpg(va);
-	apic = (volatile uint32_t *)(uintptr_t)va;
-	return NULL;
-}
-
-uint64_t rt_watchdog_init(const struct hv_bootinfo *bi)
+uint64_t rt_watchdog_init(void)
 {
 	uint32_t r[4];
 	uint64_t base, cal, start;
@@ -106,7 +64,7 @@ uint64_t rt_watchdog_init(const struct hv_bootinfo *bi)
 		return 0;
 	}
 	info.apic_pa = base & APIC_BASE_ADDR;
-	info.why_not = map_apic(bi, info.apic_pa);
+	info.why_not = lapic_map();
 	if (info.why_not)
 		return 0;
 	/* Nothing but our timer may interrupt firmware: the 8259s masked
@@ -119,27 +77,27 @@ uint64_t rt_watchdog_init(const struct hv_bootinfo *bi)
 		return 0;
 	}
 	info.tsc_hz = cal * 1000 / PIT_CAL_MS;
-	apic_write(APIC_SVR, SVR_ENABLE | HV_VEC_SPURIOUS);
-	apic_write(APIC_TPR, 0);
-	apic_write(APIC_TIMER_DIV, DIV_BY_16);
-	apic_write(APIC_LVT_TIMER, LVT_MASKED | HV_VEC_RT_WATCHDOG);
+	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | HV_VEC_SPURIOUS);
+	lapic_write(LAPIC_TPR, 0);
+	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | HV_VEC_RT_WATCHDOG);
 	/* LAPIC timer ticks in APIC_CAL_MS, counted against the TSC, scaled
 	 * to TICK_MS. */
-	apic_write(APIC_TIMER_INIT, 0xFFFFFFFF);
+	lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFF);
 	start = cpu_rdtsc();
 	while (cpu_rdtsc() - start < info.tsc_hz * APIC_CAL_MS / 1000)
 		cpu_pause();
-	period_count = (0xFFFFFFFF - apic_read(APIC_TIMER_CUR)) * (TICK_MS / APIC_CAL_MS);
-	apic_write(APIC_TIMER_INIT, 0);
+	period_count = (0xFFFFFFFF - lapic_read(LAPIC_TIMER_CUR)) * (TICK_MS / APIC_CAL_MS);
+	lapic_write(LAPIC_TIMER_INIT, 0);
 	if (!period_count) {
 		info.why_not = "the LAPIC timer did not count";
 		return 0;
 	}
 	info.active = true;
 	/* rt_call (rt/rt_call.asm) arms and masks it around every call. */
-	rt_call_timer_lvt = LVT_PERIODIC | HV_VEC_RT_WATCHDOG;
+	rt_call_timer_lvt = LAPIC_LVT_PERIODIC | HV_VEC_RT_WATCHDOG;
 	rt_call_timer_count = (uint32_t)period_count;
-	rt_call_timer_va = (uint64_t)(uintptr_t)apic;
+	rt_call_timer_va = (uint64_t)(uintptr_t)lapic_regs();
 	return info.tsc_hz * RT_WATCHDOG_MS / 1000;
 }
 
@@ -148,8 +106,8 @@ void rt_watchdog_interrupt(uint64_t vector, bool *abandon)
 	*abandon = false;
 	if (vector == HV_VEC_SPURIOUS)
 		return;			/* SDM Vol. 3A §10.9: no EOI */
-	if (apic)
-		apic_write(APIC_EOI, 0);
+	if (lapic_regs())
+		lapic_write(LAPIC_EOI, 0);
 	if (vector != HV_VEC_RT_WATCHDOG) {
 		info.stray++;
 		return;

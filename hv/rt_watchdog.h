@@ -24,7 +24,7 @@ struct rt_watchdog_info {
 /* After rt_space_init: maps the local APIC (hypervisor tables only), masks
  * the 8259 PICs, calibrates the TSC and the LAPIC timer. Returns the TSC
  * cycles of RT_WATCHDOG_MS, or 0 when the watchdog cannot run (why_not). */
-uint64_t rt_watchdog_init(const struct hv_bootinfo *bi);
+uint64_t rt_watchdog_init(void);
 const struct rt_watchdog_info *rt_watchdog_get(void);
 
 /* An interrupt (vector >= 32) from the exception path: EOI, and true with

@@ -77,7 +77,7 @@ void hv_rt_init(const struct hv_bootinfo *bi)
 			? HV_DIRECT_MAP_BASE + bi->runtime_table_pa : 0;
 	rt_space_init(bi);
 	if (rt_space_get()->active)
-		env.watchdog_cycles = rt_watchdog_init(bi);
+		env.watchdog_cycles = rt_watchdog_init();
 	rt_init(&env, bi->rt_state == HV_RT_ENABLED && bi->runtime_table_va, bi->rt_reason);
 }
 

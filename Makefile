@@ -73,9 +73,42 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
 HV_PURE_FROM_LOADER := loader/elf.c loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
 	loader/fwinfo.c loader/quirks.c $(PURE_LIB)
-HV_SRCS := $(wildcard hv/*.c) $(wildcard rt/*.c) $(HV_PURE_FROM_LOADER)
-HV_ASMS := $(wildcard hv/*.asm) $(wildcard rt/*.asm)
+HV_EFI_SRCS := hv/vm/efi/efitables.c hv/vm/efi/efi_crc32.c
+HV_SRCS := $(wildcard hv/*.c) $(wildcard rt/*.c) $(HV_EFI_SRCS) $(HV_PURE_FROM_LOADER)
+HV_ASMS := $(wildcard hv/*.asm) $(wildcard rt/*.asm) hv/vm/efi/efishim_blob.asm
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASMS))
+
+# ---------------------------------------------------------------- the guest's EFI shim
+# Code that runs inside a Linux guest (README: The Linux guest's EFI): built
+# freestanding and position independent, linked at 0 into one flat blob that
+# needs no relocation (hv/vm/efi/shim.ld refuses any), embedded in hv.elf
+# by hv/vm/efi/efishim_blob.asm.
+SHIM_CFLAGS := $(WARN) -std=gnu11 -Os -ffreestanding -fpie -fvisibility=hidden -mno-red-zone \
+	-mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables \
+	-fno-jump-tables -fno-tree-loop-distribute-patterns -DHVBOOT_EFISHIM $(INCS)
+SHIM_SRCS := hv/vm/efi/shim_var.c hv/vm/efi/shim_misc.c hv/vm/efi/shim_map.c \
+	hv/vm/efi/efi_crc32.c hv/lib.c
+SHIM_OBJS := $(BUILD)/shim/hv/vm/efi/shim_head.o $(patsubst %.c,$(BUILD)/shim/%.o,$(SHIM_SRCS))
+EFISHIM_BIN := $(BUILD)/shim/efishim.bin
+
+$(BUILD)/shim/%.o: %.c Makefile
+	@mkdir -p $(@D)
+	$(CC) $(SHIM_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/shim/hv/vm/efi/shim_head.o: hv/vm/efi/shim_head.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -o $@ $<
+
+$(BUILD)/shim/efishim.elf: $(SHIM_OBJS) hv/vm/efi/shim.ld
+	$(LD) -pie --no-dynamic-linker -z norelro -z noexecstack --no-warn-rwx-segments -nostdlib -T hv/vm/efi/shim.ld \
+		-o $@ $(SHIM_OBJS)
+
+$(EFISHIM_BIN): $(BUILD)/shim/efishim.elf
+	$(OBJCOPY) -O binary -j .shim $< $@
+
+$(BUILD)/hv/hv/vm/efi/efishim_blob.o: hv/vm/efi/efishim_blob.asm $(EFISHIM_BIN)
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -DEFISHIM_BLOB='"$(EFISHIM_BIN)"' -o $@ $<
 
 # ---------------------------------------------------------------- host tests
 HOST_CFLAGS := $(WARN) -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \

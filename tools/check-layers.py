@@ -33,11 +33,11 @@ def check(path, text):
             target = name.split("/")[0]
             if target not in ORDER or not os.path.exists(os.path.join(ROOT, name)):
                 errs.append(f"{path}:{line}: \"{name}\" is not a header of include/ loader/ rt/ hv/")
-            elif target == folder:
+            elif target == folder and os.path.dirname(name) == os.path.dirname(path):
                 errs.append(f"{path}:{line}: \"{name}\": a header of the same folder is included without it")
             elif ORDER.index(target) > rank:
                 errs.append(f"{path}:{line}: {folder}/ includes \"{name}\": {folder}/ is below {target}/")
-        elif not (os.path.exists(os.path.join(ROOT, folder, name)) or
+        elif not (os.path.exists(os.path.join(ROOT, os.path.dirname(path), name)) or
                   os.path.exists(os.path.join(ROOT, "include", name))):
             errs.append(f"{path}:{line}: \"{name}\" is in another folder: name it (\"folder/{name}\")")
     if WEAK.search(text):

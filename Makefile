@@ -181,6 +181,11 @@ $(BUILD)/hv/hv/font.o: hv/font.asm $(BUILD)/gen/font.psf
 $(BUILD)/host/test_psf $(BUILD)/host/test_fbcon: $(BUILD)/gen/font.psf
 $(BUILD)/host/test_psf $(BUILD)/host/test_fbcon: HOST_CFLAGS += -DHV_FONT_FILE='"$(BUILD)/gen/font.psf"'
 
+# The shim's host tests read the blob the hypervisor embeds.
+EFISHIM_TESTS := $(BUILD)/host/test_efishim $(BUILD)/host/test_efiblob $(BUILD)/host/test_efitables
+$(EFISHIM_TESTS): $(EFISHIM_BIN)
+$(EFISHIM_TESTS): HOST_CFLAGS += -DEFISHIM_BLOB_FILE='"$(EFISHIM_BIN)"'
+
 # hv.dbg keeps the symbols for gdb (README: debugging); the ESP gets hv.elf
 # without debug sections, and that is the file whose SHA-256 is pinned.
 $(BUILD)/hv.dbg: $(HV_OBJS) hv/hv.ld

@@ -32,3 +32,4 @@ UT_DEPS_kbd := hv/kbd.c
 UT_DEPS_efishim := hv/vm/efi/shim_var.c hv/vm/efi/shim_misc.c hv/vm/efi/shim_map.c \
 	hv/vm/efi/efi_crc32.c hv/vm/efi/efitables.c hv/hcall.c rt/efivar.c rt/ucs2.c
 UT_DEPS_efiblob := hv/vm/efi/efitables.c hv/vm/efi/efi_crc32.c hv/hcall.c rt/efivar.c rt/ucs2.c
+UT_DEPS_efitables := hv/vm/efi/efitables.c hv/vm/efi/efi_crc32.c

@@ -13,3 +13,4 @@ FZ_DEPS_guestimg := hv/guestimg.c loader/elf.c loader/pt.c
 FZ_DEPS_psf := hv/psf.c hv/fbcon.c
 FZ_DEPS_kbd := hv/kbd.c
 FZ_DEPS_rt_heal := rt/rt_heal.c
+FZ_DEPS_efishim := hv/vm/efi/shim_var.c hv/vm/efi/shim_misc.c hv/vm/efi/shim_map.c hv/vm/efi/efi_crc32.c

@@ -68,7 +68,8 @@ uint64_t SHIM_API shim_get_variable(const uint16_t *name, const void *guid, uint
 	if (st == EFI_SUCCESS) {
 		if (got > room)
 			return EFI_DEVICE_ERROR;
-		memcpy(data, d->call + HCALL_VAR_HDR + nb, got);
+		if (got)
+			memcpy(data, d->call + HCALL_VAR_HDR + nb, got);
 		*data_size = got;
 		if (attributes)
 			*attributes = attrs;

@@ -7,9 +7,10 @@
  * tests run it on a buffer.
  *
  * For the Linux boot (zero page):
+ *   uint64_t blob_bytes = efishim_blob_end - efishim_blob;
  *   uint64_t win = efitables_window_bytes(blob_bytes, ram_count);
  *   -- reserve [win_gpa, win_gpa + win) in the e820 map (E820_TYPE_RESERVED)
- *   struct efitables_in in = { ram, ram_count, win_gpa, guest_vars, blob, blob_bytes };
+ *   struct efitables_in in = { ram, ram_count, win_gpa, guest_vars, efishim_blob, blob_bytes };
  *   reason = efitables_build(mem, mem_bytes, &in, &info);
  *   -- copy info (32 bytes) to boot_params.efi_info (offset 0x1c0)
  * The ram ranges are the guest's usable RAM (the e820 RAM entries); the
@@ -21,6 +22,10 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "efishim.h"
+
+/* The shim blob hv.elf embeds (efishim_blob.asm): what efitables_in.blob
+ * names in the hypervisor. Host tests read build/shim/efishim.bin instead. */
+extern const uint8_t efishim_blob[], efishim_blob_end[];
 
 /* A span of usable guest RAM, page aligned. */
 struct efitables_ram {

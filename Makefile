@@ -73,9 +73,14 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
 HV_PURE_FROM_LOADER := loader/elf.c loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
 	loader/fwinfo.c loader/quirks.c $(PURE_LIB)
-HV_EFI_SRCS := hv/vm/efi/efitables.c hv/vm/efi/efi_crc32.c
-HV_SRCS := $(wildcard hv/*.c) $(wildcard rt/*.c) $(HV_EFI_SRCS) $(HV_PURE_FROM_LOADER)
-HV_ASMS := $(wildcard hv/*.asm) $(wildcard rt/*.asm) hv/vm/efi/efishim_blob.asm
+# hv/vm/: the guests (README: How the code is laid out), with a folder
+# each for emulated devices, the Linux boot protocol and the guest's EFI.
+# hv/vm/efi/shim_* runs inside the guest: built apart, below.
+HV_DIRS := hv hv/vm hv/vm/dev hv/vm/linux hv/vm/efi
+HV_SRCS := $(filter-out hv/vm/efi/shim_%,$(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c))) \
+	$(wildcard rt/*.c) $(HV_PURE_FROM_LOADER)
+HV_ASMS := $(filter-out hv/vm/efi/shim_%,$(foreach d,$(HV_DIRS),$(wildcard $(d)/*.asm))) \
+	$(wildcard rt/*.asm)
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASMS))
 
 # ---------------------------------------------------------------- the guest's EFI shim

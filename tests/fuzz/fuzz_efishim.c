@@ -37,7 +37,7 @@ uint64_t efishim_hypercall(uint64_t fn, uint64_t gpa, uint64_t size)
 {
 	CHECK(gpa == efishim_header.data_gpa + offsetof(struct efishim_data, call));
 	CHECK(size <= EFISHIM_CALL_BYTES);
-	if (fn == EFISHIM_HCALL_RESET_SYSTEM)
+	if (fn == HVCALL_RESET_SYSTEM)
 		return 0;
 	/* The reply overwrites the request from its start. */
 	memcpy(data_region.call, reply, reply_len < size ? reply_len : size);

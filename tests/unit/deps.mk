@@ -23,13 +23,13 @@ UT_DEPS_bootinfo := hv/bootinfo.c loader/memmap.c
 UT_DEPS_cpustate := loader/cpustate.c
 UT_DEPS_fwinfo := loader/fwinfo.c
 UT_DEPS_quirks := loader/quirks.c
-UT_DEPS_guestimg := hv/guestimg.c loader/elf.c loader/pt.c
-UT_DEPS_hcall := hv/hcall.c rt/efivar.c rt/ucs2.c
+UT_DEPS_guestimg := hv/vm/guestimg.c loader/elf.c loader/pt.c
+UT_DEPS_hcall := hv/vm/hcall.c rt/efivar.c rt/ucs2.c
 UT_DEPS_gop := loader/gop.c
 UT_DEPS_psf := hv/psf.c
 UT_DEPS_fbcon := hv/fbcon.c hv/psf.c
 UT_DEPS_kbd := hv/kbd.c
 UT_DEPS_efishim := hv/vm/efi/shim_var.c hv/vm/efi/shim_misc.c hv/vm/efi/shim_map.c \
-	hv/vm/efi/efi_crc32.c hv/vm/efi/efitables.c hv/hcall.c rt/efivar.c rt/ucs2.c
-UT_DEPS_efiblob := hv/vm/efi/efitables.c hv/vm/efi/efi_crc32.c hv/hcall.c rt/efivar.c rt/ucs2.c
+	hv/vm/efi/efi_crc32.c hv/vm/efi/efitables.c hv/vm/hcall.c rt/efivar.c rt/ucs2.c
+UT_DEPS_efiblob := hv/vm/efi/efitables.c hv/vm/efi/efi_crc32.c hv/vm/hcall.c rt/efivar.c rt/ucs2.c
 UT_DEPS_efitables := hv/vm/efi/efitables.c hv/vm/efi/efi_crc32.c

@@ -18,7 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "hv/hcall.h"
+#include "hv/vm/hcall.h"
 #include "hv/vm/efi/efitables.h"
 
 /* Below ASan's shadow (x86-64 low memory ends at 0x7fff8000). */

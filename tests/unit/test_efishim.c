@@ -176,7 +176,7 @@ static void test_names_longer_than_2048_bytes_are_refused_unread(void **state)
 	name[1023] = 0;
 	assert_int_equal(shim_get_variable(name, &test_vendor, NULL, &size, buf), EFI_NOT_FOUND);
 	assert_int_equal(guest.hypercalls, 1);
-	assert_int_equal(guest.last_size, HCALL_VAR_HDR + 2048 + 8);
+	assert_int_equal(guest.last_size, EFISHIM_VAR_HDR + 2048 + 8);
 }
 
 static void test_the_hypervisor_sees_only_the_shim_buffer_gpa(void **state)
@@ -186,9 +186,9 @@ static void test_the_hypervisor_sees_only_the_shim_buffer_gpa(void **state)
 
 	(void)state;
 	assert_int_equal(shim_get_variable(test_name, &test_vendor, NULL, &size, buf), EFI_SUCCESS);
-	assert_int_equal(guest.last_fn, HCALL_GET_VARIABLE);
+	assert_int_equal(guest.last_fn, HVCALL_GET_VARIABLE);
 	assert_int_equal(guest.last_gpa, guest.layout.data_gpa + offsetof(struct efishim_data, call));
-	assert_int_equal(guest.last_size, HCALL_VAR_HDR + sizeof(test_name) + sizeof(buf));
+	assert_int_equal(guest.last_size, EFISHIM_VAR_HDR + sizeof(test_name) + sizeof(buf));
 }
 
 /* --- GetNextVariableName ------------------------------------------------- */

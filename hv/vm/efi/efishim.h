@@ -17,8 +17,6 @@
 
 #include <stdint.h>
 #include "rt/rt.h"
-#include "hv/hcall.h"
-
 /* EFI_STATUS values the shim gives (UEFI 2.10 Appendix D). */
 #define EFI_SUCCESS		0ULL
 #define EFI_INVALID_PARAMETER	EFI_ERR(2)
@@ -28,8 +26,20 @@
 #define EFI_NOT_FOUND		EFI_ERR(14)
 #define EFI_NO_MAPPING		EFI_ERR(17)
 
-/* Hypercall 6 (README: Hypercall ABI): ResetSystem, RBX = EFI_RESET_TYPE. */
-#define EFISHIM_HCALL_RESET_SYSTEM	6
+/* The hypercalls the shim makes (README: Hypercall ABI); 6 is ResetSystem,
+ * RBX = EFI_RESET_TYPE. */
+enum {
+	HVCALL_GET_VARIABLE = 1,
+	HVCALL_GET_NEXT_VARIABLE_NAME = 2,
+	HVCALL_SET_VARIABLE = 3,
+	HVCALL_QUERY_VARIABLE_INFO = 4,
+	HVCALL_GET_TIME = 5,
+	HVCALL_RESET_SYSTEM = 6,
+};
+#define HVCALL_ABI_VERSION	0x00010000ULL
+#define EFISHIM_VAR_HDR		32	/* the variable request's header */
+#define EFISHIM_VARINFO_BYTES	32	/* QueryVariableInfo's request */
+#define EFISHIM_TIME_BYTES	28	/* EFI_TIME + EFI_TIME_CAPABILITIES */
 
 /* EFI_TABLE_HEADER signatures and revision (UEFI 2.10 §4.2, §4.3, §4.5). */
 #define EFI_SYSTEM_TABLE_SIGNATURE	0x5453595320494249ULL	/* "IBI SYST" */
@@ -145,7 +155,7 @@ _Static_assert(sizeof(struct efishim_header) == 120, "asm layout");
 /* Largest name (bytes, UTF-16 with the NUL) and data a call carries. */
 #define EFISHIM_NAME_MAX	2048
 #define EFISHIM_DATA_MAX	(64 * 1024)
-#define EFISHIM_CALL_BYTES	(HCALL_VAR_HDR + EFISHIM_NAME_MAX + EFISHIM_DATA_MAX)
+#define EFISHIM_CALL_BYTES	(EFISHIM_VAR_HDR + EFISHIM_NAME_MAX + EFISHIM_DATA_MAX)
 
 #define EFISHIM_CONFIG_COUNT	1	/* the EFI_RT_PROPERTIES_TABLE */
 #define EFISHIM_VENDOR		u"hvboot"

@@ -155,7 +155,7 @@ static void fill_tables(struct efishim_data *d, uint64_t code_gpa, uint64_t data
 	d->systab.hdr = (struct efi_table_header64){ EFI_SYSTEM_TABLE_SIGNATURE,
 		EFI_2_70_SYSTEM_TABLE_REVISION, sizeof(d->systab), 0, 0 };
 	d->systab.firmware_vendor = data_gpa + offsetof(struct efishim_data, vendor);
-	d->systab.firmware_revision = HCALL_ABI_VERSION;
+	d->systab.firmware_revision = HVCALL_ABI_VERSION;
 	d->systab.runtime_services = data_gpa + offsetof(struct efishim_data, rt);
 	d->systab.nr_tables = EFISHIM_CONFIG_COUNT;
 	d->systab.config_table = data_gpa + offsetof(struct efishim_data, config);

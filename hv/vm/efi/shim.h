@@ -31,7 +31,7 @@ struct shim_var_req {
 	uint32_t name_size;
 	uint64_t data_size;
 };
-_Static_assert(sizeof(struct shim_var_req) == HCALL_VAR_HDR, "variable request header");
+_Static_assert(sizeof(struct shim_var_req) == EFISHIM_VAR_HDR, "variable request header");
 
 /* The services, in the table's order (UEFI 2.10 §4.5). */
 uint64_t SHIM_API shim_get_time(void *time, void *capabilities);

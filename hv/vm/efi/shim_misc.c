@@ -15,8 +15,8 @@ uint64_t SHIM_API shim_get_time(void *time, void *capabilities)
 		return EFI_UNSUPPORTED;
 	if (!time)
 		return EFI_INVALID_PARAMETER;
-	memset(d->call, 0, HCALL_TIME_SIZE);
-	st = efishim_hypercall(HCALL_GET_TIME, shim_call_gpa(), HCALL_TIME_SIZE);
+	memset(d->call, 0, EFISHIM_TIME_BYTES);
+	st = efishim_hypercall(HVCALL_GET_TIME, shim_call_gpa(), EFISHIM_TIME_BYTES);
 	if (st == EFI_SUCCESS) {
 		/* EFI_TIME (16 bytes), then EFI_TIME_CAPABILITIES (12). */
 		memcpy(time, d->call, 16);
@@ -81,6 +81,6 @@ uint64_t SHIM_API shim_reset_system(uint32_t reset_type, uint64_t status, uint64
 				    const void *data)
 {
 	(void)status, (void)data_size, (void)data;
-	efishim_hypercall(EFISHIM_HCALL_RESET_SYSTEM, reset_type, 0);
+	efishim_hypercall(HVCALL_RESET_SYSTEM, reset_type, 0);
 	efishim_halt();
 }

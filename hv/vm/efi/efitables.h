@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include "bootinfo.h"
 #include "efishim.h"
 
 /* The shim blob hv.elf embeds (efishim_blob.asm): what efitables_in.blob

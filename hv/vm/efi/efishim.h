@@ -125,7 +125,7 @@ _Static_assert(sizeof(struct efi_rt_properties) == 8, "EFI_RT_PROPERTIES_TABLE")
 	{ 0x8a, 0x91, 0x66, 0xeb, 0xef, 0x7e, 0x2a, 0x40, \
 	  0x84, 0x2e, 0x93, 0x1d, 0x21, 0xc3, 0x8a, 0xe9 }
 
-/* --- the blob's header (code region, offset 0; efishim_head.asm) ------- */
+/* --- the blob's header (code region, offset 0; shim_head.asm) ------- */
 
 #define EFISHIM_MAGIC		"HVEFISH1"
 #define EFISHIM_VERSION		1
@@ -190,7 +190,7 @@ struct efishim_data {
 };
 _Static_assert(__builtin_offsetof(struct efishim_data, call) == 4096, "one page of tables");
 
-/* The hypercall the shim makes (efishim_head.asm; a fake in host tests):
+/* The hypercall the shim makes (shim_head.asm; a fake in host tests):
  * RAX = fn, RBX = gpa, RCX = size; returns RAX. */
 uint64_t efishim_hypercall(uint64_t fn, uint64_t gpa, uint64_t size);
 
@@ -198,7 +198,7 @@ uint64_t efishim_hypercall(uint64_t fn, uint64_t gpa, uint64_t size);
  * did not end the guest. */
 __attribute__((noreturn)) void efishim_halt(void);
 
-/* The header of the blob this code belongs to (efishim_head.asm; the test
+/* The header of the blob this code belongs to (shim_head.asm; the test
  * provides its own). */
 extern struct efishim_header efishim_header;
 

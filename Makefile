@@ -74,6 +74,8 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel
 HV_PURE_FROM_LOADER := loader/elf.c loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
 	loader/fwinfo.c loader/quirks.c $(PURE_LIB)
 HV_SRCS := $(wildcard hv/*.c) $(wildcard rt/*.c) $(HV_PURE_FROM_LOADER)
+# The guest's emulated devices (README: The Linux guest's platform).
+HV_SRCS += $(filter-out $(HV_SRCS),$(wildcard hv/vm/dev/*.c))
 HV_ASMS := $(wildcard hv/*.asm) $(wildcard rt/*.asm)
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASMS))
 

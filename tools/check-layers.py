@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """The tree's rules (README: How the code is laid out), for every source
 file of include/ loader/ rt/ hv/: the folder graph stays acyclic
-(include <- loader <- rt <- hv, cross-folder includes name the folder), no
+(include <- loader <- rt <- hv, cross-folder includes name the folder; a bare
+name is a header of the file's own folder), the devices of hv/vm/dev/ include
+nothing but <stdint.h> <stddef.h> <stdbool.h> and each other, no
 weak symbols, no private copies of the shared helpers, comments cite only
 what a reader of the repository can open (never a team document outside
 it, nor an issue number), and every firmware quirk is tagged `Quirk (FIRMWARE): symptom`.
@@ -19,6 +21,11 @@ WEAK = re.compile(r"__attribute__\s*\(\(\s*weak")
 PRIVATE_COPY = re.compile(r"^\s*(static\s+)?(inline\s+)?uint\d+_t\s+ld(16|32|64)\s*\(|^struct txt\s*\{", re.M)
 SHARED_HOME = {"loader/bytes.h", "loader/txt.h"}
 OUTSIDE_CITE = re.compile(r"PRODUCT[.]md|\b[Ii]ssue #?\d")
+# The emulated devices are pure state machines (README: How the code is laid
+# out): only the fixed-width types and each other's headers.
+PURE_DEVICES = "hv/vm/dev/"
+ANY_INCLUDE = re.compile(r'^\s*#\s*include\s+([<"][^>"]+[>"])', re.M)
+DEVICE_SYSTEM_HEADERS = {"<stdint.h>", "<stddef.h>", "<stdbool.h>"}
 QUIRK = re.compile(r"\bQuirk\b(?! \([^)]+\): \S)")
 
 
@@ -38,8 +45,17 @@ def check(path, text):
             elif ORDER.index(target) > rank:
                 errs.append(f"{path}:{line}: {folder}/ includes \"{name}\": {folder}/ is below {target}/")
         elif not (os.path.exists(os.path.join(ROOT, folder, name)) or
+                  os.path.exists(os.path.join(ROOT, os.path.dirname(path), name)) or
                   os.path.exists(os.path.join(ROOT, "include", name))):
             errs.append(f"{path}:{line}: \"{name}\" is in another folder: name it (\"folder/{name}\")")
+    if path.startswith(PURE_DEVICES):
+        for m in ANY_INCLUDE.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            name = m.group(1)
+            if name.startswith("<") and name not in DEVICE_SYSTEM_HEADERS:
+                errs.append(f"{path}:{line}: {name}: a device includes only <stdint.h> <stddef.h> <stdbool.h>")
+            elif name.startswith('"') and not os.path.exists(os.path.join(ROOT, PURE_DEVICES, name.strip('"'))):
+                errs.append(f"{path}:{line}: {name}: a device includes only its own folder's headers")
     if WEAK.search(text):
         errs.append(f"{path}: a weak symbol: call what the layer below declares instead")
     if path not in SHARED_HOME and PRIVATE_COPY.search(text):

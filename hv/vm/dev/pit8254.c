@@ -177,6 +177,7 @@ static void control(struct pit *p, uint8_t v)
 	c->out = c->mode != 0;
 	c->null_count = true;
 	c->counting = c->loaded = c->armed = false;
+	c->pos = 0;
 	c->write_hi_next = c->read_hi_next = false;
 	c->count_latched = c->status_latched = false;
 }

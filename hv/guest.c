@@ -59,6 +59,7 @@ static struct {
 	char line[LINE_MAX + 1];
 	size_t line_len;
 	bool done;
+	struct hcall_env hc;	/* memory, policy and NV budget of this run */
 } run;
 
 static const char *const exit_kind_names[GX_COUNT] = {
@@ -451,21 +452,30 @@ static const struct hcall_services hcall_rt = {
 	.get_time = rt_get_time,
 };
 
+uint32_t guest_vars_mode(uint32_t index, const char **why)
+{
+	bool pinned = index < 32 && (hv_bi->module_pinned >> index & 1);
+
+	return hcall_policy_mode(hv_bi->guest_vars, hv_bi->secure_boot, pinned, why);
+}
+
 static void exit_vmmcall(void)
 {
 	static const uint8_t op[] = { 0x0F, 0x01, 0xD9 };
-	struct hcall_env env = {
-		.mem = g.mem, .mem_bytes = g.mem_bytes,
-		.policy = { .mode = hv_bi->guest_vars },
-		.svc = &hcall_rt,
-	};
 	uint64_t *rax = vmcb64(VMCB_RAX), fn = *rax;
 
 	if (!skip_insn(op, 3, "VMMCALL"))
 		return;
-	memcpy(&env.policy.guid, hv_bi->guest_vars_guid, 16);
 	records[run.index].hcalls[fn < HCALL_COUNT ? fn : HCALL_COUNT]++;
-	*rax = hcall_dispatch(&env, fn, run.gprs.rbx, run.gprs.rcx);
+	/* README: Hypercall ABI: only the guest's kernel (CPL 0) may call;
+	 * its user programs get EFI_ACCESS_DENIED and nothing is read or
+	 * written. The VMCB's CPL is the one the guest runs at (APM Vol. 2
+	 * §15.5.1). */
+	if (*(g.ctrl + CTRL_VMCB + VMCB_CPL) != 0) {
+		*rax = HCALL_ACCESS_DENIED;
+		return;
+	}
+	*rax = hcall_dispatch(&run.hc, fn, run.gprs.rbx, run.gprs.rcx);
 	/* A hypercall that reached firmware armed the runtime watchdog on the
 	 * same LAPIC timer (hv/rt_watchdog.c), which leaves it masked: give
 	 * the guest its time slice back, so Ctrl-] still reaches us. */
@@ -590,6 +600,11 @@ bool guest_run(uint32_t index, const char *args)
 	memset(&run, 0, sizeof(run));
 	run.index = index;
 	run.name = m->name;
+	run.hc.mem = g.mem;
+	run.hc.mem_bytes = g.mem_bytes;
+	run.hc.policy.mode = guest_vars_mode(index, &why);
+	memcpy(&run.hc.policy.guid, hv_bi->guest_vars_guid, 16);
+	run.hc.svc = &hcall_rt;
 	memset(r, 0, sizeof(*r));
 	r->runs = 1;
 	r->mem_pa = g.mem_pa;

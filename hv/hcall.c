@@ -154,9 +154,10 @@ efi_status_t hcall_store_check(const struct hcall_env *env, uint32_t attrs,
 	if (st)
 		return st;
 	/* Linux's efivars refuses when remaining - size < EFI_MIN_RESERVE;
-	 * written without the subtraction, which would wrap when size is
-	 * above what remains. */
-	if (remaining < HCALL_NV_RESERVE_BYTES || charge_bytes > remaining - HCALL_NV_RESERVE_BYTES)
+	 * here the entry's overhead counts too, and the test is written
+	 * without a subtraction that could wrap. */
+	if (remaining < HCALL_NV_RESERVE_BYTES ||
+	    charge_bytes + HCALL_NV_ENTRY_OVERHEAD > remaining - HCALL_NV_RESERVE_BYTES)
 		return HCALL_OUT_OF_RESOURCES;
 	return 0;
 }

@@ -44,6 +44,11 @@ enum hcall_fn {
  * (EFI_MIN_RESERVE) against firmware that fails to boot on a full store.
  * A write counts its data and its name, as Linux counts it. */
 #define HCALL_NV_RESERVE_BYTES	5120
+/* What the store spends on a variable beyond its data and name: EDK2's
+ * authenticated variable header is 60 bytes, and firmware pads entries.
+ * Counted against the reserve (not the budget), so a write that passes
+ * the check leaves the reserve whole; Linux's check leaves this out. */
+#define HCALL_NV_ENTRY_OVERHEAD	128
 /* Non-volatile bytes (data + name) one guest run may write in all. */
 #define HCALL_NV_BUDGET_BYTES	(64 * 1024)
 
@@ -127,9 +132,10 @@ struct hcall_env {
 
 /* Whether a SetVariable of charge_bytes (data + name) with attrs may go to
  * the firmware: 0, or HCALL_OUT_OF_RESOURCES if it is non-volatile and
- * would cross the run's budget or leave less than HCALL_NV_RESERVE_BYTES
- * of the store (asked of QueryVariableInfo with attrs), or the status of
- * a QueryVariableInfo that failed. Deletes (charge 0) always may. */
+ * would cross the run's budget or, with HCALL_NV_ENTRY_OVERHEAD, leave
+ * less than HCALL_NV_RESERVE_BYTES of the store (asked of
+ * QueryVariableInfo with attrs), or the status of a QueryVariableInfo
+ * that failed. Deletes (charge 0) always may. */
 efi_status_t hcall_store_check(const struct hcall_env *env, uint32_t attrs,
 			       uint64_t charge_bytes);
 

@@ -359,8 +359,8 @@ static void test_hcall_write_policy_never_writes_a_boot_chain_guid(void **s)
 }
 
 /* README: Policy: the store keeps 5,120 bytes a guest never uses, asked
- * of QueryVariableInfo before each non-volatile write; the write's data
- * and name count. */
+ * of QueryVariableInfo before each non-volatile write; the write's data,
+ * name and the store's entry overhead count. */
 static void test_hcall_write_stops_at_the_store_reserve(void **s)
 {
 	uint64_t size;
@@ -369,10 +369,10 @@ static void test_hcall_write_stops_at_the_store_reserve(void **s)
 	env.policy.mode = HV_GUEST_VARS_WRITE;
 	env.policy.guid = vendor;
 	size = var_req(0x100, &vendor, "Test", 100);	/* charge 100 + 10 */
-	remaining = HCALL_NV_RESERVE_BYTES + 110;
+	remaining = HCALL_NV_RESERVE_BYTES + 110 + HCALL_NV_ENTRY_OVERHEAD;
 	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) == 0);
 	assert_true(sets == 1 && queries == 1);
-	remaining = HCALL_NV_RESERVE_BYTES + 109;
+	remaining = HCALL_NV_RESERVE_BYTES + 109 + HCALL_NV_ENTRY_OVERHEAD;
 	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) ==
 		    HCALL_OUT_OF_RESOURCES);
 	assert_int_equal(sets, 1);

@@ -25,6 +25,7 @@ UT_DEPS_fwinfo := loader/fwinfo.c
 UT_DEPS_quirks := loader/quirks.c
 UT_DEPS_guestimg := hv/vm/guestimg.c loader/elf.c loader/pt.c
 UT_DEPS_hcall := hv/vm/hcall.c rt/efivar.c rt/ucs2.c
+UT_DEPS_xstate := hv/vm/xstate.c
 UT_DEPS_gop := loader/gop.c
 UT_DEPS_psf := hv/psf.c
 UT_DEPS_fbcon := hv/fbcon.c hv/psf.c

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "efivar.h"
+#include "varlist.h"
 #include "efi_mem.h"
 
 typedef uint64_t efi_status_t;
@@ -206,8 +207,19 @@ efi_status_t rt_set_wakeup_time(bool enable, const struct efi_time *t);
  * RT_BUFFER_TOO_SMALL). attrs may be NULL. */
 efi_status_t rt_get_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t *attrs, void *data, size_t *size);
-/* name: in = previous name (empty to start), out = next; cap in chars. */
+/* name: in = previous name (empty to start), out = next; cap in chars.
+ * One step for a caller that does not walk (a guest's hypercall): the name
+ * is cut to fit and terminated; RT_DEVICE_ERROR for a size larger than
+ * the buffer. Walkers use rt_varlist_start. */
 efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_guid *guid);
+/* The same call unjudged: *size_bytes is the VariableNameSize the firmware
+ * returned, name holds what it wrote (at most the buffer, maybe no NUL). */
+efi_status_t rt_get_next_variable_name_sized(uint16_t *name, size_t cap, struct efi_guid *guid,
+					    size_t *size_bytes);
+/* Starts a bounded walk of the firmware's variable list (rt/varlist.h)
+ * through GetNextVariableName, offering min(cap_chars, rt_name_cap()). */
+void rt_varlist_start(struct varlist *w, uint16_t *name, size_t cap_chars, uint64_t *seen,
+		      size_t max_names);
 efi_status_t rt_set_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t attrs, const void *data, size_t size);
 efi_status_t rt_query_variable_info(uint32_t attrs, uint64_t *max_storage,

@@ -33,13 +33,16 @@ static bool skipped_unsupported(const char *name, efi_status_t st)
 	return true;
 }
 
+/* Only a time read and found valid (UEFI 2.10 §8.3.1) is ever written back:
+ * a firmware that does not check SetTime's argument would set its clock to
+ * whatever GetTime returned (README "Bad firmware lists and clocks"). */
 void selftest_time(void)
 {
 	struct efi_time t, t2;
 	struct efi_time_cap cap;
-	const char *why;
 	efi_status_t st;
 	bool enabled, pending;
+	char bad[48];
 
 	if (usable(RT_GET_TIME)) {
 		st = rt_get_time(&t, &cap);
@@ -47,8 +50,8 @@ void selftest_time(void)
 			;
 		else if (st != RT_SUCCESS)
 			selftest_fail("GetTime", "%s", rtcmd_status_name(st));
-		else if ((why = rtfmt_time_check(&t)) != NULL)
-			selftest_fail("GetTime", "%s", why);
+		else if (efi_time_problem_text(&t, bad, sizeof(bad)))
+			selftest_fail("GetTime", "firmware returned an invalid time (%s)", bad);
 		else if (cap.resolution == 0)
 			selftest_fail("GetTime", "resolution 0 Hz");
 		else
@@ -58,27 +61,39 @@ void selftest_time(void)
 		/* The current time, written back: at most the part of a second
 		 * since the read is lost. */
 		st = rt_get_time(&t, NULL);
-		if (st == RT_SUCCESS)
-			st = rt_set_time(&t);
-		if (st == RT_SUCCESS)
-			st = rt_get_time(&t2, NULL);
-		if (skipped_unsupported("SetTime", st))
-			;
-		else if (st != RT_SUCCESS)
-			selftest_fail("SetTime", "%s", rtcmd_status_name(st));
-		else if (rtfmt_time_seconds(&t2) - rtfmt_time_seconds(&t) < 0 ||
-			 rtfmt_time_seconds(&t2) - rtfmt_time_seconds(&t) > 2)
-			selftest_fail("SetTime", "read back %ld s away from the time written",
-			     (long)(rtfmt_time_seconds(&t2) - rtfmt_time_seconds(&t)));
-		else
-			selftest_pass("SetTime");
+		if (st == RT_SUCCESS && efi_time_problem_text(&t, bad, sizeof(bad))) {
+			selftest_skip("SetTime", "not called: firmware returned an invalid time (%s)",
+				      bad);
+			selftest_not_called(RT_SET_TIME);
+		} else {
+			if (st == RT_SUCCESS)
+				st = rt_set_time(&t);
+			if (st == RT_SUCCESS)
+				st = rt_get_time(&t2, NULL);
+			if (skipped_unsupported("SetTime", st))
+				;
+			else if (st != RT_SUCCESS)
+				selftest_fail("SetTime", "%s", rtcmd_status_name(st));
+			else if (efi_time_problem_text(&t2, bad, sizeof(bad)))
+				selftest_fail("SetTime", "read back an invalid time (%s)", bad);
+			else if (rtfmt_time_seconds(&t2) - rtfmt_time_seconds(&t) < 0 ||
+				 rtfmt_time_seconds(&t2) - rtfmt_time_seconds(&t) > 2)
+				selftest_fail("SetTime", "read back %ld s away from the time written",
+					      (long)(rtfmt_time_seconds(&t2) - rtfmt_time_seconds(&t)));
+			else
+				selftest_pass("SetTime");
+		}
 	}
 	if (usable(RT_GET_WAKEUP_TIME)) {
 		st = rt_get_wakeup_time(&enabled, &pending, &t);
 		if (st == RT_UNSUPPORTED) {
-			selftest_skip("GetWakeupTime", "the platform has no wakeup alarm (EFI_UNSUPPORTED)");
+			selftest_skip("GetWakeupTime",
+				      "the platform has no wakeup alarm (EFI_UNSUPPORTED)");
 		} else if (st != RT_SUCCESS) {
 			selftest_fail("GetWakeupTime", "%s", rtcmd_status_name(st));
+		} else if (enabled && efi_time_problem_text(&t, bad, sizeof(bad))) {
+			selftest_fail("GetWakeupTime", "firmware returned an invalid time (%s)", bad);
+			selftest_skip("SetWakeupTime", "not called: the alarm time read is invalid");
 		} else {
 			selftest_pass("GetWakeupTime");
 			if (usable(RT_SET_WAKEUP_TIME)) {
@@ -100,9 +115,6 @@ void selftest_time(void)
 static const struct efi_guid selftest_guid = {
 	0x5f3c1a9e, 0x2b7d, 0x4e61, { 0x8c, 0x0a, 0x7d, 0x9e, 0x6b, 0x4f, 0x2a, 0x13 }
 };
-#define st_data hv_scratch_a
-#define st_name hv_scratch_name
-#define first_name hv_scratch_name2
 
 void selftest_variables(void)
 {
@@ -111,37 +123,42 @@ void selftest_variables(void)
 	const uint32_t nvbsrt = EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
 				EFI_VARIABLE_RUNTIME_ACCESS;
 	uint8_t pattern[40];
-	struct efi_guid guid = { 0 }, first_guid = { 0 };
+	struct efi_guid first_guid = { 0 };
 	uint64_t max_storage, remaining, max_var;
 	uint32_t attrs = 0;
-	size_t size = 0, count = 0;
+	size_t size = 0;
 	efi_status_t st;
 
-	/* The walk must end in EFI_NOT_FOUND (UEFI 2.10 §8.2.2). Which
-	 * variables exist is the firmware's business: U-Boot has no
-	 * BootOrder at runtime. The first name found is the one GetVariable
-	 * reads back. */
-	first_name[0] = 0;
+	/* The walk must end in EFI_NOT_FOUND (UEFI 2.10 §8.2.2), within the
+	 * walker's bounds (rt/varlist.h). Which variables exist is the
+	 * firmware's business: U-Boot has no BootOrder at runtime. The first
+	 * name found is the one GetVariable reads back. */
+	hv_scratch_name2[0] = 0;
 	if (usable(RT_GET_NEXT_VARIABLE_NAME)) {
-		st_name[0] = 0;
-		do {
-			st = rt_get_next_variable_name(st_name, RT_NAME_MAX / 2, &guid);
-			if (st == RT_SUCCESS && count == 0) {
-				memcpy(first_name, st_name, sizeof(first_name));
-				first_guid = guid;
+		struct varlist w;
+
+		rt_varlist_start(&w, hv_scratch_name, RT_NAME_MAX / 2, hv_scratch_seen,
+				 VARLIST_MAX_NAMES);
+		while (varlist_next(&w) == VARLIST_MORE)
+			if (w.count == 1) {
+				memcpy(hv_scratch_name2, hv_scratch_name, w.cap_chars * 2);
+				first_guid = w.guid;
 			}
-		} while (st == RT_SUCCESS && ++count < 65536);
-		if (st != RT_NOT_FOUND)
-			selftest_fail("GetNextVariableName", "%s after %zu names", rtcmd_status_name(st),
-			     count);
-		else
+		if (w.stop == VARLIST_STATUS) {
+			selftest_fail("GetNextVariableName", "%s after %zu names",
+				      rtcmd_status_name(w.status), w.count);
+		} else if (w.stop != VARLIST_END) {
+			varlist_stop_text(&w, hv_scratch_text, sizeof(hv_scratch_text));
+			selftest_fail("GetNextVariableName", "%s", hv_scratch_text);
+		} else {
 			selftest_pass("GetNextVariableName");
+		}
 	}
 
 	/* After ExitBootServices only runtime-access variables are visible
 	 * (§8.2), so the one the walk found must say so. */
-	if (usable(RT_GET_VARIABLE) && first_name[0]) {
-		st = rt_var_read(first_name, &first_guid, &attrs, st_data, sizeof(st_data), &size);
+	if (usable(RT_GET_VARIABLE) && hv_scratch_name2[0]) {
+		st = rt_var_read(hv_scratch_name2, &first_guid, &attrs, hv_scratch_a, sizeof(hv_scratch_a), &size);
 		if (st != RT_SUCCESS)
 			selftest_fail("GetVariable", "%s", rtcmd_status_name(st));
 		else if (!(attrs & EFI_VARIABLE_RUNTIME_ACCESS))
@@ -156,7 +173,7 @@ void selftest_variables(void)
 		for (size_t i = 0; i < sizeof(pattern); i++)
 			pattern[i] = (uint8_t)(0xA5 ^ (i * 37));
 		/* Left over from an interrupted run: start clean. */
-		if (rt_var_read(test_name, &selftest_guid, &attrs, st_data, sizeof(st_data),
+		if (rt_var_read(test_name, &selftest_guid, &attrs, hv_scratch_a, sizeof(hv_scratch_a),
 				&size) == RT_SUCCESS)
 			rt_set_variable(test_name, &selftest_guid, attrs, NULL, 0);
 
@@ -166,11 +183,11 @@ void selftest_variables(void)
 		} else if (st != RT_SUCCESS) {
 			selftest_fail("SetVariable", "create: %s", rtcmd_status_name(st));
 		} else {
-			st = rt_var_read(test_name, &selftest_guid, &attrs, st_data,
-					 sizeof(st_data), &size);
+			st = rt_var_read(test_name, &selftest_guid, &attrs, hv_scratch_a,
+					 sizeof(hv_scratch_a), &size);
 			if (st != RT_SUCCESS)
 				selftest_fail("SetVariable", "read back: %s", rtcmd_status_name(st));
-			else if (size != sizeof(pattern) || memcmp(st_data, pattern, size) != 0 ||
+			else if (size != sizeof(pattern) || memcmp(hv_scratch_a, pattern, size) != 0 ||
 				 attrs != nvbsrt)
 				selftest_fail("SetVariable", "read back %zu bytes, attributes 0x%x", size,
 				     attrs);
@@ -179,8 +196,8 @@ void selftest_variables(void)
 
 			st = rt_set_variable(test_name, &selftest_guid, nvbsrt, NULL, 0);
 			if (st == RT_SUCCESS)
-				st = rt_var_read(test_name, &selftest_guid, &attrs, st_data,
-						 sizeof(st_data), &size) == RT_NOT_FOUND
+				st = rt_var_read(test_name, &selftest_guid, &attrs, hv_scratch_a,
+						 sizeof(hv_scratch_a), &size) == RT_NOT_FOUND
 					     ? RT_SUCCESS
 					     : RT_DEVICE_ERROR;
 			if (st != RT_SUCCESS)

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "efivar.h"
+#include "efitime.h"
 #include "varlist.h"
 #include "efi_mem.h"
 
@@ -32,24 +33,6 @@ typedef uint64_t efi_status_t;
 #define RT_DEVICE_ERROR		EFI_ERR(7)
 #define RT_NOT_FOUND		EFI_ERR(14)
 #define RT_ABORTED		EFI_ERR(21)
-
-/* EFI_TIME / EFI_TIME_CAPABILITIES, UEFI 2.10 §8.3.1. */
-struct efi_time {
-	uint16_t year;
-	uint8_t month, day, hour, minute, second, pad1;
-	uint32_t nanosecond;
-	int16_t time_zone;	/* minutes from UTC, or 0x07FF unspecified */
-	uint8_t daylight, pad2;
-};
-_Static_assert(sizeof(struct efi_time) == 16, "EFI_TIME is 16 bytes");
-#define EFI_UNSPECIFIED_TIMEZONE	0x07FF
-
-struct efi_time_cap {
-	uint32_t resolution;
-	uint32_t accuracy;
-	uint8_t sets_to_zero;
-	uint8_t pad[3];
-};
 
 /* The services, in table order (UEFI 2.10 §4.5). */
 enum rt_svc {

@@ -113,30 +113,32 @@ static void name_text(const struct varlist *w, char *buf)
 size_t varlist_stop_text(const struct varlist *w, char *buf, size_t cap)
 {
 	static const char tail[] = "(firmware GetNextVariableName)";
+	const char *s = w->count == 1 ? "" : "s";
 	char name[NAME_TEXT_MAX];
 
 	switch (w->stop) {
 	case VARLIST_OVERSIZE:
 		return (size_t)fmt_snprintf(buf, cap,
-			"variable name of %zu bytes claimed for a buffer of %zu bytes after %zu names %s",
-			w->size_bytes, w->cap_chars * 2, w->count, tail);
+			"variable name of %zu bytes claimed for a buffer of %zu bytes after %zu name%s %s",
+			w->size_bytes, w->cap_chars * 2, w->count, s, tail);
 	case VARLIST_NO_NUL:
 		return (size_t)fmt_snprintf(buf, cap,
-			"variable name without its NUL in the %zu bytes returned after %zu names %s",
-			w->size_bytes, w->count, tail);
+			"variable name without its NUL in the %zu bytes returned after %zu name%s %s",
+			w->size_bytes, w->count, s, tail);
 	case VARLIST_SAME:
 		name_text(w, name);
 		return (size_t)fmt_snprintf(buf, cap,
-			"variable list returns the name it was given, %s, after %zu names %s",
-			name, w->count, tail);
+			"variable list returns the name it was given, %s, after %zu name%s %s",
+			name, w->count, s, tail);
 	case VARLIST_RESTART:
 		name_text(w, name);
 		return (size_t)fmt_snprintf(buf, cap,
-			"variable list starts over at %s after %zu names %s", name, w->count, tail);
+			"variable list starts over at %s after %zu name%s %s", name, w->count, s,
+			tail);
 	case VARLIST_REPEAT:
 		name_text(w, name);
-		return (size_t)fmt_snprintf(buf, cap, "variable list repeats %s after %zu names %s",
-					    name, w->count, tail);
+		return (size_t)fmt_snprintf(buf, cap, "variable list repeats %s after %zu name%s %s",
+					    name, w->count, s, tail);
 	case VARLIST_TOO_MANY:
 		return (size_t)fmt_snprintf(buf, cap,
 			"variable list longer than %zu names: stopped there %s", w->max_names, tail);

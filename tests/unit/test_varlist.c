@@ -205,7 +205,7 @@ static void test_varlist_stops_at_a_name_without_its_nul(void **state)
 	assert_int_equal(k.count, 1);
 	assert_int_equal(k.name[0], 0);		/* nothing unterminated left */
 	assert_string_equal(k.text, "variable name without its NUL in the 128 bytes returned "
-			    "after 1 names (firmware GetNextVariableName)");
+			    "after 1 name (firmware GetNextVariableName)");
 	assert_int_equal(k.fw.calls, 2);
 }
 

@@ -2,8 +2,7 @@
 #include "varlist.h"
 
 #include "loader/fmt.h"
-
-#define EFI_NOT_FOUND_STATUS	0x800000000000000EULL	/* UEFI 2.10 Appendix D */
+#include "rt.h"
 /* GUID-Name in an error line: enough for every name the spec defines. */
 #define NAME_TEXT_MAX		96
 
@@ -67,7 +66,7 @@ enum varlist_stop varlist_next(struct varlist *w)
 		return w->stop;
 	w->size_bytes = 0;
 	w->status = w->next(w->ctx, w->name, w->cap_chars, &w->guid, &w->size_bytes);
-	if (w->status == EFI_NOT_FOUND_STATUS)
+	if (w->status == RT_NOT_FOUND)
 		return stop(w, VARLIST_END);
 	if (w->status != 0)
 		return stop(w, VARLIST_STATUS);

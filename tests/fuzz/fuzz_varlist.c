@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt/rt.h"
 #include "rt/varlist.h"
 
 #define CAP		16	/* UTF-16 units */
@@ -38,9 +39,9 @@ static uint64_t fuzz_next(void *ctx, uint16_t *name, size_t cap, struct efi_guid
 
 	in->calls++;
 	if (op < 0 || op % 4 == 0)
-		return 0x800000000000000EULL;
+		return RT_NOT_FOUND;
 	if (op % 4 == 1)
-		return 0x8000000000000007ULL;
+		return RT_DEVICE_ERROR;
 	if (op % 4 == 2) {
 		size_t n = 0;
 
@@ -52,7 +53,7 @@ static uint64_t fuzz_next(void *ctx, uint16_t *name, size_t cap, struct efi_guid
 	g = take(in);
 	size = take(in);
 	if (g < 0 || size < 0)
-		return 0x800000000000000EULL;
+		return RT_NOT_FOUND;
 	memset(guid, 0, sizeof(*guid));
 	guid->d4[0] = (uint8_t)g;
 	*size_bytes = (size_t)size;

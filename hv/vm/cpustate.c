@@ -7,7 +7,6 @@
 #include "cpustate.h"
 
 #include "hv/cpu.h"
-#include "hv/lib.h"
 #include "loader/cpustate.h"
 
 #define DR7_RESET	0x400ULL	/* every breakpoint off (SDM Vol. 3B §17.2.4) */

@@ -476,7 +476,7 @@ static void exit_vmmcall(void)
 	if (!skip_insn(op, 3, "VMMCALL"))
 		return;
 	memcpy(&env.policy.guid, hv_bi->guest_vars_guid, 16);
-	records[run.index].hcalls[fn < HCALL_COUNT ? fn : HCALL_COUNT]++;
+	records[run.index].hcalls[fn < HVCALL_COUNT ? fn : HVCALL_COUNT]++;
 	*rax = hcall_dispatch(&env, fn, run.gprs.rbx, run.gprs.rcx);
 	/* A hypercall that reached firmware armed the runtime watchdog on the
 	 * same LAPIC timer (hv/rt_watchdog.c), which leaves it masked: give

@@ -5,16 +5,8 @@
  * tests/rt/test_guest.py. */
 #include <stdint.h>
 #include <stddef.h>
-
-struct bootinfo {
-	char magic[8];
-	uint64_t mem_bytes;
-	char args[256];
-};
-
-enum { HC_VERSION, HC_GET, HC_NEXT, HC_SET, HC_QUERY, HC_TIME };
-
-#define ERR(n)	(0x8000000000000000ULL | (n))
+#include "efi_status.h"
+#include "hvguest.h"
 
 /* 8be4df61-93ca-11d2-aa0d-00e098032b8c, and the GUID the test config
  * lets guests write: 3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10. */
@@ -70,12 +62,13 @@ static void putdec(uint64_t v)
 
 static void putstatus(uint64_t st)
 {
+#define STATUS(name)	{ name, #name }
 	static const struct { uint64_t st; const char *name; } names[] = {
-		{ 0, "EFI_SUCCESS" }, { ERR(2), "EFI_INVALID_PARAMETER" },
-		{ ERR(3), "EFI_UNSUPPORTED" }, { ERR(5), "EFI_BUFFER_TOO_SMALL" },
-		{ ERR(8), "EFI_WRITE_PROTECTED" }, { ERR(14), "EFI_NOT_FOUND" },
-		{ ERR(15), "EFI_ACCESS_DENIED" }, { ERR(21), "EFI_ABORTED" },
+		STATUS(EFI_SUCCESS), STATUS(EFI_INVALID_PARAMETER), STATUS(EFI_UNSUPPORTED),
+		STATUS(EFI_BUFFER_TOO_SMALL), STATUS(EFI_WRITE_PROTECTED), STATUS(EFI_NOT_FOUND),
+		STATUS(EFI_ACCESS_DENIED), STATUS(EFI_ABORTED),
 	};
+#undef STATUS
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (names[i].st == st) {
@@ -110,17 +103,14 @@ static int str_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* The README's variable request: guid, attributes, name_size, data_size,
- * then the name and the data. */
+/* The variable request with room for the name and the data after it. */
 struct var_req {
-	uint8_t guid[16];
-	uint32_t attributes;
-	uint32_t name_size;
-	uint64_t data_size;
+	struct hvcall_var_req hdr;
 	uint16_t name[512];
 	uint8_t data[4096];
 };
-_Static_assert(__builtin_offsetof(struct var_req, name) == 32, "name at 32");
+_Static_assert(__builtin_offsetof(struct var_req, name) == sizeof(struct hvcall_var_req),
+	       "the name right after the request header");
 
 static struct var_req req;
 
@@ -129,20 +119,20 @@ static uint64_t var_setup(const uint8_t guid[16], const char *name, uint64_t dat
 {
 	uint32_t n = 0;
 
-	mem_copy(req.guid, guid, 16);
+	mem_copy(req.hdr.guid, guid, 16);
 	while (name[n]) {
 		req.name[n] = (uint8_t)name[n];
 		n++;
 	}
 	req.name[n++] = 0;
-	req.name_size = 2 * n;
-	req.data_size = data_size;
-	return 32 + 2 * n + data_size;
+	req.hdr.name_size = 2 * n;
+	req.hdr.data_size = data_size;
+	return sizeof(req.hdr) + 2 * n + data_size;
 }
 
 static uint8_t *var_data(void)
 {
-	return (uint8_t *)req.name + req.name_size;
+	return (uint8_t *)req.name + req.hdr.name_size;
 }
 
 static void putguid(const uint8_t g[16])
@@ -165,12 +155,13 @@ static void list_variables(void)
 
 	req.name[0] = 0;
 	for (;;) {
-		req.name_size = sizeof(req.name);
-		st = hypercall(HC_NEXT, (uint64_t)&req, 32 + sizeof(req.name));
+		req.hdr.name_size = sizeof(req.name);
+		st = hypercall(HVCALL_GET_NEXT_VARIABLE_NAME, (uint64_t)&req,
+			       sizeof(req.hdr) + sizeof(req.name));
 		if (st)
 			break;
 		puts_("var ");
-		putguid(req.guid);
+		putguid(req.hdr.guid);
 		putc_('-');
 		for (uint32_t i = 0; req.name[i]; i++)
 			putc_(req.name[i] < 0x80 ? (char)req.name[i] : '?');
@@ -186,21 +177,21 @@ static void list_variables(void)
 
 static void demo(void)
 {
+	static struct hvcall_time_req time;
 	uint64_t st, size;
-	uint8_t *time = (uint8_t *)&req;
 
 	puts_("hello from the test guest\n");
 	puts_("version 0x");
-	puthex(hypercall(HC_VERSION, 0, 0), 8);
+	puthex(hypercall(HVCALL_VERSION, 0, 0), 8);
 	putc_('\n');
 	list_variables();
 
 	size = var_setup(global_guid, "BootOrder", 64);
-	st = hypercall(HC_GET, (uint64_t)&req, size);
+	st = hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, size);
 	puts_("get BootOrder: ");
 	putstatus(st);
 	if (st == 0) {
-		for (uint64_t i = 0; i + 1 < req.data_size; i += 2) {
+		for (uint64_t i = 0; i + 1 < req.hdr.data_size; i += 2) {
 			putc_(' ');
 			puthex(var_data()[i] | var_data()[i + 1] << 8, 4);
 		}
@@ -208,46 +199,46 @@ static void demo(void)
 	putc_('\n');
 
 	size = var_setup(test_guid, "HvGuestTest", 5);
-	req.attributes = 7;		/* NV, BS, RT */
+	req.hdr.attributes = 7;		/* NV, BS, RT */
 	mem_copy(var_data(), "guest", 5);
 	puts_("set HvGuestTest: ");
-	putstatus(hypercall(HC_SET, (uint64_t)&req, size));
+	putstatus(hypercall(HVCALL_SET_VARIABLE, (uint64_t)&req, size));
 	size = var_setup(test_guid, "HvGuestTest", 16);
-	st = hypercall(HC_GET, (uint64_t)&req, size);
+	st = hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, size);
 	puts_("\nget HvGuestTest: ");
 	putstatus(st);
 	if (st == 0) {
 		puts_(" \"");
-		for (uint64_t i = 0; i < req.data_size; i++)
+		for (uint64_t i = 0; i < req.hdr.data_size; i++)
 			putc_((char)var_data()[i]);
 		puts_("\" attributes ");
-		putdec(req.attributes);
+		putdec(req.hdr.attributes);
 	}
 	size = var_setup(test_guid, "HvGuestTest", 0);
-	req.attributes = 7;
+	req.hdr.attributes = 7;
 	puts_("\ndel HvGuestTest: ");
-	putstatus(hypercall(HC_SET, (uint64_t)&req, size));
+	putstatus(hypercall(HVCALL_SET_VARIABLE, (uint64_t)&req, size));
 	size = var_setup(test_guid, "HvGuestTest", 16);
 	puts_("\nget HvGuestTest: ");
-	putstatus(hypercall(HC_GET, (uint64_t)&req, size));
+	putstatus(hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, size));
 
 	size = var_setup(global_guid, "BootOrder", 2);
-	req.attributes = 7;
+	req.hdr.attributes = 7;
 	var_data()[0] = 0;
 	var_data()[1] = 0;
 	puts_("\nset BootOrder: ");
-	putstatus(hypercall(HC_SET, (uint64_t)&req, size));
+	putstatus(hypercall(HVCALL_SET_VARIABLE, (uint64_t)&req, size));
 
-	st = hypercall(HC_TIME, (uint64_t)time, 28);
+	st = hypercall(HVCALL_GET_TIME, (uint64_t)&time, sizeof(time));
 	puts_("\ntime: ");
 	putstatus(st);
 	if (st == 0) {
 		puts_(" ");
-		putdec(time[0] | time[1] << 8);
+		putdec(time.year);
 		putc_('-');
-		putdec(time[2]);
+		putdec(time.month);
 		putc_('-');
-		putdec(time[3]);
+		putdec(time.day);
 	}
 	puts_("\n");
 }
@@ -313,7 +304,7 @@ static uint64_t time_calls(uint64_t fn, uint64_t n, uint64_t *samples)
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t t0, t1;
 
-		req.data_size = 64;
+		req.hdr.data_size = 64;
 		t0 = rdtsc();
 		hypercall(fn, (uint64_t)&req, size);
 		t1 = rdtsc();
@@ -336,9 +327,9 @@ static void bench(uint64_t n)
 	if (n == 0 || n > 101)
 		n = 11;
 	puts_("bench GetVariable ");
-	putdec(time_calls(HC_GET, n, samples));
+	putdec(time_calls(HVCALL_GET_VARIABLE, n, samples));
 	puts_("\nbench version ");
-	putdec(time_calls(HC_VERSION, n, samples));
+	putdec(time_calls(HVCALL_VERSION, n, samples));
 	putc_('\n');
 }
 
@@ -374,28 +365,32 @@ static int probe(const char *what, const char *arg, uint64_t mem_bytes)
 		uint8_t *at = (uint8_t *)(mem_bytes - (1ULL << 20));
 
 		mem_copy(at, global_guid, 16);
-		probe_status(what, hypercall(HC_GET, (uint64_t)at, (1ULL << 20) + 64));
+		probe_status(what, hypercall(HVCALL_GET_VARIABLE, (uint64_t)at, (1ULL << 20) + 64));
 		return 0;
 	}
 	if (str_eq(what, "wrap")) {
 		size = var_setup(global_guid, "BootOrder", 16);
-		probe_status(what, hypercall(HC_GET, (uint64_t)&req, 0 - (uint64_t)&req + 0x40));
+		probe_status(what, hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, 0 - (uint64_t)&req + 0x40));
 		(void)size;
 		return 0;
 	}
 	if (str_eq(what, "no-nul")) {
 		size = var_setup(global_guid, "BootOrder", 0);
-		req.name_size -= 2;		/* 9 characters, no NUL */
-		probe_status(what, hypercall(HC_GET, (uint64_t)&req, size));
+		req.hdr.name_size -= 2;		/* 9 characters, no NUL */
+		probe_status(what, hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, size));
 		return 0;
 	}
 	if (str_eq(what, "big-data")) {
-		uint8_t *big = (uint8_t *)(16ULL << 20);	/* 1 MiB of guest memory */
+		/* 1 MiB of data at 16 MiB of guest memory. */
+		struct hvcall_var_req *big = (struct hvcall_var_req *)(16ULL << 20);
 
-		mem_copy(big, test_guid, 16);
-		mem_copy(big + 16, "\x07\0\0\0\x0a\0\0\0\0\0\x10\0\0\0\0\0", 16);
-		mem_copy(big + 32, "B\0i\0g\0!\0\0\0", 10);
-		probe_status(what, hypercall(HC_SET, (uint64_t)big, 32 + 10 + (1ULL << 20)));
+		mem_copy(big->guid, test_guid, 16);
+		big->attributes = 7;
+		big->name_size = 10;
+		big->data_size = 1ULL << 20;
+		mem_copy(big + 1, "B\0i\0g\0!\0\0\0", 10);
+		probe_status(what, hypercall(HVCALL_SET_VARIABLE, (uint64_t)big,
+					     sizeof(*big) + 10 + (1ULL << 20)));
 		return 0;
 	}
 	if (str_eq(what, "bench")) {
@@ -411,12 +406,12 @@ static int probe(const char *what, const char *arg, uint64_t mem_bytes)
 	return 98;
 }
 
-int guest_main(const struct bootinfo *bi)
+int guest_main(const struct hvguest_bootinfo *bi)
 {
 	const char *a = bi->args;
 
-	for (int i = 0; i < 8; i++) {
-		if (bi->magic[i] != "HVGUEST1"[i]) {
+	for (int i = 0; i < HVGUEST_MAGIC_BYTES; i++) {
+		if (bi->magic[i] != HVGUEST_MAGIC[i]) {
 			puts_("bad boot info\n");
 			return 97;
 		}

@@ -223,6 +223,13 @@ static void exit_vmmcall(void)
 		return;
 	memcpy(&env.policy.guid, hv_bi->guest_vars_guid, 16);
 	guest_records[vcpu.index].hcalls[fn < HVCALL_COUNT ? fn : HVCALL_COUNT]++;
+	/* A firmware call runs with IF set (the runtime watchdog) in an
+	 * address space that does not map guest_timer_isr: stop the slice and
+	 * take here a tick the timer already requested, which masking its LVT
+	 * entry does not withdraw (SDM Vol. 3A §11.8.4). STI takes effect
+	 * after the next instruction, so NOP is the window. */
+	guest_timer_stop();
+	__asm__ volatile("sti; nop; cli" ::: "memory");
 	*rax = hcall_dispatch(&env, fn, vcpu.gprs.rbx, vcpu.gprs.rcx);
 	/* A hypercall that reached firmware armed the runtime watchdog on the
 	 * same LAPIC timer (hv/rt_watchdog.c), which leaves it masked: give

@@ -116,7 +116,7 @@ void guest_timer_start(void)
 	lapic_write(LAPIC_TIMER_INIT, TIMER_COUNT);
 }
 
-static void timer_stop(void)
+void guest_timer_stop(void)
 {
 	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INIT, 0);
@@ -293,7 +293,7 @@ const char *guest_run(uint32_t index, const char *args)
 			cpu_xsetbv(0, host_xcr0);
 		guest_handle_exit();
 	}
-	timer_stop();
+	guest_timer_stop();
 	guest_console_flush();
 	/* Discard the guest's state: registers and VMCB now, memory on the
 	 * next start (guestimg_prepare zeroes it). */

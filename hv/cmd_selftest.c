@@ -231,7 +231,7 @@ static bool usable(enum rt_svc s)
  * is not supported at runtime): that is SKIP, not FAIL. True when it did. */
 static bool skipped_unsupported(const char *name, efi_status_t st)
 {
-	if (st != RT_UNSUPPORTED)
+	if (st != EFI_UNSUPPORTED)
 		return false;
 	skip(name, "the firmware answers EFI_UNSUPPORTED at runtime");
 	return true;
@@ -249,7 +249,7 @@ static void check_time(void)
 		st = rt_get_time(&t, &cap);
 		if (skipped_unsupported("GetTime", st))
 			;
-		else if (st != RT_SUCCESS)
+		else if (st != EFI_SUCCESS)
 			fail("GetTime", "%s", rtcmd_status_name(st));
 		else if ((why = rtfmt_time_check(&t)) != NULL)
 			fail("GetTime", "%s", why);
@@ -262,13 +262,13 @@ static void check_time(void)
 		/* The current time, written back: at most the part of a second
 		 * since the read is lost. */
 		st = rt_get_time(&t, NULL);
-		if (st == RT_SUCCESS)
+		if (st == EFI_SUCCESS)
 			st = rt_set_time(&t);
-		if (st == RT_SUCCESS)
+		if (st == EFI_SUCCESS)
 			st = rt_get_time(&t2, NULL);
 		if (skipped_unsupported("SetTime", st))
 			;
-		else if (st != RT_SUCCESS)
+		else if (st != EFI_SUCCESS)
 			fail("SetTime", "%s", rtcmd_status_name(st));
 		else if (rtfmt_time_seconds(&t2) - rtfmt_time_seconds(&t) < 0 ||
 			 rtfmt_time_seconds(&t2) - rtfmt_time_seconds(&t) > 2)
@@ -279,9 +279,9 @@ static void check_time(void)
 	}
 	if (usable(RT_GET_WAKEUP_TIME)) {
 		st = rt_get_wakeup_time(&enabled, &pending, &t);
-		if (st == RT_UNSUPPORTED) {
+		if (st == EFI_UNSUPPORTED) {
 			skip("GetWakeupTime", "the platform has no wakeup alarm (EFI_UNSUPPORTED)");
-		} else if (st != RT_SUCCESS) {
+		} else if (st != EFI_SUCCESS) {
 			fail("GetWakeupTime", "%s", rtcmd_status_name(st));
 		} else {
 			pass("GetWakeupTime");
@@ -289,9 +289,9 @@ static void check_time(void)
 				/* Leave the alarm as it was: re-arm an armed one,
 				 * disable (no time, §8.3.4) a disarmed one. */
 				st = rt_set_wakeup_time(enabled, enabled ? &t : NULL);
-				if (st == RT_UNSUPPORTED)
+				if (st == EFI_UNSUPPORTED)
 					skip("SetWakeupTime", "EFI_UNSUPPORTED");
-				else if (st != RT_SUCCESS)
+				else if (st != EFI_SUCCESS)
 					fail("SetWakeupTime", "%s", rtcmd_status_name(st));
 				else
 					pass("SetWakeupTime");
@@ -330,12 +330,12 @@ static void check_variables(void)
 		st_name[0] = 0;
 		do {
 			st = rt_get_next_variable_name(st_name, RT_NAME_MAX / 2, &guid);
-			if (st == RT_SUCCESS && count == 0) {
+			if (st == EFI_SUCCESS && count == 0) {
 				memcpy(first_name, st_name, sizeof(first_name));
 				first_guid = guid;
 			}
-		} while (st == RT_SUCCESS && ++count < 65536);
-		if (st != RT_NOT_FOUND)
+		} while (st == EFI_SUCCESS && ++count < 65536);
+		if (st != EFI_NOT_FOUND)
 			fail("GetNextVariableName", "%s after %zu names", rtcmd_status_name(st),
 			     count);
 		else
@@ -346,7 +346,7 @@ static void check_variables(void)
 	 * (§8.2), so the one the walk found must say so. */
 	if (usable(RT_GET_VARIABLE) && first_name[0]) {
 		st = rt_var_read(first_name, &first_guid, &attrs, st_data, sizeof(st_data), &size);
-		if (st != RT_SUCCESS)
+		if (st != EFI_SUCCESS)
 			fail("GetVariable", "%s", rtcmd_status_name(st));
 		else if (!(attrs & EFI_VARIABLE_RUNTIME_ACCESS))
 			fail("GetVariable", "attributes 0x%x without runtime access", attrs);
@@ -361,18 +361,18 @@ static void check_variables(void)
 			pattern[i] = (uint8_t)(0xA5 ^ (i * 37));
 		/* Left over from an interrupted run: start clean. */
 		if (rt_var_read(test_name, &selftest_guid, &attrs, st_data, sizeof(st_data),
-				&size) == RT_SUCCESS)
+				&size) == EFI_SUCCESS)
 			rt_set_variable(test_name, &selftest_guid, attrs, NULL, 0);
 
 		st = rt_set_variable(test_name, &selftest_guid, nvbsrt, pattern, sizeof(pattern));
 		if (skipped_unsupported("SetVariable", st)) {
 			;
-		} else if (st != RT_SUCCESS) {
+		} else if (st != EFI_SUCCESS) {
 			fail("SetVariable", "create: %s", rtcmd_status_name(st));
 		} else {
 			st = rt_var_read(test_name, &selftest_guid, &attrs, st_data,
 					 sizeof(st_data), &size);
-			if (st != RT_SUCCESS)
+			if (st != EFI_SUCCESS)
 				fail("SetVariable", "read back: %s", rtcmd_status_name(st));
 			else if (size != sizeof(pattern) || memcmp(st_data, pattern, size) != 0 ||
 				 attrs != nvbsrt)
@@ -382,13 +382,13 @@ static void check_variables(void)
 				pass("SetVariable");
 
 			st = rt_set_variable(test_name, &selftest_guid, nvbsrt, NULL, 0);
-			if (st == RT_SUCCESS)
+			if (st == EFI_SUCCESS)
 				st = rt_var_read(test_name, &selftest_guid, &attrs, st_data,
-						 sizeof(st_data), &size) == RT_NOT_FOUND
-					     ? RT_SUCCESS
-					     : RT_DEVICE_ERROR;
-			if (st != RT_SUCCESS)
-				fail("SetVariable delete", "%s", st == RT_DEVICE_ERROR
+						 sizeof(st_data), &size) == EFI_NOT_FOUND
+					     ? EFI_SUCCESS
+					     : EFI_DEVICE_ERROR;
+			if (st != EFI_SUCCESS)
+				fail("SetVariable delete", "%s", st == EFI_DEVICE_ERROR
 						? "still there after the delete"
 						: rtcmd_status_name(st));
 			else
@@ -400,7 +400,7 @@ static void check_variables(void)
 		st = rt_query_variable_info(nvbsrt, &max_storage, &remaining, &max_var);
 		if (skipped_unsupported("QueryVariableInfo", st))
 			;
-		else if (st != RT_SUCCESS)
+		else if (st != EFI_SUCCESS)
 			fail("QueryVariableInfo", "%s", rtcmd_status_name(st));
 		else if (max_var == 0 || max_var > max_storage || remaining > max_storage)
 			fail("QueryVariableInfo", "max storage %lu, remaining %lu, max variable %lu",
@@ -419,11 +419,11 @@ static void check_misc(void)
 
 	if (usable(RT_GET_NEXT_HIGH_MONOTONIC_COUNT)) {
 		st = rt_get_next_high_monotonic_count(&c1);
-		if (st == RT_SUCCESS)
+		if (st == EFI_SUCCESS)
 			st = rt_get_next_high_monotonic_count(&c2);
 		if (skipped_unsupported("GetNextHighMonotonicCount", st))
 			;
-		else if (st != RT_SUCCESS)
+		else if (st != EFI_SUCCESS)
 			fail("GetNextHighMonotonicCount", "%s", rtcmd_status_name(st));
 		else if (c2 <= c1)
 			fail("GetNextHighMonotonicCount", "%u then %u", c1, c2);
@@ -445,7 +445,7 @@ static void check_misc(void)
 		uint64_t calls = rt_get_stats()->calls[RT_QUERY_CAPSULE_CAPABILITIES];
 
 		st = rt_query_capsule_capabilities(list, 1, &max_size, &reset_type);
-		if ((st == RT_SUCCESS || st == RT_UNSUPPORTED) &&
+		if ((st == EFI_SUCCESS || st == EFI_UNSUPPORTED) &&
 		    rt_get_stats()->calls[RT_QUERY_CAPSULE_CAPABILITIES] == calls + 1)
 			pass("QueryCapsuleCapabilities");
 		else

@@ -19,7 +19,7 @@ static int time_show(void)
 	if (!rtcmd_usable(RT_GET_TIME))
 		return 1;
 	st = rt_get_time(&t, &cap);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read the clock", st);
 	rtfmt_time_format(&t, buf, sizeof(buf));
 	kprintf("%s\n", buf);
@@ -46,14 +46,14 @@ static int time_set(const char *date, const char *clock)
 	/* The current time zone and daylight flags stay as they are: the
 	 * user types a wall-clock time in the clock's own zone. */
 	st = rt_get_time(&t, NULL);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read the clock", st);
 	why = rtfmt_time_parse(date, clock, &t);
 	if (why)
 		return shell_error("%s: '%s %s'", why, date, clock);
 	t.nanosecond = 0;
 	st = rt_set_time(&t);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot set the clock", st);
 	kprintf("ok\n");
 	return 0;
@@ -82,7 +82,7 @@ static int cmd_count(int argc, char **argv)
 	if (!rtcmd_usable(RT_GET_NEXT_HIGH_MONOTONIC_COUNT))
 		return 1;
 	st = rt_get_next_high_monotonic_count(&high);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read the monotonic count", st);
 	kprintf("high monotonic count: %u\n", high);
 	return 0;

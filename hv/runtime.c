@@ -54,7 +54,7 @@ bool hv_rt_trap(struct hv_trap_frame *tf)
 	tf->rflags = RFLAGS_RESERVED;
 	tf->rip = rip;
 	tf->rsp = rsp;
-	tf->rax = RT_ABORTED;
+	tf->rax = EFI_ABORTED;
 	return true;
 }
 
@@ -93,7 +93,7 @@ enum hv_rt_reset_result hv_rt_reset(int kind, char *why, size_t cap)
 			fmt_snprintf(why, cap, "%s", rt_disabled_reason());
 		return HV_RT_RESET_UNAVAILABLE;
 	}
-	if (rt_reset_system(kind, 0) == RT_ABORTED && rt_last_fault()->happened &&
+	if (rt_reset_system(kind, 0) == EFI_ABORTED && rt_last_fault()->happened &&
 	    rt_last_fault()->svc == RT_RESET_SYSTEM) {
 		fmt_snprintf(why, cap, "%s: %s",
 			     rt_last_fault()->vector == RT_FAULT_HUNG ? "hung" : "faulted",

@@ -46,7 +46,7 @@ static void complete_vars(void *ctx, shell_add_fn add, void *actx)
 		size_t len;
 		bool typeable = true;
 
-		if (rt_get_next_variable_name(complete_name16, RT_NAME_MAX / 2, &guid) != RT_SUCCESS)
+		if (rt_get_next_variable_name(complete_name16, RT_NAME_MAX / 2, &guid) != EFI_SUCCESS)
 			return;
 		len = ucs2_len(complete_name16, RT_NAME_MAX / 2);
 		for (size_t i = 0; i < len; i++)

@@ -16,7 +16,8 @@
 
 typedef uint64_t efi_status_t;
 
-#define EFI_STATUS_ERR(code)	(0x8000000000000000ULL | (uint64_t)(code))
+#define EFI_STATUS_ERROR_BIT	0x8000000000000000ULL	/* bit 63 on x86-64 */
+#define EFI_STATUS_ERR(code)	(EFI_STATUS_ERROR_BIT | (uint64_t)(code))
 #define EFI_STATUS_WARN(code)	((uint64_t)(code))
 
 #ifndef _EFI_ERR_H

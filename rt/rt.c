@@ -179,9 +179,9 @@ efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, 
 	efi_status_t st;
 
 	if (!rt_svc_usable(s))
-		return RT_UNSUPPORTED;
+		return EFI_UNSUPPORTED;
 	if (rt_gate.busy)
-		return RT_ABORTED;	/* re-entered from a fault path: refuse */
+		return EFI_ABORTED;	/* re-entered from a fault path: refuse */
 	rt_gate.busy = true;
 	rt_gate.current = s;
 	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + TABLE_HEADER_BYTES + 8 * s);

@@ -68,8 +68,8 @@ static inline uint16_t *rt_bounce_name(size_t n)
 	return (uint16_t *)(void *)((uint8_t *)rt_bounce.name + RT_NAME_MAX - ((n + 1) & ~(size_t)1));
 }
 
-/* One call: refuses an unusable service (RT_UNSUPPORTED) or re-entry
- * (RT_ABORTED), else counts, serializes and times it through rt_call. */
+/* One call: refuses an unusable service (EFI_UNSUPPORTED) or re-entry
+ * (EFI_ABORTED), else counts, serializes and times it through rt_call. */
 efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 			  uint64_t a5);
 

@@ -134,7 +134,7 @@ static uint64_t hcall_var(const struct hcall_env *env, uint64_t fn, uint64_t gpa
 		uint32_t attrs = 0;
 
 		st = env->svc->get_variable(name, &r.guid, &attrs, env->mem + r.data_gpa, &n);
-		if (st == RT_SUCCESS || st == EFI_BUFFER_TOO_SMALL) {
+		if (st == EFI_SUCCESS || st == EFI_BUFFER_TOO_SMALL) {
 			st32(req + VAR(attributes), attrs);
 			st64(req + VAR(data_size), n);
 		}
@@ -147,7 +147,7 @@ static uint64_t hcall_var(const struct hcall_env *env, uint64_t fn, uint64_t gpa
 	/* GetNextVariableName: ask with the largest buffer, then give the
 	 * guest the name if it fits, else the size it needs (UEFI 2.10 §8.2.2). */
 	st = env->svc->get_next_variable_name(name, RT_NAME_MAX / 2, &r.guid);
-	if (st == RT_SUCCESS) {
+	if (st == EFI_SUCCESS) {
 		uint32_t n = 0;
 
 		while (n < RT_NAME_MAX / 2 - 1 && name[n])
@@ -177,7 +177,7 @@ static uint64_t hcall_varinfo(const struct hcall_env *env, uint64_t gpa, uint64_
 	req = env->mem + gpa;
 	st = env->svc->query_variable_info(ld32(req + VARINFO(attributes)), &max_storage,
 					   &remaining, &max_var);
-	if (st == RT_SUCCESS) {
+	if (st == EFI_SUCCESS) {
 		st64(req + VARINFO(max_storage), max_storage);
 		st64(req + VARINFO(remaining), remaining);
 		st64(req + VARINFO(max_variable), max_var);
@@ -194,7 +194,7 @@ static uint64_t hcall_time(const struct hcall_env *env, uint64_t gpa, uint64_t s
 	if (!hcall_range_ok(env->mem_bytes, gpa, size) || size < sizeof(struct hvcall_time_req))
 		return EFI_INVALID_PARAMETER;
 	st = env->svc->get_time(&t, &cap);
-	if (st == RT_SUCCESS) {
+	if (st == EFI_SUCCESS) {
 		_Static_assert(sizeof(t) == TIME(resolution), "EFI_TIME, then the capabilities");
 		_Static_assert(sizeof(cap) == sizeof(struct hvcall_time_req) - TIME(resolution),
 			       "EFI_TIME_CAPABILITIES");

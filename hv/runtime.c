@@ -10,7 +10,6 @@
 #include "rt_watchdog.h"
 #include "mm.h"
 
-#define RFLAGS_RESERVED	0x2	/* bit 1 is always set (SDM Vol. 1 §3.4.3) */
 #define CR3_ADDR_MASK	0x000FFFFFFFFFF000ULL	/* without PCID and flush bits */
 
 extern uint64_t trap_cr3;	/* isr.asm: the CR3 the trap interrupted */
@@ -51,7 +50,7 @@ bool hv_rt_trap(struct hv_trap_frame *tf)
 	 * RDX, and runs with interrupts off until it restores the
 	 * hypervisor's own RFLAGS (rt/rt_call.asm). */
 	tf->rdx = tf->rflags;
-	tf->rflags = RFLAGS_RESERVED;
+	tf->rflags = RFLAGS_FIXED;
 	tf->rip = rip;
 	tf->rsp = rsp;
 	tf->rax = EFI_ABORTED;

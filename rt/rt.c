@@ -80,7 +80,7 @@ void rt_bounce_pieces(struct rt_bounce_piece out[RT_BOUNCE_PIECES])
 {
 	out[0] = (struct rt_bounce_piece){ rt_ptr(rt_bounce.data), sizeof(rt_bounce.data) };
 	out[1] = (struct rt_bounce_piece){ rt_ptr(rt_bounce.name), sizeof(rt_bounce.name) };
-	out[2] = (struct rt_bounce_piece){ rt_ptr(&rt_bounce.guid), RT_BOUNCE_PAGE };
+	out[2] = (struct rt_bounce_piece){ rt_ptr(&rt_bounce.guid), HV_PAGE_SIZE };
 }
 
 void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason)
@@ -125,18 +125,6 @@ const struct rt_stats *rt_get_stats(void)
 const struct rt_fault *rt_last_fault(void)
 {
 	return &rt_gate.fault;
-}
-
-static inline uint64_t rt_rdtsc(void)
-{
-#if defined(__x86_64__)
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-#else
-	return 0;
-#endif
 }
 
 /* What rt_call put back after the call to s (rt.h, the platform). */
@@ -186,11 +174,11 @@ efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, 
 	rt_gate.current = s;
 	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + TABLE_HEADER_BYTES + 8 * s);
 	rt_gate.stats.calls[s]++;
-	t0 = rt_rdtsc();
+	t0 = cpu_rdtsc();
 	rt_gate.call_tsc = t0;
 	rt_gate.heals_this_call = 0;
 	st = rt_call(fn, rt_gate.env.stack_top, a1, a2, a3, a4, a5);
-	rt_gate.stats.last_cycles[s] = rt_rdtsc() - t0;
+	rt_gate.stats.last_cycles[s] = cpu_rdtsc() - t0;
 	rt_gate.busy = false;
 	rt_note_restored(s);
 	return st;

@@ -21,6 +21,7 @@
 #include "efivar.h"
 #include "efi_mem.h"
 #include "efi_status.h"
+#include "x86.h"
 
 /* EFI_TIME / EFI_TIME_CAPABILITIES, UEFI 2.10 §8.3.1. */
 struct efi_time {
@@ -88,11 +89,7 @@ struct rt_fault {
 const char *rt_fault_name(uint64_t vector);
 
 /* RFLAGS bits firmware must not leave changed (SDM Vol. 1 §3.4.3). */
-#define RT_RFLAGS_TF	(1ULL << 8)
-#define RT_RFLAGS_IF	(1ULL << 9)
-#define RT_RFLAGS_DF	(1ULL << 10)
-#define RT_RFLAGS_AC	(1ULL << 18)
-#define RT_RFLAGS_GUARDED	(RT_RFLAGS_TF | RT_RFLAGS_IF | RT_RFLAGS_DF | RT_RFLAGS_AC)
+#define RT_RFLAGS_GUARDED	(RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC)
 
 /* CPU state firmware changed and the call layer put back (rt_call.asm
  * restores it after every call, returned or aborted). */

@@ -165,7 +165,7 @@ static void exit_cpuid(void)
 	cpu_cpuid(leaf, (uint32_t)vcpu.gprs.rcx, r);
 	/* The guest sees no SVM: no nested virtualization here. */
 	if (leaf == 0x80000001)
-		r[2] &= ~(1U << 2);
+		r[2] &= ~CPUID_80000001_ECX_SVM;
 	if (leaf == 0x8000000A)
 		r[0] = r[1] = r[2] = r[3] = 0;
 	*rax = r[0];

@@ -72,10 +72,10 @@ const char *guest_svm_missing(void)
 	if (r[0] < 0x8000000A)
 		return "this CPU has no SVM (AMD-V); guests need SVM with nested paging";
 	cpu_cpuid(0x80000001, 0, r);
-	if (!(r[2] & (1U << 2)))
+	if (!(r[2] & CPUID_80000001_ECX_SVM))
 		return "this CPU has no SVM (AMD-V); guests need SVM with nested paging";
 	cpu_cpuid(0x8000000A, 0, r);
-	if (!(r[3] & 1U))
+	if (!(r[3] & CPUID_8000000A_EDX_NP))
 		return "this CPU's SVM has no nested paging (NPT)";
 	if (cpu_rdmsr(MSR_VM_CR) & VM_CR_SVMDIS)
 		return "SVM is disabled by the firmware (VM_CR.SVMDIS)";

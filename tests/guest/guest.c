@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "efi_status.h"
 #include "hvguest.h"
+#include "x86.h"
 
 /* 8be4df61-93ca-11d2-aa0d-00e098032b8c, and the GUID the test config
  * lets guests write: 3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10. */
@@ -14,19 +15,6 @@ static const uint8_t global_guid[16] = { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd
 					 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c };
 static const uint8_t test_guid[16] = { 0x7e, 0x4b, 0x1d, 0x3f, 0x5a, 0x2c, 0x8e, 0x4e,
 				       0x9d, 0x41, 0x6a, 0x0b, 0x9c, 0x7e, 0x5f, 0x10 };
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 static void putc_(char c)
 {
@@ -287,14 +275,6 @@ static uint64_t parse_dec(const char *s)
 	return v;
 }
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
 /* The median of n TSC deltas of one hypercall (under QEMU -icount the
  * TSC counts instructions: make bench). */
 static uint64_t time_calls(uint64_t fn, uint64_t n, uint64_t *samples)
@@ -305,9 +285,9 @@ static uint64_t time_calls(uint64_t fn, uint64_t n, uint64_t *samples)
 		uint64_t t0, t1;
 
 		req.hdr.data_size = 64;
-		t0 = rdtsc();
+		t0 = cpu_rdtsc();
 		hypercall(fn, (uint64_t)&req, size);
-		t1 = rdtsc();
+		t1 = cpu_rdtsc();
 		samples[i] = t1 - t0;
 	}
 	for (uint64_t i = 1; i < n; i++)	/* insertion sort: n is small */

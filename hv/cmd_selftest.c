@@ -20,9 +20,8 @@
 #include "rt/ucs2.h"
 #include "rt_space.h"
 #include "loader/ptaudit.h"
+#include "loader/rttable.h"
 
-#define EFI_RUNTIME_SERVICES_SIGNATURE	0x56524553544e5552ULL	/* "RUNTSERV" */
-#define RT_TABLE_HEADER_BYTES		24	/* EFI_TABLE_HEADER, UEFI 2.10 §4.2 */
 
 
 static unsigned n_pass, n_fail;
@@ -166,21 +165,21 @@ static void check_mappings(void)
 	const struct efi_mdesc *d = bootinfo_memmap(bi, &n);
 
 	if (!walk_rt(table, &w) ||
-	    !mm_va_mapped(read, RT_TABLE_HEADER_BYTES + 8 * RT_SVC_COUNT, false)) {
+	    !mm_va_mapped(read, RTTABLE_BYTES, false)) {
 		fail("map runtime table", "0x%lx not mapped", table);
 		return;
 	}
 	if (w.pa != bi->runtime_table_pa)
 		fail("map runtime table", "0x%lx -> pa 0x%lx, expected 0x%lx", table, w.pa,
 		     bi->runtime_table_pa);
-	else if (*(const volatile uint64_t *)read != EFI_RUNTIME_SERVICES_SIGNATURE)
+	else if (*(const volatile uint64_t *)read != RTTABLE_SIGNATURE)
 		fail("map runtime table", "signature 0x%016lx is not RUNTSERV",
 		     *(const volatile uint64_t *)read);
 	else
 		pass("map runtime table");
 
 	for (int s = 0; s < RT_SVC_COUNT; s++) {
-		uint64_t fn = ((const volatile uint64_t *)(read + RT_TABLE_HEADER_BYTES))[s];
+		uint64_t fn = ((const volatile uint64_t *)(read + RTTABLE_HEADER_BYTES))[s];
 		const struct efi_mdesc *rd = runtime_desc_of(fn, true);
 		char name[48];
 

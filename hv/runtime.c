@@ -6,6 +6,7 @@
 #include "layout.h"
 #include "kprintf.h"
 #include "loader/fmt.h"
+#include "loader/rttable.h"
 #include "rt_space.h"
 #include "rt_watchdog.h"
 #include "mm.h"
@@ -72,7 +73,7 @@ void hv_rt_init(const struct hv_bootinfo *bi)
 	/* Identity: the table's VA is its PA, mapped only in the runtime
 	 * space; the hypervisor reads it through the direct map. */
 	if (bi->rt_compat == HV_RT_COMPAT_IDENTITY && bi->runtime_table_va)
-		env.table_va = mm_pa_ptr_checked(bi->runtime_table_pa, 24 + 8 * RT_SVC_COUNT)
+		env.table_va = mm_pa_ptr_checked(bi->runtime_table_pa, RTTABLE_BYTES)
 			? HV_DIRECT_MAP_BASE + bi->runtime_table_pa : 0;
 	rt_space_init(bi);
 	if (rt_space_get()->active)

@@ -1,11 +1,12 @@
-/* The runtime layer's call gate (see rt_gate.h and rt_gate.h): which services
+/* The runtime layer's call gate (see rt.h and rt_gate.h): which services
  * exist and are usable, and the one path into firmware. Portable: the only
  * way out is rt_call(), which the hypervisor implements in rt_call.asm and
  * host tests implement against a fake runtime table. */
 #include "rt_gate.h"
 #include "loader/fmt.h"
+#include "loader/rttable.h"
 
-#define TABLE_HEADER_BYTES	24	/* EFI_TABLE_HEADER */
+_Static_assert(RT_SVC_COUNT == RTTABLE_SERVICES, "enum rt_svc is the table's order");
 
 static const char *const svc_names[RT_SVC_COUNT] = {
 	"GetTime", "SetTime", "GetWakeupTime", "SetWakeupTime",
@@ -172,7 +173,7 @@ efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, 
 		return EFI_ABORTED;	/* re-entered from a fault path: refuse */
 	rt_gate.busy = true;
 	rt_gate.current = s;
-	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + TABLE_HEADER_BYTES + 8 * s);
+	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + RTTABLE_HEADER_BYTES + 8 * s);
 	rt_gate.stats.calls[s]++;
 	t0 = cpu_rdtsc();
 	rt_gate.call_tsc = t0;

@@ -162,11 +162,11 @@ $(BUILD)/hv.elf: $(BUILD)/hv.dbg
 
 # ---------------------------------------------------------------- test guest
 # A freestanding ELF guest (README: Guest ABI), placed on the ESP and named
-# by tools/hvboot.cfg's module line. It sees include/ only: the guest ABI
-# (hvguest.h) and the EFI statuses (efi_status.h).
+# by tools/hvboot.cfg's module line. It includes the guest ABI
+# (include/hvguest.h), the EFI statuses, x86.h and the pure loader/pt.h.
 GUEST_CFLAGS := $(WARN) -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mno-sse \
 	-mno-mmx -mno-80387 -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables \
-	-Iinclude
+	-I. -Iinclude
 GUEST_OBJS := $(BUILD)/guest/entry.o $(BUILD)/guest/guest.o
 
 .PHONY: guest

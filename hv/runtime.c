@@ -11,8 +11,6 @@
 #include "rt_watchdog.h"
 #include "mm.h"
 
-#define CR3_ADDR_MASK	0x000FFFFFFFFFF000ULL	/* without PCID and flush bits */
-
 extern uint64_t trap_cr3;	/* isr.asm: the CR3 the trap interrupted */
 
 /* The trap came from the runtime address space (firmware, or the call

@@ -21,6 +21,7 @@
 #define CR0_CD		(1ULL << 30)
 #define CR0_PG		(1ULL << 31)
 
+#define CR3_ADDR_MASK	0x000FFFFFFFFFF000ULL	/* without PCID and flush bits */
 #define CR3_NOFLUSH	(1ULL << 63)	/* with CR4.PCIDE: keep the PCID's TLB entries */
 
 #define CR4_PSE		(1ULL << 4)

@@ -8,6 +8,7 @@
 #include "efi_status.h"
 #include "hvguest.h"
 #include "x86.h"
+#include "loader/pt.h"
 
 /* 8be4df61-93ca-11d2-aa0d-00e098032b8c, and the GUID the test config
  * lets guests write: 3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10. */
@@ -240,7 +241,7 @@ static uint64_t pd_page[512] __attribute__((aligned(4096)));
 static volatile uint64_t *map_phys(uint64_t pa)
 {
 	uint64_t cr3, *pml4, *pdpt, *pd;
-	unsigned i4 = (pa >> 39) & 511, i3 = (pa >> 30) & 511, i2 = (pa >> 21) & 511;
+	unsigned i4 = pt_index(pa, 0), i3 = pt_index(pa, 1), i2 = pt_index(pa, 2);
 
 	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
 	pml4 = (uint64_t *)(cr3 & ~0xFFFULL);

@@ -13,13 +13,13 @@
 #include "guestimg.h"
 #include "svm.h"
 #include "vcpu.h"
+#include "hv/console.h"
 #include "hv/cpu.h"
 #include "hv/hv.h"
 #include "hv/kprintf.h"
 #include "hv/lapic.h"
 #include "hv/lib.h"
 #include "hv/mm.h"
-#include "hv/serial.h"
 #include "hv/trap.h"
 #include "loader/fmt.h"
 #include "rt/rt.h"
@@ -282,7 +282,9 @@ const char *guest_run(uint32_t index, const char *args)
 	vmcb_init(&e);
 	guest_timer_start();
 	while (!vcpu.done) {
-		if (serial_getc_nonblock() == CTRL_RBRACKET) {
+		/* Input comes through the console layer: COM1 and the
+		 * PS/2 keyboard alike (README: Guests). */
+		if (console_getc_nonblock() == CTRL_RBRACKET) {
 			guest_stop("stopped by Ctrl-]");
 			break;
 		}

@@ -74,8 +74,8 @@ COPY_PATTERNS = [
                 r"ACCESS_DENIED|ABORTED)\b"), "include/efi_status.h", "an EFI status under another name"),
     (re.compile(r'"rdtsc"'), "include/x86.h", "RDTSC"),
     (re.compile(r'"(in|out)[bwl]\s+%'), "include/x86.h", "port I/O"),
-    (re.compile(r"#\s*define\s+\w*(CR[034]|EFER|RFLAGS|XCR0)_\w*\s+\(?1U?L*L?\s*<<|"
-                r"#\s*define\s+\w*MSR_\w*\s+0x"), "include/x86.h", "a CPU bit or MSR number"),
+    (re.compile(r"#\s*define\s+(\w+_)?(CR[034]|EFER|RFLAGS|XCR0)_\w*\s+\(?1U?L*L?\s*<<|"
+                r"#\s*define\s+MSR_\w*\s+0x"), "include/x86.h", "a CPU bit or MSR number"),
     (re.compile(r"#\s*define\s+\w*PAGE(_SIZE|_BYTES)?\s+\(?(4096|0x1000)U?L*L?\)?\s"),
      "include/layout.h", "the page size"),
     (re.compile(r">>\s*\(?\s*39\b[^;]*&\s*(511|0x1[fF][fF])\b|\(\s*39\s*-\s*9\s*\*"),
@@ -185,6 +185,8 @@ CASES = [
     ("tests/guest/x.c", "#define ERR(n) (0x8000000000000000ULL | (n))\n", "an EFI status built by hand"),
     ("loader/x.c", "#define CR4_LA57 (1ULL << 12)\n", "a private copy of CR4_LA57"),
     ("hv/x.c", "#define MY_CR4_BIT (1ULL << 5)\n", "a CPU bit or MSR number"),
+    ("hv/x.c", "#define MSR_TSC_AUX 0xC0000103U\n", "a CPU bit or MSR number"),
+    ("hv/vm/dev/x.h", "#define UART_MSR_DCD 0x80\n", None),   # the modem status register
     ("rt/x.c", "static inline uint64_t tsc(void)\n{\n\t__asm__ volatile(\"rdtsc\");\n}\n", "RDTSC"),
     ("loader/x.c", 'static void out8(uint16_t p, uint8_t v)\n{\n\t__asm__("outb %0, %1");\n}\n',
      "port I/O"),

@@ -134,10 +134,10 @@ void selftest_mappings(void)
 		char name[48];
 
 		fmt_snprintf(name, sizeof(name), "map %s", rt_svc_name(s));
-		if ((s == RT_SET_VIRTUAL_ADDRESS_MAP || s == RT_CONVERT_POINTER) &&
-		    !walk_rt(fn, &w) && runtime_desc_of(fn, false))
-			/* Quirk (EDK2 RuntimeDxe): every pointer of the table
-			 * is converted but these two, boot-time only. */
+		/* The loader's verdict on the table (loader/rttable.c), not
+		 * a second judgement of the same quirk. */
+		if (rttable_boot_time_only((unsigned)s) &&
+		    (bi->quirks & (1U << HV_QUIRK_SVAM_POINTERS_PHYSICAL)) && !walk_rt(fn, &w))
 			selftest_skip(name, "0x%lx left physical by the firmware (boot-time only)", fn);
 		else if (!walk_rt(fn, &w))
 			selftest_fail(name, "0x%lx not mapped", fn);

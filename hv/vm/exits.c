@@ -143,7 +143,18 @@ static void exit_ioio(uint64_t info1, uint64_t next_rip)
 		return;
 	}
 	if (in) {
-		uint64_t v = port == 0x3FD ? 0x60 : port >= 0x3F8 && port <= 0x3FF ? 0 : mask;
+		uint64_t v = port >= 0x3F8 && port <= 0x3FF ? 0 : mask;
+
+		/* Line status (0x3FD): transmitter empty, and data ready
+		 * (bit 0) while typed bytes wait; the data port hands out
+		 * the oldest. */
+		if (port == 0x3FD)
+			v = 0x60 | (vcpu.input_len ? 1 : 0);
+		else if (port == 0x3F8 && vcpu.input_len) {
+			v = vcpu.input[vcpu.input_head];
+			vcpu.input_head = (vcpu.input_head + 1) % GUEST_INPUT_MAX;
+			vcpu.input_len--;
+		}
 
 		*rax = size == 4 ? v : (*rax & ~mask) | (v & mask);
 	} else if (port == 0x3F8) {

@@ -236,6 +236,25 @@ static void vmcb_init(const struct guest_entry *e)
 
 /* ---------------------------------------------------------------- run */
 
+/* What was typed since the last exit, through the console layer (COM1
+ * and the PS/2 keyboard alike, README: Guests): Ctrl-] stops the guest
+ * (true), anything else waits for the guest's COM1; a byte typed while
+ * GUEST_INPUT_MAX wait unread is dropped, as a UART's overrun would. */
+static bool take_input(void)
+{
+	int c;
+
+	while ((c = console_getc_nonblock()) >= 0) {
+		if (c == CTRL_RBRACKET) {
+			guest_stop("stopped by Ctrl-]");
+			return true;
+		}
+		if (vcpu.input_len < GUEST_INPUT_MAX)
+			vcpu.input[(vcpu.input_head + vcpu.input_len++) % GUEST_INPUT_MAX] = (uint8_t)c;
+	}
+	return false;
+}
+
 static uint64_t xcr0_read(void)
 {
 	uint32_t lo, hi;
@@ -282,12 +301,8 @@ const char *guest_run(uint32_t index, const char *args)
 	vmcb_init(&e);
 	guest_timer_start();
 	while (!vcpu.done) {
-		/* Input comes through the console layer: COM1 and the
-		 * PS/2 keyboard alike (README: Guests). */
-		if (console_getc_nonblock() == CTRL_RBRACKET) {
-			guest_stop("stopped by Ctrl-]");
+		if (take_input())
 			break;
-		}
 		svm_run(vm.ctrl_pa + CTRL_VMCB, &vcpu.gprs, vm.ctrl_pa + CTRL_HOST_VMCB);
 		/* XCR0 is not switched by VMRUN: undo whatever XSETBV the
 		 * guest managed. */

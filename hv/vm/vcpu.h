@@ -21,6 +21,7 @@
 #define CTRL_NPT	0x8000		/* nested tables, to the end */
 
 #define GUEST_LINE_MAX	160		/* a console line longer than this is split */
+#define GUEST_INPUT_MAX	64		/* typed bytes the guest has not read yet */
 
 /* Guest memory and the SVM structures, taken once, on the first start. */
 struct vm_area {
@@ -37,6 +38,8 @@ struct vcpu {
 	struct svm_gprs gprs;
 	char line[GUEST_LINE_MAX + 1];
 	size_t line_len;
+	uint8_t input[GUEST_INPUT_MAX];	/* a ring: what was typed, for its COM1 */
+	uint32_t input_head, input_len;
 	bool done;
 };
 extern struct vcpu vcpu;

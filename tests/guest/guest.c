@@ -378,6 +378,20 @@ static int probe(const char *what, const char *arg, uint64_t mem_bytes)
 		bench(parse_dec(arg));
 		return 0;
 	}
+	if (str_eq(what, "echo")) {
+		/* N bytes typed at the shell's consoles, read from COM1. */
+		uint64_t n = parse_dec(arg);
+
+		puts_("reading\n");
+		puts_("echo: ");
+		for (uint64_t i = 0; i < n; i++) {
+			while (!(inb(0x3FD) & 0x01))
+				;
+			putc_((char)inb(0x3F8));
+		}
+		putc_('\n');
+		return 0;
+	}
 	if (str_eq(what, "spin")) {
 		puts_("spinning\n");
 		for (;;)

@@ -293,3 +293,12 @@ def test_ctrl_rbracket_on_the_keyboard_stops_a_running_guest(screen):
     assert "sendkey ctrl-bracket_right" in reply and "nvalid" not in reply and "nknown" not in reply, reply
     out = screen.expect(PROMPT, timeout=30).split("\n")
     assert [l.strip() for l in out if l.strip()][-1] == "guest test: stopped: stopped by Ctrl-]", out
+
+
+def test_keys_typed_on_the_keyboard_reach_the_running_guest(screen):
+    screen.p.send("guest run test probe echo 2\r")
+    screen.expect(re.escape("[test] reading"), timeout=60)
+    screen.mon.keys("h", "i")
+    out = screen.expect(PROMPT, timeout=30).split("\n")
+    lines = [l.strip() for l in out if l.strip()]
+    assert lines[-2:] == ["[test] echo: hi", "guest test: exited with code 0"], out

@@ -135,6 +135,15 @@ def test_hypervisor_and_store_intact_after_the_probes(svm):
     assert re.fullmatch(r"selftest: \d+ passed, 0 failed", out[-1]), out[-5:]
 
 
+def test_what_is_typed_on_com1_reaches_the_running_guest(svm):
+    svm.p.send("guest run test probe echo 3\r")
+    svm.expect(re.escape("[test] reading"), timeout=60)
+    svm.p.send("hi!")
+    out = svm.expect(PROMPT, timeout=30).split("\n")
+    lines = [l.strip() for l in out if l.strip()]
+    assert lines[-2:] == ["[test] echo: hi!", "guest test: exited with code 0"], out
+
+
 def test_guest_unknown_name_is_one_error(svm):
     assert svm.cmd("guest run nosuch") == [
         "error: no guest named 'nosuch' (guest list shows them)"]

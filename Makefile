@@ -72,7 +72,7 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel
 	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
 HV_PURE_FROM_LOADER := loader/elf.c loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
-	loader/fwinfo.c loader/quirks.c $(PURE_LIB)
+	loader/fwinfo.c loader/quirks.c loader/rttable.c loader/rtwin.c $(PURE_LIB)
 # hv/vm/: the guests (README: How the code is laid out), with a folder
 # each for emulated devices, the Linux boot protocol and the guest's EFI.
 HV_DIRS := hv hv/vm hv/vm/dev hv/vm/linux hv/vm/efi
@@ -180,9 +180,11 @@ $(BUILD)/hv.elf: $(BUILD)/hv.dbg
 
 # ---------------------------------------------------------------- test guest
 # A freestanding ELF guest (README: Guest ABI), placed on the ESP and named
-# by tools/hvboot.cfg's module line.
+# by tools/hvboot.cfg's module line. It includes the guest ABI
+# (include/hvguest.h), the EFI statuses, x86.h and the pure loader/pt.h.
 GUEST_CFLAGS := $(WARN) -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mno-sse \
-	-mno-mmx -mno-80387 -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables
+	-mno-mmx -mno-80387 -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables \
+	-I. -Iinclude
 GUEST_OBJS := $(BUILD)/guest/entry.o $(BUILD)/guest/guest.o
 
 .PHONY: guest

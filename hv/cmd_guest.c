@@ -69,9 +69,9 @@ static int guest_info(int index)
 	}
 	kprintf("%s\nhypercalls:", any ? "" : " none");
 	any = false;
-	for (unsigned f = 0; f <= HCALL_COUNT; f++) {
+	for (unsigned f = 0; f <= HVCALL_COUNT; f++) {
 		if (r->hcalls[f]) {
-			kprintf(" %s %lu", f < HCALL_COUNT ? hcall_name(f) : "unknown", r->hcalls[f]);
+			kprintf(" %s %lu", f < HVCALL_COUNT ? hcall_name(f) : "unknown", r->hcalls[f]);
 			any = true;
 		}
 	}

@@ -63,13 +63,13 @@ static bool read_var(const struct efi_guid *guid, uint32_t *attrs, size_t *size)
 	if (!rtcmd_usable(RT_GET_VARIABLE))
 		return false;
 	st = rt_var_read(var_name, guid, attrs, var_data, sizeof(var_data), size);
-	if (st == RT_NOT_FOUND)
+	if (st == EFI_NOT_FOUND)
 		rtcmd_fail("no such variable", st);
-	else if (st == RT_BUFFER_TOO_SMALL)
+	else if (st == EFI_BUFFER_TOO_SMALL)
 		shell_error("variable larger than %d bytes (%s)", RT_DATA_MAX, rtcmd_status_name(st));
-	else if (st != RT_SUCCESS)
+	else if (st != EFI_SUCCESS)
 		rtcmd_fail("cannot read variable", st);
-	return st == RT_SUCCESS;
+	return st == EFI_SUCCESS;
 }
 
 static int cmd_get(int argc, char **argv)
@@ -135,11 +135,11 @@ static int cmd_set(int argc, char **argv)
 	st = rt_set_variable(var_name, &guid, attrs, var_data, size);
 	/* UEFI 2.10 §8.2: after ExitBootServices only variables with both NV
 	 * and RT can be written; say so rather than leave a bare status. */
-	if (st == RT_INVALID_PARAMETER && size &&
+	if (st == EFI_INVALID_PARAMETER && size &&
 	    (attrs & RUNTIME_WRITABLE) != RUNTIME_WRITABLE)
 		return shell_error("cannot set variable (EFI_INVALID_PARAMETER): after "
 				   "ExitBootServices only nv,rt variables can be written");
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot set variable", st);
 	kprintf("ok\n");
 	return 0;
@@ -161,9 +161,9 @@ static int cmd_del(int argc, char **argv)
 	/* The variable's own attributes, whatever its size, then a write of
 	 * size 0 (rt_var_delete; EFI_NOT_FOUND for a missing variable). */
 	st = rt_var_delete(var_name, &guid);
-	if (st == RT_NOT_FOUND)
+	if (st == EFI_NOT_FOUND)
 		return rtcmd_fail("no such variable", st);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot delete variable", st);
 	kprintf("ok\n");
 	return 0;
@@ -190,7 +190,7 @@ static int cmd_varinfo(int argc, char **argv)
 	if (!rtcmd_usable(RT_QUERY_VARIABLE_INFO))
 		return 1;
 	st = rt_query_variable_info(attrs, &max_storage, &remaining, &max_var);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot query variable storage", st);
 	efivar_attrs_format(attrs, a, sizeof(a));
 	kprintf("attributes         %s\n", a);

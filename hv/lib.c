@@ -5,6 +5,7 @@
 #include "lib.h"
 
 #include <stdint.h>
+#include "loader/str.h"
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
@@ -73,11 +74,7 @@ int memcmp(const void *a, const void *b, size_t n)
 
 size_t strlen(const char *s)
 {
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
+	return str_len(s);
 }
 
 int strcmp(const char *a, const char *b)

@@ -27,7 +27,7 @@ static bool usable(enum rt_svc s)
  * is not supported at runtime): that is SKIP, not FAIL. True when it did. */
 static bool skipped_unsupported(const char *name, efi_status_t st)
 {
-	if (st != RT_UNSUPPORTED)
+	if (st != EFI_UNSUPPORTED)
 		return false;
 	selftest_skip(name, "the firmware answers EFI_UNSUPPORTED at runtime");
 	return true;
@@ -48,7 +48,7 @@ void selftest_time(void)
 		st = rt_get_time(&t, &cap);
 		if (skipped_unsupported("GetTime", st))
 			;
-		else if (st != RT_SUCCESS)
+		else if (st != EFI_SUCCESS)
 			selftest_fail("GetTime", "%s", rtcmd_status_name(st));
 		else if (efi_time_problem_text(&t, bad, sizeof(bad)))
 			selftest_fail("GetTime", "firmware returned an invalid time (%s)", bad);
@@ -61,18 +61,18 @@ void selftest_time(void)
 		/* The current time, written back: at most the part of a second
 		 * since the read is lost. */
 		st = rt_get_time(&t, NULL);
-		if (st == RT_SUCCESS && efi_time_problem_text(&t, bad, sizeof(bad))) {
+		if (st == EFI_SUCCESS && efi_time_problem_text(&t, bad, sizeof(bad))) {
 			selftest_skip("SetTime", "not called: firmware returned an invalid time (%s)",
 				      bad);
 			selftest_not_called(RT_SET_TIME);
 		} else {
-			if (st == RT_SUCCESS)
+			if (st == EFI_SUCCESS)
 				st = rt_set_time(&t);
-			if (st == RT_SUCCESS)
+			if (st == EFI_SUCCESS)
 				st = rt_get_time(&t2, NULL);
 			if (skipped_unsupported("SetTime", st))
 				;
-			else if (st != RT_SUCCESS)
+			else if (st != EFI_SUCCESS)
 				selftest_fail("SetTime", "%s", rtcmd_status_name(st));
 			else if (efi_time_problem_text(&t2, bad, sizeof(bad)))
 				selftest_fail("SetTime", "read back an invalid time (%s)", bad);
@@ -86,10 +86,10 @@ void selftest_time(void)
 	}
 	if (usable(RT_GET_WAKEUP_TIME)) {
 		st = rt_get_wakeup_time(&enabled, &pending, &t);
-		if (st == RT_UNSUPPORTED) {
+		if (st == EFI_UNSUPPORTED) {
 			selftest_skip("GetWakeupTime",
 				      "the platform has no wakeup alarm (EFI_UNSUPPORTED)");
-		} else if (st != RT_SUCCESS) {
+		} else if (st != EFI_SUCCESS) {
 			selftest_fail("GetWakeupTime", "%s", rtcmd_status_name(st));
 		} else if (enabled && efi_time_problem_text(&t, bad, sizeof(bad))) {
 			selftest_fail("GetWakeupTime", "firmware returned an invalid time (%s)", bad);
@@ -100,9 +100,9 @@ void selftest_time(void)
 				/* Leave the alarm as it was: re-arm an armed one,
 				 * disable (no time, §8.3.4) a disarmed one. */
 				st = rt_set_wakeup_time(enabled, enabled ? &t : NULL);
-				if (st == RT_UNSUPPORTED)
+				if (st == EFI_UNSUPPORTED)
 					selftest_skip("SetWakeupTime", "EFI_UNSUPPORTED");
-				else if (st != RT_SUCCESS)
+				else if (st != EFI_SUCCESS)
 					selftest_fail("SetWakeupTime", "%s", rtcmd_status_name(st));
 				else
 					selftest_pass("SetWakeupTime");
@@ -159,7 +159,7 @@ void selftest_variables(void)
 	 * (§8.2), so the one the walk found must say so. */
 	if (usable(RT_GET_VARIABLE) && hv_scratch_name2[0]) {
 		st = rt_var_read(hv_scratch_name2, &first_guid, &attrs, hv_scratch_a, sizeof(hv_scratch_a), &size);
-		if (st != RT_SUCCESS)
+		if (st != EFI_SUCCESS)
 			selftest_fail("GetVariable", "%s", rtcmd_status_name(st));
 		else if (!(attrs & EFI_VARIABLE_RUNTIME_ACCESS))
 			selftest_fail("GetVariable", "attributes 0x%x without runtime access", attrs);
@@ -174,18 +174,18 @@ void selftest_variables(void)
 			pattern[i] = (uint8_t)(0xA5 ^ (i * 37));
 		/* Left over from an interrupted run: start clean. */
 		if (rt_var_read(test_name, &selftest_guid, &attrs, hv_scratch_a, sizeof(hv_scratch_a),
-				&size) == RT_SUCCESS)
+				&size) == EFI_SUCCESS)
 			rt_set_variable(test_name, &selftest_guid, attrs, NULL, 0);
 
 		st = rt_set_variable(test_name, &selftest_guid, nvbsrt, pattern, sizeof(pattern));
 		if (skipped_unsupported("SetVariable", st)) {
 			;
-		} else if (st != RT_SUCCESS) {
+		} else if (st != EFI_SUCCESS) {
 			selftest_fail("SetVariable", "create: %s", rtcmd_status_name(st));
 		} else {
 			st = rt_var_read(test_name, &selftest_guid, &attrs, hv_scratch_a,
 					 sizeof(hv_scratch_a), &size);
-			if (st != RT_SUCCESS)
+			if (st != EFI_SUCCESS)
 				selftest_fail("SetVariable", "read back: %s", rtcmd_status_name(st));
 			else if (size != sizeof(pattern) || memcmp(hv_scratch_a, pattern, size) != 0 ||
 				 attrs != nvbsrt)
@@ -195,13 +195,13 @@ void selftest_variables(void)
 				selftest_pass("SetVariable");
 
 			st = rt_set_variable(test_name, &selftest_guid, nvbsrt, NULL, 0);
-			if (st == RT_SUCCESS)
+			if (st == EFI_SUCCESS)
 				st = rt_var_read(test_name, &selftest_guid, &attrs, hv_scratch_a,
-						 sizeof(hv_scratch_a), &size) == RT_NOT_FOUND
-					     ? RT_SUCCESS
-					     : RT_DEVICE_ERROR;
-			if (st != RT_SUCCESS)
-				selftest_fail("SetVariable delete", "%s", st == RT_DEVICE_ERROR
+						 sizeof(hv_scratch_a), &size) == EFI_NOT_FOUND
+					     ? EFI_SUCCESS
+					     : EFI_DEVICE_ERROR;
+			if (st != EFI_SUCCESS)
+				selftest_fail("SetVariable delete", "%s", st == EFI_DEVICE_ERROR
 						? "still there after the delete"
 						: rtcmd_status_name(st));
 			else
@@ -213,7 +213,7 @@ void selftest_variables(void)
 		st = rt_query_variable_info(nvbsrt, &max_storage, &remaining, &max_var);
 		if (skipped_unsupported("QueryVariableInfo", st))
 			;
-		else if (st != RT_SUCCESS)
+		else if (st != EFI_SUCCESS)
 			selftest_fail("QueryVariableInfo", "%s", rtcmd_status_name(st));
 		else if (max_var == 0 || max_var > max_storage || remaining > max_storage)
 			selftest_fail("QueryVariableInfo", "max storage %lu, remaining %lu, max variable %lu",
@@ -232,11 +232,11 @@ void selftest_misc(void)
 
 	if (usable(RT_GET_NEXT_HIGH_MONOTONIC_COUNT)) {
 		st = rt_get_next_high_monotonic_count(&c1);
-		if (st == RT_SUCCESS)
+		if (st == EFI_SUCCESS)
 			st = rt_get_next_high_monotonic_count(&c2);
 		if (skipped_unsupported("GetNextHighMonotonicCount", st))
 			;
-		else if (st != RT_SUCCESS)
+		else if (st != EFI_SUCCESS)
 			selftest_fail("GetNextHighMonotonicCount", "%s", rtcmd_status_name(st));
 		else if (c2 <= c1)
 			selftest_fail("GetNextHighMonotonicCount", "%u then %u", c1, c2);
@@ -258,7 +258,7 @@ void selftest_misc(void)
 		uint64_t calls = rt_get_stats()->calls[RT_QUERY_CAPSULE_CAPABILITIES];
 
 		st = rt_query_capsule_capabilities(list, 1, &max_size, &reset_type);
-		if ((st == RT_SUCCESS || st == RT_UNSUPPORTED) &&
+		if ((st == EFI_SUCCESS || st == EFI_UNSUPPORTED) &&
 		    rt_get_stats()->calls[RT_QUERY_CAPSULE_CAPABILITIES] == calls + 1)
 			selftest_pass("QueryCapsuleCapabilities");
 		else

@@ -12,12 +12,11 @@
 #include "mm.h"
 #include "loader/pt.h"
 #include "loader/ptaudit.h"
+#include "loader/rttable.h"
 #include "rt/rt.h"
 #include "rt_space.h"
 #include "selftest.h"
 
-#define EFI_RUNTIME_SERVICES_SIGNATURE	0x56524553544e5552ULL	/* "RUNTSERV" */
-#define RT_TABLE_HEADER_BYTES		24	/* EFI_TABLE_HEADER, UEFI 2.10 §4.2 */
 
 /* The live translation of va (false when not mapped or not canonical). */
 static bool walk(uint64_t va, struct pt_walk *w)
@@ -116,29 +115,29 @@ void selftest_mappings(void)
 	const struct efi_mdesc *d = bootinfo_memmap(bi, &n);
 
 	if (!walk_rt(table, &w) ||
-	    !mm_va_mapped(read, RT_TABLE_HEADER_BYTES + 8 * RT_SVC_COUNT, false)) {
+	    !mm_va_mapped(read, RTTABLE_BYTES, false)) {
 		selftest_fail("map runtime table", "0x%lx not mapped", table);
 		return;
 	}
 	if (w.pa != bi->runtime_table_pa)
 		selftest_fail("map runtime table", "0x%lx -> pa 0x%lx, expected 0x%lx", table, w.pa,
 		     bi->runtime_table_pa);
-	else if (*(const volatile uint64_t *)read != EFI_RUNTIME_SERVICES_SIGNATURE)
+	else if (*(const volatile uint64_t *)read != RTTABLE_SIGNATURE)
 		selftest_fail("map runtime table", "signature 0x%016lx is not RUNTSERV",
 		     *(const volatile uint64_t *)read);
 	else
 		selftest_pass("map runtime table");
 
 	for (int s = 0; s < RT_SVC_COUNT; s++) {
-		uint64_t fn = ((const volatile uint64_t *)(read + RT_TABLE_HEADER_BYTES))[s];
+		uint64_t fn = ((const volatile uint64_t *)(read + RTTABLE_HEADER_BYTES))[s];
 		const struct efi_mdesc *rd = runtime_desc_of(fn, true);
 		char name[48];
 
 		fmt_snprintf(name, sizeof(name), "map %s", rt_svc_name(s));
-		if ((s == RT_SET_VIRTUAL_ADDRESS_MAP || s == RT_CONVERT_POINTER) &&
-		    !walk_rt(fn, &w) && runtime_desc_of(fn, false))
-			/* Quirk (EDK2 RuntimeDxe): every pointer of the table
-			 * is converted but these two, boot-time only. */
+		/* The loader's verdict on the table (loader/rttable.c), not
+		 * a second judgement of the same quirk. */
+		if (rttable_boot_time_only((unsigned)s) &&
+		    (bi->quirks & (1U << HV_QUIRK_SVAM_POINTERS_PHYSICAL)) && !walk_rt(fn, &w))
 			selftest_skip(name, "0x%lx left physical by the firmware (boot-time only)", fn);
 		else if (!walk_rt(fn, &w))
 			selftest_fail(name, "0x%lx not mapped", fn);

@@ -52,7 +52,7 @@ void efi_check_module_pins(struct boot *b)
 	b->bi->module_pinned = 0;
 	if (b->cfg.guest_vars != HV_GUEST_VARS_WRITE || !fwinfo_hash_enforced(b->bi->secure_boot))
 		return;
-	t0 = rdtsc();
+	t0 = cpu_rdtsc();
 	for (uint32_t i = 0; i < b->cfg.nmodules; i++) {
 		sha256((const void *)(UINTN)b->module_pa[i], b->module_size[i], digest);
 		if (sha256_pinned(digest, pins, HV_MODULE_SHA256_COUNT))
@@ -61,5 +61,5 @@ void efi_check_module_pins(struct boot *b)
 			 b->bi->module_pinned & (1U << i) ? "pinned by this loader" :
 			 "not pinned: guest_vars write applies as read");
 	}
-	b->bi->hash_tsc += rdtsc() - t0;
+	b->bi->hash_tsc += cpu_rdtsc() - t0;
 }

@@ -7,6 +7,7 @@
 
 #include "efivar.h"
 #include "loader/fmt.h"
+#include "loader/str.h"
 
 /* ---- EFI_TIME */
 
@@ -40,15 +41,6 @@ static long digits(const char *s, int n)
 		v = v * 10 + (s[i] - '0');
 	}
 	return v;
-}
-
-static size_t str_len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
 }
 
 const char *rtfmt_time_parse(const char *date, const char *time, struct efi_time *t)
@@ -249,11 +241,7 @@ static const char *boot_number_parse(const char *s, size_t len, uint16_t *num)
 
 const char *rtfmt_boot_number_parse(const char *s, uint16_t *num)
 {
-	size_t len = 0;
-
-	while (s[len])
-		len++;
-	return boot_number_parse(s, len, num);
+	return boot_number_parse(s, str_len(s), num);
 }
 
 const char *rtfmt_boot_order_parse(const char *s, uint16_t *order, size_t cap, size_t *n,
@@ -318,8 +306,8 @@ const char *rtfmt_load_option_set_active(uint8_t *data, size_t size, bool active
 size_t rtfmt_rflags_names(uint64_t flags, char *buf, size_t cap)
 {
 	static const struct { uint64_t bit; const char *name; } names[] = {
-		{ RT_RFLAGS_DF, "DF" }, { RT_RFLAGS_IF, "IF" }, { RT_RFLAGS_AC, "AC" },
-		{ RT_RFLAGS_TF, "TF" },
+		{ RFLAGS_DF, "DF" }, { RFLAGS_IF, "IF" }, { RFLAGS_AC, "AC" },
+		{ RFLAGS_TF, "TF" },
 	};
 	size_t n = 0;
 

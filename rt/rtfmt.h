@@ -93,7 +93,7 @@ size_t rtfmt_boot_order_store(const uint16_t *order, size_t n, uint8_t *out);
  * Reason: "load option shorter than its header" (under 6 bytes). */
 const char *rtfmt_load_option_set_active(uint8_t *data, size_t size, bool active, bool *changed);
 
-/* ---- CPU state firmware left (rt.h RT_RFLAGS_*) */
+/* ---- CPU state firmware left (x86.h RFLAGS_*) */
 
 /* The guarded RFLAGS bits set in flags as "DF IF AC TF" (in that order,
  * only those set), "none" when none is. Other bits are ignored. */

@@ -66,7 +66,7 @@ enum varlist_stop varlist_next(struct varlist *w)
 		return w->stop;
 	w->size_bytes = 0;
 	w->status = w->next(w->ctx, w->name, w->cap_chars, &w->guid, &w->size_bytes);
-	if (w->status == RT_NOT_FOUND)
+	if (w->status == EFI_NOT_FOUND)
 		return stop(w, VARLIST_END);
 	if (w->status != 0)
 		return stop(w, VARLIST_STATUS);

@@ -29,7 +29,7 @@ struct guest_record {
 	uint32_t runs;
 	char reason[GUEST_REASON_MAX];
 	uint64_t exits[GX_COUNT];
-	uint64_t hcalls[HCALL_COUNT + 1];	/* the last: unknown functions */
+	uint64_t hcalls[HVCALL_COUNT + 1];	/* the last: unknown functions */
 	uint64_t mem_pa;			/* where guest memory was */
 };
 

@@ -11,28 +11,9 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "bootinfo.h"
+#include "efi_status.h"
+#include "hvguest.h"
 #include "rt/rt.h"
-
-/* Function numbers (RAX in). */
-enum hcall_fn {
-	HCALL_VERSION = 0,
-	HCALL_GET_VARIABLE = 1,
-	HCALL_GET_NEXT_VARIABLE_NAME = 2,
-	HCALL_SET_VARIABLE = 3,
-	HCALL_QUERY_VARIABLE_INFO = 4,
-	HCALL_GET_TIME = 5,
-	HCALL_COUNT
-};
-
-#define HCALL_ABI_VERSION	0x00010000ULL
-
-/* Statuses the checks give (UEFI 2.10 Appendix D). */
-#define HCALL_INVALID_PARAMETER	EFI_ERR(2)
-#define HCALL_UNSUPPORTED	EFI_ERR(3)
-#define HCALL_BUFFER_TOO_SMALL	EFI_ERR(5)
-#define HCALL_WRITE_PROTECTED	EFI_ERR(8)
-#define HCALL_OUT_OF_RESOURCES	EFI_ERR(9)
-#define HCALL_ACCESS_DENIED	EFI_ERR(15)
 
 /* The longest name a guest may pass (README: Hypercall ABI): 1,024 UTF-16
  * characters with the NUL, Linux's EFI_VAR_NAME_LEN. */
@@ -51,12 +32,6 @@ enum hcall_fn {
 #define HCALL_NV_ENTRY_OVERHEAD	128
 /* Non-volatile bytes (data + name) one guest run may write in all. */
 #define HCALL_NV_BUDGET_BYTES	(64 * 1024)
-
-/* Request layout for functions 1..3: the fixed header, then the name,
- * then the data right after it, at HCALL_VAR_HDR + name_size. */
-#define HCALL_VAR_HDR		32	/* guid, attributes, name_size, data_size */
-#define HCALL_VARINFO_SIZE	32	/* attributes, pad, three uint64_t */
-#define HCALL_TIME_SIZE		28	/* EFI_TIME + EFI_TIME_CAPABILITIES */
 
 /* "version", "GetVariable", … or NULL for an unknown function. */
 const char *hcall_name(uint64_t fn);
@@ -79,7 +54,7 @@ struct hcall_var_req {
  * at least one character, at most HCALL_NAME_MAX, the name inside the
  * request and (1, 3; for 2 the name going in) NUL-terminated within
  * name_size; for 1 and 3 the data right after it inside the request, and
- * for 3 data_size at most RT_DATA_MAX. HCALL_INVALID_PARAMETER, or 0
+ * for 3 data_size at most RT_DATA_MAX. EFI_INVALID_PARAMETER, or 0
  * with *out filled. */
 efi_status_t hcall_check_var(const uint8_t *mem, uint64_t mem_bytes, uint64_t fn,
 			     uint64_t gpa, uint64_t size, struct hcall_var_req *out);
@@ -90,8 +65,8 @@ struct hcall_policy {
 	struct efi_guid guid;	/* HV_GUEST_VARS_WRITE: the one vendor GUID */
 };
 
-/* 0 if fn may touch a variable of guid; else HCALL_ACCESS_DENIED (any
- * variable function with `none`) or HCALL_WRITE_PROTECTED (a SetVariable
+/* 0 if fn may touch a variable of guid; else EFI_ACCESS_DENIED (any
+ * variable function with `none`) or EFI_WRITE_PROTECTED (a SetVariable
  * the policy does not allow: `read`, another GUID, or a boot-chain GUID,
  * hcall_guid_boot_chain). */
 efi_status_t hcall_policy_check(const struct hcall_policy *p, uint64_t fn,
@@ -131,7 +106,7 @@ struct hcall_env {
 };
 
 /* Whether a SetVariable of charge_bytes (data + name) with attrs may go to
- * the firmware: 0, or HCALL_OUT_OF_RESOURCES if it is non-volatile and
+ * the firmware: 0, or EFI_OUT_OF_RESOURCES if it is non-volatile and
  * would cross the run's budget or, with HCALL_NV_ENTRY_OVERHEAD, leave
  * less than HCALL_NV_RESERVE_BYTES of the store (asked of
  * QueryVariableInfo with attrs), or the status of a QueryVariableInfo

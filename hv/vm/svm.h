@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include "x86.h"		/* EFER, VM_CR, VM_HSAVE_PA */
 
 /* VMCB control area offsets (APM Vol. 2 Appendix B, Table B-1). */
 #define VMCB_INTERCEPT_CR	0x000
@@ -86,17 +87,6 @@
 #define SVM_EXIT_XSETBV		0x8D
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	0xFFFFFFFFU
-
-/* MSRs (APM Vol. 2 §15.30, Vol. 3 Appendix A). */
-#define MSR_EFER		0xC0000080U
-#define EFER_SCE		(1ULL << 0)
-#define EFER_LME		(1ULL << 8)
-#define EFER_LMA		(1ULL << 10)
-#define EFER_NXE		(1ULL << 11)
-#define EFER_SVME		(1ULL << 12)
-#define MSR_VM_CR		0xC0010114U
-#define VM_CR_SVMDIS		(1ULL << 4)
-#define MSR_VM_HSAVE_PA		0xC0010117U
 
 /* The guest registers VMRUN does not load from the VMCB (RAX, RSP, RIP
  * and RFLAGS live there). svm_run.asm relies on this order. */

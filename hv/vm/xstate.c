@@ -2,22 +2,11 @@
  * Vol. 1 Table 10-2 (FXSAVE: FCW at 0, FTW at 4, MXCSR at 24) and §13.4.2
  * (the XSAVE header at 512: XSTATE_BV, then XCOMP_BV). */
 #include "xstate.h"
+#include "loader/bytes.h"
 
 #define OFF_FCW		0
 #define OFF_MXCSR	24
 #define OFF_XSTATE_BV	512
-
-static void st16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void st32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 void xstate_area_init(uint8_t *area)
 {

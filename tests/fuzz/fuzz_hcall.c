@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(env.nv_written_bytes <= HCALL_NV_BUDGET_BYTES);
 	/* Outside memory: never touched (the bytes past mem_bytes stay as
 	 * they were, since memcpy above copied only mem_bytes). */
-	if (!hcall_range_ok(mem_bytes, gpa, len) && fn != HCALL_VERSION)
+	if (!hcall_range_ok(mem_bytes, gpa, len) && fn != HVCALL_VERSION)
 		CHECK(memcmp(buf, data + 24, mem_bytes) == 0);
 	return 0;
 }

@@ -39,9 +39,9 @@ static uint64_t fuzz_next(void *ctx, uint16_t *name, size_t cap, struct efi_guid
 
 	in->calls++;
 	if (op < 0 || op % 4 == 0)
-		return RT_NOT_FOUND;
+		return EFI_NOT_FOUND;
 	if (op % 4 == 1)
-		return RT_DEVICE_ERROR;
+		return EFI_DEVICE_ERROR;
 	if (op % 4 == 2) {
 		size_t n = 0;
 
@@ -53,7 +53,7 @@ static uint64_t fuzz_next(void *ctx, uint16_t *name, size_t cap, struct efi_guid
 	g = take(in);
 	size = take(in);
 	if (g < 0 || size < 0)
-		return RT_NOT_FOUND;
+		return EFI_NOT_FOUND;
 	memset(guid, 0, sizeof(*guid));
 	guid->d4[0] = (uint8_t)g;
 	*size_bytes = (size_t)size;

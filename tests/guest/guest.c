@@ -7,16 +7,10 @@
  * so the FPU, SSE and AVX registers hold only what the probes put there. */
 #include <stdint.h>
 #include <stddef.h>
-
-struct bootinfo {
-	char magic[8];
-	uint64_t mem_bytes;
-	char args[256];
-};
-
-enum { HC_VERSION, HC_GET, HC_NEXT, HC_SET, HC_QUERY, HC_TIME };
-
-#define ERR(n)	(0x8000000000000000ULL | (n))
+#include "efi_status.h"
+#include "hvguest.h"
+#include "x86.h"
+#include "loader/pt.h"
 
 /* 8be4df61-93ca-11d2-aa0d-00e098032b8c, and the GUID the test config
  * lets guests write: 3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10. */
@@ -24,19 +18,6 @@ static const uint8_t global_guid[16] = { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd
 					 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c };
 static const uint8_t test_guid[16] = { 0x7e, 0x4b, 0x1d, 0x3f, 0x5a, 0x2c, 0x8e, 0x4e,
 				       0x9d, 0x41, 0x6a, 0x0b, 0x9c, 0x7e, 0x5f, 0x10 };
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 static void putc_(char c)
 {
@@ -72,13 +53,13 @@ static void putdec(uint64_t v)
 
 static void putstatus(uint64_t st)
 {
+#define STATUS(name)	{ name, #name }
 	static const struct { uint64_t st; const char *name; } names[] = {
-		{ 0, "EFI_SUCCESS" }, { ERR(2), "EFI_INVALID_PARAMETER" },
-		{ ERR(3), "EFI_UNSUPPORTED" }, { ERR(5), "EFI_BUFFER_TOO_SMALL" },
-		{ ERR(8), "EFI_WRITE_PROTECTED" }, { ERR(9), "EFI_OUT_OF_RESOURCES" },
-		{ ERR(14), "EFI_NOT_FOUND" },
-		{ ERR(15), "EFI_ACCESS_DENIED" }, { ERR(21), "EFI_ABORTED" },
+		STATUS(EFI_SUCCESS), STATUS(EFI_INVALID_PARAMETER), STATUS(EFI_UNSUPPORTED),
+		STATUS(EFI_BUFFER_TOO_SMALL), STATUS(EFI_WRITE_PROTECTED), STATUS(EFI_NOT_FOUND),
+		STATUS(EFI_ACCESS_DENIED), STATUS(EFI_ABORTED), STATUS(EFI_OUT_OF_RESOURCES),
 	};
+#undef STATUS
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (names[i].st == st) {
@@ -113,17 +94,14 @@ static int str_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* The README's variable request: guid, attributes, name_size, data_size,
- * then the name and the data. */
+/* The variable request with room for the name and the data after it. */
 struct var_req {
-	uint8_t guid[16];
-	uint32_t attributes;
-	uint32_t name_size;
-	uint64_t data_size;
+	struct hvcall_var_req hdr;
 	uint16_t name[512];
 	uint8_t data[4096];
 };
-_Static_assert(__builtin_offsetof(struct var_req, name) == 32, "name at 32");
+_Static_assert(__builtin_offsetof(struct var_req, name) == sizeof(struct hvcall_var_req),
+	       "the name right after the request header");
 
 static struct var_req req;
 
@@ -132,20 +110,20 @@ static uint64_t var_setup(const uint8_t guid[16], const char *name, uint64_t dat
 {
 	uint32_t n = 0;
 
-	mem_copy(req.guid, guid, 16);
+	mem_copy(req.hdr.guid, guid, 16);
 	while (name[n]) {
 		req.name[n] = (uint8_t)name[n];
 		n++;
 	}
 	req.name[n++] = 0;
-	req.name_size = 2 * n;
-	req.data_size = data_size;
-	return 32 + 2 * n + data_size;
+	req.hdr.name_size = 2 * n;
+	req.hdr.data_size = data_size;
+	return sizeof(req.hdr) + 2 * n + data_size;
 }
 
 static uint8_t *var_data(void)
 {
-	return (uint8_t *)req.name + req.name_size;
+	return (uint8_t *)req.name + req.hdr.name_size;
 }
 
 static void putguid(const uint8_t g[16])
@@ -168,12 +146,13 @@ static void list_variables(void)
 
 	req.name[0] = 0;
 	for (;;) {
-		req.name_size = sizeof(req.name);
-		st = hypercall(HC_NEXT, (uint64_t)&req, 32 + sizeof(req.name));
+		req.hdr.name_size = sizeof(req.name);
+		st = hypercall(HVCALL_GET_NEXT_VARIABLE_NAME, (uint64_t)&req,
+			       sizeof(req.hdr) + sizeof(req.name));
 		if (st)
 			break;
 		puts_("var ");
-		putguid(req.guid);
+		putguid(req.hdr.guid);
 		putc_('-');
 		for (uint32_t i = 0; req.name[i]; i++)
 			putc_(req.name[i] < 0x80 ? (char)req.name[i] : '?');
@@ -189,21 +168,21 @@ static void list_variables(void)
 
 static void demo(void)
 {
+	static struct hvcall_time_req time;
 	uint64_t st, size;
-	uint8_t *time = (uint8_t *)&req;
 
 	puts_("hello from the test guest\n");
 	puts_("version 0x");
-	puthex(hypercall(HC_VERSION, 0, 0), 8);
+	puthex(hypercall(HVCALL_VERSION, 0, 0), 8);
 	putc_('\n');
 	list_variables();
 
 	size = var_setup(global_guid, "BootOrder", 64);
-	st = hypercall(HC_GET, (uint64_t)&req, size);
+	st = hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, size);
 	puts_("get BootOrder: ");
 	putstatus(st);
 	if (st == 0) {
-		for (uint64_t i = 0; i + 1 < req.data_size; i += 2) {
+		for (uint64_t i = 0; i + 1 < req.hdr.data_size; i += 2) {
 			putc_(' ');
 			puthex(var_data()[i] | var_data()[i + 1] << 8, 4);
 		}
@@ -211,46 +190,46 @@ static void demo(void)
 	putc_('\n');
 
 	size = var_setup(test_guid, "HvGuestTest", 5);
-	req.attributes = 7;		/* NV, BS, RT */
+	req.hdr.attributes = 7;		/* NV, BS, RT */
 	mem_copy(var_data(), "guest", 5);
 	puts_("set HvGuestTest: ");
-	putstatus(hypercall(HC_SET, (uint64_t)&req, size));
+	putstatus(hypercall(HVCALL_SET_VARIABLE, (uint64_t)&req, size));
 	size = var_setup(test_guid, "HvGuestTest", 16);
-	st = hypercall(HC_GET, (uint64_t)&req, size);
+	st = hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, size);
 	puts_("\nget HvGuestTest: ");
 	putstatus(st);
 	if (st == 0) {
 		puts_(" \"");
-		for (uint64_t i = 0; i < req.data_size; i++)
+		for (uint64_t i = 0; i < req.hdr.data_size; i++)
 			putc_((char)var_data()[i]);
 		puts_("\" attributes ");
-		putdec(req.attributes);
+		putdec(req.hdr.attributes);
 	}
 	size = var_setup(test_guid, "HvGuestTest", 0);
-	req.attributes = 7;
+	req.hdr.attributes = 7;
 	puts_("\ndel HvGuestTest: ");
-	putstatus(hypercall(HC_SET, (uint64_t)&req, size));
+	putstatus(hypercall(HVCALL_SET_VARIABLE, (uint64_t)&req, size));
 	size = var_setup(test_guid, "HvGuestTest", 16);
 	puts_("\nget HvGuestTest: ");
-	putstatus(hypercall(HC_GET, (uint64_t)&req, size));
+	putstatus(hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, size));
 
 	size = var_setup(global_guid, "BootOrder", 2);
-	req.attributes = 7;
+	req.hdr.attributes = 7;
 	var_data()[0] = 0;
 	var_data()[1] = 0;
 	puts_("\nset BootOrder: ");
-	putstatus(hypercall(HC_SET, (uint64_t)&req, size));
+	putstatus(hypercall(HVCALL_SET_VARIABLE, (uint64_t)&req, size));
 
-	st = hypercall(HC_TIME, (uint64_t)time, 28);
+	st = hypercall(HVCALL_GET_TIME, (uint64_t)&time, sizeof(time));
 	puts_("\ntime: ");
 	putstatus(st);
 	if (st == 0) {
 		puts_(" ");
-		putdec(time[0] | time[1] << 8);
+		putdec(time.year);
 		putc_('-');
-		putdec(time[2]);
+		putdec(time.month);
 		putc_('-');
-		putdec(time[3]);
+		putdec(time.day);
 	}
 	puts_("\n");
 }
@@ -264,7 +243,7 @@ static uint64_t pd_page[512] __attribute__((aligned(4096)));
 static volatile uint64_t *map_phys(uint64_t pa)
 {
 	uint64_t cr3, *pml4, *pdpt, *pd;
-	unsigned i4 = (pa >> 39) & 511, i3 = (pa >> 30) & 511, i2 = (pa >> 21) & 511;
+	unsigned i4 = pt_index(pa, 0), i3 = pt_index(pa, 1), i2 = pt_index(pa, 2);
 
 	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
 	pml4 = (uint64_t *)(cr3 & ~0xFFFULL);
@@ -299,14 +278,6 @@ static uint64_t parse_dec(const char *s)
 	return v;
 }
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
 /* The median of n TSC deltas of one hypercall (under QEMU -icount the
  * TSC counts instructions: make bench). */
 static uint64_t time_calls(uint64_t fn, uint64_t n, uint64_t *samples)
@@ -316,10 +287,10 @@ static uint64_t time_calls(uint64_t fn, uint64_t n, uint64_t *samples)
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t t0, t1;
 
-		req.data_size = 64;
-		t0 = rdtsc();
+		req.hdr.data_size = 64;
+		t0 = cpu_rdtsc();
 		hypercall(fn, (uint64_t)&req, size);
-		t1 = rdtsc();
+		t1 = cpu_rdtsc();
 		samples[i] = t1 - t0;
 	}
 	for (uint64_t i = 1; i < n; i++)	/* insertion sort: n is small */
@@ -339,9 +310,9 @@ static void bench(uint64_t n)
 	if (n == 0 || n > 101)
 		n = 11;
 	puts_("bench GetVariable ");
-	putdec(time_calls(HC_GET, n, samples));
+	putdec(time_calls(HVCALL_GET_VARIABLE, n, samples));
 	puts_("\nbench version ");
-	putdec(time_calls(HC_VERSION, n, samples));
+	putdec(time_calls(HVCALL_VERSION, n, samples));
 	putc_('\n');
 }
 
@@ -357,10 +328,6 @@ static void probe_status(const char *what, uint64_t st)
 /* ---------------------------------------------------------------- CPU state
  * README: Guests: a guest starts with fresh x87/SSE/AVX state and debug
  * registers, and keeps its own (XCR0 included) across every exit. */
-
-#define CR4_OSFXSR	(1ULL << 9)
-#define CR4_OSXMMEXCPT	(1ULL << 10)
-#define CR4_OSXSAVE	(1ULL << 18)
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -527,7 +494,7 @@ static int probe_avx(uint64_t n)
 
 		if (i % 100 == 99) {
 			size = var_setup(global_guid, "BootOrder", 64);
-			hypercall(HC_GET, (uint64_t)&req, size);
+			hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, size);
 		} else {
 			cpuid(0, 0, r);
 		}
@@ -595,16 +562,16 @@ static __attribute__((noreturn, used)) void ring3_main(void)
 	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
 	for (int i = 0; i < 64; i++)
 		user_buf[i] = 0xAA;
-	st = hypercall(HC_TIME, (uint64_t)user_buf, 28);
+	st = hypercall(HVCALL_GET_TIME, (uint64_t)user_buf, 28);
 	puts_("cpl ");
 	putdec(cs & 3);
 	puts_(": GetTime ");
 	putstatus(st);
 	puts_(untouched(user_buf, 64) ? ", buffer untouched\n" : ", buffer written\n");
 	size = var_setup(test_guid, "Ring3", 4);
-	req.attributes = 7;
+	req.hdr.attributes = 7;
 	mem_copy(var_data(), "ring", 4);
-	st = hypercall(HC_SET, (uint64_t)&req, size);
+	st = hypercall(HVCALL_SET_VARIABLE, (uint64_t)&req, size);
 	puts_("cpl ");
 	putdec(cs & 3);
 	puts_(": SetVariable ");
@@ -644,7 +611,7 @@ static int probe_ring3(void)
 
 	for (int i = 0; i < 64; i++)
 		user_buf[i] = 0xAA;
-	st = hypercall(HC_TIME, (uint64_t)user_buf, 28);
+	st = hypercall(HVCALL_GET_TIME, (uint64_t)user_buf, 28);
 	puts_("cpl 0: GetTime ");
 	putstatus(st);
 	puts_(untouched(user_buf, 64) ? ", buffer untouched\n" : ", buffer written\n");
@@ -691,13 +658,13 @@ static int probe_fill(const char *tag)
 			name[d] = c;
 		}
 		size = var_setup(test_guid, name, 4000);
-		req.attributes = 7;
+		req.hdr.attributes = 7;
 		for (int i = 0; i < 4000; i++)
 			var_data()[i] = (uint8_t)(n + i);
-		st = hypercall(HC_SET, (uint64_t)&req, size);
+		st = hypercall(HVCALL_SET_VARIABLE, (uint64_t)&req, size);
 		if (st)
 			break;
-		bytes += 4000 + req.name_size;
+		bytes += 4000 + req.hdr.name_size;
 		n++;
 	}
 	puts_("fill: ");
@@ -707,7 +674,7 @@ static int probe_fill(const char *tag)
 	puts_(" bytes, then ");
 	putstatus(st);
 	q[0] = 7;
-	st = hypercall(HC_QUERY, (uint64_t)q, 32);
+	st = hypercall(HVCALL_QUERY_VARIABLE_INFO, (uint64_t)q, 32);
 	puts_("\nfill: remaining ");
 	putdec((uint64_t)q[16] | (uint64_t)q[17] << 8 | (uint64_t)q[18] << 16 |
 	       (uint64_t)q[19] << 24);
@@ -733,7 +700,7 @@ static int probe_name_edge(void)
 		puts_("name_size ");
 		putdec(bytes);
 		puts_(": ");
-		putstatus(hypercall(HC_GET, (uint64_t)r, 32 + bytes));
+		putstatus(hypercall(HVCALL_GET_VARIABLE, (uint64_t)r, 32 + bytes));
 		putc_('\n');
 	}
 	return 0;
@@ -746,9 +713,9 @@ static int probe_oneshot(void)
 						 0xb6, 0xc7, 0x44, 0x0b, 0x29, 0xbb, 0x8c, 0x4f };
 	uint64_t size = var_setup(loader_guid, "LoaderEntryOneShot", 12);
 
-	req.attributes = 7;
+	req.hdr.attributes = 7;
 	mem_copy(var_data(), "e\0v\0i\0l\0\0\0\0\0", 12);
-	probe_status("set LoaderEntryOneShot", hypercall(HC_SET, (uint64_t)&req, size));
+	probe_status("set LoaderEntryOneShot", hypercall(HVCALL_SET_VARIABLE, (uint64_t)&req, size));
 	return 0;
 }
 
@@ -760,7 +727,7 @@ static int probe_mark(void)
 	uint64_t size = var_setup(global_guid, "BootOrder", 64), st;
 
 	mem_copy(at, "GUEST-MARK-32MiB", 16);
-	st = hypercall(HC_GET, (uint64_t)&req, size);
+	st = hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, size);
 	mem_copy(at + 64, var_data(), 64);
 	probe_status("mark at 0x2000000, BootOrder copied", st);
 	return 0;
@@ -800,28 +767,32 @@ static int probe(const char *what, const char *arg, uint64_t mem_bytes)
 		uint8_t *at = (uint8_t *)(mem_bytes - (1ULL << 20));
 
 		mem_copy(at, global_guid, 16);
-		probe_status(what, hypercall(HC_GET, (uint64_t)at, (1ULL << 20) + 64));
+		probe_status(what, hypercall(HVCALL_GET_VARIABLE, (uint64_t)at, (1ULL << 20) + 64));
 		return 0;
 	}
 	if (str_eq(what, "wrap")) {
 		size = var_setup(global_guid, "BootOrder", 16);
-		probe_status(what, hypercall(HC_GET, (uint64_t)&req, 0 - (uint64_t)&req + 0x40));
+		probe_status(what, hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, 0 - (uint64_t)&req + 0x40));
 		(void)size;
 		return 0;
 	}
 	if (str_eq(what, "no-nul")) {
 		size = var_setup(global_guid, "BootOrder", 0);
-		req.name_size -= 2;		/* 9 characters, no NUL */
-		probe_status(what, hypercall(HC_GET, (uint64_t)&req, size));
+		req.hdr.name_size -= 2;		/* 9 characters, no NUL */
+		probe_status(what, hypercall(HVCALL_GET_VARIABLE, (uint64_t)&req, size));
 		return 0;
 	}
 	if (str_eq(what, "big-data")) {
-		uint8_t *big = (uint8_t *)(16ULL << 20);	/* 1 MiB of guest memory */
+		/* 1 MiB of data at 16 MiB of guest memory. */
+		struct hvcall_var_req *big = (struct hvcall_var_req *)(16ULL << 20);
 
-		mem_copy(big, test_guid, 16);
-		mem_copy(big + 16, "\x07\0\0\0\x0a\0\0\0\0\0\x10\0\0\0\0\0", 16);
-		mem_copy(big + 32, "B\0i\0g\0!\0\0\0", 10);
-		probe_status(what, hypercall(HC_SET, (uint64_t)big, 32 + 10 + (1ULL << 20)));
+		mem_copy(big->guid, test_guid, 16);
+		big->attributes = 7;
+		big->name_size = 10;
+		big->data_size = 1ULL << 20;
+		mem_copy(big + 1, "B\0i\0g\0!\0\0\0", 10);
+		probe_status(what, hypercall(HVCALL_SET_VARIABLE, (uint64_t)big,
+					     sizeof(*big) + 10 + (1ULL << 20)));
 		return 0;
 	}
 	if (str_eq(what, "bench")) {
@@ -852,6 +823,20 @@ static int probe(const char *what, const char *arg, uint64_t mem_bytes)
 		puts_("invlpga went through\n");
 		return 99;
 	}
+	if (str_eq(what, "echo")) {
+		/* N bytes typed at the shell's consoles, read from COM1. */
+		uint64_t n = parse_dec(arg);
+
+		puts_("reading\n");
+		puts_("echo: ");
+		for (uint64_t i = 0; i < n; i++) {
+			while (!(inb(0x3FD) & 0x01))
+				;
+			putc_((char)inb(0x3F8));
+		}
+		putc_('\n');
+		return 0;
+	}
 	if (str_eq(what, "spin")) {
 		puts_("spinning\n");
 		for (;;)
@@ -861,12 +846,12 @@ static int probe(const char *what, const char *arg, uint64_t mem_bytes)
 	return 98;
 }
 
-int guest_main(const struct bootinfo *bi)
+int guest_main(const struct hvguest_bootinfo *bi)
 {
 	const char *a = bi->args;
 
-	for (int i = 0; i < 8; i++) {
-		if (bi->magic[i] != "HVGUEST1"[i]) {
+	for (int i = 0; i < HVGUEST_MAGIC_BYTES; i++) {
+		if (bi->magic[i] != HVGUEST_MAGIC[i]) {
 			puts_("bad boot info\n");
 			return 97;
 		}

@@ -235,6 +235,15 @@ def test_a_forged_prompt_is_shown_as_guest_output(svm):
                      "guest test: exited with code 0"], lines
 
 
+def test_what_is_typed_on_com1_reaches_the_running_guest(svm):
+    svm.p.send("guest run test probe echo 3\r")
+    svm.expect(re.escape("[test] reading"), timeout=60)
+    svm.p.send("hi!")
+    out = svm.expect(PROMPT, timeout=30).split("\n")
+    lines = [l.strip() for l in out if l.strip()]
+    assert lines[-2:] == ["[test] echo: hi!", "guest test: exited with code 0"], out
+
+
 def test_guest_unknown_name_is_one_error(svm):
     assert svm.cmd("guest run nosuch") == [
         "error: no guest named 'nosuch' (guest list shows them)"]

@@ -30,7 +30,7 @@ static efi_status_t fake_get(const uint16_t *name, const struct efi_guid *guid,
 	memcpy(seen_name, name, sizeof(seen_name));
 	if (*size < 3) {
 		*size = 3;
-		return HCALL_BUFFER_TOO_SMALL;
+		return EFI_BUFFER_TOO_SMALL;
 	}
 	memcpy(data, "abc", 3);
 	*size = 3;
@@ -131,14 +131,14 @@ static int setup(void **s)
 static void test_hcall_version_is_1_0(void **s)
 {
 	(void)s;
-	assert_true(hcall_dispatch(&env, HCALL_VERSION, 0, 0) == 0x00010000);
+	assert_true(hcall_dispatch(&env, HVCALL_VERSION, 0, 0) == 0x00010000);
 }
 
 static void test_hcall_unknown_function_is_unsupported(void **s)
 {
 	(void)s;
-	assert_true(hcall_dispatch(&env, 6, 0, 0) == HCALL_UNSUPPORTED);
-	assert_true(hcall_dispatch(&env, ~0ULL, 0, 0) == HCALL_UNSUPPORTED);
+	assert_true(hcall_dispatch(&env, 6, 0, 0) == EFI_UNSUPPORTED);
+	assert_true(hcall_dispatch(&env, ~0ULL, 0, 0) == EFI_UNSUPPORTED);
 }
 
 static void test_hcall_range_must_lie_inside_guest_memory(void **s)
@@ -158,10 +158,10 @@ static void test_hcall_get_variable_past_memory_is_invalid_and_reads_nothing(voi
 	uint64_t size = var_req(MEM - 0x100, &EFI_GLOBAL_VARIABLE_GUID, "BootOrder", 0);
 
 	(void)s;
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, MEM - 0x100, size + 0x100) ==
-		    HCALL_INVALID_PARAMETER);
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, MEM - 0x100, UINT64_MAX - 0x10) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, MEM - 0x100, size + 0x100) ==
+		    EFI_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, MEM - 0x100, UINT64_MAX - 0x10) ==
+		    EFI_INVALID_PARAMETER);
 	assert_int_equal(calls, 0);
 }
 
@@ -170,11 +170,11 @@ static void test_hcall_data_running_past_the_request_is_invalid(void **s)
 	uint64_t size = var_req(0x100, &EFI_GLOBAL_VARIABLE_GUID, "BootOrder", 0x40);
 
 	(void)s;
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x100, size - 1) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, size - 1) ==
+		    EFI_INVALID_PARAMETER);
 	put(mem + 0x100 + 24, UINT64_MAX, 8);		/* data_size wrapping 2^64 */
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x100, size) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, size) ==
+		    EFI_INVALID_PARAMETER);
 	assert_int_equal(calls, 0);
 }
 
@@ -184,8 +184,8 @@ static void test_hcall_name_without_nul_is_invalid(void **s)
 
 	(void)s;
 	put(mem + 0x100 + 32 + 18, 'X', 2);		/* the NUL overwritten */
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x100, size) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, size) ==
+		    EFI_INVALID_PARAMETER);
 	assert_int_equal(calls, 0);
 }
 
@@ -196,11 +196,11 @@ static void test_hcall_odd_empty_or_huge_name_size_is_invalid(void **s)
 
 	(void)s;
 	put(mem + 0x100 + 20, 19, 4);
-	assert_true(hcall_check_var(mem, MEM, 1, 0x100, size, &r) == HCALL_INVALID_PARAMETER);
+	assert_true(hcall_check_var(mem, MEM, 1, 0x100, size, &r) == EFI_INVALID_PARAMETER);
 	put(mem + 0x100 + 20, 0, 4);
-	assert_true(hcall_check_var(mem, MEM, 1, 0x100, size, &r) == HCALL_INVALID_PARAMETER);
+	assert_true(hcall_check_var(mem, MEM, 1, 0x100, size, &r) == EFI_INVALID_PARAMETER);
 	put(mem + 0x100 + 20, RT_NAME_MAX + 2, 4);
-	assert_true(hcall_check_var(mem, MEM, 1, 0x100, 0x4000, &r) == HCALL_INVALID_PARAMETER);
+	assert_true(hcall_check_var(mem, MEM, 1, 0x100, 0x4000, &r) == EFI_INVALID_PARAMETER);
 	put(mem + 0x100 + 20, 20, 4);
 	assert_true(hcall_check_var(mem, MEM, 1, 0x100, size, &r) == 0);
 	assert_true(r.name_gpa == 0x120 && r.data_gpa == 0x120 + 20);
@@ -213,7 +213,7 @@ static void test_hcall_name_size_2048_is_served_and_2050_is_invalid(void **s)
 	struct hcall_var_req r;
 
 	(void)s;
-	for (uint64_t fn = HCALL_GET_VARIABLE; fn <= HCALL_SET_VARIABLE; fn++) {
+	for (uint64_t fn = HVCALL_GET_VARIABLE; fn <= HVCALL_SET_VARIABLE; fn++) {
 		memset(mem + 0x100, 0, 0x1000);
 		for (int i = 0; i < 1023; i++)
 			put(mem + 0x100 + 32 + 2 * i, 'A', 2);
@@ -222,11 +222,11 @@ static void test_hcall_name_size_2048_is_served_and_2050_is_invalid(void **s)
 		assert_int_equal(r.name_size, 2048);
 		put(mem + 0x100 + 20, 2050, 4);
 		assert_true(hcall_check_var(mem, MEM, fn, 0x100, 32 + 2050, &r) ==
-			    HCALL_INVALID_PARAMETER);
+			    EFI_INVALID_PARAMETER);
 	}
 	put(mem + 0x100 + 20, 2050, 4);
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x100, 32 + 2050) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, 32 + 2050) ==
+		    EFI_INVALID_PARAMETER);
 	assert_int_equal(calls, 0);
 }
 
@@ -235,7 +235,7 @@ static void test_hcall_short_header_is_invalid(void **s)
 	struct hcall_var_req r;
 
 	(void)s;
-	assert_true(hcall_check_var(mem, MEM, 1, 0x100, 31, &r) == HCALL_INVALID_PARAMETER);
+	assert_true(hcall_check_var(mem, MEM, 1, 0x100, 31, &r) == EFI_INVALID_PARAMETER);
 }
 
 static void test_hcall_get_variable_returns_data_size_and_attributes(void **s)
@@ -244,7 +244,7 @@ static void test_hcall_get_variable_returns_data_size_and_attributes(void **s)
 
 	(void)s;
 	put(mem + 0x100 + 16, 0, 4);
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x101 - 1, size) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x101 - 1, size) == 0);
 	assert_int_equal(calls, 1);
 	assert_int_equal(seen_name[0], 'B');
 	assert_int_equal(seen_name[9], 0);
@@ -258,8 +258,8 @@ static void test_hcall_get_variable_too_small_says_the_size_needed(void **s)
 	uint64_t size = var_req(0x101, &EFI_GLOBAL_VARIABLE_GUID, "BootOrder", 1);
 
 	(void)s;
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x101, size) ==
-		    HCALL_BUFFER_TOO_SMALL);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x101, size) ==
+		    EFI_BUFFER_TOO_SMALL);
 	assert_int_equal(get(mem + 0x101 + 24, 8), 3);
 }
 
@@ -269,11 +269,11 @@ static void test_hcall_next_name_fits_or_says_the_size_needed(void **s)
 
 	(void)s;
 	put(mem + 0x100 + 20, 4, 4);		/* room for one character + NUL */
-	assert_true(hcall_dispatch(&env, HCALL_GET_NEXT_VARIABLE_NAME, 0x100, size + 2) ==
-		    HCALL_BUFFER_TOO_SMALL);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_NEXT_VARIABLE_NAME, 0x100, size + 2) ==
+		    EFI_BUFFER_TOO_SMALL);
 	assert_int_equal(get(mem + 0x100 + 20, 4), 20);
 	put(mem + 0x100 + 20, 64, 4);
-	assert_true(hcall_dispatch(&env, HCALL_GET_NEXT_VARIABLE_NAME, 0x100, 32 + 64) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_NEXT_VARIABLE_NAME, 0x100, 32 + 64) == 0);
 	assert_int_equal(get(mem + 0x100 + 20, 4), 20);
 	assert_memory_equal(mem + 0x100, &EFI_GLOBAL_VARIABLE_GUID, 16);
 	assert_int_equal(get(mem + 0x100 + 32 + 16, 2), 'r');
@@ -285,8 +285,8 @@ static void test_hcall_read_policy_write_protects_every_set(void **s)
 	uint64_t size = var_req(0x100, &vendor, "Test", 4);
 
 	(void)s;
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) ==
-		    HCALL_WRITE_PROTECTED);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+		    EFI_WRITE_PROTECTED);
 	assert_int_equal(calls, 0);
 }
 
@@ -298,11 +298,11 @@ static void test_hcall_write_policy_allows_only_its_guid(void **s)
 	env.policy.mode = HV_GUEST_VARS_WRITE;
 	env.policy.guid = vendor;
 	size = var_req(0x100, &vendor, "Test", 4);
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0);
 	assert_true(sets == 1 && seen_size == 4);
 	size = var_req(0x100, &EFI_GLOBAL_VARIABLE_GUID, "BootOrder", 2);
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) ==
-		    HCALL_WRITE_PROTECTED);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+		    EFI_WRITE_PROTECTED);
 	assert_int_equal(sets, 1);
 }
 
@@ -314,12 +314,12 @@ static void test_hcall_write_policy_never_writes_global_or_security_variables(vo
 	struct hcall_policy p = { HV_GUEST_VARS_WRITE, EFI_GLOBAL_VARIABLE_GUID };
 
 	(void)s;
-	assert_true(hcall_policy_check(&p, HCALL_SET_VARIABLE, &EFI_GLOBAL_VARIABLE_GUID) ==
-		    HCALL_WRITE_PROTECTED);
+	assert_true(hcall_policy_check(&p, HVCALL_SET_VARIABLE, &EFI_GLOBAL_VARIABLE_GUID) ==
+		    EFI_WRITE_PROTECTED);
 	p.guid = security;
-	assert_true(hcall_policy_check(&p, HCALL_SET_VARIABLE, &security) ==
-		    HCALL_WRITE_PROTECTED);
-	assert_true(hcall_policy_check(&p, HCALL_GET_VARIABLE, &security) == 0);
+	assert_true(hcall_policy_check(&p, HVCALL_SET_VARIABLE, &security) ==
+		    EFI_WRITE_PROTECTED);
+	assert_true(hcall_policy_check(&p, HVCALL_GET_VARIABLE, &security) == 0);
 }
 
 /* README: Policy lists the boot-chain GUIDs; write:GUID naming one of them
@@ -345,13 +345,13 @@ static void test_hcall_write_policy_never_writes_a_boot_chain_guid(void **s)
 
 		env.policy.guid = chain[i];
 		assert_true(hcall_guid_boot_chain(&chain[i]));
-		assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) ==
-			    HCALL_WRITE_PROTECTED);
+		assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+			    EFI_WRITE_PROTECTED);
 		put(mem + 0x100 + 24, 0, 8);	/* a delete is a write too */
-		assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size - 4) ==
-			    HCALL_WRITE_PROTECTED);
+		assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size - 4) ==
+			    EFI_WRITE_PROTECTED);
 		size = var_req(0x100, &chain[i], "LoaderEntryOneShot", 4);
-		assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x100, size) == 0);
+		assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, size) == 0);
 	}
 	assert_int_equal(sets, 0);
 	near.d4[7] ^= 1;			/* one bit off: an ordinary GUID */
@@ -370,21 +370,21 @@ static void test_hcall_write_stops_at_the_store_reserve(void **s)
 	env.policy.guid = vendor;
 	size = var_req(0x100, &vendor, "Test", 100);	/* charge 100 + 10 */
 	remaining = HCALL_NV_RESERVE_BYTES + 110 + HCALL_NV_ENTRY_OVERHEAD;
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0);
 	assert_true(sets == 1 && queries == 1);
 	remaining = HCALL_NV_RESERVE_BYTES + 109 + HCALL_NV_ENTRY_OVERHEAD;
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) ==
-		    HCALL_OUT_OF_RESOURCES);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+		    EFI_OUT_OF_RESOURCES);
 	assert_int_equal(sets, 1);
 	remaining = 3;				/* less than the reserve: no wrap */
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) ==
-		    HCALL_OUT_OF_RESOURCES);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+		    EFI_OUT_OF_RESOURCES);
 	size = var_req(0x100, &vendor, "Test", 0);	/* deleting frees: allowed */
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0);
 	assert_int_equal(sets, 2);
 	size = var_req(0x100, &vendor, "Test", 100);	/* volatile: not the store's */
 	put(mem + 0x100 + 16, EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS, 4);
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0);
 	assert_int_equal(sets, 3);
 	assert_int_equal(env.nv_written_bytes, 110);
 }
@@ -399,15 +399,15 @@ static void test_hcall_run_budget_counts_data_and_names(void **s)
 	env.policy.mode = HV_GUEST_VARS_WRITE;
 	env.policy.guid = vendor;
 	size = var_req(0x100, &vendor, "Test", 4086);	/* charge 4,096 */
-	while (hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) == 0)
+	while (hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0)
 		n++;
 	assert_int_equal(n, HCALL_NV_BUDGET_BYTES / 4096);
 	assert_int_equal(env.nv_written_bytes, HCALL_NV_BUDGET_BYTES);
 	assert_int_equal(sets, n);
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) ==
-		    HCALL_OUT_OF_RESOURCES);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+		    EFI_OUT_OF_RESOURCES);
 	size = var_req(0x100, &vendor, "Test", 0);
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0);
 }
 
 /* README: Secure Boot: the unsigned config's write: needs a pinned module
@@ -440,11 +440,11 @@ static void test_hcall_none_policy_denies_reads(void **s)
 
 	(void)s;
 	env.policy.mode = HV_GUEST_VARS_NONE;
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x100, size) == HCALL_ACCESS_DENIED);
-	assert_true(hcall_dispatch(&env, HCALL_QUERY_VARIABLE_INFO, 0x100, 32) ==
-		    HCALL_ACCESS_DENIED);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, size) == EFI_ACCESS_DENIED);
+	assert_true(hcall_dispatch(&env, HVCALL_QUERY_VARIABLE_INFO, 0x100, 32) ==
+		    EFI_ACCESS_DENIED);
 	assert_int_equal(calls, 0);
-	assert_true(hcall_dispatch(&env, HCALL_GET_TIME, 0x100, 28) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_TIME, 0x100, 28) == 0);
 }
 
 static void test_hcall_set_of_1_mib_is_invalid(void **s)
@@ -454,8 +454,8 @@ static void test_hcall_set_of_1_mib_is_invalid(void **s)
 	env.policy.guid = vendor;
 	var_req(0x100, &vendor, "Test", 0);
 	put(mem + 0x100 + 24, 1 << 20, 8);
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, MEM - 0x100) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, MEM - 0x100) ==
+		    EFI_INVALID_PARAMETER);
 	assert_int_equal(calls, 0);
 }
 
@@ -463,17 +463,17 @@ static void test_hcall_varinfo_and_time_fill_their_structures(void **s)
 {
 	(void)s;
 	put(mem + 0x200, 7, 4);
-	assert_true(hcall_dispatch(&env, HCALL_QUERY_VARIABLE_INFO, 0x200, 32) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_QUERY_VARIABLE_INFO, 0x200, 32) == 0);
 	assert_int_equal(get(mem + 0x208, 8), 0x3FF9C);
 	assert_int_equal(get(mem + 0x210, 8), 0x3BE40);
 	assert_int_equal(get(mem + 0x218, 8), 0x83C4);
-	assert_true(hcall_dispatch(&env, HCALL_QUERY_VARIABLE_INFO, 0x200, 31) ==
-		    HCALL_INVALID_PARAMETER);
-	assert_true(hcall_dispatch(&env, HCALL_GET_TIME, 0x300, 28) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_QUERY_VARIABLE_INFO, 0x200, 31) ==
+		    EFI_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_TIME, 0x300, 28) == 0);
 	assert_int_equal(get(mem + 0x300, 2), 2026);
 	assert_int_equal(get(mem + 0x310, 4), 1);
-	assert_true(hcall_dispatch(&env, HCALL_GET_TIME, MEM - 27, 28) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_TIME, MEM - 27, 28) ==
+		    EFI_INVALID_PARAMETER);
 }
 
 int main(void)

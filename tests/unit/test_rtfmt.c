@@ -409,7 +409,7 @@ static void test_rtfmt_rflags_names_lists_the_guarded_bits(void **state)
 	/* What hvfwsim's df mode leaves: DF, IF, AC and the reserved bit 1. */
 	assert_int_equal(rtfmt_rflags_names(0x40602, buf, sizeof(buf)), 8);
 	assert_string_equal(buf, "DF IF AC");
-	assert_int_equal(rtfmt_rflags_names(RT_RFLAGS_TF | 0x2 | 0x1, buf, sizeof(buf)), 2);
+	assert_int_equal(rtfmt_rflags_names(RFLAGS_TF | 0x2 | 0x1, buf, sizeof(buf)), 2);
 	assert_string_equal(buf, "TF");
 	assert_int_equal(rtfmt_rflags_names(0x2, buf, sizeof(buf)), 4);
 	assert_string_equal(buf, "none");

@@ -41,7 +41,7 @@ static uint64_t fake_next(void *ctx, uint16_t *name, size_t cap, struct efi_guid
 	memcpy(fw->given, name, sizeof(fw->given));
 	if (fw->calls >= fw->n) {
 		fw->calls++;
-		return RT_NOT_FOUND;
+		return EFI_NOT_FOUND;
 	}
 	a = &fw->script[fw->calls++];
 	switch (a->kind) {
@@ -255,12 +255,12 @@ static void test_varlist_a_list_exactly_at_the_cap_ends_normally(void **state)
 
 static void test_varlist_passes_other_statuses_to_the_caller(void **state)
 {
-	static const struct answer s[] = { { NAME, "A", 0, 1 }, { STATUS, NULL, RT_DEVICE_ERROR, 0 } };
+	static const struct answer s[] = { { NAME, "A", 0, 1 }, { STATUS, NULL, EFI_DEVICE_ERROR, 0 } };
 	struct walk k;
 
 	(void)state;
 	assert_int_equal(run(&k, s, N(s)), VARLIST_STATUS);
-	assert_int_equal(k.w.status, RT_DEVICE_ERROR);
+	assert_int_equal(k.w.status, EFI_DEVICE_ERROR);
 	assert_int_equal(k.count, 1);
 	assert_string_equal(k.text, "");
 }

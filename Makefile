@@ -72,7 +72,7 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel
 	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
 HV_PURE_FROM_LOADER := loader/elf.c loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
-	loader/fwinfo.c loader/quirks.c $(PURE_LIB)
+	loader/fwinfo.c loader/quirks.c loader/rttable.c loader/rtwin.c $(PURE_LIB)
 # hv/vm/: the guests (README: How the code is laid out), with a folder
 # each for emulated devices, the Linux boot protocol and the guest's EFI.
 # hv/vm/efi/shim_* runs inside the guest: built apart, below.
@@ -146,6 +146,24 @@ $(BUILD)/gen/hv_hash.h: $(BUILD)/hv.elf tools/gen_hash.sh
 	@mkdir -p $(@D)
 	tools/gen_hash.sh $< > $@.tmp && mv $@.tmp $@
 
+# The guest images the signed loader pins (README: Secure Boot): `make sign
+# SIGN_MODULES="a.elf b.elf"`; by default the one the build puts on the ESP.
+# The list is kept in a file so that a new list rebuilds the loader.
+SIGN_MODULES ?= $(BUILD)/guest/testguest.elf
+$(BUILD)/gen/module_pins.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SIGN_MODULES)' | cmp -s - $@ 2>/dev/null || echo '$(SIGN_MODULES)' > $@
+
+$(BUILD)/gen/module_hashes.h: $(BUILD)/gen/module_pins.list $(SIGN_MODULES) tools/gen_hash.sh
+	tools/gen_hash.sh --modules $(SIGN_MODULES) > $@.tmp && mv $@.tmp $@
+
+PIN_USERS := $(BUILD)/efi/loader/efi_module.o $(BUILD)/bench/efi/loader/efi_module.o
+$(PIN_USERS): $(BUILD)/gen/module_hashes.h
+$(PIN_USERS): EFI_CFLAGS += -include $(BUILD)/gen/module_hashes.h
+
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/efi/%.o: %.c Makefile
 	@mkdir -p $(@D)
 	$(CC) $(EFI_CFLAGS) $(DEPFLAGS) -c $< -o $@
@@ -202,9 +220,11 @@ $(BUILD)/hv.elf: $(BUILD)/hv.dbg
 
 # ---------------------------------------------------------------- test guest
 # A freestanding ELF guest (README: Guest ABI), placed on the ESP and named
-# by tools/hvboot.cfg's module line.
+# by tools/hvboot.cfg's module line. It includes the guest ABI
+# (include/hvguest.h), the EFI statuses, x86.h and the pure loader/pt.h.
 GUEST_CFLAGS := $(WARN) -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mno-sse \
-	-mno-mmx -mno-80387 -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables
+	-mno-mmx -mno-80387 -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables \
+	-I. -Iinclude
 GUEST_OBJS := $(BUILD)/guest/entry.o $(BUILD)/guest/guest.o
 
 .PHONY: guest

@@ -23,7 +23,6 @@
 #define order hv_scratch_b
 static uint8_t seen[BOOT_OPTIONS / 8];		/* Boot#### that exist */
 static uint8_t shown[BOOT_OPTIONS / 8];		/* printed already */
-#define walk_name hv_scratch_name
 static char text[4096];
 
 static bool bit_get(const uint8_t *set, unsigned n)
@@ -54,42 +53,46 @@ static efi_status_t show_u16(const char *name, bool as_seconds)
 	size_t size = 0;
 	efi_status_t st = read_global(name, v, sizeof(v), NULL, &size);
 
-	if (st == RT_NOT_FOUND) {
+	if (st == EFI_NOT_FOUND) {
 		kprintf("%s: none\n", name);
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
-	if (st != RT_SUCCESS && st != RT_BUFFER_TOO_SMALL)
+	if (st != EFI_SUCCESS && st != EFI_BUFFER_TOO_SMALL)
 		return st;
-	if (st == RT_BUFFER_TOO_SMALL || size != 2)
+	if (st == EFI_BUFFER_TOO_SMALL || size != 2)
 		kprintf("%s: malformed (%zu bytes, expected 2)\n", name, size);
 	else if (as_seconds)
 		kprintf("%s: %u seconds\n", name, (unsigned)(v[0] | v[1] << 8));
 	else
 		kprintf("%s: %04X\n", name, (unsigned)(v[0] | v[1] << 8));
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
-/* Walks every variable and notes the Boot#### ones of the global GUID. */
-static efi_status_t find_boot_options(void)
+/* Walks every variable and notes the Boot#### ones of the global GUID.
+ * False after printing the one error line: a failed call, or a list the
+ * walker refused (rt/varlist.h). */
+static bool find_boot_options(void)
 {
-	struct efi_guid guid = { 0 };
-	efi_status_t st;
+	struct varlist w;
 
 	__builtin_memset(seen, 0, sizeof(seen));
-	walk_name[0] = 0;
-	for (unsigned n = 0; n < 65536; n++) {
-		long num;
+	rt_varlist_start(&w, hv_scratch_name, RT_NAME_MAX / 2, hv_scratch_seen, VARLIST_MAX_NAMES);
+	while (varlist_next(&w) == VARLIST_MORE) {
+		long num = rtfmt_boot_number(hv_scratch_name, w.cap_chars);
 
-		st = rt_get_next_variable_name(walk_name, RT_NAME_MAX / 2, &guid);
-		if (st == RT_NOT_FOUND)
-			return RT_SUCCESS;
-		if (st != RT_SUCCESS)
-			return st;
-		num = rtfmt_boot_number(walk_name, RT_NAME_MAX / 2);
-		if (num >= 0 && efivar_guid_equal(&guid, &EFI_GLOBAL_VARIABLE_GUID))
+		if (num >= 0 && efivar_guid_equal(&w.guid, &EFI_GLOBAL_VARIABLE_GUID))
 			bit_set(seen, (unsigned)num);
 	}
-	return RT_SUCCESS;
+	if (w.stop == VARLIST_STATUS) {
+		rtcmd_fail("cannot list variables", w.status);
+		return false;
+	}
+	if (w.stop != VARLIST_END) {
+		varlist_stop_text(&w, text, sizeof(text));
+		shell_error("%s", text);
+		return false;
+	}
+	return true;
 }
 
 static void show_flags(uint32_t attrs, bool in_order)
@@ -124,16 +127,16 @@ static efi_status_t show_option(unsigned num, bool in_order)
 	fmt_snprintf(name, sizeof(name), "Boot%04X", num);
 	ucs2_from_ascii(name16, 16, name, strlen(name));
 	st = rt_var_read(name16, &EFI_GLOBAL_VARIABLE_GUID, NULL, data, sizeof(data), &size);
-	if (st == RT_NOT_FOUND) {
+	if (st == EFI_NOT_FOUND) {
 		kprintf("%s  (listed in BootOrder, no such variable)\n", name);
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return st;
 	why = devpath_load_option_parse(data, size, &opt);
 	if (why) {
 		kprintf("%s  (malformed load option: %s; %zu bytes)\n", name, why, size);
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
 	ucs2_bytes_to_ascii(data + opt.desc_off, opt.desc_len, text, sizeof(text));
 	kprintf("%s%s %s\n", name, opt.attributes & LOAD_OPTION_ACTIVE ? "*" : " ", text);
@@ -145,7 +148,7 @@ static efi_status_t show_option(unsigned num, bool in_order)
 	kprintf("\n");
 	if (opt.opt_len)
 		kprintf("  data        %zu bytes\n", opt.opt_len);
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 /* ---- edits */
@@ -174,11 +177,11 @@ static bool current_attrs(const char *name, uint32_t *attrs)
 	size_t size = 0;
 	efi_status_t st = read_global(name, data, sizeof(data), attrs, &size);
 
-	if (st == RT_NOT_FOUND) {
+	if (st == EFI_NOT_FOUND) {
 		*attrs = BOOT_VAR_ATTRS;
 		return true;
 	}
-	if (st != RT_SUCCESS) {
+	if (st != EFI_SUCCESS) {
 		fmt_snprintf(text, sizeof(text), "cannot read %s", name);
 		rtcmd_fail(text, st);
 		return false;
@@ -195,9 +198,9 @@ static bool option_exists(unsigned num)
 
 	fmt_snprintf(name, sizeof(name), "Boot%04X", num);
 	st = read_global(name, data, sizeof(data), NULL, &size);
-	if (st == RT_SUCCESS)
+	if (st == EFI_SUCCESS)
 		return true;
-	if (st == RT_NOT_FOUND)
+	if (st == EFI_NOT_FOUND)
 		shell_error("no such boot option %s (EFI_NOT_FOUND)", name);
 	else
 		rtcmd_fail("cannot read a boot option", st);
@@ -208,7 +211,7 @@ static int boot_write(const char *name, uint32_t attrs, const void *buf, size_t 
 {
 	efi_status_t st = write_global(name, attrs, buf, size);
 
-	if (st != RT_SUCCESS) {
+	if (st != EFI_SUCCESS) {
 		fmt_snprintf(text, sizeof(text), "cannot set %s", name);
 		return rtcmd_fail(text, st);
 	}
@@ -239,7 +242,6 @@ static int boot_order(const char *arg)
 {
 	size_t n = 0, bad = 0;
 	uint32_t attrs;
-	efi_status_t st;
 	const char *why = rtfmt_boot_order_parse(arg, new_order, BOOT_ORDER_MAX, &n, &bad);
 
 	if (why) {
@@ -254,9 +256,8 @@ static int boot_order(const char *arg)
 			len++;
 		return shell_error("%s: '%.*s' (entry %zu)", why, (int)len, p, bad + 1);
 	}
-	st = find_boot_options();
-	if (st != RT_SUCCESS)
-		return rtcmd_fail("cannot list variables", st);
+	if (!find_boot_options())
+		return 1;
 	for (size_t i = 0; i < n; i++)
 		if (!bit_get(seen, new_order[i]))
 			return shell_error("no such boot option Boot%04X (EFI_NOT_FOUND)",
@@ -283,9 +284,9 @@ static int boot_set_active(const char *arg, bool active)
 		return shell_error("%s: '%s'", why, arg);
 	fmt_snprintf(name, sizeof(name), "Boot%04X", (unsigned)num);
 	st = read_global(name, data, sizeof(data), &attrs, &size);
-	if (st == RT_NOT_FOUND)
+	if (st == EFI_NOT_FOUND)
 		return shell_error("no such boot option %s (EFI_NOT_FOUND)", name);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read a boot option", st);
 	why = devpath_load_option_parse(data, size, &opt);
 	if (!why)
@@ -334,41 +335,40 @@ static int cmd_boot(int argc, char **argv)
 	__builtin_memset(shown, 0, sizeof(shown));
 
 	st = show_u16("BootCurrent", false);
-	if (st == RT_SUCCESS)
+	if (st == EFI_SUCCESS)
 		st = show_u16("BootNext", false);
-	if (st == RT_SUCCESS)
+	if (st == EFI_SUCCESS)
 		st = show_u16("Timeout", true);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read the boot variables", st);
 
 	st = read_global("BootOrder", order, sizeof(order), NULL, &order_size);
-	if (st == RT_NOT_FOUND) {
+	if (st == EFI_NOT_FOUND) {
 		order_size = 0;
 		kprintf("BootOrder: none\n");
-	} else if (st != RT_SUCCESS) {
+	} else if (st != EFI_SUCCESS) {
 		return rtcmd_fail("cannot read BootOrder", st);
 	} else {
 		rtfmt_boot_order_format(order, order_size, text, sizeof(text));
 		kprintf("BootOrder: %s%s\n", text, order_size % 2 ? " (odd length)" : "");
 	}
 
-	st = find_boot_options();
-	if (st != RT_SUCCESS)
-		return rtcmd_fail("cannot list variables", st);
+	if (!find_boot_options())
+		return 1;
 	for (size_t i = 0; i + 1 < order_size; i += 2) {
 		unsigned num = (unsigned)order[i] | (unsigned)order[i + 1] << 8;
 
 		if (bit_get(shown, num))
 			continue;	/* listed twice: shown once */
 		st = show_option(num, true);
-		if (st != RT_SUCCESS)
+		if (st != EFI_SUCCESS)
 			return rtcmd_fail("cannot read a boot option", st);
 	}
 	for (unsigned num = 0; num < BOOT_OPTIONS; num++) {
 		if (!bit_get(seen, num) || bit_get(shown, num))
 			continue;
 		st = show_option(num, false);
-		if (st != RT_SUCCESS)
+		if (st != EFI_SUCCESS)
 			return rtcmd_fail("cannot read a boot option", st);
 	}
 	return 0;

@@ -64,7 +64,7 @@ int rtcmd_fail(const char *what, efi_status_t st)
 {
 	char state[200];
 
-	if (st == RT_ABORTED && rt_last_fault()->happened)
+	if (st == EFI_ABORTED && rt_last_fault()->happened)
 		return shell_error("%s: %s (%s)", what, state_reason(state, sizeof(state)),
 				   rtcmd_status_name(st));
 	return shell_error("%s (%s)", what, rtcmd_status_name(st));

@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MSR_APIC_BASE		0x1BU
 #define APIC_BASE_X2APIC	(1ULL << 10)
 #define APIC_BASE_ENABLE	(1ULL << 11)
 #define APIC_BASE_ADDR		0x000FFFFFFFFFF000ULL

@@ -5,6 +5,7 @@
 #include "lib.h"
 
 #include <stdint.h>
+#include "loader/str.h"
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
@@ -40,6 +41,20 @@ void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
 
+	/* Whole aligned quadwords (guest memory, page tables) as rep stosq:
+	 * the same on hardware with fast strings, 8x fewer iterations under
+	 * an emulator such as QEMU TCG, where zeroing 64 MiB of guest memory
+	 * byte by byte takes seconds. */
+	if ((((uintptr_t)dst | n) & 7) == 0) {
+		uint64_t q = 0x0101010101010101ULL * (uint8_t)c;
+
+		n /= 8;
+		__asm__ volatile("rep stosq"
+				 : "+D"(dst), "+c"(n)
+				 : "a"(q)
+				 : "memory");
+		return ret;
+	}
 	__asm__ volatile("rep stosb"
 			 : "+D"(dst), "+c"(n)
 			 : "a"(c)
@@ -59,11 +74,7 @@ int memcmp(const void *a, const void *b, size_t n)
 
 size_t strlen(const char *s)
 {
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
+	return str_len(s);
 }
 
 int strcmp(const char *a, const char *b)

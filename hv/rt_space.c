@@ -8,13 +8,13 @@
 #include "rt/rt.h"
 #include "loader/memmap.h"
 #include "loader/hvmap.h"
+#include "loader/pt.h"
 
 extern uint8_t __rtshared_text_start[], __rtshared_text_end[];
 extern uint8_t __rtshared_data_start[], __rtshared_data_end[];
 extern uint8_t __rtshared_bss_start[], __rtshared_bss_end[];
 extern uint8_t __rtstacks_start[], __rtstacks_end[];
 
-#define CR3_NOFLUSH	(1ULL << 63)
 #define RT_PCID		1ULL
 #define STACK_PAINT	0x5AFEC0DE5AFEC0DEULL
 
@@ -120,7 +120,7 @@ void rt_space_init(const struct hv_bootinfo *bi)
 		.allow_1g = bi->cpu_flags & HV_CPU_1G, .allow_nx = bi->cpu_flags & HV_CPU_NX,
 	};
 	uint64_t used0, *hv_pml4, *rt_pml4, hv_root = cpu_read_cr3() & PTE_ADDR_MASK;
-	unsigned slot = (bi->rt_window_base >> 39) & 511;
+	unsigned slot = pt_index(bi->rt_window_base, 0);
 	uint64_t *stack = (uint64_t *)(uintptr_t)HV_RTSTACK_BOTTOM_VA;
 	struct rt_bounce_piece pieces[RT_BOUNCE_PIECES];
 

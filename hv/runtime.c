@@ -6,12 +6,10 @@
 #include "layout.h"
 #include "kprintf.h"
 #include "loader/fmt.h"
+#include "loader/rttable.h"
 #include "rt_space.h"
 #include "rt_watchdog.h"
 #include "mm.h"
-
-#define RFLAGS_RESERVED	0x2	/* bit 1 is always set (SDM Vol. 1 §3.4.3) */
-#define CR3_ADDR_MASK	0x000FFFFFFFFFF000ULL	/* without PCID and flush bits */
 
 extern uint64_t trap_cr3;	/* isr.asm: the CR3 the trap interrupted */
 
@@ -51,10 +49,10 @@ bool hv_rt_trap(struct hv_trap_frame *tf)
 	 * RDX, and runs with interrupts off until it restores the
 	 * hypervisor's own RFLAGS (rt/rt_call.asm). */
 	tf->rdx = tf->rflags;
-	tf->rflags = RFLAGS_RESERVED;
+	tf->rflags = RFLAGS_FIXED;
 	tf->rip = rip;
 	tf->rsp = rsp;
-	tf->rax = RT_ABORTED;
+	tf->rax = EFI_ABORTED;
 	return true;
 }
 
@@ -73,7 +71,7 @@ void hv_rt_init(const struct hv_bootinfo *bi)
 	/* Identity: the table's VA is its PA, mapped only in the runtime
 	 * space; the hypervisor reads it through the direct map. */
 	if (bi->rt_compat == HV_RT_COMPAT_IDENTITY && bi->runtime_table_va)
-		env.table_va = mm_pa_ptr_checked(bi->runtime_table_pa, 24 + 8 * RT_SVC_COUNT)
+		env.table_va = mm_pa_ptr_checked(bi->runtime_table_pa, RTTABLE_BYTES)
 			? HV_DIRECT_MAP_BASE + bi->runtime_table_pa : 0;
 	rt_space_init(bi);
 	if (rt_space_get()->active)
@@ -93,7 +91,7 @@ enum hv_rt_reset_result hv_rt_reset(int kind, char *why, size_t cap)
 			fmt_snprintf(why, cap, "%s", rt_disabled_reason());
 		return HV_RT_RESET_UNAVAILABLE;
 	}
-	if (rt_reset_system(kind, 0) == RT_ABORTED && rt_last_fault()->happened &&
+	if (rt_reset_system(kind, 0) == EFI_ABORTED && rt_last_fault()->happened &&
 	    rt_last_fault()->svc == RT_RESET_SYSTEM) {
 		fmt_snprintf(why, cap, "%s: %s",
 			     rt_last_fault()->vector == RT_FAULT_HUNG ? "hung" : "faulted",

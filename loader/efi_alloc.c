@@ -215,7 +215,7 @@ EFI_STATUS efi_exit_boot_services(struct boot *b)
 	if (EFI_ERROR(st))
 		return st;
 	for (int tries = 0;; tries++) {
-		b->bi->tsc[HV_TS_BEFORE_EBS] = rdtsc();
+		b->bi->tsc[HV_TS_BEFORE_EBS] = cpu_rdtsc();
 		st = FW(uefi_call_wrapper(BS->ExitBootServices, 2, b->image_handle, b->map_key));
 		if (!EFI_ERROR(st))
 			break;
@@ -231,7 +231,7 @@ EFI_STATUS efi_exit_boot_services(struct boot *b)
 		if (EFI_ERROR(st))
 			efi_fatal("GetMemoryMap failed after ExitBootServices, status", st);
 	}
-	b->bi->tsc[HV_TS_AFTER_EBS] = rdtsc();
+	b->bi->tsc[HV_TS_AFTER_EBS] = cpu_rdtsc();
 	raw = (struct efi_mmap){ b->map_raw, b->map_size, b->desc_size };
 	/* Past the point of return: a broken final map stops here, loudly. */
 	if (memmap_check_version(b->desc_version))

@@ -23,6 +23,7 @@
 #include "rtwin.h"
 #include "memmap.h"
 #include "pt.h"
+#include "x86.h"
 
 #define BOOT_MSG_MAX	256
 
@@ -84,17 +85,9 @@ const char *efi_status_str(EFI_STATUS st);
 
 /* TSC bookkeeping: firmware calls are bracketed so the loader's own cost
  * can be told apart (bench). */
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 extern uint64_t boot_fw_tsc;
-#define FW(call) ({ uint64_t _t0 = rdtsc(); __auto_type _r = (call); \
-		    boot_fw_tsc += rdtsc() - _t0; _r; })
+#define FW(call) ({ uint64_t _t0 = cpu_rdtsc(); __auto_type _r = (call); \
+		    boot_fw_tsc += cpu_rdtsc() - _t0; _r; })
 
 /* efi_file.c */
 EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size);
@@ -103,6 +96,9 @@ void efi_close_volume(struct boot *b);
 
 /* efi_module.c: `module` files into HV_MEM_MODULE pages */
 EFI_STATUS efi_read_modules(struct boot *b);
+/* … and which of them the signed loader pins (after the Secure Boot state
+ * is known) */
+void efi_check_module_pins(struct boot *b);
 
 /* efi_alloc.c */
 EFI_STATUS efi_alloc_pages(struct boot *b, UINT32 type, uint64_t npages, uint64_t max_pa,

@@ -88,13 +88,13 @@ static EFI_STATUS check_hash(struct boot *b)
 {
 	static const uint8_t pinned[32] = HV_ELF_SHA256;
 	uint8_t digest[32];
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = cpu_rdtsc();
 	int diff = 0;
 
 	sha256(b->elf_file, b->elf_size, digest);
 	for (int i = 0; i < 32; i++)
 		diff |= digest[i] ^ pinned[i];
-	b->bi->hash_tsc = rdtsc() - t0;
+	b->bi->hash_tsc = cpu_rdtsc() - t0;
 	b->bi->hv_hash_checked = !diff;
 	if (diff && fwinfo_hash_enforced(b->bi->secure_boot))
 		return boot_fail(b, EFI_SECURITY_VIOLATION,
@@ -144,22 +144,22 @@ static EFI_STATUS check_cpu(struct boot *b)
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	/* SDM Vol. 3A §4.5: CR4.LA57 selects 5-level paging; our tables are
 	 * 4-level and cannot be loaded under it. */
-	if (cr4 & (1ULL << 12))
+	if (cr4 & CR4_LA57)
 		return boot_fail(b, EFI_UNSUPPORTED,
 				 "firmware runs with 5-level paging (CR4.LA57); "
 				 "hvboot builds 4-level tables only");
 	cpuid(0x80000000, &a, &bx, &c, &d);
 	if (a >= 0x80000001) {
 		cpuid(0x80000001, &a, &bx, &c, &d);
-		if (d & (1U << 20))
+		if (d & CPUID_80000001_EDX_NX)
 			b->cpu_flags |= HV_CPU_NX;
-		if (d & (1U << 26))
+		if (d & CPUID_80000001_EDX_1G)
 			b->cpu_flags |= HV_CPU_1G;
 	}
 	cpuid(1, &a, &bx, &c, &d);
-	if (c & (1U << 17))
+	if (c & CPUID1_ECX_PCID)
 		b->cpu_flags |= HV_CPU_PCID;
-	if (d & (1U << 7))
+	if (d & CPUID1_EDX_MCE)
 		b->cpu_flags |= HV_CPU_MCE;
 	return EFI_SUCCESS;
 }
@@ -300,11 +300,12 @@ static EFI_STATUS boot_hypervisor(struct boot *b)
 		return st;
 	fill_bootinfo(b);
 	b->bi->tsc[HV_TS_EFI_MAIN] = tsc_efi_main;
-	b->bi->tsc[HV_TS_FILES_DONE] = rdtsc();
+	b->bi->tsc[HV_TS_FILES_DONE] = cpu_rdtsc();
 	efi_tables_collect(b);		/* ACPI, SMBIOS, MAT, RT properties, Secure Boot */
 	st = check_hash(b);
 	if (EFI_ERROR(st))
 		return st;
+	efi_check_module_pins(b);
 	elf_load(b->elf_file, &b->img, (void *)(UINTN)b->image_pa);
 #ifdef HVBOOT_BENCH
 	efi_bench_native(b);		/* loader/efi_bench.c, bench builds only */
@@ -327,7 +328,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	struct boot *b;
 
-	tsc_efi_main = rdtsc();
+	tsc_efi_main = cpu_rdtsc();
 	/* gnu-efi's globals, without InitializeLib and the library it drags
 	 * in (the loader must stay small: README, bench). */
 	ST = st;

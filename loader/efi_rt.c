@@ -95,8 +95,6 @@ static bool check_table(struct boot *b)
  * firmware may map its page tables read-only (SDM Vol. 3A §4.6.1). Not
  * with 5-level paging, nor when the firmware uses that slot itself.
  * Returns the slot lent, or -1. */
-#define CR0_WP		(1ULL << 16)
-#define CR4_LA57	(1ULL << 12)
 
 static uint64_t *fw_pml4(void)
 {
@@ -120,7 +118,7 @@ static void fw_pml4_write(unsigned slot, uint64_t v)
 static int window_lend(struct boot *b)
 {
 	const uint64_t *ours = (const uint64_t *)(UINTN)b->bi->pt_root_pa;
-	unsigned slot = (b->bi->rt_window_base >> 39) & 511;
+	unsigned slot = pt_index(b->bi->rt_window_base, 0);
 	uint64_t cr4;
 
 	if (b->cfg.rt_compat < HV_RT_COMPAT_ALIAS)
@@ -154,10 +152,10 @@ void efi_rt_set_virtual(struct boot *b)
 				b->map_norm[k].va = r->va;
 	}
 	lent = window_lend(b);
-	bi->tsc[HV_TS_BEFORE_SVAM] = rdtsc();
+	bi->tsc[HV_TS_BEFORE_SVAM] = cpu_rdtsc();
 	st = FW(uefi_call_wrapper(RT->SetVirtualAddressMap, 4, b->rt.count * b->desc_size,
 				  b->desc_size, b->desc_version, (EFI_MEMORY_DESCRIPTOR *)out));
-	bi->tsc[HV_TS_AFTER_SVAM] = rdtsc();
+	bi->tsc[HV_TS_AFTER_SVAM] = cpu_rdtsc();
 	if (lent >= 0)
 		fw_pml4_write((unsigned)lent, 0);
 	if (EFI_ERROR(st)) {

@@ -9,6 +9,13 @@
 #define SVC_SET_VIRTUAL_ADDRESS_MAP	4
 #define SVC_CONVERT_POINTER		5
 
+bool rttable_boot_time_only(unsigned svc)
+{
+	/* Quirk (EDK2 RuntimeDxe): SetVirtualAddressMap and ConvertPointer
+	 * stay physical after the switch; they are boot-time only. */
+	return svc == SVC_SET_VIRTUAL_ADDRESS_MAP || svc == SVC_CONVERT_POINTER;
+}
+
 const char *rttable_check(const uint8_t *table, uint64_t table_pa, const struct rtwin_plan *plan,
 			  uint64_t *table_va, uint64_t *detail, uint32_t *quirks)
 {
@@ -26,10 +33,7 @@ const char *rttable_check(const uint8_t *table, uint64_t table_pa, const struct 
 	for (unsigned i = 0; i < RTTABLE_SERVICES; i++) {
 		uint64_t fn = ld64(table + RTTABLE_HEADER_BYTES + 8 * i);
 
-		/* Quirk (EDK2 RuntimeDxe): SetVirtualAddressMap and
-		 * ConvertPointer stay physical after the switch; they are
-		 * boot-time only, so not checked. */
-		if (i == SVC_SET_VIRTUAL_ADDRESS_MAP || i == SVC_CONVERT_POINTER) {
+		if (rttable_boot_time_only(i)) {
 			if (!rtwin_find_code_va(plan, fn))
 				*quirks |= 1U << HV_QUIRK_SVAM_POINTERS_PHYSICAL;
 			continue;

@@ -4,6 +4,7 @@
 #ifndef HVBOOT_RTTABLE_H
 #define HVBOOT_RTTABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "rtwin.h"
 
@@ -13,6 +14,12 @@
 #define RTTABLE_HEADER_BYTES	24
 #define RTTABLE_SERVICES	14
 #define RTTABLE_BYTES		(RTTABLE_HEADER_BYTES + 8 * RTTABLE_SERVICES)
+
+/* True for the services (by index in the table) a firmware may leave
+ * physical: boot-time only, so neither rttable_check nor selftest holds
+ * them to the window; their staying physical is a quirk the loader
+ * records (HV_QUIRK_SVAM_POINTERS_PHYSICAL). */
+bool rttable_boot_time_only(unsigned svc);
 
 /* table: the RTTABLE_BYTES at physical address table_pa, as the firmware
  * left them after SetVirtualAddressMap. NULL with *table_va = the table's

@@ -1,11 +1,12 @@
-/* The runtime layer's call gate (see rt_gate.h and rt_gate.h): which services
+/* The runtime layer's call gate (see rt.h and rt_gate.h): which services
  * exist and are usable, and the one path into firmware. Portable: the only
  * way out is rt_call(), which the hypervisor implements in rt_call.asm and
  * host tests implement against a fake runtime table. */
 #include "rt_gate.h"
 #include "loader/fmt.h"
+#include "loader/rttable.h"
 
-#define TABLE_HEADER_BYTES	24	/* EFI_TABLE_HEADER */
+_Static_assert(RT_SVC_COUNT == RTTABLE_SERVICES, "enum rt_svc is the table's order");
 
 static const char *const svc_names[RT_SVC_COUNT] = {
 	"GetTime", "SetTime", "GetWakeupTime", "SetWakeupTime",
@@ -80,7 +81,7 @@ void rt_bounce_pieces(struct rt_bounce_piece out[RT_BOUNCE_PIECES])
 {
 	out[0] = (struct rt_bounce_piece){ rt_ptr(rt_bounce.data), sizeof(rt_bounce.data) };
 	out[1] = (struct rt_bounce_piece){ rt_ptr(rt_bounce.name), sizeof(rt_bounce.name) };
-	out[2] = (struct rt_bounce_piece){ rt_ptr(&rt_bounce.guid), RT_BOUNCE_PAGE };
+	out[2] = (struct rt_bounce_piece){ rt_ptr(&rt_bounce.guid), HV_PAGE_SIZE };
 }
 
 void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason)
@@ -127,18 +128,6 @@ const struct rt_fault *rt_last_fault(void)
 	return &rt_gate.fault;
 }
 
-static inline uint64_t rt_rdtsc(void)
-{
-#if defined(__x86_64__)
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-#else
-	return 0;
-#endif
-}
-
 /* What rt_call put back after the call to s (rt.h, the platform). */
 static void rt_note_restored(enum rt_svc s)
 {
@@ -179,18 +168,18 @@ efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, 
 	efi_status_t st;
 
 	if (!rt_svc_usable(s))
-		return RT_UNSUPPORTED;
+		return EFI_UNSUPPORTED;
 	if (rt_gate.busy)
-		return RT_ABORTED;	/* re-entered from a fault path: refuse */
+		return EFI_ABORTED;	/* re-entered from a fault path: refuse */
 	rt_gate.busy = true;
 	rt_gate.current = s;
-	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + TABLE_HEADER_BYTES + 8 * s);
+	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + RTTABLE_HEADER_BYTES + 8 * s);
 	rt_gate.stats.calls[s]++;
-	t0 = rt_rdtsc();
+	t0 = cpu_rdtsc();
 	rt_gate.call_tsc = t0;
 	rt_gate.heals_this_call = 0;
 	st = rt_call(fn, rt_gate.env.stack_top, a1, a2, a3, a4, a5);
-	rt_gate.stats.last_cycles[s] = rt_rdtsc() - t0;
+	rt_gate.stats.last_cycles[s] = cpu_rdtsc() - t0;
 	rt_gate.busy = false;
 	rt_note_restored(s);
 	return st;

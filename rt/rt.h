@@ -6,10 +6,10 @@
  * fake table, for host tests (HVBOOT_HOST).
  *
  * Errors in rt/: a service returns efi_status_t, the firmware's own
- * status, or one the layer gives without calling (RT_UNSUPPORTED for a
- * service that is not supported or switched off, RT_INVALID_PARAMETER for
- * an argument that cannot be bounced, RT_ABORTED after a contained fault,
- * RT_DEVICE_ERROR when firmware claims more than it was given). The pure
+ * status, or one the layer gives without calling (EFI_UNSUPPORTED for a
+ * service that is not supported or switched off, EFI_INVALID_PARAMETER for
+ * an argument that cannot be bounced, EFI_ABORTED after a contained fault,
+ * EFI_DEVICE_ERROR when firmware claims more than it was given). The pure
  * formatters (efivar, devpath, rtfmt, ucs2) follow the loader's rule: a
  * reason string, NULL on success. Nothing in rt/ prints. */
 #ifndef HVBOOT_RT_H
@@ -19,36 +19,11 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "efivar.h"
+#include "efitime.h"
+#include "varlist.h"
 #include "efi_mem.h"
-
-typedef uint64_t efi_status_t;
-
-#define EFI_ERR(n)		(0x8000000000000000ULL | (n))
-#define RT_SUCCESS		0ULL
-#define RT_INVALID_PARAMETER	EFI_ERR(2)
-#define RT_UNSUPPORTED		EFI_ERR(3)
-#define RT_BUFFER_TOO_SMALL	EFI_ERR(5)
-#define RT_DEVICE_ERROR		EFI_ERR(7)
-#define RT_NOT_FOUND		EFI_ERR(14)
-#define RT_ABORTED		EFI_ERR(21)
-
-/* EFI_TIME / EFI_TIME_CAPABILITIES, UEFI 2.10 §8.3.1. */
-struct efi_time {
-	uint16_t year;
-	uint8_t month, day, hour, minute, second, pad1;
-	uint32_t nanosecond;
-	int16_t time_zone;	/* minutes from UTC, or 0x07FF unspecified */
-	uint8_t daylight, pad2;
-};
-_Static_assert(sizeof(struct efi_time) == 16, "EFI_TIME is 16 bytes");
-#define EFI_UNSPECIFIED_TIMEZONE	0x07FF
-
-struct efi_time_cap {
-	uint32_t resolution;
-	uint32_t accuracy;
-	uint8_t sets_to_zero;
-	uint8_t pad[3];
-};
+#include "efi_status.h"
+#include "x86.h"
 
 /* The services, in table order (UEFI 2.10 §4.5). */
 enum rt_svc {
@@ -98,11 +73,7 @@ struct rt_fault {
 const char *rt_fault_name(uint64_t vector);
 
 /* RFLAGS bits firmware must not leave changed (SDM Vol. 1 §3.4.3). */
-#define RT_RFLAGS_TF	(1ULL << 8)
-#define RT_RFLAGS_IF	(1ULL << 9)
-#define RT_RFLAGS_DF	(1ULL << 10)
-#define RT_RFLAGS_AC	(1ULL << 18)
-#define RT_RFLAGS_GUARDED	(RT_RFLAGS_TF | RT_RFLAGS_IF | RT_RFLAGS_DF | RT_RFLAGS_AC)
+#define RT_RFLAGS_GUARDED	(RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC)
 
 /* CPU state firmware changed and the call layer put back (rt_call.asm
  * restores it after every call, returned or aborted). */
@@ -196,18 +167,29 @@ const struct rt_stats *rt_get_stats(void);
 const struct rt_fault *rt_last_fault(void);
 
 /* --- the services ------------------------------------------------------
- * Each returns the firmware's status, RT_UNSUPPORTED without calling when
- * the service is not supported or disabled, RT_ABORTED after a fault. */
+ * Each returns the firmware's status, EFI_UNSUPPORTED without calling when
+ * the service is not supported or disabled, EFI_ABORTED after a fault. */
 efi_status_t rt_get_time(struct efi_time *t, struct efi_time_cap *cap);
 efi_status_t rt_set_time(const struct efi_time *t);
 efi_status_t rt_get_wakeup_time(bool *enabled, bool *pending, struct efi_time *t);
 efi_status_t rt_set_wakeup_time(bool enable, const struct efi_time *t);
 /* size: in = capacity of data, out = bytes (or needed size on
- * RT_BUFFER_TOO_SMALL). attrs may be NULL. */
+ * EFI_BUFFER_TOO_SMALL). attrs may be NULL. */
 efi_status_t rt_get_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t *attrs, void *data, size_t *size);
-/* name: in = previous name (empty to start), out = next; cap in chars. */
+/* name: in = previous name (empty to start), out = next; cap in chars.
+ * One step for a caller that does not walk (a guest's hypercall): the name
+ * is cut to fit and terminated; EFI_DEVICE_ERROR for a size larger than
+ * the buffer. Walkers use rt_varlist_start. */
 efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_guid *guid);
+/* The same call unjudged: *size_bytes is the VariableNameSize the firmware
+ * returned, name holds what it wrote (at most the buffer, maybe no NUL). */
+efi_status_t rt_get_next_variable_name_sized(uint16_t *name, size_t cap, struct efi_guid *guid,
+					    size_t *size_bytes);
+/* Starts a bounded walk of the firmware's variable list (rt/varlist.h)
+ * through GetNextVariableName, offering min(cap_chars, rt_name_cap()). */
+void rt_varlist_start(struct varlist *w, uint16_t *name, size_t cap_chars, uint64_t *seen,
+		      size_t max_names);
 efi_status_t rt_set_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t attrs, const void *data, size_t size);
 efi_status_t rt_query_variable_info(uint32_t attrs, uint64_t *max_storage,
@@ -220,7 +202,7 @@ efi_status_t rt_query_capsule_capabilities(const void *const *capsules, size_t c
 					   uint64_t *max_size, int *reset_type);
 
 /* efivar-style read: retries with the size the firmware asks for on
- * RT_BUFFER_TOO_SMALL (up to cap). */
+ * EFI_BUFFER_TOO_SMALL (up to cap). */
 efi_status_t rt_var_read(const uint16_t *name, const struct efi_guid *guid,
 			 uint32_t *attrs, void *data, size_t cap, size_t *size);
 
@@ -249,7 +231,7 @@ size_t rt_name_cap(void);
  * stack; returns its RAX. Around the call it loads rt_call_rt_cr3 into CR3
  * and rt_call_hv_cr3 after it (0: one address space, no switch).
  * rt_call_abort: where a contained fault resumes, on the stack saved in
- * rt_saved_rsp; it returns RAX (RT_ABORTED) to rt_call's caller.
+ * rt_saved_rsp; it returns RAX (EFI_ABORTED) to rt_call's caller.
  * After each call, returned or aborted, rt_call has put the caller's
  * RFLAGS, CR0, CR4, FCW and MXCSR back and reports what firmware was
  * entered with and left: rt_call_entry_rflags, rt_call_fw_rflags,
@@ -282,7 +264,7 @@ extern uint32_t rt_call_fw_mxcsr;
  * (the CR3 the trap interrupted). If a service was running and the fault is
  * the firmware's, records it, switches the service's group off and returns
  * true: execution must resume at *resume_rip on *resume_rsp with RAX =
- * RT_ABORTED. Otherwise false: the fault is the hypervisor's own (one in
+ * EFI_ABORTED. Otherwise false: the fault is the hypervisor's own (one in
  * hypervisor code while a call is under way included). */
 bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
 		      bool from_rt_space, uint64_t *resume_rip, uint64_t *resume_rsp);

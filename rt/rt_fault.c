@@ -10,7 +10,7 @@
  *     memory-map descriptors RIP and CR2 fall in, switch off every group
  *     whose driver the service enters (rt_group.c), and hand back where to
  *     resume: rt_call_abort on the saved
- *     stack, which returns RT_ABORTED to the service's caller.
+ *     stack, which returns EFI_ABORTED to the service's caller.
  * Pure: host tests call it directly. */
 #include "rt_gate.h"
 #include "bootinfo.h"

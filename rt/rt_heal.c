@@ -11,8 +11,8 @@
  * page table at most), code executable and nothing else, device memory
  * uncached. Pure: host-tested (tests/unit/test_rt_heal.c). */
 #include "rt.h"
+#include "layout.h"
 
-#define PAGE		4096ULL
 #define BLOCK		0x200000ULL
 #define LOWER_HALF_END	0x0000800000000000ULL
 
@@ -37,31 +37,31 @@ const char *rt_heal_plan(const struct efi_mdesc *map, size_t count, uint64_t add
 		return "not a physical address";
 	for (size_t i = 0; map && i < count; i++) {
 		const struct efi_mdesc *d = &map[i];
-		uint64_t len = d->npages * PAGE, lo, hi, end;
+		uint64_t len = d->npages * HV_PAGE_SIZE, lo, hi, end;
 
 		if (addr < d->pa || addr - d->pa >= len || d->npages > (~0ULL >> 12))
 			continue;
 		out->desc = (int64_t)i;
 		out->type = d->type;
-		if (!healable_type(d) && addr >= PAGE)
+		if (!healable_type(d) && addr >= HV_PAGE_SIZE)
 			return "its descriptor is not one firmware may still use";
-		if (addr < PAGE)
+		if (addr < HV_PAGE_SIZE)
 			break;		/* page 0: that page only, whatever holds it */
 		/* A descriptor may claim to run past 2^64: clamp its end. */
 		end = len > ~0ULL - d->pa ? ~0ULL : d->pa + len;
 		lo = d->pa > block ? d->pa : block;
 		hi = end < block + BLOCK ? end : block + BLOCK;
-		out->pa = lo & ~(PAGE - 1);
-		out->len = ((hi + PAGE - 1) & ~(PAGE - 1)) - out->pa;
+		out->pa = lo & ~(HV_PAGE_SIZE - 1);
+		out->len = ((hi + HV_PAGE_SIZE - 1) & ~(HV_PAGE_SIZE - 1)) - out->pa;
 		out->exec = d->type == EFI_MT_RT_CODE || d->type == EFI_MT_BS_CODE;
 		out->uncached = d->type == EFI_MT_MMIO || d->type == EFI_MT_MMIO_PORT ||
 				!(d->attr & EFI_MEMORY_WB);
 		return NULL;
 	}
-	if (addr >= PAGE)
+	if (addr >= HV_PAGE_SIZE)
 		return "no descriptor holds it";
 	out->pa = 0;
-	out->len = PAGE;
+	out->len = HV_PAGE_SIZE;
 	out->exec = false;
 	out->uncached = false;
 	return NULL;

@@ -7,7 +7,7 @@
 
 #include "loader/efistatus.h"
 
-#define ERR(n) (EFISTATUS_ERROR_BIT | (n))
+#define ERR(n) EFI_STATUS_ERR(n)
 
 static void test_efistatus_names_not_found(void **state)
 {

@@ -150,7 +150,7 @@ static unsigned leaf_pat(const struct leaf *l)
 
 static unsigned pml4_index(uint64_t va)
 {
-	return (unsigned)((va >> 39) & 511);
+	return pt_index(va, 0);
 }
 
 /* ---------------------------------------------------------------- fixture */

@@ -88,7 +88,7 @@ static uint64_t MSABI fake_get_time(struct efi_time *t, struct efi_time_cap *cap
 	*t = (struct efi_time){ .year = 2026, .month = 11, .day = 25 };
 	if (cap)
 		cap->resolution = 1;
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static uint64_t MSABI fake_get_variable(const uint16_t *name, const struct efi_guid *g,
@@ -101,29 +101,29 @@ static uint64_t MSABI fake_get_variable(const uint16_t *name, const struct efi_g
 	last_name_ptr = name;
 	if (name[0] == 'H') {		/* overstates its write past the bounce */
 		*size = 3 * RT_DATA_MAX;
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
 	if (name[0] == 'L') {		/* 100 KiB: UEFI 2.10 attributes on too-small */
 		if (attrs)
 			*attrs = 0x27;
 		if (*size < LARGE_BYTES) {
 			*size = LARGE_BYTES;
-			return RT_BUFFER_TOO_SMALL;
+			return EFI_BUFFER_TOO_SMALL;
 		}
-		return RT_DEVICE_ERROR;	/* cannot be bounced whole */
+		return EFI_DEVICE_ERROR;	/* cannot be bounced whole */
 	}
 	if (name[0] != 'B')
-		return RT_NOT_FOUND;
+		return EFI_NOT_FOUND;
 	if (*size < sizeof(var_value)) {
 		*size = sizeof(var_value);
-		return RT_BUFFER_TOO_SMALL;
+		return EFI_BUFFER_TOO_SMALL;
 	}
 	*size = sizeof(var_value);
 	memcpy(data, var_value, sizeof(var_value));
 	if (attrs)
 		*attrs = 7;
 	last_data_ptr = data;
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 /* Three names; the second needs a bigger buffer than the first call offers. */
@@ -137,17 +137,17 @@ static uint64_t MSABI fake_next_name(uint64_t *size, uint16_t *name, struct efi_
 		size_t need = 2 * (LONG_NAME_UNITS + 1);
 
 		if (name[0] == 'W')
-			return RT_NOT_FOUND;
+			return EFI_NOT_FOUND;
 		if (*size < need) {
 			*size = need;
-			return RT_BUFFER_TOO_SMALL;
+			return EFI_BUFFER_TOO_SMALL;
 		}
 		for (size_t i = 0; i < LONG_NAME_UNITS; i++)
 			name[i] = 'W';
 		name[LONG_NAME_UNITS] = 0;
 		*size = need;
 		memset(g, 0x22, sizeof(*g));
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
 	if (name[0] == 0)
 		idx = 0;
@@ -156,16 +156,16 @@ static uint64_t MSABI fake_next_name(uint64_t *size, uint16_t *name, struct efi_
 	else if (name[0] == 'L')
 		idx = 2;
 	else
-		return RT_NOT_FOUND;
+		return EFI_NOT_FOUND;
 	size_t need = 2 * (size_t)(names[idx] == names[1] ? 9 : 2);
 	if (*size < need) {
 		*size = need;
-		return RT_BUFFER_TOO_SMALL;
+		return EFI_BUFFER_TOO_SMALL;
 	}
 	memcpy(name, names[idx], need);
 	*size = need;
 	memset(g, 0x11, sizeof(*g));
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static uint64_t MSABI fake_set_variable(const uint16_t *name, const struct efi_guid *g,
@@ -181,16 +181,16 @@ static uint64_t MSABI fake_set_variable(const uint16_t *name, const struct efi_g
 		/* A trap while the call is under way, but from the
 		 * hypervisor's own address space. */
 		assert_false(rt_contain_fault(13, 0, 0xFFFFFFFF80001234ULL, 0, false, &rip, &rsp));
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
 	if (fault_in_set_variable) {
 		/* What the trap hook does on a #PF inside this service. */
 		assert_true(rt_contain_fault(14, 2, 0xFFFFFF0000001234ULL, 0xFFFFFF00FFC00010ULL,
 					     true, &rip, &rsp));
 		assert_int_equal(rip, (uint64_t)(uintptr_t)rt_call_abort);
-		return RT_ABORTED;
+		return EFI_ABORTED;
 	}
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static uint64_t MSABI fake_query_variable_info(uint32_t attrs, uint64_t *max_storage,
@@ -201,7 +201,7 @@ static uint64_t MSABI fake_query_variable_info(uint32_t attrs, uint64_t *max_sto
 	*max_storage = 0x40000;
 	*remaining = 0x30000;
 	*max_var = qvi_max_var;
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static uint64_t table[3 + RT_SVC_COUNT];
@@ -243,7 +243,7 @@ static void test_rt_var_read_retries_with_the_size_firmware_asks_for(void **stat
 	(void)state;
 	setup_table(0x3FFF);
 	assert_int_equal(rt_var_read(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, &attrs, buf,
-				     sizeof(buf), &size), RT_SUCCESS);
+				     sizeof(buf), &size), EFI_SUCCESS);
 	assert_int_equal(size, 300);
 	assert_int_equal(buf[0], 0xAB);
 	assert_int_equal(buf[299], 0xCD);
@@ -261,7 +261,7 @@ static void test_rt_var_read_reports_the_needed_size_beyond_cap(void **state)
 	(void)state;
 	setup_table(0x3FFF);
 	assert_int_equal(rt_var_read(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf,
-				     sizeof(buf), &size), RT_BUFFER_TOO_SMALL);
+				     sizeof(buf), &size), EFI_BUFFER_TOO_SMALL);
 	assert_int_equal(size, 300);
 }
 
@@ -273,11 +273,28 @@ static void test_rt_get_next_variable_name_walks_every_name(void **state)
 
 	(void)state;
 	setup_table(0x3FFF);
-	while (rt_get_next_variable_name(name, 64, &g) == RT_SUCCESS)
+	while (rt_get_next_variable_name(name, 64, &g) == EFI_SUCCESS)
 		n++;
 	assert_int_equal(n, 3);
 	assert_int_equal(name[0], 'Z');
 	assert_int_equal(g.d1, 0x11111111);
+}
+
+static void test_rt_varlist_walks_through_the_gate_to_the_end(void **state)
+{
+	static uint16_t name[RT_NAME_MAX / 2];
+	static uint64_t seen[VARLIST_SLOTS(16)];
+	struct varlist w;
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_varlist_start(&w, name, RT_NAME_MAX / 2, seen, 16);
+	assert_int_equal(w.cap_chars, rt_name_cap());	/* judged against what is offered */
+	while (varlist_next(&w) == VARLIST_MORE)
+		;
+	assert_int_equal(w.stop, VARLIST_END);
+	assert_int_equal(w.count, 3);
+	assert_int_equal(w.guid.d1, 0x11111111);
 }
 
 static void test_rt_unsupported_service_is_never_called(void **state)
@@ -286,7 +303,7 @@ static void test_rt_unsupported_service_is_never_called(void **state)
 
 	(void)state;
 	setup_table(0x3FFF & ~0x0001U);		/* EFI_RT_SUPPORTED_GET_TIME off */
-	assert_int_equal(rt_get_time(&t, NULL), RT_UNSUPPORTED);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
 	assert_int_equal(calls_get_time, 0);
 	assert_int_equal(rt_get_stats()->calls[RT_GET_TIME], 0);
 }
@@ -335,8 +352,8 @@ static void test_rt_counts_every_call(void **state)
 
 	(void)state;
 	setup_table(0x3FFF);
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_int_equal(t.year, 2026);
 	assert_int_equal(rt_get_stats()->calls[RT_GET_TIME], 2);
 }
@@ -352,7 +369,7 @@ static void test_rt_fault_disables_only_the_faulting_group(void **state)
 	(void)state;
 	setup_table(0x3FFF);
 	fault_in_set_variable = true;
-	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), RT_ABORTED);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_ABORTED);
 	f = rt_last_fault();
 	assert_true(f->happened);
 	assert_int_equal(f->svc, RT_SET_VARIABLE);
@@ -362,10 +379,10 @@ static void test_rt_fault_disables_only_the_faulting_group(void **state)
 	assert_int_equal(rt_get_stats()->faults[RT_SET_VARIABLE], 1);
 	/* Variables are off now, without calling the firmware again. */
 	assert_int_equal(rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf, &size),
-			 RT_UNSUPPORTED);
+			 EFI_UNSUPPORTED);
 	assert_int_equal(calls_get_variable, 0);
 	/* Time still works. */
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	rt_state_text(text, sizeof(text));
 	assert_string_equal(text, "disabled (page fault at 0xffffff0000001234 in SetVariable, "
 				  "cr2 0xffffff00ffc00010; variable services off)");
@@ -379,12 +396,12 @@ static void test_rt_records_the_cpu_state_firmware_left_changed(void **state)
 
 	(void)state;
 	setup_table(0x3FFF);
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_int_equal(r->rflags_calls + r->fpu_calls + r->cr_calls, 0);
 	get_time_leaves_rflags = 0x40602;			/* DF IF AC */
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	get_time_leaves_rflags = 0x2 | 0x1;			/* CF: not guarded */
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_int_equal(r->rflags_calls, 1);
 	assert_int_equal(r->rflags_svc, RT_GET_TIME);
 	assert_int_equal(r->rflags_left, 0x40602);
@@ -398,7 +415,7 @@ static uint64_t MSABI fake_time_flips_wp_and_fpu(struct efi_time *t, struct efi_
 	fw_cr0_flips = 1ULL << 16;				/* CR0.WP */
 	fw_left_fcw = 0x027F;					/* 53-bit precision */
 	fw_left_mxcsr = RT_MXCSR_DEFAULT | 0x01;		/* IE flag: status only */
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static uint64_t MSABI fake_time_flips_cr4_and_mxcsr(struct efi_time *t, struct efi_time_cap *cap)
@@ -406,7 +423,7 @@ static uint64_t MSABI fake_time_flips_cr4_and_mxcsr(struct efi_time *t, struct e
 	(void)t; (void)cap;
 	fw_cr4_flips = 1ULL << 7;				/* CR4.PGE */
 	fw_left_mxcsr = 0x9FC0;					/* FZ DAZ */
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static void test_rt_records_control_register_and_fpu_changes(void **state)
@@ -417,11 +434,11 @@ static void test_rt_records_control_register_and_fpu_changes(void **state)
 	(void)state;
 	setup_table(0x3FFF);
 	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_flips_wp_and_fpu;
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_int_equal(r->fpu_calls, 1);
 	assert_int_equal(r->fcw_left, 0x027F);
 	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_flips_cr4_and_mxcsr;
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_int_equal(r->cr_calls, 2);
 	assert_int_equal(r->cr0_flips, 1ULL << 16);
 	assert_int_equal(r->cr4_flips, 1ULL << 7);
@@ -442,7 +459,7 @@ static void test_rt_get_variable_checks_the_size_it_passed_not_the_callers(void 
 	(void)state;
 	setup_table(0x3FFF);
 	assert_int_equal(rt_get_variable(u"Huge", &EFI_GLOBAL_VARIABLE_GUID, NULL, big, &size),
-			 RT_DEVICE_ERROR);
+			 EFI_DEVICE_ERROR);
 	assert_int_equal(size, sizeof(big));
 }
 
@@ -455,15 +472,15 @@ static void test_rt_walk_takes_names_longer_than_1024_units(void **state)
 	setup_table(0x3FFF);
 	long_name_walk = true;
 	name[0] = 0;
-	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), RT_SUCCESS);
+	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), EFI_SUCCESS);
 	assert_int_equal(name[0], 'W');
 	assert_int_equal(name[LONG_NAME_UNITS - 1], 'W');
 	assert_int_equal(name[LONG_NAME_UNITS], 0);
 	assert_int_equal(calls_next_name, 1);		/* offered enough at once */
-	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), RT_NOT_FOUND);
+	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), EFI_NOT_FOUND);
 	/* A caller's smaller buffer still bounds it. */
 	name[0] = 0;
-	assert_int_equal(rt_get_next_variable_name(name, 1024, &g), RT_BUFFER_TOO_SMALL);
+	assert_int_equal(rt_get_next_variable_name(name, 1024, &g), EFI_BUFFER_TOO_SMALL);
 }
 
 static void test_rt_name_cap_follows_the_maximum_variable_size(void **state)
@@ -488,7 +505,7 @@ static void test_rt_var_delete_takes_a_variable_over_64_kib(void **state)
 {
 	(void)state;
 	setup_table(0x3FFF);
-	assert_int_equal(rt_var_delete(u"Large", &EFI_GLOBAL_VARIABLE_GUID), RT_SUCCESS);
+	assert_int_equal(rt_var_delete(u"Large", &EFI_GLOBAL_VARIABLE_GUID), EFI_SUCCESS);
 	assert_int_equal(calls_get_variable, 1);	/* the zero-size read only */
 	assert_int_equal(set_size, 0);
 	assert_int_equal(set_attrs, 0x27 & ~0x40);	/* append-write dropped */
@@ -498,12 +515,12 @@ static void test_rt_var_delete_reads_attributes_where_too_small_gives_none(void 
 {
 	(void)state;
 	setup_table(0x3FFF);
-	assert_int_equal(rt_var_delete(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID), RT_SUCCESS);
+	assert_int_equal(rt_var_delete(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID), EFI_SUCCESS);
 	assert_int_equal(calls_get_variable, 2);	/* zero-size, then whole */
 	assert_int_equal(set_attrs, 7);
 	assert_int_equal(set_size, 0);
 	setup_table(0x3FFF);
-	assert_int_equal(rt_var_delete(u"Nothing", &EFI_GLOBAL_VARIABLE_GUID), RT_NOT_FOUND);
+	assert_int_equal(rt_var_delete(u"Nothing", &EFI_GLOBAL_VARIABLE_GUID), EFI_NOT_FOUND);
 	assert_int_equal(set_size, ~0ULL);		/* nothing written */
 }
 
@@ -512,7 +529,7 @@ static void test_rt_trap_from_hypervisor_code_during_a_call_is_not_contained(voi
 	(void)state;
 	setup_table(0x3FFF);
 	trap_in_hypervisor_code = true;
-	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), RT_SUCCESS);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_SUCCESS);
 	assert_false(rt_last_fault()->happened);
 	assert_int_equal(rt_get_stats()->faults[RT_SET_VARIABLE], 0);
 	assert_true(rt_svc_usable(RT_GET_VARIABLE));
@@ -571,7 +588,7 @@ static uint64_t MSABI fake_count_faults(uint32_t *high)
 
 	(void)high;
 	assert_true(rt_contain_fault(6, 0, 0xFFFFFF0000001100ULL, 0, true, &rip, &rsp));
-	return RT_ABORTED;
+	return EFI_ABORTED;
 }
 
 /* EDK2's GetNextHighMonotonicCount writes its counter with SetVariable: a
@@ -588,14 +605,14 @@ static void test_rt_fault_in_the_monotonic_count_switches_variables_off(void **s
 	(void)state;
 	setup_table(0x3FFF);
 	table[3 + RT_GET_NEXT_HIGH_MONOTONIC_COUNT] = (uint64_t)(uintptr_t)fake_count_faults;
-	assert_int_equal(rt_get_next_high_monotonic_count(&high), RT_ABORTED);
+	assert_int_equal(rt_get_next_high_monotonic_count(&high), EFI_ABORTED);
 	assert_int_equal(rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf, &size),
-			 RT_UNSUPPORTED);
+			 EFI_UNSUPPORTED);
 	assert_int_equal(calls_get_variable, 0);
 	assert_false(rt_svc_usable(RT_SET_TIME));		/* writes "RTC" */
 	assert_false(rt_svc_usable(RT_UPDATE_CAPSULE));
 	assert_true(rt_svc_usable(RT_QUERY_CAPSULE_CAPABILITIES));
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	rt_state_text(text, sizeof(text));
 	assert_string_equal(text, "disabled (invalid opcode at 0xffffff0000001100 in "
 				  "GetNextHighMonotonicCount; variable and misc services off)");
@@ -616,7 +633,7 @@ static uint64_t MSABI fake_time_hangs(struct efi_time *t, struct efi_time_cap *c
 	watchdog_saw_running = !rt_watchdog_expired(now);
 	watchdog_saw_expired = rt_watchdog_expired(now + WATCHDOG_CYCLES);
 	assert_true(rt_contain_fault(RT_FAULT_HUNG, 0, 0xFFFFFF0000001200ULL, 0, true, &rip, &rsp));
-	return RT_ABORTED;
+	return EFI_ABORTED;
 }
 
 static void test_rt_watchdog_abandons_a_call_over_its_bound(void **state)
@@ -633,7 +650,7 @@ static void test_rt_watchdog_abandons_a_call_over_its_bound(void **state)
 	rt_init(&env, true, NULL);
 	assert_false(rt_watchdog_expired(~0ULL / 2));	/* no call under way */
 	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_hangs;
-	assert_int_equal(rt_get_time(&t, NULL), RT_ABORTED);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_ABORTED);
 	assert_true(watchdog_saw_running);
 	assert_true(watchdog_saw_expired);
 	assert_int_equal(rt_last_fault()->vector, RT_FAULT_HUNG);
@@ -694,7 +711,7 @@ static uint64_t MSABI fake_time_touches_phys(struct efi_time *t, struct efi_time
 	 * 0x1000, runtime code) while running. */
 	heal_answer = rt_heal_fault(0, 0xFFFFFF0000001100ULL, 0x1800, true);
 	*t = (struct efi_time){ .year = 2026, .month = 1, .day = 2 };
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
@@ -717,7 +734,7 @@ static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
 	rt_init(&env, true, NULL);
 	alias_calls = 0;
 	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_touches_phys;
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_true(heal_answer);
 	assert_int_equal(alias_calls, 1);
 	assert_int_equal(alias_pa, 0x1000);
@@ -730,7 +747,7 @@ static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
 	assert_false(rt_last_fault()->happened);
 	/* A second fault on the same alias (a stale TLB entry) heals without
 	 * a second log entry. */
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	rt_quirks(&n);
 	assert_int_equal(n, 1);
 	/* Not inside a call, from the hypervisor's space, a protection fault,
@@ -742,7 +759,7 @@ static uint64_t MSABI fake_time_heal_refused(struct efi_time *t, struct efi_time
 {
 	(void)t; (void)cap;
 	heal_answer = rt_heal_fault(0, 0, 0x1800, false) || rt_heal_fault(1, 0, 0x1800, true);
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static void test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_space(void **state)
@@ -785,7 +802,7 @@ static void test_rt_set_variable_refuses_oversized_data(void **state)
 	(void)state;
 	setup_table(0x3FFF);
 	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, big, sizeof(big)),
-			 RT_INVALID_PARAMETER);
+			 EFI_INVALID_PARAMETER);
 }
 
 static void test_rt_disabled_layer_calls_nothing(void **state)
@@ -797,7 +814,7 @@ static void test_rt_disabled_layer_calls_nothing(void **state)
 	(void)state;
 	rt_init(&env, true, "runtime = off in hvboot.cfg");
 	assert_false(rt_available());
-	assert_int_equal(rt_get_time(&t, NULL), RT_UNSUPPORTED);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
 	rt_state_text(text, sizeof(text));
 	assert_string_equal(text, "disabled (runtime = off in hvboot.cfg)");
 }
@@ -808,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_rt_var_read_retries_with_the_size_firmware_asks_for),
 		cmocka_unit_test(test_rt_var_read_reports_the_needed_size_beyond_cap),
 		cmocka_unit_test(test_rt_get_next_variable_name_walks_every_name),
+		cmocka_unit_test(test_rt_varlist_walks_through_the_gate_to_the_end),
 		cmocka_unit_test(test_rt_unsupported_service_is_never_called),
 		cmocka_unit_test(test_rt_property_bits_are_the_specs),
 		cmocka_unit_test(test_rt_u_boots_mask_allows_its_five_services),

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "hv/vm/hcall.h"
+#include "rt/ucs2.h"
 #include "hv/vm/efi/efitables.h"
 
 /* Below ASan's shadow (x86-64 low memory ends at 0x7fff8000). */
@@ -51,11 +52,7 @@ static uint64_t fw_calls;
 
 static size_t fw_name_units(const uint16_t *n)
 {
-	size_t i = 0;
-
-	while (n[i])
-		i++;
-	return i;
+	return ucs2_len(n, FW_NAME_UNITS);
 }
 
 static struct fw_var *fw_find(const uint16_t *name, const struct efi_guid *guid)
@@ -95,11 +92,11 @@ static efi_status_t fw_get(const uint16_t *name, const struct efi_guid *guid, ui
 
 	fw_calls++;
 	if (!v)
-		return RT_NOT_FOUND;
+		return EFI_NOT_FOUND;
 	*attrs = v->attrs;
 	if (*size < v->size) {
 		*size = v->size;
-		return RT_BUFFER_TOO_SMALL;
+		return EFI_BUFFER_TOO_SMALL;
 	}
 	memcpy(data, v->data, v->size);
 	*size = v->size;
@@ -115,7 +112,7 @@ static efi_status_t fw_next(uint16_t *name, size_t cap, struct efi_guid *guid)
 		struct fw_var *v = fw_find(name, guid);
 
 		if (!v)
-			return RT_INVALID_PARAMETER;
+			return EFI_INVALID_PARAMETER;
 		start = (int)(v - fw_vars) + 1;
 	}
 	for (int i = start; i < FW_VARS; i++) {
@@ -125,12 +122,12 @@ static efi_status_t fw_next(uint16_t *name, size_t cap, struct efi_guid *guid)
 			continue;
 		n = fw_name_units(fw_vars[i].name) + 1;
 		if (n > cap)
-			return RT_BUFFER_TOO_SMALL;
+			return EFI_BUFFER_TOO_SMALL;
 		memcpy(name, fw_vars[i].name, 2 * n);
 		*guid = fw_vars[i].guid;
 		return 0;
 	}
-	return RT_NOT_FOUND;
+	return EFI_NOT_FOUND;
 }
 
 static efi_status_t fw_set(const uint16_t *name, const struct efi_guid *guid, uint32_t attrs,
@@ -144,12 +141,12 @@ static efi_status_t fw_set(const uint16_t *name, const struct efi_guid *guid, ui
 		return 0;
 	}
 	if (!size)
-		return RT_NOT_FOUND;
+		return EFI_NOT_FOUND;
 	if (!v) {
 		for (v = fw_vars; v < fw_vars + FW_VARS && v->used; v++)
 			;
 		if (v == fw_vars + FW_VARS)
-			return EFI_ERR(9);	/* EFI_OUT_OF_RESOURCES */
+			return EFI_OUT_OF_RESOURCES;
 		memset(v, 0, sizeof(*v));
 		v->used = true;
 		v->guid = *guid;
@@ -166,7 +163,7 @@ static efi_status_t fw_query(uint32_t attrs, uint64_t *max_storage, uint64_t *re
 {
 	fw_calls++;
 	if (!attrs)
-		return RT_INVALID_PARAMETER;
+		return EFI_INVALID_PARAMETER;
 	*max_storage = 0x3FF9C;
 	*remaining = 0x3BE40;
 	*max_var = 0x83C4;

@@ -16,34 +16,15 @@
 #define HV_VM_EFI_EFISHIM_H
 
 #include <stdint.h>
+#include "efi_status.h"
+#include "hvguest.h"
+#include "layout.h"
+#include "loader/rttable.h"
 #include "rt/rt.h"
-/* EFI_STATUS values the shim gives (UEFI 2.10 Appendix D). */
-#define EFI_SUCCESS		0ULL
-#define EFI_INVALID_PARAMETER	EFI_ERR(2)
-#define EFI_UNSUPPORTED		EFI_ERR(3)
-#define EFI_BUFFER_TOO_SMALL	EFI_ERR(5)
-#define EFI_DEVICE_ERROR	EFI_ERR(7)
-#define EFI_NOT_FOUND		EFI_ERR(14)
-#define EFI_NO_MAPPING		EFI_ERR(17)
 
-/* The hypercalls the shim makes (README: Hypercall ABI); 6 is ResetSystem,
- * RBX = EFI_RESET_TYPE. */
-enum {
-	HVCALL_GET_VARIABLE = 1,
-	HVCALL_GET_NEXT_VARIABLE_NAME = 2,
-	HVCALL_SET_VARIABLE = 3,
-	HVCALL_QUERY_VARIABLE_INFO = 4,
-	HVCALL_GET_TIME = 5,
-	HVCALL_RESET_SYSTEM = 6,
-};
-#define HVCALL_ABI_VERSION	0x00010000ULL
-#define EFISHIM_VAR_HDR		32	/* the variable request's header */
-#define EFISHIM_VARINFO_BYTES	32	/* QueryVariableInfo's request */
-#define EFISHIM_TIME_BYTES	28	/* EFI_TIME + EFI_TIME_CAPABILITIES */
-
-/* EFI_TABLE_HEADER signatures and revision (UEFI 2.10 §4.2, §4.3, §4.5). */
+/* EFI_TABLE_HEADER signature and revision (UEFI 2.10 §4.2, §4.3); the
+ * runtime services table's signature is loader/rttable.h's. */
 #define EFI_SYSTEM_TABLE_SIGNATURE	0x5453595320494249ULL	/* "IBI SYST" */
-#define EFI_RUNTIME_SERVICES_SIGNATURE	0x56524553544e5552ULL	/* "RUNTSERV" */
 #define EFI_2_70_SYSTEM_TABLE_REVISION	((2u << 16) | 70u)
 
 /* EFI_RT_PROPERTIES_TABLE (UEFI 2.10 §4.6.2): version 1, 8 bytes, and its
@@ -103,7 +84,7 @@ struct efi_runtime_services64 {
 	struct efi_table_header64 hdr;
 	uint64_t fn[RT_SVC_COUNT];
 };
-_Static_assert(sizeof(struct efi_runtime_services64) == 136, "EFI_RUNTIME_SERVICES");
+_Static_assert(sizeof(struct efi_runtime_services64) == RTTABLE_BYTES, "EFI_RUNTIME_SERVICES");
 
 /* EFI_CONFIGURATION_TABLE (UEFI 2.10 §4.6). */
 struct efi_config_table64 {
@@ -155,7 +136,7 @@ _Static_assert(sizeof(struct efishim_header) == 120, "asm layout");
 /* Largest name (bytes, UTF-16 with the NUL) and data a call carries. */
 #define EFISHIM_NAME_MAX	2048
 #define EFISHIM_DATA_MAX	(64 * 1024)
-#define EFISHIM_CALL_BYTES	(EFISHIM_VAR_HDR + EFISHIM_NAME_MAX + EFISHIM_DATA_MAX)
+#define EFISHIM_CALL_BYTES	(sizeof(struct hvcall_var_req) + EFISHIM_NAME_MAX + EFISHIM_DATA_MAX)
 
 #define EFISHIM_CONFIG_COUNT	1	/* the EFI_RT_PROPERTIES_TABLE */
 #define EFISHIM_VENDOR		u"hvboot"

@@ -17,13 +17,12 @@
 #include "bootinfo.h"
 #include "loader/bytes.h"
 
-#define PAGE_BYTES		4096ULL
 #define RAM_ATTR		(EFI_MEMORY_UC | EFI_MEMORY_WC | EFI_MEMORY_WT | EFI_MEMORY_WB)
 #define RUNTIME_ATTR		(EFI_MEMORY_RUNTIME | EFI_MEMORY_WB)
 
 static uint64_t page_up(uint64_t n)
 {
-	return (n + PAGE_BYTES - 1) & ~(PAGE_BYTES - 1);
+	return (n + HV_PAGE_SIZE - 1) & ~(HV_PAGE_SIZE - 1);
 }
 
 uint32_t efitables_supported(uint32_t guest_vars)
@@ -89,7 +88,7 @@ static const char *check_ram(const struct efitables_in *in, uint64_t mem_bytes, 
 	for (size_t i = 0; i < in->ram_count; i++) {
 		const struct efitables_ram *r = &in->ram[i];
 
-		if ((r->gpa | r->bytes) & (PAGE_BYTES - 1) || !r->bytes)
+		if ((r->gpa | r->bytes) & (HV_PAGE_SIZE - 1) || !r->bytes)
 			return "RAM span not page aligned or empty";
 		if (r->gpa > mem_bytes || r->bytes > mem_bytes - r->gpa)
 			return "RAM span outside guest memory";
@@ -106,7 +105,7 @@ static const char *check_ram(const struct efitables_in *in, uint64_t mem_bytes, 
 
 static uint8_t *put_desc(uint8_t *p, uint32_t type, uint64_t pa, uint64_t bytes, uint64_t attr)
 {
-	struct efi_mdesc d = { .type = type, .pa = pa, .va = 0, .npages = bytes / PAGE_BYTES,
+	struct efi_mdesc d = { .type = type, .pa = pa, .va = 0, .npages = bytes / HV_PAGE_SIZE,
 			       .attr = attr };
 
 	__builtin_memcpy(p, &d, sizeof(d));
@@ -160,7 +159,7 @@ static void fill_tables(struct efishim_data *d, uint64_t code_gpa, uint64_t data
 	d->systab.nr_tables = EFISHIM_CONFIG_COUNT;
 	d->systab.config_table = data_gpa + offsetof(struct efishim_data, config);
 
-	d->rt.hdr = (struct efi_table_header64){ EFI_RUNTIME_SERVICES_SIGNATURE,
+	d->rt.hdr = (struct efi_table_header64){ RTTABLE_SIGNATURE,
 		EFI_2_70_SYSTEM_TABLE_REVISION, sizeof(d->rt), 0, 0 };
 	for (int s = 0; s < RT_SVC_COUNT; s++) {
 		const uint8_t *rel = blob + offsetof(struct efishim_header, entry_rel) + 4 * s;
@@ -196,7 +195,7 @@ const char *efitables_build(uint8_t *mem, uint64_t mem_bytes, const struct efita
 		return why;
 	code_bytes = page_up(in->blob_bytes);
 	win_bytes = efitables_window_bytes(in->blob_bytes, in->ram_count);
-	if (in->window_gpa & (PAGE_BYTES - 1))
+	if (in->window_gpa & (HV_PAGE_SIZE - 1))
 		return "EFI window not page aligned";
 	if (in->window_gpa >= mem_bytes || win_bytes > mem_bytes - in->window_gpa)
 		return "EFI window outside guest memory";

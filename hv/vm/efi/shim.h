@@ -24,14 +24,9 @@ static inline uint64_t shim_call_gpa(void)
 	return efishim_header.data_gpa + offsetof(struct efishim_data, call);
 }
 
-/* The variable request's fixed header (README: Hypercall ABI). */
-struct shim_var_req {
-	uint8_t guid[16];
-	uint32_t attributes;
-	uint32_t name_size;
-	uint64_t data_size;
-};
-_Static_assert(sizeof(struct shim_var_req) == EFISHIM_VAR_HDR, "variable request header");
+/* The variable request's header (struct hvcall_var_req, README: Hypercall
+ * ABI): the name follows it, the data the name. */
+#define SHIM_VAR_HDR	sizeof(struct hvcall_var_req)
 
 /* The services, in the table's order (UEFI 2.10 §4.5). */
 uint64_t SHIM_API shim_get_time(void *time, void *capabilities);

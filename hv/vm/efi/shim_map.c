@@ -16,7 +16,6 @@
 #include "efi_crc32.h"
 #include "efi_mem.h"
 
-#define PAGE_BYTES	4096ULL
 
 /* The region of pa, or -1. */
 static int region_of(const struct efishim_map *map, uint64_t pa)
@@ -53,9 +52,9 @@ static uint64_t read_map(uint64_t map_size, uint64_t desc_size, uint32_t desc_ve
 
 		if (!(m->attr & EFI_MEMORY_RUNTIME))
 			continue;
-		if ((m->pa | m->va) & (PAGE_BYTES - 1) || m->npages > (~0ULL - m->pa) / PAGE_BYTES)
+		if ((m->pa | m->va) & (HV_PAGE_SIZE - 1) || m->npages > (~0ULL - m->pa) / HV_PAGE_SIZE)
 			return EFI_INVALID_PARAMETER;
-		end = m->pa + m->npages * PAGE_BYTES;
+		end = m->pa + m->npages * HV_PAGE_SIZE;
 		for (int i = 0; i < EFISHIM_REGIONS; i++) {
 			if (map[i].pa < m->pa || map[i].pa + map[i].bytes > end)
 				continue;

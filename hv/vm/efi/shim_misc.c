@@ -15,8 +15,8 @@ uint64_t SHIM_API shim_get_time(void *time, void *capabilities)
 		return EFI_UNSUPPORTED;
 	if (!time)
 		return EFI_INVALID_PARAMETER;
-	memset(d->call, 0, EFISHIM_TIME_BYTES);
-	st = efishim_hypercall(HVCALL_GET_TIME, shim_call_gpa(), EFISHIM_TIME_BYTES);
+	memset(d->call, 0, sizeof(struct hvcall_time_req));
+	st = efishim_hypercall(HVCALL_GET_TIME, shim_call_gpa(), sizeof(struct hvcall_time_req));
 	if (st == EFI_SUCCESS) {
 		/* EFI_TIME (16 bytes), then EFI_TIME_CAPABILITIES (12). */
 		memcpy(time, d->call, 16);

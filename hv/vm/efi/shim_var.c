@@ -28,10 +28,10 @@ static uint32_t name_bytes(const void *name, uint64_t cap_bytes)
 	return 0;
 }
 
-static struct shim_var_req *var_req(struct efishim_data *d, const void *guid, uint32_t attributes,
+static struct hvcall_var_req *var_req(struct efishim_data *d, const void *guid, uint32_t attributes,
 				    uint32_t name_size, uint64_t data_size)
 {
-	struct shim_var_req *r = (struct shim_var_req *)d->call;
+	struct hvcall_var_req *r = (struct hvcall_var_req *)d->call;
 
 	memcpy(r->guid, guid, sizeof(r->guid));
 	r->attributes = attributes;
@@ -44,7 +44,7 @@ uint64_t SHIM_API shim_get_variable(const uint16_t *name, const void *guid, uint
 				    uint64_t *data_size, void *data)
 {
 	struct efishim_data *d = shim_data();
-	struct shim_var_req *r;
+	struct hvcall_var_req *r;
 	uint64_t want, room, got, st;
 	uint32_t nb, attrs;
 
@@ -60,16 +60,16 @@ uint64_t SHIM_API shim_get_variable(const uint16_t *name, const void *guid, uint
 	want = *data_size;
 	room = data ? min_u64(want, EFISHIM_DATA_MAX) : 0;
 	r = var_req(d, guid, 0, nb, room);
-	memcpy(d->call + EFISHIM_VAR_HDR, name, nb);
+	memcpy(d->call + SHIM_VAR_HDR, name, nb);
 
-	st = efishim_hypercall(HVCALL_GET_VARIABLE, shim_call_gpa(), EFISHIM_VAR_HDR + nb + room);
+	st = efishim_hypercall(HVCALL_GET_VARIABLE, shim_call_gpa(), SHIM_VAR_HDR + nb + room);
 	got = r->data_size;
 	attrs = r->attributes;
 	if (st == EFI_SUCCESS) {
 		if (got > room)
 			return EFI_DEVICE_ERROR;
 		if (got)
-			memcpy(data, d->call + EFISHIM_VAR_HDR + nb, got);
+			memcpy(data, d->call + SHIM_VAR_HDR + nb, got);
 		*data_size = got;
 		if (attributes)
 			*attributes = attrs;
@@ -93,7 +93,7 @@ uint64_t SHIM_API shim_get_variable(const uint16_t *name, const void *guid, uint
 uint64_t SHIM_API shim_get_next_variable_name(uint64_t *name_size, uint16_t *name, void *guid)
 {
 	struct efishim_data *d = shim_data();
-	struct shim_var_req *r;
+	struct hvcall_var_req *r;
 	uint64_t cap, room, got, st;
 	uint32_t nb;
 
@@ -108,12 +108,12 @@ uint64_t SHIM_API shim_get_next_variable_name(uint64_t *name_size, uint16_t *nam
 		return EFI_INVALID_PARAMETER;
 	room = min_u64(cap & ~1ULL, EFISHIM_NAME_MAX);
 	r = var_req(d, guid, 0, (uint32_t)room, 0);
-	memcpy(d->call + EFISHIM_VAR_HDR, name, nb);
+	memcpy(d->call + SHIM_VAR_HDR, name, nb);
 
-	st = efishim_hypercall(HVCALL_GET_NEXT_VARIABLE_NAME, shim_call_gpa(), EFISHIM_VAR_HDR + room);
+	st = efishim_hypercall(HVCALL_GET_NEXT_VARIABLE_NAME, shim_call_gpa(), SHIM_VAR_HDR + room);
 	got = r->name_size;
 	if (st == EFI_SUCCESS) {
-		const uint8_t *out = d->call + EFISHIM_VAR_HDR;
+		const uint8_t *out = d->call + SHIM_VAR_HDR;
 
 		if (got < 2 || (got & 1) || got > room || out[got - 2] || out[got - 1])
 			return EFI_DEVICE_ERROR;
@@ -148,24 +148,17 @@ uint64_t SHIM_API shim_set_variable(const uint16_t *name, const void *guid, uint
 	if (nb < 4 || (data_size && !data) || data_size > EFISHIM_DATA_MAX)
 		return EFI_INVALID_PARAMETER;
 	var_req(d, guid, attributes, nb, data_size);
-	memcpy(d->call + EFISHIM_VAR_HDR, name, nb);
+	memcpy(d->call + SHIM_VAR_HDR, name, nb);
 	if (data_size)
-		memcpy(d->call + EFISHIM_VAR_HDR + nb, data, data_size);
-	return efishim_hypercall(HVCALL_SET_VARIABLE, shim_call_gpa(), EFISHIM_VAR_HDR + nb + data_size);
+		memcpy(d->call + SHIM_VAR_HDR + nb, data, data_size);
+	return efishim_hypercall(HVCALL_SET_VARIABLE, shim_call_gpa(), SHIM_VAR_HDR + nb + data_size);
 }
-
-/* The request of hypercall 4 (README: Hypercall ABI). */
-struct shim_varinfo_req {
-	uint32_t attributes, pad;
-	uint64_t max_storage, remaining, max_variable;
-};
-_Static_assert(sizeof(struct shim_varinfo_req) == EFISHIM_VARINFO_BYTES, "QueryVariableInfo request");
 
 uint64_t SHIM_API shim_query_variable_info(uint32_t attributes, uint64_t *max_storage,
 					   uint64_t *remaining, uint64_t *max_variable)
 {
 	struct efishim_data *d = shim_data();
-	struct shim_varinfo_req *r = (struct shim_varinfo_req *)d->call;
+	struct hvcall_varinfo_req *r = (struct hvcall_varinfo_req *)d->call;
 	uint64_t st;
 
 	if (!(d->state.supported & EFI_RT_SUPPORTED_QUERY_VARIABLE_INFO))

@@ -3,7 +3,7 @@
  *   - the guest's 1:1 view, mapped at host address GUEST_GPA, so a pointer
  *     the shim uses in physical mode is the guest-physical address itself;
  *   - the hypervisor's view, elsewhere, through which the fake hypervisor
- *     (hv/hcall.c's real dispatcher over a fake firmware) serves requests;
+ *     (hv/vm/hcall.c's real dispatcher over a fake firmware) serves requests;
  *   - the guest's "kernel-virtual" views of the two EFI regions, mapped at
  *     addresses the kernel chose, for SetVirtualAddressMap.
  * The firmware behind the dispatcher is a small variable store. */

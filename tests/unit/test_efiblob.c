@@ -4,7 +4,7 @@
  * the Microsoft x64 convention, then moved by SetVirtualAddressMap to a
  * second mapping of its regions while the first goes away. The blob's one
  * VMMCALL is replaced with UD2 + NOP in the placed copy; the SIGILL it
- * raises is the hypercall, served by hv/hcall.c's dispatcher (the
+ * raises is the hypercall, served by hv/vm/hcall.c's dispatcher (the
  * registers as the README's Hypercall ABI says: RAX, RBX, RCX in, RAX out). */
 #define _GNU_SOURCE
 #include <stdarg.h>

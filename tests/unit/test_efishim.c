@@ -1,5 +1,5 @@
 /* hv/vm/efi/shim_*.c, compiled for the host and linked with a fake
- * hypercall that plays the hypervisor (hv/hcall.c's real dispatcher over a
+ * hypercall that plays the hypervisor (hv/vm/hcall.c's real dispatcher over a
  * fake firmware) on the shim's buffer: every service checks its arguments
  * with the spec's statuses, gives the hypervisor only the guest-physical
  * address of its own buffer, copies results back within the caller's

@@ -208,11 +208,15 @@ static void print_compat(const struct hv_bootinfo *bi)
 static void print_watchdog(void)
 {
 	const struct rt_watchdog_info *w = rt_watchdog_get();
+	char rd[16], wr[16];
 
+	rt_duration_text(w->deadlines.read_ms, rd, sizeof(rd));
+	rt_duration_text(w->deadlines.write_ms, wr, sizeof(wr));
 	if (w->active)
-		kprintf("watchdog           %u ms by the TSC (%lu kHz), LAPIC timer every %u ms while a call runs; %lu ticks, %lu call%s abandoned, %lu stray interrupts\n",
-			RT_WATCHDOG_MS, w->tsc_hz / 1000, w->tick_ms, w->ticks, w->abandoned,
-			w->abandoned == 1 ? "" : "s", w->stray);
+		kprintf("watchdog           reads %s, writes %s by the TSC (%lu kHz), LAPIC timer every %u ms while a call runs; %lu ticks, %lu call%s reported slow, %lu call%s abandoned, %lu stray interrupts\n",
+			rd, wr, w->tsc_hz / 1000, w->tick_ms, w->ticks, w->noticed,
+			w->noticed == 1 ? "" : "s", w->abandoned, w->abandoned == 1 ? "" : "s",
+			w->stray);
 	else
 		kprintf("watchdog           off (%s)\n",
 			w->why_not ? w->why_not : "no runtime address space");
@@ -292,8 +296,18 @@ static int cmd_rt(int argc, char **argv)
 	print_watchdog();
 	print_restored();
 	if (f->happened) {
+		char what[48];
+
+		if (f->vector == RT_FAULT_HUNG) {
+			size_t n = fmt_snprintf(what, sizeof(what), "no return within ");
+
+			rt_duration_text(rt_deadline_ms(&rt_watchdog_get()->deadlines, f->svc),
+					 what + n, sizeof(what) - n);
+		} else {
+			fmt_snprintf(what, sizeof(what), "%s", rt_fault_name(f->vector));
+		}
 		kprintf("last fault         %s (vector %lu, error 0x%lx) in %s\n",
-			rt_fault_name(f->vector), f->vector, f->error, rt_svc_name(f->svc));
+			what, f->vector, f->error, rt_svc_name(f->svc));
 		print_location("rip", f->rip, f->rip_desc, f->rip_off);
 		if (f->vector == HV_VEC_PF)
 			print_location("cr2", f->cr2, f->cr2_desc, f->cr2_off);

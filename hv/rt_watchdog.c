@@ -5,6 +5,7 @@
 #include "layout.h"
 #include "mm.h"
 #include "trap.h"
+#include "kprintf.h"
 #include "loader/pt.h"
 #include "rt/rt.h"
 
@@ -47,12 +48,17 @@ static uint64_t tsc_per_cal(void)
 	return t1 - t0;
 }
 
-uint64_t rt_watchdog_init(void)
+uint64_t rt_watchdog_init(const struct rt_deadlines *d)
 {
 	uint32_t r[4];
 	uint64_t base, cal, start;
 
 	info.tick_ms = TICK_MS;
+	info.deadlines = *d;
+	if (!d->read_ms && !d->write_ms) {
+		info.why_not = "rt_watchdog = off";
+		return 0;
+	}
 	cpu_cpuid(1, 0, r);
 	if (!(r[3] & CPUID1_EDX_APIC)) {
 		info.why_not = "no local APIC";
@@ -98,11 +104,15 @@ uint64_t rt_watchdog_init(void)
 	rt_call_timer_lvt = LAPIC_LVT_PERIODIC | HV_VEC_RT_WATCHDOG;
 	rt_call_timer_count = (uint32_t)period_count;
 	rt_call_timer_va = (uint64_t)(uintptr_t)lapic_regs();
-	return info.tsc_hz * RT_WATCHDOG_MS / 1000;
+	return info.tsc_hz / 1000;
 }
 
 void rt_watchdog_interrupt(uint64_t vector, bool *abandon)
 {
+	enum rt_svc svc;
+	uint32_t ms;
+	char after[16];
+
 	*abandon = false;
 	if (vector == HV_VEC_SPURIOUS)
 		return;			/* SDM Vol. 3A §10.9: no EOI */
@@ -113,8 +123,19 @@ void rt_watchdog_interrupt(uint64_t vector, bool *abandon)
 		return;
 	}
 	info.ticks++;
-	if (rt_watchdog_expired(cpu_rdtsc())) {
+	switch (rt_watchdog_tick(cpu_rdtsc(), &svc, &ms)) {
+	case RT_WATCHDOG_NOTICE:
+		/* Once per call: a slow write is normal (a flash reclaim), so
+		 * say so and keep waiting until its deadline. */
+		rt_duration_text(ms, after, sizeof(after));
+		kprintf("hv: %s still running after %s\n", rt_svc_name(svc), after);
+		info.noticed++;
+		break;
+	case RT_WATCHDOG_ABANDON:
 		info.abandoned++;
 		*abandon = true;
+		break;
+	default:
+		break;
 	}
 }

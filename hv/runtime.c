@@ -75,9 +75,12 @@ void hv_rt_init(const struct hv_bootinfo *bi)
 	if (bi->rt_compat == HV_RT_COMPAT_IDENTITY && bi->runtime_table_va)
 		env.table_va = mm_pa_ptr_checked(bi->runtime_table_pa, 24 + 8 * RT_SVC_COUNT)
 			? HV_DIRECT_MAP_BASE + bi->runtime_table_pa : 0;
+	env.deadlines = (struct rt_deadlines){
+		.read_ms = bi->rt_deadline_read_ms, .write_ms = bi->rt_deadline_write_ms,
+	};
 	rt_space_init(bi);
 	if (rt_space_get()->active)
-		env.watchdog_cycles = rt_watchdog_init();
+		env.tsc_per_ms = rt_watchdog_init(&env.deadlines);
 	rt_init(&env, bi->rt_state == HV_RT_ENABLED && bi->runtime_table_va, bi->rt_reason);
 }
 

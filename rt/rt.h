@@ -91,11 +91,27 @@ struct rt_fault {
 /* A call the watchdog abandoned is recorded as a fault with this vector (no
  * CPU vector is this large). */
 #define RT_FAULT_HUNG		0x100
-#define RT_WATCHDOG_MS		2000
 
 /* "page fault", "general protection fault", … for a vector;
- * "no return within 2 s" for RT_FAULT_HUNG. */
+ * "no return within its deadline" for RT_FAULT_HUNG. */
 const char *rt_fault_name(uint64_t vector);
+
+/* Runtime-call deadlines (rt/rt_deadline.c, README "Runtime-call
+ * deadlines"): each service is a read or a write; hvboot.cfg rt_watchdog
+ * sets one deadline per kind (0: none, the call may run for ever). */
+enum rt_svc_kind { RT_SVC_READ, RT_SVC_WRITE };
+struct rt_deadlines {
+	uint32_t read_ms, write_ms;
+};
+/* A call still running after this long is reported once, when its
+ * deadline is longer. */
+#define RT_NOTICE_MS		2000
+enum rt_svc_kind rt_svc_kind(enum rt_svc s);
+uint32_t rt_deadline_ms(const struct rt_deadlines *d, enum rt_svc s);
+/* RT_NOTICE_MS when s's deadline is longer, else 0 (no notice). */
+uint32_t rt_notice_ms(const struct rt_deadlines *d, enum rt_svc s);
+/* "60 s" for whole seconds, else "500 ms". */
+size_t rt_duration_text(uint32_t ms, char *buf, size_t cap);
 
 /* RFLAGS bits firmware must not leave changed (SDM Vol. 1 §3.4.3). */
 #define RT_RFLAGS_TF	(1ULL << 8)
@@ -178,9 +194,11 @@ struct rt_env {
 	/* The hypervisor's memory map, to name the descriptor of a fault. */
 	const struct efi_mdesc *map;
 	size_t map_count;
-	/* TSC cycles after which a call is abandoned (RT_WATCHDOG_MS by the
-	 * calibrated TSC); 0: no watchdog. */
-	uint64_t watchdog_cycles;
+	/* The watchdog: each service's deadline (rt_deadline_ms), timed by
+	 * the TSC at tsc_per_ms cycles a millisecond (calibrated); 0: no
+	 * watchdog. */
+	struct rt_deadlines deadlines;
+	uint64_t tsc_per_ms;
 	uint32_t compat;		/* enum hv_rt_compat (bootinfo.h) */
 };
 
@@ -299,9 +317,13 @@ bool rt_heal_fault(uint64_t error, uint64_t rip, uint64_t cr2, bool from_rt_spac
  * True when it is mapped now (also when it already was). */
 bool rt_alias_install(uint64_t pa, uint64_t len, bool exec, bool uncached);
 
-/* Called by the watchdog's timer tick with the TSC: true when a call is
- * under way and has run for env.watchdog_cycles or more; the tick then
+/* Called by the watchdog's timer tick with the TSC, about the call under
+ * way (*svc, and *ms: how long it has been allowed to run):
+ * RT_WATCHDOG_NOTICE once per call when it has run for its rt_notice_ms
+ * (the platform prints one line and the call goes on);
+ * RT_WATCHDOG_ABANDON when it has run for its deadline: the tick then
  * contains it as rt_contain_fault(RT_FAULT_HUNG, …). */
-bool rt_watchdog_expired(uint64_t now_tsc);
+enum rt_watchdog_verdict { RT_WATCHDOG_QUIET, RT_WATCHDOG_NOTICE, RT_WATCHDOG_ABANDON };
+enum rt_watchdog_verdict rt_watchdog_tick(uint64_t now_tsc, enum rt_svc *svc, uint32_t *ms);
 
 #endif

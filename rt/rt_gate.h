@@ -14,6 +14,7 @@ struct rt_gate {
 	volatile bool busy;		/* serializes calls (and catches re-entry) */
 	enum rt_svc current;
 	uint64_t call_tsc;		/* TSC when the current call started */
+	bool noticed;			/* the current call was reported slow */
 	struct rt_stats stats;
 	struct rt_fault fault;
 	size_t name_cap;		/* rt_name_cap's answer, 0 until asked */

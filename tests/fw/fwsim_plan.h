@@ -36,6 +36,7 @@ enum fwsim_kind {
 	FWSIM_BAD_STATUS,	/* return FWSIM_BAD_STATUS_VALUE without calling */
 	FWSIM_MEMATTR,		/* offer an EFI_MEMORY_ATTRIBUTE_PROTOCOL that records calls */
 	FWSIM_MEMATTR_REFUSE,	/* … whose ClearMemoryAttributes says EFI_ACCESS_DENIED */
+	FWSIM_SLOW,		/* busy-wait n ms (interrupts as entered), then the real call */
 	FWSIM_KIND_COUNT
 };
 
@@ -46,7 +47,7 @@ enum fwsim_kind {
 struct fwsim_action {
 	enum fwsim_kind kind;
 	int svc;		/* enum fwsim_svc, or FWSIM_NO_SVC */
-	uint64_t n;		/* bytes, for the overruns */
+	uint64_t n;		/* bytes, for the overruns; ms, for slow */
 };
 
 struct fwsim_plan {

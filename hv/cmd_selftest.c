@@ -5,7 +5,7 @@
 #include "scratch.h"
 
 #include <stdarg.h>
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "cpu.h"
 #include "loader/fmt.h"
 #include "kprintf.h"

@@ -93,7 +93,7 @@ enum hv_rt_reset_result hv_rt_reset(int kind, char *why, size_t cap)
 		else if (!(hv_bi->rt_supported & rt_svc_property_bit(RT_RESET_SYSTEM)))
 			fmt_snprintf(why, cap, "not supported by the firmware");
 		else	/* its group is off after a fault */
-			fmt_snprintf(why, cap, "%s", rt_disabled_reason());
+			fmt_snprintf(why, cap, "%s", rt_svc_off_reason(RT_RESET_SYSTEM));
 		return HV_RT_RESET_UNAVAILABLE;
 	}
 	if (rt_reset_system(kind, 0) == RT_ABORTED && rt_last_fault()->happened &&

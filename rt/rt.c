@@ -110,9 +110,41 @@ const char *rt_disabled_reason(void)
 	return rt_gate.enabled && !rt_gate.fault.happened ? NULL : rt_gate.reason;
 }
 
+#define RT_GROUPS_ALL	((1u << RT_GROUP_COUNT) - 1)
+
+void rt_gate_groups_off(uint32_t groups)
+{
+	rt_gate.groups_off |= groups;
+	for (unsigned g = 0; g < RT_GROUP_COUNT; g++)
+		if (groups & (1u << g))
+			fmt_snprintf(rt_gate.group_reason[g], sizeof(rt_gate.group_reason[g]), "%s",
+				     rt_gate.reason);
+}
+
+const char *rt_group_off_reason(enum rt_group g)
+{
+	if (!rt_gate.enabled)
+		return rt_gate.reason;
+	if (g < RT_GROUP_COUNT && (rt_gate.groups_off & (1u << g)))
+		return rt_gate.group_reason[g];
+	return NULL;
+}
+
+const char *rt_svc_off_reason(enum rt_svc s)
+{
+	uint32_t uses = rt_svc_uses(s);
+
+	if (!rt_gate.enabled)
+		return rt_gate.reason;
+	for (unsigned g = 0; g < RT_GROUP_COUNT; g++)
+		if (uses & rt_gate.groups_off & (1u << g))
+			return rt_gate.group_reason[g];
+	return NULL;
+}
+
 size_t rt_state_text(char *buf, size_t cap)
 {
-	if (rt_gate.enabled && !rt_gate.fault.happened)
+	if (rt_gate.enabled && (rt_gate.groups_off & RT_GROUPS_ALL) != RT_GROUPS_ALL)
 		return fmt_snprintf(buf, cap, "enabled");
 	return fmt_snprintf(buf, cap, "disabled (%s)", rt_gate.reason);
 }

@@ -157,6 +157,9 @@ struct rt_quirk {
 };
 #define RT_QUIRKS_MAX	16
 const struct rt_quirk *rt_quirks(size_t *count);
+/* The firmware quirk (enum hv_quirk, bootinfo.h) a healed fault was:
+ * page 0, boot-services memory, or else a physical pointer. */
+unsigned rt_heal_quirk(const struct rt_quirk *q);
 
 struct rt_stats {
 	uint64_t calls[RT_SVC_COUNT];
@@ -206,9 +209,18 @@ struct rt_env {
 void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason);
 bool rt_available(void);
 bool rt_svc_usable(enum rt_svc s);
-/* Why the layer, or a group after a fault, is off; NULL while all is on. */
+/* Why the layer is off, or the last fault's line (which says the groups it
+ * switched off); NULL while the layer is on and nothing faulted. */
 const char *rt_disabled_reason(void);
-/* "enabled", or "disabled (reason)" into buf. */
+/* Why group g is off (the layer's reason, or the fault that switched it
+ * off); NULL while it is on. */
+const char *rt_group_off_reason(enum rt_group g);
+/* Why service s cannot be called for lack of a group: the reason of the
+ * first of its groups that is off, or the layer's; NULL when none is off
+ * (it may still be unsupported: rt_svc_usable). */
+const char *rt_svc_off_reason(enum rt_svc s);
+/* "disabled (reason)" into buf when every group is off (the layer's
+ * reason, or the last fault's), else "enabled". */
 size_t rt_state_text(char *buf, size_t cap);
 const struct rt_stats *rt_get_stats(void);
 const struct rt_fault *rt_last_fault(void);

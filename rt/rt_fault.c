@@ -108,7 +108,6 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 	};
 	locate(rip, &f->rip_desc, &f->rip_off);
 	locate(cr2, &f->cr2_desc, &f->cr2_off);
-	rt_gate.groups_off |= groups;
 	rt_gate.stats.faults[svc]++;
 	rt_groups_text(groups, off, sizeof(off));
 	fmt_snprintf(what, sizeof(what), "%s", rt_fault_name(vector));
@@ -128,6 +127,7 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
 			     "%s at 0x%llx in %s; %s services off", what,
 			     (unsigned long long)rip, rt_svc_name(svc), off);
+	rt_gate_groups_off(groups);
 	rt_gate.busy = false;
 	*resume_rip = rt_ptr(rt_call_abort);
 	*resume_rsp = rt_saved_rsp;

@@ -10,7 +10,8 @@ struct rt_gate {
 	struct rt_env env;
 	bool enabled;
 	uint32_t groups_off;		/* 1 << enum rt_group */
-	char reason[160];
+	char reason[160];		/* the layer's, or the last fault's */
+	char group_reason[RT_GROUP_COUNT][160];	/* why each group is off */
 	volatile bool busy;		/* serializes calls (and catches re-entry) */
 	enum rt_svc current;
 	uint64_t call_tsc;		/* TSC when the current call started */
@@ -68,6 +69,10 @@ static inline uint16_t *rt_bounce_name(size_t n)
 {
 	return (uint16_t *)(void *)((uint8_t *)rt_bounce.name + RT_NAME_MAX - ((n + 1) & ~(size_t)1));
 }
+
+/* After a fault switched groups off and wrote rt_gate.reason: that reason
+ * becomes each group's. */
+void rt_gate_groups_off(uint32_t groups);
 
 /* One call: refuses an unusable service (RT_UNSUPPORTED) or re-entry
  * (RT_ABORTED), else counts, serializes and times it through rt_call. */

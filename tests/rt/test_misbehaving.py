@@ -157,8 +157,11 @@ class TestInvalidOpcodeAndGeneralProtection:
                          out, re.M), out
         assert re.search(rf"^  rip  {rip:#x} \(descriptor \d+ \+ {HEX}\)$", out, re.M), out
         assert re.search(r"^  cr2  not loaded \(only a page fault sets it\)$", out, re.M), out
-        assert re.search(rf"^runtime: disabled \(invalid opcode at {rip:#x} in QueryVariableInfo; "
+        assert re.search(rf"^  variable\s+off \(invalid opcode at {rip:#x} in QueryVariableInfo; "
                          r"variable services off\)$", out, re.M), out
+        assert re.search(r"^  time\s+on$", out, re.M), out
+        # One group off is not the whole layer.
+        assert out.endswith("\nruntime: enabled"), out
         assert re.search(r"^\s*QueryVariableInfo\s+1\s+1\b", out, re.M), out
 
     def test_the_whole_variable_group_is_off(self):
@@ -175,6 +178,13 @@ class TestInvalidOpcodeAndGeneralProtection:
         assert re.search(r"^last fault\s+general protection fault \(vector 13, error 0x0\) in GetTime$",
                          out, re.M), out
         assert re.search(r"^\s*GetTime\s+\d+\s+1\b", out, re.M), out
+        # Each group with its own fault; the rest still on.
+        assert re.search(r"^  time\s+off \(general protection fault at 0x[0-9a-f]+ in GetTime; "
+                         r"time services off\)$", out, re.M), out
+        assert re.search(r"^  variable\s+off \(invalid opcode at 0x[0-9a-f]+ in QueryVariableInfo; "
+                         r"variable services off\)$", out, re.M), out
+        assert re.search(r"^  reset\s+on$", out, re.M), out
+        assert out.endswith("\nruntime: enabled"), out
         for line in ("time", "time set 2026-01-01 00:00:00"):
             out = self.m.cmd(line)
             assert len(out) == 1 and out[0].startswith(
@@ -204,7 +214,8 @@ class TestPageFaultInSetVariableAndResetSystem:
                          out, re.M), out
         assert re.search(rf"^  rip  {HEX} \(descriptor \d+ \+ {HEX}\)$", out, re.M), out
         assert re.search(r"^  cr2  0x00000000fee00030 \(outside the runtime regions\)$", out, re.M), out
-        assert re.search(r"^runtime: disabled \(page fault at 0x[0-9a-f]+ in SetVariable", out, re.M), out
+        assert re.search(r"^  variable\s+off \(page fault at 0x[0-9a-f]+ in SetVariable", out, re.M), out
+        assert out.endswith("\nruntime: enabled"), out
         assert re.search(r"^\s*SetVariable\s+1\s+1\b", out, re.M), out
 
     def test_variable_services_stay_off(self):
@@ -508,6 +519,11 @@ class TestHang:
                          r"1 call abandoned, 0 stray interrupts$", out, re.M), out
         assert re.search(r"^last fault\s+no return within 2 s \(vector 256, error 0x0\) in GetTime$",
                          out, re.M), out
+        groups = out[out.index("\nservice groups\n") + 1:].split("\n")
+        assert re.fullmatch(r"  time\s+off \(no return within 2 s at 0x[0-9a-f]+ in GetTime; "
+                            r"time services off\)", groups[1]), groups
+        assert [re.sub(r"\s+", " ", g) for g in groups[2:]] == [
+            " variable on", " reset on", " capsule on", " misc on", "runtime: enabled"], groups
         assert re.search(rf"^  rip  {HEX} \(descriptor \d+ \+ {HEX}\)$", out, re.M), out
         # The firmware ran with IF set, as it was entered: nothing to put back.
         assert re.search(r"^cpu state now\s+rflags 0x[0-9a-f]+ \(set: none\)", out, re.M), out

@@ -366,9 +366,16 @@ static void test_rt_fault_disables_only_the_faulting_group(void **state)
 	assert_int_equal(calls_get_variable, 0);
 	/* Time still works. */
 	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE),
+			    "page fault at 0xffffff0000001234 in SetVariable, "
+			    "cr2 0xffffff00ffc00010; variable services off");
+	assert_string_equal(rt_svc_off_reason(RT_GET_VARIABLE),
+			    rt_group_off_reason(RT_GROUP_VARIABLE));
+	assert_null(rt_group_off_reason(RT_GROUP_TIME));
+	assert_null(rt_svc_off_reason(RT_GET_TIME));
+	/* One group off is not the whole layer. */
 	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (page fault at 0xffffff0000001234 in SetVariable, "
-				  "cr2 0xffffff00ffc00010; variable services off)");
+	assert_string_equal(text, "enabled");
 }
 
 /* rt_call.asm puts the state back; the gate records who left what. */
@@ -596,9 +603,13 @@ static void test_rt_fault_in_the_monotonic_count_switches_variables_off(void **s
 	assert_false(rt_svc_usable(RT_UPDATE_CAPSULE));
 	assert_true(rt_svc_usable(RT_QUERY_CAPSULE_CAPABILITIES));
 	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_string_equal(rt_disabled_reason(), "invalid opcode at 0xffffff0000001100 in "
+			    "GetNextHighMonotonicCount; variable and misc services off");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_MISC), rt_disabled_reason());
+	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE), rt_disabled_reason());
+	assert_null(rt_group_off_reason(RT_GROUP_CAPSULE));
 	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (invalid opcode at 0xffffff0000001100 in "
-				  "GetNextHighMonotonicCount; variable and misc services off)");
+	assert_string_equal(text, "enabled");
 }
 
 /* ---- the watchdog's half in rt/ ---- */
@@ -671,8 +682,6 @@ static void test_rt_watchdog_abandons_a_hung_read_at_the_read_deadline(void **st
 	enum rt_svc svc;
 	uint32_t ms;
 	struct efi_time t;
-	char text[200];
-
 	(void)state;
 	watchdog_setup(3000, 60000, PER_MS);
 	assert_int_equal(rt_watchdog_tick(~0ULL / 2, &svc, &ms), RT_WATCHDOG_QUIET); /* no call */
@@ -688,9 +697,8 @@ static void test_rt_watchdog_abandons_a_hung_read_at_the_read_deadline(void **st
 	assert_int_equal(verdict[2], RT_WATCHDOG_ABANDON);
 	assert_int_equal(verdict_ms[2], 3000);
 	assert_int_equal(rt_last_fault()->vector, RT_FAULT_HUNG);
-	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (no return within 3 s at 0xffffff0000001200 in GetTime; "
-				  "time services off)");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_TIME),
+			    "no return within 3 s at 0xffffff0000001200 in GetTime; time services off");
 	assert_false(rt_svc_usable(RT_GET_TIME));
 	assert_true(rt_svc_usable(RT_GET_VARIABLE));
 }
@@ -727,8 +735,7 @@ static void test_rt_watchdog_gives_a_slow_write_one_notice_and_the_write_deadlin
 
 static void test_rt_watchdog_abandoned_write_names_its_deadline(void **state)
 {
-	char text[200];
-
+	
 	(void)state;
 	watchdog_setup(2000, 45500, PER_MS);
 	nticks = 2;
@@ -737,9 +744,8 @@ static void test_rt_watchdog_abandoned_write_names_its_deadline(void **state)
 	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), RT_ABORTED);
 	assert_int_equal(verdict[0], RT_WATCHDOG_NOTICE);	/* the first tick past 2 s */
 	assert_int_equal(verdict[1], RT_WATCHDOG_ABANDON);
-	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (no return within 45500 ms at 0xffffff0000001200 in "
-				  "SetVariable; variable services off)");
+	assert_string_equal(rt_disabled_reason(), "no return within 45500 ms at 0xffffff0000001200 "
+			    "in SetVariable; variable services off");
 }
 
 static void test_rt_watchdog_off_never_notices_nor_abandons(void **state)
@@ -759,6 +765,45 @@ static void test_rt_watchdog_off_never_notices_nor_abandons(void **state)
 	assert_int_equal(verdict[0], RT_WATCHDOG_QUIET);
 	assert_int_equal(verdict[1], RT_WATCHDOG_QUIET);
 	assert_null(rt_disabled_reason());
+}
+
+/* A fault contained in service s, as the exception path reports one. */
+static void contain_in(enum rt_svc s, uint64_t rip)
+{
+	uint64_t resume_rip, resume_rsp;
+
+	rt_gate.busy = true;
+	rt_gate.current = s;
+	assert_true(rt_contain_fault(6, 0, rip, 0, true, &resume_rip, &resume_rsp));
+}
+
+static void test_rt_state_is_disabled_only_when_every_group_is_off(void **state)
+{
+	char text[200];
+
+	(void)state;
+	setup_table(0x3FFF);
+	contain_in(RT_GET_TIME, 0xFFFFFF0000001100ULL);
+	contain_in(RT_RESET_SYSTEM, 0xFFFFFF0000001200ULL);
+	contain_in(RT_QUERY_CAPSULE_CAPABILITIES, 0xFFFFFF0000001300ULL);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "enabled");	/* variable and misc still on */
+	assert_null(rt_group_off_reason(RT_GROUP_VARIABLE));
+	contain_in(RT_GET_NEXT_HIGH_MONOTONIC_COUNT, 0xFFFFFF0000001400ULL); /* misc + variable */
+	/* Each group keeps the fault that switched it off. */
+	assert_string_equal(rt_group_off_reason(RT_GROUP_TIME),
+			    "invalid opcode at 0xffffff0000001100 in GetTime; time services off");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_RESET), "invalid opcode at "
+			    "0xffffff0000001200 in ResetSystem; reset services off");
+	assert_string_equal(rt_svc_off_reason(RT_QUERY_CAPSULE_CAPABILITIES), "invalid opcode at "
+			    "0xffffff0000001300 in QueryCapsuleCapabilities; capsule services off");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE), "invalid opcode at "
+			    "0xffffff0000001400 in GetNextHighMonotonicCount; variable and misc "
+			    "services off");
+	/* Every group off now: the layer is disabled, with the last fault. */
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "disabled (invalid opcode at 0xffffff0000001400 in "
+				  "GetNextHighMonotonicCount; variable and misc services off)");
 }
 
 /* What the firmware is offered ends at the guard page above it, so a
@@ -937,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_rt_watchdog_gives_a_slow_write_one_notice_and_the_write_deadline),
 		cmocka_unit_test(test_rt_watchdog_abandoned_write_names_its_deadline),
 		cmocka_unit_test(test_rt_watchdog_off_never_notices_nor_abandons),
+		cmocka_unit_test(test_rt_state_is_disabled_only_when_every_group_is_off),
 		cmocka_unit_test(test_rt_bounce_buffers_end_at_their_guard_page),
 		cmocka_unit_test(test_rt_heal_aliases_and_logs_the_quirk),
 		cmocka_unit_test(test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_space),

@@ -16,6 +16,7 @@
 #include "trap.h"
 #include "rt_space.h"
 #include "rt_watchdog.h"
+#include "timer.h"
 
 static void print_location(const char *what, uint64_t va, int64_t desc, uint64_t off)
 {
@@ -151,7 +152,7 @@ static void print_watchdog(void)
 		kprintf("watchdog           reads %s, writes %s by the TSC (%lu kHz), LAPIC timer every %u ms while a call runs; %lu ticks, %lu call%s reported slow, %lu call%s abandoned, %lu stray interrupts\n",
 			rd, wr, w->tsc_hz / 1000, w->tick_ms, w->ticks, w->noticed,
 			w->noticed == 1 ? "" : "s", w->abandoned, w->abandoned == 1 ? "" : "s",
-			w->stray);
+			timer_get()->stray);
 	else
 		kprintf("watchdog           off (%s)\n",
 			w->why_not ? w->why_not : "no runtime address space");

@@ -1,5 +1,6 @@
-/* The runtime-call watchdog: a LAPIC timer armed around every runtime call,
- * delivered while firmware runs with interrupts on, reports a call still
+/* The runtime-call watchdog: the LAPIC timer (timer.c), lent to rt_call
+ * around every runtime call and delivered while firmware runs with
+ * interrupts on, reports a call still
  * running after RT_NOTICE_MS once and abandons one that has not returned by
  * its deadline (rt/rt_deadline.c; measured by the TSC, calibrated against
  * the 8254 PIT at start). It cannot catch firmware that turns interrupts off
@@ -22,19 +23,17 @@ struct rt_watchdog_info {
 	uint64_t ticks;			/* timer interrupts taken */
 	uint64_t noticed;		/* calls reported still running */
 	uint64_t abandoned;		/* calls abandoned */
-	uint64_t stray;			/* other interrupts taken (EOI'd, ignored) */
 };
 
-/* After rt_space_init, with the deadlines of hvboot.cfg rt_watchdog: maps
- * the local APIC (hypervisor tables only), masks the 8259 PICs, calibrates
- * the TSC and the LAPIC timer. Returns TSC cycles per millisecond, or 0
- * when the watchdog is off or cannot run (why_not). */
+/* After rt_space_init, with the deadlines of hvboot.cfg rt_watchdog: sets
+ * the timer up (timer_init) and lends it to rt_call. Returns TSC cycles
+ * per millisecond, or 0 when the watchdog is off or cannot run (why_not). */
 uint64_t rt_watchdog_init(const struct rt_deadlines *d);
 const struct rt_watchdog_info *rt_watchdog_get(void);
 
-/* An interrupt (vector >= 32) from the exception path: EOI; one notice
- * line when the watchdog's tick finds the running call slow; *abandon when
- * it finds it past its deadline. */
+/* An interrupt (vector >= 32) from the exception path: EOI'd by the
+ * timer; for the watchdog's tick, one notice line when it finds the
+ * running call slow, *abandon when it finds it past its deadline. */
 void rt_watchdog_interrupt(uint64_t vector, bool *abandon);
 
 #endif

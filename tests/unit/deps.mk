@@ -30,3 +30,13 @@ UT_DEPS_gop := loader/gop.c
 UT_DEPS_psf := hv/psf.c
 UT_DEPS_fbcon := hv/fbcon.c hv/psf.c
 UT_DEPS_kbd := hv/kbd.c
+UT_DEPS_uart16550 := hv/vm/dev/uart16550.c
+UT_DEPS_pic8259 := hv/vm/dev/pic8259.c
+UT_DEPS_pit8254 := hv/vm/dev/pit8254.c
+UT_DEPS_cmos_rtc := hv/vm/dev/cmos_rtc.c
+UT_DEPS_i8042 := hv/vm/dev/i8042.c
+UT_DEPS_reset := hv/vm/dev/reset.c
+UT_DEPS_pci_none := hv/vm/dev/pci_none.c
+UT_DEPS_platform := hv/vm/dev/platform.c hv/vm/dev/pic8259.c hv/vm/dev/pit8254.c \
+	hv/vm/dev/uart16550.c hv/vm/dev/cmos_rtc.c hv/vm/dev/i8042.c hv/vm/dev/reset.c \
+	hv/vm/dev/pci_none.c

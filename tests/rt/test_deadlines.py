@@ -29,7 +29,7 @@ def test_largest_smm_write_survives_cpu_hogs(machines, tmp_path):
     try:
         for _ in range(HOGS):
             hogs.append(subprocess.Popen(["sh", "-c", "while :; do :; done"]))
-        out = m.cmd(f"set {name} nv,bs,rt 5a*{largest}", timeout=180)
+        out = m.cmd(f"set {name} nv,bs,rt 5a*{largest}", timeout=180, notices=True)
         assert out in (["ok"], [SLOW_NOTICE, "ok"]), out
     finally:
         for h in hogs:

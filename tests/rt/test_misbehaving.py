@@ -502,7 +502,7 @@ class TestHang:
         m.close()
 
     def test_hung_call_is_abandoned_after_two_seconds(self):
-        out = self.m.cmd("time", timeout=20)
+        out = self.m.cmd("time", timeout=20, notices=True)
         assert len(out) == 1 and fault_line("cannot read the clock", "no return within 2 s",
                                             "GetTime", "time").match(out[0]), out
 
@@ -564,16 +564,17 @@ class TestSlowWriteAndHungRead:
 
     def test_slow_write_gives_one_notice_then_succeeds(self):
         assert self.m.cmd(f'set {MARK} nv,bs,rt "{MARK_VALUE.decode()}"',
-                          timeout=60) == [SLOW_NOTICE, "ok"]
+                          timeout=60, notices=True) == [SLOW_NOTICE, "ok"]
         assert get_var(self.m, MARK) == (NV_BS_RT, MARK_VALUE)
 
     def test_each_slow_call_gets_its_own_notice(self):
         name = var("SlowAgain")
-        assert self.m.cmd(f'set {name} nv,bs,rt "again"', timeout=60) == [SLOW_NOTICE, "ok"]
-        assert self.m.cmd(f"del {name}", timeout=60) == [SLOW_NOTICE, "ok"]
+        assert self.m.cmd(f'set {name} nv,bs,rt "again"', timeout=60,
+                          notices=True) == [SLOW_NOTICE, "ok"]
+        assert self.m.cmd(f"del {name}", timeout=60, notices=True) == [SLOW_NOTICE, "ok"]
 
     def test_hung_read_is_abandoned_at_its_deadline(self):
-        out = self.m.cmd("time", timeout=60)
+        out = self.m.cmd("time", timeout=60, notices=True)
         assert len(out) == 2 and out[0] == "hv: GetTime still running after 2 s", out
         assert fault_line("cannot read the clock", "no return within 3 s", "GetTime",
                           "time").match(out[1]), out
@@ -599,7 +600,8 @@ class TestWatchdogOff:
         assert "watchdog           off (rt_watchdog = off)" in self.m.first, self.m.first
 
     def test_slow_write_succeeds_without_a_notice(self):
-        assert self.m.cmd(f'set {MARK} nv,bs,rt "{MARK_VALUE.decode()}"', timeout=60) == ["ok"]
+        assert self.m.cmd(f'set {MARK} nv,bs,rt "{MARK_VALUE.decode()}"', timeout=60,
+                          notices=True) == ["ok"]
         assert get_var(self.m, MARK) == (NV_BS_RT, MARK_VALUE)
 
     def test_store_keeps_what_was_written_before(self):

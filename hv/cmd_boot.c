@@ -6,7 +6,7 @@
 #include "hv.h"
 #include "scratch.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "rt/devpath.h"
 #include "rt/efivar.h"
 #include "loader/fmt.h"

@@ -4,7 +4,7 @@
 #include "hv.h"
 #include "scratch.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "rt/efivar.h"
 #include "kprintf.h"
 #include "lib.h"

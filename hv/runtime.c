@@ -73,9 +73,12 @@ void hv_rt_init(const struct hv_bootinfo *bi)
 	if (bi->rt_compat == HV_RT_COMPAT_IDENTITY && bi->runtime_table_va)
 		env.table_va = mm_pa_ptr_checked(bi->runtime_table_pa, RTTABLE_BYTES)
 			? HV_DIRECT_MAP_BASE + bi->runtime_table_pa : 0;
+	env.deadlines = (struct rt_deadlines){
+		.read_ms = bi->rt_deadline_read_ms, .write_ms = bi->rt_deadline_write_ms,
+	};
 	rt_space_init(bi);
 	if (rt_space_get()->active)
-		env.watchdog_cycles = rt_watchdog_init();
+		env.tsc_per_ms = rt_watchdog_init(&env.deadlines);
 	rt_init(&env, bi->rt_state == HV_RT_ENABLED && bi->runtime_table_va, bi->rt_reason);
 }
 
@@ -88,7 +91,7 @@ enum hv_rt_reset_result hv_rt_reset(int kind, char *why, size_t cap)
 		else if (!(hv_bi->rt_supported & rt_svc_property_bit(RT_RESET_SYSTEM)))
 			fmt_snprintf(why, cap, "not supported by the firmware");
 		else	/* its group is off after a fault */
-			fmt_snprintf(why, cap, "%s", rt_disabled_reason());
+			fmt_snprintf(why, cap, "%s", rt_svc_off_reason(RT_RESET_SYSTEM));
 		return HV_RT_RESET_UNAVAILABLE;
 	}
 	if (rt_reset_system(kind, 0) == EFI_ABORTED && rt_last_fault()->happened &&

@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	9
+#define HV_BOOTINFO_VERSION	10
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -131,6 +131,13 @@ static inline const char *hv_guest_vars_name(uint32_t v)
 #define HV_MODULE_NAME_MAX	32	/* including the NUL */
 #define HV_GUEST_MEM_DEFAULT	(64ULL << 20)
 #define HV_GUEST_MEM_MAX	(64ULL << 30)
+
+/* hvboot.cfg rt_watchdog defaults and bounds (README: The ESP and the
+ * config, "Runtime-call deadlines" says why these figures). */
+#define HV_RT_DEADLINE_READ_MS_DEFAULT	10000U
+#define HV_RT_DEADLINE_WRITE_MS_DEFAULT	60000U
+#define HV_RT_DEADLINE_MS_MIN		100U
+#define HV_RT_DEADLINE_MS_MAX		600000U
 
 /* A file `module = NAME PATH` named, as the loader read it into memory of
  * type HV_MEM_MODULE (reached through the direct map). */
@@ -303,12 +310,17 @@ struct hv_bootinfo {
 	 * known to be off); 0 otherwise. */
 	uint32_t module_pinned;
 	uint32_t module_pinned_pad;
+	/* Runtime-call deadlines, hvboot.cfg rt_watchdog (version 10): how
+	 * long a read / a write service may run before it is abandoned
+	 * (rt/rt_deadline.c says which is which); both 0: no watchdog. */
+	uint32_t rt_deadline_read_ms;
+	uint32_t rt_deadline_write_ms;
 };
 
-/* Layout of version 9. Changing any of these means a new layout: bump
+/* Layout of version 10. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 9, "offsets below are version 9's");
+_Static_assert(HV_BOOTINFO_VERSION == 10, "offsets below are version 10's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -333,7 +345,9 @@ _Static_assert(HV_BI_OFFSET(fb) == 1352 && sizeof(struct hv_framebuffer) == 56, 
 _Static_assert(HV_BI_OFFSET(rt_compat) == 1408, "runtime compatibility");
 _Static_assert(HV_BI_OFFSET(module_pinned) == 1416, "module pins");
 _Static_assert(HV_MODULE_MAX <= 32, "module_pinned is a 32-bit mask");
-_Static_assert(sizeof(struct hv_bootinfo) == 1424, "size of version 9");
+_Static_assert(HV_BI_OFFSET(rt_deadline_read_ms) == 1424 &&
+	       HV_BI_OFFSET(rt_deadline_write_ms) == 1428, "runtime-call deadlines");
+_Static_assert(sizeof(struct hv_bootinfo) == 1432, "size of version 10");
 #undef HV_BI_OFFSET
 
 #endif

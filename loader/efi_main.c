@@ -269,6 +269,8 @@ static void fill_bootinfo(struct boot *b)
 		bi->modules[i].pa = b->module_pa[i];
 		bi->modules[i].size_bytes = b->module_size[i];
 	}
+	bi->rt_deadline_read_ms = b->cfg.rt_deadline_read_ms;
+	bi->rt_deadline_write_ms = b->cfg.rt_deadline_write_ms;
 	bi->guest_mem_bytes = b->cfg.guest_mem;
 	bi->guest_vars = b->cfg.guest_vars;
 	__builtin_memcpy(bi->guest_vars_guid, b->cfg.guest_vars_guid, 16);

@@ -24,7 +24,6 @@
 #define VEC_GP	13
 #define VEC_PF	14
 #define VEC_MC	18
-_Static_assert(RT_WATCHDOG_MS == 2000, "rt_fault_name says 2 s");
 
 const char *rt_fault_name(uint64_t vector)
 {
@@ -33,7 +32,7 @@ const char *rt_fault_name(uint64_t vector)
 	case VEC_UD: return "invalid opcode";
 	case VEC_GP: return "general protection fault";
 	case VEC_PF: return "page fault";
-	case RT_FAULT_HUNG: return "no return within 2 s";
+	case RT_FAULT_HUNG: return "no return within its deadline";
 	default: return "exception";
 	}
 }
@@ -94,7 +93,7 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 	struct rt_fault *f = &rt_gate.fault;
 	enum rt_svc svc = rt_gate.current;
 	uint32_t groups = rt_svc_uses(svc);
-	char off[48];
+	char off[48], what[48];
 
 	/* Only a fault while firmware runs, in the firmware's address space,
 	 * is the firmware's: one in the hypervisor's own code around the call
@@ -109,18 +108,26 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 	};
 	locate(rip, &f->rip_desc, &f->rip_off);
 	locate(cr2, &f->cr2_desc, &f->cr2_off);
-	rt_gate.groups_off |= groups;
 	rt_gate.stats.faults[svc]++;
 	rt_groups_text(groups, off, sizeof(off));
+	fmt_snprintf(what, sizeof(what), "%s", rt_fault_name(vector));
+	if (vector == RT_FAULT_HUNG) {
+		/* The deadline the watchdog held the call to (rt_deadline.c). */
+		size_t n = fmt_snprintf(what, sizeof(what), "no return within ");
+
+		rt_duration_text(rt_deadline_ms(&rt_gate.env.deadlines, svc), what + n,
+				 sizeof(what) - n);
+	}
 	if (vector == VEC_PF)
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
 			     "%s at 0x%llx in %s, cr2 0x%llx; %s services off",
-			     rt_fault_name(vector), (unsigned long long)rip, rt_svc_name(svc),
+			     what, (unsigned long long)rip, rt_svc_name(svc),
 			     (unsigned long long)cr2, off);
 	else
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
-			     "%s at 0x%llx in %s; %s services off", rt_fault_name(vector),
+			     "%s at 0x%llx in %s; %s services off", what,
 			     (unsigned long long)rip, rt_svc_name(svc), off);
+	rt_gate_groups_off(groups);
 	rt_gate.busy = false;
 	*resume_rip = rt_ptr(rt_call_abort);
 	*resume_rsp = rt_saved_rsp;

@@ -12,6 +12,7 @@
  * uncached. Pure: host-tested (tests/unit/test_rt_heal.c). */
 #include "rt.h"
 #include "layout.h"
+#include "bootinfo.h"
 
 #define BLOCK		0x200000ULL
 #define LOWER_HALF_END	0x0000800000000000ULL
@@ -65,4 +66,15 @@ const char *rt_heal_plan(const struct efi_mdesc *map, size_t count, uint64_t add
 	out->exec = false;
 	out->uncached = false;
 	return NULL;
+}
+
+/* Which quirk of the README's table a healed fault was: the descriptor the
+ * alias covers says which (page 0 first: on OVMF it is boot-services code). */
+unsigned rt_heal_quirk(const struct rt_quirk *q)
+{
+	if (q->alias.desc < 0 || q->addr < HV_PAGE_SIZE)
+		return HV_QUIRK_PAGE0_AT_RUNTIME;
+	if (q->alias.type == EFI_MT_BS_CODE || q->alias.type == EFI_MT_BS_DATA)
+		return HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME;
+	return HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME;
 }

@@ -41,6 +41,7 @@ enum fwsim_kind {
 	FWSIM_LIST_NONUL,	/* … after FWSIM_LIST_GOOD names, a full buffer, no NUL */
 	FWSIM_LIST_GROW,	/* … after FWSIM_LIST_GOOD names, a size past the buffer */
 	FWSIM_TIME_INVALID,	/* GetTime: Month 13, Day 0, Hour 25 */
+	FWSIM_SLOW,		/* busy-wait n ms (interrupts as entered), then the real call */
 	FWSIM_KIND_COUNT
 };
 
@@ -53,7 +54,7 @@ enum fwsim_kind {
 struct fwsim_action {
 	enum fwsim_kind kind;
 	int svc;		/* enum fwsim_svc, or FWSIM_NO_SVC */
-	uint64_t n;		/* bytes, for the overruns */
+	uint64_t n;		/* bytes, for the overruns; ms, for slow */
 };
 
 struct fwsim_plan {

@@ -30,6 +30,7 @@
 #include <efilib.h>
 
 #include "fwsim_plan.h"
+#include "x86.h"
 
 #define OPTIONS_MAX	256
 #define CONFIG_FILE	L"\\hvfwsim.txt"
@@ -44,6 +45,7 @@ static UINT64 real[FWSIM_SVC_COUNT];	/* converted at SetVirtualAddressMap */
 static UINT64 phys[FWSIM_SVC_COUNT];	/* never converted: phys-ptr calls these */
 static UINT64 bs_buf_pa;		/* EfiBootServicesData: bs-data touches it */
 static UINT64 probe;			/* svam-newva reads it through its new VA */
+static UINT64 tsc_per_ms;		/* slow: timed by the TSC, calibrated at load */
 static volatile BOOLEAN armed;
 static UINTN walk_names;		/* names returned since a walk began */
 static BOOLEAN reported;
@@ -99,6 +101,16 @@ static void hang(void)
 	__builtin_unreachable();
 }
 
+/* A healthy but slow service, as a variable store's reclaim erasing flash
+ * blocks: busy for ms, interrupts left as the caller entered it. */
+static void slow(UINT64 ms)
+{
+	UINT64 t0 = cpu_rdtsc();
+
+	while (cpu_rdtsc() - t0 < ms * tsc_per_ms)
+		__asm__ volatile("pause");
+}
+
 static void touch_page0(void)
 {
 	/* In asm: a C null dereference is undefined and may become ud2. */
@@ -146,6 +158,7 @@ static BOOLEAN misbehave(int svc, EFI_STATUS *st)
 		case FWSIM_UD:		fault_ud(); break;
 		case FWSIM_GP:		fault_gp(); break;
 		case FWSIM_HANG:	hang(); break;
+		case FWSIM_SLOW:	slow(plan.a[i].n); break;
 		case FWSIM_BAD_STATUS:
 			*st = FWSIM_BAD_STATUS_VALUE;
 			return TRUE;
@@ -547,6 +560,8 @@ static void report(void)
 			Print(L", buffer at pa 0x%lx", bs_buf_pa);
 		if (a->kind == FWSIM_OVERRUN_NAME || a->kind == FWSIM_OVERRUN_DATA)
 			Print(L", %ld bytes", a->n);
+		if (a->kind == FWSIM_SLOW)
+			Print(L", %ld ms (TSC %ld kHz)", a->n, tsc_per_ms);
 		Print(L"\n");
 	}
 }
@@ -657,6 +672,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		if (EFI_ERROR(st))
 			return st;
 		bs_buf_pa = (UINT64)(UINTN)buf;
+	}
+	if (fwsim_plan_find(&plan, FWSIM_SLOW, FWSIM_NO_SVC)) {
+		/* The TSC against the firmware's Stall (UEFI 2.10 §7.5), 50 ms. */
+		UINT64 t0 = cpu_rdtsc();
+
+		BS->Stall(50000);
+		tsc_per_ms = (cpu_rdtsc() - t0) / 50;
 	}
 	st = BS->CreateEventEx(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, on_ready_to_boot, NULL,
 			       &ready_to_boot_guid, &rtb_event);

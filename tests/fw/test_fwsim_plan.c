@@ -73,6 +73,27 @@ static void test_fwsim_plan_refuses_with_the_word(void **state)
 	assert_string_equal(parse("df df df df df df df df df", &p), "too many misbehaviours");
 }
 
+static void test_fwsim_plan_slow_takes_a_service_and_milliseconds(void **state)
+{
+	struct fwsim_plan p;
+
+	(void)state;
+	assert_null(parse("slow:SetVariable:5000 hang", &p));
+	assert_int_equal(p.count, 2);
+	assert_int_equal(p.a[0].kind, FWSIM_SLOW);
+	assert_int_equal(p.a[0].svc, FWSIM_SET_VARIABLE);
+	assert_int_equal(p.a[0].n, 5000);
+	assert_non_null(fwsim_plan_find(&p, FWSIM_SLOW, FWSIM_SET_VARIABLE));
+	assert_string_equal(parse("slow", &p), "needs :SERVICE:N (ms)");
+	assert_string_equal(parse("slow:SetVariable", &p), "needs :SERVICE:N (ms)");
+	assert_string_equal(parse("slow:SetVariable:", &p), "count must be 1 to 9 decimal digits");
+	assert_string_equal(parse("slow:SetVariable:0", &p), "count must not be 0");
+	assert_string_equal(parse("slow:SetVarable:10", &p),
+			    "unknown service (UEFI spelling, e.g. GetTime)");
+	assert_string_equal(parse("slow:ConvertPointer:10", &p),
+			    "unknown service (UEFI spelling, e.g. GetTime)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -80,6 +101,7 @@ int main(void)
 		cmocka_unit_test(test_fwsim_plan_defaults_and_fixed_services),
 		cmocka_unit_test(test_fwsim_plan_list_and_time_modes_name_their_service),
 		cmocka_unit_test(test_fwsim_plan_refuses_with_the_word),
+		cmocka_unit_test(test_fwsim_plan_slow_takes_a_service_and_milliseconds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,7 +53,10 @@ bool rtcmd_usable(enum rt_svc s)
 
 	if (rt_svc_usable(s))
 		return true;
-	if (rt_available() && !(hv_bi->rt_supported & rt_svc_property_bit(s)))
+	if (rt_available() && rt_svc_refused_pointer(s))
+		shell_error("%s is off: its service pointer 0x%lx was outside runtime code "
+			    "(EFI_UNSUPPORTED)", rt_svc_name(s), rt_svc_refused_pointer(s));
+	else if (rt_available() && !(hv_bi->rt_supported & rt_svc_property_bit(s)))
 		shell_error("%s is not supported by the firmware (EFI_UNSUPPORTED)", rt_svc_name(s));
 	else
 		shell_error("runtime services unavailable (%s)", state_reason(state, sizeof(state)));
@@ -64,6 +67,10 @@ int rtcmd_fail(const char *what, efi_status_t st)
 {
 	char state[200];
 
+	if (st == RT_UNSUPPORTED && rt_last_refused() < RT_SVC_COUNT)
+		return shell_error("%s: service pointer 0x%lx is outside runtime code (%s)",
+				   rt_svc_name(rt_last_refused()),
+				   rt_svc_refused_pointer(rt_last_refused()), rtcmd_status_name(st));
 	if (st == RT_ABORTED && rt_last_fault()->happened)
 		return shell_error("%s: %s (%s)", what, state_reason(state, sizeof(state)),
 				   rtcmd_status_name(st));

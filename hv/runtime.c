@@ -25,6 +25,9 @@ static bool trap_from_rt_space(void)
 	return ((trap_cr3 ^ rt_call_rt_cr3) & CR3_ADDR_MASK) == 0;
 }
 
+/* The runtime code every service pointer is checked against (rt_code.h). */
+static struct rt_code_range code_ranges[RT_CODE_RANGES_MAX];
+
 bool hv_rt_trap(struct hv_trap_frame *tf)
 {
 	uint64_t cr2 = 0, rip, rsp, vector = tf->vector;
@@ -70,6 +73,11 @@ void hv_rt_init(const struct hv_bootinfo *bi)
 
 	env.map = bootinfo_memmap(bi, &count);
 	env.map_count = count;
+	env.code = code_ranges;
+	env.code_count = rt_code_ranges(env.map, count,
+					(const struct efi_mdesc *)(uintptr_t)bi->mat.va,
+					bi->mat.va ? bi->mat_count : 0, code_ranges,
+					RT_CODE_RANGES_MAX);
 	/* Identity: the table's VA is its PA, mapped only in the runtime
 	 * space; the hypervisor reads it through the direct map. */
 	if (bi->rt_compat == HV_RT_COMPAT_IDENTITY && bi->runtime_table_va)

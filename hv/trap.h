@@ -61,9 +61,6 @@ enum {
 	HV_VEC_SPURIOUS = 0xFF,		/* LAPIC spurious vector (no EOI) */
 };
 
-/* "PF" for 14; NULL for reserved vectors. */
-const char *trap_name(uint64_t vector);
-
 /* Prints the register dump for tf (as for a fatal trap) without halting. */
 void trap_dump(const struct hv_trap_frame *tf);
 

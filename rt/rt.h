@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include "efivar.h"
 #include "efi_mem.h"
+#include "rt_code.h"
 
 typedef uint64_t efi_status_t;
 
@@ -93,7 +94,7 @@ struct rt_fault {
 #define RT_FAULT_HUNG		0x100
 #define RT_WATCHDOG_MS		2000
 
-/* "page fault", "general protection fault", … for a vector;
+/* "page fault (#PF)", "general protection (#GP)", … for a vector (rt/excname.c);
  * "no return within 2 s" for RT_FAULT_HUNG. */
 const char *rt_fault_name(uint64_t vector);
 
@@ -182,6 +183,10 @@ struct rt_env {
 	 * calibrated TSC); 0: no watchdog. */
 	uint64_t watchdog_cycles;
 	uint32_t compat;		/* enum hv_rt_compat (bootinfo.h) */
+	/* The runtime code a service pointer must lie in (rt_code.h),
+	 * checked before every call; 0 ranges: every call is refused. */
+	const struct rt_code_range *code;
+	size_t code_count;
 };
 
 /* Enables the layer; reason (for `rt`) when disabled from the start. */
@@ -195,9 +200,19 @@ size_t rt_state_text(char *buf, size_t cap);
 const struct rt_stats *rt_get_stats(void);
 const struct rt_fault *rt_last_fault(void);
 
+/* A service whose table entry was found outside runtime code (env.code)
+ * when it was to be called: the call was refused (RT_UNSUPPORTED, firmware
+ * not entered) and that service alone switched off for the rest of the
+ * boot. rt_svc_refused_pointer: what the entry held, 0 if s was never
+ * refused. rt_last_refused: the service the most recent call through the
+ * gate refused, RT_SVC_COUNT if it was not refused. */
+uint64_t rt_svc_refused_pointer(enum rt_svc s);
+enum rt_svc rt_last_refused(void);
+
 /* --- the services ------------------------------------------------------
  * Each returns the firmware's status, RT_UNSUPPORTED without calling when
- * the service is not supported or disabled, RT_ABORTED after a fault. */
+ * the service is not supported or disabled or its pointer is refused,
+ * RT_ABORTED after a fault. */
 efi_status_t rt_get_time(struct efi_time *t, struct efi_time_cap *cap);
 efi_status_t rt_set_time(const struct efi_time *t);
 efi_status_t rt_get_wakeup_time(bool *enabled, bool *pending, struct efi_time *t);

@@ -36,6 +36,12 @@ enum fwsim_kind {
 	FWSIM_BAD_STATUS,	/* return FWSIM_BAD_STATUS_VALUE without calling */
 	FWSIM_MEMATTR,		/* offer an EFI_MEMORY_ATTRIBUTE_PROTOCOL that records calls */
 	FWSIM_MEMATTR_REFUSE,	/* … whose ClearMemoryAttributes says EFI_ACCESS_DENIED */
+	FWSIM_BADSTACK,		/* load a non-canonical RSP and push */
+	FWSIM_STACK_UNMAPPED,	/* point RSP at an unmapped page and push */
+	FWSIM_DOUBLE_FAULT,	/* non-canonical RSP, then #DE: its frame cannot be pushed */
+	FWSIM_PTR_NONCANON,	/* the service's table entry made non-canonical at runtime */
+	FWSIM_PTR_DATA,		/* … pointed at runtime data (the table itself) */
+	FWSIM_CRC_BAD,		/* the table's CRC32 wrong after SetVirtualAddressMap */
 	FWSIM_KIND_COUNT
 };
 

@@ -61,7 +61,7 @@ endef
 PURE_LIB := loader/fmt.c loader/txt.c
 
 LOADER_PURE := loader/elf.c loader/cfg.c loader/pt.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
-	loader/rttable.c loader/cpustate.c loader/fwinfo.c loader/quirks.c loader/gop.c \
+	loader/rttable.c loader/crc32.c loader/cpustate.c loader/fwinfo.c loader/quirks.c loader/gop.c \
 	loader/efistatus.c loader/sha256.c $(PURE_LIB)
 LOADER_GLUE := $(wildcard loader/efi_*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \

@@ -148,8 +148,9 @@ struct hv_module {
 
 /* Firmware quirks hvboot works around (loader/quirks.c names each:
  * firmware, symptom, what hvboot does). The loader sets the bits of the
- * first five in quirks; the last three the hypervisor finds at runtime,
- * when rt_compat = heal heals a fault. */
+ * first five and of RT_TABLE_CRC in quirks; PHYSICAL_POINTER_AT_RUNTIME,
+ * BOOT_SERVICES_MEMORY_AT_RUNTIME and PAGE0_AT_RUNTIME the hypervisor
+ * finds at runtime, when rt_compat = heal heals a fault. */
 enum hv_quirk {
 	HV_QUIRK_RT_WITHOUT_RUNTIME_BIT,
 	HV_QUIRK_SVAM_POINTERS_PHYSICAL,
@@ -159,6 +160,7 @@ enum hv_quirk {
 	HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME,
 	HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME,
 	HV_QUIRK_PAGE0_AT_RUNTIME,
+	HV_QUIRK_RT_TABLE_CRC,
 	HV_QUIRK_COUNT
 };
 

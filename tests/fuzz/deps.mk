@@ -13,3 +13,5 @@ FZ_DEPS_guestimg := hv/guestimg.c loader/elf.c loader/pt.c
 FZ_DEPS_psf := hv/psf.c hv/fbcon.c
 FZ_DEPS_kbd := hv/kbd.c
 FZ_DEPS_rt_heal := rt/rt_heal.c
+FZ_DEPS_rt_code := rt/rt_code.c
+FZ_DEPS_rttable_crc := loader/rttable.c loader/crc32.c loader/rtwin.c loader/memmap.c

@@ -97,6 +97,9 @@ enum hv_rt_reset_result hv_rt_reset(int kind, char *why, size_t cap)
 				     rt_disabled_reason());
 		else if (!(hv_bi->rt_supported & rt_svc_property_bit(RT_RESET_SYSTEM)))
 			fmt_snprintf(why, cap, "not supported by the firmware");
+		else if (rt_svc_refused_pointer(RT_RESET_SYSTEM))
+			fmt_snprintf(why, cap, "its service pointer 0x%llx was outside runtime code",
+				     (unsigned long long)rt_svc_refused_pointer(RT_RESET_SYSTEM));
 		else	/* its group is off after a fault */
 			fmt_snprintf(why, cap, "%s", rt_disabled_reason());
 		return HV_RT_RESET_UNAVAILABLE;

@@ -50,12 +50,13 @@ static const char *state_reason(char *buf, size_t cap)
 bool rtcmd_usable(enum rt_svc s)
 {
 	char state[200];
+	uint64_t fn;
 
 	if (rt_svc_usable(s))
 		return true;
-	if (rt_available() && rt_svc_refused_pointer(s))
+	if (rt_available() && rt_svc_refused(s, &fn))
 		shell_error("%s is off: its service pointer 0x%lx was outside runtime code "
-			    "(EFI_UNSUPPORTED)", rt_svc_name(s), rt_svc_refused_pointer(s));
+			    "(EFI_UNSUPPORTED)", rt_svc_name(s), fn);
 	else if (rt_available() && !(hv_bi->rt_supported & rt_svc_property_bit(s)))
 		shell_error("%s is not supported by the firmware (EFI_UNSUPPORTED)", rt_svc_name(s));
 	else
@@ -66,11 +67,11 @@ bool rtcmd_usable(enum rt_svc s)
 int rtcmd_fail(const char *what, efi_status_t st)
 {
 	char state[200];
+	uint64_t fn;
 
-	if (st == RT_UNSUPPORTED && rt_last_refused() < RT_SVC_COUNT)
+	if (st == RT_UNSUPPORTED && rt_svc_refused(rt_last_refused(), &fn))
 		return shell_error("%s: service pointer 0x%lx is outside runtime code (%s)",
-				   rt_svc_name(rt_last_refused()),
-				   rt_svc_refused_pointer(rt_last_refused()), rtcmd_status_name(st));
+				   rt_svc_name(rt_last_refused()), fn, rtcmd_status_name(st));
 	if (st == RT_ABORTED && rt_last_fault()->happened)
 		return shell_error("%s: %s (%s)", what, state_reason(state, sizeof(state)),
 				   rtcmd_status_name(st));

@@ -91,20 +91,29 @@ void hv_rt_init(const struct hv_bootinfo *bi)
 
 enum hv_rt_reset_result hv_rt_reset(int kind, char *why, size_t cap)
 {
+	efi_status_t st;
+	uint64_t fn;
+
 	if (!rt_svc_usable(RT_RESET_SYSTEM)) {
 		if (!rt_available())
 			fmt_snprintf(why, cap, "runtime services unavailable: %s",
 				     rt_disabled_reason());
 		else if (!(hv_bi->rt_supported & rt_svc_property_bit(RT_RESET_SYSTEM)))
 			fmt_snprintf(why, cap, "not supported by the firmware");
-		else if (rt_svc_refused_pointer(RT_RESET_SYSTEM))
+		else if (rt_svc_refused(RT_RESET_SYSTEM, &fn))
 			fmt_snprintf(why, cap, "its service pointer 0x%llx was outside runtime code",
-				     (unsigned long long)rt_svc_refused_pointer(RT_RESET_SYSTEM));
+				     (unsigned long long)fn);
 		else	/* its group is off after a fault */
 			fmt_snprintf(why, cap, "%s", rt_disabled_reason());
 		return HV_RT_RESET_UNAVAILABLE;
 	}
-	if (rt_reset_system(kind, 0) == RT_ABORTED && rt_last_fault()->happened &&
+	st = rt_reset_system(kind, 0);
+	if (st == RT_UNSUPPORTED && rt_svc_refused(RT_RESET_SYSTEM, &fn)) {
+		fmt_snprintf(why, cap, "its service pointer 0x%llx is outside runtime code",
+			     (unsigned long long)fn);
+		return HV_RT_RESET_UNAVAILABLE;
+	}
+	if (st == RT_ABORTED && rt_last_fault()->happened &&
 	    rt_last_fault()->svc == RT_RESET_SYSTEM) {
 		fmt_snprintf(why, cap, "%s: %s",
 			     rt_last_fault()->vector == RT_FAULT_HUNG ? "hung" : "faulted",

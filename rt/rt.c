@@ -106,9 +106,12 @@ bool rt_svc_usable(enum rt_svc s)
 	       !(rt_gate.groups_off & rt_svc_uses(s)) && !(rt_gate.svcs_refused & (1U << s));
 }
 
-uint64_t rt_svc_refused_pointer(enum rt_svc s)
+bool rt_svc_refused(enum rt_svc s, uint64_t *fn)
 {
-	return s < RT_SVC_COUNT ? rt_gate.refused_fn[s] : 0;
+	if (s >= RT_SVC_COUNT || !(rt_gate.svcs_refused & (1U << s)))
+		return false;
+	*fn = rt_gate.refused_fn[s];
+	return true;
 }
 
 enum rt_svc rt_last_refused(void)

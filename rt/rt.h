@@ -187,10 +187,10 @@ const struct rt_fault *rt_last_fault(void);
 /* A service whose table entry was found outside runtime code (env.code)
  * when it was to be called: the call was refused (RT_UNSUPPORTED, firmware
  * not entered) and that service alone switched off for the rest of the
- * boot. rt_svc_refused_pointer: what the entry held, 0 if s was never
- * refused. rt_last_refused: the service the most recent call through the
+ * boot. rt_svc_refused: whether s was, and *fn what its entry held (0
+ * included). rt_last_refused: the service the most recent call through the
  * gate refused, RT_SVC_COUNT if it was not refused. */
-uint64_t rt_svc_refused_pointer(enum rt_svc s);
+bool rt_svc_refused(enum rt_svc s, uint64_t *fn);
 enum rt_svc rt_last_refused(void);
 
 /* --- the services ------------------------------------------------------

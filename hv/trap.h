@@ -59,9 +59,6 @@ enum {
 	/* The interrupts the hypervisor programs: timer.h. */
 };
 
-/* "PF" for 14; NULL for reserved vectors. */
-const char *trap_name(uint64_t vector);
-
 /* Prints the register dump for tf (as for a fatal trap) without halting. */
 void trap_dump(const struct hv_trap_frame *tf);
 

@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	10
+#define HV_BOOTINFO_VERSION	11
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -155,8 +155,9 @@ struct hv_module {
 
 /* Firmware quirks hvboot works around (loader/quirks.c names each:
  * firmware, symptom, what hvboot does). The loader sets the bits of the
- * first five in quirks; the last three the hypervisor finds at runtime,
- * when rt_compat = heal heals a fault. */
+ * first five and of RT_TABLE_CRC in quirks; PHYSICAL_POINTER_AT_RUNTIME,
+ * BOOT_SERVICES_MEMORY_AT_RUNTIME and PAGE0_AT_RUNTIME the hypervisor
+ * finds at runtime, when rt_compat = heal heals a fault. */
 enum hv_quirk {
 	HV_QUIRK_RT_WITHOUT_RUNTIME_BIT,
 	HV_QUIRK_SVAM_POINTERS_PHYSICAL,
@@ -166,6 +167,7 @@ enum hv_quirk {
 	HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME,
 	HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME,
 	HV_QUIRK_PAGE0_AT_RUNTIME,
+	HV_QUIRK_RT_TABLE_CRC,
 	HV_QUIRK_COUNT
 };
 
@@ -315,12 +317,16 @@ struct hv_bootinfo {
 	 * (rt/rt_deadline.c says which is which); both 0: no watchdog. */
 	uint32_t rt_deadline_read_ms;
 	uint32_t rt_deadline_write_ms;
+	/* The exception stacks (version 11): HV_IST_COUNT stacks of
+	 * HV_IST_STACK_SIZE, contiguous at pa; va = HV_IST_BOTTOM_VA(1), the
+	 * others at HV_IST_STRIDE steps, a guard page below each. */
+	struct hv_region ist;
 };
 
-/* Layout of version 10. Changing any of these means a new layout: bump
+/* Layout of version 11. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 10, "offsets below are version 10's");
+_Static_assert(HV_BOOTINFO_VERSION == 11, "offsets below are version 11's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -347,7 +353,8 @@ _Static_assert(HV_BI_OFFSET(module_pinned) == 1416, "module pins");
 _Static_assert(HV_MODULE_MAX <= 32, "module_pinned is a 32-bit mask");
 _Static_assert(HV_BI_OFFSET(rt_deadline_read_ms) == 1424 &&
 	       HV_BI_OFFSET(rt_deadline_write_ms) == 1428, "runtime-call deadlines");
-_Static_assert(sizeof(struct hv_bootinfo) == 1432, "size of version 10");
+_Static_assert(HV_BI_OFFSET(ist) == 1432, "exception stacks");
+_Static_assert(sizeof(struct hv_bootinfo) == 1456, "size of version 11");
 #undef HV_BI_OFFSET
 
 #endif

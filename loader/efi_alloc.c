@@ -101,6 +101,10 @@ EFI_STATUS efi_reserve(struct boot *b)
 	if (!EFI_ERROR(st))
 		st = efi_alloc_pages(b, HV_MEM_STACK, HV_RTSTACK_SIZE / EFI_PAGE_SIZE, 0,
 				     &b->rt_stack_pa, "runtime stack");
+	if (!EFI_ERROR(st))
+		st = efi_alloc_pages(b, HV_MEM_STACK,
+				     HV_IST_COUNT * HV_IST_STACK_SIZE / EFI_PAGE_SIZE, 0,
+				     &b->ist_pa, "exception stacks");
 	/* LoaderCode, below 4 GiB: identity-mappable by both the old and the
 	 * new tables, and executable under the firmware's own.
 	 * Quirk (OVMF 2022.11): data types are mapped NX under its tables;

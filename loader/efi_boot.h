@@ -42,7 +42,7 @@ struct boot {
 	uint64_t image_pa;
 
 	/* pages reserved before ExitBootServices */
-	uint64_t stack_pa, rt_stack_pa, trampoline_pa;
+	uint64_t stack_pa, rt_stack_pa, ist_pa, trampoline_pa;
 	struct hv_bootinfo *bi;		/* at its physical address */
 	uint64_t bi_pages;
 	struct efi_mdesc *map_norm;	/* inside the boot-info pages */

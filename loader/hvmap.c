@@ -1,6 +1,7 @@
 /* Builds the hypervisor's address space from the final memory map:
  *   image segments   at their p_vaddr, permissions from p_flags
- *   stacks           in PML4 511, guard page below each left unmapped
+ *   stacks           in PML4 511, guard page below each left unmapped (the
+ *                    exception stacks too, one guard each)
  *   direct map       all RAM at HV_DIRECT_MAP_BASE + pa, RW NX, in the
  *                    largest pages the run allows: a run is contiguous RAM
  *                    of one cacheability, whatever its EFI types (a large
@@ -213,6 +214,13 @@ const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 		if (st != PT_OK)
 			return st;
 	}
+	for (uint64_t n = 1; in->ist_pa && n <= HV_IST_COUNT; n++) {
+		st = map_one(b, err, "exception stack", HV_IST_BOTTOM_VA(n),
+			     in->ist_pa + (n - 1) * HV_IST_STACK_SIZE, HV_IST_STACK_SIZE,
+			     PT_MAP_W | PT_MAP_4K);
+		if (st != PT_OK)
+			return st;
+	}
 	if (in->fb_size) {
 		st = map_one(b, err, "framebuffer", HV_FB_VA, in->fb_pa, in->fb_size,
 			     hvmap_fb_flags(in));
@@ -296,6 +304,7 @@ uint64_t hvmap_pool_bound(const struct hvmap_input *in, bool allow_1g)
 				     in->img->va_hi - in->img->va_lo, true, allow_1g);
 	c.total += bound_one(HV_STACK_BOTTOM_VA, 0, HV_STACK_SIZE, true, allow_1g);
 	c.total += bound_one(HV_RTSTACK_BOTTOM_VA, 0, HV_RTSTACK_SIZE, true, allow_1g);
+	c.total += bound_one(HV_IST_GUARD_VA, 0, HV_IST_COUNT * HV_IST_STRIDE, true, allow_1g);
 	hvmap_for_each_direct_run(in->map, in->count, bound_direct_run, &c);
 	if (in->rt && in->rt->layout != HV_RT_LAYOUT_IDENTITY)
 		for (uint32_t i = 0; i < in->rt->count; i++) {

@@ -44,6 +44,11 @@ static const struct quirk quirks[HV_QUIRK_COUNT] = {
 		"physical page 0 read or written at runtime",
 		"rt_compat = heal: page 0 aliased in the runtime space only",
 	},
+	[HV_QUIRK_RT_TABLE_CRC] = {
+		"rt-table-crc", "any (a driver that patches the table)",
+		"the runtime services table's CRC32 does not match after SetVirtualAddressMap",
+		"recorded; every service pointer is checked against runtime code before each call",
+	},
 };
 
 const struct quirk *quirk_get(unsigned q)

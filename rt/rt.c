@@ -88,6 +88,7 @@ void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason
 {
 	__builtin_memset(&rt_gate, 0, sizeof(rt_gate));
 	rt_gate.env = *env;
+	rt_gate.last_refused = RT_SVC_COUNT;
 	rt_gate.enabled = enabled && env->table_va;
 	if (!rt_gate.enabled)
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason), "%s",
@@ -103,7 +104,20 @@ bool rt_available(void)
 bool rt_svc_usable(enum rt_svc s)
 {
 	return rt_gate.enabled && (rt_gate.env.supported & rt_svc_property_bit(s)) &&
-	       !(rt_gate.groups_off & rt_svc_uses(s));
+	       !(rt_gate.groups_off & rt_svc_uses(s)) && !(rt_gate.svcs_refused & (1U << s));
+}
+
+bool rt_svc_refused(enum rt_svc s, uint64_t *fn)
+{
+	if (s >= RT_SVC_COUNT || !(rt_gate.svcs_refused & (1U << s)))
+		return false;
+	*fn = rt_gate.refused_fn[s];
+	return true;
+}
+
+enum rt_svc rt_last_refused(void)
+{
+	return rt_gate.last_refused;
 }
 
 const char *rt_disabled_reason(void)
@@ -217,13 +231,24 @@ efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, 
 	uint64_t fn, t0;
 	efi_status_t st;
 
+	rt_gate.last_refused = RT_SVC_COUNT;
 	if (!rt_svc_usable(s))
 		return EFI_UNSUPPORTED;
 	if (rt_gate.busy)
 		return EFI_ABORTED;	/* re-entered from a fault path: refuse */
+	/* The table is firmware data, writable by firmware at runtime: the
+	 * entry is read once, here, and must point into runtime code (a
+	 * non-canonical target would fault at the call instruction, in the
+	 * hypervisor's own code, on hardware). */
+	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + RTTABLE_HEADER_BYTES + 8 * s);
+	if (!rt_code_contains(rt_gate.env.code, rt_gate.env.code_count, fn)) {
+		rt_gate.svcs_refused |= 1U << s;
+		rt_gate.refused_fn[s] = fn;
+		rt_gate.last_refused = s;
+		return EFI_UNSUPPORTED;
+	}
 	rt_gate.busy = true;
 	rt_gate.current = s;
-	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + RTTABLE_HEADER_BYTES + 8 * s);
 	rt_gate.stats.calls[s]++;
 	t0 = cpu_rdtsc();
 	rt_gate.call_tsc = t0;

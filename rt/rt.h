@@ -24,6 +24,7 @@
 #include "efi_mem.h"
 #include "efi_status.h"
 #include "x86.h"
+#include "rt_code.h"
 
 /* The services, in table order (UEFI 2.10 §4.5). */
 enum rt_svc {
@@ -67,7 +68,7 @@ struct rt_fault {
  * CPU vector is this large). */
 #define RT_FAULT_HUNG		0x100
 
-/* "page fault", "general protection fault", … for a vector;
+/* "page fault (#PF)", "general protection (#GP)", … for a vector (rt/excname.c);
  * "no return within its deadline" for RT_FAULT_HUNG. */
 const char *rt_fault_name(uint64_t vector);
 
@@ -174,6 +175,10 @@ struct rt_env {
 	struct rt_deadlines deadlines;
 	uint64_t tsc_per_ms;
 	uint32_t compat;		/* enum hv_rt_compat (bootinfo.h) */
+	/* The runtime code a service pointer must lie in (rt_code.h),
+	 * checked before every call; 0 ranges: every call is refused. */
+	const struct rt_code_range *code;
+	size_t code_count;
 };
 
 /* Enables the layer; reason (for `rt`) when disabled from the start. */
@@ -196,9 +201,19 @@ size_t rt_state_text(char *buf, size_t cap);
 const struct rt_stats *rt_get_stats(void);
 const struct rt_fault *rt_last_fault(void);
 
+/* A service whose table entry was found outside runtime code (env.code)
+ * when it was to be called: the call was refused (EFI_UNSUPPORTED, firmware
+ * not entered) and that service alone switched off for the rest of the
+ * boot. rt_svc_refused: whether s was, and *fn what its entry held (0
+ * included). rt_last_refused: the service the most recent call through the
+ * gate refused, RT_SVC_COUNT if it was not refused. */
+bool rt_svc_refused(enum rt_svc s, uint64_t *fn);
+enum rt_svc rt_last_refused(void);
+
 /* --- the services ------------------------------------------------------
  * Each returns the firmware's status, EFI_UNSUPPORTED without calling when
- * the service is not supported or disabled, EFI_ABORTED after a fault. */
+ * the service is not supported or disabled or its pointer is refused,
+ * EFI_ABORTED after a fault. */
 efi_status_t rt_get_time(struct efi_time *t, struct efi_time_cap *cap);
 efi_status_t rt_set_time(const struct efi_time *t);
 efi_status_t rt_get_wakeup_time(bool *enabled, bool *pending, struct efi_time *t);

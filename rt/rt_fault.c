@@ -15,26 +15,16 @@
 #include "rt_gate.h"
 #include "bootinfo.h"
 #include "loader/fmt.h"
+#include "excname.h"
 
 /* SDM Vol. 3A Table 6-1. */
-#define VEC_DE	0
 #define VEC_NMI	2
-#define VEC_UD	6
-#define VEC_DF	8
-#define VEC_GP	13
 #define VEC_PF	14
 #define VEC_MC	18
 
 const char *rt_fault_name(uint64_t vector)
 {
-	switch (vector) {
-	case VEC_DE: return "divide error";
-	case VEC_UD: return "invalid opcode";
-	case VEC_GP: return "general protection fault";
-	case VEC_PF: return "page fault";
-	case RT_FAULT_HUNG: return "no return within its deadline";
-	default: return "exception";
-	}
+	return vector == RT_FAULT_HUNG ? "no return within its deadline" : exc_name(vector);
 }
 
 /* The descriptor whose virtual range holds va, and the offset into it. */
@@ -97,10 +87,16 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 
 	/* Only a fault while firmware runs, in the firmware's address space,
 	 * is the firmware's: one in the hypervisor's own code around the call
-	 * (before the switch, or after it back) is a hypervisor bug. An NMI, a
-	 * machine check or a double fault is never the firmware's. */
-	if (!rt_gate.busy || !from_rt_space || vector == VEC_NMI || vector == VEC_MC ||
-	    vector == VEC_DF)
+	 * (before the switch, or after it back) is a hypervisor bug. An NMI or
+	 * a machine check comes from the platform, never from the firmware's
+	 * code. A double fault is the firmware's by the same rule as any
+	 * other: the CPU raises it when a fault strikes while another is being
+	 * delivered, typically because the stack the firmware left cannot take
+	 * the frame (SDM Vol. 3A §6.15, Interrupt 8); the IST gave it a good
+	 * stack, and the call is abandoned from rt_saved_rsp, which the firmware
+	 * never sees. Its saved RIP is not architecturally defined (same
+	 * section); it is recorded as the CPU left it. */
+	if (!rt_gate.busy || !from_rt_space || vector == VEC_NMI || vector == VEC_MC)
 		return false;
 	*f = (struct rt_fault){
 		.happened = true, .svc = svc, .vector = vector, .error = error,

@@ -11,6 +11,9 @@ struct rt_gate {
 	struct rt_env env;
 	bool enabled;
 	uint32_t groups_off;		/* 1 << enum rt_group */
+	uint32_t svcs_refused;		/* 1 << enum rt_svc: pointer outside code */
+	enum rt_svc last_refused;	/* this call's, or RT_SVC_COUNT */
+	uint64_t refused_fn[RT_SVC_COUNT];
 	char reason[160];		/* the layer's, or the last fault's */
 	char group_reason[RT_GROUP_COUNT][160];	/* why each group is off */
 	volatile bool busy;		/* serializes calls (and catches re-entry) */

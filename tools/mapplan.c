@@ -41,6 +41,7 @@
 #define FAKE_IMAGE_PA		0x01000000ULL
 #define FAKE_STACK_PA		0x02000000ULL
 #define FAKE_RTSTACK_PA		0x03000000ULL
+#define FAKE_IST_PA		0x03800000ULL
 
 struct opts {
 	const char *path;
@@ -344,7 +345,7 @@ static void make_input(const struct opts *o, const struct map *m, struct plan *p
 	p->in = (struct hvmap_input){
 		.map = m->norm, .count = m->nnorm,
 		.img = &p->img, .image_pa = FAKE_IMAGE_PA,
-		.stack_pa = FAKE_STACK_PA, .rt_stack_pa = FAKE_RTSTACK_PA,
+		.stack_pa = FAKE_STACK_PA, .rt_stack_pa = FAKE_RTSTACK_PA, .ist_pa = FAKE_IST_PA,
 		.trampoline_pa = p->trampoline_pa,
 		.rt = p->rt_enabled ? &p->rt : NULL,
 		.fb_pa = o->fb_pa, .fb_size = o->fb_kib << 10,
@@ -486,6 +487,9 @@ static void collect_ranges(const struct plan *p, const struct map *m, bool by_ty
 	}
 	add_range(rs, HV_STACK_BOTTOM_VA, in->stack_pa, HV_STACK_SIZE, true, 0x200);
 	add_range(rs, HV_RTSTACK_BOTTOM_VA, in->rt_stack_pa, HV_RTSTACK_SIZE, true, 0x200);
+	for (uint64_t n = 1; n <= HV_IST_COUNT; n++)
+		add_range(rs, HV_IST_BOTTOM_VA(n), in->ist_pa + (n - 1) * HV_IST_STACK_SIZE,
+			  HV_IST_STACK_SIZE, true, 0x200);
 	for (size_t i = 0; i < m->nnorm; i++) {
 		const struct efi_mdesc *d = &m->norm[i];
 		uint32_t attr = 0x1000 | ((d->attr & EFI_MEMORY_WB) ? 0 : 1);
@@ -869,6 +873,12 @@ static void write_svg(const struct opts *o, const struct map *m, const struct pl
 	add_box(&vi, HV_RTSTACK_GUARD_VA, HV_PAGE_SIZE, MAPSVG_GUARD, "runtime stack guard");
 	b = add_box(&vi, HV_RTSTACK_BOTTOM_VA, HV_RTSTACK_SIZE, MAPSVG_HV, "runtime-call stack");
 	page_bytes(&bt->b, b->start, b->len, b);
+	for (uint64_t n = 1; n <= HV_IST_COUNT; n++) {
+		add_box(&vi, HV_IST_BOTTOM_VA(n) - HV_PAGE_SIZE, HV_PAGE_SIZE, MAPSVG_GUARD,
+			"exception stack guard");
+		b = add_box(&vi, HV_IST_BOTTOM_VA(n), HV_IST_STACK_SIZE, MAPSVG_HV, "exception stack");
+		page_bytes(&bt->b, b->start, b->len, b);
+	}
 	qsort(vi.b, vi.n, sizeof(*vi.b), box_cmp);
 
 	snprintf(title, sizeof(title), "%s", o->path);

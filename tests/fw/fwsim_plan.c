@@ -38,6 +38,12 @@ static const struct {
 	[FWSIM_LIST_GROW]	= { "list-grow", ARG_NONE, FWSIM_GET_NEXT_VARIABLE_NAME },
 	[FWSIM_TIME_INVALID]	= { "time-invalid", ARG_NONE, FWSIM_GET_TIME },
 	[FWSIM_SLOW]		= { "slow", ARG_SVC_COUNT, FWSIM_NO_SVC },
+	[FWSIM_BADSTACK]	= { "badstack", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_STACK_UNMAPPED]	= { "stack-unmapped", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_DOUBLE_FAULT]	= { "double-fault", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_PTR_NONCANON]	= { "ptr-noncanon", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_PTR_DATA]	= { "ptr-data", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_CRC_BAD]		= { "crc-bad", ARG_NONE, FWSIM_SET_VIRTUAL_ADDRESS_MAP },
 };
 
 static const char *const svc_names[FWSIM_SVC_COUNT] = {

@@ -42,6 +42,12 @@ enum fwsim_kind {
 	FWSIM_LIST_GROW,	/* … after FWSIM_LIST_GOOD names, a size past the buffer */
 	FWSIM_TIME_INVALID,	/* GetTime: Month 13, Day 0, Hour 25 */
 	FWSIM_SLOW,		/* busy-wait n ms (interrupts as entered), then the real call */
+	FWSIM_BADSTACK,		/* load a non-canonical RSP and push */
+	FWSIM_STACK_UNMAPPED,	/* point RSP at an unmapped page and push */
+	FWSIM_DOUBLE_FAULT,	/* non-canonical RSP, then #DE: its frame cannot be pushed */
+	FWSIM_PTR_NONCANON,	/* the service's table entry made non-canonical at runtime */
+	FWSIM_PTR_DATA,		/* … pointed at runtime data (the table itself) */
+	FWSIM_CRC_BAD,		/* the table's CRC32 wrong after SetVirtualAddressMap */
 	FWSIM_KIND_COUNT
 };
 

@@ -145,19 +145,19 @@ class TestInvalidOpcodeAndGeneralProtection:
 
     def test_varinfo_is_one_error_line(self):
         out = self.m.first
-        assert len(out) == 1 and fault_line("cannot query variable storage", "invalid opcode",
+        assert len(out) == 1 and fault_line("cannot query variable storage", r"invalid opcode \(#UD\)",
                                             "QueryVariableInfo", "variable").match(out[0]), out
 
     def test_rt_names_the_invalid_opcode(self):
-        hit = fault_line("cannot query variable storage", "invalid opcode", "QueryVariableInfo",
+        hit = fault_line("cannot query variable storage", r"invalid opcode \(#UD\)", "QueryVariableInfo",
                          "variable").match(self.m.first[0])
         rip = int(hit.group(1), 16)
         out = "\n".join(self.m.cmd("rt"))
-        assert re.search(r"^last fault\s+invalid opcode \(vector 6, error 0x0\) in QueryVariableInfo$",
+        assert re.search(r"^last fault\s+invalid opcode \(#UD\) \(vector 6, error 0x0\) in QueryVariableInfo$",
                          out, re.M), out
         assert re.search(rf"^  rip  {rip:#x} \(descriptor \d+ \+ {HEX}\)$", out, re.M), out
         assert re.search(r"^  cr2  not loaded \(only a page fault sets it\)$", out, re.M), out
-        assert re.search(rf"^  variable\s+off \(invalid opcode at {rip:#x} in QueryVariableInfo; "
+        assert re.search(rf"^  variable\s+off \(invalid opcode \(#UD\) at {rip:#x} in QueryVariableInfo; "
                          r"variable services off\)$", out, re.M), out
         assert re.search(r"^  time\s+on$", out, re.M), out
         # One group off is not the whole layer.
@@ -168,27 +168,27 @@ class TestInvalidOpcodeAndGeneralProtection:
         for line in ("get BootOrder", "vars", f"set {var('Ud')} nv,bs,rt 01", "varinfo"):
             out = self.m.cmd(line)
             assert len(out) == 1 and out[0].startswith(
-                "error: runtime services unavailable (invalid opcode at"), (line, out)
+                "error: runtime services unavailable (invalid opcode (#UD) at"), (line, out)
 
     def test_gettime_gp_is_contained_and_variables_stay_off(self):
         out = self.m.cmd("time")
-        assert len(out) == 1 and fault_line("cannot read the clock", "general protection fault",
+        assert len(out) == 1 and fault_line("cannot read the clock", r"general protection \(#GP\)",
                                             "GetTime", "time").match(out[0]), out
         out = "\n".join(self.m.cmd("rt"))
-        assert re.search(r"^last fault\s+general protection fault \(vector 13, error 0x0\) in GetTime$",
+        assert re.search(r"^last fault\s+general protection \(#GP\) \(vector 13, error 0x0\) in GetTime$",
                          out, re.M), out
         assert re.search(r"^\s*GetTime\s+\d+\s+1\b", out, re.M), out
         # Each group with its own fault; the rest still on.
-        assert re.search(r"^  time\s+off \(general protection fault at 0x[0-9a-f]+ in GetTime; "
+        assert re.search(r"^  time\s+off \(general protection \(#GP\) at 0x[0-9a-f]+ in GetTime; "
                          r"time services off\)$", out, re.M), out
-        assert re.search(r"^  variable\s+off \(invalid opcode at 0x[0-9a-f]+ in QueryVariableInfo; "
+        assert re.search(r"^  variable\s+off \(invalid opcode \(#UD\) at 0x[0-9a-f]+ in QueryVariableInfo; "
                          r"variable services off\)$", out, re.M), out
         assert re.search(r"^  reset\s+on$", out, re.M), out
         assert out.endswith("\nruntime: enabled"), out
         for line in ("time", "time set 2026-01-01 00:00:00"):
             out = self.m.cmd(line)
             assert len(out) == 1 and out[0].startswith(
-                "error: runtime services unavailable (general protection fault at"), (line, out)
+                "error: runtime services unavailable (general protection (#GP) at"), (line, out)
         assert len(self.m.cmd("help")) > 10
 
     def test_store_keeps_what_was_written_before(self):
@@ -205,16 +205,16 @@ class TestPageFaultInSetVariableAndResetSystem:
 
     def test_fault_in_setvariable_is_one_error_line(self):
         out = self.m.first
-        assert len(out) == 1 and fault_line("cannot set variable", "page fault", "SetVariable",
+        assert len(out) == 1 and fault_line("cannot set variable", r"page fault \(#PF\)", "SetVariable",
                                             "variable", cr2="0xfee00030").match(out[0]), out
 
     def test_rt_names_the_fault_and_its_descriptor(self):
         out = "\n".join(self.m.cmd("rt"))
-        assert re.search(r"^last fault\s+page fault \(vector 14, error 0x0\) in SetVariable$",
+        assert re.search(r"^last fault\s+page fault \(#PF\) \(vector 14, error 0x0\) in SetVariable$",
                          out, re.M), out
         assert re.search(rf"^  rip  {HEX} \(descriptor \d+ \+ {HEX}\)$", out, re.M), out
         assert re.search(r"^  cr2  0x00000000fee00030 \(outside the runtime regions\)$", out, re.M), out
-        assert re.search(r"^  variable\s+off \(page fault at 0x[0-9a-f]+ in SetVariable", out, re.M), out
+        assert re.search(r"^  variable\s+off \(page fault \(#PF\) at 0x[0-9a-f]+ in SetVariable", out, re.M), out
         assert out.endswith("\nruntime: enabled"), out
         assert re.search(r"^\s*SetVariable\s+1\s+1\b", out, re.M), out
 
@@ -231,7 +231,7 @@ class TestPageFaultInSetVariableAndResetSystem:
     def test_fault_in_resetsystem_keeps_the_shell(self):
         out = self.m.cmd("reset shutdown")
         assert len(out) == 1 and re.fullmatch(
-            r"error: shutdown: ResetSystem faulted: page fault at 0x[0-9a-f]+ in ResetSystem, "
+            r"error: shutdown: ResetSystem faulted: page fault \(#PF\) at 0x[0-9a-f]+ in ResetSystem, "
             r"cr2 0xfee00030; reset services off \(EFI_ABORTED\)", out[0]), out
         out = "\n".join(self.m.cmd("rt"))
         assert re.search(r"^\s*ResetSystem\s+1\s+1\b", out, re.M), out
@@ -239,7 +239,7 @@ class TestPageFaultInSetVariableAndResetSystem:
         # ResetSystem stays off: the next reset goes straight to the hardware.
         out = self.m.cmd("reset shutdown")
         assert len(out) == 1 and re.fullmatch(
-            r"error: shutdown needs ResetSystem \(page fault at 0x[0-9a-f]+ in ResetSystem, "
+            r"error: shutdown needs ResetSystem \(page fault \(#PF\) at 0x[0-9a-f]+ in ResetSystem, "
             r"cr2 0xfee00030; reset services off\)", out[0]), out
 
     def test_reset_falls_back_to_the_acpi_reset_register(self):
@@ -264,7 +264,7 @@ class TestDirectionFlagLeak:
 
     def test_fault_with_df_set_is_one_error_line(self):
         out = self.m.first
-        assert len(out) == 1 and fault_line("cannot read the clock", "invalid opcode", "GetTime",
+        assert len(out) == 1 and fault_line("cannot read the clock", r"invalid opcode \(#UD\)", "GetTime",
                                             "time").match(out[0]), out
 
     def test_next_round_trip_stores_what_was_written(self):
@@ -321,7 +321,7 @@ class PageFaultContained(PageFault):
 
     def test_fault_is_one_error_line_naming_the_address(self, pf_machine):
         out = self.m.first
-        hit = len(out) == 1 and fault_line("cannot read the clock", "page fault", "GetTime", "time",
+        hit = len(out) == 1 and fault_line("cannot read the clock", r"page fault \(#PF\)", "GetTime", "time",
                                            cr2=hex(self.cr2())).match(out[0])
         assert hit, (out, hex(self.cr2()))
 
@@ -421,7 +421,7 @@ class TestDataOverrun:
 
     def test_data_overrun_is_one_error_line(self):
         out = self.m.first
-        assert len(out) == 1 and fault_line("cannot read variable", "page fault", "GetVariable",
+        assert len(out) == 1 and fault_line("cannot read variable", r"page fault \(#PF\)", "GetVariable",
                                             "variable", cr2=HEX).match(out[0]), out
 
     def test_the_fault_is_at_the_guard_page_above_the_buffer(self):
@@ -442,7 +442,7 @@ class TestNameOverrun:
 
     def test_name_overrun_is_one_error_line(self):
         out = self.m.first
-        assert len(out) == 1 and fault_line("cannot list variables", "page fault",
+        assert len(out) == 1 and fault_line("cannot list variables", r"page fault \(#PF\)",
                                             "GetNextVariableName", "variable", cr2=HEX
                                             ).match(out[0]), out
 
@@ -473,12 +473,12 @@ class TestLyingStatus:
         SetVariable (rt/rt_group.c): after a fault there the variable
         driver may be mid-write, so variables go off with it."""
         out = self.m.cmd("count")
-        assert len(out) == 1 and fault_line("cannot read the monotonic count", "invalid opcode",
+        assert len(out) == 1 and fault_line("cannot read the monotonic count", r"invalid opcode \(#UD\)",
                                             "GetNextHighMonotonicCount", "variable and misc"
                                             ).match(out[0]), out
         out = self.m.cmd(f"get {MARK}")
         assert len(out) == 1 and out[0].startswith(
-            "error: runtime services unavailable (invalid opcode at"), out
+            "error: runtime services unavailable (invalid opcode (#UD) at"), out
         out = self.m.cmd("time set 2026-01-01 00:00:00")	# SetTime writes "RTC"
         assert len(out) == 1 and out[0].startswith("error: runtime services unavailable ("), out
         assert self.m.cmd("time") == ["error: cannot read the clock (0x8000000000000063)"]
@@ -732,7 +732,7 @@ def test_firmware_fault_in_a_guests_hypercall_is_contained(tmp_path_factory, sim
         assert any("[test] set HvGuestTest: EFI_ABORTED" in l for l in out), out
         m.expect(PROMPT)
         rt = "\n".join(m.cmd("rt"))
-        assert re.search(r"invalid opcode at 0x[0-9a-f]+ in SetVariable", rt), rt
+        assert re.search(r"invalid opcode \(#UD\) at 0x[0-9a-f]+ in SetVariable", rt), rt
         assert m.cmd("guest run test probe wrap") == ["[test] wrap: EFI_INVALID_PARAMETER",
                                                       "guest test: exited with code 0"]
         assert DATE.match(m.cmd("time")[0])

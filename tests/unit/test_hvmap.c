@@ -165,6 +165,7 @@ static struct hvmap_error err;
 #define IMAGE_PA	0x2000000ULL
 #define STACK_PA	0x3000000ULL
 #define RTSTACK_PA	0x3100000ULL
+#define IST_PA		0x3200000ULL
 #define TRAMP_PA	0x8000ULL
 
 static void parse_ovmf(void)
@@ -763,6 +764,28 @@ static void test_hvmap_leaves_guard_pages_below_stacks_unmapped(void **state)
 		assert_walk(HV_RTSTACK_BOTTOM_VA + off, RTSTACK_PA + off, K4, true, false, 0);
 }
 
+static void test_hvmap_maps_each_exception_stack_above_a_guard_page(void **state)
+{
+	(void)state;
+	parse_ovmf();
+	prepare(HV_RT_LAYOUT_OFFSET);
+	fake_image();
+	in.ist_pa = IST_PA;
+	new_builder(false, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	assert_null(err.what);
+	for (uint64_t n = 1; n <= HV_IST_COUNT; n++) {
+		uint64_t pa = IST_PA + (n - 1) * HV_IST_STACK_SIZE;
+
+		assert_unmapped(HV_IST_BOTTOM_VA(n) - K4);
+		assert_unmapped(HV_IST_BOTTOM_VA(n) - 1);
+		for (uint64_t off = 0; off < HV_IST_STACK_SIZE; off += K4)
+			assert_walk(HV_IST_BOTTOM_VA(n) + off, pa + off, K4, true, false, 0);
+	}
+	assert_unmapped(HV_IST_TOP_VA(HV_IST_COUNT));
+	in.ist_pa = 0;
+}
+
 static void test_hvmap_maps_image_segments_with_their_permissions(void **state)
 {
 	(void)state;
@@ -1270,6 +1293,7 @@ int main(void)
 		cmocka_unit_test(test_hvmap_never_makes_runtime_data_executable_through_the_mat),
 		cmocka_unit_test(test_hvmap_maps_only_the_trampoline_in_the_lower_half),
 		cmocka_unit_test(test_hvmap_leaves_guard_pages_below_stacks_unmapped),
+		cmocka_unit_test(test_hvmap_maps_each_exception_stack_above_a_guard_page),
 		cmocka_unit_test(test_hvmap_maps_image_segments_with_their_permissions),
 		cmocka_unit_test(test_hvmap_compact_window_is_mapped_where_planned),
 		cmocka_unit_test(test_hvmap_uses_1g_pages_in_the_direct_map_when_allowed),

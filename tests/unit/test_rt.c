@@ -64,6 +64,10 @@ uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint
 
 /* ---- the fake firmware ---- */
 
+/* Where the fake services live: the host's user half, as the one range of
+ * "runtime code" every service pointer is checked against. */
+static const struct rt_code_range HOST_CODE[1] = { { 0x1000, 0x0000800000000000ULL } };
+
 #define LARGE_BYTES	(100 * 1024)
 #define LONG_NAME_UNITS	1500		/* longer than 1024 UTF-16 units */
 
@@ -214,6 +218,7 @@ static void setup_table(uint32_t supported)
 	struct rt_env env = {
 		.table_va = (uint64_t)(uintptr_t)table, .supported = supported,
 		.stack_top = 0xFFFFFFFFC0121000ULL, .map = keep, .map_count = 1,
+		.code = HOST_CODE, .code_count = 1,
 	};
 
 	memcpy(keep, map, sizeof(map));
@@ -384,7 +389,7 @@ static void test_rt_fault_disables_only_the_faulting_group(void **state)
 	/* Time still works. */
 	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE),
-			    "page fault at 0xffffff0000001234 in SetVariable, "
+			    "page fault (#PF) at 0xffffff0000001234 in SetVariable, "
 			    "cr2 0xffffff00ffc00010; variable services off");
 	assert_string_equal(rt_svc_off_reason(RT_GET_VARIABLE),
 			    rt_group_off_reason(RT_GROUP_VARIABLE));
@@ -598,6 +603,103 @@ static uint64_t MSABI fake_count_faults(uint32_t *high)
 	return EFI_ABORTED;
 }
 
+/* A table entry rewritten at runtime to point outside runtime code: the
+ * call is refused before the firmware is entered, that service alone goes
+ * off, and the entry it held is kept for the error line. */
+static void test_rt_pointer_outside_runtime_code_is_refused_and_that_service_off(void **state)
+{
+	static const uint64_t bad[] = { 0x7FFFFF0000001000ULL, 0xFFFFFF0000400000ULL, 0 };
+	struct efi_time t;
+	uint8_t buf[8];
+	size_t size;
+	uint64_t fn = 1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size = sizeof(buf);
+		setup_table(0x3FFF);
+		assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
+		assert_int_equal(rt_last_refused(), RT_SVC_COUNT);
+		table[3 + RT_GET_TIME] = bad[i];
+		assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
+		assert_int_equal(rt_last_refused(), RT_GET_TIME);
+		assert_true(rt_svc_refused(RT_GET_TIME, &fn));
+		assert_int_equal(fn, bad[i]);
+		assert_int_equal(calls_get_time, 1);
+		assert_int_equal(rt_get_stats()->calls[RT_GET_TIME], 1);
+		assert_false(rt_svc_usable(RT_GET_TIME));
+		assert_false(rt_last_fault()->happened);
+		/* Only that service: the rest of its group and the others work. */
+		assert_true(rt_svc_usable(RT_SET_TIME));
+		assert_int_equal(rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf,
+						 &size), EFI_BUFFER_TOO_SMALL);
+		assert_int_equal(rt_last_refused(), RT_SVC_COUNT);
+		assert_false(rt_svc_refused(RT_GET_VARIABLE, &fn));
+		/* Put back, it stays off for the boot. */
+		table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_get_time;
+		assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
+		assert_int_equal(calls_get_time, 1);
+	}
+}
+
+/* No runtime code at all: nothing is called. */
+static void test_rt_without_runtime_code_every_call_is_refused(void **state)
+{
+	struct rt_env env = {
+		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
+		.stack_top = 0xFFFFFFFFC0121000ULL,
+	};
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_init(&env, true, NULL);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
+	assert_int_equal(rt_last_refused(), RT_GET_TIME);
+	assert_int_equal(calls_get_time, 0);
+}
+
+/* A firmware stack the CPU cannot push a frame on: the exception becomes a
+ * double fault, delivered on its IST stack in the runtime address space. */
+static uint64_t MSABI fake_time_double_faults(struct efi_time *t, struct efi_time_cap *cap)
+{
+	uint64_t rip, rsp;
+
+	(void)t;
+	(void)cap;
+	/* An NMI or a machine check is the platform's, never the firmware's. */
+	assert_false(rt_contain_fault(2, 0, 0xFFFFFF0000001100ULL, 0, true, &rip, &rsp));
+	assert_false(rt_contain_fault(18, 0, 0xFFFFFF0000001100ULL, 0, true, &rip, &rsp));
+	/* A double fault taken in the hypervisor's own tables is its own. */
+	assert_false(rt_contain_fault(8, 0, 0xFFFFFFFF80001234ULL, 0, false, &rip, &rsp));
+	assert_true(rt_contain_fault(8, 0, 0xFFFFFF0000001180ULL, 0, true, &rip, &rsp));
+	assert_int_equal(rip, (uint64_t)(uintptr_t)rt_call_abort);
+	return EFI_ABORTED;
+}
+
+static void test_rt_double_fault_inside_firmware_is_contained(void **state)
+{
+	struct efi_time t;
+	char text[200];
+	uint64_t rip, rsp;
+
+	(void)state;
+	setup_table(0x3FFF);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_double_faults;
+	assert_int_equal(rt_get_time(&t, NULL), EFI_ABORTED);
+	assert_int_equal(rt_last_fault()->vector, 8);
+	assert_int_equal(rt_last_fault()->rip_desc, 0);
+	assert_int_equal(rt_last_fault()->rip_off, 0x180);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "enabled");	/* one group off is not the whole layer */
+	assert_string_equal(rt_group_off_reason(RT_GROUP_TIME),
+			    "double fault (#DF) at 0xffffff0000001180 in GetTime; time services off");
+	assert_false(rt_svc_usable(RT_GET_TIME));
+	assert_true(rt_svc_usable(RT_GET_VARIABLE));
+	/* After the call, a double fault is the hypervisor's whatever the space. */
+	assert_false(rt_contain_fault(8, 0, 0xFFFFFF0000001180ULL, 0, true, &rip, &rsp));
+}
+
 /* EDK2's GetNextHighMonotonicCount writes its counter with SetVariable: a
  * fault there may leave the variable driver mid-write, so variables go
  * off with it; time, which does not enter that driver for GetTime, stays. */
@@ -620,7 +722,7 @@ static void test_rt_fault_in_the_monotonic_count_switches_variables_off(void **s
 	assert_false(rt_svc_usable(RT_UPDATE_CAPSULE));
 	assert_true(rt_svc_usable(RT_QUERY_CAPSULE_CAPABILITIES));
 	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
-	assert_string_equal(rt_disabled_reason(), "invalid opcode at 0xffffff0000001100 in "
+	assert_string_equal(rt_disabled_reason(), "invalid opcode (#UD) at 0xffffff0000001100 in "
 			    "GetNextHighMonotonicCount; variable and misc services off");
 	assert_string_equal(rt_group_off_reason(RT_GROUP_MISC), rt_disabled_reason());
 	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE), rt_disabled_reason());
@@ -809,17 +911,17 @@ static void test_rt_state_is_disabled_only_when_every_group_is_off(void **state)
 	contain_in(RT_GET_NEXT_HIGH_MONOTONIC_COUNT, 0xFFFFFF0000001400ULL); /* misc + variable */
 	/* Each group keeps the fault that switched it off. */
 	assert_string_equal(rt_group_off_reason(RT_GROUP_TIME),
-			    "invalid opcode at 0xffffff0000001100 in GetTime; time services off");
-	assert_string_equal(rt_group_off_reason(RT_GROUP_RESET), "invalid opcode at "
+			    "invalid opcode (#UD) at 0xffffff0000001100 in GetTime; time services off");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_RESET), "invalid opcode (#UD) at "
 			    "0xffffff0000001200 in ResetSystem; reset services off");
-	assert_string_equal(rt_svc_off_reason(RT_QUERY_CAPSULE_CAPABILITIES), "invalid opcode at "
+	assert_string_equal(rt_svc_off_reason(RT_QUERY_CAPSULE_CAPABILITIES), "invalid opcode (#UD) at "
 			    "0xffffff0000001300 in QueryCapsuleCapabilities; capsule services off");
-	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE), "invalid opcode at "
+	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE), "invalid opcode (#UD) at "
 			    "0xffffff0000001400 in GetNextHighMonotonicCount; variable and misc "
 			    "services off");
 	/* Every group off now: the layer is disabled, with the last fault. */
 	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (invalid opcode at 0xffffff0000001400 in "
+	assert_string_equal(text, "disabled (invalid opcode (#UD) at 0xffffff0000001400 in "
 				  "GetNextHighMonotonicCount; variable and misc services off)");
 }
 
@@ -872,6 +974,7 @@ static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
 	struct rt_env env = {
 		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
 		.stack_top = 0xFFFFFFFFC0121000ULL, .compat = 1,
+		.code = HOST_CODE, .code_count = 1,
 	};
 	static const struct efi_mdesc map[1] = { { .type = EFI_MT_RT_CODE, .pa = 0x1000,
 						   .va = 0xFFFFFF0000001000ULL, .npages = 16,
@@ -922,6 +1025,7 @@ static void test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_spac
 	struct rt_env env = {
 		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
 		.stack_top = 0xFFFFFFFFC0121000ULL, .compat = 1, .map = map, .map_count = 1,
+		.code = HOST_CODE, .code_count = 1,
 	};
 	struct efi_time t;
 
@@ -1001,6 +1105,9 @@ int main(void)
 		cmocka_unit_test(test_rt_watchdog_abandoned_write_names_its_deadline),
 		cmocka_unit_test(test_rt_watchdog_off_never_notices_nor_abandons),
 		cmocka_unit_test(test_rt_state_is_disabled_only_when_every_group_is_off),
+		cmocka_unit_test(test_rt_double_fault_inside_firmware_is_contained),
+		cmocka_unit_test(test_rt_pointer_outside_runtime_code_is_refused_and_that_service_off),
+		cmocka_unit_test(test_rt_without_runtime_code_every_call_is_refused),
 		cmocka_unit_test(test_rt_bounce_buffers_end_at_their_guard_page),
 		cmocka_unit_test(test_rt_heal_aliases_and_logs_the_quirk),
 		cmocka_unit_test(test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_space),

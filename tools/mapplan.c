@@ -3,7 +3,7 @@
  *   tools/mapplan FILE [--json] [--svg OUT.svg] [--window BASE]
  *                 [--layout offset|compact] [--no-1g] [--image-kib N]
  *
- * Reads a memory map in the §4 text format (FILE "-" is stdin), plans the
+ * Reads a memory map in that text format (FILE "-" is stdin), plans the
  * runtime window with rtwin_plan, builds the hypervisor's page tables with
  * hvmap_build into a host arena exactly as the loader does after
  * ExitBootServices (a fake image of N KiB, both stacks, the trampoline),

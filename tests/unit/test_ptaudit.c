@@ -17,7 +17,7 @@
 static uint8_t arena_mem[ARENA_PAGES][4096] __attribute__((aligned(4096)));
 static struct page_arena arena = { arena_mem, PAGE_ARENA_PA, 0, ARENA_PAGES };
 
-/* RAM, a runtime code + data pair, and the flash MMIO (OVMF, FIELD-NOTES). */
+/* RAM, a runtime code + data pair, and the flash MMIO, as OVMF 2022.11 lays them out. */
 static struct efi_mdesc map[] = {
 	{ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 0x1000, 0xF },
 	{ EFI_MT_RT_CODE, 0, 0x1100000, 0, 16, 0x800000000000000FULL },

@@ -147,9 +147,13 @@ struct hv_module {
 #define HV_CPU_MCE	(1U << 3)
 
 /* Firmware quirks hvboot works around (loader/quirks.c names each:
- * firmware, symptom, what hvboot does). The loader sets the bits of the
- * first five in quirks; the last three the hypervisor finds at runtime,
- * when rt_compat = heal heals a fault. */
+ * firmware, symptom, what hvboot does). The loader sets in quirks the bits
+ * of those it detects: RT_WITHOUT_RUNTIME_BIT, SVAM_POINTERS_PHYSICAL,
+ * MAT_IN_BOOT_SERVICES_DATA, FRESH_PAGES_NX, RT_PROPERTIES_UNREADABLE. The
+ * hypervisor finds PHYSICAL_POINTER_AT_RUNTIME, BOOT_SERVICES_MEMORY_AT_RUNTIME
+ * and PAGE0_AT_RUNTIME when rt_compat = heal heals a fault. The others are
+ * worked around whether or not the firmware has them, and never recorded.
+ * New values go at the end: the bits are ABI. */
 enum hv_quirk {
 	HV_QUIRK_RT_WITHOUT_RUNTIME_BIT,
 	HV_QUIRK_SVAM_POINTERS_PHYSICAL,
@@ -159,6 +163,9 @@ enum hv_quirk {
 	HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME,
 	HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME,
 	HV_QUIRK_PAGE0_AT_RUNTIME,
+	HV_QUIRK_GETVAR_ATTRS_ONLY_ON_SUCCESS,
+	HV_QUIRK_DATA_PAGES_NX,
+	HV_QUIRK_SVAM_USES_NEW_VA,
 	HV_QUIRK_COUNT
 };
 

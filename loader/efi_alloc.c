@@ -103,8 +103,8 @@ EFI_STATUS efi_reserve(struct boot *b)
 				     &b->rt_stack_pa, "runtime stack");
 	/* LoaderCode, below 4 GiB: identity-mappable by both the old and the
 	 * new tables, and executable under the firmware's own.
-	 * Quirk (OVMF 2022.11): data types are mapped NX under its tables;
-	 * LoaderCode is not. */
+	 * Quirk (OVMF 2022.11): pages of the data types are mapped NX under
+	 * its tables; LoaderCode is not. */
 	if (!EFI_ERROR(st))
 		st = efi_alloc_pages(b, EfiLoaderCode, 1, 0xFFFFF000ULL, &b->trampoline_pa,
 				     "trampoline");

@@ -285,9 +285,9 @@ def test_rt_lists_regions_and_counts_calls(store):
     # the MAT in boot-services data, and RuntimeDxe leaving two pointers
     # physical; nothing else.
     i = out.index("quirks             2 fired this boot")
-    assert out[i + 1].startswith("  svam-physical    EDK2 RuntimeDxe (OVMF): SetVirtualAddressMap "
+    assert out[i + 1].startswith("  svam-physical    EDK2 RuntimeDxe: SetVirtualAddressMap "
                                  "and ConvertPointer stay physical after the switch; "), out
-    assert out[i + 2].startswith("  mat-bs-data      EDK2 (OVMF 2022.11): the Memory Attributes "
+    assert out[i + 2].startswith("  mat-bs-data      EDK2, OVMF 2022.11: the Memory Attributes "
                                  "Table lives in EfiBootServicesData; copied before"), out
     # Well-behaved firmware leaves the CPU state as it found it.
     assert "  rflags           no call left DF, IF, AC or TF changed" in out, out

@@ -49,9 +49,9 @@ const char *rt_heal_plan(const struct efi_mdesc *map, size_t count, uint64_t add
 		out->type = d->type;
 		if (!healable_type(d) && addr >= PAGE)
 			return "its descriptor is not one firmware may still use";
-		/* Quirk (firmware that Linux and FreeBSD map page 0 for):
-		 * physical page 0 read or written at runtime: that page
-		 * only, whatever holds it. */
+		/* Quirk (firmware that Linux and FreeBSD map page 0 for): page
+		 * 0 read or written at runtime: that page only, whatever
+		 * holds it. */
 		if (addr < PAGE)
 			break;
 		/* A descriptor may claim to run past 2^64: clamp its end. */

@@ -6,6 +6,7 @@ UT_DEPS_efistatus := loader/efistatus.c
 UT_DEPS_ucs2 := rt/ucs2.c
 UT_DEPS_efivar := rt/efivar.c rt/ucs2.c
 UT_DEPS_fmt :=
+UT_DEPS_txt :=
 UT_DEPS_devpath := rt/devpath.c rt/ucs2.c
 UT_DEPS_shell := hv/shell.c hv/shell_edit.c
 UT_DEPS_rtfmt := rt/rtfmt.c rt/efivar.c rt/ucs2.c

@@ -45,8 +45,6 @@ enum hv_rt_state {
 	HV_RT_ENABLED = 1,
 };
 
-/* Where runtime regions land in the window (hvboot.cfg `rt_layout`, the
- * planner in loader/rtwin.c and the boot info share this one enum). */
 /* hvboot.cfg `rt_compat`: how much the firmware is trusted to have
  * converted its pointers (README "Runtime services after boot"). */
 enum hv_rt_compat {
@@ -68,6 +66,8 @@ static inline const char *hv_rt_compat_name(uint32_t v)
 	}
 }
 
+/* Where runtime regions land in the window (hvboot.cfg `rt_layout`, the
+ * planner in loader/rtwin.c and the boot info share this one enum). */
 enum hv_rt_layout {
 	HV_RT_LAYOUT_OFFSET = 0,	/* VirtualStart = window + PhysicalStart */
 	HV_RT_LAYOUT_COMPACT = 1,	/* packed top-down, offsets in 2 MiB kept */

@@ -1,4 +1,4 @@
-/* The runtime layer's call gate (see rt_gate.h and rt_gate.h): which services
+/* The runtime layer's call gate (see rt.h and rt_gate.h): which services
  * exist and are usable, and the one path into firmware. Portable: the only
  * way out is rt_call(), which the hypervisor implements in rt_call.asm and
  * host tests implement against a fake runtime table. */

@@ -17,6 +17,8 @@ check reads both sides and prints one line per disagreement:
              (tests/unit/test_<unit>.c, or the test whose deps.mk line
              links it), and every file it says is fuzzed has a harness
              (tests/fuzz/fuzz_<unit>*.c).
+  paths      every file of the repository that a comment or the README
+             names by path (loader/pt.c, tests/unit/test_pt.c, …) exists.
   statuses   every EFI status the loader fails a boot with (boot_fail with
              a literal status) is named where the README says what a
              failed boot returns.
@@ -37,8 +39,11 @@ SHELL_CMD = re.compile(r'^SHELL_CMD\(\s*\w+,\s*"([^"]+)"', re.M)
 BYTE_COUNT = re.compile(r"\b\d{1,3}(?:,\d{3})+ bytes\b|\b\d+ KB\b")
 BENCH_ROW = re.compile(r'\brow\(f?"([^"]*)"')
 BOOT_FAIL = re.compile(r"boot_fail\(b, (EFI_[A-Z_]+)\b(?!\()")
+REPO_PATH = re.compile(r"(?<![\w/.])(?:include|loader|rt|hv|tools|tests)/[\w/.-]+?"
+                       r"\.(?:c|h|asm|py|sh|mk|txt|svg)\b")
 PRODUCT_DIRS = ["include", "loader", "rt", "hv"]
 SOURCES = (".c", ".h", ".asm")
+SCRIPTS = (".c", ".h", ".asm", ".py", ".sh", ".mk")
 
 
 def read(root, path):
@@ -46,11 +51,11 @@ def read(root, path):
         return f.read()
 
 
-def sources(root, dirs):
+def sources(root, dirs, kinds=SOURCES):
     for d in dirs:
         for dirpath, _, files in os.walk(os.path.join(root, d)):
             for f in sorted(files):
-                if f.endswith(SOURCES):
+                if f.endswith(kinds):
                     yield os.path.relpath(os.path.join(dirpath, f), root)
 
 
@@ -168,6 +173,19 @@ def check_tests(root, readme):
     return errs
 
 
+def check_paths(root, readme):
+    errs = []
+    texts = [("README.md", readme)]
+    texts += [(p, read(root, p)) for p in sources(root, PRODUCT_DIRS + ["tools", "tests"], SCRIPTS)
+              if p != "tools/check-docs.py"]  # its scratch tree names files that do not exist
+    for path, text in texts:
+        for n, line in enumerate(text.split("\n"), 1):
+            for m in REPO_PATH.finditer(line):
+                if not os.path.exists(os.path.join(root, m.group(0))):
+                    errs.append(f"{path}:{n}: names {m.group(0)}, which does not exist")
+    return errs
+
+
 def check_statuses(root, readme):
     used = set()
     for path in sources(root, ["loader"]):
@@ -178,7 +196,7 @@ def check_statuses(root, readme):
 
 
 CHECKS = [("quirks", check_quirks), ("commands", check_commands), ("figures", check_figures),
-          ("tests", check_tests), ("statuses", check_statuses)]
+          ("tests", check_tests), ("paths", check_paths), ("statuses", check_statuses)]
 
 
 def run(root, quiet=False):
@@ -218,7 +236,7 @@ More text `notacommand`.
 | `loader_bytes`: the loader | 52,000 bytes | |
 """,
     "loader/quirks.c": '[HV_QUIRK_ONE] = {\n\t"one", "Vendor A",\n\t"a", "b" },\n',
-    "loader/efi_x.c": "/* Quirk (Vendor A): a */\nboot_fail(b, EFI_LOAD_ERROR, \"x\");\n"
+    "loader/efi_x.c": "/* Quirk (Vendor A): a; see loader/elf.c */\nboot_fail(b, EFI_LOAD_ERROR, \"x\");\n"
                       "boot_fail(b, st, \"y\");\n",
     "loader/elf.c": "", "loader/fmt.c": "",
     "hv/cmd_a.c": 'SHELL_CMD(help, "help", "", "h", f);\nSHELL_CMD(pt, "pt", "VA", "p", g);\n',
@@ -241,6 +259,8 @@ BREAKS = [
     ("tests", "tests/unit/test_elf.c", None, None),
     ("tests", "tests/unit/deps.mk", "loader/fmt.c", "loader/fmtx.c"),
     ("tests", "tests/fuzz/fuzz_elf.c", None, None),
+    ("paths", "loader/efi_x.c", "see loader/elf.c", "see loader/elves.c"),
+    ("paths", "README.md", "## Firmware quirks", "Read tests/unit/test_gone.c.\n## Firmware quirks"),
     ("statuses", "loader/efi_x.c", "EFI_LOAD_ERROR", "EFI_ABORTED"),
 ]
 

@@ -16,10 +16,9 @@
 /* A firmware whose GetNextVariableName never ends would hang the shell. */
 #define VARS_WALK_MAX	65536
 
-#define var_data hv_scratch_a
+/* The variable named on the command line; the data, a name walk and its
+ * text use the shell's shared scratch (hv/scratch.h), named at each use. */
 static uint16_t var_name[EFIVAR_NAME16_CAP];
-#define walk_name hv_scratch_name
-#define text hv_scratch_text
 
 /* Parses argv's VAR into var_name / *guid; false after printing why not. */
 static bool parse_var(const char *arg, struct efi_guid *guid)
@@ -42,9 +41,9 @@ static int cmd_vars(int argc, char **argv)
 		return shell_error("usage: vars");
 	if (!rtcmd_usable(RT_GET_NEXT_VARIABLE_NAME))
 		return 1;
-	walk_name[0] = 0;	/* UEFI 2.10 §8.2.2: an empty name starts the walk */
+	hv_scratch_name[0] = 0;	/* UEFI 2.10 §8.2.2: an empty name starts the walk */
 	for (;;) {
-		st = rt_get_next_variable_name(walk_name, RT_NAME_MAX / 2, &guid);
+		st = rt_get_next_variable_name(hv_scratch_name, RT_NAME_MAX / 2, &guid);
 		if (st == RT_NOT_FOUND)
 			break;
 		if (st != RT_SUCCESS)
@@ -52,8 +51,9 @@ static int cmd_vars(int argc, char **argv)
 		if (++count > VARS_WALK_MAX)
 			return shell_error("more than %d variables: the firmware's list does not end",
 					   VARS_WALK_MAX);
-		efivar_name_format(&guid, walk_name, RT_NAME_MAX / 2, text, sizeof(text));
-		kprintf("%s\n", text);
+		efivar_name_format(&guid, hv_scratch_name, RT_NAME_MAX / 2, hv_scratch_text,
+				   sizeof(hv_scratch_text));
+		kprintf("%s\n", hv_scratch_text);
 	}
 	kprintf("%zu variables\n", count);
 	return 0;
@@ -61,14 +61,14 @@ static int cmd_vars(int argc, char **argv)
 
 SHELL_CMD(vars, "vars", "", "list the EFI variables as GUID-Name (efivar -l)", cmd_vars);
 
-/* Reads var_name into var_data; false after printing why not. */
+/* Reads var_name into hv_scratch_a; false after printing why not. */
 static bool read_var(const struct efi_guid *guid, uint32_t *attrs, size_t *size)
 {
 	efi_status_t st;
 
 	if (!rtcmd_usable(RT_GET_VARIABLE))
 		return false;
-	st = rt_var_read(var_name, guid, attrs, var_data, sizeof(var_data), size);
+	st = rt_var_read(var_name, guid, attrs, hv_scratch_a, sizeof(hv_scratch_a), size);
 	if (st == RT_NOT_FOUND)
 		rtcmd_fail("no such variable", st);
 	else if (st == RT_BUFFER_TOO_SMALL)
@@ -91,9 +91,9 @@ static int cmd_get(int argc, char **argv)
 		return 1;
 
 	efivar_guid_format(&guid, g);
-	ucs2_to_ascii(var_name, EFIVAR_NAME16_CAP, text, sizeof(text));
+	ucs2_to_ascii(var_name, EFIVAR_NAME16_CAP, hv_scratch_text, sizeof(hv_scratch_text));
 	kprintf("GUID: %s\n", g);
-	kprintf("Name: \"%s\"\n", text);
+	kprintf("Name: \"%s\"\n", hv_scratch_text);
 	kprintf("Attributes:\n");
 	for (int b = 0; b < 32; b++) {
 		uint32_t bit = 1U << b;
@@ -108,8 +108,8 @@ static int cmd_get(int argc, char **argv)
 	}
 	kprintf("Value:\n");
 	for (size_t off = 0; off < size; off += 16) {
-		efivar_hexdump_line(var_data, size, off, text, sizeof(text));
-		kprintf("%s\n", text);
+		efivar_hexdump_line(hv_scratch_a, size, off, hv_scratch_text, sizeof(hv_scratch_text));
+		kprintf("%s\n", hv_scratch_text);
 	}
 	return 0;
 }
@@ -133,12 +133,12 @@ static int cmd_set(int argc, char **argv)
 	why = efivar_attrs_parse(argv[2], strlen(argv[2]), &attrs);
 	if (why)
 		return shell_error("%s: '%s'", why, argv[2]);
-	why = rtfmt_data_parse(argv[3], strlen(argv[3]), var_data, sizeof(var_data), &size);
+	why = rtfmt_data_parse(argv[3], strlen(argv[3]), hv_scratch_a, sizeof(hv_scratch_a), &size);
 	if (why)
 		return shell_error("%s: '%s'", why, argv[3]);
 	if (!rtcmd_usable(RT_SET_VARIABLE))
 		return 1;
-	st = rt_set_variable(var_name, &guid, attrs, var_data, size);
+	st = rt_set_variable(var_name, &guid, attrs, hv_scratch_a, size);
 	/* UEFI 2.10 §8.2: after ExitBootServices only variables with both NV
 	 * and RT can be written; say so rather than leave a bare status. */
 	if (st == RT_INVALID_PARAMETER && size &&

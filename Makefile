@@ -111,6 +111,24 @@ $(BUILD)/gen/hv_hash.h: $(BUILD)/hv.elf tools/gen_hash.sh
 	@mkdir -p $(@D)
 	tools/gen_hash.sh $< > $@.tmp && mv $@.tmp $@
 
+# The guest images the signed loader pins (README: Secure Boot): `make sign
+# SIGN_MODULES="a.elf b.elf"`; by default the one the build puts on the ESP.
+# The list is kept in a file so that a new list rebuilds the loader.
+SIGN_MODULES ?= $(BUILD)/guest/testguest.elf
+$(BUILD)/gen/module_pins.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SIGN_MODULES)' | cmp -s - $@ 2>/dev/null || echo '$(SIGN_MODULES)' > $@
+
+$(BUILD)/gen/module_hashes.h: $(BUILD)/gen/module_pins.list $(SIGN_MODULES) tools/gen_hash.sh
+	tools/gen_hash.sh --modules $(SIGN_MODULES) > $@.tmp && mv $@.tmp $@
+
+PIN_USERS := $(BUILD)/efi/loader/efi_module.o $(BUILD)/bench/efi/loader/efi_module.o
+$(PIN_USERS): $(BUILD)/gen/module_hashes.h
+$(PIN_USERS): EFI_CFLAGS += -include $(BUILD)/gen/module_hashes.h
+
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/efi/%.o: %.c Makefile
 	@mkdir -p $(@D)
 	$(CC) $(EFI_CFLAGS) $(DEPFLAGS) -c $< -o $@

@@ -69,27 +69,31 @@ static efi_status_t show_u16(const char *name, bool as_seconds)
 	return RT_SUCCESS;
 }
 
-/* Walks every variable and notes the Boot#### ones of the global GUID. */
-static efi_status_t find_boot_options(void)
+/* Walks every variable and notes the Boot#### ones of the global GUID.
+ * False after printing the one error line: a failed call, or a list the
+ * walker refused (rt/varlist.h). */
+static bool find_boot_options(void)
 {
-	struct efi_guid guid = { 0 };
-	efi_status_t st;
+	struct varlist w;
 
 	__builtin_memset(seen, 0, sizeof(seen));
-	hv_scratch_name[0] = 0;
-	for (unsigned n = 0; n < 65536; n++) {
-		long num;
+	rt_varlist_start(&w, hv_scratch_name, RT_NAME_MAX / 2, hv_scratch_seen, VARLIST_MAX_NAMES);
+	while (varlist_next(&w) == VARLIST_MORE) {
+		long num = rtfmt_boot_number(hv_scratch_name, w.cap_chars);
 
-		st = rt_get_next_variable_name(hv_scratch_name, RT_NAME_MAX / 2, &guid);
-		if (st == RT_NOT_FOUND)
-			return RT_SUCCESS;
-		if (st != RT_SUCCESS)
-			return st;
-		num = rtfmt_boot_number(hv_scratch_name, RT_NAME_MAX / 2);
-		if (num >= 0 && efivar_guid_equal(&guid, &EFI_GLOBAL_VARIABLE_GUID))
+		if (num >= 0 && efivar_guid_equal(&w.guid, &EFI_GLOBAL_VARIABLE_GUID))
 			bit_set(seen, (unsigned)num);
 	}
-	return RT_SUCCESS;
+	if (w.stop == VARLIST_STATUS) {
+		rtcmd_fail("cannot list variables", w.status);
+		return false;
+	}
+	if (w.stop != VARLIST_END) {
+		varlist_stop_text(&w, text, sizeof(text));
+		shell_error("%s", text);
+		return false;
+	}
+	return true;
 }
 
 static void show_flags(uint32_t attrs, bool in_order)
@@ -239,7 +243,6 @@ static int boot_order(const char *arg)
 {
 	size_t n = 0, bad = 0;
 	uint32_t attrs;
-	efi_status_t st;
 	const char *why = rtfmt_boot_order_parse(arg, hv_scratch_name2, BOOT_ORDER_MAX, &n, &bad);
 
 	if (why) {
@@ -254,9 +257,8 @@ static int boot_order(const char *arg)
 			len++;
 		return shell_error("%s: '%.*s' (entry %zu)", why, (int)len, p, bad + 1);
 	}
-	st = find_boot_options();
-	if (st != RT_SUCCESS)
-		return rtcmd_fail("cannot list variables", st);
+	if (!find_boot_options())
+		return 1;
 	for (size_t i = 0; i < n; i++)
 		if (!bit_get(seen, hv_scratch_name2[i]))
 			return shell_error("no such boot option Boot%04X (EFI_NOT_FOUND)",
@@ -353,9 +355,8 @@ static int cmd_boot(int argc, char **argv)
 		kprintf("BootOrder: %s%s\n", text, order_size % 2 ? " (odd length)" : "");
 	}
 
-	st = find_boot_options();
-	if (st != RT_SUCCESS)
-		return rtcmd_fail("cannot list variables", st);
+	if (!find_boot_options())
+		return 1;
 	for (size_t i = 0; i + 1 < order_size; i += 2) {
 		unsigned num = (unsigned)hv_scratch_b[i] | (unsigned)hv_scratch_b[i + 1] << 8;
 

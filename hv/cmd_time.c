@@ -21,6 +21,9 @@ static int time_show(void)
 	st = rt_get_time(&t, &cap);
 	if (st != RT_SUCCESS)
 		return rtcmd_fail("cannot read the clock", st);
+	/* UEFI 2.10 §8.3.1's ranges: a time outside them is not a date. */
+	if (efi_time_problem_text(&t, buf, sizeof(buf)))
+		return shell_error("firmware returned an invalid time (%s)", buf);
 	rtfmt_time_format(&t, buf, sizeof(buf));
 	kprintf("%s\n", buf);
 	rtfmt_tz_format(t.time_zone, buf, sizeof(buf));
@@ -40,6 +43,7 @@ static int time_set(const char *date, const char *clock)
 	struct efi_time t;
 	const char *why;
 	efi_status_t st;
+	char bad[48];
 
 	if (!rtcmd_usable(RT_GET_TIME) || !rtcmd_usable(RT_SET_TIME))
 		return 1;
@@ -52,6 +56,10 @@ static int time_set(const char *date, const char *clock)
 	if (why)
 		return shell_error("%s: '%s %s'", why, date, clock);
 	t.nanosecond = 0;
+	/* The typed fields are valid now; the zone and daylight the firmware
+	 * returned are written back as they are, so they must be too. */
+	if (efi_time_problem_text(&t, bad, sizeof(bad)))
+		return shell_error("firmware returned an invalid time (%s): clock not set", bad);
 	st = rt_set_time(&t);
 	if (st != RT_SUCCESS)
 		return rtcmd_fail("cannot set the clock", st);

@@ -13,9 +13,6 @@
 #include "shell.h"
 #include "rt/ucs2.h"
 
-/* A firmware whose GetNextVariableName never ends would hang the shell. */
-#define VARS_WALK_MAX	65536
-
 /* The variable named on the command line; the data, a name walk and its
  * text use the shell's shared scratch (hv/scratch.h), named at each use. */
 static uint16_t var_name[EFIVAR_NAME16_CAP];
@@ -30,32 +27,30 @@ static bool parse_var(const char *arg, struct efi_guid *guid)
 	return !why;
 }
 
+/* The names before a bad one are printed, then one error line: the walk
+ * is bounded (rt/varlist.h, README "Bad firmware lists and clocks"). */
 static int cmd_vars(int argc, char **argv)
 {
-	struct efi_guid guid = { 0 };
-	size_t count = 0;
-	efi_status_t st;
+	struct varlist w;
 
 	(void)argv;
 	if (argc != 1)
 		return shell_error("usage: vars");
 	if (!rtcmd_usable(RT_GET_NEXT_VARIABLE_NAME))
 		return 1;
-	hv_scratch_name[0] = 0;	/* UEFI 2.10 §8.2.2: an empty name starts the walk */
-	for (;;) {
-		st = rt_get_next_variable_name(hv_scratch_name, RT_NAME_MAX / 2, &guid);
-		if (st == RT_NOT_FOUND)
-			break;
-		if (st != RT_SUCCESS)
-			return rtcmd_fail("cannot list variables", st);
-		if (++count > VARS_WALK_MAX)
-			return shell_error("more than %d variables: the firmware's list does not end",
-					   VARS_WALK_MAX);
-		efivar_name_format(&guid, hv_scratch_name, RT_NAME_MAX / 2, hv_scratch_text,
+	rt_varlist_start(&w, hv_scratch_name, RT_NAME_MAX / 2, hv_scratch_seen, VARLIST_MAX_NAMES);
+	while (varlist_next(&w) == VARLIST_MORE) {
+		efivar_name_format(&w.guid, hv_scratch_name, w.cap_chars, hv_scratch_text,
 				   sizeof(hv_scratch_text));
 		kprintf("%s\n", hv_scratch_text);
 	}
-	kprintf("%zu variables\n", count);
+	if (w.stop == VARLIST_STATUS)
+		return rtcmd_fail("cannot list variables", w.status);
+	if (w.stop != VARLIST_END) {
+		varlist_stop_text(&w, hv_scratch_text, sizeof(hv_scratch_text));
+		return shell_error("%s", hv_scratch_text);
+	}
+	kprintf("%zu variables\n", w.count);
 	return 0;
 }
 

@@ -40,6 +40,20 @@ void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
 
+	/* Whole aligned quadwords (guest memory, page tables) as rep stosq:
+	 * the same on hardware with fast strings, 8x fewer iterations under
+	 * an emulator such as QEMU TCG, where zeroing 64 MiB of guest memory
+	 * byte by byte takes seconds. */
+	if ((((uintptr_t)dst | n) & 7) == 0) {
+		uint64_t q = 0x0101010101010101ULL * (uint8_t)c;
+
+		n /= 8;
+		__asm__ volatile("rep stosq"
+				 : "+D"(dst), "+c"(n)
+				 : "a"(q)
+				 : "memory");
+		return ret;
+	}
 	__asm__ volatile("rep stosb"
 			 : "+D"(dst), "+c"(n)
 			 : "a"(c)

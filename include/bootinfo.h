@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	8
+#define HV_BOOTINFO_VERSION	9
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -303,12 +303,19 @@ struct hv_bootinfo {
 	/* The runtime compatibility rung (version 8). */
 	uint32_t rt_compat;		/* enum hv_rt_compat */
 	uint32_t rt_compat_pad;
+
+	/* Guest images the signed loader pins (version 9; README: Secure
+	 * Boot): bit i set if modules[i]'s SHA-256 is one the build pinned.
+	 * Checked only when it matters (guest_vars write, Secure Boot not
+	 * known to be off); 0 otherwise. */
+	uint32_t module_pinned;
+	uint32_t module_pinned_pad;
 };
 
-/* Layout of version 8. Changing any of these means a new layout: bump
+/* Layout of version 9. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 8, "offsets below are version 8's");
+_Static_assert(HV_BOOTINFO_VERSION == 9, "offsets below are version 9's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -331,7 +338,9 @@ _Static_assert(HV_BI_OFFSET(module_count) == 936 && HV_BI_OFFSET(guest_vars) == 
 	       HV_BI_OFFSET(modules) == 968, "guests");
 _Static_assert(HV_BI_OFFSET(fb) == 1352 && sizeof(struct hv_framebuffer) == 56, "framebuffer");
 _Static_assert(HV_BI_OFFSET(rt_compat) == 1408, "runtime compatibility");
-_Static_assert(sizeof(struct hv_bootinfo) == 1416, "size of version 8");
+_Static_assert(HV_BI_OFFSET(module_pinned) == 1416, "module pins");
+_Static_assert(HV_MODULE_MAX <= 32, "module_pinned is a 32-bit mask");
+_Static_assert(sizeof(struct hv_bootinfo) == 1424, "size of version 9");
 #undef HV_BI_OFFSET
 
 #endif

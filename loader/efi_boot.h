@@ -103,6 +103,9 @@ void efi_close_volume(struct boot *b);
 
 /* efi_module.c: `module` files into HV_MEM_MODULE pages */
 EFI_STATUS efi_read_modules(struct boot *b);
+/* … and which of them the signed loader pins (after the Secure Boot state
+ * is known) */
+void efi_check_module_pins(struct boot *b);
 
 /* efi_alloc.c */
 EFI_STATUS efi_alloc_pages(struct boot *b, UINT32 type, uint64_t npages, uint64_t max_pa,

@@ -305,6 +305,7 @@ static EFI_STATUS boot_hypervisor(struct boot *b)
 	st = check_hash(b);
 	if (EFI_ERROR(st))
 		return st;
+	efi_check_module_pins(b);
 	elf_load(b->elf_file, &b->img, (void *)(UINTN)b->image_pa);
 #ifdef HVBOOT_BENCH
 	efi_bench_native(b);		/* loader/efi_bench.c, bench builds only */

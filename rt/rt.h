@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "efivar.h"
+#include "efitime.h"
+#include "varlist.h"
 #include "efi_mem.h"
 
 typedef uint64_t efi_status_t;
@@ -31,24 +33,6 @@ typedef uint64_t efi_status_t;
 #define RT_DEVICE_ERROR		EFI_ERR(7)
 #define RT_NOT_FOUND		EFI_ERR(14)
 #define RT_ABORTED		EFI_ERR(21)
-
-/* EFI_TIME / EFI_TIME_CAPABILITIES, UEFI 2.10 §8.3.1. */
-struct efi_time {
-	uint16_t year;
-	uint8_t month, day, hour, minute, second, pad1;
-	uint32_t nanosecond;
-	int16_t time_zone;	/* minutes from UTC, or 0x07FF unspecified */
-	uint8_t daylight, pad2;
-};
-_Static_assert(sizeof(struct efi_time) == 16, "EFI_TIME is 16 bytes");
-#define EFI_UNSPECIFIED_TIMEZONE	0x07FF
-
-struct efi_time_cap {
-	uint32_t resolution;
-	uint32_t accuracy;
-	uint8_t sets_to_zero;
-	uint8_t pad[3];
-};
 
 /* The services, in table order (UEFI 2.10 §4.5). */
 enum rt_svc {
@@ -206,8 +190,19 @@ efi_status_t rt_set_wakeup_time(bool enable, const struct efi_time *t);
  * RT_BUFFER_TOO_SMALL). attrs may be NULL. */
 efi_status_t rt_get_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t *attrs, void *data, size_t *size);
-/* name: in = previous name (empty to start), out = next; cap in chars. */
+/* name: in = previous name (empty to start), out = next; cap in chars.
+ * One step for a caller that does not walk (a guest's hypercall): the name
+ * is cut to fit and terminated; RT_DEVICE_ERROR for a size larger than
+ * the buffer. Walkers use rt_varlist_start. */
 efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_guid *guid);
+/* The same call unjudged: *size_bytes is the VariableNameSize the firmware
+ * returned, name holds what it wrote (at most the buffer, maybe no NUL). */
+efi_status_t rt_get_next_variable_name_sized(uint16_t *name, size_t cap, struct efi_guid *guid,
+					    size_t *size_bytes);
+/* Starts a bounded walk of the firmware's variable list (rt/varlist.h)
+ * through GetNextVariableName, offering min(cap_chars, rt_name_cap()). */
+void rt_varlist_start(struct varlist *w, uint16_t *name, size_t cap_chars, uint64_t *seen,
+		      size_t max_names);
 efi_status_t rt_set_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t attrs, const void *data, size_t size);
 efi_status_t rt_query_variable_info(uint32_t attrs, uint64_t *max_storage,

@@ -160,12 +160,14 @@ size_t rt_name_cap(void)
 	return rt_gate.name_cap;
 }
 
-efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_guid *guid)
+efi_status_t rt_get_next_variable_name_sized(uint16_t *name, size_t cap, struct efi_guid *guid,
+					    size_t *size_bytes)
 {
 	efi_status_t st;
 	size_t limit;
 	uint16_t *bname;
 
+	*size_bytes = 0;
 	if (!name || !guid || cap == 0)
 		return RT_INVALID_PARAMETER;
 	limit = rt_name_cap();
@@ -184,17 +186,48 @@ efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_gu
 		if (st != RT_BUFFER_TOO_SMALL || rt_bounce.size > limit * 2)
 			break;
 	}
+	*size_bytes = rt_bounce.size;
 	if (st == RT_SUCCESS) {
-		size_t n = rt_bounce.size / 2;
+		/* Only what fits the buffer offered; whether it is a name is
+		 * for the caller to judge (rt/varlist.h). */
+		size_t bytes = rt_bounce.size < limit * 2 ? rt_bounce.size : limit * 2;
 
-		if (n > limit)
-			return RT_DEVICE_ERROR;
-		__builtin_memcpy(name, bname, n * 2);
-		name[n < limit ? n : limit - 1] = 0;
-		name[limit - 1] = 0;
+		__builtin_memcpy(name, bname, bytes);
 		*guid = rt_bounce.guid;
 	}
 	return st;
+}
+
+efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_guid *guid)
+{
+	size_t limit = cap < rt_name_cap() ? cap : rt_name_cap(), bytes;
+	efi_status_t st = rt_get_next_variable_name_sized(name, cap, guid, &bytes);
+
+	if (st == RT_SUCCESS) {
+		size_t n = bytes / 2;
+
+		if (n > limit)
+			return RT_DEVICE_ERROR;
+		name[n < limit ? n : limit - 1] = 0;
+		name[limit - 1] = 0;
+	}
+	return st;
+}
+
+static uint64_t varlist_fw_next(void *ctx, uint16_t *name, size_t cap_chars,
+				struct efi_guid *guid, size_t *size_bytes)
+{
+	(void)ctx;
+	return rt_get_next_variable_name_sized(name, cap_chars, guid, size_bytes);
+}
+
+void rt_varlist_start(struct varlist *w, uint16_t *name, size_t cap_chars, uint64_t *seen,
+		      size_t max_names)
+{
+	/* The buffer offered is the one the walker judges sizes against. */
+	if (cap_chars > rt_name_cap())
+		cap_chars = rt_name_cap();
+	varlist_start(w, varlist_fw_next, NULL, name, cap_chars, seen, max_names);
 }
 
 efi_status_t rt_set_variable(const uint16_t *name, const struct efi_guid *guid,

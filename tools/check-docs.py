@@ -9,10 +9,10 @@ check reads both sides and prints one line per disagreement:
              no two rows share a firmware, so a tag names one row.
   commands   the commands listed at the top of the README's shell section
              are exactly those registered with SHELL_CMD.
-  figures    a measured byte count in the README (`12,345 bytes`, `N KB`)
-             sits in a row of the Figures table that names the `make bench`
-             figure it comes from, and every name there is one bench.py
-             prints.
+  figures    a byte count in the README (`12,345 bytes`, `N KB`) is either
+             a constant #defined in the code (a contract) or a measurement
+             in a row of the Figures table that names the `make bench`
+             figure it comes from; every name there is one bench.py prints.
   tests      every pure file the layout table names has its unit test
              (tests/unit/test_<unit>.c, or the test whose deps.mk line
              links it), and every file it says is fuzzed has a harness
@@ -116,16 +116,30 @@ def check_commands(root, readme):
     return errs
 
 
+def code_numbers(root):
+    """Every decimal or hex number #defined in the product's sources: a
+    byte count the README quotes from there is a contract, not a figure."""
+    out = set()
+    for path in sources(root, PRODUCT_DIRS):
+        for m in re.finditer(r"^\s*#\s*define\s+\w+\s+\(?\s*(0[xX][0-9a-fA-F]+|\d+)", read(root, path),
+                             re.M):
+            out.add(int(m.group(1), 0))
+    return out
+
+
 def check_figures(root, readme):
     bench = {w for label in BENCH_ROW.findall(read(root, "tools/bench.py"))
              for w in re.findall(r"[a-z][a-z0-9_]*", label)}
     figures = section(readme, "Figures")
     errs = []
+    constants = code_numbers(root)
     for n, line in enumerate(readme.split("\n"), 1):
-        if BYTE_COUNT.search(line) and not (line.startswith("|") and line in figures and
-                                            re.search(r"`[a-z][a-z0-9_]*`", line.split("|")[1])):
-            errs.append(f"README.md:{n}: a byte count outside a Figures row that names its "
-                        "`make bench` figure")
+        counts = [m.group(0) for m in BYTE_COUNT.finditer(line)
+                  if int(re.sub(r"\D", "", m.group(0))) not in constants]
+        if counts and not (line.startswith("|") and line in figures and
+                           re.search(r"`[a-z][a-z0-9_]*`", line.split("|")[1])):
+            errs.append(f"README.md:{n}: {counts[0]}: a byte count neither a constant of the "
+                        "code nor in a Figures row that names its `make bench` figure")
     for line in figures.split("\n"):
         if not line.startswith("|") or line.startswith(("| figure", "|---")):
             continue
@@ -225,7 +239,7 @@ A failed boot returns `EFI_LOAD_ERROR` or `EFI_NOT_FOUND`.
 
 `help`, `pt VA`.
 
-More text `notacommand`.
+More text `notacommand`, a reserve of 5,120 bytes.
 ## Firmware quirks
 | name | firmware | symptom | what hvboot does |
 |---|---|---|---|
@@ -236,7 +250,7 @@ More text `notacommand`.
 | `loader_bytes`: the loader | 52,000 bytes | |
 """,
     "loader/quirks.c": '[HV_QUIRK_ONE] = {\n\t"one", "Vendor A",\n\t"a", "b" },\n',
-    "loader/efi_x.c": "/* Quirk (Vendor A): a; see loader/elf.c */\nboot_fail(b, EFI_LOAD_ERROR, \"x\");\n"
+    "loader/efi_x.c": "#define RESERVE_BYTES 5120\n/* Quirk (Vendor A): a; see loader/elf.c */\nboot_fail(b, EFI_LOAD_ERROR, \"x\");\n"
                       "boot_fail(b, st, \"y\");\n",
     "loader/elf.c": "", "loader/fmt.c": "",
     "hv/cmd_a.c": 'SHELL_CMD(help, "help", "", "h", f);\nSHELL_CMD(pt, "pt", "VA", "p", g);\n',
@@ -254,6 +268,7 @@ BREAKS = [
     ("commands", "README.md", "`help`, `pt VA`.", "`help`."),
     ("commands", "hv/cmd_a.c", 'SHELL_CMD(pt, "pt"', 'SHELL_CMD(pt, "walk"'),
     ("figures", "README.md", "More text", "It is 1,234 bytes. More text"),
+    ("figures", "loader/efi_x.c", "RESERVE_BYTES 5120", "RESERVE_BYTES 4096"),
     ("figures", "README.md", "`loader_bytes`: the loader", "the loader"),
     ("figures", "tools/bench.py", 'row("loader_bytes"', 'row("efi_bytes"'),
     ("tests", "tests/unit/test_elf.c", None, None),

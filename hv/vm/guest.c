@@ -8,6 +8,7 @@
 #include "guest.h"
 
 #include <stdarg.h>
+#include "cpustate.h"
 #include "guestimg.h"
 #include "svm.h"
 #include "hv/cpu.h"
@@ -73,6 +74,8 @@ static struct {
 	char line[LINE_MAX + 1];
 	size_t line_len;
 	bool done;
+	struct hcall_env hc;	/* memory, policy and NV budget of this run */
+	struct vm_cpustate cpu;	/* FPU/SSE/AVX, XCR0, DR0-DR3 (vm/cpustate.c) */
 } run;
 
 static const char *const exit_kind_names[GX_COUNT] = {
@@ -103,11 +106,13 @@ const char *svm_exit_name(uint64_t code)
 	case SVM_EXIT_CPUID:	return "CPUID";
 	case 0x76:		return "INVD";
 	case SVM_EXIT_HLT:	return "HLT";
+	case SVM_EXIT_INVLPGA:	return "INVLPGA";
 	case SVM_EXIT_IOIO:	return "IOIO";
 	case SVM_EXIT_MSR:	return "MSR";
 	case SVM_EXIT_SHUTDOWN:	return "SHUTDOWN";
 	case SVM_EXIT_VMRUN:	return "VMRUN";
 	case SVM_EXIT_VMMCALL:	return "VMMCALL";
+	case SVM_EXIT_XSETBV:	return "XSETBV";
 	case 0x82:		return "VMLOAD";
 	case 0x83:		return "VMSAVE";
 	case 0x84:		return "STGI";
@@ -182,6 +187,18 @@ static void timer_stop(void)
 {
 	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INIT, 0);
+}
+
+/* Before a firmware call: the slice's timer stopped, and a tick that came
+ * while we handled the exit (IF = 0, so still pending: SDM Vol. 3A
+ * §11.8.4) taken now, in the hypervisor's address space. Otherwise the
+ * firmware call, which runs with IF = 1 for its watchdog, would take it
+ * on the runtime page tables, which do not map guest_timer_isr. STI's
+ * one-instruction shadow (SDM Vol. 2B, STI) lets it in at the NOP. */
+static void timer_quiesce(void)
+{
+	timer_stop();
+	__asm__ volatile("sti\n\tnop\n\tcli" : : : "memory");
 }
 
 /* Takes guest memory and the control area, builds the nested tables
@@ -263,12 +280,15 @@ static void vmcb_init(const struct guest_entry *e)
 	/* INVD would drop the host's dirty cache lines; MONITOR/MWAIT could
 	 * park the CPU; the SVM instructions are the hypervisor's. */
 	*vmcb32(VMCB_INTERCEPT_MISC1) = SVM_ICPT1_INTR | SVM_ICPT1_CPUID | SVM_ICPT1_INVD |
-					SVM_ICPT1_HLT | SVM_ICPT1_IOIO | SVM_ICPT1_MSR |
-					SVM_ICPT1_SHUTDOWN;
+					SVM_ICPT1_HLT | SVM_ICPT1_INVLPGA | SVM_ICPT1_IOIO |
+					SVM_ICPT1_MSR | SVM_ICPT1_SHUTDOWN;
+	/* XSETBV: the guest's XCR0 is checked where the CPU offers the
+	 * intercept; where it does not (QEMU TCG) vm/cpustate.c reads it
+	 * back after every exit, and the CPU itself has checked it. */
 	*vmcb32(VMCB_INTERCEPT_MISC2) = SVM_ICPT2_VMRUN | SVM_ICPT2_VMMCALL | SVM_ICPT2_VMLOAD |
 					SVM_ICPT2_VMSAVE | SVM_ICPT2_STGI | SVM_ICPT2_CLGI |
 					SVM_ICPT2_SKINIT | SVM_ICPT2_MONITOR | SVM_ICPT2_MWAIT |
-					SVM_ICPT2_MWAIT_COND;
+					SVM_ICPT2_MWAIT_COND | SVM_ICPT2_XSETBV;
 	*vmcb64(VMCB_IOPM_BASE) = g.ctrl_pa + CTRL_IOPM;
 	*vmcb64(VMCB_MSRPM_BASE) = g.ctrl_pa + CTRL_MSRPM;
 	*vmcb32(VMCB_ASID) = GUEST_ASID;
@@ -347,11 +367,19 @@ static void console_byte(uint8_t c)
 			kprintf("[%s] \n", run.name);
 		return;
 	}
-	if (c == '\r')
-		return;
-	/* The console is ASCII (README: The shell): anything else as '.'. */
-	run.line[run.line_len++] = (c >= 0x20 && c < 0x7F) || c == '\t' ? (char)c : '.';
-	if (run.line_len == LINE_MAX)
+	/* README: Guest ABI, Console: a guest line is shown, never obeyed.
+	 * CR would return the terminal to the start of the line, over the
+	 * "[NAME] " prefix: it is shown as ^M. The console is ASCII (README:
+	 * The shell): any other control or non-ASCII byte as '.'. */
+	if (c == '\r') {
+		if (run.line_len + 2 > LINE_MAX)
+			console_flush();
+		run.line[run.line_len++] = '^';
+		run.line[run.line_len++] = 'M';
+	} else {
+		run.line[run.line_len++] = (c >= 0x20 && c < 0x7F) || c == '\t' ? (char)c : '.';
+	}
+	if (run.line_len >= LINE_MAX)
 		console_flush();
 }
 
@@ -463,21 +491,47 @@ static const struct hcall_services hcall_rt = {
 	.get_time = rt_get_time,
 };
 
+/* Only where the CPU intercepts XSETBV (not QEMU TCG): the guest's new
+ * XCR0, checked against what the CPU and the save area hold. */
+static void exit_xsetbv(void)
+{
+	static const uint8_t op[] = { 0x0F, 0x01, 0xD1 };
+	uint64_t v = (*vmcb64(VMCB_RAX) & 0xFFFFFFFFULL) | run.gprs.rdx << 32;
+	uint32_t xcr = (uint32_t)run.gprs.rcx;
+	const char *why;
+
+	if (!skip_insn(op, 3, "XSETBV"))
+		return;
+	why = vm_cpustate_xsetbv(&run.cpu, xcr, v);
+	if (why)
+		stop("XSETBV of XCR%u = 0x%lx refused: %s", xcr, v, why);
+}
+
+uint32_t guest_vars_mode(uint32_t index, const char **why)
+{
+	bool pinned = index < 32 && (hv_bi->module_pinned >> index & 1);
+
+	return hcall_policy_mode(hv_bi->guest_vars, hv_bi->secure_boot, pinned, why);
+}
+
 static void exit_vmmcall(void)
 {
 	static const uint8_t op[] = { 0x0F, 0x01, 0xD9 };
-	struct hcall_env env = {
-		.mem = g.mem, .mem_bytes = g.mem_bytes,
-		.policy = { .mode = hv_bi->guest_vars },
-		.svc = &hcall_rt,
-	};
 	uint64_t *rax = vmcb64(VMCB_RAX), fn = *rax;
 
 	if (!skip_insn(op, 3, "VMMCALL"))
 		return;
-	memcpy(&env.policy.guid, hv_bi->guest_vars_guid, 16);
 	records[run.index].hcalls[fn < HCALL_COUNT ? fn : HCALL_COUNT]++;
-	*rax = hcall_dispatch(&env, fn, run.gprs.rbx, run.gprs.rcx);
+	/* README: Hypercall ABI: only the guest's kernel (CPL 0) may call;
+	 * its user programs get EFI_ACCESS_DENIED and nothing is read or
+	 * written. The VMCB's CPL is the one the guest runs at (APM Vol. 2
+	 * §15.5.1). */
+	if (*(g.ctrl + CTRL_VMCB + VMCB_CPL) != 0) {
+		*rax = HCALL_ACCESS_DENIED;
+		return;
+	}
+	timer_quiesce();
+	*rax = hcall_dispatch(&run.hc, fn, run.gprs.rbx, run.gprs.rcx);
 	/* A hypercall that reached firmware armed the runtime watchdog on the
 	 * same LAPIC timer (hv/rt_watchdog.c), which leaves it masked: give
 	 * the guest its time slice back, so Ctrl-] still reaches us. */
@@ -522,6 +576,9 @@ static void handle_exit(void)
 	case SVM_EXIT_CPUID:
 		exit_cpuid();
 		break;
+	case SVM_EXIT_XSETBV:
+		exit_xsetbv();
+		break;
 	case SVM_EXIT_MSR:
 		exit_msr(info1);
 		break;
@@ -553,14 +610,6 @@ static void handle_exit(void)
 
 /* ---------------------------------------------------------------- run */
 
-static uint64_t xcr0_read(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	return (uint64_t)hi << 32 | lo;
-}
-
 const char *guest_run(uint32_t index, const char *args)
 {
 	const struct hv_module *m = &hv_bi->modules[index];
@@ -569,8 +618,6 @@ const char *guest_run(uint32_t index, const char *args)
 	struct elf_image img;
 	const void *file;
 	const char *why, *missing = guest_svm_missing();
-	bool xsave = cpu_read_cr4() & CR4_OSXSAVE;
-	uint64_t host_xcr0 = xsave ? xcr0_read() : 0;
 	int bad;
 
 	if (missing)
@@ -593,6 +640,12 @@ const char *guest_run(uint32_t index, const char *args)
 	memset(&run, 0, sizeof(run));
 	run.index = index;
 	run.name = m->name;
+	run.hc.mem = g.mem;
+	run.hc.mem_bytes = g.mem_bytes;
+	run.hc.policy.mode = guest_vars_mode(index, &why);
+	memcpy(&run.hc.policy.guid, hv_bi->guest_vars_guid, 16);
+	run.hc.svc = &hcall_rt;
+	vm_cpustate_reset(&run.cpu);
 	memset(r, 0, sizeof(*r));
 	r->runs = 1;
 	r->mem_pa = g.mem_pa;
@@ -603,18 +656,19 @@ const char *guest_run(uint32_t index, const char *args)
 			stop("stopped by Ctrl-]");
 			break;
 		}
+		vm_cpustate_enter(&run.cpu);
 		svm_run(g.ctrl_pa + CTRL_VMCB, &run.gprs, g.ctrl_pa + CTRL_HOST_VMCB);
-		/* XCR0 is not switched by VMRUN: undo whatever XSETBV the
-		 * guest managed. */
-		if (xsave && xcr0_read() != host_xcr0)
-			cpu_xsetbv(0, host_xcr0);
+		vm_cpustate_exit(&run.cpu);
 		handle_exit();
 	}
 	timer_stop();
 	console_flush();
-	/* Discard the guest's state: registers and VMCB now, memory on the
-	 * next start (guestimg_prepare zeroes it). */
+	/* Discard the guest's state: registers, FPU/SSE/AVX, debug
+	 * registers, VMCB and memory (variable data it read included), now
+	 * rather than at the next start. */
 	memset(&run.gprs, 0, sizeof(run.gprs));
+	memset(&run.cpu, 0, sizeof(run.cpu));
 	memset(g.ctrl + CTRL_VMCB, 0, HV_PAGE_SIZE);
+	memset(g.mem, 0, g.mem_bytes);
 	return NULL;
 }

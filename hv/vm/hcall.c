@@ -8,9 +8,32 @@
 #include "hcall.h"
 #include "loader/bytes.h"
 
-/* d719b2cb-3d3a-4596-a3bc-dad00e67656f: db, dbx, dbt, dbr (UEFI 2.10 §32.6.1). */
-static const struct efi_guid image_security_guid = {
-	0xd719b2cb, 0x3d3a, 0x4596, { 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f }
+/* The boot chain's vendor GUIDs (README: Policy): what their variables
+ * steer is why no guest may write them. */
+static const struct efi_guid boot_chain_guids[] = {
+	/* 8be4df61-…: EFI global: Boot####, BootOrder, BootNext, PK, KEK,
+	 * SecureBoot, … (UEFI 2.10 §3.3). */
+	{ 0x8be4df61, 0x93ca, 0x11d2, { 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } },
+	/* d719b2cb-…: image security database: db, dbx, dbt, dbr (§32.6.1). */
+	{ 0xd719b2cb, 0x3d3a, 0x4596, { 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f } },
+	/* 605dab50-…: shim's MOK variables (MokList, MokSBState, SbatLevel, …):
+	 * the keys and policy shim trusts beside db. */
+	{ 0x605dab50, 0xe046, 0x4300, { 0xab, 0xb6, 0x3d, 0xd8, 0x10, 0xdd, 0x8b, 0x23 } },
+	/* 4a67b082-…: systemd-boot's loader interface (LoaderEntryOneShot,
+	 * LoaderEntryDefault, LoaderConfigTimeout, …): the next boot's entry. */
+	{ 0x4a67b082, 0x0a4c, 0x41cf, { 0xb6, 0xc7, 0x44, 0x0b, 0x29, 0xbb, 0x8c, 0x4f } },
+	/* e20939be-…: MemoryOverwriteRequestControl (TCG Platform Reset Attack
+	 * Mitigation): whether RAM is wiped at the next boot. */
+	{ 0xe20939be, 0x32d4, 0x41be, { 0xa1, 0x50, 0x89, 0x7f, 0x85, 0xd4, 0x98, 0x29 } },
+	/* bb983ccf-…: MemoryOverwriteRequestControlLock, its lock. */
+	{ 0xbb983ccf, 0x151d, 0x40e1, { 0xa0, 0x7b, 0x4a, 0x17, 0xbe, 0x16, 0x82, 0x92 } },
+	/* aeb9c5c1-…: Tcg2PhysicalPresence (TCG PC Client Physical Presence
+	 * Interface): TPM operations, a TPM clear among them, run at the next
+	 * boot. */
+	{ 0xaeb9c5c1, 0x94f1, 0x4d02, { 0xbf, 0xd9, 0x46, 0x02, 0xdb, 0x2d, 0x3c, 0x54 } },
+	/* 711c703f-…: EDK2's capsule vendor GUID (CapsuleUpdateData): a
+	 * firmware update processed at the next reset. */
+	{ 0x711c703f, 0xc285, 0x4b10, { 0xa3, 0xb0, 0x36, 0xec, 0xbd, 0x3c, 0x8b, 0xe2 } },
 };
 
 static const char *const hcall_names[HCALL_COUNT] = {
@@ -53,7 +76,7 @@ efi_status_t hcall_check_var(const uint8_t *mem, uint64_t mem_bytes, uint64_t fn
 
 	/* UTF-16: whole units, at least the NUL, no more than the bounce
 	 * buffer carries. */
-	if (out->name_size < 2 || (out->name_size & 1) || out->name_size > RT_NAME_MAX)
+	if (out->name_size < 2 || (out->name_size & 1) || out->name_size > HCALL_NAME_MAX)
 		return HCALL_INVALID_PARAMETER;
 	after_name = HCALL_VAR_HDR + (uint64_t)out->name_size;
 	if (after_name > size)
@@ -87,11 +110,55 @@ efi_status_t hcall_policy_check(const struct hcall_policy *p, uint64_t fn,
 		return 0;
 	if (p->mode != HV_GUEST_VARS_WRITE || !guid || !efivar_guid_equal(guid, &p->guid))
 		return HCALL_WRITE_PROTECTED;
-	/* BootOrder, Boot####, Driver####, PK, KEK, db, dbx, …: whatever the
-	 * config says, a guest never steers boot or Secure Boot. */
-	if (efivar_guid_equal(guid, &EFI_GLOBAL_VARIABLE_GUID) ||
-	    efivar_guid_equal(guid, &image_security_guid))
+	/* Whatever the config says, a guest never steers boot or Secure Boot. */
+	if (hcall_guid_boot_chain(guid))
 		return HCALL_WRITE_PROTECTED;
+	return 0;
+}
+
+bool hcall_guid_boot_chain(const struct efi_guid *guid)
+{
+	for (size_t i = 0; i < sizeof(boot_chain_guids) / sizeof(boot_chain_guids[0]); i++)
+		if (efivar_guid_equal(guid, &boot_chain_guids[i]))
+			return true;
+	return false;
+}
+
+uint32_t hcall_policy_mode(uint32_t cfg_mode, uint32_t secure_boot, bool pinned,
+			   const char **why)
+{
+	*why = NULL;
+	/* The config is unsigned: under Secure Boot only the signed loader's
+	 * pin may let a module write (the same fail-closed rule as hv.elf's
+	 * pin: anything but a known "off" enforces it). */
+	if (cfg_mode == HV_GUEST_VARS_WRITE && secure_boot != HV_SECURE_BOOT_OFF && !pinned) {
+		*why = secure_boot == HV_SECURE_BOOT_ON ?
+		       "write needs a module the signed loader pins (Secure Boot is on)" :
+		       "write needs a module the signed loader pins (Secure Boot is not known to be off)";
+		return HV_GUEST_VARS_READ;
+	}
+	return cfg_mode;
+}
+
+efi_status_t hcall_store_check(const struct hcall_env *env, uint32_t attrs,
+			       uint64_t charge_bytes)
+{
+	uint64_t max_storage, remaining, max_var;
+	efi_status_t st;
+
+	if (!(attrs & EFI_VARIABLE_NON_VOLATILE) || charge_bytes == 0)
+		return 0;
+	if (charge_bytes > HCALL_NV_BUDGET_BYTES - env->nv_written_bytes)
+		return HCALL_OUT_OF_RESOURCES;
+	st = env->svc->query_variable_info(attrs, &max_storage, &remaining, &max_var);
+	if (st)
+		return st;
+	/* Linux's efivars refuses when remaining - size < EFI_MIN_RESERVE;
+	 * here the entry's overhead counts too, and the test is written
+	 * without a subtraction that could wrap. */
+	if (remaining < HCALL_NV_RESERVE_BYTES ||
+	    charge_bytes + HCALL_NV_ENTRY_OVERHEAD > remaining - HCALL_NV_RESERVE_BYTES)
+		return HCALL_OUT_OF_RESOURCES;
 	return 0;
 }
 
@@ -106,7 +173,7 @@ static void copy_name(const struct hcall_env *env, const struct hcall_var_req *r
 		name[i] = ld16(p + 2 * i);
 }
 
-static uint64_t hcall_var(const struct hcall_env *env, uint64_t fn, uint64_t gpa,
+static uint64_t hcall_var(struct hcall_env *env, uint64_t fn, uint64_t gpa,
 			  uint64_t size)
 {
 	static uint16_t name[RT_NAME_MAX / 2];
@@ -134,9 +201,18 @@ static uint64_t hcall_var(const struct hcall_env *env, uint64_t fn, uint64_t gpa
 		}
 		return st;
 	}
-	if (fn == HCALL_SET_VARIABLE)
-		return env->svc->set_variable(name, &r.guid, r.attributes, env->mem + r.data_gpa,
-					      r.data_size);
+	if (fn == HCALL_SET_VARIABLE) {
+		uint64_t charge = r.data_size ? r.data_size + r.name_size : 0;
+
+		st = hcall_store_check(env, r.attributes, charge);
+		if (st)
+			return st;
+		st = env->svc->set_variable(name, &r.guid, r.attributes, env->mem + r.data_gpa,
+					    r.data_size);
+		if (st == RT_SUCCESS && (r.attributes & EFI_VARIABLE_NON_VOLATILE))
+			env->nv_written_bytes += charge;
+		return st;
+	}
 
 	/* GetNextVariableName: ask with the largest buffer, then give the
 	 * guest the name if it fits, else the size it needs (UEFI 2.10 §8.2.2). */
@@ -196,7 +272,7 @@ static uint64_t hcall_time(const struct hcall_env *env, uint64_t gpa, uint64_t s
 	return st;
 }
 
-uint64_t hcall_dispatch(const struct hcall_env *env, uint64_t fn, uint64_t gpa, uint64_t size)
+uint64_t hcall_dispatch(struct hcall_env *env, uint64_t fn, uint64_t gpa, uint64_t size)
 {
 	switch (fn) {
 	case HCALL_VERSION:

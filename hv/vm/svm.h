@@ -52,6 +52,7 @@
 #define SVM_ICPT1_CPUID		(1U << 18)
 #define SVM_ICPT1_INVD		(1U << 22)
 #define SVM_ICPT1_HLT		(1U << 24)
+#define SVM_ICPT1_INVLPGA	(1U << 26)
 #define SVM_ICPT1_IOIO		(1U << 27)
 #define SVM_ICPT1_MSR		(1U << 28)
 #define SVM_ICPT1_SHUTDOWN	(1U << 31)
@@ -65,6 +66,7 @@
 #define SVM_ICPT2_MONITOR	(1U << 10)
 #define SVM_ICPT2_MWAIT		(1U << 11)
 #define SVM_ICPT2_MWAIT_COND	(1U << 12)
+#define SVM_ICPT2_XSETBV	(1U << 13)
 
 #define SVM_V_INTR_MASKING	(1ULL << 24)
 
@@ -75,11 +77,13 @@
 #define SVM_EXIT_NMI		0x61
 #define SVM_EXIT_CPUID		0x72
 #define SVM_EXIT_HLT		0x78
+#define SVM_EXIT_INVLPGA	0x7A
 #define SVM_EXIT_IOIO		0x7B
 #define SVM_EXIT_MSR		0x7C
 #define SVM_EXIT_SHUTDOWN	0x7F
 #define SVM_EXIT_VMRUN		0x80
 #define SVM_EXIT_VMMCALL	0x81
+#define SVM_EXIT_XSETBV		0x8D
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	0xFFFFFFFFU
 

@@ -31,6 +31,11 @@ static const struct {
 	[FWSIM_BAD_STATUS]	= { "bad-status", ARG_SVC, FWSIM_NO_SVC },
 	[FWSIM_MEMATTR]		= { "memattr", ARG_NONE, FWSIM_NO_SVC },
 	[FWSIM_MEMATTR_REFUSE]	= { "memattr-refuse", ARG_NONE, FWSIM_NO_SVC },
+	[FWSIM_LIST_RESTART]	= { "list-restart", ARG_NONE, FWSIM_GET_NEXT_VARIABLE_NAME },
+	[FWSIM_LIST_SAME]	= { "list-same", ARG_NONE, FWSIM_GET_NEXT_VARIABLE_NAME },
+	[FWSIM_LIST_NONUL]	= { "list-nonul", ARG_NONE, FWSIM_GET_NEXT_VARIABLE_NAME },
+	[FWSIM_LIST_GROW]	= { "list-grow", ARG_NONE, FWSIM_GET_NEXT_VARIABLE_NAME },
+	[FWSIM_TIME_INVALID]	= { "time-invalid", ARG_NONE, FWSIM_GET_TIME },
 };
 
 static const char *const svc_names[FWSIM_SVC_COUNT] = {

@@ -45,6 +45,7 @@ static UINT64 phys[FWSIM_SVC_COUNT];	/* never converted: phys-ptr calls these */
 static UINT64 bs_buf_pa;		/* EfiBootServicesData: bs-data touches it */
 static UINT64 probe;			/* svam-newva reads it through its new VA */
 static volatile BOOLEAN armed;
+static UINTN walk_names;		/* names returned since a walk began */
 static BOOLEAN reported;
 static EFI_EVENT va_event, rtb_event;
 
@@ -176,9 +177,22 @@ static UINT64 target(int svc)
 		return ((type)(UINTN)target(svc))(__VA_ARGS__);		\
 	} while (0)
 
+/* time-invalid: a clock driver that does not check what it read (UEFI
+ * 2.10 §8.3.1's ranges); the real time is fetched so the call still takes
+ * the firmware's path. */
 static EFI_STATUS EFIAPI w_get_time(EFI_TIME *t, EFI_TIME_CAPABILITIES *c)
 {
-	CALL(FWSIM_GET_TIME, EFI_GET_TIME, t, c);
+	EFI_STATUS st;
+
+	if (misbehave(FWSIM_GET_TIME, &st))
+		return st;
+	st = ((EFI_GET_TIME)(UINTN)target(FWSIM_GET_TIME))(t, c);
+	if (st == EFI_SUCCESS && armed && fwsim_plan_find(&plan, FWSIM_TIME_INVALID, FWSIM_GET_TIME)) {
+		t->Month = 13;
+		t->Day = 0;
+		t->Hour = 25;
+	}
+	return st;
 }
 
 static EFI_STATUS EFIAPI w_set_time(EFI_TIME *t)
@@ -219,21 +233,67 @@ static EFI_STATUS EFIAPI w_get_variable(CHAR16 *name, EFI_GUID *guid, UINT32 *at
 	return st;
 }
 
-/* UEFI 2.10 §8.2.2: VariableNameSize is the size of the caller's buffer. */
+/* The list-* answers that replace the real call once FWSIM_LIST_GOOD names
+ * of a walk were returned; FALSE: call the firmware. */
+static BOOLEAN list_misbehave(UINTN *size, CHAR16 *name, UINTN cap, EFI_STATUS *st)
+{
+	UINTN n = 0;
+
+	if (walk_names < FWSIM_LIST_GOOD)
+		return FALSE;
+	*st = EFI_SUCCESS;
+	if (fwsim_plan_find(&plan, FWSIM_LIST_SAME, FWSIM_GET_NEXT_VARIABLE_NAME)) {
+		while (2 * (n + 1) < cap && name[n])
+			n++;
+		*size = 2 * (n + 1);		/* the name it was given */
+		return TRUE;
+	}
+	if (fwsim_plan_find(&plan, FWSIM_LIST_NONUL, FWSIM_GET_NEXT_VARIABLE_NAME)) {
+		for (n = 0; n < cap / 2; n++)
+			name[n] = L'N';
+		*size = cap;			/* all of it, no NUL */
+		return TRUE;
+	}
+	if (fwsim_plan_find(&plan, FWSIM_LIST_GROW, FWSIM_GET_NEXT_VARIABLE_NAME)) {
+		name[0] = L'G';
+		name[1] = 0;
+		*size = cap + OVERSTATE_BYTES;	/* more than it was given */
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* UEFI 2.10 §8.2.2: VariableNameSize is the size of the caller's buffer;
+ * an empty name starts the walk, EFI_NOT_FOUND ends it. */
 static EFI_STATUS EFIAPI w_get_next_variable_name(UINTN *size, CHAR16 *name, EFI_GUID *guid)
 {
+	EFI_GET_NEXT_VARIABLE_NAME real_fn =
+		(EFI_GET_NEXT_VARIABLE_NAME)(UINTN)target(FWSIM_GET_NEXT_VARIABLE_NAME);
 	const struct fwsim_action *a;
 	UINTN cap = size ? *size : 0;
 	EFI_STATUS st;
 
 	if (misbehave(FWSIM_GET_NEXT_VARIABLE_NAME, &st))
 		return st;
-	st = ((EFI_GET_NEXT_VARIABLE_NAME)(UINTN)target(FWSIM_GET_NEXT_VARIABLE_NAME))(size, name,
-										       guid);
-	if (st != EFI_SUCCESS || !armed)
+	if (!armed || !size || !name || cap < 4)
+		return real_fn(size, name, guid);
+	if (name[0] == 0)
+		walk_names = 0;
+	if (list_misbehave(size, name, cap, &st))
 		return st;
+	st = real_fn(size, name, guid);
+	if (st == EFI_NOT_FOUND &&
+	    fwsim_plan_find(&plan, FWSIM_LIST_RESTART, FWSIM_GET_NEXT_VARIABLE_NAME)) {
+		/* Quirk (field): a variable driver whose list wraps around
+		 * instead of ending, so a walk never sees EFI_NOT_FOUND. */
+		name[0] = 0;
+		*size = cap;
+		st = real_fn(size, name, guid);
+	}
+	if (st == EFI_SUCCESS)
+		walk_names++;
 	a = fwsim_plan_find(&plan, FWSIM_OVERRUN_NAME, FWSIM_GET_NEXT_VARIABLE_NAME);
-	if (a)
+	if (st == EFI_SUCCESS && a)
 		fill((UINT8 *)name + cap, a->n);
 	return st;
 }

@@ -41,6 +41,22 @@ static void test_fwsim_plan_defaults_and_fixed_services(void **state)
 	assert_null(fwsim_plan_find(&p, FWSIM_PAGE0, FWSIM_GET_TIME));
 }
 
+static void test_fwsim_plan_list_and_time_modes_name_their_service(void **state)
+{
+	struct fwsim_plan p;
+
+	(void)state;
+	assert_null(parse("list-restart list-same list-nonul list-grow time-invalid", &p));
+	assert_int_equal(p.count, 5);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(p.a[i].svc, FWSIM_GET_NEXT_VARIABLE_NAME);
+	assert_int_equal(p.a[3].kind, FWSIM_LIST_GROW);
+	assert_int_equal(p.a[4].kind, FWSIM_TIME_INVALID);
+	assert_int_equal(p.a[4].svc, FWSIM_GET_TIME);
+	assert_string_equal(fwsim_kind_name(FWSIM_LIST_NONUL), "list-nonul");
+	assert_string_equal(parse("time-invalid:SetTime", &p), "takes no argument");
+}
+
 static void test_fwsim_plan_refuses_with_the_word(void **state)
 {
 	struct fwsim_plan p;
@@ -62,6 +78,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fwsim_plan_skips_the_program_and_reads_services),
 		cmocka_unit_test(test_fwsim_plan_defaults_and_fixed_services),
+		cmocka_unit_test(test_fwsim_plan_list_and_time_modes_name_their_service),
 		cmocka_unit_test(test_fwsim_plan_refuses_with_the_word),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

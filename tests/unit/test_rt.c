@@ -280,6 +280,23 @@ static void test_rt_get_next_variable_name_walks_every_name(void **state)
 	assert_int_equal(g.d1, 0x11111111);
 }
 
+static void test_rt_varlist_walks_through_the_gate_to_the_end(void **state)
+{
+	static uint16_t name[RT_NAME_MAX / 2];
+	static uint64_t seen[VARLIST_SLOTS(16)];
+	struct varlist w;
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_varlist_start(&w, name, RT_NAME_MAX / 2, seen, 16);
+	assert_int_equal(w.cap_chars, rt_name_cap());	/* judged against what is offered */
+	while (varlist_next(&w) == VARLIST_MORE)
+		;
+	assert_int_equal(w.stop, VARLIST_END);
+	assert_int_equal(w.count, 3);
+	assert_int_equal(w.guid.d1, 0x11111111);
+}
+
 static void test_rt_unsupported_service_is_never_called(void **state)
 {
 	struct efi_time t;
@@ -808,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_rt_var_read_retries_with_the_size_firmware_asks_for),
 		cmocka_unit_test(test_rt_var_read_reports_the_needed_size_beyond_cap),
 		cmocka_unit_test(test_rt_get_next_variable_name_walks_every_name),
+		cmocka_unit_test(test_rt_varlist_walks_through_the_gate_to_the_end),
 		cmocka_unit_test(test_rt_unsupported_service_is_never_called),
 		cmocka_unit_test(test_rt_property_bits_are_the_specs),
 		cmocka_unit_test(test_rt_u_boots_mask_allows_its_five_services),

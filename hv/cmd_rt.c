@@ -90,7 +90,7 @@ static void print_quirks(const struct hv_bootinfo *bi)
 	}
 }
 
-/* The address space firmware runs in (rt/rt_space.c), and its stack. */
+/* The address space firmware runs in (hv/rt_space.c), and its stack. */
 static void print_space(void)
 {
 	const struct rt_space_info *sp = rt_space_get();

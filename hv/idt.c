@@ -31,7 +31,7 @@ _Static_assert(sizeof(struct idt_gate) == 16, "64-bit gate is 16 bytes");
 
 extern const uint64_t isr_stubs[IDT_ENTRIES];	/* isr.asm */
 
-/* Shared with the runtime address space (rt/rt_space.c). */
+/* Shared with the runtime address space (hv/rt_space.c). */
 static struct idt_gate idt[IDT_ENTRIES]
 	__attribute__((aligned(16), section(".bss.rtshared")));
 

@@ -45,8 +45,6 @@ enum hv_rt_state {
 	HV_RT_ENABLED = 1,
 };
 
-/* Where runtime regions land in the window (hvboot.cfg `rt_layout`, the
- * planner in loader/rtwin.c and the boot info share this one enum). */
 /* hvboot.cfg `rt_compat`: how much the firmware is trusted to have
  * converted its pointers (README "Runtime services after boot"). */
 enum hv_rt_compat {
@@ -68,6 +66,8 @@ static inline const char *hv_rt_compat_name(uint32_t v)
 	}
 }
 
+/* Where runtime regions land in the window (hvboot.cfg `rt_layout`, the
+ * planner in loader/rtwin.c and the boot info share this one enum). */
 enum hv_rt_layout {
 	HV_RT_LAYOUT_OFFSET = 0,	/* VirtualStart = window + PhysicalStart */
 	HV_RT_LAYOUT_COMPACT = 1,	/* packed top-down, offsets in 2 MiB kept */
@@ -154,10 +154,14 @@ struct hv_module {
 #define HV_CPU_MCE	(1U << 3)
 
 /* Firmware quirks hvboot works around (loader/quirks.c names each:
- * firmware, symptom, what hvboot does). The loader sets the bits of the
- * first five and of RT_TABLE_CRC in quirks; PHYSICAL_POINTER_AT_RUNTIME,
- * BOOT_SERVICES_MEMORY_AT_RUNTIME and PAGE0_AT_RUNTIME the hypervisor
- * finds at runtime, when rt_compat = heal heals a fault. */
+ * firmware, symptom, what hvboot does). The loader sets in quirks the bits
+ * of those it detects: RT_WITHOUT_RUNTIME_BIT, SVAM_POINTERS_PHYSICAL,
+ * MAT_IN_BOOT_SERVICES_DATA, FRESH_PAGES_NX, RT_PROPERTIES_UNREADABLE,
+ * RT_TABLE_CRC. The
+ * hypervisor finds PHYSICAL_POINTER_AT_RUNTIME, BOOT_SERVICES_MEMORY_AT_RUNTIME
+ * and PAGE0_AT_RUNTIME when rt_compat = heal heals a fault. The others are
+ * worked around whether or not the firmware has them, and never recorded.
+ * New values go at the end: the bits are ABI. */
 enum hv_quirk {
 	HV_QUIRK_RT_WITHOUT_RUNTIME_BIT,
 	HV_QUIRK_SVAM_POINTERS_PHYSICAL,
@@ -168,6 +172,9 @@ enum hv_quirk {
 	HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME,
 	HV_QUIRK_PAGE0_AT_RUNTIME,
 	HV_QUIRK_RT_TABLE_CRC,
+	HV_QUIRK_GETVAR_ATTRS_ONLY_ON_SUCCESS,
+	HV_QUIRK_DATA_PAGES_NX,
+	HV_QUIRK_SVAM_USES_NEW_VA,
 	HV_QUIRK_COUNT
 };
 

@@ -76,7 +76,7 @@ EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const char *fmt, ...)
 void boot_log(const struct boot *b, enum hv_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* efi_con.c: ASCII text on ConOut (hv/fmt.c formats: the same code the
+/* efi_con.c: ASCII text on ConOut (loader/fmt.c formats: the same code the
  * hypervisor uses, instead of gnu-efi's Print and its tables). */
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void con_vprintf(const char *fmt, va_list ap);

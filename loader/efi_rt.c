@@ -97,7 +97,8 @@ static bool check_table(struct boot *b)
 }
 
 /* rt_compat = alias: the window also mapped while SetVirtualAddressMap
- * runs. Quirk (firmware patched by OpenCore's SetupVirtualMap): it uses its
+ * runs.
+ * Quirk (firmware patched by OpenCore's SetupVirtualMap): it uses its
  * new virtual addresses before the call returns, while the caller's tables
  * (still the firmware's own, UEFI 2.10 §8.4: physical mode) hold only the
  * old ones. The window's PML4 entry of the hypervisor's tables is lent to

@@ -18,8 +18,8 @@
  * at load (crt0's _relocate) and leaves the PE relocation table empty, so
  * EDK2's runtime relocation cannot fix absolute pointers in data.
  *
- * Quirk (EDK2 2022.11): a runtime driver loaded after EndOfDxe (from a
- * Driver#### option or the Shell) gets no image record, so the Memory
+ * EDK2 2022.11 gives a runtime driver loaded after EndOfDxe (from a
+ * Driver#### option or the Shell) no image record, so the Memory
  * Attributes Table marks its code EFI_MEMORY_XP and an OS that honours the
  * table cannot run it. The firmware rebuilds that table at ReadyToBoot
  * (and on later runtime allocations), so the driver hooks the boot
@@ -229,8 +229,9 @@ static BOOLEAN misbehave(int svc, EFI_STATUS *st)
 }
 
 /* The entry to call: the converted pointer, or for phys-ptr the one kept
- * physical (Quirk (field): firmware that misses a ConvertPointer, e.g. a
- * GetTime that still reaches the RTC code at its physical address). */
+ * physical (the phys-pointer quirk of README: Firmware quirks: firmware
+ * that misses a ConvertPointer, e.g. a GetTime that still reaches the RTC
+ * code at its physical address). */
 static UINT64 target(int svc)
 {
 	if (armed && fwsim_plan_find(&plan, FWSIM_PHYS_PTR, svc))
@@ -436,9 +437,9 @@ static VOID EFIAPI on_virtual_address_change(EFI_EVENT ev, VOID *ctx)
 	if (EFI_ERROR(rts->ConvertPointer(0, (VOID **)&table_va)))
 		table_va = 0;
 	if (fwsim_plan_find(&plan, FWSIM_SVAM_NEWVA, FWSIM_NO_SVC)) {
-		/* Quirk (field): firmware that uses its new addresses before
-		 * SetVirtualAddressMap returns, while the caller's page tables
-		 * still hold only the old ones. */
+		/* The svam-new-va quirk (README: Firmware quirks): firmware
+		 * that uses its new addresses before SetVirtualAddressMap
+		 * returns, while the caller's page tables hold only the old ones. */
 		volatile UINT64 *p = &probe;
 
 		rts->ConvertPointer(0, (VOID **)&p);

@@ -6,6 +6,7 @@ UT_DEPS_efistatus := loader/efistatus.c
 UT_DEPS_ucs2 := rt/ucs2.c
 UT_DEPS_efivar := rt/efivar.c rt/ucs2.c
 UT_DEPS_fmt :=
+UT_DEPS_txt :=
 UT_DEPS_devpath := rt/devpath.c rt/ucs2.c
 UT_DEPS_shell := hv/shell.c hv/shell_edit.c
 UT_DEPS_rtfmt := rt/rtfmt.c rt/efitime.c rt/efivar.c rt/ucs2.c
@@ -14,7 +15,9 @@ UT_DEPS_varlist := rt/varlist.c rt/efivar.c rt/ucs2.c
 UT_DEPS_pt := loader/pt.c
 UT_DEPS_memmap := loader/memmap.c
 UT_DEPS_rtwin := loader/rtwin.c loader/memmap.c
-UT_DEPS_hvmap := loader/hvmap.c loader/rtwin.c loader/memmap.c loader/pt.c
+UT_DEPS_hvmap := loader/hvmap.c loader/rtwin.c loader/memmap.c loader/pt.c tools/ptmin.c
+# test_hvmap replays the sample maps of tools/maps/ (make runs it from the top).
+$(BUILD)/host/test_hvmap: HOST_CFLAGS += -DHV_MAPS_DIR='"tools/maps"'
 UT_DEPS_ptmin := tools/ptmin.c loader/pt.c
 UT_DEPS_ptaudit := loader/ptaudit.c loader/pt.c loader/hvmap.c loader/rtwin.c loader/memmap.c
 UT_DEPS_rt_heal := rt/rt_heal.c

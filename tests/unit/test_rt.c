@@ -337,7 +337,7 @@ static void test_rt_property_bits_are_the_specs(void **state)
 	assert_int_equal(all, 0x3FFF);
 }
 
-/* U-Boot's 0x05b0 (FIELD-NOTES): exactly these five are callable. */
+/* U-Boot's 0x05b0 (README: Runtime services after boot): exactly these five are callable. */
 static void test_rt_u_boots_mask_allows_its_five_services(void **state)
 {
 	(void)state;

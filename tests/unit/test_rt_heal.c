@@ -13,7 +13,7 @@
 #define WB	EFI_MEMORY_WB
 #define RT	EFI_MEMORY_RUNTIME
 
-/* Shaped like OVMF's (FIELD-NOTES): low RAM, boot-services data, runtime
+/* Shaped like OVMF 2022.11's: low RAM, boot-services data, runtime
  * code and data, reserved, ACPI NVS, the flash, conventional memory. */
 static const struct efi_mdesc map[] = {
 	{ EFI_MT_BS_CODE, 0, 0x0, 0, 1, WB | 0xF },			/* page 0 */

@@ -61,7 +61,7 @@ endef
 PURE_LIB := loader/fmt.c loader/txt.c
 
 LOADER_PURE := loader/elf.c loader/cfg.c loader/pt.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
-	loader/rttable.c loader/cpustate.c loader/fwinfo.c loader/quirks.c loader/gop.c \
+	loader/rttable.c loader/crc32.c loader/cpustate.c loader/fwinfo.c loader/quirks.c loader/gop.c \
 	loader/efistatus.c loader/sha256.c $(PURE_LIB)
 LOADER_GLUE := $(wildcard loader/efi_*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
@@ -72,7 +72,7 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel
 	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
 HV_PURE_FROM_LOADER := loader/elf.c loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
-	loader/fwinfo.c loader/quirks.c loader/rttable.c loader/rtwin.c $(PURE_LIB)
+	loader/fwinfo.c loader/quirks.c loader/rttable.c loader/crc32.c loader/rtwin.c $(PURE_LIB)
 # hv/vm/: the guests (README: How the code is laid out), with a folder
 # each for emulated devices, the Linux boot protocol and the guest's EFI.
 # hv/vm/efi/shim_* runs inside the guest: built apart, below.
@@ -92,7 +92,7 @@ SHIM_CFLAGS := $(WARN) -std=gnu11 -Os -ffreestanding -fpie -fvisibility=hidden -
 	-mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables \
 	-fno-jump-tables -fno-tree-loop-distribute-patterns -DHVBOOT_EFISHIM $(INCS)
 SHIM_SRCS := hv/vm/efi/shim_var.c hv/vm/efi/shim_misc.c hv/vm/efi/shim_map.c \
-	hv/vm/efi/efi_crc32.c hv/lib.c
+	hv/vm/efi/efi_crc32.c loader/crc32.c hv/lib.c
 SHIM_OBJS := $(BUILD)/shim/hv/vm/efi/shim_head.o $(patsubst %.c,$(BUILD)/shim/%.o,$(SHIM_SRCS))
 EFISHIM_BIN := $(BUILD)/shim/efishim.bin
 

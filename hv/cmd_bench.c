@@ -10,7 +10,7 @@
  * loader/efi_bench.c). Under QEMU -icount shift=0 cycles are instructions. */
 #include "hv.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "cpu.h"
 #include "loader/fmt.h"
 #include "kprintf.h"

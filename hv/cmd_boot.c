@@ -6,7 +6,7 @@
 #include "hv.h"
 #include "scratch.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "rt/devpath.h"
 #include "rt/efivar.h"
 #include "loader/fmt.h"
@@ -19,11 +19,12 @@
 
 #define BOOT_OPTIONS	0x10000
 
-#define data hv_scratch_a
-#define order hv_scratch_b
 static uint8_t seen[BOOT_OPTIONS / 8];		/* Boot#### that exist */
 static uint8_t shown[BOOT_OPTIONS / 8];		/* printed already */
 static char text[4096];
+/* A Boot#### or BootOrder read goes to hv_scratch_a, the BootOrder shown or
+ * written to hv_scratch_b, a parsed new order to hv_scratch_name2 and the
+ * name walk to hv_scratch_name: the shell's shared scratch (hv/scratch.h). */
 
 static bool bit_get(const uint8_t *set, unsigned n)
 {
@@ -126,22 +127,23 @@ static efi_status_t show_option(unsigned num, bool in_order)
 	bit_set(shown, num);
 	fmt_snprintf(name, sizeof(name), "Boot%04X", num);
 	ucs2_from_ascii(name16, 16, name, strlen(name));
-	st = rt_var_read(name16, &EFI_GLOBAL_VARIABLE_GUID, NULL, data, sizeof(data), &size);
+	st = rt_var_read(name16, &EFI_GLOBAL_VARIABLE_GUID, NULL, hv_scratch_a, sizeof(hv_scratch_a),
+			 &size);
 	if (st == EFI_NOT_FOUND) {
 		kprintf("%s  (listed in BootOrder, no such variable)\n", name);
 		return EFI_SUCCESS;
 	}
 	if (st != EFI_SUCCESS)
 		return st;
-	why = devpath_load_option_parse(data, size, &opt);
+	why = devpath_load_option_parse(hv_scratch_a, size, &opt);
 	if (why) {
 		kprintf("%s  (malformed load option: %s; %zu bytes)\n", name, why, size);
 		return EFI_SUCCESS;
 	}
-	ucs2_bytes_to_ascii(data + opt.desc_off, opt.desc_len, text, sizeof(text));
+	ucs2_bytes_to_ascii(hv_scratch_a + opt.desc_off, opt.desc_len, text, sizeof(text));
 	kprintf("%s%s %s\n", name, opt.attributes & LOAD_OPTION_ACTIVE ? "*" : " ", text);
 	show_flags(opt.attributes, in_order);
-	why = devpath_to_text(data + opt.path_off, opt.path_len, text, sizeof(text), &needed);
+	why = devpath_to_text(hv_scratch_a + opt.path_off, opt.path_len, text, sizeof(text), &needed);
 	kprintf("  path        %s%s", text, needed >= sizeof(text) ? "..." : "");
 	if (why)
 		kprintf(" (stopped: %s)", why);
@@ -157,9 +159,8 @@ static efi_status_t show_option(unsigned num, bool in_order)
  * 2.10 §3.3 lists BootOrder, BootNext and Boot#### as NV, BS, RT. */
 #define BOOT_VAR_ATTRS	(EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS | \
 			 EFI_VARIABLE_RUNTIME_ACCESS)
-#define BOOT_ORDER_MAX	(sizeof(order) / 2)
+#define BOOT_ORDER_MAX	(sizeof(hv_scratch_b) / 2)
 
-#define new_order hv_scratch_name2
 _Static_assert(BOOT_ORDER_MAX <= sizeof(hv_scratch_name2) / 2, "a BootOrder fits the scratch");
 
 static efi_status_t write_global(const char *name, uint32_t attrs, const void *buf, size_t size)
@@ -175,7 +176,7 @@ static efi_status_t write_global(const char *name, uint32_t attrs, const void *b
 static bool current_attrs(const char *name, uint32_t *attrs)
 {
 	size_t size = 0;
-	efi_status_t st = read_global(name, data, sizeof(data), attrs, &size);
+	efi_status_t st = read_global(name, hv_scratch_a, sizeof(hv_scratch_a), attrs, &size);
 
 	if (st == EFI_NOT_FOUND) {
 		*attrs = BOOT_VAR_ATTRS;
@@ -197,7 +198,7 @@ static bool option_exists(unsigned num)
 	efi_status_t st;
 
 	fmt_snprintf(name, sizeof(name), "Boot%04X", num);
-	st = read_global(name, data, sizeof(data), NULL, &size);
+	st = read_global(name, hv_scratch_a, sizeof(hv_scratch_a), NULL, &size);
 	if (st == EFI_SUCCESS)
 		return true;
 	if (st == EFI_NOT_FOUND)
@@ -242,7 +243,7 @@ static int boot_order(const char *arg)
 {
 	size_t n = 0, bad = 0;
 	uint32_t attrs;
-	const char *why = rtfmt_boot_order_parse(arg, new_order, BOOT_ORDER_MAX, &n, &bad);
+	const char *why = rtfmt_boot_order_parse(arg, hv_scratch_name2, BOOT_ORDER_MAX, &n, &bad);
 
 	if (why) {
 		/* Name the entry at fault: the bad-th comma-separated field. */
@@ -259,12 +260,13 @@ static int boot_order(const char *arg)
 	if (!find_boot_options())
 		return 1;
 	for (size_t i = 0; i < n; i++)
-		if (!bit_get(seen, new_order[i]))
+		if (!bit_get(seen, hv_scratch_name2[i]))
 			return shell_error("no such boot option Boot%04X (EFI_NOT_FOUND)",
-					   (unsigned)new_order[i]);
+					   (unsigned)hv_scratch_name2[i]);
 	if (!current_attrs("BootOrder", &attrs))
 		return 1;
-	return boot_write("BootOrder", attrs, order, rtfmt_boot_order_store(new_order, n, order));
+	return boot_write("BootOrder", attrs, hv_scratch_b,
+			  rtfmt_boot_order_store(hv_scratch_name2, n, hv_scratch_b));
 }
 
 /* boot active|inactive XXXX: LOAD_OPTION_ACTIVE of Boot#### (efibootmgr
@@ -283,21 +285,21 @@ static int boot_set_active(const char *arg, bool active)
 	if (why)
 		return shell_error("%s: '%s'", why, arg);
 	fmt_snprintf(name, sizeof(name), "Boot%04X", (unsigned)num);
-	st = read_global(name, data, sizeof(data), &attrs, &size);
+	st = read_global(name, hv_scratch_a, sizeof(hv_scratch_a), &attrs, &size);
 	if (st == EFI_NOT_FOUND)
 		return shell_error("no such boot option %s (EFI_NOT_FOUND)", name);
 	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read a boot option", st);
-	why = devpath_load_option_parse(data, size, &opt);
+	why = devpath_load_option_parse(hv_scratch_a, size, &opt);
 	if (!why)
-		why = rtfmt_load_option_set_active(data, size, active, &changed);
+		why = rtfmt_load_option_set_active(hv_scratch_a, size, active, &changed);
 	if (why)
 		return shell_error("%s is not a valid load option: %s", name, why);
 	if (!changed) {
 		kprintf("ok\n");
 		return 0;
 	}
-	return boot_write(name, attrs, data, size);
+	return boot_write(name, attrs, hv_scratch_a, size);
 }
 
 static int boot_edit(int argc, char **argv)
@@ -342,21 +344,21 @@ static int cmd_boot(int argc, char **argv)
 	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read the boot variables", st);
 
-	st = read_global("BootOrder", order, sizeof(order), NULL, &order_size);
+	st = read_global("BootOrder", hv_scratch_b, sizeof(hv_scratch_b), NULL, &order_size);
 	if (st == EFI_NOT_FOUND) {
 		order_size = 0;
 		kprintf("BootOrder: none\n");
 	} else if (st != EFI_SUCCESS) {
 		return rtcmd_fail("cannot read BootOrder", st);
 	} else {
-		rtfmt_boot_order_format(order, order_size, text, sizeof(text));
+		rtfmt_boot_order_format(hv_scratch_b, order_size, text, sizeof(text));
 		kprintf("BootOrder: %s%s\n", text, order_size % 2 ? " (odd length)" : "");
 	}
 
 	if (!find_boot_options())
 		return 1;
 	for (size_t i = 0; i + 1 < order_size; i += 2) {
-		unsigned num = (unsigned)order[i] | (unsigned)order[i + 1] << 8;
+		unsigned num = (unsigned)hv_scratch_b[i] | (unsigned)hv_scratch_b[i + 1] << 8;
 
 		if (bit_get(shown, num))
 			continue;	/* listed twice: shown once */

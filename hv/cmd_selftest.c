@@ -5,7 +5,7 @@
 #include "hv.h"
 
 #include <stdarg.h>
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "kprintf.h"
 #include "rt/rt.h"
 #include "selftest.h"

@@ -2,7 +2,7 @@
  * §8.3) and the platform's monotonic counter (§8.5.2). */
 #include "hv.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "kprintf.h"
 #include "lib.h"
 #include "rt/rt.h"

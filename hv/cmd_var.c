@@ -4,7 +4,7 @@
 #include "hv.h"
 #include "scratch.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "rt/efivar.h"
 #include "kprintf.h"
 #include "lib.h"
@@ -13,9 +13,9 @@
 #include "shell.h"
 #include "rt/ucs2.h"
 
-#define var_data hv_scratch_a
+/* The variable named on the command line; the data, a name walk and its
+ * text use the shell's shared scratch (hv/scratch.h), named at each use. */
 static uint16_t var_name[EFIVAR_NAME16_CAP];
-#define text hv_scratch_text
 
 /* Parses argv's VAR into var_name / *guid; false after printing why not. */
 static bool parse_var(const char *arg, struct efi_guid *guid)
@@ -40,14 +40,15 @@ static int cmd_vars(int argc, char **argv)
 		return 1;
 	rt_varlist_start(&w, hv_scratch_name, RT_NAME_MAX / 2, hv_scratch_seen, VARLIST_MAX_NAMES);
 	while (varlist_next(&w) == VARLIST_MORE) {
-		efivar_name_format(&w.guid, hv_scratch_name, w.cap_chars, text, sizeof(text));
-		kprintf("%s\n", text);
+		efivar_name_format(&w.guid, hv_scratch_name, w.cap_chars, hv_scratch_text,
+				   sizeof(hv_scratch_text));
+		kprintf("%s\n", hv_scratch_text);
 	}
 	if (w.stop == VARLIST_STATUS)
 		return rtcmd_fail("cannot list variables", w.status);
 	if (w.stop != VARLIST_END) {
-		varlist_stop_text(&w, text, sizeof(text));
-		return shell_error("%s", text);
+		varlist_stop_text(&w, hv_scratch_text, sizeof(hv_scratch_text));
+		return shell_error("%s", hv_scratch_text);
 	}
 	kprintf("%zu variables\n", w.count);
 	return 0;
@@ -55,14 +56,14 @@ static int cmd_vars(int argc, char **argv)
 
 SHELL_CMD(vars, "vars", "", "list the EFI variables as GUID-Name (efivar -l)", cmd_vars);
 
-/* Reads var_name into var_data; false after printing why not. */
+/* Reads var_name into hv_scratch_a; false after printing why not. */
 static bool read_var(const struct efi_guid *guid, uint32_t *attrs, size_t *size)
 {
 	efi_status_t st;
 
 	if (!rtcmd_usable(RT_GET_VARIABLE))
 		return false;
-	st = rt_var_read(var_name, guid, attrs, var_data, sizeof(var_data), size);
+	st = rt_var_read(var_name, guid, attrs, hv_scratch_a, sizeof(hv_scratch_a), size);
 	if (st == EFI_NOT_FOUND)
 		rtcmd_fail("no such variable", st);
 	else if (st == EFI_BUFFER_TOO_SMALL)
@@ -85,9 +86,9 @@ static int cmd_get(int argc, char **argv)
 		return 1;
 
 	efivar_guid_format(&guid, g);
-	ucs2_to_ascii(var_name, EFIVAR_NAME16_CAP, text, sizeof(text));
+	ucs2_to_ascii(var_name, EFIVAR_NAME16_CAP, hv_scratch_text, sizeof(hv_scratch_text));
 	kprintf("GUID: %s\n", g);
-	kprintf("Name: \"%s\"\n", text);
+	kprintf("Name: \"%s\"\n", hv_scratch_text);
 	kprintf("Attributes:\n");
 	for (int b = 0; b < 32; b++) {
 		uint32_t bit = 1U << b;
@@ -102,8 +103,8 @@ static int cmd_get(int argc, char **argv)
 	}
 	kprintf("Value:\n");
 	for (size_t off = 0; off < size; off += 16) {
-		efivar_hexdump_line(var_data, size, off, text, sizeof(text));
-		kprintf("%s\n", text);
+		efivar_hexdump_line(hv_scratch_a, size, off, hv_scratch_text, sizeof(hv_scratch_text));
+		kprintf("%s\n", hv_scratch_text);
 	}
 	return 0;
 }
@@ -127,12 +128,12 @@ static int cmd_set(int argc, char **argv)
 	why = efivar_attrs_parse(argv[2], strlen(argv[2]), &attrs);
 	if (why)
 		return shell_error("%s: '%s'", why, argv[2]);
-	why = rtfmt_data_parse(argv[3], strlen(argv[3]), var_data, sizeof(var_data), &size);
+	why = rtfmt_data_parse(argv[3], strlen(argv[3]), hv_scratch_a, sizeof(hv_scratch_a), &size);
 	if (why)
 		return shell_error("%s: '%s'", why, argv[3]);
 	if (!rtcmd_usable(RT_SET_VARIABLE))
 		return 1;
-	st = rt_set_variable(var_name, &guid, attrs, var_data, size);
+	st = rt_set_variable(var_name, &guid, attrs, hv_scratch_a, size);
 	/* UEFI 2.10 §8.2: after ExitBootServices only variables with both NV
 	 * and RT can be written; say so rather than leave a bare status. */
 	if (st == EFI_INVALID_PARAMETER && size &&

@@ -4,7 +4,7 @@
 #include "hv.h"
 #include "scratch.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "lib.h"
 #include "rt/rt.h"
 #include "rt/rtfmt.h"

@@ -42,7 +42,7 @@ struct boot {
 	uint64_t image_pa;
 
 	/* pages reserved before ExitBootServices */
-	uint64_t stack_pa, rt_stack_pa, trampoline_pa;
+	uint64_t stack_pa, rt_stack_pa, ist_pa, trampoline_pa;
 	struct hv_bootinfo *bi;		/* at its physical address */
 	uint64_t bi_pages;
 	struct efi_mdesc *map_norm;	/* inside the boot-info pages */
@@ -76,7 +76,7 @@ EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const char *fmt, ...)
 void boot_log(const struct boot *b, enum hv_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* efi_con.c: ASCII text on ConOut (hv/fmt.c formats: the same code the
+/* efi_con.c: ASCII text on ConOut (loader/fmt.c formats: the same code the
  * hypervisor uses, instead of gnu-efi's Print and its tables). */
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void con_vprintf(const char *fmt, va_list ap);

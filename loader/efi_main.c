@@ -192,7 +192,7 @@ static void build_tables(struct boot *b, struct pt_builder *pt)
 	struct hvmap_input in = {
 		.map = b->map_norm, .count = bi->memmap_count,
 		.img = &b->img, .image_pa = b->image_pa,
-		.stack_pa = b->stack_pa, .rt_stack_pa = b->rt_stack_pa,
+		.stack_pa = b->stack_pa, .rt_stack_pa = b->rt_stack_pa, .ist_pa = b->ist_pa,
 		.trampoline_pa = b->trampoline_pa,
 		.rt = bi->rt_state == HV_RT_ENABLED ? &b->rt : NULL,
 		.mat = b->mat, .mat_count = b->mat_valid ? bi->mat_count : 0,
@@ -255,6 +255,7 @@ static void fill_bootinfo(struct boot *b)
 	bi->image = region(b->image_pa, b->img.va_lo, b->img.va_hi - b->img.va_lo);
 	bi->stack = region(b->stack_pa, HV_STACK_BOTTOM_VA, HV_STACK_SIZE);
 	bi->rt_stack = region(b->rt_stack_pa, HV_RTSTACK_BOTTOM_VA, HV_RTSTACK_SIZE);
+	bi->ist = region(b->ist_pa, HV_IST_BOTTOM_VA(1), HV_IST_COUNT * HV_IST_STACK_SIZE);
 	bi->pt_pool = region(b->pool_pa, HV_DIRECT_MAP_BASE + b->pool_pa,
 			     b->pool_pages * EFI_PAGE_SIZE);
 	bi->trampoline_pa = b->trampoline_pa;
@@ -269,6 +270,8 @@ static void fill_bootinfo(struct boot *b)
 		bi->modules[i].pa = b->module_pa[i];
 		bi->modules[i].size_bytes = b->module_size[i];
 	}
+	bi->rt_deadline_read_ms = b->cfg.rt_deadline_read_ms;
+	bi->rt_deadline_write_ms = b->cfg.rt_deadline_write_ms;
 	bi->guest_mem_bytes = b->cfg.guest_mem;
 	bi->guest_vars = b->cfg.guest_vars;
 	__builtin_memcpy(bi->guest_vars_guid, b->cfg.guest_vars_guid, 16);

@@ -76,18 +76,29 @@ void efi_rt_plan(struct boot *b)
  * addresses; check it (rttable.c) before calling anything through it. */
 static bool check_table(struct boot *b)
 {
-	uint64_t detail = ~0ULL;
-	const char *why = rttable_check((const uint8_t *)(UINTN)b->rt_table_pa, b->rt_table_pa,
-					&b->rt, &b->bi->runtime_table_va, &detail,
-					&b->bi->quirks);
+	uint64_t detail = ~0ULL, crc;
+	const struct rt_region *home = rtwin_find_pa(&b->rt, b->rt_table_pa);
+	const uint8_t *table = (const uint8_t *)(UINTN)b->rt_table_pa;
+	const char *why = rttable_check(table, b->rt_table_pa, &b->rt, &b->bi->runtime_table_va,
+					&detail, &b->bi->quirks);
 
-	if (why)
+	if (why) {
 		rt_disable(b, why, detail);
-	return !why;
+		return false;
+	}
+	/* Quirk (any firmware whose table a driver patches): the header's
+	 * CRC32 no longer matches after SetVirtualAddressMap. The table is
+	 * still used: the pointers were checked above, and the hypervisor
+	 * checks each again before every call. */
+	if (rttable_crc_check(table, home->pa + (home->npages << EFI_PAGE_SHIFT) - b->rt_table_pa,
+			      &crc))
+		b->bi->quirks |= 1U << HV_QUIRK_RT_TABLE_CRC;
+	return true;
 }
 
 /* rt_compat = alias: the window also mapped while SetVirtualAddressMap
- * runs. Quirk (firmware patched by OpenCore's SetupVirtualMap): it uses its
+ * runs.
+ * Quirk (firmware patched by OpenCore's SetupVirtualMap): it uses its
  * new virtual addresses before the call returns, while the caller's tables
  * (still the firmware's own, UEFI 2.10 §8.4: physical mode) hold only the
  * old ones. The window's PML4 entry of the hypervisor's tables is lent to

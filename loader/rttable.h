@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include "rtwin.h"
 
 /* EFI_RUNTIME_SERVICES: a 24-byte EFI_TABLE_HEADER, then 14 pointers in
@@ -30,5 +31,12 @@ bool rttable_boot_time_only(unsigned svc);
  * ConvertPointer was left unconverted. */
 const char *rttable_check(const uint8_t *table, uint64_t table_pa, const struct rtwin_plan *plan,
 			  uint64_t *table_va, uint64_t *detail, uint32_t *quirks);
+
+/* UEFI 2.10 §4.2: the header's CRC32 covers HeaderSize bytes, computed
+ * with the CRC32 field zero. table: the table as SetVirtualAddressMap left
+ * it, table_len bytes of it readable. NULL when the CRC32 matches, else
+ * why, with *detail = the CRC32 the header holds: a mismatch, or a
+ * HeaderSize shorter than the header or longer than what is readable. */
+const char *rttable_crc_check(const uint8_t *table, size_t table_len, uint64_t *detail);
 
 #endif

@@ -24,6 +24,7 @@
 #include "efi_mem.h"
 #include "efi_status.h"
 #include "x86.h"
+#include "rt_code.h"
 
 /* The services, in table order (UEFI 2.10 §4.5). */
 enum rt_svc {
@@ -66,11 +67,27 @@ struct rt_fault {
 /* A call the watchdog abandoned is recorded as a fault with this vector (no
  * CPU vector is this large). */
 #define RT_FAULT_HUNG		0x100
-#define RT_WATCHDOG_MS		2000
 
-/* "page fault", "general protection fault", … for a vector;
- * "no return within 2 s" for RT_FAULT_HUNG. */
+/* "page fault (#PF)", "general protection (#GP)", … for a vector (rt/excname.c);
+ * "no return within its deadline" for RT_FAULT_HUNG. */
 const char *rt_fault_name(uint64_t vector);
+
+/* Runtime-call deadlines (rt/rt_deadline.c, README "Runtime-call
+ * deadlines"): each service is a read or a write; hvboot.cfg rt_watchdog
+ * sets one deadline per kind (0: none, the call may run for ever). */
+enum rt_svc_kind { RT_SVC_READ, RT_SVC_WRITE };
+struct rt_deadlines {
+	uint32_t read_ms, write_ms;
+};
+/* A call still running after this long is reported once, when its
+ * deadline is longer. */
+#define RT_NOTICE_MS		2000
+enum rt_svc_kind rt_svc_kind(enum rt_svc s);
+uint32_t rt_deadline_ms(const struct rt_deadlines *d, enum rt_svc s);
+/* RT_NOTICE_MS when s's deadline is longer, else 0 (no notice). */
+uint32_t rt_notice_ms(const struct rt_deadlines *d, enum rt_svc s);
+/* "60 s" for whole seconds, else "500 ms". */
+size_t rt_duration_text(uint32_t ms, char *buf, size_t cap);
 
 /* RFLAGS bits firmware must not leave changed (SDM Vol. 1 §3.4.3). */
 #define RT_RFLAGS_GUARDED	(RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC)
@@ -112,6 +129,9 @@ struct rt_quirk {
 };
 #define RT_QUIRKS_MAX	16
 const struct rt_quirk *rt_quirks(size_t *count);
+/* The firmware quirk (enum hv_quirk, bootinfo.h) a healed fault was:
+ * page 0, boot-services memory, or else a physical pointer. */
+unsigned rt_heal_quirk(const struct rt_quirk *q);
 
 struct rt_stats {
 	uint64_t calls[RT_SVC_COUNT];
@@ -149,26 +169,51 @@ struct rt_env {
 	/* The hypervisor's memory map, to name the descriptor of a fault. */
 	const struct efi_mdesc *map;
 	size_t map_count;
-	/* TSC cycles after which a call is abandoned (RT_WATCHDOG_MS by the
-	 * calibrated TSC); 0: no watchdog. */
-	uint64_t watchdog_cycles;
+	/* The watchdog: each service's deadline (rt_deadline_ms), timed by
+	 * the TSC at tsc_per_ms cycles a millisecond (calibrated); 0: no
+	 * watchdog. */
+	struct rt_deadlines deadlines;
+	uint64_t tsc_per_ms;
 	uint32_t compat;		/* enum hv_rt_compat (bootinfo.h) */
+	/* The runtime code a service pointer must lie in (rt_code.h),
+	 * checked before every call; 0 ranges: every call is refused. */
+	const struct rt_code_range *code;
+	size_t code_count;
 };
 
 /* Enables the layer; reason (for `rt`) when disabled from the start. */
 void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason);
 bool rt_available(void);
 bool rt_svc_usable(enum rt_svc s);
-/* Why the layer, or a group after a fault, is off; NULL while all is on. */
+/* Why the layer is off, or the last fault's line (which says the groups it
+ * switched off); NULL while the layer is on and nothing faulted. */
 const char *rt_disabled_reason(void);
-/* "enabled", or "disabled (reason)" into buf. */
+/* Why group g is off (the layer's reason, or the fault that switched it
+ * off); NULL while it is on. */
+const char *rt_group_off_reason(enum rt_group g);
+/* Why service s cannot be called for lack of a group: the reason of the
+ * first of its groups that is off, or the layer's; NULL when none is off
+ * (it may still be unsupported: rt_svc_usable). */
+const char *rt_svc_off_reason(enum rt_svc s);
+/* "disabled (reason)" into buf when every group is off (the layer's
+ * reason, or the last fault's), else "enabled". */
 size_t rt_state_text(char *buf, size_t cap);
 const struct rt_stats *rt_get_stats(void);
 const struct rt_fault *rt_last_fault(void);
 
+/* A service whose table entry was found outside runtime code (env.code)
+ * when it was to be called: the call was refused (EFI_UNSUPPORTED, firmware
+ * not entered) and that service alone switched off for the rest of the
+ * boot. rt_svc_refused: whether s was, and *fn what its entry held (0
+ * included). rt_last_refused: the service the most recent call through the
+ * gate refused, RT_SVC_COUNT if it was not refused. */
+bool rt_svc_refused(enum rt_svc s, uint64_t *fn);
+enum rt_svc rt_last_refused(void);
+
 /* --- the services ------------------------------------------------------
  * Each returns the firmware's status, EFI_UNSUPPORTED without calling when
- * the service is not supported or disabled, EFI_ABORTED after a fault. */
+ * the service is not supported or disabled or its pointer is refused,
+ * EFI_ABORTED after a fault. */
 efi_status_t rt_get_time(struct efi_time *t, struct efi_time_cap *cap);
 efi_status_t rt_set_time(const struct efi_time *t);
 efi_status_t rt_get_wakeup_time(bool *enabled, bool *pending, struct efi_time *t);
@@ -281,9 +326,13 @@ bool rt_heal_fault(uint64_t error, uint64_t rip, uint64_t cr2, bool from_rt_spac
  * True when it is mapped now (also when it already was). */
 bool rt_alias_install(uint64_t pa, uint64_t len, bool exec, bool uncached);
 
-/* Called by the watchdog's timer tick with the TSC: true when a call is
- * under way and has run for env.watchdog_cycles or more; the tick then
+/* Called by the watchdog's timer tick with the TSC, about the call under
+ * way (*svc, and *ms: how long it has been allowed to run):
+ * RT_WATCHDOG_NOTICE once per call when it has run for its rt_notice_ms
+ * (the platform prints one line and the call goes on);
+ * RT_WATCHDOG_ABANDON when it has run for its deadline: the tick then
  * contains it as rt_contain_fault(RT_FAULT_HUNG, …). */
-bool rt_watchdog_expired(uint64_t now_tsc);
+enum rt_watchdog_verdict { RT_WATCHDOG_QUIET, RT_WATCHDOG_NOTICE, RT_WATCHDOG_ABANDON };
+enum rt_watchdog_verdict rt_watchdog_tick(uint64_t now_tsc, enum rt_svc *svc, uint32_t *ms);
 
 #endif

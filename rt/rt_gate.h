@@ -11,10 +11,15 @@ struct rt_gate {
 	struct rt_env env;
 	bool enabled;
 	uint32_t groups_off;		/* 1 << enum rt_group */
-	char reason[160];
+	uint32_t svcs_refused;		/* 1 << enum rt_svc: pointer outside code */
+	enum rt_svc last_refused;	/* this call's, or RT_SVC_COUNT */
+	uint64_t refused_fn[RT_SVC_COUNT];
+	char reason[160];		/* the layer's, or the last fault's */
+	char group_reason[RT_GROUP_COUNT][160];	/* why each group is off */
 	volatile bool busy;		/* serializes calls (and catches re-entry) */
 	enum rt_svc current;
 	uint64_t call_tsc;		/* TSC when the current call started */
+	bool noticed;			/* the current call was reported slow */
 	struct rt_stats stats;
 	struct rt_fault fault;
 	size_t name_cap;		/* rt_name_cap's answer, 0 until asked */
@@ -67,6 +72,10 @@ static inline uint16_t *rt_bounce_name(size_t n)
 {
 	return (uint16_t *)(void *)((uint8_t *)rt_bounce.name + RT_NAME_MAX - ((n + 1) & ~(size_t)1));
 }
+
+/* After a fault switched groups off and wrote rt_gate.reason: that reason
+ * becomes each group's. */
+void rt_gate_groups_off(uint32_t groups);
 
 /* One call: refuses an unusable service (EFI_UNSUPPORTED) or re-entry
  * (EFI_ABORTED), else counts, serializes and times it through rt_call. */

@@ -12,10 +12,15 @@
  * uncached. Pure: host-tested (tests/unit/test_rt_heal.c). */
 #include "rt.h"
 #include "layout.h"
+#include "bootinfo.h"
 
 #define BLOCK		0x200000ULL
 #define LOWER_HALF_END	0x0000800000000000ULL
 
+/* Quirk (ASUS boards' GetTime, OVMF under SEV-ES): a pointer left physical
+ * by SetVirtualAddressMap, used at runtime: its runtime region is healable.
+ * Quirk (HP EliteBook 840 G1): boot-services code or data touched after
+ * ExitBootServices: healable too, never handed out. */
 static bool healable_type(const struct efi_mdesc *d)
 {
 	switch (d->type) {
@@ -45,8 +50,11 @@ const char *rt_heal_plan(const struct efi_mdesc *map, size_t count, uint64_t add
 		out->type = d->type;
 		if (!healable_type(d) && addr >= HV_PAGE_SIZE)
 			return "its descriptor is not one firmware may still use";
+		/* Quirk (firmware that Linux and FreeBSD map page 0 for): page
+		 * 0 read or written at runtime: that page only, whatever
+		 * holds it. */
 		if (addr < HV_PAGE_SIZE)
-			break;		/* page 0: that page only, whatever holds it */
+			break;
 		/* A descriptor may claim to run past 2^64: clamp its end. */
 		end = len > ~0ULL - d->pa ? ~0ULL : d->pa + len;
 		lo = d->pa > block ? d->pa : block;
@@ -65,4 +73,15 @@ const char *rt_heal_plan(const struct efi_mdesc *map, size_t count, uint64_t add
 	out->exec = false;
 	out->uncached = false;
 	return NULL;
+}
+
+/* Which quirk of the README's table a healed fault was: the descriptor the
+ * alias covers says which (page 0 first: on OVMF it is boot-services code). */
+unsigned rt_heal_quirk(const struct rt_quirk *q)
+{
+	if (q->alias.desc < 0 || q->addr < HV_PAGE_SIZE)
+		return HV_QUIRK_PAGE0_AT_RUNTIME;
+	if (q->alias.type == EFI_MT_BS_CODE || q->alias.type == EFI_MT_BS_DATA)
+		return HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME;
+	return HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The tree's rules (README: How the code is laid out), for every source
-file of include/ loader/ rt/ hv/ (hv/vm/ and its folders included): the
+file of include/ loader/ rt/ hv/ (hv/vm/ and its folders included), and
+the comment rule for every source file of tools/ and tests/: the
 folder graph stays acyclic (include <- loader <- rt <- hv <- hv/vm, with
 the shell commands of hv/ the one way into hv/vm/; cross-folder includes
 name the folder), the emulated devices of hv/vm/dev/ include only
@@ -51,6 +52,10 @@ WEAK = re.compile(r"__attribute__\s*\(\(\s*weak")
 PRIVATE_COPY = re.compile(r"^\s*(static\s+)?(inline\s+)?uint\d+_t\s+ld(16|32|64)\s*\(|^struct txt\s*\{", re.M)
 SHARED_HOME = {"loader/bytes.h", "loader/txt.h"}
 OUTSIDE_CITE = re.compile(r"PRODUCT[.]md|\b[Ii]ssue #?\d")
+# In tools/ and tests/ too: a team document by name, or one of its
+# sections by a bare number (a spec citation names the spec before its §).
+TEAM_DOC_CITE = re.compile(r"FIELD[-]NOTES|\bthe §\d|§\d[\d.]* text\b")
+TOOL_SOURCES = (".c", ".h", ".py", ".sh", ".mk", ".asm", ".gdb")
 QUIRK = re.compile(r"\bQuirk\b(?! \([^)]+\): \S)")
 
 
@@ -226,8 +231,35 @@ def sources():
                     yield os.path.relpath(os.path.join(dirpath, f), ROOT)
 
 
-def main():
+def check_tool_comments(path, text):
+    """The comment rules for a script or build file of tools/ or tests/
+    (the C sources there get every rule, above): it cites only what a
+    reader of the repository can open."""
+    return [f"{path}:{n}: cites a document outside the repository (cite the README or the spec)"
+            for n, line in enumerate(text.split("\n"), 1)
+            if OUTSIDE_CITE.search(line) or TEAM_DOC_CITE.search(line)]
+
+
+def scan_tools_and_tests():
+    """(files that keep the comment rules, files that break them) among the
+    scripts and build files of tools/ and tests/."""
     ok = bad = 0
+    for folder in ["tools", "tests"]:
+        for dirpath, _, files in os.walk(os.path.join(ROOT, folder)):
+            for f in sorted(files):
+                if not f.endswith(TOOL_SOURCES) or f.endswith((".c", ".h")):
+                    continue
+                path = os.path.relpath(os.path.join(dirpath, f), ROOT)
+                with open(os.path.join(ROOT, path), encoding="utf-8", errors="replace") as fh:
+                    errs = check_tool_comments(path, fh.read())
+                for e in errs:
+                    print(e)
+                ok, bad = (ok, bad + 1) if errs else (ok + 1, bad)
+    return ok, bad
+
+
+def main():
+    ok, bad = scan_tools_and_tests()
     names = home_names(ROOT)
     wrong = self_test(names)
     for w in wrong:

@@ -21,7 +21,7 @@ __asm__(".section .reloc, \"aR\"\n"
 	".previous\n");
 
 /* Not EFIAPI: Debian's crt0 calls efi_main with the SysV ABI
- * (FIELD-NOTES: gnu-efi with GNU_EFI_USE_MS_ABI). */
+ * (Debian's gnu-efi is built without GNU_EFI_USE_MS_ABI). */
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	(void)image;

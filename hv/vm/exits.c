@@ -262,18 +262,15 @@ static void exit_vmmcall(void)
 		*rax = EFI_ACCESS_DENIED;
 		return;
 	}
-	/* A firmware call runs with IF set (the runtime watchdog) in an
-	 * address space that does not map guest_timer_isr: stop the slice and
-	 * take here a tick the timer already requested, which masking its LVT
-	 * entry does not withdraw (SDM Vol. 3A §11.8.4). STI takes effect
-	 * after the next instruction, so NOP is the window. */
-	guest_timer_stop();
+	/* A slice tick the timer already requested (pending while IF = 0,
+	 * SDM Vol. 3A §11.8.4) is taken here, in the hypervisor's address
+	 * space, rather than inside the firmware call, which runs with IF set
+	 * for its watchdog. STI takes effect after the next instruction, so
+	 * NOP is the window. A call into firmware then borrows the timer for
+	 * its watchdog and gives the slice back where it was
+	 * (rt/rt_call.asm). */
 	__asm__ volatile("sti; nop; cli" ::: "memory");
 	*rax = hcall_dispatch(&vcpu.hc, fn, vcpu.gprs.rbx, vcpu.gprs.rcx);
-	/* A hypercall that reached firmware armed the runtime watchdog on the
-	 * same LAPIC timer (hv/rt_watchdog.c), which leaves it masked: give
-	 * the guest its time slice back, so Ctrl-] still reaches us. */
-	guest_timer_start();
 }
 
 static void count_exit(uint32_t code)

@@ -17,7 +17,7 @@
 #include "hv/cpu.h"
 #include "hv/hv.h"
 #include "hv/kprintf.h"
-#include "hv/lapic.h"
+#include "hv/timer.h"
 #include "hv/lib.h"
 #include "hv/mm.h"
 #include "hv/trap.h"
@@ -25,11 +25,9 @@
 #include "rt/rt.h"
 
 #define GUEST_ASID	1
-#define TIMER_VECTOR	0x20
-#define SPURIOUS_VECTOR	0xFF
-/* The time slice (SDM Vol. 3A §11.5.4): QEMU's LAPIC counts at 1 GHz, so
- * ÷16 and 625,000 is 10 ms. */
-#define TIMER_COUNT	625000U
+/* The time slice: how long a guest runs before the run loop looks at the
+ * consoles again (Ctrl-]), from the calibrated timer (hv/timer.c). */
+#define SLICE_MS	10
 #define CTRL_RBRACKET	0x1D		/* Ctrl-] */
 
 struct guest_record guest_records[HV_MODULE_MAX];
@@ -49,8 +47,6 @@ static const char *fail(const char *fmt, ...)
 	return start_failure;
 }
 
-extern uint64_t lapic_eoi_va;
-extern const uint8_t guest_timer_isr[], guest_spurious_isr[];
 
 struct vm_area vm;
 struct vcpu vcpu;
@@ -93,35 +89,6 @@ static void *npt_alloc(void *ctx, uint64_t *pa)
 	return hv_pa_to_va(*pa);
 }
 
-/* The local APIC, reachable for the guest timer (lapic.c), and the timer's
- * interrupt gates. NULL, or why not. */
-static const char *lapic_setup(void)
-{
-	const char *why = lapic_map();
-
-	if (why)
-		return fail("%s", why);
-	if (lapic_regs())
-		lapic_eoi_va = (uint64_t)(uintptr_t)lapic_regs() + LAPIC_EOI;
-	idt_set_gate(TIMER_VECTOR, (uint64_t)(uintptr_t)guest_timer_isr);
-	idt_set_gate(SPURIOUS_VECTOR, (uint64_t)(uintptr_t)guest_spurious_isr);
-	return NULL;
-}
-
-void guest_timer_start(void)
-{
-	lapic_write(LAPIC_SVR, (lapic_read(LAPIC_SVR) & ~0xFFU) | LAPIC_SVR_ENABLE | SPURIOUS_VECTOR);
-	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_BY_16);
-	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LAPIC_LVT_PERIODIC);
-	lapic_write(LAPIC_TIMER_INIT, TIMER_COUNT);
-}
-
-void guest_timer_stop(void)
-{
-	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LAPIC_LVT_MASKED);
-	lapic_write(LAPIC_TIMER_INIT, 0);
-}
-
 /* Takes guest memory and the control area, builds the nested tables
  * (GPA 0.. -> guest memory, U=1 at every level, nothing else) and turns
  * SVM on. Once per boot. NULL, or why not. */
@@ -157,9 +124,9 @@ static const char *guest_setup(void)
 	if (why)
 		return fail("cannot build the nested page tables: %s", why);
 	vm.npt_root = npt.root_pa;
-	why = lapic_setup();
+	why = timer_init();
 	if (why)
-		return why;
+		return fail("no timer for the time slice: %s", why);
 
 	/* APM Vol. 2 §15.4: EFER.SVME before any SVM instruction; the host
 	 * save area's address before the first VMRUN. */
@@ -305,16 +272,18 @@ const char *guest_run(uint32_t index, const char *args)
 	r->runs = 1;
 	r->mem_pa = vm.mem_pa;
 	vmcb_init(&e);
-	guest_timer_start();
+	if (!timer_slice_start(SLICE_MS))
+		return fail("guest %s: no timer for the time slice", m->name);
 	while (!vcpu.done) {
 		if (take_input())
 			break;
+		timer_slice_resume();	/* a new slice once the last ran out */
 		vm_cpustate_enter(&vcpu.cpu);
 		svm_run(vm.ctrl_pa + CTRL_VMCB, &vcpu.gprs, vm.ctrl_pa + CTRL_HOST_VMCB);
 		vm_cpustate_exit(&vcpu.cpu);
 		guest_handle_exit();
 	}
-	guest_timer_stop();
+	timer_slice_stop();
 	guest_console_flush();
 	/* Discard the guest's state: registers, FPU/SSE/AVX, debug
 	 * registers, VMCB and memory (variable data it read included), now

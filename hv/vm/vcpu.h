@@ -73,9 +73,5 @@ void guest_stop(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* exits.c: prints what is left of the guest's console line. */
 void guest_console_flush(void);
 
-/* guest.c: (re)arms the guest's time slice on the local APIC timer, and
- * stops it. */
-void guest_timer_start(void);
-void guest_timer_stop(void);
 
 #endif

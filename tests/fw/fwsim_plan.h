@@ -41,6 +41,13 @@ enum fwsim_kind {
 	FWSIM_LIST_NONUL,	/* … after FWSIM_LIST_GOOD names, a full buffer, no NUL */
 	FWSIM_LIST_GROW,	/* … after FWSIM_LIST_GOOD names, a size past the buffer */
 	FWSIM_TIME_INVALID,	/* GetTime: Month 13, Day 0, Hour 25 */
+	FWSIM_SLOW,		/* busy-wait n ms (interrupts as entered), then the real call */
+	FWSIM_BADSTACK,		/* load a non-canonical RSP and push */
+	FWSIM_STACK_UNMAPPED,	/* point RSP at an unmapped page and push */
+	FWSIM_DOUBLE_FAULT,	/* non-canonical RSP, then #DE: its frame cannot be pushed */
+	FWSIM_PTR_NONCANON,	/* the service's table entry made non-canonical at runtime */
+	FWSIM_PTR_DATA,		/* … pointed at runtime data (the table itself) */
+	FWSIM_CRC_BAD,		/* the table's CRC32 wrong after SetVirtualAddressMap */
 	FWSIM_KIND_COUNT
 };
 
@@ -53,7 +60,7 @@ enum fwsim_kind {
 struct fwsim_action {
 	enum fwsim_kind kind;
 	int svc;		/* enum fwsim_svc, or FWSIM_NO_SVC */
-	uint64_t n;		/* bytes, for the overruns */
+	uint64_t n;		/* bytes, for the overruns; ms, for slow */
 };
 
 struct fwsim_plan {

@@ -15,7 +15,7 @@
 #include "efishim_guest.h"
 #include "efishim_blob_file.h"
 #include "hv/vm/efi/shim.h"
-#include "hv/vm/efi/efi_crc32.h"
+#include "loader/crc32.h"
 
 /* What shim_head.asm provides in the blob. */
 struct efishim_header efishim_header;
@@ -464,7 +464,7 @@ static bool crc_ok(void *table, uint32_t bytes)
 	memcpy(&h, table, sizeof(h));
 	memcpy(copy, table, bytes);
 	memset(copy + 16, 0, 4);
-	return efi_crc32(copy, bytes) == h.crc32;
+	return crc32_update(0, copy, bytes) == h.crc32;
 }
 
 static void test_svam_converts_every_pointer_and_moves_the_shim(void **state)

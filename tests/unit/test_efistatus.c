@@ -1,4 +1,4 @@
-/* Host tests for rt/efistatus.c: names of UEFI 2.10 Appendix D. */
+/* Host tests for loader/efistatus.c: names of UEFI 2.10 Appendix D. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

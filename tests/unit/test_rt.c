@@ -64,6 +64,10 @@ uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint
 
 /* ---- the fake firmware ---- */
 
+/* Where the fake services live: the host's user half, as the one range of
+ * "runtime code" every service pointer is checked against. */
+static const struct rt_code_range HOST_CODE[1] = { { 0x1000, 0x0000800000000000ULL } };
+
 #define LARGE_BYTES	(100 * 1024)
 #define LONG_NAME_UNITS	1500		/* longer than 1024 UTF-16 units */
 
@@ -214,6 +218,7 @@ static void setup_table(uint32_t supported)
 	struct rt_env env = {
 		.table_va = (uint64_t)(uintptr_t)table, .supported = supported,
 		.stack_top = 0xFFFFFFFFC0121000ULL, .map = keep, .map_count = 1,
+		.code = HOST_CODE, .code_count = 1,
 	};
 
 	memcpy(keep, map, sizeof(map));
@@ -332,7 +337,7 @@ static void test_rt_property_bits_are_the_specs(void **state)
 	assert_int_equal(all, 0x3FFF);
 }
 
-/* U-Boot's 0x05b0 (FIELD-NOTES): exactly these five are callable. */
+/* U-Boot's 0x05b0 (README: Runtime services after boot): exactly these five are callable. */
 static void test_rt_u_boots_mask_allows_its_five_services(void **state)
 {
 	(void)state;
@@ -383,9 +388,16 @@ static void test_rt_fault_disables_only_the_faulting_group(void **state)
 	assert_int_equal(calls_get_variable, 0);
 	/* Time still works. */
 	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
+	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE),
+			    "page fault (#PF) at 0xffffff0000001234 in SetVariable, "
+			    "cr2 0xffffff00ffc00010; variable services off");
+	assert_string_equal(rt_svc_off_reason(RT_GET_VARIABLE),
+			    rt_group_off_reason(RT_GROUP_VARIABLE));
+	assert_null(rt_group_off_reason(RT_GROUP_TIME));
+	assert_null(rt_svc_off_reason(RT_GET_TIME));
+	/* One group off is not the whole layer. */
 	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (page fault at 0xffffff0000001234 in SetVariable, "
-				  "cr2 0xffffff00ffc00010; variable services off)");
+	assert_string_equal(text, "enabled");
 }
 
 /* rt_call.asm puts the state back; the gate records who left what. */
@@ -591,6 +603,103 @@ static uint64_t MSABI fake_count_faults(uint32_t *high)
 	return EFI_ABORTED;
 }
 
+/* A table entry rewritten at runtime to point outside runtime code: the
+ * call is refused before the firmware is entered, that service alone goes
+ * off, and the entry it held is kept for the error line. */
+static void test_rt_pointer_outside_runtime_code_is_refused_and_that_service_off(void **state)
+{
+	static const uint64_t bad[] = { 0x7FFFFF0000001000ULL, 0xFFFFFF0000400000ULL, 0 };
+	struct efi_time t;
+	uint8_t buf[8];
+	size_t size;
+	uint64_t fn = 1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size = sizeof(buf);
+		setup_table(0x3FFF);
+		assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
+		assert_int_equal(rt_last_refused(), RT_SVC_COUNT);
+		table[3 + RT_GET_TIME] = bad[i];
+		assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
+		assert_int_equal(rt_last_refused(), RT_GET_TIME);
+		assert_true(rt_svc_refused(RT_GET_TIME, &fn));
+		assert_int_equal(fn, bad[i]);
+		assert_int_equal(calls_get_time, 1);
+		assert_int_equal(rt_get_stats()->calls[RT_GET_TIME], 1);
+		assert_false(rt_svc_usable(RT_GET_TIME));
+		assert_false(rt_last_fault()->happened);
+		/* Only that service: the rest of its group and the others work. */
+		assert_true(rt_svc_usable(RT_SET_TIME));
+		assert_int_equal(rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf,
+						 &size), EFI_BUFFER_TOO_SMALL);
+		assert_int_equal(rt_last_refused(), RT_SVC_COUNT);
+		assert_false(rt_svc_refused(RT_GET_VARIABLE, &fn));
+		/* Put back, it stays off for the boot. */
+		table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_get_time;
+		assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
+		assert_int_equal(calls_get_time, 1);
+	}
+}
+
+/* No runtime code at all: nothing is called. */
+static void test_rt_without_runtime_code_every_call_is_refused(void **state)
+{
+	struct rt_env env = {
+		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
+		.stack_top = 0xFFFFFFFFC0121000ULL,
+	};
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_init(&env, true, NULL);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
+	assert_int_equal(rt_last_refused(), RT_GET_TIME);
+	assert_int_equal(calls_get_time, 0);
+}
+
+/* A firmware stack the CPU cannot push a frame on: the exception becomes a
+ * double fault, delivered on its IST stack in the runtime address space. */
+static uint64_t MSABI fake_time_double_faults(struct efi_time *t, struct efi_time_cap *cap)
+{
+	uint64_t rip, rsp;
+
+	(void)t;
+	(void)cap;
+	/* An NMI or a machine check is the platform's, never the firmware's. */
+	assert_false(rt_contain_fault(2, 0, 0xFFFFFF0000001100ULL, 0, true, &rip, &rsp));
+	assert_false(rt_contain_fault(18, 0, 0xFFFFFF0000001100ULL, 0, true, &rip, &rsp));
+	/* A double fault taken in the hypervisor's own tables is its own. */
+	assert_false(rt_contain_fault(8, 0, 0xFFFFFFFF80001234ULL, 0, false, &rip, &rsp));
+	assert_true(rt_contain_fault(8, 0, 0xFFFFFF0000001180ULL, 0, true, &rip, &rsp));
+	assert_int_equal(rip, (uint64_t)(uintptr_t)rt_call_abort);
+	return EFI_ABORTED;
+}
+
+static void test_rt_double_fault_inside_firmware_is_contained(void **state)
+{
+	struct efi_time t;
+	char text[200];
+	uint64_t rip, rsp;
+
+	(void)state;
+	setup_table(0x3FFF);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_double_faults;
+	assert_int_equal(rt_get_time(&t, NULL), EFI_ABORTED);
+	assert_int_equal(rt_last_fault()->vector, 8);
+	assert_int_equal(rt_last_fault()->rip_desc, 0);
+	assert_int_equal(rt_last_fault()->rip_off, 0x180);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "enabled");	/* one group off is not the whole layer */
+	assert_string_equal(rt_group_off_reason(RT_GROUP_TIME),
+			    "double fault (#DF) at 0xffffff0000001180 in GetTime; time services off");
+	assert_false(rt_svc_usable(RT_GET_TIME));
+	assert_true(rt_svc_usable(RT_GET_VARIABLE));
+	/* After the call, a double fault is the hypervisor's whatever the space. */
+	assert_false(rt_contain_fault(8, 0, 0xFFFFFF0000001180ULL, 0, true, &rip, &rsp));
+}
+
 /* EDK2's GetNextHighMonotonicCount writes its counter with SetVariable: a
  * fault there may leave the variable driver mid-write, so variables go
  * off with it; time, which does not enter that driver for GetTime, stays. */
@@ -613,61 +722,207 @@ static void test_rt_fault_in_the_monotonic_count_switches_variables_off(void **s
 	assert_false(rt_svc_usable(RT_UPDATE_CAPSULE));
 	assert_true(rt_svc_usable(RT_QUERY_CAPSULE_CAPABILITIES));
 	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
+	assert_string_equal(rt_disabled_reason(), "invalid opcode (#UD) at 0xffffff0000001100 in "
+			    "GetNextHighMonotonicCount; variable and misc services off");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_MISC), rt_disabled_reason());
+	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE), rt_disabled_reason());
+	assert_null(rt_group_off_reason(RT_GROUP_CAPSULE));
 	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (invalid opcode at 0xffffff0000001100 in "
-				  "GetNextHighMonotonicCount; variable and misc services off)");
+	assert_string_equal(text, "enabled");
 }
 
 /* ---- the watchdog's half in rt/ ---- */
 
-#define WATCHDOG_CYCLES	2000000000ULL
+/* A fake TSC of 1,000,000 cycles a millisecond: ms(n) is n ms. */
+#define PER_MS		1000000ULL
+#define MS(n)		((uint64_t)(n) * PER_MS)
 
-static bool watchdog_saw_running, watchdog_saw_expired;
+/* What the timer's ticks saw while a fake service ran, at offsets from the
+ * call's start. */
+#define TICKS_MAX	8
+static uint64_t tick_at[TICKS_MAX];
+static unsigned nticks;
+static enum rt_watchdog_verdict verdict[TICKS_MAX];
+static enum rt_svc verdict_svc[TICKS_MAX];
+static uint32_t verdict_ms[TICKS_MAX];
+static bool contain_on_abandon;
+
+/* True when a tick contained the call (the real rt_call then resumes at
+ * rt_call_abort with EFI_ABORTED). */
+static bool run_ticks(void)
+{
+	uint64_t start = rt_gate.call_tsc;
+
+	for (unsigned i = 0; i < nticks; i++) {
+		verdict_ms[i] = 0;
+		verdict[i] = rt_watchdog_tick(start + tick_at[i], &verdict_svc[i], &verdict_ms[i]);
+		if (verdict[i] == RT_WATCHDOG_ABANDON && contain_on_abandon) {
+			uint64_t rip, rsp;
+
+			assert_true(rt_contain_fault(RT_FAULT_HUNG, 0, 0xFFFFFF0000001200ULL, 0,
+						     true, &rip, &rsp));
+			return true;
+		}
+	}
+	return false;
+}
 
 static uint64_t MSABI fake_time_hangs(struct efi_time *t, struct efi_time_cap *cap)
 {
-	uint64_t rip, rsp, now = __builtin_ia32_rdtsc();
-
 	(void)t; (void)cap;
-	/* Ticks while it runs: not yet over, then over the bound. */
-	watchdog_saw_running = !rt_watchdog_expired(now);
-	watchdog_saw_expired = rt_watchdog_expired(now + WATCHDOG_CYCLES);
-	assert_true(rt_contain_fault(RT_FAULT_HUNG, 0, 0xFFFFFF0000001200ULL, 0, true, &rip, &rsp));
-	return EFI_ABORTED;
+	run_ticks();
+	return EFI_ABORTED;	/* what rt_call_abort returns after containment */
 }
 
-static void test_rt_watchdog_abandons_a_call_over_its_bound(void **state)
+static uint64_t MSABI fake_set_variable_slow(const uint16_t *name, const struct efi_guid *g,
+					     uint32_t attrs, uint64_t size, const void *data)
 {
-	struct rt_env env = {
-		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
-		.stack_top = 0xFFFFFFFFC0121000ULL, .watchdog_cycles = WATCHDOG_CYCLES,
-	};
-	struct efi_time t;
-	char text[200];
+	(void)name; (void)g; (void)attrs; (void)size; (void)data;
+	return run_ticks() ? EFI_ABORTED : EFI_SUCCESS;
+}
 
-	(void)state;
+static void watchdog_setup(uint32_t read_ms, uint32_t write_ms, uint64_t per_ms)
+{
+	struct rt_env env;
+
 	setup_table(0x3FFF);
+	env = rt_gate.env;
+	env.deadlines = (struct rt_deadlines){ .read_ms = read_ms, .write_ms = write_ms };
+	env.tsc_per_ms = per_ms;
 	rt_init(&env, true, NULL);
-	assert_false(rt_watchdog_expired(~0ULL / 2));	/* no call under way */
 	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_hangs;
+	table[3 + RT_SET_VARIABLE] = (uint64_t)(uintptr_t)fake_set_variable_slow;
+	memset(verdict, 0xFF, sizeof(verdict));
+	contain_on_abandon = true;
+}
+
+static void test_rt_watchdog_abandons_a_hung_read_at_the_read_deadline(void **state)
+{
+	enum rt_svc svc;
+	uint32_t ms;
+	struct efi_time t;
+	(void)state;
+	watchdog_setup(3000, 60000, PER_MS);
+	assert_int_equal(rt_watchdog_tick(~0ULL / 2, &svc, &ms), RT_WATCHDOG_QUIET); /* no call */
+	nticks = 3;
+	tick_at[0] = MS(2000);
+	tick_at[1] = MS(2999);
+	tick_at[2] = MS(3000);
 	assert_int_equal(rt_get_time(&t, NULL), EFI_ABORTED);
-	assert_true(watchdog_saw_running);
-	assert_true(watchdog_saw_expired);
+	assert_int_equal(verdict[0], RT_WATCHDOG_NOTICE);	/* 3 s > the 2 s notice */
+	assert_int_equal(verdict_svc[0], RT_GET_TIME);
+	assert_int_equal(verdict_ms[0], 2000);
+	assert_int_equal(verdict[1], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[2], RT_WATCHDOG_ABANDON);
+	assert_int_equal(verdict_ms[2], 3000);
 	assert_int_equal(rt_last_fault()->vector, RT_FAULT_HUNG);
-	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (no return within 2 s at 0xffffff0000001200 in GetTime; "
-				  "time services off)");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_TIME),
+			    "no return within 3 s at 0xffffff0000001200 in GetTime; time services off");
 	assert_false(rt_svc_usable(RT_GET_TIME));
 	assert_true(rt_svc_usable(RT_GET_VARIABLE));
 }
 
-static void test_rt_watchdog_off_never_expires(void **state)
+static void test_rt_watchdog_gives_a_slow_write_one_notice_and_the_write_deadline(void **state)
 {
 	(void)state;
-	setup_table(0x3FFF);			/* watchdog_cycles 0 */
-	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_hangs;
-	rt_get_time(&(struct efi_time){ 0 }, NULL);
-	assert_false(watchdog_saw_expired);
+	watchdog_setup(2000, 60000, PER_MS);
+	contain_on_abandon = false;		/* only look at the verdicts */
+	nticks = 6;
+	tick_at[0] = MS(1999);
+	tick_at[1] = MS(2000);
+	tick_at[2] = MS(2050);
+	tick_at[3] = MS(30000);
+	tick_at[4] = MS(59999);
+	tick_at[5] = MS(60000);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_SUCCESS);
+	assert_int_equal(verdict[0], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[1], RT_WATCHDOG_NOTICE);
+	assert_int_equal(verdict_svc[1], RT_SET_VARIABLE);
+	assert_int_equal(verdict_ms[1], 2000);
+	assert_int_equal(verdict[2], RT_WATCHDOG_QUIET);	/* once per call */
+	assert_int_equal(verdict[3], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[4], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[5], RT_WATCHDOG_ABANDON);
+	assert_int_equal(verdict_ms[5], 60000);
+	/* The next call is reported again. */
+	nticks = 1;
+	tick_at[0] = MS(2000);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_SUCCESS);
+	assert_int_equal(verdict[0], RT_WATCHDOG_NOTICE);
+	assert_null(rt_disabled_reason());
+}
+
+static void test_rt_watchdog_abandoned_write_names_its_deadline(void **state)
+{
+	
+	(void)state;
+	watchdog_setup(2000, 45500, PER_MS);
+	nticks = 2;
+	tick_at[0] = MS(45499);
+	tick_at[1] = MS(45500);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_ABORTED);
+	assert_int_equal(verdict[0], RT_WATCHDOG_NOTICE);	/* the first tick past 2 s */
+	assert_int_equal(verdict[1], RT_WATCHDOG_ABANDON);
+	assert_string_equal(rt_disabled_reason(), "no return within 45500 ms at 0xffffff0000001200 "
+			    "in SetVariable; variable services off");
+}
+
+static void test_rt_watchdog_off_never_notices_nor_abandons(void **state)
+{
+	(void)state;
+	/* rt_watchdog = off: no deadlines (the timer is not armed either). */
+	watchdog_setup(0, 0, PER_MS);
+	nticks = 2;
+	tick_at[0] = MS(2000);
+	tick_at[1] = MS(600000);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_SUCCESS);
+	assert_int_equal(verdict[0], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[1], RT_WATCHDOG_QUIET);
+	/* No calibrated TSC: nothing to time the call by. */
+	watchdog_setup(2000, 60000, 0);
+	assert_int_equal(rt_get_time(&(struct efi_time){ 0 }, NULL), EFI_ABORTED);
+	assert_int_equal(verdict[0], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[1], RT_WATCHDOG_QUIET);
+	assert_null(rt_disabled_reason());
+}
+
+/* A fault contained in service s, as the exception path reports one. */
+static void contain_in(enum rt_svc s, uint64_t rip)
+{
+	uint64_t resume_rip, resume_rsp;
+
+	rt_gate.busy = true;
+	rt_gate.current = s;
+	assert_true(rt_contain_fault(6, 0, rip, 0, true, &resume_rip, &resume_rsp));
+}
+
+static void test_rt_state_is_disabled_only_when_every_group_is_off(void **state)
+{
+	char text[200];
+
+	(void)state;
+	setup_table(0x3FFF);
+	contain_in(RT_GET_TIME, 0xFFFFFF0000001100ULL);
+	contain_in(RT_RESET_SYSTEM, 0xFFFFFF0000001200ULL);
+	contain_in(RT_QUERY_CAPSULE_CAPABILITIES, 0xFFFFFF0000001300ULL);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "enabled");	/* variable and misc still on */
+	assert_null(rt_group_off_reason(RT_GROUP_VARIABLE));
+	contain_in(RT_GET_NEXT_HIGH_MONOTONIC_COUNT, 0xFFFFFF0000001400ULL); /* misc + variable */
+	/* Each group keeps the fault that switched it off. */
+	assert_string_equal(rt_group_off_reason(RT_GROUP_TIME),
+			    "invalid opcode (#UD) at 0xffffff0000001100 in GetTime; time services off");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_RESET), "invalid opcode (#UD) at "
+			    "0xffffff0000001200 in ResetSystem; reset services off");
+	assert_string_equal(rt_svc_off_reason(RT_QUERY_CAPSULE_CAPABILITIES), "invalid opcode (#UD) at "
+			    "0xffffff0000001300 in QueryCapsuleCapabilities; capsule services off");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE), "invalid opcode (#UD) at "
+			    "0xffffff0000001400 in GetNextHighMonotonicCount; variable and misc "
+			    "services off");
+	/* Every group off now: the layer is disabled, with the last fault. */
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "disabled (invalid opcode (#UD) at 0xffffff0000001400 in "
+				  "GetNextHighMonotonicCount; variable and misc services off)");
 }
 
 /* What the firmware is offered ends at the guard page above it, so a
@@ -719,6 +974,7 @@ static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
 	struct rt_env env = {
 		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
 		.stack_top = 0xFFFFFFFFC0121000ULL, .compat = 1,
+		.code = HOST_CODE, .code_count = 1,
 	};
 	static const struct efi_mdesc map[1] = { { .type = EFI_MT_RT_CODE, .pa = 0x1000,
 						   .va = 0xFFFFFF0000001000ULL, .npages = 16,
@@ -769,6 +1025,7 @@ static void test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_spac
 	struct rt_env env = {
 		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
 		.stack_top = 0xFFFFFFFFC0121000ULL, .compat = 1, .map = map, .map_count = 1,
+		.code = HOST_CODE, .code_count = 1,
 	};
 	struct efi_time t;
 
@@ -843,8 +1100,14 @@ int main(void)
 		cmocka_unit_test(test_rt_group_services_that_write_variables_enter_the_variable_group),
 		cmocka_unit_test(test_rt_groups_text_joins_names),
 		cmocka_unit_test(test_rt_fault_in_the_monotonic_count_switches_variables_off),
-		cmocka_unit_test(test_rt_watchdog_abandons_a_call_over_its_bound),
-		cmocka_unit_test(test_rt_watchdog_off_never_expires),
+		cmocka_unit_test(test_rt_watchdog_abandons_a_hung_read_at_the_read_deadline),
+		cmocka_unit_test(test_rt_watchdog_gives_a_slow_write_one_notice_and_the_write_deadline),
+		cmocka_unit_test(test_rt_watchdog_abandoned_write_names_its_deadline),
+		cmocka_unit_test(test_rt_watchdog_off_never_notices_nor_abandons),
+		cmocka_unit_test(test_rt_state_is_disabled_only_when_every_group_is_off),
+		cmocka_unit_test(test_rt_double_fault_inside_firmware_is_contained),
+		cmocka_unit_test(test_rt_pointer_outside_runtime_code_is_refused_and_that_service_off),
+		cmocka_unit_test(test_rt_without_runtime_code_every_call_is_refused),
 		cmocka_unit_test(test_rt_bounce_buffers_end_at_their_guard_page),
 		cmocka_unit_test(test_rt_heal_aliases_and_logs_the_quirk),
 		cmocka_unit_test(test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_space),

@@ -246,6 +246,16 @@ static void exit_xsetbv(void)
 		guest_stop("XSETBV of XCR%u = 0x%lx refused: %s", xcr, v, why);
 }
 
+static void exit_reset(uint64_t type)
+{
+	const char *name = hcall_reset_name(type);
+
+	if (name)
+		guest_stop("reset (%s)", name);
+	else
+		guest_stop("reset (EFI_RESET_TYPE 0x%lx)", type);
+}
+
 static void exit_vmmcall(void)
 {
 	static const uint8_t op[] = { 0x0F, 0x01, 0xD9 };
@@ -261,6 +271,15 @@ static void exit_vmmcall(void)
 	if (*(vm.ctrl + CTRL_VMCB + VMCB_CPL) != 0) {
 		*rax = EFI_ACCESS_DENIED;
 		return;
+	}
+	switch (fn) {
+	case HVCALL_RESET_SYSTEM:
+		/* README: Hypercall ABI: the guest's ResetSystem (its EFI shim's)
+		 * ends the guest, never the machine. */
+		exit_reset(vcpu.gprs.rbx);
+		return;
+	default:
+		break;
 	}
 	/* A slice tick the timer already requested (pending while IF = 0,
 	 * SDM Vol. 3A §11.8.4) is taken here, in the hypervisor's address

@@ -56,6 +56,15 @@ const char *hcall_name(uint64_t fn)
 	return fn < HVCALL_COUNT ? hcall_names[fn] : NULL;
 }
 
+const char *hcall_reset_name(uint64_t type)
+{
+	static const char *const names[] = {
+		"EfiResetCold", "EfiResetWarm", "EfiResetShutdown", "EfiResetPlatformSpecific",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : NULL;
+}
+
 bool hcall_range_ok(uint64_t mem_bytes, uint64_t gpa, uint64_t size)
 {
 	return gpa < mem_bytes && size <= mem_bytes - gpa;

@@ -36,6 +36,10 @@
 /* "version", "GetVariable", … or NULL for an unknown function. */
 const char *hcall_name(uint64_t fn);
 
+/* The EFI_RESET_TYPE of a ResetSystem (UEFI 2.10 §8.5.1): "EfiResetCold",
+ * "EfiResetWarm", "EfiResetShutdown", "EfiResetPlatformSpecific", or NULL. */
+const char *hcall_reset_name(uint64_t type);
+
 /* True if [gpa, gpa + size) lies wholly inside [0, mem_bytes): no wrap,
  * size 0 only at an address inside memory. */
 bool hcall_range_ok(uint64_t mem_bytes, uint64_t gpa, uint64_t size);

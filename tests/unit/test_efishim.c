@@ -442,7 +442,7 @@ static void test_reset_system_asks_the_hypervisor_with_the_type(void **state)
 		shim_reset_system(2 /* EfiResetShutdown */, 0, 0, NULL);
 		fail_msg("ResetSystem returned");
 	}
-	assert_int_equal(guest.last_fn, 6);
+	assert_int_equal(guest.last_fn, HVCALL_RESET_SYSTEM);
 	assert_int_equal(guest.last_gpa, 2);
 	assert_int_equal(guest.last_size, 0);
 }

@@ -141,6 +141,20 @@ static void test_hcall_unknown_function_is_unsupported(void **s)
 	assert_true(hcall_dispatch(&env, ~0ULL, 0, 0) == EFI_UNSUPPORTED);
 }
 
+/* The run loop ends the guest on ResetSystem and names the type in the
+ * stop line (UEFI 2.10 §8.5.1 EFI_RESET_TYPE values). */
+static void test_hcall_reset_system_names_each_efi_reset_type(void **s)
+{
+	(void)s;
+	assert_string_equal(hcall_name(HVCALL_RESET_SYSTEM), "ResetSystem");
+	assert_string_equal(hcall_reset_name(0), "EfiResetCold");
+	assert_string_equal(hcall_reset_name(1), "EfiResetWarm");
+	assert_string_equal(hcall_reset_name(2), "EfiResetShutdown");
+	assert_string_equal(hcall_reset_name(3), "EfiResetPlatformSpecific");
+	assert_null(hcall_reset_name(4));
+	assert_null(hcall_reset_name(~0ULL));
+}
+
 static void test_hcall_range_must_lie_inside_guest_memory(void **s)
 {
 	(void)s;
@@ -482,6 +496,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_hcall_version_is_1_0),
 		T(test_hcall_unknown_function_is_unsupported),
+		T(test_hcall_reset_system_names_each_efi_reset_type),
 		T(test_hcall_range_must_lie_inside_guest_memory),
 		T(test_hcall_get_variable_past_memory_is_invalid_and_reads_nothing),
 		T(test_hcall_data_running_past_the_request_is_invalid),

@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	8
+#define HV_BOOTINFO_VERSION	9
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -129,6 +129,7 @@ static inline const char *hv_guest_vars_name(uint32_t v)
 
 #define HV_MODULE_MAX		8
 #define HV_MODULE_NAME_MAX	32	/* including the NUL */
+#define HV_MODULE_ARGS_MAX	256	/* including the NUL */
 #define HV_GUEST_MEM_DEFAULT	(64ULL << 20)
 #define HV_GUEST_MEM_MAX	(64ULL << 30)
 
@@ -138,6 +139,16 @@ struct hv_module {
 	char name[HV_MODULE_NAME_MAX];	/* NUL-terminated */
 	uint64_t pa;
 	uint64_t size_bytes;		/* the file's size */
+};
+
+/* What the per-module keys add to module i (modules[i]): `initrd =
+ * NAME PATH` read like the module itself (pa 0 and size 0 when none),
+ * `guest_mem = NAME SIZE` (0: guest_mem_bytes), `args = NAME TEXT`. */
+struct hv_module_ext {
+	uint64_t initrd_pa;
+	uint64_t initrd_size_bytes;	/* the file's size */
+	uint64_t guest_mem_bytes;
+	char args[HV_MODULE_ARGS_MAX];	/* NUL-terminated; empty: none */
 };
 
 /* cpu_flags: what the loader found the CPU to support. */
@@ -296,12 +307,15 @@ struct hv_bootinfo {
 	/* The runtime compatibility rung (version 8). */
 	uint32_t rt_compat;		/* enum hv_rt_compat */
 	uint32_t rt_compat_pad;
+
+	/* Per-module initrd, memory and args (version 9), by module index. */
+	struct hv_module_ext module_ext[HV_MODULE_MAX];
 };
 
-/* Layout of version 8. Changing any of these means a new layout: bump
+/* Layout of version 9. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 8, "offsets below are version 8's");
+_Static_assert(HV_BOOTINFO_VERSION == 9, "offsets below are version 9's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -324,7 +338,9 @@ _Static_assert(HV_BI_OFFSET(module_count) == 936 && HV_BI_OFFSET(guest_vars) == 
 	       HV_BI_OFFSET(modules) == 968, "guests");
 _Static_assert(HV_BI_OFFSET(fb) == 1352 && sizeof(struct hv_framebuffer) == 56, "framebuffer");
 _Static_assert(HV_BI_OFFSET(rt_compat) == 1408, "runtime compatibility");
-_Static_assert(sizeof(struct hv_bootinfo) == 1416, "size of version 8");
+_Static_assert(HV_BI_OFFSET(module_ext) == 1416 && sizeof(struct hv_module_ext) == 280,
+	       "per-module extras");
+_Static_assert(sizeof(struct hv_bootinfo) == 3656, "size of version 9");
 #undef HV_BI_OFFSET
 
 #endif

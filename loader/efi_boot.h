@@ -54,6 +54,7 @@ struct boot {
 	void *svam_buf;			/* runtime descriptors for SVAM */
 	uint64_t pool_pa, pool_pages, pool_used;
 	uint64_t module_pa[HV_MODULE_MAX], module_size[HV_MODULE_MAX];
+	uint64_t initrd_pa[HV_MODULE_MAX], initrd_size[HV_MODULE_MAX];
 
 	/* every page allocation, released if we give up before exiting */
 	struct { uint64_t pa, npages; } allocs[16 + HV_MODULE_MAX];

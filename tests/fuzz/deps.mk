@@ -13,3 +13,4 @@ FZ_DEPS_guestimg := hv/guestimg.c loader/elf.c loader/pt.c
 FZ_DEPS_psf := hv/psf.c hv/fbcon.c
 FZ_DEPS_kbd := hv/kbd.c
 FZ_DEPS_rt_heal := rt/rt_heal.c
+FZ_DEPS_bzimage := hv/vm/linux/linuxboot.c hv/vm/linux/zeropage.c hv/vm/linux/bzimage.c loader/pt.c

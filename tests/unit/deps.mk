@@ -31,3 +31,4 @@ UT_DEPS_fbcon := hv/fbcon.c hv/psf.c
 UT_DEPS_kbd := hv/kbd.c
 UT_DEPS_bzimage := hv/vm/linux/bzimage.c
 UT_DEPS_linuxboot := hv/vm/linux/linuxboot.c hv/vm/linux/zeropage.c hv/vm/linux/bzimage.c loader/pt.c
+UT_DEPS_cpuview := hv/vm/linux/cpuview.c

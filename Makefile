@@ -73,8 +73,11 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
 HV_PURE_FROM_LOADER := loader/elf.c loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
 	loader/fwinfo.c loader/quirks.c $(PURE_LIB)
-HV_SRCS := $(wildcard hv/*.c) $(wildcard rt/*.c) $(HV_PURE_FROM_LOADER)
-HV_ASMS := $(wildcard hv/*.asm) $(wildcard rt/*.asm)
+# hv/vm/: the guests (README: How the code is laid out), with a folder
+# each for emulated devices, the Linux boot protocol and the guest's EFI.
+HV_DIRS := hv hv/vm hv/vm/dev hv/vm/linux hv/vm/efi
+HV_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c)) $(wildcard rt/*.c) $(HV_PURE_FROM_LOADER)
+HV_ASMS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.asm)) $(wildcard rt/*.asm)
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASMS))
 
 # ---------------------------------------------------------------- host tests

@@ -1,10 +1,10 @@
 /* guest list | run NAME [ARGS] | info NAME (README: Guests). */
 #include "hv.h"
 
-#include "guest.h"
 #include "kprintf.h"
 #include "lib.h"
 #include "shell.h"
+#include "hv/vm/guest.h"
 
 /* The module named name, or -1 after one error line. */
 static int find_module(const char *name)
@@ -79,6 +79,7 @@ static int guest_info(int index)
 static int cmd_guest(int argc, char **argv)
 {
 	static char args[SHELL_LINE_MAX + 1];
+	const char *why;
 	size_t n = 0;
 	int index;
 
@@ -104,7 +105,13 @@ static int cmd_guest(int argc, char **argv)
 		n += len;
 	}
 	args[n] = '\0';
-	return guest_run((uint32_t)index, args) ? 0 : 1;
+	why = guest_run((uint32_t)index, args);
+	if (why)
+		return shell_error("%s", why);
+	kprintf("guest %s: ", hv_bi->modules[index].name);
+	print_state(guest_record((uint32_t)index));
+	kprintf("\n");
+	return 0;
 }
 
 SHELL_CMD(guest, "guest", "list | run NAME [ARGS] | info NAME",

@@ -71,7 +71,7 @@ void trap_dump(const struct hv_trap_frame *tf);
 void idt_init(void);
 
 /* Points vector (32..255) at handler: an interrupt gate on the current
- * stack (guest.c's timer). */
+ * stack (hv/vm/guest.c's timer). */
 void idt_set_gate(unsigned vector, uint64_t handler);
 
 /* Called by isr.asm. */

@@ -33,7 +33,7 @@ struct elf_image {
 
 /* Where the segments of an image may lie, and which address names them.
  * The hypervisor's image (elf_validate) is placed by p_vaddr in the
- * higher half; a guest image (hv/guestimg.c) by p_paddr inside guest
+ * higher half; a guest image (hv/vm/guestimg.c) by p_paddr inside guest
  * memory. */
 struct elf_place {
 	bool use_paddr;		/* seg.va holds p_paddr instead of p_vaddr */

@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """The tree's rules (README: How the code is laid out), for every source
-file of include/ loader/ rt/ hv/: the folder graph stays acyclic
-(include <- loader <- rt <- hv, cross-folder includes name the folder), no
-weak symbols, no private copies of the shared helpers, comments cite only
-what a reader of the repository can open (never a team document outside
-it, nor an issue number), and every firmware quirk is tagged `Quirk (FIRMWARE): symptom`.
+file of include/ loader/ rt/ hv/ (hv/vm/ and its folders included): the
+folder graph stays acyclic (include <- loader <- rt <- hv <- hv/vm, with
+the shell commands of hv/ the one way into hv/vm/; cross-folder includes
+name the folder), the emulated devices of hv/vm/dev/ include only
+<stdint.h> <stddef.h> <stdbool.h> and each other, no weak symbols, no
+private copies of the shared helpers, comments cite only what a reader of
+the repository can open (never a team document outside it, nor an issue
+number), and every firmware quirk is tagged `Quirk (FIRMWARE): symptom`.
 Prints one line per rule broken, then `layers: N passed, M failed`
 (N = files that keep every rule)."""
 import os
@@ -12,7 +15,26 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ORDER = ["include", "loader", "rt", "hv"]        # each may include only those before it
+# Every folder with its own rule, and the folders each may include from
+# (besides itself). A file belongs to the deepest folder that holds it.
+ABOVE_RT = ["include", "loader", "rt"]
+MAY_INCLUDE = {
+    "include": [],
+    "loader": ["include"],
+    "rt": ["include", "loader"],
+    "hv": ABOVE_RT,                     # + hv/vm/, from the shell commands only
+    "hv/vm": ABOVE_RT + ["hv", "hv/vm/dev", "hv/vm/linux", "hv/vm/efi"],
+    "hv/vm/linux": ABOVE_RT + ["hv", "hv/vm/dev"],
+    "hv/vm/efi": ABOVE_RT + ["hv", "hv/vm/dev"],
+    "hv/vm/dev": [],                    # pure state machines
+}
+FOLDERS = sorted(MAY_INCLUDE, key=len, reverse=True)
+# In hv/, only the shell commands reach into hv/vm/ (the guests are a
+# mechanism the shell drives); hv/vm/ never includes the shell.
+VM_USERS = re.compile(r"^hv/cmd_\w+\.c$")
+SHELL_HEADERS = re.compile(r"^hv/(shell\w*|cmd_\w+)\.h$")
+DEV_SYSTEM_HEADERS = {"stdint.h", "stddef.h", "stdbool.h"}
+SYSTEM_INCLUDE = re.compile(r'^\s*#\s*include\s+<([^>]+)>', re.M)
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 WEAK = re.compile(r"__attribute__\s*\(\(\s*weak")
 # Helpers that exist once, in the pure library (loader/bytes.h, loader/txt.h).
@@ -22,24 +44,55 @@ OUTSIDE_CITE = re.compile(r"PRODUCT[.]md|\b[Ii]ssue #?\d")
 QUIRK = re.compile(r"\bQuirk\b(?! \([^)]+\): \S)")
 
 
+def folder_of(path):
+    """The deepest folder with a rule that holds path, or None."""
+    d = os.path.dirname(path)
+    for f in FOLDERS:
+        if d == f or d.startswith(f + "/"):
+            return f
+    return None
+
+
+def check_include(path, folder, name, line):
+    """The error for `#include "name"` at path:line, or None."""
+    if "/" not in name:
+        if os.path.exists(os.path.join(ROOT, os.path.dirname(path), name)) or \
+                (folder != "hv/vm/dev" and os.path.exists(os.path.join(ROOT, "include", name))):
+            return None
+        if folder == "hv/vm/dev":
+            return f"{path}:{line}: hv/vm/dev/ includes \"{name}\": a device includes only its own folder"
+        return f"{path}:{line}: \"{name}\" is in another folder: name it (\"folder/{name}\")"
+    target = folder_of(name)
+    if target is None or not os.path.exists(os.path.join(ROOT, name)):
+        return f"{path}:{line}: \"{name}\" is not a header of include/ loader/ rt/ hv/"
+    if os.path.dirname(name) == os.path.dirname(path):
+        return f"{path}:{line}: \"{name}\": a header of the same folder is included without it"
+    if target == "hv/vm" and folder == "hv" and VM_USERS.match(path):
+        return None
+    if folder.startswith("hv/vm") and SHELL_HEADERS.match(name):
+        return f"{path}:{line}: {folder}/ includes the shell's \"{name}\": return a reason instead"
+    if target not in MAY_INCLUDE[folder]:
+        if folder == "hv/vm/dev":
+            return f"{path}:{line}: hv/vm/dev/ includes \"{name}\": a device includes only its own folder"
+        if target.startswith("hv/vm") and folder == "hv":
+            return f"{path}:{line}: hv/ includes \"{name}\": only the shell commands (cmd_*.c) reach hv/vm/"
+        return f"{path}:{line}: {folder}/ includes \"{name}\": {folder}/ is below {target}/"
+    return None
+
+
 def check(path, text):
-    folder = path.split("/")[0]
-    rank = ORDER.index(folder)
+    folder = folder_of(path)
     errs = []
     for m in INCLUDE.finditer(text):
-        name = m.group(1)
-        line = text.count("\n", 0, m.start()) + 1
-        if "/" in name:
-            target = name.split("/")[0]
-            if target not in ORDER or not os.path.exists(os.path.join(ROOT, name)):
-                errs.append(f"{path}:{line}: \"{name}\" is not a header of include/ loader/ rt/ hv/")
-            elif target == folder:
-                errs.append(f"{path}:{line}: \"{name}\": a header of the same folder is included without it")
-            elif ORDER.index(target) > rank:
-                errs.append(f"{path}:{line}: {folder}/ includes \"{name}\": {folder}/ is below {target}/")
-        elif not (os.path.exists(os.path.join(ROOT, folder, name)) or
-                  os.path.exists(os.path.join(ROOT, "include", name))):
-            errs.append(f"{path}:{line}: \"{name}\" is in another folder: name it (\"folder/{name}\")")
+        err = check_include(path, folder, m.group(1), text.count("\n", 0, m.start()) + 1)
+        if err:
+            errs.append(err)
+    if folder == "hv/vm/dev":
+        for m in SYSTEM_INCLUDE.finditer(text):
+            if m.group(1) not in DEV_SYSTEM_HEADERS:
+                line = text.count("\n", 0, m.start()) + 1
+                errs.append(f"{path}:{line}: hv/vm/dev/ includes <{m.group(1)}>: a device "
+                            "includes only <stdint.h> <stddef.h> <stdbool.h>")
     if WEAK.search(text):
         errs.append(f"{path}: a weak symbol: call what the layer below declares instead")
     if path not in SHARED_HOME and PRIVATE_COPY.search(text):
@@ -54,7 +107,7 @@ def check(path, text):
 
 def main():
     ok = bad = 0
-    for folder in ORDER:
+    for folder in ["include", "loader", "rt", "hv"]:
         for dirpath, _, files in os.walk(os.path.join(ROOT, folder)):
             for f in sorted(files):
                 if not f.endswith((".c", ".h")):

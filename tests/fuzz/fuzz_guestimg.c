@@ -1,4 +1,4 @@
-/* libFuzzer harness for hv/guestimg.c: any bytes as a guest image. When
+/* libFuzzer harness for hv/vm/guestimg.c: any bytes as a guest image. When
  * the validator accepts, every segment must lie in [1 MiB, guest memory)
  * with its file bytes inside the file, and preparing guest memory must
  * stay inside it (ASan watches the buffer's edges). */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/guestimg.h"
+#include "hv/vm/guestimg.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 #define MEM	(4ULL << 20)

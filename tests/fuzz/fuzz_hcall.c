@@ -1,4 +1,4 @@
-/* libFuzzer harness for hv/hcall.c: the first 24 bytes pick the function,
+/* libFuzzer harness for hv/vm/hcall.c: the first 24 bytes pick the function,
  * the request's gpa and size; the rest is guest memory. Whatever the
  * bytes, every pointer a service gets must lie inside guest memory with
  * the sizes it is told, and a request not wholly inside memory must never
@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "hv/hcall.h"
+#include "hv/vm/hcall.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 

@@ -1,4 +1,4 @@
-/* hv/guestimg.c: guest images are placed by p_paddr inside [1 MiB,
+/* hv/vm/guestimg.c: guest images are placed by p_paddr inside [1 MiB,
  * guest_mem) under the hypervisor's ELF rules, and guest memory starts
  * as the README's Guest ABI says: image bytes, boot-info page, identity
  * tables a walker of our own follows to every byte. */
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "layout.h"
-#include "hv/guestimg.h"
+#include "hv/vm/guestimg.h"
 
 #define MEM	(8ULL << 20)
 

@@ -1,4 +1,4 @@
-/* hv/hcall.c: every request is checked against guest memory before a byte
+/* hv/vm/hcall.c: every request is checked against guest memory before a byte
  * of it is read, the policy decides before a service is called, and the
  * results land where the README's Hypercall ABI says. Services are fakes
  * that record whether they were reached. */
@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "hv/hcall.h"
+#include "hv/vm/hcall.h"
 
 #define MEM	0x10000ULL
 static uint8_t mem[MEM];

@@ -8,17 +8,16 @@
 #include "guest.h"
 
 #include <stdarg.h>
-#include "cpu.h"
 #include "guestimg.h"
-#include "hv.h"
-#include "kprintf.h"
-#include "lib.h"
-#include "mm.h"
-#include "lapic.h"
-#include "serial.h"
-#include "shell.h"
 #include "svm.h"
-#include "trap.h"
+#include "hv/cpu.h"
+#include "hv/hv.h"
+#include "hv/kprintf.h"
+#include "hv/lapic.h"
+#include "hv/lib.h"
+#include "hv/mm.h"
+#include "hv/serial.h"
+#include "hv/trap.h"
 #include "loader/fmt.h"
 #include "rt/rt.h"
 
@@ -40,6 +39,21 @@
 #define LINE_MAX	160
 
 static struct guest_record records[HV_MODULE_MAX];
+
+/* Why the last guest_run could not start the guest. */
+static char start_failure[256];
+
+static const char *fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static const char *fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(start_failure, sizeof(start_failure), fmt, ap);
+	va_end(ap);
+	return start_failure;
+}
 
 extern uint64_t lapic_eoi_va;
 extern const uint8_t guest_timer_isr[], guest_spurious_isr[];
@@ -142,18 +156,18 @@ static void *npt_alloc(void *ctx, uint64_t *pa)
 }
 
 /* The local APIC, reachable for the guest timer (lapic.c), and the timer's
- * interrupt gates. */
-static bool lapic_setup(void)
+ * interrupt gates. NULL, or why not. */
+static const char *lapic_setup(void)
 {
 	const char *why = lapic_map();
 
 	if (why)
-		return shell_error("%s", why), false;
+		return fail("%s", why);
 	if (lapic_regs())
 		lapic_eoi_va = (uint64_t)(uintptr_t)lapic_regs() + LAPIC_EOI;
 	idt_set_gate(TIMER_VECTOR, (uint64_t)(uintptr_t)guest_timer_isr);
 	idt_set_gate(SPURIOUS_VECTOR, (uint64_t)(uintptr_t)guest_spurious_isr);
-	return true;
+	return NULL;
 }
 
 static void timer_start(void)
@@ -172,8 +186,8 @@ static void timer_stop(void)
 
 /* Takes guest memory and the control area, builds the nested tables
  * (GPA 0.. -> guest memory, U=1 at every level, nothing else) and turns
- * SVM on. Once per boot; prints its own error. */
-static bool guest_setup(void)
+ * SVM on. Once per boot. NULL, or why not. */
+static const char *guest_setup(void)
 {
 	struct pt_builder npt = {
 		.alloc_page = npt_alloc, .pa_to_ptr = mm_direct_ptr, .ctx = NULL,
@@ -184,14 +198,13 @@ static bool guest_setup(void)
 	const char *why;
 
 	if (g.ready)
-		return true;
+		return NULL;
 	g.mem_bytes = hv_bi->guest_mem_bytes ? hv_bi->guest_mem_bytes : HV_GUEST_MEM_DEFAULT;
 	map = bootinfo_memmap(hv_bi, &n);
 	if (!guestimg_pick_memory(map, n, g.mem_bytes + CTRL_BYTES, &g.mem_pa) ||
 	    !mm_va_mapped(HV_DIRECT_MAP_BASE + g.mem_pa, g.mem_bytes + CTRL_BYTES, true)) {
-		shell_error("no EfiConventionalMemory run of %lu MiB for guest memory",
+		return fail("no EfiConventionalMemory run of %lu MiB for guest memory",
 			    (unsigned long)((g.mem_bytes + CTRL_BYTES) >> 20));
-		return false;
 	}
 	g.ctrl_pa = g.mem_pa + g.mem_bytes;
 	g.mem = hv_pa_to_va(g.mem_pa);
@@ -203,20 +216,19 @@ static bool guest_setup(void)
 	why = pt_init(&npt);
 	if (!why)
 		why = pt_map_range(&npt, 0, g.mem_pa, g.mem_bytes, PT_MAP_W | PT_MAP_X);
-	if (why) {
-		shell_error("cannot build the nested page tables: %s", why);
-		return false;
-	}
+	if (why)
+		return fail("cannot build the nested page tables: %s", why);
 	g.npt_root = npt.root_pa;
-	if (!lapic_setup())
-		return false;
+	why = lapic_setup();
+	if (why)
+		return why;
 
 	/* APM Vol. 2 §15.4: EFER.SVME before any SVM instruction; the host
 	 * save area's address before the first VMRUN. */
 	cpu_wrmsr(MSR_EFER, cpu_rdmsr(MSR_EFER) | EFER_SVME);
 	cpu_wrmsr(MSR_VM_HSAVE_PA, g.ctrl_pa + CTRL_HSAVE);
 	g.ready = true;
-	return true;
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- VMCB */
@@ -549,7 +561,7 @@ static uint64_t xcr0_read(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-bool guest_run(uint32_t index, const char *args)
+const char *guest_run(uint32_t index, const char *args)
 {
 	const struct hv_module *m = &hv_bi->modules[index];
 	struct guest_record *r = &records[index];
@@ -561,31 +573,22 @@ bool guest_run(uint32_t index, const char *args)
 	uint64_t host_xcr0 = xsave ? xcr0_read() : 0;
 	int bad;
 
-	if (missing) {
-		shell_error("guest %s: %s", m->name, missing);
-		return false;
-	}
+	if (missing)
+		return fail("guest %s: %s", m->name, missing);
 	file = mm_pa_ptr_checked(m->pa, m->size_bytes ? m->size_bytes : 1);
-	if (!file) {
-		shell_error("guest %s: image at pa 0x%lx is not mapped", m->name, m->pa);
-		return false;
-	}
-	if (!guest_setup())
-		return false;
+	if (!file)
+		return fail("guest %s: image at pa 0x%lx is not mapped", m->name, m->pa);
+	why = guest_setup();
+	if (why)
+		return why;
 	why = guestimg_validate(file, m->size_bytes, g.mem_bytes, &img, &bad);
-	if (why && bad >= 0) {
-		shell_error("guest %s: segment %d: %s", m->name, bad, why);
-		return false;
-	}
-	if (why) {
-		shell_error("guest %s: %s", m->name, why);
-		return false;
-	}
+	if (why && bad >= 0)
+		return fail("guest %s: segment %d: %s", m->name, bad, why);
+	if (why)
+		return fail("guest %s: %s", m->name, why);
 	why = guestimg_prepare(g.mem, g.mem_bytes, file, &img, args, &e);
-	if (why) {
-		shell_error("guest %s: %s", m->name, why);
-		return false;
-	}
+	if (why)
+		return fail("guest %s: %s", m->name, why);
 
 	memset(&run, 0, sizeof(run));
 	run.index = index;
@@ -613,9 +616,5 @@ bool guest_run(uint32_t index, const char *args)
 	 * next start (guestimg_prepare zeroes it). */
 	memset(&run.gprs, 0, sizeof(run.gprs));
 	memset(g.ctrl + CTRL_VMCB, 0, HV_PAGE_SIZE);
-	if (r->state == GUEST_EXITED)
-		kprintf("guest %s: exited with code %u\n", m->name, r->exit_code);
-	else
-		kprintf("guest %s: stopped: %s\n", m->name, r->reason);
-	return true;
+	return NULL;
 }

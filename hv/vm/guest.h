@@ -37,10 +37,10 @@ struct guest_record {
  * disabled by firmware). Changes nothing. */
 const char *guest_svm_missing(void);
 
-/* Runs module index (0..module_count-1) with args; prints its console
- * lines and the final `guest NAME: …` line. False (after one error
- * line) if it could not start. */
-bool guest_run(uint32_t index, const char *args);
+/* Runs module index (0..module_count-1) with args until it exits or is
+ * stopped, printing its console lines; how it ended is in its record
+ * (guest_record). NULL, or the one line saying why it could not start. */
+const char *guest_run(uint32_t index, const char *args);
 
 const struct guest_record *guest_record(uint32_t index);
 const char *guest_exit_kind_name(enum guest_exit_kind k);

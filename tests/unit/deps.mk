@@ -32,3 +32,13 @@ UT_DEPS_kbd := hv/kbd.c
 UT_DEPS_bzimage := hv/vm/linux/bzimage.c
 UT_DEPS_linuxboot := hv/vm/linux/linuxboot.c hv/vm/linux/zeropage.c hv/vm/linux/bzimage.c loader/pt.c
 UT_DEPS_cpuview := hv/vm/linux/cpuview.c
+UT_DEPS_uart16550 := hv/vm/dev/uart16550.c
+UT_DEPS_pic8259 := hv/vm/dev/pic8259.c
+UT_DEPS_pit8254 := hv/vm/dev/pit8254.c
+UT_DEPS_cmos_rtc := hv/vm/dev/cmos_rtc.c
+UT_DEPS_i8042 := hv/vm/dev/i8042.c
+UT_DEPS_reset := hv/vm/dev/reset.c
+UT_DEPS_pci_none := hv/vm/dev/pci_none.c
+UT_DEPS_platform := hv/vm/dev/platform.c hv/vm/dev/pic8259.c hv/vm/dev/pit8254.c \
+	hv/vm/dev/uart16550.c hv/vm/dev/cmos_rtc.c hv/vm/dev/i8042.c hv/vm/dev/reset.c \
+	hv/vm/dev/pci_none.c

@@ -51,7 +51,8 @@ static int guest_info(int index)
 	bool any = false;
 
 	kprintf("guest %s: image %lu bytes at pa 0x%lx\n", m->name, m->size_bytes, m->pa);
-	kprintf("memory: %lu MiB", hv_bi->guest_mem_bytes >> 20);
+	kprintf("memory: %lu MiB", (hv_bi->module_ext[index].guest_mem_bytes
+				   ? hv_bi->module_ext[index].guest_mem_bytes : hv_bi->guest_mem_bytes) >> 20);
 	if (r->mem_pa)
 		kprintf(" at pa 0x%lx", r->mem_pa);
 	kprintf(", variables by hypercall: %s\n", hv_guest_vars_name(hv_bi->guest_vars));
@@ -105,6 +106,9 @@ static int cmd_guest(int argc, char **argv)
 		n += len;
 	}
 	args[n] = '\0';
+	/* No ARGS: the module's `args` line (README: The ESP and the config). */
+	if (argc == 3)
+		memcpy(args, hv_bi->module_ext[index].args, HV_MODULE_ARGS_MAX);
 	why = guest_run((uint32_t)index, args);
 	if (why)
 		return shell_error("%s", why);

@@ -8,8 +8,11 @@
 #include "guest.h"
 
 #include <stdarg.h>
+#include "guest_linux.h"
+#include "guest_run.h"
 #include "guestimg.h"
 #include "svm.h"
+#include "hv/vm/linux/bzimage.h"
 #include "hv/cpu.h"
 #include "hv/hv.h"
 #include "hv/kprintf.h"
@@ -58,10 +61,13 @@ static const char *fail(const char *fmt, ...)
 extern uint64_t lapic_eoi_va;
 extern const uint8_t guest_timer_isr[], guest_spurious_isr[];
 
-/* Guest memory and the SVM structures, taken once, on the first run. */
+/* Guest memory and the SVM structures, taken once, on the first run:
+ * pool_bytes is the most any module asks for (guest_mem and each
+ * `guest_mem = NAME SIZE`); a run uses mem_bytes of it, its own size, and
+ * the nested tables map exactly that. */
 static struct {
 	bool ready;
-	uint64_t mem_pa, mem_bytes, ctrl_pa, npt_root, npt_next;
+	uint64_t mem_pa, pool_bytes, mem_bytes, ctrl_pa, npt_root, npt_next;
 	uint8_t *mem, *ctrl;
 } g;
 
@@ -72,12 +78,16 @@ static struct {
 	struct svm_gprs gprs;
 	char line[LINE_MAX + 1];
 	size_t line_len;
+	bool line_open;		/* "[NAME] " and part of the line are out */
 	bool done;
+	bool is_linux;		/* a bzImage: guest_linux.c handles its exits */
+	struct guest_vm vm;
 } run;
 
 static const char *const exit_kind_names[GX_COUNT] = {
 	[GX_IOIO] = "IOIO", [GX_HLT] = "HLT", [GX_VMMCALL] = "VMMCALL", [GX_NPF] = "NPF",
 	[GX_SHUTDOWN] = "SHUTDOWN", [GX_CPUID] = "CPUID", [GX_MSR] = "MSR", [GX_INTR] = "INTR",
+	[GX_VINTR] = "VINTR",
 	[GX_OTHER] = "other",
 };
 
@@ -184,41 +194,62 @@ static void timer_stop(void)
 	lapic_write(LAPIC_TIMER_INIT, 0);
 }
 
-/* Takes guest memory and the control area, builds the nested tables
- * (GPA 0.. -> guest memory, U=1 at every level, nothing else) and turns
- * SVM on. Once per boot. NULL, or why not. */
-static const char *guest_setup(void)
+/* The guest memory module index runs with. */
+static uint64_t guest_mem_of(uint32_t index)
+{
+	uint64_t own = hv_bi->module_ext[index].guest_mem_bytes;
+
+	return own ? own : hv_bi->guest_mem_bytes ? hv_bi->guest_mem_bytes : HV_GUEST_MEM_DEFAULT;
+}
+
+/* The nested tables for one run: GPA 0..mem_bytes -> guest memory, U=1
+ * at every level, nothing else. NULL, or why not. */
+static const char *npt_build(uint64_t mem_bytes)
 {
 	struct pt_builder npt = {
 		.alloc_page = npt_alloc, .pa_to_ptr = mm_direct_ptr, .ctx = NULL,
 		.allow_1g = false, .allow_nx = false, .user = true,
 	};
+	const char *why;
+
+	g.npt_next = CTRL_NPT;
+	why = pt_init(&npt);
+	if (!why)
+		why = pt_map_range(&npt, 0, g.mem_pa, mem_bytes, PT_MAP_W | PT_MAP_X);
+	if (why)
+		return fail("cannot build the nested page tables: %s", why);
+	g.npt_root = npt.root_pa;
+	g.mem_bytes = mem_bytes;
+	return NULL;
+}
+
+/* Takes the guest memory pool and the control area and turns SVM on.
+ * Once per boot. NULL, or why not. */
+static const char *guest_setup(void)
+{
 	const struct efi_mdesc *map;
 	size_t n;
 	const char *why;
 
 	if (g.ready)
 		return NULL;
-	g.mem_bytes = hv_bi->guest_mem_bytes ? hv_bi->guest_mem_bytes : HV_GUEST_MEM_DEFAULT;
+	g.pool_bytes = 0;
+	for (uint32_t i = 0; i < hv_bi->module_count && i < HV_MODULE_MAX; i++)
+		if (guest_mem_of(i) > g.pool_bytes)
+			g.pool_bytes = guest_mem_of(i);
+	if (!g.pool_bytes)
+		g.pool_bytes = HV_GUEST_MEM_DEFAULT;
 	map = bootinfo_memmap(hv_bi, &n);
-	if (!guestimg_pick_memory(map, n, g.mem_bytes + CTRL_BYTES, &g.mem_pa) ||
-	    !mm_va_mapped(HV_DIRECT_MAP_BASE + g.mem_pa, g.mem_bytes + CTRL_BYTES, true)) {
+	if (!guestimg_pick_memory(map, n, g.pool_bytes + CTRL_BYTES, &g.mem_pa) ||
+	    !mm_va_mapped(HV_DIRECT_MAP_BASE + g.mem_pa, g.pool_bytes + CTRL_BYTES, true)) {
 		return fail("no EfiConventionalMemory run of %lu MiB for guest memory",
-			    (unsigned long)((g.mem_bytes + CTRL_BYTES) >> 20));
+			    (unsigned long)((g.pool_bytes + CTRL_BYTES) >> 20));
 	}
-	g.ctrl_pa = g.mem_pa + g.mem_bytes;
+	g.ctrl_pa = g.mem_pa + g.pool_bytes;
 	g.mem = hv_pa_to_va(g.mem_pa);
 	g.ctrl = hv_pa_to_va(g.ctrl_pa);
 	memset(g.ctrl, 0, CTRL_NPT);
-	memset(g.ctrl + CTRL_MSRPM, 0xFF, 0x2000);	/* every MSR access exits */
 	memset(g.ctrl + CTRL_IOPM, 0xFF, 0x3000);	/* every port exits */
-	g.npt_next = CTRL_NPT;
-	why = pt_init(&npt);
-	if (!why)
-		why = pt_map_range(&npt, 0, g.mem_pa, g.mem_bytes, PT_MAP_W | PT_MAP_X);
-	if (why)
-		return fail("cannot build the nested page tables: %s", why);
-	g.npt_root = npt.root_pa;
 	why = lapic_setup();
 	if (why)
 		return why;
@@ -308,9 +339,7 @@ static void vmcb_init(const struct guest_entry *e)
 
 /* ---------------------------------------------------------------- exits */
 
-static void stop(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void stop(const char *fmt, ...)
+void guest_stop(const char *fmt, ...)
 {
 	struct guest_record *r = &records[run.index];
 	va_list ap;
@@ -322,37 +351,69 @@ static void stop(const char *fmt, ...)
 	run.done = true;
 }
 
-static void finish(uint32_t code)
+void guest_finish(uint32_t code)
 {
 	records[run.index].state = GUEST_EXITED;
 	records[run.index].exit_code = code;
 	run.done = true;
 }
 
-static void console_flush(void)
+bool guest_done(void)
+{
+	return run.done;
+}
+
+/* The guest's console: every line it prints starts with `[NAME] ` (a
+ * guest can never print a line that looks like the shell's own), ASCII
+ * only (README: The shell), a line longer than LINE_MAX broken in two.
+ * Bytes wait in run.line until console_emit puts them out: an ELF guest's
+ * at each line's end, a Linux guest's also after each batch, so that its
+ * shell's prompt shows before the line ends. */
+static void console_emit(void)
 {
 	if (!run.line_len)
 		return;
+	if (!run.line_open)
+		kprintf("[%s] ", run.name);
 	run.line[run.line_len] = '\0';
-	kprintf("[%s] %s\n", run.name, run.line);
+	kprintf("%s", run.line);
+	run.line_open = true;
 	run.line_len = 0;
+}
+
+static void console_end_line(void)
+{
+	if (!run.line_open && !run.line_len)
+		kprintf("[%s] ", run.name);
+	console_emit();
+	kprintf("\n");
+	run.line_open = false;
+}
+
+static void console_flush(void)
+{
+	if (run.line_open || run.line_len)
+		console_end_line();
 }
 
 static void console_byte(uint8_t c)
 {
 	if (c == '\n') {
-		if (run.line_len)
-			console_flush();
-		else
-			kprintf("[%s] \n", run.name);
+		console_end_line();
 		return;
 	}
 	if (c == '\r')
 		return;
-	/* The console is ASCII (README: The shell): anything else as '.'. */
 	run.line[run.line_len++] = (c >= 0x20 && c < 0x7F) || c == '\t' ? (char)c : '.';
 	if (run.line_len == LINE_MAX)
-		console_flush();
+		console_end_line();
+}
+
+void guest_console_out(const uint8_t *bytes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		console_byte(bytes[i]);
+	console_emit();
 }
 
 /* The instruction at the guest's RIP is `len` bytes equal to `bytes`. The
@@ -373,7 +434,7 @@ static bool insn_at_rip(const uint8_t *bytes, uint64_t len)
 static bool skip_insn(const uint8_t *bytes, uint64_t len, const char *what)
 {
 	if (!insn_at_rip(bytes, len)) {
-		stop("%s exit at rip 0x%lx without a %s instruction there", what,
+		guest_stop("%s exit at rip 0x%lx without a %s instruction there", what,
 		     *vmcb64(VMCB_RIP), what);
 		return false;
 	}
@@ -393,7 +454,7 @@ static void exit_ioio(uint64_t info1, uint64_t next_rip)
 	uint64_t *rax = vmcb64(VMCB_RAX);
 
 	if (info1 & (3 << 2)) {
-		stop("string I/O on port 0x%x (not emulated)", port);
+		guest_stop("string I/O on port 0x%x (not emulated)", port);
 		return;
 	}
 	if (in) {
@@ -403,7 +464,7 @@ static void exit_ioio(uint64_t info1, uint64_t next_rip)
 	} else if (port == 0x3F8) {
 		console_byte((uint8_t)*rax);
 	} else if (port == 0xF4) {
-		finish((uint8_t)*rax);
+		guest_finish((uint8_t)*rax);
 	}
 	*vmcb64(VMCB_RIP) = next_rip;
 }
@@ -473,7 +534,11 @@ static void exit_vmmcall(void)
 	};
 	uint64_t *rax = vmcb64(VMCB_RAX), fn = *rax;
 
-	if (!skip_insn(op, 3, "VMMCALL"))
+	/* A Linux guest's RIP is a kernel virtual address, which the
+	 * hypervisor does not translate (it never walks guest page tables). */
+	if (run.is_linux)
+		*vmcb64(VMCB_RIP) += 3;
+	else if (!skip_insn(op, 3, "VMMCALL"))
 		return;
 	memcpy(&env.policy.guid, hv_bi->guest_vars_guid, 16);
 	records[run.index].hcalls[fn < HCALL_COUNT ? fn : HCALL_COUNT]++;
@@ -481,7 +546,8 @@ static void exit_vmmcall(void)
 	/* A hypercall that reached firmware armed the runtime watchdog on the
 	 * same LAPIC timer (hv/rt_watchdog.c), which leaves it masked: give
 	 * the guest its time slice back, so Ctrl-] still reaches us. */
-	timer_start();
+	if (!run.is_linux)
+		timer_start();
 }
 
 static void count_exit(uint32_t code)
@@ -497,6 +563,7 @@ static void count_exit(uint32_t code)
 	case SVM_EXIT_CPUID:	k = GX_CPUID; break;
 	case SVM_EXIT_MSR:	k = GX_MSR; break;
 	case SVM_EXIT_INTR:	k = GX_INTR; break;
+	case SVM_EXIT_VINTR:	k = GX_VINTR; break;
 	default:		k = GX_OTHER; break;
 	}
 	records[run.index].exits[k]++;
@@ -509,12 +576,14 @@ static void handle_exit(void)
 	const char *name;
 
 	count_exit(code);
+	if (run.is_linux && guest_linux_exit(&run.vm, code, info1, info2))
+		return;
 	switch (code) {
 	case SVM_EXIT_IOIO:
 		exit_ioio(info1, info2);
 		break;
 	case SVM_EXIT_HLT:
-		finish(0);
+		guest_finish(0);
 		break;
 	case SVM_EXIT_VMMCALL:
 		exit_vmmcall();
@@ -531,22 +600,22 @@ static void handle_exit(void)
 		/* APM Vol. 2 §15.25.6: EXITINFO1 the #PF-style error code,
 		 * EXITINFO2 the faulting guest-physical address. */
 		if (info2 >= g.mem_bytes)
-			stop("nested page fault at gpa 0x%lx (not guest memory)", info2);
+			guest_stop("nested page fault at gpa 0x%lx (not guest memory)", info2);
 		else
-			stop("nested page fault at gpa 0x%lx (error code 0x%lx)", info2, info1);
+			guest_stop("nested page fault at gpa 0x%lx (error code 0x%lx)", info2, info1);
 		break;
 	case SVM_EXIT_SHUTDOWN:
-		stop("triple fault (shutdown) at rip 0x%lx", *vmcb64(VMCB_RIP));
+		guest_stop("triple fault (shutdown) at rip 0x%lx", *vmcb64(VMCB_RIP));
 		break;
 	case SVM_EXIT_INVALID:
-		stop("VMRUN refused the guest state (exit code 0x%lx)", *vmcb64(VMCB_EXIT_CODE));
+		guest_stop("VMRUN refused the guest state (exit code 0x%lx)", *vmcb64(VMCB_EXIT_CODE));
 		break;
 	default:
 		name = svm_exit_name(code);
 		if (name)
-			stop("exit %s (0x%x) at rip 0x%lx", name, code, *vmcb64(VMCB_RIP));
+			guest_stop("exit %s (0x%x) at rip 0x%lx", name, code, *vmcb64(VMCB_RIP));
 		else
-			stop("unhandled exit 0x%x at rip 0x%lx", code, *vmcb64(VMCB_RIP));
+			guest_stop("unhandled exit 0x%x at rip 0x%lx", code, *vmcb64(VMCB_RIP));
 		break;
 	}
 }
@@ -566,6 +635,7 @@ const char *guest_run(uint32_t index, const char *args)
 	const struct hv_module *m = &hv_bi->modules[index];
 	struct guest_record *r = &records[index];
 	struct guest_entry e;
+	struct linux_entry le;
 	struct elf_image img;
 	const void *file;
 	const char *why, *missing = guest_svm_missing();
@@ -581,26 +651,49 @@ const char *guest_run(uint32_t index, const char *args)
 	why = guest_setup();
 	if (why)
 		return why;
-	why = guestimg_validate(file, m->size_bytes, g.mem_bytes, &img, &bad);
-	if (why && bad >= 0)
-		return fail("guest %s: segment %d: %s", m->name, bad, why);
+	why = npt_build(guest_mem_of(index));
 	if (why)
-		return fail("guest %s: %s", m->name, why);
-	why = guestimg_prepare(g.mem, g.mem_bytes, file, &img, args, &e);
-	if (why)
-		return fail("guest %s: %s", m->name, why);
+		return why;
 
 	memset(&run, 0, sizeof(run));
 	run.index = index;
 	run.name = m->name;
+	run.is_linux = bzimage_detect(file, m->size_bytes);
+	run.vm = (struct guest_vm){
+		.mem = g.mem, .mem_bytes = g.mem_bytes, .vmcb = g.ctrl + CTRL_VMCB,
+		.msrpm = g.ctrl + CTRL_MSRPM, .gprs = &run.gprs, .name = m->name,
+		.exit_counts = r->exits,
+	};
+	if (run.is_linux) {
+		why = guest_linux_prepare(index, &run.vm, args, &le);
+		if (why)
+			return fail("guest %s: %s", m->name, why);
+		e = (struct guest_entry){ .rip = le.rip, .rsp = le.rsp, .cr3 = le.cr3 };
+	} else {
+		why = guestimg_validate(file, m->size_bytes, g.mem_bytes, &img, &bad);
+		if (why && bad >= 0)
+			return fail("guest %s: segment %d: %s", m->name, bad, why);
+		if (why)
+			return fail("guest %s: %s", m->name, why);
+		why = guestimg_prepare(g.mem, g.mem_bytes, file, &img, args, &e);
+		if (why)
+			return fail("guest %s: %s", m->name, why);
+	}
+
 	memset(r, 0, sizeof(*r));
 	r->runs = 1;
 	r->mem_pa = g.mem_pa;
+	memset(g.ctrl + CTRL_MSRPM, 0xFF, 0x2000);	/* every MSR access exits */
 	vmcb_init(&e);
-	timer_start();
+	if (run.is_linux)
+		guest_linux_start(&run.vm, &le);
+	else
+		timer_start();
 	while (!run.done) {
-		if (serial_getc_nonblock() == CTRL_RBRACKET) {
-			stop("stopped by Ctrl-]");
+		if (run.is_linux) {
+			guest_linux_enter(&run.vm);
+		} else if (serial_getc_nonblock() == CTRL_RBRACKET) {
+			guest_stop("stopped by Ctrl-]");
 			break;
 		}
 		svm_run(g.ctrl_pa + CTRL_VMCB, &run.gprs, g.ctrl_pa + CTRL_HOST_VMCB);
@@ -608,12 +701,17 @@ const char *guest_run(uint32_t index, const char *args)
 		 * guest managed. */
 		if (xsave && xcr0_read() != host_xcr0)
 			cpu_xsetbv(0, host_xcr0);
+		if (run.is_linux) {
+			guest_linux_exited(&run.vm);
+			if (run.done)
+				break;
+		}
 		handle_exit();
 	}
 	timer_stop();
 	console_flush();
 	/* Discard the guest's state: registers and VMCB now, memory on the
-	 * next start (guestimg_prepare zeroes it). */
+	 * next start (guestimg_prepare and linux_prepare zero it). */
 	memset(&run.gprs, 0, sizeof(run.gprs));
 	memset(g.ctrl + CTRL_VMCB, 0, HV_PAGE_SIZE);
 	return NULL;

@@ -1,0 +1,369 @@
+/* The Linux kind of guest (README: Guests, the Linux kind). The run loop
+ * (guest.c) owns the VMCB and calls in around every VMRUN; this file
+ * routes the exits a PC kernel makes to the platform of hv/vm/dev/ and to
+ * the CPU view of hv/vm/linux/cpuview.c, and delivers the 8259As'
+ * interrupts through the VMCB (AMD APM Vol. 2 §15.20, §15.21):
+ *   - EVENTINJ when the guest can take one now (RFLAGS.IF = 1, no
+ *     interrupt shadow, nothing being injected);
+ *   - else V_IRQ with the VINTR intercept, so the exit comes as soon as it
+ *     can, and EVENTINJ then.
+ * Time: the platform is advanced by the TSC (calibrated against the 8254
+ * at the hypervisor's start) at every exit, and the LAPIC timer is armed
+ * for the platform's next event, so a guest halted in HLT gets its IRQ 0
+ * on time. Under QEMU's TCG (README: Guests): no NRIPS (RIP is advanced
+ * here), the interrupt shadow is not loaded from the VMCB (so an event is
+ * injected only outside one, or right after a HLT, which ends it). */
+#include "guest_linux.h"
+
+#include "guest.h"
+#include "hv/vm/dev/platform.h"
+#include "hv/vm/linux/cpuview.h"
+#include "hv/console.h"
+#include "hv/cpu.h"
+#include "hv/hv.h"
+#include "hv/kprintf.h"
+#include "hv/lapic.h"
+#include "hv/lib.h"
+#include "hv/mm.h"
+#include "hv/rt_watchdog.h"
+#include "rt/rt.h"
+
+#define CTRL_RBRACKET	0x1D		/* Ctrl-] stops the guest */
+#define INPUT_RING	1024		/* typed bytes the UART has no room for yet */
+#define OUT_CHUNK	64
+/* The longest the host sleeps or lets the guest run without a look at
+ * the console: 10 ms. */
+#define SLICE_NS	10000000ULL
+/* QEMU's LAPIC timer counts at 1 GHz; divided by 16 (hv/vm/guest.c). */
+#define LAPIC_NS_PER_COUNT	16ULL
+#define TIMER_VECTOR	0x20
+#define NS_PER_S	1000000000ULL
+
+/* EVENTINJ / EXITINTINFO (APM Vol. 2 §15.20): vector, type, valid. */
+#define EVENT_VALID		(1ULL << 31)
+#define EVENT_TYPE_INTR		(0ULL << 8)
+#define RFLAGS_IF		(1ULL << 9)
+
+static struct {
+	struct platform plat;
+	struct cpuview_msrs msrs;
+	struct guest_linux_stats stats;
+	uint64_t tsc0, tsc_hz, ns_done;
+	uint8_t in[INPUT_RING];
+	size_t in_head, in_count;
+	bool after_hlt;			/* the shadow (sti; hlt) ended with the HLT */
+} lx;
+
+const struct guest_linux_stats *guest_linux_stats(void)
+{
+	return &lx.stats;
+}
+
+/* ---------------------------------------------------------------- start */
+
+const char *guest_linux_prepare(uint32_t index, const struct guest_vm *vm, const char *args,
+				struct linux_entry *e)
+{
+	const struct hv_module *m = &hv_bi->modules[index];
+	const struct hv_module_ext *x = &hv_bi->module_ext[index];
+	const void *file = mm_pa_ptr_checked(m->pa, m->size_bytes ? m->size_bytes : 1);
+	const void *initrd = NULL;
+	struct bzimage k;
+	const char *why;
+
+	if (!file)
+		return "image is not mapped";
+	why = bzimage_parse(file, m->size_bytes, &k);
+	if (why)
+		return why;
+	if (x->initrd_size_bytes) {
+		initrd = mm_pa_ptr_checked(x->initrd_pa, x->initrd_size_bytes);
+		if (!initrd)
+			return "initrd is not mapped";
+	}
+	return linux_prepare(vm->mem, vm->mem_bytes, file, &k, initrd, x->initrd_size_bytes, args, e);
+}
+
+static void vmcb_seg(const struct guest_vm *vm, uint32_t off, uint16_t sel, uint16_t attrib,
+		     uint32_t limit, uint64_t base)
+{
+	uint8_t *p = vm->vmcb + off;
+
+	*(uint16_t *)p = sel;
+	*(uint16_t *)(p + 2) = attrib;
+	*(uint32_t *)(p + 4) = limit;
+	*(uint64_t *)(p + 8) = base;
+}
+
+/* The clock the RTC starts from: the firmware's GetTime, or the epoch. */
+static void rtc_start_time(struct rtc_time *t)
+{
+	struct efi_time now;
+
+	*t = (struct rtc_time)RTC_EPOCH;
+	if (rt_get_time(&now, NULL) != 0)
+		return;
+	*t = (struct rtc_time){ .year = now.year, .month = now.month, .day = now.day,
+				.hour = now.hour, .minute = now.minute, .second = now.second };
+}
+
+void guest_linux_start(const struct guest_vm *vm, const struct linux_entry *e)
+{
+	struct rtc_time now;
+
+	memset(&lx, 0, sizeof(lx));
+	rtc_start_time(&now);
+	if (!platform_init(&lx.plat, &now))
+		kprintf("guest %s: the firmware's time is not valid; the guest's clock starts "
+			"at 2000-01-01\n", vm->name);
+	cpuview_msrs_init(&lx.msrs, *vm_vmcb64(vm, VMCB_EFER));
+	for (size_t i = 0; i < cpuview_msr_passthrough_count; i++)
+		cpuview_msrpm_pass(vm->msrpm, cpuview_msr_passthrough[i]);
+
+	/* The 64-bit boot protocol: __BOOT_CS = 0x10, __BOOT_DS = 0x18,
+	 * RSI = the zero page, interrupts off (vmcb_init left IF = 0). */
+	vmcb_seg(vm, VMCB_CS, LX_SEL_CODE, 0x0A9B, 0xFFFFFFFF, 0);
+	vmcb_seg(vm, VMCB_DS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
+	vmcb_seg(vm, VMCB_ES, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
+	vmcb_seg(vm, VMCB_SS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
+	vmcb_seg(vm, VMCB_FS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
+	vmcb_seg(vm, VMCB_GS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
+	vmcb_seg(vm, VMCB_GDTR, 0, 0, LX_GDT_LIMIT, LX_GDT_GPA);
+	*vm_vmcb64(vm, VMCB_RIP) = e->rip;
+	*vm_vmcb64(vm, VMCB_RSP) = e->rsp;
+	*vm_vmcb64(vm, VMCB_CR3) = e->cr3;
+	vm->gprs->rsi = e->rsi;
+	vm->gprs->rdi = 0;
+
+	lx.tsc_hz = rt_watchdog_get()->tsc_hz;
+	lx.tsc0 = cpu_rdtsc();
+}
+
+/* ---------------------------------------------------------------- time */
+
+/* The TSC cycles since the start as ns, whole: no drift over any number
+ * of calls, since the platform is given the difference of totals. */
+static void advance_time(void)
+{
+	uint64_t d = cpu_rdtsc() - lx.tsc0, ns;
+
+	if (!lx.tsc_hz)
+		return;
+	ns = d / lx.tsc_hz * NS_PER_S + d % lx.tsc_hz * NS_PER_S / lx.tsc_hz;
+	if (ns > lx.ns_done) {
+		platform_advance(&lx.plat, ns - lx.ns_done);
+		lx.ns_done = ns;
+	}
+}
+
+/* One-shot LAPIC timer for min(ns, one slice): an INTR exit (or the end
+ * of a host HLT) at the platform's next event. */
+static void arm_timer(uint64_t ns)
+{
+	uint64_t count;
+
+	if (ns > SLICE_NS)
+		ns = SLICE_NS;
+	count = ns / LAPIC_NS_PER_COUNT + 1;
+	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR);
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+}
+
+/* ---------------------------------------------------------------- console */
+
+/* Typed bytes from COM1 and the PS/2 keyboard into the ring, Ctrl-] stops;
+ * then from the ring into the UART as far as it has room. Nothing typed is
+ * dropped while the ring has room (1 KiB). */
+static void pump_input(void)
+{
+	int c;
+
+	while (lx.in_count < INPUT_RING && (c = console_getc_nonblock()) >= 0) {
+		if (c == CTRL_RBRACKET) {
+			guest_stop("stopped by Ctrl-]");
+			return;
+		}
+		lx.in[(lx.in_head + lx.in_count++) % INPUT_RING] = (uint8_t)c;
+	}
+	while (lx.in_count && platform_console_in_space(&lx.plat)) {
+		if (!platform_console_in(&lx.plat, lx.in[lx.in_head]))
+			break;
+		lx.in_head = (lx.in_head + 1) % INPUT_RING;
+		lx.in_count--;
+	}
+}
+
+static void pump_output(void)
+{
+	uint8_t buf[OUT_CHUNK];
+	size_t n;
+
+	while ((n = platform_console_out(&lx.plat, buf, sizeof(buf))) > 0) {
+		guest_console_out(buf, n);
+		pump_input();	/* a guest printing fast does not starve input */
+	}
+}
+
+/* ---------------------------------------------------------------- interrupts */
+
+void guest_linux_enter(const struct guest_vm *vm)
+{
+	uint64_t *intctl = vm_vmcb64(vm, VMCB_VINTR), *inj = vm_vmcb64(vm, VMCB_EVENTINJ);
+	uint32_t *icpt = vm_vmcb32(vm, VMCB_INTERCEPT_MISC1);
+	bool shadow = (*vm_vmcb64(vm, VMCB_INT_STATE) & 1) && !lx.after_hlt;
+	int vector = platform_pending_vector(&lx.plat);
+
+	lx.after_hlt = false;
+	*intctl &= ~(SVM_V_IRQ | SVM_V_INTR_PRIO_MASK | SVM_V_IGN_TPR | SVM_V_INTR_VECTOR_MASK);
+	*icpt &= ~SVM_ICPT1_VINTR;
+	if (vector >= 0 && !(*inj & EVENT_VALID)) {
+		if ((*vm_vmcb64(vm, VMCB_RFLAGS) & RFLAGS_IF) && !shadow) {
+			*inj = EVENT_VALID | EVENT_TYPE_INTR | platform_ack(&lx.plat);
+			lx.stats.irqs_injected++;
+		} else {
+			/* A window: the VINTR exit comes when the guest can
+			 * take the virtual interrupt (APM Vol. 2 §15.21.4). */
+			*intctl |= SVM_V_IRQ | SVM_V_INTR_PRIO_MASK | SVM_V_IGN_TPR |
+				   (uint64_t)vector << SVM_V_INTR_VECTOR_SHIFT;
+			*icpt |= SVM_ICPT1_VINTR;
+		}
+	}
+	arm_timer(platform_ns_to_event(&lx.plat));
+}
+
+void guest_linux_exited(const struct guest_vm *vm)
+{
+	uint64_t info = *vm_vmcb64(vm, VMCB_EXIT_INT_INFO);
+
+	/* An event the exit cut off is delivered again (APM Vol. 2 §15.7.2). */
+	if (info & EVENT_VALID)
+		*vm_vmcb64(vm, VMCB_EVENTINJ) = info;
+	else
+		*vm_vmcb64(vm, VMCB_EVENTINJ) = 0;
+	advance_time();
+	pump_output();
+	pump_input();
+}
+
+/* ---------------------------------------------------------------- exits */
+
+static void exit_ioio(const struct guest_vm *vm, uint64_t info1, uint64_t next_rip)
+{
+	/* APM Vol. 2 §15.10.2, Figure 15-2: EXITINFO1 bit 0 IN, bit 2 string,
+	 * bit 3 REP, bits 4..6 operand size, 16..31 port; EXITINFO2 the RIP
+	 * of the next instruction. */
+	bool in = info1 & 1;
+	uint16_t port = (uint16_t)(info1 >> 16);
+	unsigned size = info1 & (1 << 4) ? 1 : info1 & (1 << 5) ? 2 : 4;
+	uint64_t mask = size == 4 ? 0xFFFFFFFFULL : (1ULL << (8 * size)) - 1;
+	uint64_t *rax = vm_vmcb64(vm, VMCB_RAX);
+	uint32_t v = (uint32_t)(*rax & mask);
+
+	if (info1 & (3 << 2)) {
+		guest_stop("string I/O on port 0x%x (not emulated)", port);
+		return;
+	}
+	platform_io(&lx.plat, port, size, !in, &v);
+	if (in)
+		*rax = size == 4 ? v : (*rax & ~mask) | (v & mask);
+	*vm_vmcb64(vm, VMCB_RIP) = next_rip;
+	if (platform_reset_requested(&lx.plat))
+		guest_stop("reset");
+	/* A write may have filled the transmitter: print it now. */
+	if (!in)
+		pump_output();
+}
+
+/* HLT (README: Guests, the Linux kind): with IF = 0 the guest can never
+ * wake, so it has ended (`poweroff -f` halts this way); with IF = 1 the
+ * host sleeps until the platform raises an interrupt or input comes. */
+static void exit_hlt(const struct guest_vm *vm)
+{
+	*vm_vmcb64(vm, VMCB_RIP) += 1;		/* HLT is one byte; no NRIPS */
+	if (!(*vm_vmcb64(vm, VMCB_RFLAGS) & RFLAGS_IF)) {
+		pump_output();
+		guest_finish(0);
+		return;
+	}
+	lx.after_hlt = true;
+	while (!guest_done() && platform_pending_vector(&lx.plat) < 0) {
+		arm_timer(platform_ns_to_event(&lx.plat));
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		advance_time();
+		pump_output();
+		pump_input();
+		if (platform_reset_requested(&lx.plat))
+			guest_stop("reset");
+	}
+}
+
+static void exit_cpuid(const struct guest_vm *vm)
+{
+	uint64_t *rax = vm_vmcb64(vm, VMCB_RAX);
+	uint32_t leaf = (uint32_t)*rax, sub = (uint32_t)vm->gprs->rcx, r[4];
+	struct cpuid_regs host, out;
+
+	cpu_cpuid(leaf, sub, r);
+	host = (struct cpuid_regs){ r[0], r[1], r[2], r[3] };
+	cpuview_cpuid(leaf, sub, &host, &out);
+	*rax = out.eax;
+	vm->gprs->rbx = out.ebx;
+	vm->gprs->rcx = out.ecx;
+	vm->gprs->rdx = out.edx;
+	*vm_vmcb64(vm, VMCB_RIP) += 2;		/* 0F A2 */
+}
+
+static void exit_msr(const struct guest_vm *vm, uint64_t info1)
+{
+	uint32_t msr = (uint32_t)vm->gprs->rcx;
+	uint64_t *rax = vm_vmcb64(vm, VMCB_RAX), v;
+
+	if (info1) {
+		v = (*rax & 0xFFFFFFFFULL) | vm->gprs->rdx << 32;
+		cpuview_msr_write(&lx.msrs, msr, v);
+		/* EFER and PAT live in the VMCB; SVME stays set for VMRUN. */
+		*vm_vmcb64(vm, VMCB_EFER) = lx.msrs.efer | EFER_SVME;
+		*vm_vmcb64(vm, VMCB_G_PAT) = lx.msrs.pat;
+	} else {
+		lx.msrs.efer = *vm_vmcb64(vm, VMCB_EFER) & CPUVIEW_EFER_GUEST;
+		v = cpuview_msr_read(&lx.msrs, msr, cpu_rdtsc());
+		*rax = v & 0xFFFFFFFFULL;
+		vm->gprs->rdx = v >> 32;
+	}
+	lx.stats.unknown_msr_reads = lx.msrs.unknown_reads;
+	lx.stats.unknown_msr_writes = lx.msrs.unknown_writes;
+	lx.stats.last_unknown_msr = lx.msrs.last_unknown;
+	*vm_vmcb64(vm, VMCB_RIP) += 2;		/* 0F 32 / 0F 30 */
+}
+
+bool guest_linux_exit(const struct guest_vm *vm, uint32_t code, uint64_t info1, uint64_t info2)
+{
+	switch (code) {
+	case SVM_EXIT_IOIO:
+		exit_ioio(vm, info1, info2);
+		break;
+	case SVM_EXIT_HLT:
+		exit_hlt(vm);
+		break;
+	case SVM_EXIT_CPUID:
+		exit_cpuid(vm);
+		break;
+	case SVM_EXIT_MSR:
+		exit_msr(vm, info1);
+		break;
+	case SVM_EXIT_VINTR:
+		break;		/* guest_linux_enter injects now */
+	case SVM_EXIT_SHUTDOWN:
+		/* A triple fault resets a PC: `reboot -f` ends with one when
+		 * the other ways did not. */
+		guest_stop("reset");
+		break;
+	default:
+		return false;
+	}
+	lx.stats.unknown_port_reads = lx.plat.unknown_reads;
+	lx.stats.unknown_port_writes = lx.plat.unknown_writes;
+	lx.stats.last_unknown_port = lx.plat.last_unknown_port;
+	return true;
+}

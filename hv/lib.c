@@ -1,7 +1,10 @@
-/* memcpy & co. The copies use rep movsb / rep stosb rather than C loops:
+/* memcpy & co. The copies use rep movs / rep stos rather than C loops:
  * GCC's loop-idiom pass would turn a byte loop inside memset back into a
  * call to memset. Fast-string microcode makes rep movsb quick anyway
- * (SDM Vol. 1 §7.3.9.3). */
+ * (SDM Vol. 1 §7.3.9.3), but an emulator (QEMU's TCG) repeats the string
+ * instruction once per element: memcpy and memset move eight bytes a step
+ * (rep movsq / stosq) and only the tail byte by byte, which makes zeroing a
+ * Linux guest's 256 MiB eight times quicker there. */
 #include "lib.h"
 
 #include <stdint.h>
@@ -9,9 +12,14 @@
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	void *ret = dst;
+	size_t q = n / 8, b = n % 8;
 
+	__asm__ volatile("rep movsq"
+			 : "+D"(dst), "+S"(src), "+c"(q)
+			 :
+			 : "memory");
 	__asm__ volatile("rep movsb"
-			 : "+D"(dst), "+S"(src), "+c"(n)
+			 : "+D"(dst), "+S"(src), "+c"(b)
 			 :
 			 : "memory");
 	return ret;
@@ -39,10 +47,16 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
+	size_t q = n / 8, b = n % 8;
+	uint64_t v = (uint8_t)c * 0x0101010101010101ULL;
 
+	__asm__ volatile("rep stosq"
+			 : "+D"(dst), "+c"(q)
+			 : "a"(v)
+			 : "memory");
 	__asm__ volatile("rep stosb"
-			 : "+D"(dst), "+c"(n)
-			 : "a"(c)
+			 : "+D"(dst), "+c"(b)
+			 : "a"(v)
 			 : "memory");
 	return ret;
 }

@@ -34,6 +34,7 @@
 /* The longest the host sleeps or lets the guest run without a look at
  * the console: 10 ms. */
 #define SLICE_NS	10000000ULL
+#define INPUT_POLL_NS	1000000ULL
 /* QEMU's LAPIC timer counts at 1 GHz; divided by 16 (hv/vm/guest.c). */
 #define LAPIC_NS_PER_COUNT	16ULL
 #define TIMER_VECTOR	0x20
@@ -52,7 +53,11 @@ static struct {
 	uint8_t in[INPUT_RING];
 	size_t in_head, in_count;
 	bool after_hlt;			/* the shadow (sti; hlt) ended with the HLT */
+	uint64_t timer_due_tsc;		/* the LAPIC timer fires then (0: not armed) */
+	uint64_t input_due_tsc;		/* the console is next polled then */
 } lx;
+
+static void timer_init(void);
 
 const struct guest_linux_stats *guest_linux_stats(void)
 {
@@ -137,6 +142,7 @@ void guest_linux_start(const struct guest_vm *vm, const struct linux_entry *e)
 
 	lx.tsc_hz = rt_watchdog_get()->tsc_hz;
 	lx.tsc0 = cpu_rdtsc();
+	timer_init();
 }
 
 /* ---------------------------------------------------------------- time */
@@ -156,18 +162,34 @@ static void advance_time(void)
 	}
 }
 
+static uint64_t ns_to_tsc(uint64_t ns)
+{
+	return ns / NS_PER_S * lx.tsc_hz + ns % NS_PER_S * lx.tsc_hz / NS_PER_S;
+}
+
 /* One-shot LAPIC timer for min(ns, one slice): an INTR exit (or the end
- * of a host HLT) at the platform's next event. */
+ * of a host HLT) at the platform's next event. Every exit costs the
+ * guest its TLB under TCG, so the timer is written only when it would
+ * fire too late (or not at all): one that fires a little early costs
+ * one exit, a register write on every VMRUN costs more. */
 static void arm_timer(uint64_t ns)
 {
-	uint64_t count;
+	uint64_t now = cpu_rdtsc(), due;
 
 	if (ns > SLICE_NS)
 		ns = SLICE_NS;
-	count = ns / LAPIC_NS_PER_COUNT + 1;
+	due = now + ns_to_tsc(ns);
+	if (lx.timer_due_tsc > now && lx.timer_due_tsc <= due)
+		return;
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(ns / LAPIC_NS_PER_COUNT + 1));
+	lx.timer_due_tsc = due;
+}
+
+static void timer_init(void)
+{
 	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR);
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+	lx.timer_due_tsc = 0;
 }
 
 /* ---------------------------------------------------------------- console */
@@ -241,9 +263,18 @@ void guest_linux_exited(const struct guest_vm *vm)
 		*vm_vmcb64(vm, VMCB_EVENTINJ) = info;
 	else
 		*vm_vmcb64(vm, VMCB_EVENTINJ) = 0;
+	/* The only host interrupt while a guest runs is the LAPIC timer:
+	 * after an INTR exit it is no longer armed. */
+	if ((uint32_t)*vm_vmcb64(vm, VMCB_EXIT_CODE) == SVM_EXIT_INTR)
+		lx.timer_due_tsc = 0;
 	advance_time();
 	pump_output();
-	pump_input();
+	/* The consoles are ports too (slow under TCG): looked at once a
+	 * millisecond, which is quicker than anyone types. */
+	if (cpu_rdtsc() >= lx.input_due_tsc) {
+		pump_input();
+		lx.input_due_tsc = cpu_rdtsc() + ns_to_tsc(INPUT_POLL_NS);
+	}
 }
 
 /* ---------------------------------------------------------------- exits */
@@ -290,6 +321,8 @@ static void exit_hlt(const struct guest_vm *vm)
 	while (!guest_done() && platform_pending_vector(&lx.plat) < 0) {
 		arm_timer(platform_ns_to_event(&lx.plat));
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		if (cpu_rdtsc() >= lx.timer_due_tsc)
+			lx.timer_due_tsc = 0;
 		advance_time();
 		pump_output();
 		pump_input();

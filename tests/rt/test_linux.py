@@ -127,7 +127,10 @@ def test_linux_ctrl_rbracket_stops_it(linux):
 def test_linux_guest_info_counts_its_exits(linux):
     out = linux.cmd("guest info linux")
     exits = next(l for l in out if l.startswith("exits:"))
-    assert re.search(r"\bIOIO \d+", exits) and re.search(r"\bHLT \d+", exits), exits
+    # The last run (stopped by Ctrl-] at its shell): ports, CPUID, and the
+    # host timer's exits that deliver its clock's interrupts.
+    for kind in ("IOIO", "CPUID", "INTR"):
+        assert re.search(rf"\b{kind} [1-9]\d*", exits), exits
 
 
 def test_selftest_is_clean_after_the_linux_runs(linux):

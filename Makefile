@@ -61,7 +61,7 @@ endef
 PURE_LIB := loader/fmt.c loader/txt.c
 
 LOADER_PURE := loader/elf.c loader/cfg.c loader/pt.c loader/memmap.c loader/rtwin.c loader/hvmap.c \
-	loader/rttable.c loader/cpustate.c loader/fwinfo.c loader/quirks.c loader/gop.c \
+	loader/rttable.c loader/crc32.c loader/cpustate.c loader/fwinfo.c loader/quirks.c loader/gop.c \
 	loader/efistatus.c loader/sha256.c $(PURE_LIB)
 LOADER_GLUE := $(wildcard loader/efi_*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_PURE) $(LOADER_GLUE)) \
@@ -72,7 +72,7 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel
 	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-builtin \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -DHVBOOT_HV $(INCS)
 HV_PURE_FROM_LOADER := loader/elf.c loader/pt.c loader/memmap.c loader/ptaudit.c loader/efistatus.c \
-	loader/fwinfo.c loader/quirks.c $(PURE_LIB)
+	loader/fwinfo.c loader/quirks.c loader/rttable.c loader/crc32.c loader/rtwin.c $(PURE_LIB)
 # hv/vm/: the guests (README: How the code is laid out), with a folder
 # each for emulated devices, the Linux boot protocol and the guest's EFI.
 HV_DIRS := hv hv/vm hv/vm/dev hv/vm/linux hv/vm/efi
@@ -99,7 +99,7 @@ FUZZ_BINS  := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_NAMES))
 .PHONY: all loader hv esp disk run test unit fuzz-smoke fuzz rt-test bench install deps \
 	mapplan clean sign stress
 
-all: loader hv guest linux esp
+all: loader hv guest esp
 
 deps:
 	@tools/deps.sh
@@ -110,6 +110,24 @@ hv: $(BUILD)/hv.elf
 $(BUILD)/gen/hv_hash.h: $(BUILD)/hv.elf tools/gen_hash.sh
 	@mkdir -p $(@D)
 	tools/gen_hash.sh $< > $@.tmp && mv $@.tmp $@
+
+# The guest images the signed loader pins (README: Secure Boot): `make sign
+# SIGN_MODULES="a.elf b.elf"`; by default the one the build puts on the ESP.
+# The list is kept in a file so that a new list rebuilds the loader.
+SIGN_MODULES ?= $(BUILD)/guest/testguest.elf
+$(BUILD)/gen/module_pins.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SIGN_MODULES)' | cmp -s - $@ 2>/dev/null || echo '$(SIGN_MODULES)' > $@
+
+$(BUILD)/gen/module_hashes.h: $(BUILD)/gen/module_pins.list $(SIGN_MODULES) tools/gen_hash.sh
+	tools/gen_hash.sh --modules $(SIGN_MODULES) > $@.tmp && mv $@.tmp $@
+
+PIN_USERS := $(BUILD)/efi/loader/efi_module.o $(BUILD)/bench/efi/loader/efi_module.o
+$(PIN_USERS): $(BUILD)/gen/module_hashes.h
+$(PIN_USERS): EFI_CFLAGS += -include $(BUILD)/gen/module_hashes.h
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/efi/%.o: %.c Makefile
 	@mkdir -p $(@D)
@@ -162,9 +180,11 @@ $(BUILD)/hv.elf: $(BUILD)/hv.dbg
 
 # ---------------------------------------------------------------- test guest
 # A freestanding ELF guest (README: Guest ABI), placed on the ESP and named
-# by tools/hvboot.cfg's module line.
+# by tools/hvboot.cfg's module line. It includes the guest ABI
+# (include/hvguest.h), the EFI statuses, x86.h and the pure loader/pt.h.
 GUEST_CFLAGS := $(WARN) -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mno-sse \
-	-mno-mmx -mno-80387 -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables
+	-mno-mmx -mno-80387 -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables \
+	-I. -Iinclude
 GUEST_OBJS := $(BUILD)/guest/entry.o $(BUILD)/guest/guest.o
 
 .PHONY: guest
@@ -182,35 +202,8 @@ $(BUILD)/guest/testguest.elf: $(GUEST_OBJS) tests/guest/guest.ld
 	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T tests/guest/guest.ld \
 		-o $@ $(GUEST_OBJS)
 
-# ---------------------------------------------------------------- Linux guest
-# Debian's cloud kernel and a busybox initramfs (README: Guests, the Linux
-# kind): tools/deps.sh fetches the packages with apt-get download and unpacks
-# them under $(LINUX_DIR)/root, once; nothing is installed.
-LINUX_DIR  := $(BUILD)/linux
-LINUX_ROOT := $(LINUX_DIR)/root
-LINUX_KERNEL := $(LINUX_DIR)/vmlinuz
-LINUX_INITRD := $(LINUX_DIR)/initramfs.gz
-# The guest's command line, for the ESP's config and for the direct QEMU
-# boot make bench compares against.
-LINUX_ARGS := console=ttyS0 acpi=off nolapic noapic pci=off panic=-1 quiet
-
-.PHONY: linux
-linux: $(LINUX_KERNEL) $(LINUX_INITRD)
-
-$(LINUX_ROOT)/.packages: tools/deps.sh
-	tools/deps.sh guest-linux $(LINUX_DIR)
-	@touch $@
-
-$(LINUX_KERNEL): $(LINUX_ROOT)/.packages
-	cp $$(ls $(LINUX_ROOT)/boot/vmlinuz-* | head -1) $@.tmp && mv $@.tmp $@
-
-# efivarfs.ko rides along for the guest's own EFI variables.
-$(LINUX_INITRD): $(LINUX_ROOT)/.packages tests/guest/linux-init tools/mkinitramfs.py
-	$(PY) tools/mkinitramfs.py --root $(LINUX_ROOT) --init tests/guest/linux-init \
-		$$(cd $(LINUX_ROOT) && find lib/modules -name efivarfs.ko | sed 's/^/--module /') $@
-
 # ---------------------------------------------------------------- images
-esp: $(BUILD)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf $(LINUX_KERNEL) $(LINUX_INITRD)
+esp: $(BUILD)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf
 	tools/mkesp.sh $(BUILD)
 
 disk: esp
@@ -322,14 +315,13 @@ $(BENCH_DIR)/efi/%.o: %.c Makefile
 $(BENCH_DIR)/BOOTX64.EFI: $(BENCH_OBJS)
 	$(call efi_image,10)
 
-bench-loader: $(BENCH_DIR)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf linux
+bench-loader: $(BENCH_DIR)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf
 	rm -rf $(BENCH_DIR)/esp
-	mkdir -p $(BENCH_DIR)/esp/EFI/BOOT $(BENCH_DIR)/esp/hvboot/linux
+	mkdir -p $(BENCH_DIR)/esp/EFI/BOOT $(BENCH_DIR)/esp/hvboot
 	cp $(BENCH_DIR)/BOOTX64.EFI $(BENCH_DIR)/esp/EFI/BOOT/BOOTX64.EFI
 	cp $(BUILD)/hv.elf $(BENCH_DIR)/esp/hvboot/hv.elf
 	cp $(BUILD)/guest/testguest.elf $(BENCH_DIR)/esp/hvboot/testguest.elf
 	cp tools/hvboot.cfg $(BENCH_DIR)/esp/hvboot/hvboot.cfg
-	cp $(LINUX_KERNEL) $(LINUX_INITRD) $(BENCH_DIR)/esp/hvboot/linux/
 
 # nullapp: an EFI app that only says so and exits QEMU, built with the
 # loader's gnu-efi flags: what OVMF alone costs to reach a boot option.

@@ -10,7 +10,7 @@
  * loader/efi_bench.c). Under QEMU -icount shift=0 cycles are instructions. */
 #include "hv.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "cpu.h"
 #include "loader/fmt.h"
 #include "kprintf.h"
@@ -137,7 +137,7 @@ static int cmd_rtbench(int argc, char **argv)
 
 			total[k][i] = cpu_rdtsc() - t0;
 			in_fw[k][i] = rt_get_stats()->last_cycles[benched[k].svc];
-			if (st != RT_SUCCESS) {
+			if (st != EFI_SUCCESS) {
 				char what[48];
 
 				fmt_snprintf(what, sizeof(what), "%s failed on call %lu",

@@ -6,7 +6,7 @@
 #include "hv.h"
 #include "scratch.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "rt/devpath.h"
 #include "rt/efivar.h"
 #include "loader/fmt.h"
@@ -19,12 +19,12 @@
 
 #define BOOT_OPTIONS	0x10000
 
-#define data hv_scratch_a
-#define order hv_scratch_b
 static uint8_t seen[BOOT_OPTIONS / 8];		/* Boot#### that exist */
 static uint8_t shown[BOOT_OPTIONS / 8];		/* printed already */
-#define walk_name hv_scratch_name
 static char text[4096];
+/* A Boot#### or BootOrder read goes to hv_scratch_a, the BootOrder shown or
+ * written to hv_scratch_b, a parsed new order to hv_scratch_name2 and the
+ * name walk to hv_scratch_name: the shell's shared scratch (hv/scratch.h). */
 
 static bool bit_get(const uint8_t *set, unsigned n)
 {
@@ -54,42 +54,46 @@ static efi_status_t show_u16(const char *name, bool as_seconds)
 	size_t size = 0;
 	efi_status_t st = read_global(name, v, sizeof(v), NULL, &size);
 
-	if (st == RT_NOT_FOUND) {
+	if (st == EFI_NOT_FOUND) {
 		kprintf("%s: none\n", name);
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
-	if (st != RT_SUCCESS && st != RT_BUFFER_TOO_SMALL)
+	if (st != EFI_SUCCESS && st != EFI_BUFFER_TOO_SMALL)
 		return st;
-	if (st == RT_BUFFER_TOO_SMALL || size != 2)
+	if (st == EFI_BUFFER_TOO_SMALL || size != 2)
 		kprintf("%s: malformed (%zu bytes, expected 2)\n", name, size);
 	else if (as_seconds)
 		kprintf("%s: %u seconds\n", name, (unsigned)(v[0] | v[1] << 8));
 	else
 		kprintf("%s: %04X\n", name, (unsigned)(v[0] | v[1] << 8));
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
-/* Walks every variable and notes the Boot#### ones of the global GUID. */
-static efi_status_t find_boot_options(void)
+/* Walks every variable and notes the Boot#### ones of the global GUID.
+ * False after printing the one error line: a failed call, or a list the
+ * walker refused (rt/varlist.h). */
+static bool find_boot_options(void)
 {
-	struct efi_guid guid = { 0 };
-	efi_status_t st;
+	struct varlist w;
 
 	__builtin_memset(seen, 0, sizeof(seen));
-	walk_name[0] = 0;
-	for (unsigned n = 0; n < 65536; n++) {
-		long num;
+	rt_varlist_start(&w, hv_scratch_name, RT_NAME_MAX / 2, hv_scratch_seen, VARLIST_MAX_NAMES);
+	while (varlist_next(&w) == VARLIST_MORE) {
+		long num = rtfmt_boot_number(hv_scratch_name, w.cap_chars);
 
-		st = rt_get_next_variable_name(walk_name, RT_NAME_MAX / 2, &guid);
-		if (st == RT_NOT_FOUND)
-			return RT_SUCCESS;
-		if (st != RT_SUCCESS)
-			return st;
-		num = rtfmt_boot_number(walk_name, RT_NAME_MAX / 2);
-		if (num >= 0 && efivar_guid_equal(&guid, &EFI_GLOBAL_VARIABLE_GUID))
+		if (num >= 0 && efivar_guid_equal(&w.guid, &EFI_GLOBAL_VARIABLE_GUID))
 			bit_set(seen, (unsigned)num);
 	}
-	return RT_SUCCESS;
+	if (w.stop == VARLIST_STATUS) {
+		rtcmd_fail("cannot list variables", w.status);
+		return false;
+	}
+	if (w.stop != VARLIST_END) {
+		varlist_stop_text(&w, text, sizeof(text));
+		shell_error("%s", text);
+		return false;
+	}
+	return true;
 }
 
 static void show_flags(uint32_t attrs, bool in_order)
@@ -123,29 +127,30 @@ static efi_status_t show_option(unsigned num, bool in_order)
 	bit_set(shown, num);
 	fmt_snprintf(name, sizeof(name), "Boot%04X", num);
 	ucs2_from_ascii(name16, 16, name, strlen(name));
-	st = rt_var_read(name16, &EFI_GLOBAL_VARIABLE_GUID, NULL, data, sizeof(data), &size);
-	if (st == RT_NOT_FOUND) {
+	st = rt_var_read(name16, &EFI_GLOBAL_VARIABLE_GUID, NULL, hv_scratch_a, sizeof(hv_scratch_a),
+			 &size);
+	if (st == EFI_NOT_FOUND) {
 		kprintf("%s  (listed in BootOrder, no such variable)\n", name);
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return st;
-	why = devpath_load_option_parse(data, size, &opt);
+	why = devpath_load_option_parse(hv_scratch_a, size, &opt);
 	if (why) {
 		kprintf("%s  (malformed load option: %s; %zu bytes)\n", name, why, size);
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
-	ucs2_bytes_to_ascii(data + opt.desc_off, opt.desc_len, text, sizeof(text));
+	ucs2_bytes_to_ascii(hv_scratch_a + opt.desc_off, opt.desc_len, text, sizeof(text));
 	kprintf("%s%s %s\n", name, opt.attributes & LOAD_OPTION_ACTIVE ? "*" : " ", text);
 	show_flags(opt.attributes, in_order);
-	why = devpath_to_text(data + opt.path_off, opt.path_len, text, sizeof(text), &needed);
+	why = devpath_to_text(hv_scratch_a + opt.path_off, opt.path_len, text, sizeof(text), &needed);
 	kprintf("  path        %s%s", text, needed >= sizeof(text) ? "..." : "");
 	if (why)
 		kprintf(" (stopped: %s)", why);
 	kprintf("\n");
 	if (opt.opt_len)
 		kprintf("  data        %zu bytes\n", opt.opt_len);
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 /* ---- edits */
@@ -154,9 +159,8 @@ static efi_status_t show_option(unsigned num, bool in_order)
  * 2.10 §3.3 lists BootOrder, BootNext and Boot#### as NV, BS, RT. */
 #define BOOT_VAR_ATTRS	(EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS | \
 			 EFI_VARIABLE_RUNTIME_ACCESS)
-#define BOOT_ORDER_MAX	(sizeof(order) / 2)
+#define BOOT_ORDER_MAX	(sizeof(hv_scratch_b) / 2)
 
-#define new_order hv_scratch_name2
 _Static_assert(BOOT_ORDER_MAX <= sizeof(hv_scratch_name2) / 2, "a BootOrder fits the scratch");
 
 static efi_status_t write_global(const char *name, uint32_t attrs, const void *buf, size_t size)
@@ -172,13 +176,13 @@ static efi_status_t write_global(const char *name, uint32_t attrs, const void *b
 static bool current_attrs(const char *name, uint32_t *attrs)
 {
 	size_t size = 0;
-	efi_status_t st = read_global(name, data, sizeof(data), attrs, &size);
+	efi_status_t st = read_global(name, hv_scratch_a, sizeof(hv_scratch_a), attrs, &size);
 
-	if (st == RT_NOT_FOUND) {
+	if (st == EFI_NOT_FOUND) {
 		*attrs = BOOT_VAR_ATTRS;
 		return true;
 	}
-	if (st != RT_SUCCESS) {
+	if (st != EFI_SUCCESS) {
 		fmt_snprintf(text, sizeof(text), "cannot read %s", name);
 		rtcmd_fail(text, st);
 		return false;
@@ -194,10 +198,10 @@ static bool option_exists(unsigned num)
 	efi_status_t st;
 
 	fmt_snprintf(name, sizeof(name), "Boot%04X", num);
-	st = read_global(name, data, sizeof(data), NULL, &size);
-	if (st == RT_SUCCESS)
+	st = read_global(name, hv_scratch_a, sizeof(hv_scratch_a), NULL, &size);
+	if (st == EFI_SUCCESS)
 		return true;
-	if (st == RT_NOT_FOUND)
+	if (st == EFI_NOT_FOUND)
 		shell_error("no such boot option %s (EFI_NOT_FOUND)", name);
 	else
 		rtcmd_fail("cannot read a boot option", st);
@@ -208,7 +212,7 @@ static int boot_write(const char *name, uint32_t attrs, const void *buf, size_t 
 {
 	efi_status_t st = write_global(name, attrs, buf, size);
 
-	if (st != RT_SUCCESS) {
+	if (st != EFI_SUCCESS) {
 		fmt_snprintf(text, sizeof(text), "cannot set %s", name);
 		return rtcmd_fail(text, st);
 	}
@@ -239,8 +243,7 @@ static int boot_order(const char *arg)
 {
 	size_t n = 0, bad = 0;
 	uint32_t attrs;
-	efi_status_t st;
-	const char *why = rtfmt_boot_order_parse(arg, new_order, BOOT_ORDER_MAX, &n, &bad);
+	const char *why = rtfmt_boot_order_parse(arg, hv_scratch_name2, BOOT_ORDER_MAX, &n, &bad);
 
 	if (why) {
 		/* Name the entry at fault: the bad-th comma-separated field. */
@@ -254,16 +257,16 @@ static int boot_order(const char *arg)
 			len++;
 		return shell_error("%s: '%.*s' (entry %zu)", why, (int)len, p, bad + 1);
 	}
-	st = find_boot_options();
-	if (st != RT_SUCCESS)
-		return rtcmd_fail("cannot list variables", st);
+	if (!find_boot_options())
+		return 1;
 	for (size_t i = 0; i < n; i++)
-		if (!bit_get(seen, new_order[i]))
+		if (!bit_get(seen, hv_scratch_name2[i]))
 			return shell_error("no such boot option Boot%04X (EFI_NOT_FOUND)",
-					   (unsigned)new_order[i]);
+					   (unsigned)hv_scratch_name2[i]);
 	if (!current_attrs("BootOrder", &attrs))
 		return 1;
-	return boot_write("BootOrder", attrs, order, rtfmt_boot_order_store(new_order, n, order));
+	return boot_write("BootOrder", attrs, hv_scratch_b,
+			  rtfmt_boot_order_store(hv_scratch_name2, n, hv_scratch_b));
 }
 
 /* boot active|inactive XXXX: LOAD_OPTION_ACTIVE of Boot#### (efibootmgr
@@ -282,21 +285,21 @@ static int boot_set_active(const char *arg, bool active)
 	if (why)
 		return shell_error("%s: '%s'", why, arg);
 	fmt_snprintf(name, sizeof(name), "Boot%04X", (unsigned)num);
-	st = read_global(name, data, sizeof(data), &attrs, &size);
-	if (st == RT_NOT_FOUND)
+	st = read_global(name, hv_scratch_a, sizeof(hv_scratch_a), &attrs, &size);
+	if (st == EFI_NOT_FOUND)
 		return shell_error("no such boot option %s (EFI_NOT_FOUND)", name);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read a boot option", st);
-	why = devpath_load_option_parse(data, size, &opt);
+	why = devpath_load_option_parse(hv_scratch_a, size, &opt);
 	if (!why)
-		why = rtfmt_load_option_set_active(data, size, active, &changed);
+		why = rtfmt_load_option_set_active(hv_scratch_a, size, active, &changed);
 	if (why)
 		return shell_error("%s is not a valid load option: %s", name, why);
 	if (!changed) {
 		kprintf("ok\n");
 		return 0;
 	}
-	return boot_write(name, attrs, data, size);
+	return boot_write(name, attrs, hv_scratch_a, size);
 }
 
 static int boot_edit(int argc, char **argv)
@@ -334,41 +337,40 @@ static int cmd_boot(int argc, char **argv)
 	__builtin_memset(shown, 0, sizeof(shown));
 
 	st = show_u16("BootCurrent", false);
-	if (st == RT_SUCCESS)
+	if (st == EFI_SUCCESS)
 		st = show_u16("BootNext", false);
-	if (st == RT_SUCCESS)
+	if (st == EFI_SUCCESS)
 		st = show_u16("Timeout", true);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read the boot variables", st);
 
-	st = read_global("BootOrder", order, sizeof(order), NULL, &order_size);
-	if (st == RT_NOT_FOUND) {
+	st = read_global("BootOrder", hv_scratch_b, sizeof(hv_scratch_b), NULL, &order_size);
+	if (st == EFI_NOT_FOUND) {
 		order_size = 0;
 		kprintf("BootOrder: none\n");
-	} else if (st != RT_SUCCESS) {
+	} else if (st != EFI_SUCCESS) {
 		return rtcmd_fail("cannot read BootOrder", st);
 	} else {
-		rtfmt_boot_order_format(order, order_size, text, sizeof(text));
+		rtfmt_boot_order_format(hv_scratch_b, order_size, text, sizeof(text));
 		kprintf("BootOrder: %s%s\n", text, order_size % 2 ? " (odd length)" : "");
 	}
 
-	st = find_boot_options();
-	if (st != RT_SUCCESS)
-		return rtcmd_fail("cannot list variables", st);
+	if (!find_boot_options())
+		return 1;
 	for (size_t i = 0; i + 1 < order_size; i += 2) {
-		unsigned num = (unsigned)order[i] | (unsigned)order[i + 1] << 8;
+		unsigned num = (unsigned)hv_scratch_b[i] | (unsigned)hv_scratch_b[i + 1] << 8;
 
 		if (bit_get(shown, num))
 			continue;	/* listed twice: shown once */
 		st = show_option(num, true);
-		if (st != RT_SUCCESS)
+		if (st != EFI_SUCCESS)
 			return rtcmd_fail("cannot read a boot option", st);
 	}
 	for (unsigned num = 0; num < BOOT_OPTIONS; num++) {
 		if (!bit_get(seen, num) || bit_get(shown, num))
 			continue;
 		st = show_option(num, false);
-		if (st != RT_SUCCESS)
+		if (st != EFI_SUCCESS)
 			return rtcmd_fail("cannot read a boot option", st);
 	}
 	return 0;

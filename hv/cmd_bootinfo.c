@@ -66,16 +66,9 @@ static void print_stamps(const struct hv_bootinfo *bi)
 	kprintf("  %-18s %lu\n", "hashing hv.elf", bi->hash_tsc);
 }
 
-static int cmd_bootinfo(int argc, char **argv)
+/* The loader's regions, the page tables it built, the memory map. */
+static void print_memory(const struct hv_bootinfo *bi)
 {
-	const struct hv_bootinfo *bi = hv_bi;
-
-	(void)argv;
-	if (argc > 1)
-		return shell_error("bootinfo takes no arguments");
-
-	kprintf("boot info: magic 0x%016lx version %u size %u bytes\n", bi->magic, bi->version,
-		bi->size_bytes);
 	kprintf("regions:\n");
 	print_region("self", &bi->self);
 	print_region("image", &bi->image);
@@ -94,7 +87,11 @@ static int cmd_bootinfo(int argc, char **argv)
 		bi->cpu_flags & HV_CPU_1G ? " 1g-pages" : "", bi->cpu_flags & HV_CPU_PCID ? " pcid" : "");
 	kprintf("memory map: %u descriptors (firmware stride %u bytes), RAM %lu MiB\n",
 		bi->memmap_count, bi->memmap_desc_size, bootinfo_ram_bytes(bi) >> 20);
+}
 
+/* Where the firmware's tables are, and who it is. */
+static void print_firmware(const struct hv_bootinfo *bi)
+{
 	kprintf("firmware:\n");
 	print_addr("system table", bi->system_table_pa);
 	print_addr("runtime table pa", bi->runtime_table_pa);
@@ -105,7 +102,11 @@ static int cmd_bootinfo(int argc, char **argv)
 	kprintf("  %-18s 0x%08x\n", "firmware revision", bi->fw_revision);
 	print_uefi_revision(bi->uefi_revision);
 	print_vendor(bi->fw_vendor, sizeof(bi->fw_vendor) / sizeof(bi->fw_vendor[0]));
+}
 
+/* The runtime services as the loader left them. */
+static void print_runtime(const struct hv_bootinfo *bi)
+{
 	kprintf("runtime services:\n");
 	if (bi->rt_state == HV_RT_ENABLED)
 		kprintf("  %-18s enabled\n", "state");
@@ -121,7 +122,11 @@ static int cmd_bootinfo(int argc, char **argv)
 		kprintf("  %-18s 0x%08x (EFI_RT_PROPERTIES_TABLE)\n", "supported", bi->rt_supported);
 	else
 		kprintf("  %-18s all (no EFI_RT_PROPERTIES_TABLE)\n", "supported");
+}
 
+/* The GOP framebuffer, or none. */
+static void print_framebuffer(const struct hv_bootinfo *bi)
+{
 	kprintf("framebuffer:\n");
 	if (bi->fb.format == HV_FB_NONE) {
 		kprintf("  %-18s none\n", "format");
@@ -134,6 +139,11 @@ static int cmd_bootinfo(int argc, char **argv)
 		kprintf("  %-18s pa 0x%lx  va 0x%lx  %lu KiB\n", "base",
 			bi->fb.pa, bi->fb.va, bi->fb.size_bytes >> 10);
 	}
+}
+
+/* Secure Boot, the hash pin, and the config. */
+static void print_security_config(const struct hv_bootinfo *bi)
+{
 	kprintf("security:\n");
 	kprintf("  %-18s %s\n", "secure boot", hv_secure_boot_name(bi->secure_boot));
 	/* A mismatch gets this far only when Secure Boot is known to be off
@@ -145,6 +155,11 @@ static int cmd_bootinfo(int argc, char **argv)
 	kprintf("  %-18s \"%.*s\"\n", "cmdline", HV_CMDLINE_MAX, bi->cmdline);
 	kprintf("  %-18s %s\n", "log",
 		hv_log_level_name(bi->log_level));
+}
+
+/* Guest memory, the variable policy and the modules. */
+static void print_guests(const struct hv_bootinfo *bi)
+{
 	kprintf("guests:\n");
 	kprintf("  %-18s %lu MiB\n", "guest_mem", bi->guest_mem_bytes >> 20);
 	kprintf("  %-18s %s\n", "guest_vars", hv_guest_vars_name(bi->guest_vars));
@@ -161,6 +176,24 @@ static int cmd_bootinfo(int argc, char **argv)
 		if (x->args[0])
 			kprintf("    args             \"%.*s\"\n", HV_MODULE_ARGS_MAX, x->args);
 	}
+}
+
+static int cmd_bootinfo(int argc, char **argv)
+{
+	const struct hv_bootinfo *bi = hv_bi;
+
+	(void)argv;
+	if (argc > 1)
+		return shell_error("bootinfo takes no arguments");
+
+	kprintf("boot info: magic 0x%016lx version %u size %u bytes\n", bi->magic, bi->version,
+		bi->size_bytes);
+	print_memory(bi);
+	print_firmware(bi);
+	print_runtime(bi);
+	print_framebuffer(bi);
+	print_security_config(bi);
+	print_guests(bi);
 	print_stamps(bi);
 	print_mat(bi);
 	return 0;

@@ -48,6 +48,8 @@ static int guest_info(int index)
 {
 	const struct hv_module *m = &hv_bi->modules[index];
 	const struct guest_record *r = guest_record((uint32_t)index);
+	const char *why;
+	uint32_t vars = guest_vars_mode((uint32_t)index, &why);
 	bool any = false;
 
 	kprintf("guest %s: image %lu bytes at pa 0x%lx\n", m->name, m->size_bytes, m->pa);
@@ -55,7 +57,10 @@ static int guest_info(int index)
 				   ? hv_bi->module_ext[index].guest_mem_bytes : hv_bi->guest_mem_bytes) >> 20);
 	if (r->mem_pa)
 		kprintf(" at pa 0x%lx", r->mem_pa);
-	kprintf(", variables by hypercall: %s\n", hv_guest_vars_name(hv_bi->guest_vars));
+	kprintf(", variables by hypercall: %s", hv_guest_vars_name(vars));
+	if (why)
+		kprintf(" (%s)", why);
+	kprintf("\n");
 	kprintf("exits:");
 	for (unsigned k = 0; k < GX_COUNT; k++) {
 		if (r->exits[k]) {
@@ -65,9 +70,9 @@ static int guest_info(int index)
 	}
 	kprintf("%s\nhypercalls:", any ? "" : " none");
 	any = false;
-	for (unsigned f = 0; f <= HCALL_COUNT; f++) {
+	for (unsigned f = 0; f <= HVCALL_COUNT; f++) {
 		if (r->hcalls[f]) {
-			kprintf(" %s %lu", f < HCALL_COUNT ? hcall_name(f) : "unknown", r->hcalls[f]);
+			kprintf(" %s %lu", f < HVCALL_COUNT ? hcall_name(f) : "unknown", r->hcalls[f]);
 			any = true;
 		}
 	}

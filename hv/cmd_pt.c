@@ -11,12 +11,6 @@
 
 static const char *const level_names[4] = { "PML4", "PDPT", "PD", "PT" };
 
-/* Index of va in the table at level (0 = PML4), SDM Vol. 3A §4.5. */
-static unsigned level_index(uint64_t va, int level)
-{
-	return (va >> (39 - 9 * level)) & 511;
-}
-
 static void format_flags(uint64_t e, int level, char *buf, size_t cap)
 {
 	/* Bit 7 is PS in a PDPTE/PDE but PAT in a PTE (SDM Table 4-20). */
@@ -89,7 +83,7 @@ static int cmd_pt(int argc, char **argv)
 		char flags[64], label[16];
 
 		format_flags(w.entry[l], l, flags, sizeof(flags));
-		fmt_snprintf(label, sizeof(label), "%s[%u]", level_names[l], level_index(va, l));
+		fmt_snprintf(label, sizeof(label), "%s[%u]", level_names[l], pt_index(va, l));
 		kprintf("%-9s 0x%016lx %s\n", label, w.entry[l], flags);
 	}
 	if (!w.present) {

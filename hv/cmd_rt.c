@@ -1,10 +1,8 @@
 /* rt: the state of the runtime layer (table, window, supported services,
- * call counts, the address space firmware runs in, the last fault). Also
- * the error lines every runtime command shares (cmd_rt.h). */
+ * call counts, the address space firmware runs in, the watchdog, the last
+ * fault, each service group on or off). */
 #include "hv.h"
 
-#include "cmd_rt.h"
-#include "loader/efistatus.h"
 #include "loader/fmt.h"
 #include "kprintf.h"
 #include "layout.h"
@@ -18,59 +16,7 @@
 #include "trap.h"
 #include "rt_space.h"
 #include "rt_watchdog.h"
-
-/* ---- shared error lines (cmd_rt.h) ---- */
-
-const char *rtcmd_status_name(efi_status_t st)
-{
-	static char buf[24];
-	const char *name = efistatus_name(st);
-
-	if (name)
-		return name;
-	fmt_snprintf(buf, sizeof(buf), "0x%lx", st);
-	return buf;
-}
-
-/* The reason inside rt_state_text's "disabled (reason)". */
-static const char *state_reason(char *buf, size_t cap)
-{
-	static const char prefix[] = "disabled (";
-	size_t n = rt_state_text(buf, cap), p = sizeof(prefix) - 1;
-
-	if (n >= cap)
-		n = cap - 1;
-	if (n > p && strncmp(buf, prefix, p) == 0 && buf[n - 1] == ')') {
-		buf[n - 1] = '\0';
-		return buf + p;
-	}
-	return buf;
-}
-
-bool rtcmd_usable(enum rt_svc s)
-{
-	char state[200];
-
-	if (rt_svc_usable(s))
-		return true;
-	if (rt_available() && !(hv_bi->rt_supported & rt_svc_property_bit(s)))
-		shell_error("%s is not supported by the firmware (EFI_UNSUPPORTED)", rt_svc_name(s));
-	else
-		shell_error("runtime services unavailable (%s)", state_reason(state, sizeof(state)));
-	return false;
-}
-
-int rtcmd_fail(const char *what, efi_status_t st)
-{
-	char state[200];
-
-	if (st == RT_ABORTED && rt_last_fault()->happened)
-		return shell_error("%s: %s (%s)", what, state_reason(state, sizeof(state)),
-				   rtcmd_status_name(st));
-	return shell_error("%s (%s)", what, rtcmd_status_name(st));
-}
-
-/* ---- rt ---- */
+#include "timer.h"
 
 static void print_location(const char *what, uint64_t va, int64_t desc, uint64_t off)
 {
@@ -118,16 +64,6 @@ static void print_supported(const struct hv_bootinfo *bi)
 	kprintf("%s (0x%04x)\n", any ? "" : "none", bi->rt_supported);
 }
 
-/* The quirk a healed fault was (the descriptor the alias covers says which). */
-static unsigned healed_quirk(const struct rt_quirk *q)
-{
-	if (q->alias.desc < 0 || q->addr < HV_PAGE_SIZE)	/* on OVMF, page 0 is BS code */
-		return HV_QUIRK_PAGE0_AT_RUNTIME;
-	if (q->alias.type == EFI_MT_BS_CODE || q->alias.type == EFI_MT_BS_DATA)
-		return HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME;
-	return HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME;
-}
-
 /* The firmware quirks worked around this boot (loader/quirks.c): those the
  * loader recorded, and those rt_compat = heal healed since. */
 static void print_quirks(const struct hv_bootinfo *bi)
@@ -138,7 +74,7 @@ static void print_quirks(const struct hv_bootinfo *bi)
 	const struct rt_quirk *healed = rt_quirks(&nheal);
 
 	for (size_t i = 0; i < nheal; i++)
-		fired |= 1U << healed_quirk(&healed[i]);
+		fired |= 1U << rt_heal_quirk(&healed[i]);
 	for (unsigned q = 0; q < HV_QUIRK_COUNT; q++)
 		n += (fired >> q) & 1;
 	if (!n) {
@@ -154,7 +90,7 @@ static void print_quirks(const struct hv_bootinfo *bi)
 	}
 }
 
-/* The address space firmware runs in (rt/rt_space.c), and its stack. */
+/* The address space firmware runs in (hv/rt_space.c), and its stack. */
 static void print_space(void)
 {
 	const struct rt_space_info *sp = rt_space_get();
@@ -208,14 +144,32 @@ static void print_compat(const struct hv_bootinfo *bi)
 static void print_watchdog(void)
 {
 	const struct rt_watchdog_info *w = rt_watchdog_get();
+	char rd[16], wr[16];
 
+	rt_duration_text(w->deadlines.read_ms, rd, sizeof(rd));
+	rt_duration_text(w->deadlines.write_ms, wr, sizeof(wr));
 	if (w->active)
-		kprintf("watchdog           %u ms by the TSC (%lu kHz), LAPIC timer every %u ms while a call runs; %lu ticks, %lu call%s abandoned, %lu stray interrupts\n",
-			RT_WATCHDOG_MS, w->tsc_hz / 1000, w->tick_ms, w->ticks, w->abandoned,
-			w->abandoned == 1 ? "" : "s", w->stray);
+		kprintf("watchdog           reads %s, writes %s by the TSC (%lu kHz), LAPIC timer every %u ms while a call runs; %lu ticks, %lu call%s reported slow, %lu call%s abandoned, %lu stray interrupts\n",
+			rd, wr, w->tsc_hz / 1000, w->tick_ms, w->ticks, w->noticed,
+			w->noticed == 1 ? "" : "s", w->abandoned, w->abandoned == 1 ? "" : "s",
+			timer_get()->stray);
 	else
 		kprintf("watchdog           off (%s)\n",
 			w->why_not ? w->why_not : "no runtime address space");
+}
+
+/* Each service group (rt/rt_group.c), on or off with the reason. */
+static void print_groups(void)
+{
+	kprintf("service groups\n");
+	for (unsigned g = 0; g < RT_GROUP_COUNT; g++) {
+		const char *why = rt_group_off_reason(g);
+
+		if (why)
+			kprintf("  %-16s off (%s)\n", rt_group_name(g), why);
+		else
+			kprintf("  %-16s on\n", rt_group_name(g));
+	}
 }
 
 static const char *plural(uint64_t n)
@@ -292,8 +246,18 @@ static int cmd_rt(int argc, char **argv)
 	print_watchdog();
 	print_restored();
 	if (f->happened) {
+		char what[48];
+
+		if (f->vector == RT_FAULT_HUNG) {
+			size_t n = fmt_snprintf(what, sizeof(what), "no return within ");
+
+			rt_duration_text(rt_deadline_ms(&rt_watchdog_get()->deadlines, f->svc),
+					 what + n, sizeof(what) - n);
+		} else {
+			fmt_snprintf(what, sizeof(what), "%s", rt_fault_name(f->vector));
+		}
 		kprintf("last fault         %s (vector %lu, error 0x%lx) in %s\n",
-			rt_fault_name(f->vector), f->vector, f->error, rt_svc_name(f->svc));
+			what, f->vector, f->error, rt_svc_name(f->svc));
 		print_location("rip", f->rip, f->rip_desc, f->rip_off);
 		if (f->vector == HV_VEC_PF)
 			print_location("cr2", f->cr2, f->cr2_desc, f->cr2_off);
@@ -302,6 +266,7 @@ static int cmd_rt(int argc, char **argv)
 	} else {
 		kprintf("last fault         none\n");
 	}
+	print_groups();
 	rt_state_text(state, sizeof(state));
 	kprintf("runtime: %s\n", state);
 	return 0;

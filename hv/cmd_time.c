@@ -2,7 +2,7 @@
  * §8.3) and the platform's monotonic counter (§8.5.2). */
 #include "hv.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "kprintf.h"
 #include "lib.h"
 #include "rt/rt.h"
@@ -19,8 +19,11 @@ static int time_show(void)
 	if (!rtcmd_usable(RT_GET_TIME))
 		return 1;
 	st = rt_get_time(&t, &cap);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read the clock", st);
+	/* UEFI 2.10 §8.3.1's ranges: a time outside them is not a date. */
+	if (efi_time_problem_text(&t, buf, sizeof(buf)))
+		return shell_error("firmware returned an invalid time (%s)", buf);
 	rtfmt_time_format(&t, buf, sizeof(buf));
 	kprintf("%s\n", buf);
 	rtfmt_tz_format(t.time_zone, buf, sizeof(buf));
@@ -40,20 +43,25 @@ static int time_set(const char *date, const char *clock)
 	struct efi_time t;
 	const char *why;
 	efi_status_t st;
+	char bad[48];
 
 	if (!rtcmd_usable(RT_GET_TIME) || !rtcmd_usable(RT_SET_TIME))
 		return 1;
 	/* The current time zone and daylight flags stay as they are: the
 	 * user types a wall-clock time in the clock's own zone. */
 	st = rt_get_time(&t, NULL);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read the clock", st);
 	why = rtfmt_time_parse(date, clock, &t);
 	if (why)
 		return shell_error("%s: '%s %s'", why, date, clock);
 	t.nanosecond = 0;
+	/* The typed fields are valid now; the zone and daylight the firmware
+	 * returned are written back as they are, so they must be too. */
+	if (efi_time_problem_text(&t, bad, sizeof(bad)))
+		return shell_error("firmware returned an invalid time (%s): clock not set", bad);
 	st = rt_set_time(&t);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot set the clock", st);
 	kprintf("ok\n");
 	return 0;
@@ -82,7 +90,7 @@ static int cmd_count(int argc, char **argv)
 	if (!rtcmd_usable(RT_GET_NEXT_HIGH_MONOTONIC_COUNT))
 		return 1;
 	st = rt_get_next_high_monotonic_count(&high);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot read the monotonic count", st);
 	kprintf("high monotonic count: %u\n", high);
 	return 0;

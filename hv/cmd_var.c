@@ -4,7 +4,7 @@
 #include "hv.h"
 #include "scratch.h"
 
-#include "cmd_rt.h"
+#include "rtcmd.h"
 #include "rt/efivar.h"
 #include "kprintf.h"
 #include "lib.h"
@@ -13,13 +13,9 @@
 #include "shell.h"
 #include "rt/ucs2.h"
 
-/* A firmware whose GetNextVariableName never ends would hang the shell. */
-#define VARS_WALK_MAX	65536
-
-#define var_data hv_scratch_a
+/* The variable named on the command line; the data, a name walk and its
+ * text use the shell's shared scratch (hv/scratch.h), named at each use. */
 static uint16_t var_name[EFIVAR_NAME16_CAP];
-#define walk_name hv_scratch_name
-#define text hv_scratch_text
 
 /* Parses argv's VAR into var_name / *guid; false after printing why not. */
 static bool parse_var(const char *arg, struct efi_guid *guid)
@@ -31,51 +27,50 @@ static bool parse_var(const char *arg, struct efi_guid *guid)
 	return !why;
 }
 
+/* The names before a bad one are printed, then one error line: the walk
+ * is bounded (rt/varlist.h, README "Bad firmware lists and clocks"). */
 static int cmd_vars(int argc, char **argv)
 {
-	struct efi_guid guid = { 0 };
-	size_t count = 0;
-	efi_status_t st;
+	struct varlist w;
 
 	(void)argv;
 	if (argc != 1)
 		return shell_error("usage: vars");
 	if (!rtcmd_usable(RT_GET_NEXT_VARIABLE_NAME))
 		return 1;
-	walk_name[0] = 0;	/* UEFI 2.10 §8.2.2: an empty name starts the walk */
-	for (;;) {
-		st = rt_get_next_variable_name(walk_name, RT_NAME_MAX / 2, &guid);
-		if (st == RT_NOT_FOUND)
-			break;
-		if (st != RT_SUCCESS)
-			return rtcmd_fail("cannot list variables", st);
-		if (++count > VARS_WALK_MAX)
-			return shell_error("more than %d variables: the firmware's list does not end",
-					   VARS_WALK_MAX);
-		efivar_name_format(&guid, walk_name, RT_NAME_MAX / 2, text, sizeof(text));
-		kprintf("%s\n", text);
+	rt_varlist_start(&w, hv_scratch_name, RT_NAME_MAX / 2, hv_scratch_seen, VARLIST_MAX_NAMES);
+	while (varlist_next(&w) == VARLIST_MORE) {
+		efivar_name_format(&w.guid, hv_scratch_name, w.cap_chars, hv_scratch_text,
+				   sizeof(hv_scratch_text));
+		kprintf("%s\n", hv_scratch_text);
 	}
-	kprintf("%zu variables\n", count);
+	if (w.stop == VARLIST_STATUS)
+		return rtcmd_fail("cannot list variables", w.status);
+	if (w.stop != VARLIST_END) {
+		varlist_stop_text(&w, hv_scratch_text, sizeof(hv_scratch_text));
+		return shell_error("%s", hv_scratch_text);
+	}
+	kprintf("%zu variables\n", w.count);
 	return 0;
 }
 
 SHELL_CMD(vars, "vars", "", "list the EFI variables as GUID-Name (efivar -l)", cmd_vars);
 
-/* Reads var_name into var_data; false after printing why not. */
+/* Reads var_name into hv_scratch_a; false after printing why not. */
 static bool read_var(const struct efi_guid *guid, uint32_t *attrs, size_t *size)
 {
 	efi_status_t st;
 
 	if (!rtcmd_usable(RT_GET_VARIABLE))
 		return false;
-	st = rt_var_read(var_name, guid, attrs, var_data, sizeof(var_data), size);
-	if (st == RT_NOT_FOUND)
+	st = rt_var_read(var_name, guid, attrs, hv_scratch_a, sizeof(hv_scratch_a), size);
+	if (st == EFI_NOT_FOUND)
 		rtcmd_fail("no such variable", st);
-	else if (st == RT_BUFFER_TOO_SMALL)
+	else if (st == EFI_BUFFER_TOO_SMALL)
 		shell_error("variable larger than %d bytes (%s)", RT_DATA_MAX, rtcmd_status_name(st));
-	else if (st != RT_SUCCESS)
+	else if (st != EFI_SUCCESS)
 		rtcmd_fail("cannot read variable", st);
-	return st == RT_SUCCESS;
+	return st == EFI_SUCCESS;
 }
 
 static int cmd_get(int argc, char **argv)
@@ -91,9 +86,9 @@ static int cmd_get(int argc, char **argv)
 		return 1;
 
 	efivar_guid_format(&guid, g);
-	ucs2_to_ascii(var_name, EFIVAR_NAME16_CAP, text, sizeof(text));
+	ucs2_to_ascii(var_name, EFIVAR_NAME16_CAP, hv_scratch_text, sizeof(hv_scratch_text));
 	kprintf("GUID: %s\n", g);
-	kprintf("Name: \"%s\"\n", text);
+	kprintf("Name: \"%s\"\n", hv_scratch_text);
 	kprintf("Attributes:\n");
 	for (int b = 0; b < 32; b++) {
 		uint32_t bit = 1U << b;
@@ -108,8 +103,8 @@ static int cmd_get(int argc, char **argv)
 	}
 	kprintf("Value:\n");
 	for (size_t off = 0; off < size; off += 16) {
-		efivar_hexdump_line(var_data, size, off, text, sizeof(text));
-		kprintf("%s\n", text);
+		efivar_hexdump_line(hv_scratch_a, size, off, hv_scratch_text, sizeof(hv_scratch_text));
+		kprintf("%s\n", hv_scratch_text);
 	}
 	return 0;
 }
@@ -133,19 +128,19 @@ static int cmd_set(int argc, char **argv)
 	why = efivar_attrs_parse(argv[2], strlen(argv[2]), &attrs);
 	if (why)
 		return shell_error("%s: '%s'", why, argv[2]);
-	why = rtfmt_data_parse(argv[3], strlen(argv[3]), var_data, sizeof(var_data), &size);
+	why = rtfmt_data_parse(argv[3], strlen(argv[3]), hv_scratch_a, sizeof(hv_scratch_a), &size);
 	if (why)
 		return shell_error("%s: '%s'", why, argv[3]);
 	if (!rtcmd_usable(RT_SET_VARIABLE))
 		return 1;
-	st = rt_set_variable(var_name, &guid, attrs, var_data, size);
+	st = rt_set_variable(var_name, &guid, attrs, hv_scratch_a, size);
 	/* UEFI 2.10 §8.2: after ExitBootServices only variables with both NV
 	 * and RT can be written; say so rather than leave a bare status. */
-	if (st == RT_INVALID_PARAMETER && size &&
+	if (st == EFI_INVALID_PARAMETER && size &&
 	    (attrs & RUNTIME_WRITABLE) != RUNTIME_WRITABLE)
 		return shell_error("cannot set variable (EFI_INVALID_PARAMETER): after "
 				   "ExitBootServices only nv,rt variables can be written");
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot set variable", st);
 	kprintf("ok\n");
 	return 0;
@@ -167,9 +162,9 @@ static int cmd_del(int argc, char **argv)
 	/* The variable's own attributes, whatever its size, then a write of
 	 * size 0 (rt_var_delete; EFI_NOT_FOUND for a missing variable). */
 	st = rt_var_delete(var_name, &guid);
-	if (st == RT_NOT_FOUND)
+	if (st == EFI_NOT_FOUND)
 		return rtcmd_fail("no such variable", st);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot delete variable", st);
 	kprintf("ok\n");
 	return 0;
@@ -196,7 +191,7 @@ static int cmd_varinfo(int argc, char **argv)
 	if (!rtcmd_usable(RT_QUERY_VARIABLE_INFO))
 		return 1;
 	st = rt_query_variable_info(attrs, &max_storage, &remaining, &max_var);
-	if (st != RT_SUCCESS)
+	if (st != EFI_SUCCESS)
 		return rtcmd_fail("cannot query variable storage", st);
 	efivar_attrs_format(attrs, a, sizeof(a));
 	kprintf("attributes         %s\n", a);

@@ -5,21 +5,8 @@
 
 #include <stdint.h>
 
-#include "loader/cpustate.h"	/* CR0, CR4, EFER and PAT bits */
-
-/* XCR0 state components, SDM Vol. 1 §13.3. */
-#define XCR0_X87	(1ULL << 0)
-#define XCR0_SSE	(1ULL << 1)
-
-#define CPUID1_ECX_XSAVE (1U << 26)
-
-
-static inline uint64_t cpu_rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
+#include "x86.h"		/* the bits, RDTSC and port I/O */
+#include "loader/cpustate.h"
 
 #define CPU_READ_CR(n)						\
 	static inline uint64_t cpu_read_cr##n(void)		\
@@ -88,28 +75,6 @@ static inline uint64_t cpu_read_rflags(void)
 static inline void cpu_pause(void)
 {
 	__asm__ volatile("pause");
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void outw(uint16_t port, uint16_t v)
-{
-	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
 /* About a microsecond: port 0x80 is the POST-code port nothing listens to. */

@@ -1,10 +1,15 @@
 /* GDT and 64-bit TSS. In long mode segmentation is flat; the TSS only
- * matters for its Interrupt Stack Table, which gives #DF, NMI, #MC and #PF
- * known-good stacks: a #PF on the stack guard page would otherwise fault
- * again while pushing its frame (SDM Vol. 3A §6.14.5). */
+ * matters for its Interrupt Stack Table (SDM Vol. 3A §6.14.5, AMD APM
+ * Vol. 2 §8.9.4): the vectors the IDT gives an IST slot (hv/gdt.h says
+ * which and why) are delivered on a stack of their own, whatever RSP held
+ * when they struck. Without it an exception whose frame cannot be pushed
+ * (RSP in a guard page, non-canonical, unmapped) faults again while
+ * being delivered and ends as a double fault. */
 #include "gdt.h"
 
 #include <stdint.h>
+
+#include "layout.h"
 
 /* SDM Vol. 3A §8.7, Figure 8-11: 64-bit TSS. */
 struct tss64 {
@@ -18,14 +23,13 @@ struct tss64 {
 } __attribute__((packed));
 _Static_assert(sizeof(struct tss64) == 104, "64-bit TSS is 104 bytes");
 
-#define IST_STACK_SIZE	0x4000	/* 16 KiB: enough for the fault dump */
-#define IST_COUNT	4
+_Static_assert(IST_SLOTS <= HV_IST_COUNT && IST_SLOTS <= 7,
+	       "one exception stack per IST slot, at most 7 (SDM Vol. 3A §8.7)");
 
-/* Also mapped in the runtime address space, where an exception inside
- * firmware is delivered (hv/rt_space.c): the stacks writable (the CPU
- * pushes its frame there), the TSS read-only like the GDT and IDT. */
-static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE]
-	__attribute__((aligned(16), section(".bss.rtstacks")));
+/* The stacks themselves are the loader's, at HV_IST_BOTTOM_VA(n) with a
+ * guard page below each (include/layout.h), mapped in the runtime address
+ * space too, where an exception inside firmware is delivered
+ * (hv/rt_space.c). The TSS is shared read-only, like the GDT and IDT. */
 static struct tss64 tss __attribute__((aligned(16), section(".bss.rtshared")));
 
 /* Descriptor bits, SDM Vol. 3A §3.4.5: G, L, P, S, type. The accessed bit
@@ -48,8 +52,8 @@ void gdt_init(void)
 	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
 	struct desc_ptr gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
 
-	for (int i = 0; i < IST_COUNT; i++)
-		tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
+	for (int n = 1; n <= IST_SLOTS; n++)
+		tss.ist[n - 1] = HV_IST_TOP_VA(n);
 	tss.iomap_base = sizeof(tss);	/* no I/O permission bitmap */
 
 	gdt[0] = 0;

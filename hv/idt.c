@@ -10,6 +10,7 @@
 #include "kprintf.h"
 #include "layout.h"
 #include "mm.h"
+#include "rt/excname.h"
 
 
 /* SDM Vol. 3A §6.14.1, Figure 6-8: 64-bit interrupt gate. */
@@ -30,22 +31,9 @@ _Static_assert(sizeof(struct idt_gate) == 16, "64-bit gate is 16 bytes");
 
 extern const uint64_t isr_stubs[IDT_ENTRIES];	/* isr.asm */
 
-/* Shared with the runtime address space (rt/rt_space.c). */
+/* Shared with the runtime address space (hv/rt_space.c). */
 static struct idt_gate idt[IDT_ENTRIES]
 	__attribute__((aligned(16), section(".bss.rtshared")));
-
-static const char *const trap_names[ISR_COUNT] = {
-	[0] = "DE", [1] = "DB", [2] = "NMI", [3] = "BP", [4] = "OF", [5] = "BR",
-	[6] = "UD", [7] = "NM", [8] = "DF", [9] = "CSO", [10] = "TS", [11] = "NP",
-	[12] = "SS", [13] = "GP", [14] = "PF", [16] = "MF", [17] = "AC",
-	[18] = "MC", [19] = "XM", [20] = "VE", [21] = "CP", [28] = "HV",
-	[29] = "VC", [30] = "SX",
-};
-
-const char *trap_name(uint64_t vector)
-{
-	return vector < ISR_COUNT ? trap_names[vector] : NULL;
-}
 
 static uint8_t ist_for(unsigned vector)
 {
@@ -54,6 +42,8 @@ static uint8_t ist_for(unsigned vector)
 	case HV_VEC_NMI:	return IST_NMI;
 	case HV_VEC_MC:		return IST_MC;
 	case HV_VEC_PF:		return IST_PF;
+	case HV_VEC_SS:		return IST_SS;
+	case HV_VEC_GP:		return IST_GP;
 	default:		return 0;
 	}
 }
@@ -105,6 +95,9 @@ static const char *stack_overflow_name(uint64_t addr)
 		return "hypervisor stack";
 	if (addr >= HV_RTSTACK_GUARD_VA - reach && addr < HV_RTSTACK_BOTTOM_VA)
 		return "runtime-call stack";
+	for (uint64_t n = 1; n <= HV_IST_COUNT; n++)
+		if (addr >= HV_IST_BOTTOM_VA(n) - HV_PAGE_SIZE && addr < HV_IST_BOTTOM_VA(n))
+			return "exception stack";
 	return NULL;
 }
 
@@ -152,12 +145,12 @@ static void dump_stack(uint64_t rsp)
 
 void trap_dump(const struct hv_trap_frame *tf)
 {
-	const char *name = trap_name(tf->vector);
+	const char *name = exc_mnemonic(tf->vector);
 	uint64_t cr2 = cpu_read_cr2();
 	const char *overflow = NULL;
 
-	kprintf("\nexception %s%s (vector %lu) error 0x%lx at rip 0x%lx\n",
-		name ? "#" : "", name ? name : "reserved", tf->vector, tf->error, tf->rip);
+	kprintf("\nexception %s (vector %lu) error 0x%lx at rip 0x%lx\n",
+		name ? name : "reserved", tf->vector, tf->error, tf->rip);
 
 	if (tf->vector == HV_VEC_PF) {
 		dump_pf_error(tf->error);

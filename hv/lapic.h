@@ -1,15 +1,13 @@
 /* The local APIC (SDM Vol. 3A §11.4, Table 11-1): its registers, reached
  * through one mapping of its page, uncached, at HV_LAPIC_VA (never the
  * direct map, which holds RAM only), or through the x2APIC MSRs. Used by
- * the runtime-call watchdog (rt_watchdog.c) and the guests' time slices
- * (guest.c). */
+ * the timer module (timer.c), which owns the LAPIC timer. */
 #ifndef HV_LAPIC_H
 #define HV_LAPIC_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MSR_APIC_BASE		0x1BU
 #define APIC_BASE_X2APIC	(1ULL << 10)
 #define APIC_BASE_ENABLE	(1ULL << 11)
 #define APIC_BASE_ADDR		0x000FFFFFFFFFF000ULL

@@ -1,25 +1,29 @@
-/* memcpy & co. The copies use rep movs / rep stos rather than C loops:
+/* memcpy & co. The copies use rep movsb / rep stosb rather than C loops:
  * GCC's loop-idiom pass would turn a byte loop inside memset back into a
  * call to memset. Fast-string microcode makes rep movsb quick anyway
- * (SDM Vol. 1 §7.3.9.3), but an emulator (QEMU's TCG) repeats the string
- * instruction once per element: memcpy and memset move eight bytes a step
- * (rep movsq / stosq) and only the tail byte by byte, which makes zeroing a
- * Linux guest's 256 MiB eight times quicker there. */
+ * (SDM Vol. 1 §7.3.9.3). */
 #include "lib.h"
 
 #include <stdint.h>
+#include "loader/str.h"
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	void *ret = dst;
-	size_t q = n / 8, b = n % 8;
 
-	__asm__ volatile("rep movsq"
-			 : "+D"(dst), "+S"(src), "+c"(q)
-			 :
-			 : "memory");
+	/* Whole aligned quadwords as rep movsq, like memset's stosq: a Linux
+	 * guest's 14 MB kernel is copied in an eighth of the steps under an
+	 * emulator. */
+	if ((((uintptr_t)dst | (uintptr_t)src | n) & 7) == 0) {
+		n /= 8;
+		__asm__ volatile("rep movsq"
+				 : "+D"(dst), "+S"(src), "+c"(n)
+				 :
+				 : "memory");
+		return ret;
+	}
 	__asm__ volatile("rep movsb"
-			 : "+D"(dst), "+S"(src), "+c"(b)
+			 : "+D"(dst), "+S"(src), "+c"(n)
 			 :
 			 : "memory");
 	return ret;
@@ -47,16 +51,24 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
-	size_t q = n / 8, b = n % 8;
-	uint64_t v = (uint8_t)c * 0x0101010101010101ULL;
 
-	__asm__ volatile("rep stosq"
-			 : "+D"(dst), "+c"(q)
-			 : "a"(v)
-			 : "memory");
+	/* Whole aligned quadwords (guest memory, page tables) as rep stosq:
+	 * the same on hardware with fast strings, 8x fewer iterations under
+	 * an emulator such as QEMU TCG, where zeroing 64 MiB of guest memory
+	 * byte by byte takes seconds. */
+	if ((((uintptr_t)dst | n) & 7) == 0) {
+		uint64_t q = 0x0101010101010101ULL * (uint8_t)c;
+
+		n /= 8;
+		__asm__ volatile("rep stosq"
+				 : "+D"(dst), "+c"(n)
+				 : "a"(q)
+				 : "memory");
+		return ret;
+	}
 	__asm__ volatile("rep stosb"
-			 : "+D"(dst), "+c"(b)
-			 : "a"(v)
+			 : "+D"(dst), "+c"(n)
+			 : "a"(c)
 			 : "memory");
 	return ret;
 }
@@ -73,11 +85,7 @@ int memcmp(const void *a, const void *b, size_t n)
 
 size_t strlen(const char *s)
 {
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
+	return str_len(s);
 }
 
 int strcmp(const char *a, const char *b)

@@ -27,7 +27,7 @@ static void drop_identity_map(const struct hv_bootinfo *bi)
 	const char *st;
 	uint64_t *pml4;
 	unsigned extra = 0;
-	unsigned tramp_slot = (bi->trampoline_pa >> 39) & 511;
+	unsigned tramp_slot = pt_index(bi->trampoline_pa, 0);
 
 	mm_live_builder(&b);
 	st = pt_unmap_range(&b, bi->trampoline_pa, HV_PAGE_SIZE);

@@ -8,13 +8,12 @@
 #include "rt/rt.h"
 #include "loader/memmap.h"
 #include "loader/hvmap.h"
+#include "loader/pt.h"
 
 extern uint8_t __rtshared_text_start[], __rtshared_text_end[];
 extern uint8_t __rtshared_data_start[], __rtshared_data_end[];
 extern uint8_t __rtshared_bss_start[], __rtshared_bss_end[];
-extern uint8_t __rtstacks_start[], __rtstacks_end[];
 
-#define CR3_NOFLUSH	(1ULL << 63)
 #define RT_PCID		1ULL
 #define STACK_PAINT	0x5AFEC0DE5AFEC0DEULL
 
@@ -120,7 +119,7 @@ void rt_space_init(const struct hv_bootinfo *bi)
 		.allow_1g = bi->cpu_flags & HV_CPU_1G, .allow_nx = bi->cpu_flags & HV_CPU_NX,
 	};
 	uint64_t used0, *hv_pml4, *rt_pml4, hv_root = cpu_read_cr3() & PTE_ADDR_MASK;
-	unsigned slot = (bi->rt_window_base >> 39) & 511;
+	unsigned slot = pt_index(bi->rt_window_base, 0);
 	uint64_t *stack = (uint64_t *)(uintptr_t)HV_RTSTACK_BOTTOM_VA;
 	struct rt_bounce_piece pieces[RT_BOUNCE_PIECES];
 
@@ -136,16 +135,23 @@ void rt_space_init(const struct hv_bootinfo *bi)
 	rt_bounce_pieces(pieces);
 	/* Code RX; GDT, TSS, IDT and the CR3 values read-only (nothing the
 	 * firmware writes is trusted by rt_call_abort); the exception stacks,
-	 * the bounce pieces and the runtime stack writable. */
+	 * the bounce pieces and the runtime stack writable, each stack at the
+	 * VA the hypervisor's tables give it, with the same guard page below. */
 	if (pt_init(&b) != PT_OK ||
 	    !map_image_range(&b, bi, __rtshared_text_start, __rtshared_text_end, PT_MAP_X) ||
 	    !map_image_range(&b, bi, __rtshared_data_start, __rtshared_data_end, 0) ||
 	    !map_image_range(&b, bi, __rtshared_bss_start, __rtshared_bss_end, 0) ||
-	    !map_image_range(&b, bi, __rtstacks_start, __rtstacks_end, PT_MAP_W) ||
 	    pt_map_range(&b, HV_RTSTACK_BOTTOM_VA, bi->rt_stack.pa, HV_RTSTACK_SIZE,
 			 PT_MAP_W | PT_MAP_4K) != PT_OK) {
 		info.why_not = "page-table pool exhausted";
 		return;
+	}
+	for (uint64_t n = 1; n <= HV_IST_COUNT; n++) {
+		if (pt_map_range(&b, HV_IST_BOTTOM_VA(n), bi->ist.pa + (n - 1) * HV_IST_STACK_SIZE,
+				 HV_IST_STACK_SIZE, PT_MAP_W | PT_MAP_4K) != PT_OK) {
+			info.why_not = "page-table pool exhausted";
+			return;
+		}
 	}
 	for (unsigned i = 0; i < RT_BOUNCE_PIECES; i++) {
 		const uint8_t *p = (const uint8_t *)(uintptr_t)pieces[i].va;
@@ -190,9 +196,18 @@ uint64_t rt_space_stack_high_water(void)
 	return HV_RTSTACK_SIZE - i * 8;
 }
 
+/* Every stack's guard page: the hypervisor's, the runtime calls', and one
+ * below each exception stack. */
+static const uint64_t guards[] = {
+	HV_STACK_GUARD_VA, HV_RTSTACK_GUARD_VA,
+	HV_IST_BOTTOM_VA(1) - HV_PAGE_SIZE, HV_IST_BOTTOM_VA(2) - HV_PAGE_SIZE,
+	HV_IST_BOTTOM_VA(3) - HV_PAGE_SIZE, HV_IST_BOTTOM_VA(4) - HV_PAGE_SIZE,
+	HV_IST_BOTTOM_VA(5) - HV_PAGE_SIZE, HV_IST_BOTTOM_VA(6) - HV_PAGE_SIZE,
+};
+_Static_assert(sizeof(guards) / sizeof(guards[0]) == 2 + HV_IST_COUNT, "a guard per stack");
+
 static void audit_common(const struct hv_bootinfo *bi, struct pt_audit_input *in)
 {
-	static const uint64_t guards[] = { HV_STACK_GUARD_VA, HV_RTSTACK_GUARD_VA };
 	size_t count;
 
 	in->map = bootinfo_memmap(bi, &count);
@@ -200,7 +215,7 @@ static void audit_common(const struct hv_bootinfo *bi, struct pt_audit_input *in
 	in->mat_present = bi->mat_count != 0;
 	in->check_runtime = bi->rt_state == HV_RT_ENABLED;
 	in->guards = guards;
-	in->nguards = 2;
+	in->nguards = sizeof(guards) / sizeof(guards[0]);
 	in->lower_half_ok_va = ~0ULL;	/* the trampoline is gone */
 }
 
@@ -221,27 +236,28 @@ void rt_space_audit_hv(const struct hv_bootinfo *bi, struct pt_audit_result *r)
 void rt_space_audit_rt(const struct hv_bootinfo *bi, struct pt_audit_result *r)
 {
 	struct rt_bounce_piece pieces[RT_BOUNCE_PIECES];
-	struct pt_audit_range ranges[6 + RT_BOUNCE_PIECES] = {
+	struct pt_audit_range ranges[5 + HV_IST_COUNT + RT_BOUNCE_PIECES] = {
 		{ (uint64_t)(uintptr_t)__rtshared_text_start,
 		  (uint64_t)(__rtshared_text_end - __rtshared_text_start) },
 		{ (uint64_t)(uintptr_t)__rtshared_data_start,
 		  (uint64_t)(__rtshared_data_end - __rtshared_data_start) },
 		{ (uint64_t)(uintptr_t)__rtshared_bss_start,
 		  (uint64_t)(__rtshared_bss_end - __rtshared_bss_start) },
-		{ (uint64_t)(uintptr_t)__rtstacks_start,
-		  (uint64_t)(__rtstacks_end - __rtstacks_start) },
 		{ HV_RTSTACK_BOTTOM_VA, HV_RTSTACK_SIZE },
 		{ bi->rt_window_base, HV_PML4_SLOT_SIZE },
 	};
 	struct pt_audit_input in = {0};
 	struct pt_builder b;
+	unsigned n = 5;
 
+	for (uint64_t k = 1; k <= HV_IST_COUNT; k++)
+		ranges[n++] = (struct pt_audit_range){ HV_IST_BOTTOM_VA(k), HV_IST_STACK_SIZE };
 	rt_bounce_pieces(pieces);
 	for (unsigned i = 0; i < RT_BOUNCE_PIECES; i++)
-		ranges[6 + i] = (struct pt_audit_range){ pieces[i].va, pieces[i].len };
+		ranges[n++] = (struct pt_audit_range){ pieces[i].va, pieces[i].len };
 	audit_common(bi, &in);
 	in.allowed = ranges;
-	in.nallowed = 6 + RT_BOUNCE_PIECES;
+	in.nallowed = n;
 	in.aliases = aliases;
 	in.naliases = naliases;
 	rt_space_builder(&b);

@@ -19,4 +19,8 @@ extern uint16_t hv_scratch_name[RT_NAME_MAX / 2];
 extern uint16_t hv_scratch_name2[RT_NAME_MAX / 2];
 extern char hv_scratch_text[HV_SCRATCH_TEXT_MAX];
 
+/* The names a variable-list walk has seen (rt/varlist.h): every walker
+ * runs inside one command or between commands (Tab), one at a time. */
+extern uint64_t hv_scratch_seen[VARLIST_SLOTS(VARLIST_MAX_NAMES)];
+
 #endif

@@ -25,40 +25,33 @@ static void console_out(void *ctx, const char *s, size_t n)
 	console_write(s, n);
 }
 
-/* A firmware whose list never ends must not hang Tab. */
-#define COMPLETE_WALK_MAX	4096
-
-#define complete_name16 hv_scratch_name
-#define complete_text hv_scratch_text
-
 /* Every variable as `get` takes it: GUID-Name, and the bare Name too for
  * the global GUID (README: The shell). Names that are not printable ASCII
- * cannot be typed and are left out; a failed walk just ends the list. */
+ * cannot be typed and are left out. The walk is bounded and stops at the
+ * first repeated name (rt/varlist.h), so no name is offered twice; a
+ * failed walk just ends the list: Tab prints no error. */
 static void complete_vars(void *ctx, shell_add_fn add, void *actx)
 {
-	struct efi_guid guid = { 0 };
+	struct varlist w;
 
 	(void)ctx;
 	if (!rt_svc_usable(RT_GET_NEXT_VARIABLE_NAME))
 		return;
-	complete_name16[0] = 0;
-	for (unsigned n = 0; n < COMPLETE_WALK_MAX; n++) {
-		size_t len;
+	rt_varlist_start(&w, hv_scratch_name, RT_NAME_MAX / 2, hv_scratch_seen, VARLIST_MAX_NAMES);
+	while (varlist_next(&w) == VARLIST_MORE) {
+		size_t len = ucs2_len(hv_scratch_name, w.cap_chars);
 		bool typeable = true;
 
-		if (rt_get_next_variable_name(complete_name16, RT_NAME_MAX / 2, &guid) != RT_SUCCESS)
-			return;
-		len = ucs2_len(complete_name16, RT_NAME_MAX / 2);
 		for (size_t i = 0; i < len; i++)
-			typeable &= complete_name16[i] >= 0x20 && complete_name16[i] < 0x7F;
+			typeable &= hv_scratch_name[i] >= 0x20 && hv_scratch_name[i] < 0x7F;
 		if (!typeable)
 			continue;
-		efivar_name_format(&guid, complete_name16, RT_NAME_MAX / 2, complete_text,
-				   sizeof(complete_text));
-		add(actx, complete_text);
-		if (efivar_guid_equal(&guid, &EFI_GLOBAL_VARIABLE_GUID)) {
-			ucs2_to_ascii(complete_name16, len, complete_text, sizeof(complete_text));
-			add(actx, complete_text);
+		efivar_name_format(&w.guid, hv_scratch_name, w.cap_chars, hv_scratch_text,
+				   sizeof(hv_scratch_text));
+		add(actx, hv_scratch_text);
+		if (efivar_guid_equal(&w.guid, &EFI_GLOBAL_VARIABLE_GUID)) {
+			ucs2_to_ascii(hv_scratch_name, len, hv_scratch_text, sizeof(hv_scratch_text));
+			add(actx, hv_scratch_text);
 		}
 	}
 }

@@ -56,13 +56,8 @@ enum {
 	HV_VEC_DF = 8, HV_VEC_TS = 10, HV_VEC_NP = 11, HV_VEC_SS = 12,
 	HV_VEC_GP = 13, HV_VEC_PF = 14, HV_VEC_MF = 16, HV_VEC_AC = 17,
 	HV_VEC_MC = 18, HV_VEC_XM = 19, HV_VEC_VE = 20, HV_VEC_CP = 21,
-	/* Interrupts the hypervisor programs (hv/rt_watchdog.c). */
-	HV_VEC_RT_WATCHDOG = 0xF0,	/* LAPIC timer, armed around a runtime call */
-	HV_VEC_SPURIOUS = 0xFF,		/* LAPIC spurious vector (no EOI) */
+	/* The interrupts the hypervisor programs: timer.h. */
 };
-
-/* "PF" for 14; NULL for reserved vectors. */
-const char *trap_name(uint64_t vector);
 
 /* Prints the register dump for tf (as for a fatal trap) without halting. */
 void trap_dump(const struct hv_trap_frame *tf);

@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	9
+#define HV_BOOTINFO_VERSION	12
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -45,8 +45,6 @@ enum hv_rt_state {
 	HV_RT_ENABLED = 1,
 };
 
-/* Where runtime regions land in the window (hvboot.cfg `rt_layout`, the
- * planner in loader/rtwin.c and the boot info share this one enum). */
 /* hvboot.cfg `rt_compat`: how much the firmware is trusted to have
  * converted its pointers (README "Runtime services after boot"). */
 enum hv_rt_compat {
@@ -68,6 +66,8 @@ static inline const char *hv_rt_compat_name(uint32_t v)
 	}
 }
 
+/* Where runtime regions land in the window (hvboot.cfg `rt_layout`, the
+ * planner in loader/rtwin.c and the boot info share this one enum). */
 enum hv_rt_layout {
 	HV_RT_LAYOUT_OFFSET = 0,	/* VirtualStart = window + PhysicalStart */
 	HV_RT_LAYOUT_COMPACT = 1,	/* packed top-down, offsets in 2 MiB kept */
@@ -133,6 +133,13 @@ static inline const char *hv_guest_vars_name(uint32_t v)
 #define HV_GUEST_MEM_DEFAULT	(64ULL << 20)
 #define HV_GUEST_MEM_MAX	(64ULL << 30)
 
+/* hvboot.cfg rt_watchdog defaults and bounds (README: The ESP and the
+ * config, "Runtime-call deadlines" says why these figures). */
+#define HV_RT_DEADLINE_READ_MS_DEFAULT	10000U
+#define HV_RT_DEADLINE_WRITE_MS_DEFAULT	60000U
+#define HV_RT_DEADLINE_MS_MIN		100U
+#define HV_RT_DEADLINE_MS_MAX		600000U
+
 /* A file `module = NAME PATH` named, as the loader read it into memory of
  * type HV_MEM_MODULE (reached through the direct map). */
 struct hv_module {
@@ -158,9 +165,14 @@ struct hv_module_ext {
 #define HV_CPU_MCE	(1U << 3)
 
 /* Firmware quirks hvboot works around (loader/quirks.c names each:
- * firmware, symptom, what hvboot does). The loader sets the bits of the
- * first five in quirks; the last three the hypervisor finds at runtime,
- * when rt_compat = heal heals a fault. */
+ * firmware, symptom, what hvboot does). The loader sets in quirks the bits
+ * of those it detects: RT_WITHOUT_RUNTIME_BIT, SVAM_POINTERS_PHYSICAL,
+ * MAT_IN_BOOT_SERVICES_DATA, FRESH_PAGES_NX, RT_PROPERTIES_UNREADABLE,
+ * RT_TABLE_CRC. The
+ * hypervisor finds PHYSICAL_POINTER_AT_RUNTIME, BOOT_SERVICES_MEMORY_AT_RUNTIME
+ * and PAGE0_AT_RUNTIME when rt_compat = heal heals a fault. The others are
+ * worked around whether or not the firmware has them, and never recorded.
+ * New values go at the end: the bits are ABI. */
 enum hv_quirk {
 	HV_QUIRK_RT_WITHOUT_RUNTIME_BIT,
 	HV_QUIRK_SVAM_POINTERS_PHYSICAL,
@@ -170,6 +182,10 @@ enum hv_quirk {
 	HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME,
 	HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME,
 	HV_QUIRK_PAGE0_AT_RUNTIME,
+	HV_QUIRK_RT_TABLE_CRC,
+	HV_QUIRK_GETVAR_ATTRS_ONLY_ON_SUCCESS,
+	HV_QUIRK_DATA_PAGES_NX,
+	HV_QUIRK_SVAM_USES_NEW_VA,
 	HV_QUIRK_COUNT
 };
 
@@ -308,14 +324,30 @@ struct hv_bootinfo {
 	uint32_t rt_compat;		/* enum hv_rt_compat */
 	uint32_t rt_compat_pad;
 
-	/* Per-module initrd, memory and args (version 9), by module index. */
+	/* Guest images the signed loader pins (version 9; README: Secure
+	 * Boot): bit i set if modules[i]'s SHA-256 is one the build pinned.
+	 * Checked only when it matters (guest_vars write, Secure Boot not
+	 * known to be off); 0 otherwise. */
+	uint32_t module_pinned;
+	uint32_t module_pinned_pad;
+	/* Runtime-call deadlines, hvboot.cfg rt_watchdog (version 10): how
+	 * long a read / a write service may run before it is abandoned
+	 * (rt/rt_deadline.c says which is which); both 0: no watchdog. */
+	uint32_t rt_deadline_read_ms;
+	uint32_t rt_deadline_write_ms;
+	/* The exception stacks (version 11): HV_IST_COUNT stacks of
+	 * HV_IST_STACK_SIZE, contiguous at pa; va = HV_IST_BOTTOM_VA(1), the
+	 * others at HV_IST_STRIDE steps, a guard page below each. */
+	struct hv_region ist;
+
+	/* Per-module initrd, memory and args (version 12), by module index. */
 	struct hv_module_ext module_ext[HV_MODULE_MAX];
 };
 
-/* Layout of version 9. Changing any of these means a new layout: bump
+/* Layout of version 12. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 9, "offsets below are version 9's");
+_Static_assert(HV_BOOTINFO_VERSION == 12, "offsets below are version 12's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -338,9 +370,14 @@ _Static_assert(HV_BI_OFFSET(module_count) == 936 && HV_BI_OFFSET(guest_vars) == 
 	       HV_BI_OFFSET(modules) == 968, "guests");
 _Static_assert(HV_BI_OFFSET(fb) == 1352 && sizeof(struct hv_framebuffer) == 56, "framebuffer");
 _Static_assert(HV_BI_OFFSET(rt_compat) == 1408, "runtime compatibility");
-_Static_assert(HV_BI_OFFSET(module_ext) == 1416 && sizeof(struct hv_module_ext) == 280,
+_Static_assert(HV_BI_OFFSET(module_pinned) == 1416, "module pins");
+_Static_assert(HV_MODULE_MAX <= 32, "module_pinned is a 32-bit mask");
+_Static_assert(HV_BI_OFFSET(rt_deadline_read_ms) == 1424 &&
+	       HV_BI_OFFSET(rt_deadline_write_ms) == 1428, "runtime-call deadlines");
+_Static_assert(HV_BI_OFFSET(ist) == 1432, "exception stacks");
+_Static_assert(HV_BI_OFFSET(module_ext) == 1456 && sizeof(struct hv_module_ext) == 280,
 	       "per-module extras");
-_Static_assert(sizeof(struct hv_bootinfo) == 3656, "size of version 9");
+_Static_assert(sizeof(struct hv_bootinfo) == 3696, "size of version 12");
 #undef HV_BI_OFFSET
 
 #endif

@@ -38,6 +38,19 @@
 #define HV_RTSTACK_SIZE		0x20000ULL		/* 128 KiB */
 #define HV_RTSTACK_TOP_VA	(HV_RTSTACK_BOTTOM_VA + HV_RTSTACK_SIZE)
 
+/* The exception stacks: the TSS's Interrupt Stack Table (SDM Vol. 3A
+ * §6.14.5, AMD APM Vol. 2 §8.9.4) switches to one of these on the vectors
+ * the IDT gives an IST slot (hv/gdt.h), whatever the interrupted stack
+ * pointer held. Stack n (1-based, the gate's IST field) spans
+ * [HV_IST_BOTTOM_VA(n), HV_IST_TOP_VA(n)) with an unmapped guard page
+ * directly below it; the top of one is the guard of the next. */
+#define HV_IST_GUARD_VA		0xFFFFFFFFC0400000ULL	/* stack 1's guard */
+#define HV_IST_COUNT		6
+#define HV_IST_STACK_SIZE	0x4000ULL		/* 16 KiB: the fault dump fits */
+#define HV_IST_STRIDE		(HV_PAGE_SIZE + HV_IST_STACK_SIZE)
+#define HV_IST_BOTTOM_VA(n)	(HV_IST_GUARD_VA + ((n) - 1) * HV_IST_STRIDE + HV_PAGE_SIZE)
+#define HV_IST_TOP_VA(n)	(HV_IST_BOTTOM_VA(n) + HV_IST_STACK_SIZE)
+
 /* The local APIC's registers (one page, UC), mapped by the hypervisor for
  * the runtime-call watchdog and the guests' time slices. Device memory
  * stays out of the direct map, which holds RAM only (`selftest` audits

@@ -204,6 +204,64 @@ static const char *cfg_set_rt_compat(struct hv_config *cfg, struct span v)
 	return "rt_compat must be none, heal, alias or identity";
 }
 
+/* One deadline: decimal digits then `s` or `ms`, within
+ * [HV_RT_DEADLINE_MS_MIN, HV_RT_DEADLINE_MS_MAX]. */
+static bool parse_deadline(struct span v, uint32_t *ms)
+{
+	uint32_t scale, n = 0;
+
+	if (v.n >= 2 && v.p[v.n - 2] == 'm' && v.p[v.n - 1] == 's') {
+		scale = 1;
+		v.n -= 2;
+	} else if (v.n >= 1 && v.p[v.n - 1] == 's') {
+		scale = 1000;
+		v.n -= 1;
+	} else {
+		return false;
+	}
+	if (v.n == 0 || v.n > 6)
+		return false;
+	for (size_t i = 0; i < v.n; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return false;
+		n = n * 10 + (uint32_t)(v.p[i] - '0');	/* < 10^6: no overflow */
+	}
+	if (n > HV_RT_DEADLINE_MS_MAX / scale)
+		return false;
+	n *= scale;
+	if (n < HV_RT_DEADLINE_MS_MIN)
+		return false;
+	*ms = n;
+	return true;
+}
+
+/* `rt_watchdog = off` or `READ,WRITE` (README: Runtime-call deadlines). */
+static const char *cfg_set_rt_watchdog(struct hv_config *cfg, struct span v)
+{
+	static const char bad[] = "rt_watchdog must be off or READ,WRITE deadlines like 10s,60s "
+				  "(each 100ms..600s, in s or ms)";
+	struct span read = v, write;
+	uint32_t read_ms, write_ms;
+	size_t comma;
+
+	if (span_is(v, "off")) {
+		cfg->rt_deadline_read_ms = 0;
+		cfg->rt_deadline_write_ms = 0;
+		return NULL;
+	}
+	for (comma = 0; comma < v.n && v.p[comma] != ','; comma++)
+		;
+	if (comma == v.n)
+		return bad;
+	read = span_trim((struct span){ v.p, comma });
+	write = span_trim((struct span){ v.p + comma + 1, v.n - comma - 1 });
+	if (!parse_deadline(read, &read_ms) || !parse_deadline(write, &write_ms))
+		return bad;
+	cfg->rt_deadline_read_ms = read_ms;
+	cfg->rt_deadline_write_ms = write_ms;
+	return NULL;
+}
+
 /* `module = NAME PATH`: the name up to the first blank, the path after. */
 static const char *cfg_add_module(struct hv_config *cfg, struct span v)
 {
@@ -433,6 +491,7 @@ static const struct cfg_key {
 	{ "args", cfg_set_args, true },
 	{ "guest_vars", cfg_set_guest_vars, false },
 	{ "rt_compat", cfg_set_rt_compat, false },
+	{ "rt_watchdog", cfg_set_rt_watchdog, false },
 };
 #define CFG_NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 
@@ -511,6 +570,8 @@ void cfg_defaults(struct hv_config *cfg)
 	cfg->guest_mem = HV_GUEST_MEM_DEFAULT;
 	cfg->guest_vars = HV_GUEST_VARS_READ;
 	cfg->rt_compat = HV_RT_COMPAT_HEAL;
+	cfg->rt_deadline_read_ms = HV_RT_DEADLINE_READ_MS_DEFAULT;
+	cfg->rt_deadline_write_ms = HV_RT_DEADLINE_WRITE_MS_DEFAULT;
 }
 
 const char *cfg_parse(struct hv_config *cfg, const char *text, size_t len,

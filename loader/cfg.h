@@ -34,6 +34,9 @@ struct hv_config {
 	enum hv_guest_vars guest_vars;
 	uint8_t guest_vars_guid[16];	/* EFI_GUID bytes (write:GUID) */
 	enum hv_rt_compat rt_compat;
+	/* rt_watchdog: the read and write deadlines; both 0 when off. */
+	uint32_t rt_deadline_read_ms;
+	uint32_t rt_deadline_write_ms;
 };
 
 #define CFG_FILE_MAX	(64U * 1024)	/* larger files are refused */

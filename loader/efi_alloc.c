@@ -83,15 +83,10 @@ static uint64_t pages_for(uint64_t bytes)
 	return (bytes + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE;
 }
 
-EFI_STATUS efi_reserve(struct boot *b)
+/* The hypervisor's own pages: image, both stacks, and the trampoline. */
+static EFI_STATUS reserve_hypervisor(struct boot *b)
 {
-	struct efi_mmap raw;
-	uint64_t pa, bad, bound;
-	const char *why;
-	UINTN size = 0, key, dsize;
-	UINT32 ver;
 	EFI_STATUS st;
-	uint64_t n;
 
 	st = efi_alloc_pages(b, HV_MEM_IMAGE, (b->img.va_hi - b->img.va_lo) / EFI_PAGE_SIZE, 0,
 			     &b->image_pa, "hypervisor image");
@@ -101,15 +96,29 @@ EFI_STATUS efi_reserve(struct boot *b)
 	if (!EFI_ERROR(st))
 		st = efi_alloc_pages(b, HV_MEM_STACK, HV_RTSTACK_SIZE / EFI_PAGE_SIZE, 0,
 				     &b->rt_stack_pa, "runtime stack");
+	if (!EFI_ERROR(st))
+		st = efi_alloc_pages(b, HV_MEM_STACK,
+				     HV_IST_COUNT * HV_IST_STACK_SIZE / EFI_PAGE_SIZE, 0,
+				     &b->ist_pa, "exception stacks");
 	/* LoaderCode, below 4 GiB: identity-mappable by both the old and the
 	 * new tables, and executable under the firmware's own.
-	 * Quirk (OVMF 2022.11): data types are mapped NX under its tables;
-	 * LoaderCode is not. */
+	 * Quirk (OVMF 2022.11): pages of the data types are mapped NX under
+	 * its tables; LoaderCode is not. */
 	if (!EFI_ERROR(st))
 		st = efi_alloc_pages(b, EfiLoaderCode, 1, 0xFFFFF000ULL, &b->trampoline_pa,
 				     "trampoline");
-	if (EFI_ERROR(st))
-		return st;
+	return st;
+}
+
+/* The buffers sized by the map: the boot info with room for the final
+ * normalised map (OS-typed, handed over), the raw map and the
+ * SetVirtualAddressMap array (LoaderData scratch). */
+static EFI_STATUS reserve_map_buffers(struct boot *b)
+{
+	UINTN size = 0, key, dsize;
+	UINT32 ver;
+	uint64_t pa;
+	EFI_STATUS st;
 
 	st = FW(uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &ver));
 	if (st != EFI_BUFFER_TOO_SMALL || dsize < sizeof(struct efi_mdesc))
@@ -119,7 +128,6 @@ EFI_STATUS efi_reserve(struct boot *b)
 	b->map_raw_cap = size + MAP_SLACK_DESCS * dsize;
 	b->map_norm_cap = b->map_raw_cap / dsize;
 
-	/* Boot info + the normalised final map, in one OS-typed allocation. */
 	b->bi_pages = pages_for(sizeof(struct hv_bootinfo) + b->map_norm_cap * sizeof(struct efi_mdesc));
 	st = efi_alloc_pages(b, HV_MEM_BOOTINFO, b->bi_pages, 0, &pa, "boot info");
 	if (EFI_ERROR(st))
@@ -128,16 +136,25 @@ EFI_STATUS efi_reserve(struct boot *b)
 	__builtin_memset(b->bi, 0, b->bi_pages * EFI_PAGE_SIZE);
 	b->map_norm = (struct efi_mdesc *)(b->bi + 1);
 
-	/* Raw map and the SetVirtualAddressMap array: scratch, LoaderData. */
 	st = efi_alloc_pages(b, EfiLoaderData, 2 * pages_for(b->map_raw_cap), 0, &pa,
 			     "memory map buffers");
 	if (EFI_ERROR(st))
 		return st;
 	b->map_raw = (void *)(UINTN)pa;
 	b->svam_buf = (uint8_t *)b->map_raw + pages_for(b->map_raw_cap) * EFI_PAGE_SIZE;
+	return EFI_SUCCESS;
+}
 
-	/* Size the page-table pool from the map as it is now; the final map
-	 * differs only by allocations made from here on (margin). */
+/* The page-table pool, sized from the map as it is now; the final map
+ * differs only by allocations made from here on (margin). *n = the
+ * normalised map's length. */
+static EFI_STATUS reserve_pool(struct boot *b, uint64_t *n)
+{
+	struct efi_mmap raw;
+	uint64_t bad, bound;
+	const char *why;
+	EFI_STATUS st;
+
 	st = get_map(b);
 	if (EFI_ERROR(st))
 		return st;
@@ -149,14 +166,14 @@ EFI_STATUS efi_reserve(struct boot *b)
 	b->map_fixes = (struct memmap_fixes){
 		.reach = HV_DIRECT_MAP_MAX, .warn = warn_console, .ctx = b,
 	};
-	why = memmap_normalize(&raw, b->map_norm, b->map_norm_cap, &n, &bad, &b->map_fixes);
+	why = memmap_normalize(&raw, b->map_norm, b->map_norm_cap, n, &bad, &b->map_fixes);
 	if (why)
 		return boot_fail(b, EFI_DEVICE_ERROR, "firmware memory map: descriptor %lu: %s",
 				 bad, why);
 	if (rtwin_plan(&raw, b->cfg.rt_window, efi_rt_layout(b), &b->rt))
 		b->rt.count = 0;	/* reported after the final plan */
 	struct hvmap_input in = {
-		.map = b->map_norm, .count = n, .img = &b->img,
+		.map = b->map_norm, .count = *n, .img = &b->img,
 		.rt = &b->rt, .mat_count = 1,	/* worst case: MAT splits */
 	};
 	gop_map_range(&b->fb, &in.fb_pa, &in.fb_size);
@@ -167,12 +184,22 @@ EFI_STATUS efi_reserve(struct boot *b)
 			 (unsigned long)b->rt.r[i].attr, (unsigned long)b->rt.r[i].va);
 	bound = hvmap_pool_bound(&in, b->cpu_flags & HV_CPU_1G);
 	b->pool_pages = bound + bound / 4 + 64;
-	st = efi_alloc_pages(b, HV_MEM_PAGETABLE, b->pool_pages, 0, &b->pool_pa,
-			     "page-table pool");
+	return efi_alloc_pages(b, HV_MEM_PAGETABLE, b->pool_pages, 0, &b->pool_pa,
+			       "page-table pool");
+}
+
+EFI_STATUS efi_reserve(struct boot *b)
+{
+	uint64_t n, ram = 0;
+	EFI_STATUS st;
+
+	st = reserve_hypervisor(b);
+	if (!EFI_ERROR(st))
+		st = reserve_map_buffers(b);
+	if (!EFI_ERROR(st))
+		st = reserve_pool(b, &n);
 	if (EFI_ERROR(st))
 		return st;
-	uint64_t ram = 0;
-
 	for (uint64_t i = 0; i < n; i++)
 		if (memmap_is_ram(b->map_norm[i].type))
 			ram += b->map_norm[i].npages << EFI_PAGE_SHIFT;
@@ -215,7 +242,7 @@ EFI_STATUS efi_exit_boot_services(struct boot *b)
 	if (EFI_ERROR(st))
 		return st;
 	for (int tries = 0;; tries++) {
-		b->bi->tsc[HV_TS_BEFORE_EBS] = rdtsc();
+		b->bi->tsc[HV_TS_BEFORE_EBS] = cpu_rdtsc();
 		st = FW(uefi_call_wrapper(BS->ExitBootServices, 2, b->image_handle, b->map_key));
 		if (!EFI_ERROR(st))
 			break;
@@ -231,7 +258,7 @@ EFI_STATUS efi_exit_boot_services(struct boot *b)
 		if (EFI_ERROR(st))
 			efi_fatal("GetMemoryMap failed after ExitBootServices, status", st);
 	}
-	b->bi->tsc[HV_TS_AFTER_EBS] = rdtsc();
+	b->bi->tsc[HV_TS_AFTER_EBS] = cpu_rdtsc();
 	raw = (struct efi_mmap){ b->map_raw, b->map_size, b->desc_size };
 	/* Past the point of return: a broken final map stops here, loudly. */
 	if (memmap_check_version(b->desc_version))

@@ -32,9 +32,9 @@ static void bench_data(UINT8 data[16], uint64_t counter)
  * firmware time like every FW() call, so the bench loader's own figure
  * stays that of the normal loader. */
 #define TIMED(out, call) do {						\
-		uint64_t _t0 = rdtsc();					\
+		uint64_t _t0 = cpu_rdtsc();					\
 		EFI_STATUS _st = (call);				\
-		uint64_t _dt = rdtsc() - _t0;				\
+		uint64_t _dt = cpu_rdtsc() - _t0;				\
 		boot_fw_tsc += _dt;					\
 		(out) = EFI_ERROR(_st) ? 0 : _dt;			\
 	} while (0)

@@ -23,6 +23,7 @@
 #include "rtwin.h"
 #include "memmap.h"
 #include "pt.h"
+#include "x86.h"
 
 #define BOOT_MSG_MAX	256
 
@@ -41,7 +42,7 @@ struct boot {
 	uint64_t image_pa;
 
 	/* pages reserved before ExitBootServices */
-	uint64_t stack_pa, rt_stack_pa, trampoline_pa;
+	uint64_t stack_pa, rt_stack_pa, ist_pa, trampoline_pa;
 	struct hv_bootinfo *bi;		/* at its physical address */
 	uint64_t bi_pages;
 	struct efi_mdesc *map_norm;	/* inside the boot-info pages */
@@ -76,7 +77,7 @@ EFI_STATUS boot_fail(struct boot *b, EFI_STATUS st, const char *fmt, ...)
 void boot_log(const struct boot *b, enum hv_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* efi_con.c: ASCII text on ConOut (hv/fmt.c formats: the same code the
+/* efi_con.c: ASCII text on ConOut (loader/fmt.c formats: the same code the
  * hypervisor uses, instead of gnu-efi's Print and its tables). */
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void con_vprintf(const char *fmt, va_list ap);
@@ -85,17 +86,9 @@ const char *efi_status_str(EFI_STATUS st);
 
 /* TSC bookkeeping: firmware calls are bracketed so the loader's own cost
  * can be told apart (bench). */
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 extern uint64_t boot_fw_tsc;
-#define FW(call) ({ uint64_t _t0 = rdtsc(); __auto_type _r = (call); \
-		    boot_fw_tsc += rdtsc() - _t0; _r; })
+#define FW(call) ({ uint64_t _t0 = cpu_rdtsc(); __auto_type _r = (call); \
+		    boot_fw_tsc += cpu_rdtsc() - _t0; _r; })
 
 /* efi_file.c */
 EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size);
@@ -104,6 +97,9 @@ void efi_close_volume(struct boot *b);
 
 /* efi_module.c: `module` files into HV_MEM_MODULE pages */
 EFI_STATUS efi_read_modules(struct boot *b);
+/* … and which of them the signed loader pins (after the Secure Boot state
+ * is known) */
+void efi_check_module_pins(struct boot *b);
 
 /* efi_alloc.c */
 EFI_STATUS efi_alloc_pages(struct boot *b, UINT32 type, uint64_t npages, uint64_t max_pa,

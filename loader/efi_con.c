@@ -1,4 +1,4 @@
-/* Console output for the loader: format with hv/fmt.c (ASCII), widen to
+/* Console output for the loader: format with loader/fmt.c (ASCII), widen to
  * UTF-16 and hand to ConOut (UEFI 2.10 §12.4.3), LF as CR LF. */
 #include "efi_boot.h"
 #include "fmt.h"

@@ -88,13 +88,13 @@ static EFI_STATUS check_hash(struct boot *b)
 {
 	static const uint8_t pinned[32] = HV_ELF_SHA256;
 	uint8_t digest[32];
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = cpu_rdtsc();
 	int diff = 0;
 
 	sha256(b->elf_file, b->elf_size, digest);
 	for (int i = 0; i < 32; i++)
 		diff |= digest[i] ^ pinned[i];
-	b->bi->hash_tsc = rdtsc() - t0;
+	b->bi->hash_tsc = cpu_rdtsc() - t0;
 	b->bi->hv_hash_checked = !diff;
 	if (diff && fwinfo_hash_enforced(b->bi->secure_boot))
 		return boot_fail(b, EFI_SECURITY_VIOLATION,
@@ -144,22 +144,22 @@ static EFI_STATUS check_cpu(struct boot *b)
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	/* SDM Vol. 3A §4.5: CR4.LA57 selects 5-level paging; our tables are
 	 * 4-level and cannot be loaded under it. */
-	if (cr4 & (1ULL << 12))
+	if (cr4 & CR4_LA57)
 		return boot_fail(b, EFI_UNSUPPORTED,
 				 "firmware runs with 5-level paging (CR4.LA57); "
 				 "hvboot builds 4-level tables only");
 	cpuid(0x80000000, &a, &bx, &c, &d);
 	if (a >= 0x80000001) {
 		cpuid(0x80000001, &a, &bx, &c, &d);
-		if (d & (1U << 20))
+		if (d & CPUID_80000001_EDX_NX)
 			b->cpu_flags |= HV_CPU_NX;
-		if (d & (1U << 26))
+		if (d & CPUID_80000001_EDX_1G)
 			b->cpu_flags |= HV_CPU_1G;
 	}
 	cpuid(1, &a, &bx, &c, &d);
-	if (c & (1U << 17))
+	if (c & CPUID1_ECX_PCID)
 		b->cpu_flags |= HV_CPU_PCID;
-	if (d & (1U << 7))
+	if (d & CPUID1_EDX_MCE)
 		b->cpu_flags |= HV_CPU_MCE;
 	return EFI_SUCCESS;
 }
@@ -192,7 +192,7 @@ static void build_tables(struct boot *b, struct pt_builder *pt)
 	struct hvmap_input in = {
 		.map = b->map_norm, .count = bi->memmap_count,
 		.img = &b->img, .image_pa = b->image_pa,
-		.stack_pa = b->stack_pa, .rt_stack_pa = b->rt_stack_pa,
+		.stack_pa = b->stack_pa, .rt_stack_pa = b->rt_stack_pa, .ist_pa = b->ist_pa,
 		.trampoline_pa = b->trampoline_pa,
 		.rt = bi->rt_state == HV_RT_ENABLED ? &b->rt : NULL,
 		.mat = b->mat, .mat_count = b->mat_valid ? bi->mat_count : 0,
@@ -255,6 +255,7 @@ static void fill_bootinfo(struct boot *b)
 	bi->image = region(b->image_pa, b->img.va_lo, b->img.va_hi - b->img.va_lo);
 	bi->stack = region(b->stack_pa, HV_STACK_BOTTOM_VA, HV_STACK_SIZE);
 	bi->rt_stack = region(b->rt_stack_pa, HV_RTSTACK_BOTTOM_VA, HV_RTSTACK_SIZE);
+	bi->ist = region(b->ist_pa, HV_IST_BOTTOM_VA(1), HV_IST_COUNT * HV_IST_STACK_SIZE);
 	bi->pt_pool = region(b->pool_pa, HV_DIRECT_MAP_BASE + b->pool_pa,
 			     b->pool_pages * EFI_PAGE_SIZE);
 	bi->trampoline_pa = b->trampoline_pa;
@@ -273,6 +274,8 @@ static void fill_bootinfo(struct boot *b)
 		bi->module_ext[i].guest_mem_bytes = b->cfg.modules[i].guest_mem;
 		__builtin_memcpy(bi->module_ext[i].args, b->cfg.modules[i].args, HV_MODULE_ARGS_MAX);
 	}
+	bi->rt_deadline_read_ms = b->cfg.rt_deadline_read_ms;
+	bi->rt_deadline_write_ms = b->cfg.rt_deadline_write_ms;
 	bi->guest_mem_bytes = b->cfg.guest_mem;
 	bi->guest_vars = b->cfg.guest_vars;
 	__builtin_memcpy(bi->guest_vars_guid, b->cfg.guest_vars_guid, 16);
@@ -304,11 +307,12 @@ static EFI_STATUS boot_hypervisor(struct boot *b)
 		return st;
 	fill_bootinfo(b);
 	b->bi->tsc[HV_TS_EFI_MAIN] = tsc_efi_main;
-	b->bi->tsc[HV_TS_FILES_DONE] = rdtsc();
+	b->bi->tsc[HV_TS_FILES_DONE] = cpu_rdtsc();
 	efi_tables_collect(b);		/* ACPI, SMBIOS, MAT, RT properties, Secure Boot */
 	st = check_hash(b);
 	if (EFI_ERROR(st))
 		return st;
+	efi_check_module_pins(b);
 	elf_load(b->elf_file, &b->img, (void *)(UINTN)b->image_pa);
 #ifdef HVBOOT_BENCH
 	efi_bench_native(b);		/* loader/efi_bench.c, bench builds only */
@@ -331,7 +335,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	struct boot *b;
 
-	tsc_efi_main = rdtsc();
+	tsc_efi_main = cpu_rdtsc();
 	/* gnu-efi's globals, without InitializeLib and the library it drags
 	 * in (the loader must stay small: README, bench). */
 	ST = st;

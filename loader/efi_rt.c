@@ -76,18 +76,29 @@ void efi_rt_plan(struct boot *b)
  * addresses; check it (rttable.c) before calling anything through it. */
 static bool check_table(struct boot *b)
 {
-	uint64_t detail = ~0ULL;
-	const char *why = rttable_check((const uint8_t *)(UINTN)b->rt_table_pa, b->rt_table_pa,
-					&b->rt, &b->bi->runtime_table_va, &detail,
-					&b->bi->quirks);
+	uint64_t detail = ~0ULL, crc;
+	const struct rt_region *home = rtwin_find_pa(&b->rt, b->rt_table_pa);
+	const uint8_t *table = (const uint8_t *)(UINTN)b->rt_table_pa;
+	const char *why = rttable_check(table, b->rt_table_pa, &b->rt, &b->bi->runtime_table_va,
+					&detail, &b->bi->quirks);
 
-	if (why)
+	if (why) {
 		rt_disable(b, why, detail);
-	return !why;
+		return false;
+	}
+	/* Quirk (any firmware whose table a driver patches): the header's
+	 * CRC32 no longer matches after SetVirtualAddressMap. The table is
+	 * still used: the pointers were checked above, and the hypervisor
+	 * checks each again before every call. */
+	if (rttable_crc_check(table, home->pa + (home->npages << EFI_PAGE_SHIFT) - b->rt_table_pa,
+			      &crc))
+		b->bi->quirks |= 1U << HV_QUIRK_RT_TABLE_CRC;
+	return true;
 }
 
 /* rt_compat = alias: the window also mapped while SetVirtualAddressMap
- * runs. Quirk (firmware patched by OpenCore's SetupVirtualMap): it uses its
+ * runs.
+ * Quirk (firmware patched by OpenCore's SetupVirtualMap): it uses its
  * new virtual addresses before the call returns, while the caller's tables
  * (still the firmware's own, UEFI 2.10 §8.4: physical mode) hold only the
  * old ones. The window's PML4 entry of the hypervisor's tables is lent to
@@ -95,8 +106,6 @@ static bool check_table(struct boot *b)
  * firmware may map its page tables read-only (SDM Vol. 3A §4.6.1). Not
  * with 5-level paging, nor when the firmware uses that slot itself.
  * Returns the slot lent, or -1. */
-#define CR0_WP		(1ULL << 16)
-#define CR4_LA57	(1ULL << 12)
 
 static uint64_t *fw_pml4(void)
 {
@@ -120,7 +129,7 @@ static void fw_pml4_write(unsigned slot, uint64_t v)
 static int window_lend(struct boot *b)
 {
 	const uint64_t *ours = (const uint64_t *)(UINTN)b->bi->pt_root_pa;
-	unsigned slot = (b->bi->rt_window_base >> 39) & 511;
+	unsigned slot = pt_index(b->bi->rt_window_base, 0);
 	uint64_t cr4;
 
 	if (b->cfg.rt_compat < HV_RT_COMPAT_ALIAS)
@@ -154,10 +163,10 @@ void efi_rt_set_virtual(struct boot *b)
 				b->map_norm[k].va = r->va;
 	}
 	lent = window_lend(b);
-	bi->tsc[HV_TS_BEFORE_SVAM] = rdtsc();
+	bi->tsc[HV_TS_BEFORE_SVAM] = cpu_rdtsc();
 	st = FW(uefi_call_wrapper(RT->SetVirtualAddressMap, 4, b->rt.count * b->desc_size,
 				  b->desc_size, b->desc_version, (EFI_MEMORY_DESCRIPTOR *)out));
-	bi->tsc[HV_TS_AFTER_SVAM] = rdtsc();
+	bi->tsc[HV_TS_AFTER_SVAM] = cpu_rdtsc();
 	if (lent >= 0)
 		fw_pml4_write((unsigned)lent, 0);
 	if (EFI_ERROR(st)) {

@@ -4,19 +4,6 @@
 #include "efi_boot.h"
 #include "fmt.h"
 
-static void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 static void serial_putc(char c)
 {
 	for (int spin = 0; spin < 100000 && !(inb(0x3F8 + 5) & 0x20); spin++)

@@ -5,14 +5,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "efi_status.h"
 
 /* UEFI 2.10 Appendix D: on x86-64 an error is a status with bit 63 set;
  * warnings are small positive codes with bit 63 clear. */
-#define EFISTATUS_ERROR_BIT (1ull << 63)
-
 static inline bool efistatus_is_error(uint64_t status)
 {
-	return (status & EFISTATUS_ERROR_BIT) != 0;
+	return (status & EFI_STATUS_ERROR_BIT) != 0;
 }
 
 /* The spec name of a status, e.g. 0x800000000000000E -> "EFI_NOT_FOUND",

@@ -157,30 +157,22 @@ const char *elf_validate(const void *file, uint64_t size_bytes,
 	return elf_validate_placed(file, size_bytes, &elf_place_hv, out, bad_seg);
 }
 
-const char *elf_validate_placed(const void *file, uint64_t size_bytes,
-				const struct elf_place *place,
-				struct elf_image *out, int *bad_seg)
+/* Reads every PT_LOAD header with bytes into seg[], checked one by one
+ * and sorted by va, with the header index of each in phdr_index[]; *n =
+ * how many. A reason with *bad_seg = the header it is about, else NULL. */
+static const char *elf_collect_segments(const uint8_t *f, uint64_t size_bytes,
+					const struct elf_place *place, struct elf_seg *seg,
+					int *phdr_index, unsigned *n, int *bad_seg)
 {
-	const uint8_t *f = file;
-	int phdr_index[ELF_MAX_SEGS];	/* out->seg[i] came from this header */
-	const char *reason;
-	uint64_t phoff, entry;
-	unsigned phnum, i, n = 0;
+	uint64_t phoff = ld64(f + EH_PHOFF);
+	unsigned phnum = ld16(f + EH_PHNUM);
 
-	*bad_seg = -1;
-	out->nseg = 0;
-	out->entry_va = out->va_lo = out->va_hi = 0;
-
-	reason = elf_check_header(f, size_bytes);
-	if (reason)
-		return reason;
-	phoff = ld64(f + EH_PHOFF);
-	phnum = ld16(f + EH_PHNUM);
-	entry = ld64(f + EH_ENTRY);
-
-	for (i = 0; i < phnum; i++) {
+	*n = 0;
+	for (unsigned i = 0; i < phnum; i++) {
 		const uint8_t *ph = f + phoff + (uint64_t)i * PH_SIZE;
+		const char *reason;
 		struct elf_seg s;
+		unsigned j;
 
 		/* PT_GNU_STACK, PT_NOTE, PT_DYNAMIC …: nothing to load. */
 		if (ld32(ph + PH_TYPE) != PT_LOAD)
@@ -195,55 +187,76 @@ const char *elf_validate_placed(const void *file, uint64_t size_bytes,
 		if (s.memsz == 0 && s.filesz == 0)
 			continue;
 		reason = elf_check_segment(&s, size_bytes, place);
+		if (!reason && *n == ELF_MAX_SEGS)
+			reason = "too many loadable segments";
 		if (reason) {
 			*bad_seg = (int)i;
 			return reason;
 		}
-		if (n == ELF_MAX_SEGS) {
-			*bad_seg = (int)i;
-			return "too many loadable segments";
-		}
-
 		/* Insertion sort by va, keeping the header index alongside. */
-		{
-			unsigned j = n;
-
-			while (j > 0 && out->seg[j - 1].va > s.va) {
-				out->seg[j] = out->seg[j - 1];
-				phdr_index[j] = phdr_index[j - 1];
-				j--;
-			}
-			out->seg[j] = s;
-			phdr_index[j] = (int)i;
-			n++;
+		for (j = *n; j > 0 && seg[j - 1].va > s.va; j--) {
+			seg[j] = seg[j - 1];
+			phdr_index[j] = phdr_index[j - 1];
 		}
+		seg[j] = s;
+		phdr_index[j] = (int)i;
+		(*n)++;
 	}
-	if (n == 0)
-		return "no loadable segments";
+	return *n ? NULL : "no loadable segments";
+}
 
-	/* Sorted by start, so checking neighbours covers every pair. Pages
-	 * carry one set of permissions, so two segments may not share one. */
-	for (i = 1; i < n; i++) {
-		const struct elf_seg *prev = &out->seg[i - 1];
+/* Sorted by start, so checking neighbours covers every pair. Pages carry
+ * one set of permissions, so two segments may not share one. */
+static const char *elf_check_overlap(const struct elf_seg *seg, const int *phdr_index,
+				     unsigned n, int *bad_seg)
+{
+	for (unsigned i = 1; i < n; i++) {
+		const struct elf_seg *prev = &seg[i - 1];
 
-		if (page_up(prev->va + prev->memsz) > page_down(out->seg[i].va)) {
+		if (page_up(prev->va + prev->memsz) > page_down(seg[i].va)) {
 			*bad_seg = phdr_index[i];
 			return "segments overlap";
 		}
 	}
+	return NULL;
+}
+
+static bool elf_entry_executable(const struct elf_seg *seg, unsigned n, uint64_t entry)
+{
+	for (unsigned i = 0; i < n; i++)
+		if ((seg[i].flags & ELF_PF_X) && entry >= seg[i].va && entry - seg[i].va < seg[i].memsz)
+			return true;
+	return false;
+}
+
+const char *elf_validate_placed(const void *file, uint64_t size_bytes,
+				const struct elf_place *place,
+				struct elf_image *out, int *bad_seg)
+{
+	const uint8_t *f = file;
+	int phdr_index[ELF_MAX_SEGS];	/* out->seg[i] came from this header */
+	const char *reason;
+	uint64_t entry;
+	unsigned n;
+
+	*bad_seg = -1;
+	out->nseg = 0;
+	out->entry_va = out->va_lo = out->va_hi = 0;
+
+	reason = elf_check_header(f, size_bytes);
+	if (!reason)
+		reason = elf_collect_segments(f, size_bytes, place, out->seg, phdr_index, &n, bad_seg);
+	if (!reason)
+		reason = elf_check_overlap(out->seg, phdr_index, n, bad_seg);
+	if (reason)
+		return reason;
 
 	out->va_lo = page_down(out->seg[0].va);
 	out->va_hi = page_up(out->seg[n - 1].va + out->seg[n - 1].memsz);
 	if (out->va_hi - out->va_lo > ELF_IMAGE_MAX)
 		return "image too large";
-
-	for (i = 0; i < n; i++) {
-		const struct elf_seg *s = &out->seg[i];
-
-		if ((s->flags & ELF_PF_X) && entry >= s->va && entry - s->va < s->memsz)
-			break;
-	}
-	if (i == n)
+	entry = ld64(f + EH_ENTRY);
+	if (!elf_entry_executable(out->seg, n, entry))
 		return "entry point outside executable segments";
 
 	out->nseg = n;

@@ -150,124 +150,167 @@ static uint64_t arg_unsigned(va_list *ap, enum fmt_len len)
 	}
 }
 
+/* The flags after '%': - 0 + space #. */
+static void parse_flags(const char **pp, struct fmt_spec *sp)
+{
+	const char *p = *pp;
+
+	for (;; p++) {
+		if (*p == '-')
+			sp->left = true;
+		else if (*p == '0')
+			sp->zero = true;
+		else if (*p == '+')
+			sp->plus = true;
+		else if (*p == ' ')
+			sp->space = true;
+		else if (*p == '#')
+			sp->alt = true;
+		else
+			break;
+	}
+	*pp = p;
+}
+
+/* The width and the precision, either of them '*' (an int argument; a
+ * negative width means left-justified, a negative precision none). */
+static void parse_width_prec(const char **pp, struct fmt_spec *sp, va_list *ap)
+{
+	const char *p = *pp;
+
+	if (*p == '*') {
+		sp->width = va_arg(*ap, int);
+		if (sp->width < 0) {
+			sp->left = true;
+			sp->width = sp->width < -100000 ? 100000 : -sp->width;
+		}
+		p++;
+	} else {
+		sp->width = parse_int(&p);
+	}
+	if (*p == '.') {
+		p++;
+		if (*p == '*') {
+			sp->prec = va_arg(*ap, int);
+			if (sp->prec < 0)
+				sp->prec = -1;
+			p++;
+		} else {
+			sp->prec = parse_int(&p);
+		}
+	}
+	*pp = p;
+}
+
+/* The length modifier: hh h l ll z j t. */
+static enum fmt_len parse_length(const char **pp)
+{
+	const char *p = *pp;
+	enum fmt_len len = LEN_INT;
+
+	switch (*p) {
+	case 'h':
+		len = LEN_SHORT;
+		if (*++p == 'h')
+			len = LEN_CHAR, p++;
+		break;
+	case 'l':
+		len = LEN_LONG;
+		if (*++p == 'l')
+			len = LEN_LLONG, p++;
+		break;
+	case 'z': len = LEN_SIZE, p++; break;
+	case 'j': len = LEN_MAX, p++; break;
+	case 't': len = LEN_PTRDIFF, p++; break;
+	default: break;
+	}
+	*pp = p;
+	return len;
+}
+
+static void put_char_conv(struct fmt_out *o, const struct fmt_spec *sp, char c)
+{
+	int pad = sp->width > 1 ? sp->width - 1 : 0;
+
+	if (!sp->left)
+		put_repeat(o, ' ', pad);
+	put(o, c);
+	if (sp->left)
+		put_repeat(o, ' ', pad);
+}
+
+/* Writes the conversion *p, the directive having begun at start; returns
+ * where the text resumes: past the conversion, or at the NUL of a lone '%'
+ * that ends fmt (printed as it was). */
+static const char *convert(struct fmt_out *o, struct fmt_spec *sp, enum fmt_len len,
+			   const char *p, const char *start, va_list *ap)
+{
+	switch (*p) {
+	case 'd':
+	case 'i': {
+		int64_t v = arg_signed(ap, len);
+		uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+		put_num(o, sp, mag, v < 0, 10, false);
+		break;
+	}
+	case 'u':
+		put_num(o, sp, arg_unsigned(ap, len), false, 10, false);
+		break;
+	case 'x':
+	case 'X':
+		put_num(o, sp, arg_unsigned(ap, len), false, 16, *p == 'X');
+		break;
+	case 'p': {
+		struct fmt_spec ps = *sp;
+		ps.alt = ps.always_prefix = true;
+		ps.prec = 16;
+		put_num(o, &ps, (uint64_t)(uintptr_t)va_arg(*ap, void *), false, 16, false);
+		break;
+	}
+	case 'c':
+		put_char_conv(o, sp, (char)va_arg(*ap, int));
+		break;
+	case 's':
+		put_str(o, sp, va_arg(*ap, const char *));
+		break;
+	case '%':
+		put(o, '%');
+		break;
+	case '\0':
+		/* a lone '%' at the end: print what was there */
+		while (start < p)
+			put(o, *start++);
+		return p;
+	default:
+		/* unknown conversion: print it verbatim */
+		while (start <= p)
+			put(o, *start++);
+		break;
+	}
+	return p + 1;
+}
+
 /* va_list is an array type on x86-64: take it by pointer so the helpers
- * above advance the caller's list. */
+ * above advance the caller's list. A directive is read in the order C11
+ * §7.21.6.1 gives: flags, width, precision, length, conversion. */
 static int format(struct fmt_out *o, const char *fmt, va_list *ap)
 {
 	const char *p = fmt;
 
 	while (*p) {
 		struct fmt_spec sp = { .prec = -1 };
-		enum fmt_len len = LEN_INT;
 		const char *start = p;
+		enum fmt_len len;
 
 		if (*p != '%') {
 			put(o, *p++);
 			continue;
 		}
 		p++;
-		for (;; p++) {
-			if (*p == '-')
-				sp.left = true;
-			else if (*p == '0')
-				sp.zero = true;
-			else if (*p == '+')
-				sp.plus = true;
-			else if (*p == ' ')
-				sp.space = true;
-			else if (*p == '#')
-				sp.alt = true;
-			else
-				break;
-		}
-		if (*p == '*') {
-			sp.width = va_arg(*ap, int);
-			if (sp.width < 0) {
-				sp.left = true;
-				sp.width = sp.width < -100000 ? 100000 : -sp.width;
-			}
-			p++;
-		} else {
-			sp.width = parse_int(&p);
-		}
-		if (*p == '.') {
-			p++;
-			if (*p == '*') {
-				sp.prec = va_arg(*ap, int);
-				if (sp.prec < 0)
-					sp.prec = -1;
-				p++;
-			} else {
-				sp.prec = parse_int(&p);
-			}
-		}
-		switch (*p) {
-		case 'h':
-			len = LEN_SHORT;
-			if (*++p == 'h')
-				len = LEN_CHAR, p++;
-			break;
-		case 'l':
-			len = LEN_LONG;
-			if (*++p == 'l')
-				len = LEN_LLONG, p++;
-			break;
-		case 'z': len = LEN_SIZE, p++; break;
-		case 'j': len = LEN_MAX, p++; break;
-		case 't': len = LEN_PTRDIFF, p++; break;
-		default: break;
-		}
-
-		switch (*p) {
-		case 'd':
-		case 'i': {
-			int64_t v = arg_signed(ap, len);
-			uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-			put_num(o, &sp, mag, v < 0, 10, false);
-			break;
-		}
-		case 'u':
-			put_num(o, &sp, arg_unsigned(ap, len), false, 10, false);
-			break;
-		case 'x':
-		case 'X':
-			put_num(o, &sp, arg_unsigned(ap, len), false, 16, *p == 'X');
-			break;
-		case 'p': {
-			struct fmt_spec ps = sp;
-			ps.alt = ps.always_prefix = true;
-			ps.prec = 16;
-			put_num(o, &ps, (uint64_t)(uintptr_t)va_arg(*ap, void *), false, 16, false);
-			break;
-		}
-		case 'c': {
-			int pad = sp.width > 1 ? sp.width - 1 : 0;
-
-			if (!sp.left)
-				put_repeat(o, ' ', pad);
-			put(o, (char)va_arg(*ap, int));
-			if (sp.left)
-				put_repeat(o, ' ', pad);
-			break;
-		}
-		case 's':
-			put_str(o, &sp, va_arg(*ap, const char *));
-			break;
-		case '%':
-			put(o, '%');
-			break;
-		case '\0':
-			/* a lone '%' at the end: print what was there */
-			while (start < p)
-				put(o, *start++);
-			continue;
-		default:
-			/* unknown conversion: print it verbatim */
-			while (start <= p)
-				put(o, *start++);
-			break;
-		}
-		p++;
+		parse_flags(&p, &sp);
+		parse_width_prec(&p, &sp, ap);
+		len = parse_length(&p);
+		p = convert(o, &sp, len, p, start, ap);
 	}
 	return o->count;
 }

@@ -1,6 +1,7 @@
 /* Builds the hypervisor's address space from the final memory map:
  *   image segments   at their p_vaddr, permissions from p_flags
- *   stacks           in PML4 511, guard page below each left unmapped
+ *   stacks           in PML4 511, guard page below each left unmapped (the
+ *                    exception stacks too, one guard each)
  *   direct map       all RAM at HV_DIRECT_MAP_BASE + pa, RW NX, in the
  *                    largest pages the run allows: a run is contiguous RAM
  *                    of one cacheability, whatever its EFI types (a large
@@ -107,42 +108,87 @@ static unsigned mat_perm(uint64_t attr)
 	return p;
 }
 
-/* Maps one runtime region, splitting it by MAT entries where present. The
- * MAT is sorted by address (UEFI 2.10 §4.6.4 requires ascending order). */
-static const char *map_rt_region(struct pt_builder *b, const struct hvmap_input *in,
-				    const struct rt_region *r, struct hvmap_error *err)
+/* The permissions of the runtime pages from pa on, and in *next where they
+ * change (at most end): the MAT entry holding pa, or the type's default up
+ * to the next MAT entry. The MAT is sorted by address (UEFI 2.10 §4.6.4
+ * requires ascending order). */
+static unsigned rt_piece_perm(const struct hvmap_input *in, uint32_t type, uint64_t pa,
+			      uint64_t end, uint64_t *next)
 {
-	uint64_t pa = r->pa, end = r->pa + (r->npages << EFI_PAGE_SHIFT);
+	*next = end;
+	for (uint32_t k = 0; k < in->mat_count; k++) {
+		const struct efi_mdesc *m = &in->mat[k];
+		uint64_t ms = m->pa, me = m->pa + (m->npages << EFI_PAGE_SHIFT);
+
+		if (pa >= ms && pa < me) {
+			*next = me < end ? me : end;
+			/* The MAT narrows, never widens: data stays NX. */
+			return mat_perm(m->attr) & rt_default_perm(type);
+		}
+		if (ms > pa && ms < *next)
+			*next = ms;	/* gap up to the next MAT entry */
+	}
+	return rt_default_perm(type);
+}
+
+/* Maps a run of runtime regions (rt_run_end) at va, splitting it where the
+ * MAT changes the permissions; neighbouring pieces with the same
+ * permissions are one mapping, so a large page may span them. */
+static const char *map_rt_run(struct pt_builder *b, const struct hvmap_input *in,
+			      const struct rt_region *r, uint64_t len, struct hvmap_error *err)
+{
+	uint64_t pa = r->pa, end = r->pa + len;
 	unsigned cache = hvmap_cache_flags(r->type, r->attr);
 
 	if (end <= pa)		/* ends at 2^64: let pt_map_range refuse it */
-		return map_one(b, err, "runtime region", r->va, r->pa,
-			       r->npages << EFI_PAGE_SHIFT, rt_default_perm(r->type) | cache);
+		return map_one(b, err, "runtime region", r->va, r->pa, len,
+			       rt_default_perm(r->type) | cache);
+
+	uint64_t next, after = end;
+	unsigned perm = rt_piece_perm(in, r->type, pa, end, &next), next_perm = 0;
 
 	while (pa < end) {
-		uint64_t next = end;
-		unsigned perm = rt_default_perm(r->type);
+		uint64_t stop = next;
 
-		for (uint32_t k = 0; k < in->mat_count; k++) {
-			const struct efi_mdesc *m = &in->mat[k];
-			uint64_t ms = m->pa, me = m->pa + (m->npages << EFI_PAGE_SHIFT);
-
-			if (pa >= ms && pa < me) {
-				/* The MAT narrows, never widens: data stays NX. */
-				perm = mat_perm(m->attr) & rt_default_perm(r->type);
-				next = me < end ? me : end;
-				break;
-			}
-			if (ms > pa && ms < next)
-				next = ms;	/* gap up to the next MAT entry */
-		}
+		/* Each piece's permissions are looked up once: the MAT scan is
+		 * on the loader's boot path (README: Figures). */
+		while (stop < end &&
+		       (next_perm = rt_piece_perm(in, r->type, stop, end, &after)) == perm)
+			stop = after;
 		const char *st = map_one(b, err, "runtime region", r->va + (pa - r->pa), pa,
-					 next - pa, perm | cache);
+					 stop - pa, perm | cache);
 		if (st != PT_OK)
 			return st;
-		pa = next;
+		pa = stop;
+		perm = next_perm;
+		next = after;
 	}
 	return PT_OK;
+}
+
+/* The end (index) of the run of runtime regions from rt->r[i]: neighbours
+ * contiguous in pa and in va, of one EFI type and cacheability, have the
+ * same entry bits, so one mapping covers them and a large page may span
+ * their boundary (SDM Vol. 3A §4.5: a leaf has one set of attributes).
+ * Firmware often splits one pool of runtime data into several descriptors;
+ * mapped one at a time, each boundary inside a 2 MiB page would cost a page
+ * table. *len = the run's bytes. */
+static uint32_t rt_run_end(const struct rtwin_plan *rt, uint32_t i, uint64_t *len)
+{
+	const struct rt_region *first = &rt->r[i];
+	unsigned cache = hvmap_cache_flags(first->type, first->attr);
+	uint32_t j = i + 1;
+
+	*len = first->npages << EFI_PAGE_SHIFT;
+	for (; j < rt->count; j++) {
+		const struct rt_region *n = &rt->r[j];
+
+		if (n->type != first->type || hvmap_cache_flags(n->type, n->attr) != cache ||
+		    n->pa != first->pa + *len || n->va != first->va + *len)
+			break;
+		*len += n->npages << EFI_PAGE_SHIFT;
+	}
+	return j;
 }
 
 struct fb_ctx {
@@ -213,6 +259,13 @@ const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 		if (st != PT_OK)
 			return st;
 	}
+	for (uint64_t n = 1; in->ist_pa && n <= HV_IST_COUNT; n++) {
+		st = map_one(b, err, "exception stack", HV_IST_BOTTOM_VA(n),
+			     in->ist_pa + (n - 1) * HV_IST_STACK_SIZE, HV_IST_STACK_SIZE,
+			     PT_MAP_W | PT_MAP_4K);
+		if (st != PT_OK)
+			return st;
+	}
 	if (in->fb_size) {
 		st = map_one(b, err, "framebuffer", HV_FB_VA, in->fb_pa, in->fb_size,
 			     hvmap_fb_flags(in));
@@ -224,10 +277,11 @@ const char *hvmap_build(struct pt_builder *b, const struct hvmap_input *in,
 		return st;
 	/* Identity: the regions live only in the runtime address space. */
 	if (in->rt && in->rt->layout != HV_RT_LAYOUT_IDENTITY) {
-		for (uint32_t i = 0; i < in->rt->count; i++) {
-			const struct rt_region *r = &in->rt->r[i];
+		for (uint32_t i = 0, j; i < in->rt->count; i = j) {
+			uint64_t len;
 
-			st = map_rt_region(b, in, r, err);
+			j = rt_run_end(in->rt, i, &len);
+			st = map_rt_run(b, in, &in->rt->r[i], len, err);
 			if (st != PT_OK)
 				return st;
 		}
@@ -296,6 +350,7 @@ uint64_t hvmap_pool_bound(const struct hvmap_input *in, bool allow_1g)
 				     in->img->va_hi - in->img->va_lo, true, allow_1g);
 	c.total += bound_one(HV_STACK_BOTTOM_VA, 0, HV_STACK_SIZE, true, allow_1g);
 	c.total += bound_one(HV_RTSTACK_BOTTOM_VA, 0, HV_RTSTACK_SIZE, true, allow_1g);
+	c.total += bound_one(HV_IST_GUARD_VA, 0, HV_IST_COUNT * HV_IST_STRIDE, true, allow_1g);
 	hvmap_for_each_direct_run(in->map, in->count, bound_direct_run, &c);
 	if (in->rt && in->rt->layout != HV_RT_LAYOUT_IDENTITY)
 		for (uint32_t i = 0; i < in->rt->count; i++) {

@@ -16,6 +16,7 @@ struct hvmap_input {
 	const struct elf_image *img;	/* NULL: no image (mapplan without one) */
 	uint64_t image_pa;		/* where img->va_lo lives */
 	uint64_t stack_pa, rt_stack_pa;	/* 0: not mapped */
+	uint64_t ist_pa;		/* HV_IST_COUNT exception stacks; 0: none */
 	uint64_t trampoline_pa;		/* 0: none */
 	const struct rtwin_plan *rt;	/* NULL: runtime off */
 	const struct efi_mdesc *mat;	/* Memory Attributes Table entries */

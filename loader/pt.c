@@ -9,14 +9,7 @@ const char PT_EALIGN[] = "misaligned, not canonical, or a large page partly cove
 const char PT_EEXIST[] = "already mapped";
 const char PT_ENOENT[] = "not mapped";
 
-#define PT_ENTRIES	512
-#define LEVEL_SHIFT(l)	(39 - 9 * (l))		/* 0 = PML4 ... 3 = PT */
-#define LEVEL_SIZE(l)	(1ULL << LEVEL_SHIFT(l))
-
-static unsigned pt_index(uint64_t va, int level)
-{
-	return (unsigned)((va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1));
-}
+#define LEVEL_SIZE(l)	(1ULL << PT_LEVEL_SHIFT(l))
 
 static uint64_t *pt_table(const struct pt_builder *b, uint64_t pa)
 {
@@ -279,7 +272,7 @@ static void pt_visit(const struct pt_builder *b, uint64_t table_pa, int level, u
 	const uint64_t *t = pt_table(b, table_pa);
 
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
-		uint64_t e = t[i], va = va_base + ((uint64_t)i << LEVEL_SHIFT(level));
+		uint64_t e = t[i], va = va_base + ((uint64_t)i << PT_LEVEL_SHIFT(level));
 		bool lw, lx;
 
 		if (!(e & PTE_P))

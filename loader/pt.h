@@ -22,6 +22,16 @@
 #define PTE_NX		(1ULL << 63)
 #define PTE_ADDR_MASK	0x000FFFFFFFFFF000ULL
 
+/* Tables of 512 entries; level 0 = PML4, 1 = PDPT, 2 = PD, 3 = PT: the
+ * index of va in the table at a level (SDM Vol. 3A §4.5). */
+#define PT_ENTRIES		512
+#define PT_LEVEL_SHIFT(level)	(39 - 9 * (level))
+
+static inline unsigned pt_index(uint64_t va, int level)
+{
+	return (unsigned)((va >> PT_LEVEL_SHIFT(level)) & (PT_ENTRIES - 1));
+}
+
 /* What a mapping asks for; the builder turns it into entry bits. */
 #define PT_MAP_W	(1U << 0)	/* writable */
 #define PT_MAP_X	(1U << 1)	/* executable (otherwise NX) */

@@ -17,16 +17,28 @@ static void finding(struct pt_audit_result *r, const char *what, uint64_t va)
 	}
 }
 
+/* [va, va+len) lies in runtime code descriptors that follow one another
+ * with no gap: one leaf may span neighbouring regions of one type, which
+ * hvmap_build maps as one range. */
 static bool in_rt_code(const struct pt_audit_input *in, uint64_t va, uint64_t len)
 {
-	for (uint64_t i = 0; i < in->count; i++) {
-		const struct efi_mdesc *d = &in->map[i];
-		uint64_t size = d->npages << EFI_PAGE_SHIFT;
+	uint64_t end = va + len;
 
-		if (d->type == EFI_MT_RT_CODE && d->va && va >= d->va && va - d->va + len <= size)
-			return true;
+	while (va < end) {
+		uint64_t i;
+
+		for (i = 0; i < in->count; i++) {
+			const struct efi_mdesc *d = &in->map[i];
+			uint64_t size = d->npages << EFI_PAGE_SHIFT;
+
+			if (d->type == EFI_MT_RT_CODE && d->va && va >= d->va && va - d->va < size)
+				break;
+		}
+		if (i == in->count)
+			return false;
+		va = in->map[i].va + (in->map[i].npages << EFI_PAGE_SHIFT);
 	}
-	return false;
+	return true;
 }
 
 static bool allowed(const struct pt_audit_input *in, uint64_t va, uint64_t len)

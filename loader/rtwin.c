@@ -66,22 +66,9 @@ static const char *plan_compact(struct rtwin_plan *p)
 	return NULL;
 }
 
-const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layout layout,
-		       struct rtwin_plan *out)
+/* Every runtime descriptor of m into out->r[], checked and sorted by pa. */
+static const char *collect_regions(const struct efi_mmap *m, uint64_t n, struct rtwin_plan *out)
 {
-	uint64_t n = efi_mmap_count(m);
-	const char *why;
-
-	out->base = base;
-	out->layout = layout;
-	out->fell_back = false;
-	out->missing_bit = 0;
-	out->count = 0;
-	if (base & (HV_PML4_SLOT_SIZE - 1))
-		return "window base not 512 GiB aligned";
-	if (m->desc_size < sizeof(struct efi_mdesc))
-		return "descriptor size smaller than EFI_MEMORY_DESCRIPTOR";
-
 	for (uint64_t i = 0; i < n; i++) {
 		const struct efi_mdesc *d = efi_mmap_at(m, i);
 		bool missing;
@@ -107,11 +94,19 @@ const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layou
 		};
 		out->count++;
 	}
+	return NULL;
+}
+
+/* No two regions overlap, and runtime RAM lies where the hypervisor maps
+ * RAM: inside the direct map's reach, clear of memory that is not RAM
+ * (memmap_normalize gives such an overlap to the device or reserved
+ * memory; the window would map it with the region's RAM caching). */
+static const char *check_regions(const struct efi_mmap *m, uint64_t n,
+				 const struct rtwin_plan *out)
+{
 	for (uint32_t i = 1; i < out->count; i++)
 		if (out->r[i].pa - out->r[i - 1].pa < region_bytes(&out->r[i - 1]))
 			return "runtime regions overlap";
-	/* memmap_normalize gives such an overlap to the device or reserved
-	 * memory; the window would map it with the region's RAM caching. */
 	for (uint32_t i = 0; i < out->count; i++) {
 		const struct rt_region *r = &out->r[i];
 		uint64_t r_last = r->pa + (region_bytes(r) - 1);
@@ -130,25 +125,52 @@ const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layou
 				return "runtime region overlaps memory that is not RAM";
 		}
 	}
+	return NULL;
+}
+
+/* The VirtualStarts of the layout asked for (offset falling back to
+ * compact when a region lies above the slot); on failure none. */
+static const char *assign_va(struct rtwin_plan *out, enum hv_rt_layout layout)
+{
+	const char *why;
 
 	if (layout == HV_RT_LAYOUT_IDENTITY) {
 		why = plan_identity(out);
-		if (why)
-			for (uint32_t i = 0; i < out->count; i++)
-				out->r[i].va = 0;
-		return why;
+	} else if (layout == HV_RT_LAYOUT_OFFSET && !plan_offset(out)) {
+		return NULL;
+	} else {
+		if (layout == HV_RT_LAYOUT_OFFSET) {
+			out->layout = HV_RT_LAYOUT_COMPACT;
+			out->fell_back = true;
+		}
+		why = plan_compact(out);
 	}
-	if (layout == HV_RT_LAYOUT_OFFSET) {
-		why = plan_offset(out);
-		if (!why)
-			return NULL;
-		out->layout = HV_RT_LAYOUT_COMPACT;
-		out->fell_back = true;
-	}
-	why = plan_compact(out);
 	if (why)
 		for (uint32_t i = 0; i < out->count; i++)
 			out->r[i].va = 0;
+	return why;
+}
+
+const char *rtwin_plan(const struct efi_mmap *m, uint64_t base, enum hv_rt_layout layout,
+		       struct rtwin_plan *out)
+{
+	uint64_t n = efi_mmap_count(m);
+	const char *why;
+
+	out->base = base;
+	out->layout = layout;
+	out->fell_back = false;
+	out->missing_bit = 0;
+	out->count = 0;
+	if (base & (HV_PML4_SLOT_SIZE - 1))
+		return "window base not 512 GiB aligned";
+	if (m->desc_size < sizeof(struct efi_mdesc))
+		return "descriptor size smaller than EFI_MEMORY_DESCRIPTOR";
+	why = collect_regions(m, n, out);
+	if (!why)
+		why = check_regions(m, n, out);
+	if (!why)
+		why = assign_va(out, layout);
 	return why;
 }
 

@@ -142,3 +142,18 @@ void sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_SIZE])
 	sha256_update(&ctx, data, len);
 	sha256_final(&ctx, out);
 }
+
+int sha256_pinned(const uint8_t digest[SHA256_DIGEST_SIZE],
+		  const uint8_t (*pins)[SHA256_DIGEST_SIZE], size_t n)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned diff = 0;
+
+		for (unsigned j = 0; j < SHA256_DIGEST_SIZE; j++)
+			diff |= (unsigned)(digest[j] ^ pins[i][j]);
+		found |= diff == 0;
+	}
+	return found;
+}

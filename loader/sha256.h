@@ -1,4 +1,5 @@
-/* SHA-256 (FIPS 180-4 §6.2), used to check hv.elf against a pinned digest.
+/* SHA-256 (FIPS 180-4 §6.2), used to check hv.elf and guest images against
+ * the digests a signed loader pins.
  * Pure: builds for host and firmware. */
 #ifndef HVBOOT_SHA256_H
 #define HVBOOT_SHA256_H
@@ -23,5 +24,10 @@ void sha256_final(struct sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_SIZE]);
 
 /* One-shot digest of data[0..len). */
 void sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_SIZE]);
+
+/* 1 if digest equals one of the n pinned digests, else 0. Compares every
+ * byte of every pin, so the time does not say which bytes matched. */
+int sha256_pinned(const uint8_t digest[SHA256_DIGEST_SIZE],
+		  const uint8_t (*pins)[SHA256_DIGEST_SIZE], size_t n);
 
 #endif

@@ -2,6 +2,7 @@
  * as text, in the formats of Linux's efivar. See efivar.h for the grammar. */
 #include "efivar.h"
 #include "loader/hexdigit.h"
+#include "loader/str.h"
 #include "loader/txt.h"
 
 #include "ucs2.h"
@@ -231,10 +232,8 @@ static int word_eq(const char *s, size_t len, const char *word)
 
 static int word_prefix(const char *s, size_t len, const char *word)
 {
-	size_t n = 0;
+	size_t n = str_len(word);
 
-	while (word[n])
-		n++;
 	return len >= n && word_eq(s, n, word);
 }
 

@@ -1,11 +1,12 @@
-/* The runtime layer's call gate (see rt_gate.h and rt_gate.h): which services
+/* The runtime layer's call gate (see rt.h and rt_gate.h): which services
  * exist and are usable, and the one path into firmware. Portable: the only
  * way out is rt_call(), which the hypervisor implements in rt_call.asm and
  * host tests implement against a fake runtime table. */
 #include "rt_gate.h"
 #include "loader/fmt.h"
+#include "loader/rttable.h"
 
-#define TABLE_HEADER_BYTES	24	/* EFI_TABLE_HEADER */
+_Static_assert(RT_SVC_COUNT == RTTABLE_SERVICES, "enum rt_svc is the table's order");
 
 static const char *const svc_names[RT_SVC_COUNT] = {
 	"GetTime", "SetTime", "GetWakeupTime", "SetWakeupTime",
@@ -80,13 +81,14 @@ void rt_bounce_pieces(struct rt_bounce_piece out[RT_BOUNCE_PIECES])
 {
 	out[0] = (struct rt_bounce_piece){ rt_ptr(rt_bounce.data), sizeof(rt_bounce.data) };
 	out[1] = (struct rt_bounce_piece){ rt_ptr(rt_bounce.name), sizeof(rt_bounce.name) };
-	out[2] = (struct rt_bounce_piece){ rt_ptr(&rt_bounce.guid), RT_BOUNCE_PAGE };
+	out[2] = (struct rt_bounce_piece){ rt_ptr(&rt_bounce.guid), HV_PAGE_SIZE };
 }
 
 void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason)
 {
 	__builtin_memset(&rt_gate, 0, sizeof(rt_gate));
 	rt_gate.env = *env;
+	rt_gate.last_refused = RT_SVC_COUNT;
 	rt_gate.enabled = enabled && env->table_va;
 	if (!rt_gate.enabled)
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason), "%s",
@@ -102,7 +104,20 @@ bool rt_available(void)
 bool rt_svc_usable(enum rt_svc s)
 {
 	return rt_gate.enabled && (rt_gate.env.supported & rt_svc_property_bit(s)) &&
-	       !(rt_gate.groups_off & rt_svc_uses(s));
+	       !(rt_gate.groups_off & rt_svc_uses(s)) && !(rt_gate.svcs_refused & (1U << s));
+}
+
+bool rt_svc_refused(enum rt_svc s, uint64_t *fn)
+{
+	if (s >= RT_SVC_COUNT || !(rt_gate.svcs_refused & (1U << s)))
+		return false;
+	*fn = rt_gate.refused_fn[s];
+	return true;
+}
+
+enum rt_svc rt_last_refused(void)
+{
+	return rt_gate.last_refused;
 }
 
 const char *rt_disabled_reason(void)
@@ -110,9 +125,41 @@ const char *rt_disabled_reason(void)
 	return rt_gate.enabled && !rt_gate.fault.happened ? NULL : rt_gate.reason;
 }
 
+#define RT_GROUPS_ALL	((1u << RT_GROUP_COUNT) - 1)
+
+void rt_gate_groups_off(uint32_t groups)
+{
+	rt_gate.groups_off |= groups;
+	for (unsigned g = 0; g < RT_GROUP_COUNT; g++)
+		if (groups & (1u << g))
+			fmt_snprintf(rt_gate.group_reason[g], sizeof(rt_gate.group_reason[g]), "%s",
+				     rt_gate.reason);
+}
+
+const char *rt_group_off_reason(enum rt_group g)
+{
+	if (!rt_gate.enabled)
+		return rt_gate.reason;
+	if (g < RT_GROUP_COUNT && (rt_gate.groups_off & (1u << g)))
+		return rt_gate.group_reason[g];
+	return NULL;
+}
+
+const char *rt_svc_off_reason(enum rt_svc s)
+{
+	uint32_t uses = rt_svc_uses(s);
+
+	if (!rt_gate.enabled)
+		return rt_gate.reason;
+	for (unsigned g = 0; g < RT_GROUP_COUNT; g++)
+		if (uses & rt_gate.groups_off & (1u << g))
+			return rt_gate.group_reason[g];
+	return NULL;
+}
+
 size_t rt_state_text(char *buf, size_t cap)
 {
-	if (rt_gate.enabled && !rt_gate.fault.happened)
+	if (rt_gate.enabled && (rt_gate.groups_off & RT_GROUPS_ALL) != RT_GROUPS_ALL)
 		return fmt_snprintf(buf, cap, "enabled");
 	return fmt_snprintf(buf, cap, "disabled (%s)", rt_gate.reason);
 }
@@ -125,18 +172,6 @@ const struct rt_stats *rt_get_stats(void)
 const struct rt_fault *rt_last_fault(void)
 {
 	return &rt_gate.fault;
-}
-
-static inline uint64_t rt_rdtsc(void)
-{
-#if defined(__x86_64__)
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-#else
-	return 0;
-#endif
 }
 
 /* What rt_call put back after the call to s (rt.h, the platform). */
@@ -165,10 +200,28 @@ static void rt_note_restored(enum rt_svc s)
 	}
 }
 
-bool rt_watchdog_expired(uint64_t now_tsc)
+enum rt_watchdog_verdict rt_watchdog_tick(uint64_t now_tsc, enum rt_svc *svc, uint32_t *ms)
 {
-	return rt_gate.busy && rt_gate.env.watchdog_cycles &&
-	       now_tsc - rt_gate.call_tsc >= rt_gate.env.watchdog_cycles;
+	const struct rt_deadlines *d = &rt_gate.env.deadlines;
+	uint64_t ran, per_ms = rt_gate.env.tsc_per_ms;
+	uint32_t deadline, notice;
+
+	if (!rt_gate.busy || !per_ms)
+		return RT_WATCHDOG_QUIET;
+	*svc = rt_gate.current;
+	ran = now_tsc - rt_gate.call_tsc;
+	deadline = rt_deadline_ms(d, *svc);
+	notice = rt_notice_ms(d, *svc);
+	if (deadline && ran >= deadline * per_ms) {
+		*ms = deadline;
+		return RT_WATCHDOG_ABANDON;
+	}
+	if (notice && !rt_gate.noticed && ran >= notice * per_ms) {
+		rt_gate.noticed = true;
+		*ms = notice;
+		return RT_WATCHDOG_NOTICE;
+	}
+	return RT_WATCHDOG_QUIET;
 }
 
 /* One call: checks, counts, serializes, times. */
@@ -178,19 +231,31 @@ efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, 
 	uint64_t fn, t0;
 	efi_status_t st;
 
+	rt_gate.last_refused = RT_SVC_COUNT;
 	if (!rt_svc_usable(s))
-		return RT_UNSUPPORTED;
+		return EFI_UNSUPPORTED;
 	if (rt_gate.busy)
-		return RT_ABORTED;	/* re-entered from a fault path: refuse */
+		return EFI_ABORTED;	/* re-entered from a fault path: refuse */
+	/* The table is firmware data, writable by firmware at runtime: the
+	 * entry is read once, here, and must point into runtime code (a
+	 * non-canonical target would fault at the call instruction, in the
+	 * hypervisor's own code, on hardware). */
+	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + RTTABLE_HEADER_BYTES + 8 * s);
+	if (!rt_code_contains(rt_gate.env.code, rt_gate.env.code_count, fn)) {
+		rt_gate.svcs_refused |= 1U << s;
+		rt_gate.refused_fn[s] = fn;
+		rt_gate.last_refused = s;
+		return EFI_UNSUPPORTED;
+	}
 	rt_gate.busy = true;
 	rt_gate.current = s;
-	fn = *(const volatile uint64_t *)(uintptr_t)(rt_gate.env.table_va + TABLE_HEADER_BYTES + 8 * s);
 	rt_gate.stats.calls[s]++;
-	t0 = rt_rdtsc();
+	t0 = cpu_rdtsc();
 	rt_gate.call_tsc = t0;
+	rt_gate.noticed = false;
 	rt_gate.heals_this_call = 0;
 	st = rt_call(fn, rt_gate.env.stack_top, a1, a2, a3, a4, a5);
-	rt_gate.stats.last_cycles[s] = rt_rdtsc() - t0;
+	rt_gate.stats.last_cycles[s] = cpu_rdtsc() - t0;
 	rt_gate.busy = false;
 	rt_note_restored(s);
 	return st;

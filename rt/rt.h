@@ -6,10 +6,10 @@
  * fake table, for host tests (HVBOOT_HOST).
  *
  * Errors in rt/: a service returns efi_status_t, the firmware's own
- * status, or one the layer gives without calling (RT_UNSUPPORTED for a
- * service that is not supported or switched off, RT_INVALID_PARAMETER for
- * an argument that cannot be bounced, RT_ABORTED after a contained fault,
- * RT_DEVICE_ERROR when firmware claims more than it was given). The pure
+ * status, or one the layer gives without calling (EFI_UNSUPPORTED for a
+ * service that is not supported or switched off, EFI_INVALID_PARAMETER for
+ * an argument that cannot be bounced, EFI_ABORTED after a contained fault,
+ * EFI_DEVICE_ERROR when firmware claims more than it was given). The pure
  * formatters (efivar, devpath, rtfmt, ucs2) follow the loader's rule: a
  * reason string, NULL on success. Nothing in rt/ prints. */
 #ifndef HVBOOT_RT_H
@@ -19,36 +19,12 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "efivar.h"
+#include "efitime.h"
+#include "varlist.h"
 #include "efi_mem.h"
-
-typedef uint64_t efi_status_t;
-
-#define EFI_ERR(n)		(0x8000000000000000ULL | (n))
-#define RT_SUCCESS		0ULL
-#define RT_INVALID_PARAMETER	EFI_ERR(2)
-#define RT_UNSUPPORTED		EFI_ERR(3)
-#define RT_BUFFER_TOO_SMALL	EFI_ERR(5)
-#define RT_DEVICE_ERROR		EFI_ERR(7)
-#define RT_NOT_FOUND		EFI_ERR(14)
-#define RT_ABORTED		EFI_ERR(21)
-
-/* EFI_TIME / EFI_TIME_CAPABILITIES, UEFI 2.10 §8.3.1. */
-struct efi_time {
-	uint16_t year;
-	uint8_t month, day, hour, minute, second, pad1;
-	uint32_t nanosecond;
-	int16_t time_zone;	/* minutes from UTC, or 0x07FF unspecified */
-	uint8_t daylight, pad2;
-};
-_Static_assert(sizeof(struct efi_time) == 16, "EFI_TIME is 16 bytes");
-#define EFI_UNSPECIFIED_TIMEZONE	0x07FF
-
-struct efi_time_cap {
-	uint32_t resolution;
-	uint32_t accuracy;
-	uint8_t sets_to_zero;
-	uint8_t pad[3];
-};
+#include "efi_status.h"
+#include "x86.h"
+#include "rt_code.h"
 
 /* The services, in table order (UEFI 2.10 §4.5). */
 enum rt_svc {
@@ -91,18 +67,30 @@ struct rt_fault {
 /* A call the watchdog abandoned is recorded as a fault with this vector (no
  * CPU vector is this large). */
 #define RT_FAULT_HUNG		0x100
-#define RT_WATCHDOG_MS		2000
 
-/* "page fault", "general protection fault", … for a vector;
- * "no return within 2 s" for RT_FAULT_HUNG. */
+/* "page fault (#PF)", "general protection (#GP)", … for a vector (rt/excname.c);
+ * "no return within its deadline" for RT_FAULT_HUNG. */
 const char *rt_fault_name(uint64_t vector);
 
+/* Runtime-call deadlines (rt/rt_deadline.c, README "Runtime-call
+ * deadlines"): each service is a read or a write; hvboot.cfg rt_watchdog
+ * sets one deadline per kind (0: none, the call may run for ever). */
+enum rt_svc_kind { RT_SVC_READ, RT_SVC_WRITE };
+struct rt_deadlines {
+	uint32_t read_ms, write_ms;
+};
+/* A call still running after this long is reported once, when its
+ * deadline is longer. */
+#define RT_NOTICE_MS		2000
+enum rt_svc_kind rt_svc_kind(enum rt_svc s);
+uint32_t rt_deadline_ms(const struct rt_deadlines *d, enum rt_svc s);
+/* RT_NOTICE_MS when s's deadline is longer, else 0 (no notice). */
+uint32_t rt_notice_ms(const struct rt_deadlines *d, enum rt_svc s);
+/* "60 s" for whole seconds, else "500 ms". */
+size_t rt_duration_text(uint32_t ms, char *buf, size_t cap);
+
 /* RFLAGS bits firmware must not leave changed (SDM Vol. 1 §3.4.3). */
-#define RT_RFLAGS_TF	(1ULL << 8)
-#define RT_RFLAGS_IF	(1ULL << 9)
-#define RT_RFLAGS_DF	(1ULL << 10)
-#define RT_RFLAGS_AC	(1ULL << 18)
-#define RT_RFLAGS_GUARDED	(RT_RFLAGS_TF | RT_RFLAGS_IF | RT_RFLAGS_DF | RT_RFLAGS_AC)
+#define RT_RFLAGS_GUARDED	(RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC)
 
 /* CPU state firmware changed and the call layer put back (rt_call.asm
  * restores it after every call, returned or aborted). */
@@ -141,6 +129,9 @@ struct rt_quirk {
 };
 #define RT_QUIRKS_MAX	16
 const struct rt_quirk *rt_quirks(size_t *count);
+/* The firmware quirk (enum hv_quirk, bootinfo.h) a healed fault was:
+ * page 0, boot-services memory, or else a physical pointer. */
+unsigned rt_heal_quirk(const struct rt_quirk *q);
 
 struct rt_stats {
 	uint64_t calls[RT_SVC_COUNT];
@@ -178,36 +169,72 @@ struct rt_env {
 	/* The hypervisor's memory map, to name the descriptor of a fault. */
 	const struct efi_mdesc *map;
 	size_t map_count;
-	/* TSC cycles after which a call is abandoned (RT_WATCHDOG_MS by the
-	 * calibrated TSC); 0: no watchdog. */
-	uint64_t watchdog_cycles;
+	/* The watchdog: each service's deadline (rt_deadline_ms), timed by
+	 * the TSC at tsc_per_ms cycles a millisecond (calibrated); 0: no
+	 * watchdog. */
+	struct rt_deadlines deadlines;
+	uint64_t tsc_per_ms;
 	uint32_t compat;		/* enum hv_rt_compat (bootinfo.h) */
+	/* The runtime code a service pointer must lie in (rt_code.h),
+	 * checked before every call; 0 ranges: every call is refused. */
+	const struct rt_code_range *code;
+	size_t code_count;
 };
 
 /* Enables the layer; reason (for `rt`) when disabled from the start. */
 void rt_init(const struct rt_env *env, bool enabled, const char *disabled_reason);
 bool rt_available(void);
 bool rt_svc_usable(enum rt_svc s);
-/* Why the layer, or a group after a fault, is off; NULL while all is on. */
+/* Why the layer is off, or the last fault's line (which says the groups it
+ * switched off); NULL while the layer is on and nothing faulted. */
 const char *rt_disabled_reason(void);
-/* "enabled", or "disabled (reason)" into buf. */
+/* Why group g is off (the layer's reason, or the fault that switched it
+ * off); NULL while it is on. */
+const char *rt_group_off_reason(enum rt_group g);
+/* Why service s cannot be called for lack of a group: the reason of the
+ * first of its groups that is off, or the layer's; NULL when none is off
+ * (it may still be unsupported: rt_svc_usable). */
+const char *rt_svc_off_reason(enum rt_svc s);
+/* "disabled (reason)" into buf when every group is off (the layer's
+ * reason, or the last fault's), else "enabled". */
 size_t rt_state_text(char *buf, size_t cap);
 const struct rt_stats *rt_get_stats(void);
 const struct rt_fault *rt_last_fault(void);
 
+/* A service whose table entry was found outside runtime code (env.code)
+ * when it was to be called: the call was refused (EFI_UNSUPPORTED, firmware
+ * not entered) and that service alone switched off for the rest of the
+ * boot. rt_svc_refused: whether s was, and *fn what its entry held (0
+ * included). rt_last_refused: the service the most recent call through the
+ * gate refused, RT_SVC_COUNT if it was not refused. */
+bool rt_svc_refused(enum rt_svc s, uint64_t *fn);
+enum rt_svc rt_last_refused(void);
+
 /* --- the services ------------------------------------------------------
- * Each returns the firmware's status, RT_UNSUPPORTED without calling when
- * the service is not supported or disabled, RT_ABORTED after a fault. */
+ * Each returns the firmware's status, EFI_UNSUPPORTED without calling when
+ * the service is not supported or disabled or its pointer is refused,
+ * EFI_ABORTED after a fault. */
 efi_status_t rt_get_time(struct efi_time *t, struct efi_time_cap *cap);
 efi_status_t rt_set_time(const struct efi_time *t);
 efi_status_t rt_get_wakeup_time(bool *enabled, bool *pending, struct efi_time *t);
 efi_status_t rt_set_wakeup_time(bool enable, const struct efi_time *t);
 /* size: in = capacity of data, out = bytes (or needed size on
- * RT_BUFFER_TOO_SMALL). attrs may be NULL. */
+ * EFI_BUFFER_TOO_SMALL). attrs may be NULL. */
 efi_status_t rt_get_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t *attrs, void *data, size_t *size);
-/* name: in = previous name (empty to start), out = next; cap in chars. */
+/* name: in = previous name (empty to start), out = next; cap in chars.
+ * One step for a caller that does not walk (a guest's hypercall): the name
+ * is cut to fit and terminated; EFI_DEVICE_ERROR for a size larger than
+ * the buffer. Walkers use rt_varlist_start. */
 efi_status_t rt_get_next_variable_name(uint16_t *name, size_t cap, struct efi_guid *guid);
+/* The same call unjudged: *size_bytes is the VariableNameSize the firmware
+ * returned, name holds what it wrote (at most the buffer, maybe no NUL). */
+efi_status_t rt_get_next_variable_name_sized(uint16_t *name, size_t cap, struct efi_guid *guid,
+					    size_t *size_bytes);
+/* Starts a bounded walk of the firmware's variable list (rt/varlist.h)
+ * through GetNextVariableName, offering min(cap_chars, rt_name_cap()). */
+void rt_varlist_start(struct varlist *w, uint16_t *name, size_t cap_chars, uint64_t *seen,
+		      size_t max_names);
 efi_status_t rt_set_variable(const uint16_t *name, const struct efi_guid *guid,
 			     uint32_t attrs, const void *data, size_t size);
 efi_status_t rt_query_variable_info(uint32_t attrs, uint64_t *max_storage,
@@ -220,7 +247,7 @@ efi_status_t rt_query_capsule_capabilities(const void *const *capsules, size_t c
 					   uint64_t *max_size, int *reset_type);
 
 /* efivar-style read: retries with the size the firmware asks for on
- * RT_BUFFER_TOO_SMALL (up to cap). */
+ * EFI_BUFFER_TOO_SMALL (up to cap). */
 efi_status_t rt_var_read(const uint16_t *name, const struct efi_guid *guid,
 			 uint32_t *attrs, void *data, size_t cap, size_t *size);
 
@@ -249,7 +276,7 @@ size_t rt_name_cap(void);
  * stack; returns its RAX. Around the call it loads rt_call_rt_cr3 into CR3
  * and rt_call_hv_cr3 after it (0: one address space, no switch).
  * rt_call_abort: where a contained fault resumes, on the stack saved in
- * rt_saved_rsp; it returns RAX (RT_ABORTED) to rt_call's caller.
+ * rt_saved_rsp; it returns RAX (EFI_ABORTED) to rt_call's caller.
  * After each call, returned or aborted, rt_call has put the caller's
  * RFLAGS, CR0, CR4, FCW and MXCSR back and reports what firmware was
  * entered with and left: rt_call_entry_rflags, rt_call_fw_rflags,
@@ -282,7 +309,7 @@ extern uint32_t rt_call_fw_mxcsr;
  * (the CR3 the trap interrupted). If a service was running and the fault is
  * the firmware's, records it, switches the service's group off and returns
  * true: execution must resume at *resume_rip on *resume_rsp with RAX =
- * RT_ABORTED. Otherwise false: the fault is the hypervisor's own (one in
+ * EFI_ABORTED. Otherwise false: the fault is the hypervisor's own (one in
  * hypervisor code while a call is under way included). */
 bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2,
 		      bool from_rt_space, uint64_t *resume_rip, uint64_t *resume_rsp);
@@ -299,9 +326,13 @@ bool rt_heal_fault(uint64_t error, uint64_t rip, uint64_t cr2, bool from_rt_spac
  * True when it is mapped now (also when it already was). */
 bool rt_alias_install(uint64_t pa, uint64_t len, bool exec, bool uncached);
 
-/* Called by the watchdog's timer tick with the TSC: true when a call is
- * under way and has run for env.watchdog_cycles or more; the tick then
+/* Called by the watchdog's timer tick with the TSC, about the call under
+ * way (*svc, and *ms: how long it has been allowed to run):
+ * RT_WATCHDOG_NOTICE once per call when it has run for its rt_notice_ms
+ * (the platform prints one line and the call goes on);
+ * RT_WATCHDOG_ABANDON when it has run for its deadline: the tick then
  * contains it as rt_contain_fault(RT_FAULT_HUNG, …). */
-bool rt_watchdog_expired(uint64_t now_tsc);
+enum rt_watchdog_verdict { RT_WATCHDOG_QUIET, RT_WATCHDOG_NOTICE, RT_WATCHDOG_ABANDON };
+enum rt_watchdog_verdict rt_watchdog_tick(uint64_t now_tsc, enum rt_svc *svc, uint32_t *ms);
 
 #endif

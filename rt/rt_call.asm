@@ -18,10 +18,14 @@
 ;
 ; The watchdog (rt.h: rt_call_timer_*): where the platform lends a LAPIC
 ; timer, it runs periodic while firmware runs, which is entered with IF
-; set so the tick reaches it, and is masked again after (SDM Vol. 3A
-; §11.5.4: LVT timer register at +0x320, initial count at +0x380). Armed
-; here, not in C around the call, so a call costs a few instructions more,
-; not a few dozen.
+; set so the tick reaches it. Whatever the timer was doing before (masked,
+; or a guest's time slice counting down) is saved first and put back after
+; the call, the slice's remaining count included, so a call made in the
+; middle of a slice does not restart it (SDM Vol. 3A §11.5.4: LVT timer
+; register at +0x320, initial count at +0x380, current count at +0x390;
+; writing the initial count starts a new count). Armed here, not in C
+; around the call, so a call costs a few instructions more, not a few
+; dozen.
 bits 64
 section .text.rtshared progbits alloc exec nowrite align=16
 global rt_call, rt_call_abort, rt_saved_rsp, rt_call_hv_cr3, rt_call_rt_cr3
@@ -36,7 +40,7 @@ RFLAGS_DF	equ 1 << 10
 RFLAGS_AC	equ 1 << 18
 LAPIC_LVT_TIMER	equ 0x320
 LAPIC_TIMER_INIT equ 0x380
-LVT_MASKED	equ 1 << 16
+LAPIC_TIMER_CUR	equ 0x390
 
 rt_call:
 	push rbp
@@ -64,6 +68,10 @@ rt_call:
 	test r10, r10
 	jz .entry_flags
 	or rax, RFLAGS_IF
+	mov r11d, [r10 + LAPIC_LVT_TIMER]	; the holder's, put back after
+	mov [rel saved_timer_lvt], r11d
+	mov r11d, [r10 + LAPIC_TIMER_CUR]
+	mov [rel saved_timer_count], r11d
 	mov r11d, [rel rt_call_timer_lvt]
 	mov [r10 + LAPIC_LVT_TIMER], r11d
 	mov r11d, [rel rt_call_timer_count]
@@ -101,13 +109,14 @@ rt_call_abort:				; RAX = status, RDX = firmware's RFLAGS
 	jz .back
 	mov cr3, rcx
 .back:
-	mov rsi, [rel rt_call_timer_va]	; the watchdog off again
+	mov rsi, [rel rt_call_timer_va]	; the watchdog off, the holder back
 	test rsi, rsi
 	jz .timer_off
 	mov dword [rsi + LAPIC_TIMER_INIT], 0
-	mov ecx, [rel rt_call_timer_lvt]
-	or ecx, LVT_MASKED
+	mov ecx, [rel saved_timer_lvt]
 	mov [rsi + LAPIC_LVT_TIMER], ecx
+	mov ecx, [rel saved_timer_count]
+	mov [rsi + LAPIC_TIMER_INIT], ecx	; 0: stays stopped
 .timer_off:
 	mov rsp, [rel rt_saved_rsp]
 	mov [rel rt_call_fw_rflags], rdx
@@ -163,6 +172,8 @@ rt_call_cr4_flips: resq 1
 rt_call_timer_va: resq 1		; the LAPIC's registers, 0: no watchdog
 rt_call_timer_lvt: resd 1		; LVT timer value while a call runs
 rt_call_timer_count: resd 1		; its initial count (one tick)
+saved_timer_lvt: resd 1			; the holder's LVT timer value
+saved_timer_count: resd 1		; and what was left of its count
 saved_mxcsr: resd 1
 rt_call_fw_mxcsr: resd 1
 saved_fcw: resw 1

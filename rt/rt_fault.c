@@ -10,32 +10,21 @@
  *     memory-map descriptors RIP and CR2 fall in, switch off every group
  *     whose driver the service enters (rt_group.c), and hand back where to
  *     resume: rt_call_abort on the saved
- *     stack, which returns RT_ABORTED to the service's caller.
+ *     stack, which returns EFI_ABORTED to the service's caller.
  * Pure: host tests call it directly. */
 #include "rt_gate.h"
 #include "bootinfo.h"
 #include "loader/fmt.h"
+#include "excname.h"
 
 /* SDM Vol. 3A Table 6-1. */
-#define VEC_DE	0
 #define VEC_NMI	2
-#define VEC_UD	6
-#define VEC_DF	8
-#define VEC_GP	13
 #define VEC_PF	14
 #define VEC_MC	18
-_Static_assert(RT_WATCHDOG_MS == 2000, "rt_fault_name says 2 s");
 
 const char *rt_fault_name(uint64_t vector)
 {
-	switch (vector) {
-	case VEC_DE: return "divide error";
-	case VEC_UD: return "invalid opcode";
-	case VEC_GP: return "general protection fault";
-	case VEC_PF: return "page fault";
-	case RT_FAULT_HUNG: return "no return within 2 s";
-	default: return "exception";
-	}
+	return vector == RT_FAULT_HUNG ? "no return within its deadline" : exc_name(vector);
 }
 
 /* The descriptor whose virtual range holds va, and the offset into it. */
@@ -94,14 +83,20 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 	struct rt_fault *f = &rt_gate.fault;
 	enum rt_svc svc = rt_gate.current;
 	uint32_t groups = rt_svc_uses(svc);
-	char off[48];
+	char off[48], what[48];
 
 	/* Only a fault while firmware runs, in the firmware's address space,
 	 * is the firmware's: one in the hypervisor's own code around the call
-	 * (before the switch, or after it back) is a hypervisor bug. An NMI, a
-	 * machine check or a double fault is never the firmware's. */
-	if (!rt_gate.busy || !from_rt_space || vector == VEC_NMI || vector == VEC_MC ||
-	    vector == VEC_DF)
+	 * (before the switch, or after it back) is a hypervisor bug. An NMI or
+	 * a machine check comes from the platform, never from the firmware's
+	 * code. A double fault is the firmware's by the same rule as any
+	 * other: the CPU raises it when a fault strikes while another is being
+	 * delivered, typically because the stack the firmware left cannot take
+	 * the frame (SDM Vol. 3A §6.15, Interrupt 8); the IST gave it a good
+	 * stack, and the call is abandoned from rt_saved_rsp, which the firmware
+	 * never sees. Its saved RIP is not architecturally defined (same
+	 * section); it is recorded as the CPU left it. */
+	if (!rt_gate.busy || !from_rt_space || vector == VEC_NMI || vector == VEC_MC)
 		return false;
 	*f = (struct rt_fault){
 		.happened = true, .svc = svc, .vector = vector, .error = error,
@@ -109,18 +104,26 @@ bool rt_contain_fault(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr
 	};
 	locate(rip, &f->rip_desc, &f->rip_off);
 	locate(cr2, &f->cr2_desc, &f->cr2_off);
-	rt_gate.groups_off |= groups;
 	rt_gate.stats.faults[svc]++;
 	rt_groups_text(groups, off, sizeof(off));
+	fmt_snprintf(what, sizeof(what), "%s", rt_fault_name(vector));
+	if (vector == RT_FAULT_HUNG) {
+		/* The deadline the watchdog held the call to (rt_deadline.c). */
+		size_t n = fmt_snprintf(what, sizeof(what), "no return within ");
+
+		rt_duration_text(rt_deadline_ms(&rt_gate.env.deadlines, svc), what + n,
+				 sizeof(what) - n);
+	}
 	if (vector == VEC_PF)
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
 			     "%s at 0x%llx in %s, cr2 0x%llx; %s services off",
-			     rt_fault_name(vector), (unsigned long long)rip, rt_svc_name(svc),
+			     what, (unsigned long long)rip, rt_svc_name(svc),
 			     (unsigned long long)cr2, off);
 	else
 		fmt_snprintf(rt_gate.reason, sizeof(rt_gate.reason),
-			     "%s at 0x%llx in %s; %s services off", rt_fault_name(vector),
+			     "%s at 0x%llx in %s; %s services off", what,
 			     (unsigned long long)rip, rt_svc_name(svc), off);
+	rt_gate_groups_off(groups);
 	rt_gate.busy = false;
 	*resume_rip = rt_ptr(rt_call_abort);
 	*resume_rsp = rt_saved_rsp;

@@ -5,15 +5,21 @@
 #define HVBOOT_RT_GATE_H
 
 #include "rt.h"
+#include "layout.h"
 
 struct rt_gate {
 	struct rt_env env;
 	bool enabled;
 	uint32_t groups_off;		/* 1 << enum rt_group */
-	char reason[160];
+	uint32_t svcs_refused;		/* 1 << enum rt_svc: pointer outside code */
+	enum rt_svc last_refused;	/* this call's, or RT_SVC_COUNT */
+	uint64_t refused_fn[RT_SVC_COUNT];
+	char reason[160];		/* the layer's, or the last fault's */
+	char group_reason[RT_GROUP_COUNT][160];	/* why each group is off */
 	volatile bool busy;		/* serializes calls (and catches re-entry) */
 	enum rt_svc current;
 	uint64_t call_tsc;		/* TSC when the current call started */
+	bool noticed;			/* the current call was reported slow */
 	struct rt_stats stats;
 	struct rt_fault fault;
 	size_t name_cap;		/* rt_name_cap's answer, 0 until asked */
@@ -31,13 +37,12 @@ extern struct rt_gate rt_gate;
  * them left unmapped. A buffer is placed so that what the firmware is
  * offered ends right at the guard above it (rt_bounce_data /
  * rt_bounce_name): a write or read past it is a page fault, contained. */
-#define RT_BOUNCE_PAGE	4096
 struct rt_bounce {
-	uint8_t guard0[RT_BOUNCE_PAGE];
+	uint8_t guard0[HV_PAGE_SIZE];
 	uint8_t data[RT_DATA_MAX];
-	uint8_t guard1[RT_BOUNCE_PAGE];
+	uint8_t guard1[HV_PAGE_SIZE];
 	uint16_t name[RT_NAME_MAX / 2];
-	uint8_t guard2[RT_BOUNCE_PAGE];
+	uint8_t guard2[HV_PAGE_SIZE];
 	/* The small arguments: one page. */
 	struct efi_guid guid;
 	uint64_t size;			/* UINTN DataSize / VariableNameSize */
@@ -47,13 +52,13 @@ struct rt_bounce {
 	struct efi_time time;
 	struct efi_time_cap cap;
 	uint8_t b1, b2;			/* BOOLEAN outputs */
-	_Alignas(RT_BOUNCE_PAGE) uint8_t guard3[RT_BOUNCE_PAGE];
+	_Alignas(HV_PAGE_SIZE) uint8_t guard3[HV_PAGE_SIZE];
 };
-_Static_assert(__builtin_offsetof(struct rt_bounce, data) % RT_BOUNCE_PAGE == 0 &&
-	       __builtin_offsetof(struct rt_bounce, name) % RT_BOUNCE_PAGE == 0 &&
-	       __builtin_offsetof(struct rt_bounce, guid) % RT_BOUNCE_PAGE == 0 &&
+_Static_assert(__builtin_offsetof(struct rt_bounce, data) % HV_PAGE_SIZE == 0 &&
+	       __builtin_offsetof(struct rt_bounce, name) % HV_PAGE_SIZE == 0 &&
+	       __builtin_offsetof(struct rt_bounce, guid) % HV_PAGE_SIZE == 0 &&
 	       __builtin_offsetof(struct rt_bounce, guard3) ==
-	       __builtin_offsetof(struct rt_bounce, guid) + RT_BOUNCE_PAGE,
+	       __builtin_offsetof(struct rt_bounce, guid) + HV_PAGE_SIZE,
 	       "each piece starts on a page, the small arguments fill one");
 extern struct rt_bounce rt_bounce;
 
@@ -68,8 +73,12 @@ static inline uint16_t *rt_bounce_name(size_t n)
 	return (uint16_t *)(void *)((uint8_t *)rt_bounce.name + RT_NAME_MAX - ((n + 1) & ~(size_t)1));
 }
 
-/* One call: refuses an unusable service (RT_UNSUPPORTED) or re-entry
- * (RT_ABORTED), else counts, serializes and times it through rt_call. */
+/* After a fault switched groups off and wrote rt_gate.reason: that reason
+ * becomes each group's. */
+void rt_gate_groups_off(uint32_t groups);
+
+/* One call: refuses an unusable service (EFI_UNSUPPORTED) or re-entry
+ * (EFI_ABORTED), else counts, serializes and times it through rt_call. */
 efi_status_t rt_gate_call(enum rt_svc s, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 			  uint64_t a5);
 

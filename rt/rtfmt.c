@@ -7,45 +7,27 @@
 
 #include "efivar.h"
 #include "loader/fmt.h"
+#include "loader/str.h"
 
 /* ---- EFI_TIME */
 
-static int is_leap(unsigned year)
-{
-	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-unsigned rtfmt_days_in_month(unsigned year, unsigned month)
-{
-	static const uint8_t days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (month < 1 || month > 12)
-		return 0;
-	return days[month - 1] + (month == 2 && is_leap(year));
-}
-
+/* The user's text of each field efi_time_check refuses. */
 const char *rtfmt_time_check(const struct efi_time *t)
 {
-	if (t->year < 1900 || t->year > 9999)
-		return "year out of range (1900-9999)";
-	if (t->month < 1 || t->month > 12)
-		return "month out of range (1-12)";
-	if (t->day < 1 || t->day > rtfmt_days_in_month(t->year, t->month))
-		return "day out of range for the month";
-	if (t->hour > 23)
-		return "hour out of range (0-23)";
-	if (t->minute > 59)
-		return "minute out of range (0-59)";
-	if (t->second > 59)
-		return "second out of range (0-59)";
-	if (t->nanosecond > 999999999u)
-		return "nanosecond out of range";
-	if (t->time_zone != EFI_UNSPECIFIED_TIMEZONE &&
-	    (t->time_zone < -1440 || t->time_zone > 1440))
-		return "time zone out of range";
-	if (t->daylight & ~(EFI_TIME_ADJUST_DAYLIGHT | EFI_TIME_IN_DAYLIGHT))
-		return "unknown daylight bits";
-	return NULL;
+	static const char *const why[] = {
+		[EFI_TIME_VALID] = NULL,
+		[EFI_TIME_YEAR] = "year out of range (1900-9999)",
+		[EFI_TIME_MONTH] = "month out of range (1-12)",
+		[EFI_TIME_DAY] = "day out of range for the month",
+		[EFI_TIME_HOUR] = "hour out of range (0-23)",
+		[EFI_TIME_MINUTE] = "minute out of range (0-59)",
+		[EFI_TIME_SECOND] = "second out of range (0-59)",
+		[EFI_TIME_NANOSECOND] = "nanosecond out of range",
+		[EFI_TIME_TIMEZONE] = "time zone out of range",
+		[EFI_TIME_DAYLIGHT] = "unknown daylight bits",
+	};
+
+	return why[efi_time_check(t)];
 }
 
 /* n decimal digits at s; -1 if any is not a digit. */
@@ -59,15 +41,6 @@ static long digits(const char *s, int n)
 		v = v * 10 + (s[i] - '0');
 	}
 	return v;
-}
-
-static size_t str_len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
 }
 
 const char *rtfmt_time_parse(const char *date, const char *time, struct efi_time *t)
@@ -117,9 +90,9 @@ int64_t rtfmt_time_seconds(const struct efi_time *t)
 
 	/* Whole years, then whole months: at most 8100 + 12 steps. */
 	for (unsigned y = 1900; y < t->year; y++)
-		days += is_leap(y) ? 366 : 365;
+		days += 337 + efi_time_days_in_month(y, 2);	/* 337 outside February */
 	for (unsigned m = 1; m < t->month && m <= 12; m++)
-		days += rtfmt_days_in_month(t->year, m);
+		days += efi_time_days_in_month(t->year, m);
 	days += t->day ? t->day - 1 : 0;
 	return ((days * 24 + t->hour) * 60 + t->minute) * 60 + t->second;
 }
@@ -268,11 +241,7 @@ static const char *boot_number_parse(const char *s, size_t len, uint16_t *num)
 
 const char *rtfmt_boot_number_parse(const char *s, uint16_t *num)
 {
-	size_t len = 0;
-
-	while (s[len])
-		len++;
-	return boot_number_parse(s, len, num);
+	return boot_number_parse(s, str_len(s), num);
 }
 
 const char *rtfmt_boot_order_parse(const char *s, uint16_t *order, size_t cap, size_t *n,
@@ -337,8 +306,8 @@ const char *rtfmt_load_option_set_active(uint8_t *data, size_t size, bool active
 size_t rtfmt_rflags_names(uint64_t flags, char *buf, size_t cap)
 {
 	static const struct { uint64_t bit; const char *name; } names[] = {
-		{ RT_RFLAGS_DF, "DF" }, { RT_RFLAGS_IF, "IF" }, { RT_RFLAGS_AC, "AC" },
-		{ RT_RFLAGS_TF, "TF" },
+		{ RFLAGS_DF, "DF" }, { RFLAGS_IF, "IF" }, { RFLAGS_AC, "AC" },
+		{ RFLAGS_TF, "TF" },
 	};
 	size_t n = 0;
 

@@ -17,22 +17,12 @@
 
 /* ---- EFI_TIME (UEFI 2.10 §8.3.1) */
 
-/* EFI_TIME.Daylight bits. */
-#define EFI_TIME_ADJUST_DAYLIGHT	0x01
-#define EFI_TIME_IN_DAYLIGHT		0x02
-
-/* Days in month (1..12) of year, Gregorian leap years; 0 for a bad month. */
-unsigned rtfmt_days_in_month(unsigned year, unsigned month);
-
-/* Checks every field against the ranges of §8.3.1: Year 1900..9999,
- * Month 1..12, Day 1..days in that month, Hour 0..23, Minute and Second
- * 0..59, Nanosecond below 10^9, TimeZone -1440..1440 or
- * EFI_UNSPECIFIED_TIMEZONE, Daylight only the two defined bits.
- * Reasons: "year out of range (1900-9999)", "month out of range (1-12)",
+/* efi_time_check (rt/efitime.h) as a reason for a user's `time set`:
+ * "year out of range (1900-9999)", "month out of range (1-12)",
  * "day out of range for the month", "hour out of range (0-23)",
  * "minute out of range (0-59)", "second out of range (0-59)",
  * "nanosecond out of range", "time zone out of range",
- * "unknown daylight bits". */
+ * "unknown daylight bits"; NULL for a valid time. */
 const char *rtfmt_time_check(const struct efi_time *t);
 
 /* Parses "YYYY-MM-DD" and "HH:MM:SS" (exactly those digit counts) into the
@@ -103,7 +93,7 @@ size_t rtfmt_boot_order_store(const uint16_t *order, size_t n, uint8_t *out);
  * Reason: "load option shorter than its header" (under 6 bytes). */
 const char *rtfmt_load_option_set_active(uint8_t *data, size_t size, bool active, bool *changed);
 
-/* ---- CPU state firmware left (rt.h RT_RFLAGS_*) */
+/* ---- CPU state firmware left (x86.h RFLAGS_*) */
 
 /* The guarded RFLAGS bits set in flags as "DF IF AC TF" (in that order,
  * only those set), "none" when none is. Other bits are ignored. */

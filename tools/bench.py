@@ -12,7 +12,7 @@ Two kinds of runs, each figure a median:
               (default 11) of each, interleaved. Beside them: the share after
               OVMF starts the boot option, and QEMU's CPU time.
   icount      QEMU -icount shift=0,sleep=off: RDTSC counts guest
-              instructions (FIELD-NOTES), so the loader's own work, the
+              instructions (README: Figures), so the loader's own work, the
               firmware's share and the runtime calls are instruction counts
               that do not depend on the host; sleep=off keeps idle firmware
               waits from adding host time to the count. --runs (default 5)

@@ -94,7 +94,7 @@ def command(drive, code=CODE, vars_path=None, mem="512M", smp=1, machine=None,
         args += ["-global", "driver=cfi.pflash01,property=secure,value=on"]
     mem_args = ["-m", mem]
     if mem.upper().endswith(("G", "T")) and _size_bytes(mem) > 8 << 30:
-        # Guest RAM larger than the host: allocate lazily (FIELD-NOTES).
+        # Guest RAM larger than the host: allocate lazily.
         mach += ",memory-backend=m0"
         mem_args = ["-object", f"memory-backend-ram,id=m0,size={mem},reserve=off", "-m", mem]
     if cpu is None and _size_bytes(mem) > (1 << 40) - 1:

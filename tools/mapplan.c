@@ -3,7 +3,7 @@
  *   tools/mapplan FILE [--json] [--svg OUT.svg] [--window BASE]
  *                 [--layout offset|compact] [--no-1g] [--image-kib N]
  *
- * Reads a memory map in the §4 text format (FILE "-" is stdin), plans the
+ * Reads a memory map in that text format (FILE "-" is stdin), plans the
  * runtime window with rtwin_plan, builds the hypervisor's page tables with
  * hvmap_build into a host arena exactly as the loader does after
  * ExitBootServices (a fake image of N KiB, both stacks, the trampoline),
@@ -29,6 +29,7 @@
 #include "loader/memmap.h"
 #include "loader/pt.h"
 #include "loader/rtwin.h"
+#include "mapplan.h"
 #include "mapsvg.h"
 #include "ptmin.h"
 
@@ -41,26 +42,7 @@
 #define FAKE_IMAGE_PA		0x01000000ULL
 #define FAKE_STACK_PA		0x02000000ULL
 #define FAKE_RTSTACK_PA		0x03000000ULL
-
-struct opts {
-	const char *path;
-	bool json;
-	const char *svg;
-	uint64_t window;
-	enum hv_rt_layout layout;
-	bool allow_1g;
-	uint64_t image_kib;
-	uint64_t fb_pa, fb_kib;		/* --fb PA:KIB, the GOP framebuffer; 0 KiB: none */
-};
-
-struct map {
-	struct efi_mdesc *raw;		/* file order */
-	unsigned *raw_line;
-	size_t nraw;
-	struct efi_mdesc *norm;		/* sorted, as memmap_normalize leaves it */
-	unsigned *norm_line;
-	size_t nnorm;
-};
+#define FAKE_IST_PA		0x03800000ULL
 
 static const char *prog = "mapplan";
 
@@ -73,7 +55,7 @@ static void __attribute__((noreturn)) usage_error(const char *fmt, const char *a
 	exit(2);
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2))) map_error(const char *fmt, ...)
+void map_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -164,7 +146,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 
 /* ---- reading the map ---------------------------------------------------- */
 
-static void *xrealloc(void *p, size_t n)
+void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
@@ -279,16 +261,6 @@ static unsigned line_of_pa(const struct map *m, uint64_t pa)
 
 /* ---- what the loader would do ------------------------------------------- */
 
-struct plan {
-	struct rtwin_plan rt;
-	bool rt_planned;		/* rtwin_plan succeeded */
-	bool rt_enabled;		/* ... and efi_rt_plan would keep runtime on */
-	char rt_reason[128];
-	struct elf_image img;
-	uint64_t trampoline_pa;
-	struct hvmap_input in;
-};
-
 /* The loader's AllocatePages(AllocateMaxAddress, 0xFFFFF000) for the
  * trampoline gets, in EDK2, the top page of the highest free region below
  * 4 GiB. */
@@ -344,7 +316,7 @@ static void make_input(const struct opts *o, const struct map *m, struct plan *p
 	p->in = (struct hvmap_input){
 		.map = m->norm, .count = m->nnorm,
 		.img = &p->img, .image_pa = FAKE_IMAGE_PA,
-		.stack_pa = FAKE_STACK_PA, .rt_stack_pa = FAKE_RTSTACK_PA,
+		.stack_pa = FAKE_STACK_PA, .rt_stack_pa = FAKE_RTSTACK_PA, .ist_pa = FAKE_IST_PA,
 		.trampoline_pa = p->trampoline_pa,
 		.rt = p->rt_enabled ? &p->rt : NULL,
 		.fb_pa = o->fb_pa, .fb_size = o->fb_kib << 10,
@@ -352,13 +324,6 @@ static void make_input(const struct opts *o, const struct map *m, struct plan *p
 }
 
 /* ---- building, as build_tables in loader/efi_main.c --------------------- */
-
-/* Pages come one at a time, up to the loader's pool size: a pool bound
- * that overflows (a map the loader could not boot) costs nothing here. */
-struct arena {
-	uint8_t **page;
-	uint64_t limit, used, cap;
-};
 
 static void *arena_alloc(void *ctx, uint64_t *pa)
 {
@@ -383,12 +348,6 @@ static void *arena_ptr(void *ctx, uint64_t pa)
 
 	return a->page[(pa - ARENA_PA) / HV_PAGE_SIZE];
 }
-
-struct built {
-	struct pt_builder b;
-	struct arena arena;
-	uint64_t pool_bound, pool_reserved;
-};
 
 static void build(const char *path, const struct opts *o, const struct map *m,
 		  const struct plan *p, struct built *out)
@@ -444,12 +403,6 @@ static void add_range(struct ranges *rs, uint64_t va, uint64_t pa, uint64_t len,
 	rs->r[rs->n++] = (struct ptmin_range){ va, pa, len, only_4k, attr };
 }
 
-struct direct_runs {
-	struct ranges *rs;		/* ranges to add to, or NULL */
-	uint64_t (*runs)[3];		/* pa, len, flags */
-	size_t n, cap;
-};
-
 static const char *collect_run(void *ctx, uint64_t pa, uint64_t len, unsigned flags)
 {
 	struct direct_runs *d = ctx;
@@ -486,6 +439,9 @@ static void collect_ranges(const struct plan *p, const struct map *m, bool by_ty
 	}
 	add_range(rs, HV_STACK_BOTTOM_VA, in->stack_pa, HV_STACK_SIZE, true, 0x200);
 	add_range(rs, HV_RTSTACK_BOTTOM_VA, in->rt_stack_pa, HV_RTSTACK_SIZE, true, 0x200);
+	for (uint64_t n = 1; n <= HV_IST_COUNT; n++)
+		add_range(rs, HV_IST_BOTTOM_VA(n), in->ist_pa + (n - 1) * HV_IST_STACK_SIZE,
+			  HV_IST_STACK_SIZE, true, 0x200);
 	for (size_t i = 0; i < m->nnorm; i++) {
 		const struct efi_mdesc *d = &m->norm[i];
 		uint32_t attr = 0x1000 | ((d->attr & EFI_MEMORY_WB) ? 0 : 1);
@@ -547,14 +503,14 @@ static bool next_runtime(const struct map *m, size_t *i)
 	return false;
 }
 
-static uint64_t virt_of(const struct plan *p, uint64_t pa)
+uint64_t virt_of(const struct plan *p, uint64_t pa)
 {
 	const struct rt_region *r = p->rt_enabled ? rtwin_find_pa(&p->rt, pa) : NULL;
 
 	return r ? r->va + (pa - r->pa) : 0;
 }
 
-static const char *type_text(uint32_t type, char buf[12])
+const char *type_text(uint32_t type, char buf[12])
 {
 	const char *name = memmap_type_name(type);
 
@@ -691,205 +647,6 @@ static void print_text(const struct opts *o, const struct map *m, const struct p
 	       100.0 * share(f->min_direct.bytes_1g + f->min_direct.bytes_2m, f->direct_bytes));
 }
 
-/* ---- the picture (--svg) ------------------------------------------------ */
-
-static enum mapsvg_kind kind_of(const struct efi_mdesc *d)
-{
-	if (memmap_is_runtime(d, NULL))
-		return MAPSVG_RUNTIME;
-	switch (d->type) {
-	case EFI_MT_CONVENTIONAL:
-	case EFI_MT_PERSISTENT:
-		return MAPSVG_RAM;
-	case EFI_MT_LOADER_CODE:
-	case EFI_MT_LOADER_DATA:
-	case EFI_MT_BS_CODE:
-	case EFI_MT_BS_DATA:
-	case EFI_MT_ACPI_RECLAIM:
-		return MAPSVG_FIRMWARE;
-	case EFI_MT_MMIO:
-	case EFI_MT_MMIO_PORT:
-		return MAPSVG_MMIO;
-	default:
-		return d->type >= 0x80000000U ? MAPSVG_HV : MAPSVG_RESERVED;
-	}
-}
-
-/* The type without its "Efi" prefix, which every name shares; hvboot's
- * own types (include/layout.h) by what they hold. */
-static const char *short_type(uint32_t type, char buf[12])
-{
-	const char *t;
-
-	switch (type) {
-	case HV_MEM_IMAGE: return "hvboot: hypervisor image";
-	case HV_MEM_STACK: return "hvboot: stacks";
-	case HV_MEM_PAGETABLE: return "hvboot: page tables";
-	case HV_MEM_BOOTINFO: return "hvboot: boot info";
-	case HV_MEM_TRAMPOLINE: return "hvboot: trampoline";
-	}
-	t = type_text(type, buf);
-
-	return strncmp(t, "Efi", 3) == 0 ? t + 3 : t;
-}
-
-struct boxes {
-	struct mapsvg_box *b;
-	size_t n, cap;
-};
-
-static struct mapsvg_box *add_box(struct boxes *bs, uint64_t start, uint64_t len,
-				  enum mapsvg_kind kind, const char *label)
-{
-	struct mapsvg_box *b;
-
-	if (bs->n == bs->cap) {
-		bs->cap = bs->cap ? 2 * bs->cap : 64;
-		bs->b = xrealloc(bs->b, bs->cap * sizeof(*bs->b));
-	}
-	b = &bs->b[bs->n++];
-	*b = (struct mapsvg_box){ .start = start, .len = len, .kind = kind, .link = -1 };
-	snprintf(b->label, sizeof(b->label), "%s", label);
-	return b;
-}
-
-/* How [va, va + len) is mapped: bytes in 1 GiB, 2 MiB and 4 KiB leaves. */
-static void page_bytes(const struct pt_builder *b, uint64_t va, uint64_t len, struct mapsvg_box *x)
-{
-	uint64_t end = va + len;
-
-	while (va < end) {
-		struct pt_walk w;
-		uint64_t next;
-
-		if (pt_walk(b, va, &w) != PT_OK || !w.present) {
-			next = (va & ~(HV_PAGE_SIZE - 1)) + HV_PAGE_SIZE;
-		} else {
-			next = (va & ~(w.page_size - 1)) + w.page_size;
-			if (next > end)
-				next = end;
-			if (w.page_size == HV_LARGE_1G)
-				x->bytes_1g += next - va;
-			else if (w.page_size == HV_LARGE_2M)
-				x->bytes_2m += next - va;
-			else
-				x->bytes_4k += next - va;
-		}
-		if (next <= va)
-			break;
-		va = next;
-	}
-}
-
-static int box_cmp(const void *a, const void *b)
-{
-	const struct mapsvg_box *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* The physical box holding pa, or -1. */
-static long phys_box(const struct boxes *ph, uint64_t pa)
-{
-	for (size_t i = 0; i < ph->n; i++)
-		if (pa >= ph->b[i].start && pa - ph->b[i].start < ph->b[i].len)
-			return (long)i;
-	return -1;
-}
-
-static void write_svg(const struct opts *o, const struct map *m, const struct plan *p,
-		      const struct built *bt, const struct direct_runs *d)
-{
-	struct boxes ph = {0}, vi = {0};
-	struct mapsvg_box *b;
-	char tb[12], title[512], sub[256];
-	FILE *f;
-
-	/* Physical: every descriptor. Neighbours of one type merge into one
-	 * row, and so do neighbouring boot-time firmware descriptors of any
-	 * type (OVMF interleaves dozens); runtime regions never merge. */
-	unsigned merged = 1;
-
-	for (size_t i = 0; i < m->nnorm; i++) {
-		const struct efi_mdesc *e = &m->norm[i];
-		uint64_t len = e->npages << EFI_PAGE_SHIFT;
-		enum mapsvg_kind k = kind_of(e);
-		struct mapsvg_box *last = ph.n ? &ph.b[ph.n - 1] : NULL;
-
-		if (last && k != MAPSVG_RUNTIME && last->kind == k && last->start + last->len == e->pa &&
-		    (k == MAPSVG_FIRMWARE || !strcmp(last->label, short_type(e->type, tb)))) {
-			last->len += len;
-			merged++;
-			if (k == MAPSVG_FIRMWARE)
-				snprintf(last->label, sizeof(last->label),
-					 "BootServices/Loader/ACPIReclaim");
-			snprintf(last->note, sizeof(last->note), "(%u descriptors)", merged);
-			continue;
-		}
-		merged = 1;
-		b = add_box(&ph, e->pa, len, k, short_type(e->type, tb));
-		if (k == MAPSVG_RUNTIME)
-			snprintf(b->note, sizeof(b->note), "-> 0x%016llX",
-				 (unsigned long long)virt_of(p, e->pa));
-	}
-
-	/* Virtual: the trampoline, the direct map (neighbouring runs merged),
-	 * the runtime window, the image and the stacks. */
-	b = add_box(&vi, p->in.trampoline_pa, HV_PAGE_SIZE, MAPSVG_HV, "trampoline (identity)");
-	b->link = phys_box(&ph, p->in.trampoline_pa);
-	page_bytes(&bt->b, p->in.trampoline_pa, HV_PAGE_SIZE, b);
-	for (size_t i = 0; i < d->n; i++) {
-		uint64_t va = HV_DIRECT_MAP_BASE + d->runs[i][0], len = d->runs[i][1];
-		struct mapsvg_box *last = &vi.b[vi.n - 1];
-
-		if (last->kind == MAPSVG_DIRECT && last->start + last->len == va) {
-			last->len += len;
-		} else {
-			last = add_box(&vi, va, len, MAPSVG_DIRECT, "direct map");
-			snprintf(last->note, sizeof(last->note), "= pa 0x%llX",
-				 (unsigned long long)d->runs[i][0]);
-		}
-		page_bytes(&bt->b, va, len, last);
-	}
-	if (p->rt_enabled)
-		for (uint32_t i = 0; i < p->rt.count; i++) {
-			const struct rt_region *r = &p->rt.r[i];
-
-			b = add_box(&vi, r->va, r->npages << EFI_PAGE_SHIFT, MAPSVG_RUNTIME,
-				    short_type(r->type, tb));
-			snprintf(b->note, sizeof(b->note), "<- pa 0x%llX", (unsigned long long)r->pa);
-			b->link = phys_box(&ph, r->pa);
-			page_bytes(&bt->b, r->va, b->len, b);
-		}
-	b = add_box(&vi, HV_IMAGE_BASE, o->image_kib << 10, MAPSVG_HV, "hv.elf image");
-	page_bytes(&bt->b, HV_IMAGE_BASE, b->len, b);
-	add_box(&vi, HV_STACK_GUARD_VA, HV_PAGE_SIZE, MAPSVG_GUARD, "stack guard");
-	b = add_box(&vi, HV_STACK_BOTTOM_VA, HV_STACK_SIZE, MAPSVG_HV, "hypervisor stack");
-	page_bytes(&bt->b, b->start, b->len, b);
-	add_box(&vi, HV_RTSTACK_GUARD_VA, HV_PAGE_SIZE, MAPSVG_GUARD, "runtime stack guard");
-	b = add_box(&vi, HV_RTSTACK_BOTTOM_VA, HV_RTSTACK_SIZE, MAPSVG_HV, "runtime-call stack");
-	page_bytes(&bt->b, b->start, b->len, b);
-	qsort(vi.b, vi.n, sizeof(*vi.b), box_cmp);
-
-	snprintf(title, sizeof(title), "%s", o->path);
-	snprintf(sub, sizeof(sub), "%zu descriptors; window 0x%016llX, layout %s; runtime %s%s%s; "
-		 "1 GiB pages %s", m->nnorm, (unsigned long long)o->window,
-		 p->rt.layout == HV_RT_LAYOUT_COMPACT ? "compact" : "offset",
-		 p->rt_enabled ? "enabled" : "disabled (", p->rt_enabled ? "" : p->rt_reason,
-		 p->rt_enabled ? "" : ")", o->allow_1g ? "allowed" : "off");
-	f = fopen(o->svg, "w");
-	if (!f)
-		map_error("%s: %s", o->svg, strerror(errno));
-	mapsvg_write(f, title, sub,
-		     &(struct mapsvg_column){ "physical (EFI memory map)", "not in the map", ph.b, ph.n },
-		     &(struct mapsvg_column){ "virtual (the hypervisor's page tables)", "unmapped",
-					      vi.b, vi.n });
-	if (fclose(f) != 0)
-		map_error("%s: %s", o->svg, strerror(errno));
-	free(ph.b);
-	free(vi.b);
-}
-
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -943,6 +700,6 @@ int main(int argc, char **argv)
 	else
 		print_text(&o, &m, &p, &bt, &d, &f);
 	if (o.svg)
-		write_svg(&o, &m, &p, &bt, &d);
+		mapsvg_write_plan(&o, &m, &p, &bt, &d);
 	return 0;
 }

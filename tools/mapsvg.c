@@ -1,12 +1,19 @@
-/* mapsvg: the SVG picture of mapplan (mapsvg.h). Rows grow with log2 of
- * their size, so a 4 KiB runtime page and 12 TiB of RAM are both readable;
- * the address jumps between rows are drawn as breaks with the size they
- * skip. */
+/* mapsvg: the SVG picture of mapplan (mapsvg.h): the boxes of a replay
+ * (the map's descriptors, the hypervisor's virtual layout and the page
+ * sizes mapping it), and their drawing. Rows grow with log2 of their size,
+ * so a 4 KiB runtime page and 12 TiB of RAM are both readable; the address
+ * jumps between rows are drawn as breaks with the size they skip. */
 #include "mapsvg.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "layout.h"
+#include "loader/memmap.h"
+#include "mapplan.h"
 
 #define MARGIN		24.0
 #define COL_W		470.0
@@ -233,4 +240,221 @@ void mapsvg_write(FILE *f, const char *title, const char *subtitle,
 	fputs("</svg>\n", f);
 	free(py);
 	free(vy);
+}
+
+/* ---- the boxes of a replay ---------------------------------------------- */
+
+static enum mapsvg_kind kind_of(const struct efi_mdesc *d)
+{
+	if (memmap_is_runtime(d, NULL))
+		return MAPSVG_RUNTIME;
+	switch (d->type) {
+	case EFI_MT_CONVENTIONAL:
+	case EFI_MT_PERSISTENT:
+		return MAPSVG_RAM;
+	case EFI_MT_LOADER_CODE:
+	case EFI_MT_LOADER_DATA:
+	case EFI_MT_BS_CODE:
+	case EFI_MT_BS_DATA:
+	case EFI_MT_ACPI_RECLAIM:
+		return MAPSVG_FIRMWARE;
+	case EFI_MT_MMIO:
+	case EFI_MT_MMIO_PORT:
+		return MAPSVG_MMIO;
+	default:
+		return d->type >= 0x80000000U ? MAPSVG_HV : MAPSVG_RESERVED;
+	}
+}
+
+/* The type without its "Efi" prefix, which every name shares; hvboot's
+ * own types (include/layout.h) by what they hold. */
+static const char *short_type(uint32_t type, char buf[12])
+{
+	const char *t;
+
+	switch (type) {
+	case HV_MEM_IMAGE: return "hvboot: hypervisor image";
+	case HV_MEM_STACK: return "hvboot: stacks";
+	case HV_MEM_PAGETABLE: return "hvboot: page tables";
+	case HV_MEM_BOOTINFO: return "hvboot: boot info";
+	case HV_MEM_TRAMPOLINE: return "hvboot: trampoline";
+	}
+	t = type_text(type, buf);
+
+	return strncmp(t, "Efi", 3) == 0 ? t + 3 : t;
+}
+
+struct boxes {
+	struct mapsvg_box *b;
+	size_t n, cap;
+};
+
+static struct mapsvg_box *add_box(struct boxes *bs, uint64_t start, uint64_t len,
+				  enum mapsvg_kind kind, const char *label)
+{
+	struct mapsvg_box *b;
+
+	if (bs->n == bs->cap) {
+		bs->cap = bs->cap ? 2 * bs->cap : 64;
+		bs->b = xrealloc(bs->b, bs->cap * sizeof(*bs->b));
+	}
+	b = &bs->b[bs->n++];
+	*b = (struct mapsvg_box){ .start = start, .len = len, .kind = kind, .link = -1 };
+	snprintf(b->label, sizeof(b->label), "%s", label);
+	return b;
+}
+
+/* How [va, va + len) is mapped: bytes in 1 GiB, 2 MiB and 4 KiB leaves. */
+static void page_bytes(const struct pt_builder *b, uint64_t va, uint64_t len, struct mapsvg_box *x)
+{
+	uint64_t end = va + len;
+
+	while (va < end) {
+		struct pt_walk w;
+		uint64_t next;
+
+		if (pt_walk(b, va, &w) != PT_OK || !w.present) {
+			next = (va & ~(HV_PAGE_SIZE - 1)) + HV_PAGE_SIZE;
+		} else {
+			next = (va & ~(w.page_size - 1)) + w.page_size;
+			if (next > end)
+				next = end;
+			if (w.page_size == HV_LARGE_1G)
+				x->bytes_1g += next - va;
+			else if (w.page_size == HV_LARGE_2M)
+				x->bytes_2m += next - va;
+			else
+				x->bytes_4k += next - va;
+		}
+		if (next <= va)
+			break;
+		va = next;
+	}
+}
+
+static int box_cmp(const void *a, const void *b)
+{
+	const struct mapsvg_box *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The physical box holding pa, or -1. */
+static long phys_box(const struct boxes *ph, uint64_t pa)
+{
+	for (size_t i = 0; i < ph->n; i++)
+		if (pa >= ph->b[i].start && pa - ph->b[i].start < ph->b[i].len)
+			return (long)i;
+	return -1;
+}
+
+/* Physical: every descriptor. Neighbours of one type merge into one row,
+ * and so do neighbouring boot-time firmware descriptors of any type (OVMF
+ * interleaves dozens); runtime regions never merge. */
+static void phys_boxes(const struct map *m, const struct plan *p, struct boxes *ph)
+{
+	unsigned merged = 1;
+	char tb[12];
+
+	for (size_t i = 0; i < m->nnorm; i++) {
+		const struct efi_mdesc *e = &m->norm[i];
+		uint64_t len = e->npages << EFI_PAGE_SHIFT;
+		enum mapsvg_kind k = kind_of(e);
+		struct mapsvg_box *last = ph->n ? &ph->b[ph->n - 1] : NULL, *b;
+
+		if (last && k != MAPSVG_RUNTIME && last->kind == k && last->start + last->len == e->pa &&
+		    (k == MAPSVG_FIRMWARE || !strcmp(last->label, short_type(e->type, tb)))) {
+			last->len += len;
+			merged++;
+			if (k == MAPSVG_FIRMWARE)
+				snprintf(last->label, sizeof(last->label),
+					 "BootServices/Loader/ACPIReclaim");
+			snprintf(last->note, sizeof(last->note), "(%u descriptors)", merged);
+			continue;
+		}
+		merged = 1;
+		b = add_box(ph, e->pa, len, k, short_type(e->type, tb));
+		if (k == MAPSVG_RUNTIME)
+			snprintf(b->note, sizeof(b->note), "-> 0x%016llX",
+				 (unsigned long long)virt_of(p, e->pa));
+	}
+}
+
+/* Virtual: the trampoline, the direct map (neighbouring runs merged), the
+ * runtime window, the image and the stacks, sorted by address. */
+static void virt_boxes(const struct opts *o, const struct plan *p, const struct built *bt,
+		       const struct direct_runs *d, const struct boxes *ph, struct boxes *vi)
+{
+	struct mapsvg_box *b;
+	char tb[12];
+
+	b = add_box(vi, p->in.trampoline_pa, HV_PAGE_SIZE, MAPSVG_HV, "trampoline (identity)");
+	b->link = phys_box(ph, p->in.trampoline_pa);
+	page_bytes(&bt->b, p->in.trampoline_pa, HV_PAGE_SIZE, b);
+	for (size_t i = 0; i < d->n; i++) {
+		uint64_t va = HV_DIRECT_MAP_BASE + d->runs[i][0], len = d->runs[i][1];
+		struct mapsvg_box *last = &vi->b[vi->n - 1];
+
+		if (last->kind == MAPSVG_DIRECT && last->start + last->len == va) {
+			last->len += len;
+		} else {
+			last = add_box(vi, va, len, MAPSVG_DIRECT, "direct map");
+			snprintf(last->note, sizeof(last->note), "= pa 0x%llX",
+				 (unsigned long long)d->runs[i][0]);
+		}
+		page_bytes(&bt->b, va, len, last);
+	}
+	if (p->rt_enabled)
+		for (uint32_t i = 0; i < p->rt.count; i++) {
+			const struct rt_region *r = &p->rt.r[i];
+
+			b = add_box(vi, r->va, r->npages << EFI_PAGE_SHIFT, MAPSVG_RUNTIME,
+				    short_type(r->type, tb));
+			snprintf(b->note, sizeof(b->note), "<- pa 0x%llX", (unsigned long long)r->pa);
+			b->link = phys_box(ph, r->pa);
+			page_bytes(&bt->b, r->va, b->len, b);
+		}
+	b = add_box(vi, HV_IMAGE_BASE, o->image_kib << 10, MAPSVG_HV, "hv.elf image");
+	page_bytes(&bt->b, HV_IMAGE_BASE, b->len, b);
+	add_box(vi, HV_STACK_GUARD_VA, HV_PAGE_SIZE, MAPSVG_GUARD, "stack guard");
+	b = add_box(vi, HV_STACK_BOTTOM_VA, HV_STACK_SIZE, MAPSVG_HV, "hypervisor stack");
+	page_bytes(&bt->b, b->start, b->len, b);
+	add_box(vi, HV_RTSTACK_GUARD_VA, HV_PAGE_SIZE, MAPSVG_GUARD, "runtime stack guard");
+	b = add_box(vi, HV_RTSTACK_BOTTOM_VA, HV_RTSTACK_SIZE, MAPSVG_HV, "runtime-call stack");
+	page_bytes(&bt->b, b->start, b->len, b);
+	for (uint64_t n = 1; n <= HV_IST_COUNT; n++) {
+		add_box(vi, HV_IST_BOTTOM_VA(n) - HV_PAGE_SIZE, HV_PAGE_SIZE, MAPSVG_GUARD,
+			"exception stack guard");
+		b = add_box(vi, HV_IST_BOTTOM_VA(n), HV_IST_STACK_SIZE, MAPSVG_HV, "exception stack");
+		page_bytes(&bt->b, b->start, b->len, b);
+	}
+	qsort(vi->b, vi->n, sizeof(*vi->b), box_cmp);
+}
+
+void mapsvg_write_plan(const struct opts *o, const struct map *m, const struct plan *p,
+		       const struct built *bt, const struct direct_runs *d)
+{
+	struct boxes ph = {0}, vi = {0};
+	char title[512], sub[256];
+	FILE *f;
+
+	phys_boxes(m, p, &ph);
+	virt_boxes(o, p, bt, d, &ph, &vi);
+	snprintf(title, sizeof(title), "%s", o->path);
+	snprintf(sub, sizeof(sub), "%zu descriptors; window 0x%016llX, layout %s; runtime %s%s%s; "
+		 "1 GiB pages %s", m->nnorm, (unsigned long long)o->window,
+		 p->rt.layout == HV_RT_LAYOUT_COMPACT ? "compact" : "offset",
+		 p->rt_enabled ? "enabled" : "disabled (", p->rt_enabled ? "" : p->rt_reason,
+		 p->rt_enabled ? "" : ")", o->allow_1g ? "allowed" : "off");
+	f = fopen(o->svg, "w");
+	if (!f)
+		map_error("%s: %s", o->svg, strerror(errno));
+	mapsvg_write(f, title, sub,
+		     &(struct mapsvg_column){ "physical (EFI memory map)", "not in the map", ph.b, ph.n },
+		     &(struct mapsvg_column){ "virtual (the hypervisor's page tables)", "unmapped",
+					      vi.b, vi.n });
+	if (fclose(f) != 0)
+		map_error("%s: %s", o->svg, strerror(errno));
+	free(ph.b);
+	free(vi.b);
 }

@@ -41,4 +41,16 @@ struct mapsvg_column {
 void mapsvg_write(FILE *f, const char *title, const char *subtitle,
 		  const struct mapsvg_column *phys, const struct mapsvg_column *virt);
 
+struct opts;
+struct map;
+struct plan;
+struct built;
+struct direct_runs;
+
+/* The picture of one mapplan replay into o->svg: every descriptor of the
+ * map on the left, the hypervisor's virtual layout on the right (each box
+ * with the page sizes the built tables map it with). */
+void mapsvg_write_plan(const struct opts *o, const struct map *m, const struct plan *p,
+		       const struct built *bt, const struct direct_runs *d);
+
 #endif

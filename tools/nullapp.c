@@ -5,6 +5,7 @@
  * with the loader's gnu-efi flags (Makefile: nullapp). */
 #include <efi.h>
 #include <efilib.h>
+#include "x86.h"
 
 #define DEBUG_EXIT_PORT	0xF4	/* tools/hvqemu.py: -device isa-debug-exit,iobase=0xf4 */
 
@@ -19,13 +20,8 @@ __asm__(".section .reloc, \"aR\"\n"
 	".word 0\n"
 	".previous\n");
 
-static void outb(UINT16 port, UINT8 v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
 /* Not EFIAPI: Debian's crt0 calls efi_main with the SysV ABI
- * (FIELD-NOTES: gnu-efi with GNU_EFI_USE_MS_ABI). */
+ * (Debian's gnu-efi is built without GNU_EFI_USE_MS_ABI). */
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	(void)image;

@@ -16,6 +16,9 @@ rc=0
 echo "== layers (the folder graph stays acyclic)"
 tools/check-layers.py | tee "$B/logs/layers.log"; [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 count "$B/logs/layers.log"
+echo "== docs (the README against the code)"
+{ tools/check-docs.py --self-test && tools/check-docs.py; } | tee "$B/logs/docs.log"; [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+count "$B/logs/docs.log"
 echo "== unit tests (cmocka, ASan+UBSan)"
 tools/run-unit.sh "$B"/host/test_* | tee "$B/logs/unit.log"; [ "${PIPESTATUS[0]}" -eq 0 ] || { rc=1; grep -q failed "$B/logs/unit.log" || total_f=$((total_f+1)); }
 count "$B/logs/unit.log"

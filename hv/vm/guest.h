@@ -29,7 +29,7 @@ struct guest_record {
 	uint32_t runs;
 	char reason[GUEST_REASON_MAX];
 	uint64_t exits[GX_COUNT];
-	uint64_t hcalls[HCALL_COUNT + 1];	/* the last: unknown functions */
+	uint64_t hcalls[HVCALL_COUNT + 1];	/* the last: unknown functions */
 	uint64_t mem_pa;			/* where guest memory was */
 };
 
@@ -43,6 +43,11 @@ const char *guest_svm_missing(void);
 const char *guest_run(uint32_t index, const char *args);
 
 const struct guest_record *guest_record(uint32_t index);
+
+/* The `guest_vars` mode module index runs with (enum hv_guest_vars): the
+ * config's, or `read` for a module Secure Boot does not let write; *why
+ * then says so (README: Secure Boot), else NULL. */
+uint32_t guest_vars_mode(uint32_t index, const char **why);
 const char *guest_exit_kind_name(enum guest_exit_kind k);
 
 #endif

@@ -15,17 +15,16 @@
  * injected only outside one, or right after a HLT, which ends it). */
 #include "guest_linux.h"
 
-#include "guest.h"
+#include "vcpu.h"
 #include "hv/vm/dev/platform.h"
 #include "hv/vm/linux/cpuview.h"
 #include "hv/console.h"
 #include "hv/cpu.h"
 #include "hv/hv.h"
 #include "hv/kprintf.h"
-#include "hv/lapic.h"
+#include "hv/timer.h"
 #include "hv/lib.h"
 #include "hv/mm.h"
-#include "hv/rt_watchdog.h"
 #include "rt/rt.h"
 
 #define CTRL_RBRACKET	0x1D		/* Ctrl-] stops the guest */
@@ -33,17 +32,10 @@
 #define OUT_CHUNK	64
 /* The longest the host sleeps or lets the guest run without a look at
  * the console: 10 ms. */
-#define SLICE_NS	10000000ULL
+#define SLICE_NS	10000000ULL	/* = guest.c's SLICE_MS */
 #define INPUT_POLL_NS	1000000ULL
-/* QEMU's LAPIC timer counts at 1 GHz; divided by 16 (hv/vm/guest.c). */
-#define LAPIC_NS_PER_COUNT	16ULL
-#define TIMER_VECTOR	0x20
 #define NS_PER_S	1000000000ULL
 
-/* EVENTINJ / EXITINTINFO (APM Vol. 2 §15.20): vector, type, valid. */
-#define EVENT_VALID		(1ULL << 31)
-#define EVENT_TYPE_INTR		(0ULL << 8)
-#define RFLAGS_IF		(1ULL << 9)
 
 static struct {
 	struct platform plat;
@@ -57,8 +49,6 @@ static struct {
 	uint64_t input_due_tsc;		/* the console is next polled then */
 } lx;
 
-static void timer_init(void);
-
 const struct guest_linux_stats *guest_linux_stats(void)
 {
 	return &lx.stats;
@@ -66,7 +56,7 @@ const struct guest_linux_stats *guest_linux_stats(void)
 
 /* ---------------------------------------------------------------- start */
 
-const char *guest_linux_prepare(uint32_t index, const struct guest_vm *vm, const char *args,
+const char *guest_linux_prepare(uint32_t index, const char *args,
 				struct linux_entry *e)
 {
 	const struct hv_module *m = &hv_bi->modules[index];
@@ -86,13 +76,13 @@ const char *guest_linux_prepare(uint32_t index, const struct guest_vm *vm, const
 		if (!initrd)
 			return "initrd is not mapped";
 	}
-	return linux_prepare(vm->mem, vm->mem_bytes, file, &k, initrd, x->initrd_size_bytes, args, e);
+	return linux_prepare(vm.mem, vm.mem_bytes, file, &k, initrd, x->initrd_size_bytes, args, e);
 }
 
-static void vmcb_seg(const struct guest_vm *vm, uint32_t off, uint16_t sel, uint16_t attrib,
+static void vmcb_seg(uint32_t off, uint16_t sel, uint16_t attrib,
 		     uint32_t limit, uint64_t base)
 {
-	uint8_t *p = vm->vmcb + off;
+	uint8_t *p = vm.ctrl + CTRL_VMCB + off;
 
 	*(uint16_t *)p = sel;
 	*(uint16_t *)(p + 2) = attrib;
@@ -112,7 +102,7 @@ static void rtc_start_time(struct rtc_time *t)
 				.hour = now.hour, .minute = now.minute, .second = now.second };
 }
 
-void guest_linux_start(const struct guest_vm *vm, const struct linux_entry *e)
+void guest_linux_start(const struct linux_entry *e)
 {
 	struct rtc_time now;
 
@@ -120,29 +110,28 @@ void guest_linux_start(const struct guest_vm *vm, const struct linux_entry *e)
 	rtc_start_time(&now);
 	if (!platform_init(&lx.plat, &now))
 		kprintf("guest %s: the firmware's time is not valid; the guest's clock starts "
-			"at 2000-01-01\n", vm->name);
-	cpuview_msrs_init(&lx.msrs, *vm_vmcb64(vm, VMCB_EFER));
+			"at 2000-01-01\n", vcpu.name);
+	cpuview_msrs_init(&lx.msrs, *vmcb64(VMCB_EFER));
 	for (size_t i = 0; i < cpuview_msr_passthrough_count; i++)
-		cpuview_msrpm_pass(vm->msrpm, cpuview_msr_passthrough[i]);
+		cpuview_msrpm_pass(vm.ctrl + CTRL_MSRPM, cpuview_msr_passthrough[i]);
 
 	/* The 64-bit boot protocol: __BOOT_CS = 0x10, __BOOT_DS = 0x18,
 	 * RSI = the zero page, interrupts off (vmcb_init left IF = 0). */
-	vmcb_seg(vm, VMCB_CS, LX_SEL_CODE, 0x0A9B, 0xFFFFFFFF, 0);
-	vmcb_seg(vm, VMCB_DS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
-	vmcb_seg(vm, VMCB_ES, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
-	vmcb_seg(vm, VMCB_SS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
-	vmcb_seg(vm, VMCB_FS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
-	vmcb_seg(vm, VMCB_GS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
-	vmcb_seg(vm, VMCB_GDTR, 0, 0, LX_GDT_LIMIT, LX_GDT_GPA);
-	*vm_vmcb64(vm, VMCB_RIP) = e->rip;
-	*vm_vmcb64(vm, VMCB_RSP) = e->rsp;
-	*vm_vmcb64(vm, VMCB_CR3) = e->cr3;
-	vm->gprs->rsi = e->rsi;
-	vm->gprs->rdi = 0;
+	vmcb_seg(VMCB_CS, LX_SEL_CODE, 0x0A9B, 0xFFFFFFFF, 0);
+	vmcb_seg(VMCB_DS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
+	vmcb_seg(VMCB_ES, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
+	vmcb_seg(VMCB_SS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
+	vmcb_seg(VMCB_FS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
+	vmcb_seg(VMCB_GS, LX_SEL_DATA, 0x0C93, 0xFFFFFFFF, 0);
+	vmcb_seg(VMCB_GDTR, 0, 0, LX_GDT_LIMIT, LX_GDT_GPA);
+	*vmcb64(VMCB_RIP) = e->rip;
+	*vmcb64(VMCB_RSP) = e->rsp;
+	*vmcb64(VMCB_CR3) = e->cr3;
+	vcpu.gprs.rsi = e->rsi;
+	vcpu.gprs.rdi = 0;
 
-	lx.tsc_hz = rt_watchdog_get()->tsc_hz;
+	lx.tsc_hz = timer_tsc_per_ms() * 1000;
 	lx.tsc0 = cpu_rdtsc();
-	timer_init();
 }
 
 /* ---------------------------------------------------------------- time */
@@ -167,11 +156,11 @@ static uint64_t ns_to_tsc(uint64_t ns)
 	return ns / NS_PER_S * lx.tsc_hz + ns % NS_PER_S * lx.tsc_hz / NS_PER_S;
 }
 
-/* One-shot LAPIC timer for min(ns, one slice): an INTR exit (or the end
- * of a host HLT) at the platform's next event. Every exit costs the
- * guest its TLB under TCG, so the timer is written only when it would
- * fire too late (or not at all): one that fires a little early costs
- * one exit, a register write on every VMRUN costs more. */
+/* The time slice's shot (hv/timer.c) for min(ns, one slice): an INTR
+ * exit (or the end of a host HLT) at the platform's next event. Every
+ * exit costs the guest its TLB under TCG, so the timer is written only
+ * when it would fire too late (or not at all): one that fires a little
+ * early costs one exit, a register write on every VMRUN costs more. */
 static void arm_timer(uint64_t ns)
 {
 	uint64_t now = cpu_rdtsc(), due;
@@ -181,15 +170,8 @@ static void arm_timer(uint64_t ns)
 	due = now + ns_to_tsc(ns);
 	if (lx.timer_due_tsc > now && lx.timer_due_tsc <= due)
 		return;
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(ns / LAPIC_NS_PER_COUNT + 1));
+	timer_slice_shot_ns(ns);
 	lx.timer_due_tsc = due;
-}
-
-static void timer_init(void)
-{
-	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_BY_16);
-	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR);
-	lx.timer_due_tsc = 0;
 }
 
 /* ---------------------------------------------------------------- console */
@@ -229,19 +211,19 @@ static void pump_output(void)
 
 /* ---------------------------------------------------------------- interrupts */
 
-void guest_linux_enter(const struct guest_vm *vm)
+void guest_linux_enter(void)
 {
-	uint64_t *intctl = vm_vmcb64(vm, VMCB_VINTR), *inj = vm_vmcb64(vm, VMCB_EVENTINJ);
-	uint32_t *icpt = vm_vmcb32(vm, VMCB_INTERCEPT_MISC1);
-	bool shadow = (*vm_vmcb64(vm, VMCB_INT_STATE) & 1) && !lx.after_hlt;
+	uint64_t *intctl = vmcb64(VMCB_VINTR), *inj = vmcb64(VMCB_EVENTINJ);
+	uint32_t *icpt = vmcb32(VMCB_INTERCEPT_MISC1);
+	bool shadow = (*vmcb64(VMCB_INT_STATE) & 1) && !lx.after_hlt;
 	int vector = platform_pending_vector(&lx.plat);
 
 	lx.after_hlt = false;
 	*intctl &= ~(SVM_V_IRQ | SVM_V_INTR_PRIO_MASK | SVM_V_IGN_TPR | SVM_V_INTR_VECTOR_MASK);
 	*icpt &= ~SVM_ICPT1_VINTR;
-	if (vector >= 0 && !(*inj & EVENT_VALID)) {
-		if ((*vm_vmcb64(vm, VMCB_RFLAGS) & RFLAGS_IF) && !shadow) {
-			*inj = EVENT_VALID | EVENT_TYPE_INTR | platform_ack(&lx.plat);
+	if (vector >= 0 && !(*inj & SVM_EVENT_VALID)) {
+		if ((*vmcb64(VMCB_RFLAGS) & RFLAGS_IF) && !shadow) {
+			*inj = SVM_EVENT_VALID | SVM_EVENT_TYPE_INTR | platform_ack(&lx.plat);
 			lx.stats.irqs_injected++;
 		} else {
 			/* A window: the VINTR exit comes when the guest can
@@ -254,18 +236,18 @@ void guest_linux_enter(const struct guest_vm *vm)
 	arm_timer(platform_ns_to_event(&lx.plat));
 }
 
-void guest_linux_exited(const struct guest_vm *vm)
+void guest_linux_exited(void)
 {
-	uint64_t info = *vm_vmcb64(vm, VMCB_EXIT_INT_INFO);
+	uint64_t info = *vmcb64(VMCB_EXIT_INT_INFO);
 
 	/* An event the exit cut off is delivered again (APM Vol. 2 §15.7.2). */
-	if (info & EVENT_VALID)
-		*vm_vmcb64(vm, VMCB_EVENTINJ) = info;
+	if (info & SVM_EVENT_VALID)
+		*vmcb64(VMCB_EVENTINJ) = info;
 	else
-		*vm_vmcb64(vm, VMCB_EVENTINJ) = 0;
+		*vmcb64(VMCB_EVENTINJ) = 0;
 	/* The only host interrupt while a guest runs is the LAPIC timer:
 	 * after an INTR exit it is no longer armed. */
-	if ((uint32_t)*vm_vmcb64(vm, VMCB_EXIT_CODE) == SVM_EXIT_INTR)
+	if ((uint32_t)*vmcb64(VMCB_EXIT_CODE) == SVM_EXIT_INTR)
 		lx.timer_due_tsc = 0;
 	advance_time();
 	pump_output();
@@ -279,7 +261,7 @@ void guest_linux_exited(const struct guest_vm *vm)
 
 /* ---------------------------------------------------------------- exits */
 
-static void exit_ioio(const struct guest_vm *vm, uint64_t info1, uint64_t next_rip)
+static void exit_ioio(uint64_t info1, uint64_t next_rip)
 {
 	/* APM Vol. 2 §15.10.2, Figure 15-2: EXITINFO1 bit 0 IN, bit 2 string,
 	 * bit 3 REP, bits 4..6 operand size, 16..31 port; EXITINFO2 the RIP
@@ -288,7 +270,7 @@ static void exit_ioio(const struct guest_vm *vm, uint64_t info1, uint64_t next_r
 	uint16_t port = (uint16_t)(info1 >> 16);
 	unsigned size = info1 & (1 << 4) ? 1 : info1 & (1 << 5) ? 2 : 4;
 	uint64_t mask = size == 4 ? 0xFFFFFFFFULL : (1ULL << (8 * size)) - 1;
-	uint64_t *rax = vm_vmcb64(vm, VMCB_RAX);
+	uint64_t *rax = vmcb64(VMCB_RAX);
 	uint32_t v = (uint32_t)(*rax & mask);
 
 	if (info1 & (3 << 2)) {
@@ -298,7 +280,7 @@ static void exit_ioio(const struct guest_vm *vm, uint64_t info1, uint64_t next_r
 	platform_io(&lx.plat, port, size, !in, &v);
 	if (in)
 		*rax = size == 4 ? v : (*rax & ~mask) | (v & mask);
-	*vm_vmcb64(vm, VMCB_RIP) = next_rip;
+	*vmcb64(VMCB_RIP) = next_rip;
 	if (platform_reset_requested(&lx.plat))
 		guest_stop("reset");
 	/* A write may have filled the transmitter: print it now. */
@@ -309,16 +291,16 @@ static void exit_ioio(const struct guest_vm *vm, uint64_t info1, uint64_t next_r
 /* HLT (README: Guests, the Linux kind): with IF = 0 the guest can never
  * wake, so it has ended (`poweroff -f` halts this way); with IF = 1 the
  * host sleeps until the platform raises an interrupt or input comes. */
-static void exit_hlt(const struct guest_vm *vm)
+static void exit_hlt(void)
 {
-	*vm_vmcb64(vm, VMCB_RIP) += 1;		/* HLT is one byte; no NRIPS */
-	if (!(*vm_vmcb64(vm, VMCB_RFLAGS) & RFLAGS_IF)) {
+	*vmcb64(VMCB_RIP) += 1;		/* HLT is one byte; no NRIPS */
+	if (!(*vmcb64(VMCB_RFLAGS) & RFLAGS_IF)) {
 		pump_output();
 		guest_finish(0);
 		return;
 	}
 	lx.after_hlt = true;
-	while (!guest_done() && platform_pending_vector(&lx.plat) < 0) {
+	while (!vcpu.done && platform_pending_vector(&lx.plat) < 0) {
 		arm_timer(platform_ns_to_event(&lx.plat));
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 		if (cpu_rdtsc() >= lx.timer_due_tsc)
@@ -331,59 +313,59 @@ static void exit_hlt(const struct guest_vm *vm)
 	}
 }
 
-static void exit_cpuid(const struct guest_vm *vm)
+static void exit_cpuid(void)
 {
-	uint64_t *rax = vm_vmcb64(vm, VMCB_RAX);
-	uint32_t leaf = (uint32_t)*rax, sub = (uint32_t)vm->gprs->rcx, r[4];
+	uint64_t *rax = vmcb64(VMCB_RAX);
+	uint32_t leaf = (uint32_t)*rax, sub = (uint32_t)vcpu.gprs.rcx, r[4];
 	struct cpuid_regs host, out;
 
 	cpu_cpuid(leaf, sub, r);
 	host = (struct cpuid_regs){ r[0], r[1], r[2], r[3] };
 	cpuview_cpuid(leaf, sub, &host, &out);
 	*rax = out.eax;
-	vm->gprs->rbx = out.ebx;
-	vm->gprs->rcx = out.ecx;
-	vm->gprs->rdx = out.edx;
-	*vm_vmcb64(vm, VMCB_RIP) += 2;		/* 0F A2 */
+	vcpu.gprs.rbx = out.ebx;
+	vcpu.gprs.rcx = out.ecx;
+	vcpu.gprs.rdx = out.edx;
+	*vmcb64(VMCB_RIP) += 2;		/* 0F A2 */
 }
 
-static void exit_msr(const struct guest_vm *vm, uint64_t info1)
+static void exit_msr(uint64_t info1)
 {
-	uint32_t msr = (uint32_t)vm->gprs->rcx;
-	uint64_t *rax = vm_vmcb64(vm, VMCB_RAX), v;
+	uint32_t msr = (uint32_t)vcpu.gprs.rcx;
+	uint64_t *rax = vmcb64(VMCB_RAX), v;
 
 	if (info1) {
-		v = (*rax & 0xFFFFFFFFULL) | vm->gprs->rdx << 32;
+		v = (*rax & 0xFFFFFFFFULL) | vcpu.gprs.rdx << 32;
 		cpuview_msr_write(&lx.msrs, msr, v);
 		/* EFER and PAT live in the VMCB; SVME stays set for VMRUN. */
-		*vm_vmcb64(vm, VMCB_EFER) = lx.msrs.efer | EFER_SVME;
-		*vm_vmcb64(vm, VMCB_G_PAT) = lx.msrs.pat;
+		*vmcb64(VMCB_EFER) = lx.msrs.efer | EFER_SVME;
+		*vmcb64(VMCB_G_PAT) = lx.msrs.pat;
 	} else {
-		lx.msrs.efer = *vm_vmcb64(vm, VMCB_EFER) & CPUVIEW_EFER_GUEST;
+		lx.msrs.efer = *vmcb64(VMCB_EFER) & CPUVIEW_EFER_GUEST;
 		v = cpuview_msr_read(&lx.msrs, msr, cpu_rdtsc());
 		*rax = v & 0xFFFFFFFFULL;
-		vm->gprs->rdx = v >> 32;
+		vcpu.gprs.rdx = v >> 32;
 	}
 	lx.stats.unknown_msr_reads = lx.msrs.unknown_reads;
 	lx.stats.unknown_msr_writes = lx.msrs.unknown_writes;
 	lx.stats.last_unknown_msr = lx.msrs.last_unknown;
-	*vm_vmcb64(vm, VMCB_RIP) += 2;		/* 0F 32 / 0F 30 */
+	*vmcb64(VMCB_RIP) += 2;		/* 0F 32 / 0F 30 */
 }
 
-bool guest_linux_exit(const struct guest_vm *vm, uint32_t code, uint64_t info1, uint64_t info2)
+bool guest_linux_exit(uint32_t code, uint64_t info1, uint64_t info2)
 {
 	switch (code) {
 	case SVM_EXIT_IOIO:
-		exit_ioio(vm, info1, info2);
+		exit_ioio(info1, info2);
 		break;
 	case SVM_EXIT_HLT:
-		exit_hlt(vm);
+		exit_hlt();
 		break;
 	case SVM_EXIT_CPUID:
-		exit_cpuid(vm);
+		exit_cpuid();
 		break;
 	case SVM_EXIT_MSR:
-		exit_msr(vm, info1);
+		exit_msr(info1);
 		break;
 	case SVM_EXIT_VINTR:
 		break;		/* guest_linux_enter injects now */

@@ -8,28 +8,27 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "bootinfo.h"
-#include "guest_run.h"
 #include "hv/vm/linux/linuxboot.h"
 
 /* Checks the bzImage (and initrd) of module index and lays out guest
  * memory. NULL with *e, or the reason for one `error: guest NAME: …`. */
-const char *guest_linux_prepare(uint32_t index, const struct guest_vm *vm, const char *args,
-				struct linux_entry *e);
+const char *guest_linux_prepare(uint32_t index, const char *args, struct linux_entry *e);
 
-/* The VMCB and devices at power-on, after vmcb_init's common part. */
-void guest_linux_start(const struct guest_vm *vm, const struct linux_entry *e);
+/* The VMCB and devices at power-on, after vmcb_init's common part and
+ * the time slice's start. */
+void guest_linux_start(const struct linux_entry *e);
 
 /* Before each VMRUN: an interrupt injected (or a window asked for), the
  * host timer armed for the platform's next event. */
-void guest_linux_enter(const struct guest_vm *vm);
+void guest_linux_enter(void);
 
 /* After each #VMEXIT, before its handling: an event the exit cut off is
  * put back, time advanced, the console pumped (Ctrl-] stops). */
-void guest_linux_exited(const struct guest_vm *vm);
+void guest_linux_exited(void);
 
 /* The exits this kind handles itself (IOIO, HLT, CPUID, MSR, VINTR,
  * SHUTDOWN); false for the run loop's common ones. */
-bool guest_linux_exit(const struct guest_vm *vm, uint32_t code, uint64_t info1, uint64_t info2);
+bool guest_linux_exit(uint32_t code, uint64_t info1, uint64_t info2);
 
 /* After the run: what the devices and MSRs saw that they do not model
  * (for `guest info`). */

@@ -56,7 +56,7 @@ const char *guestimg_prepare(uint8_t *mem, uint64_t mem_bytes, const void *file,
 		.alloc_page = guest_pt_alloc, .pa_to_ptr = guest_pt_ptr, .ctx = &ctx,
 		.allow_1g = false, .allow_nx = false,
 	};
-	struct guest_bootinfo *bi;
+	struct hvguest_bootinfo *bi;
 	size_t i;
 
 	if (mem_bytes < GUEST_MEM_MIN || mem_bytes > GUEST_MEM_MAX ||
@@ -76,10 +76,10 @@ const char *guestimg_prepare(uint8_t *mem, uint64_t mem_bytes, const void *file,
 
 		__builtin_memcpy(mem + GUEST_GDT_GPA, gdt, sizeof(gdt));
 	}
-	bi = (struct guest_bootinfo *)(mem + GUEST_BOOTINFO_GPA);
-	__builtin_memcpy(bi->magic, "HVGUEST1", 8);
+	bi = (struct hvguest_bootinfo *)(mem + GUEST_BOOTINFO_GPA);
+	__builtin_memcpy(bi->magic, HVGUEST_MAGIC, HVGUEST_MAGIC_BYTES);
 	bi->mem_bytes = mem_bytes;
-	for (i = 0; args && args[i] && i < GUEST_ARGS_MAX - 1; i++)
+	for (i = 0; args && args[i] && i < HVGUEST_ARGS_MAX - 1; i++)
 		bi->args[i] = args[i];
 	bi->args[i] = '\0';
 

@@ -10,11 +10,12 @@
 #include <stdbool.h>
 #include "bootinfo.h"
 #include "efi_mem.h"
+#include "hvguest.h"
 #include "loader/elf.h"
 
 /* Guest-physical layout below 1 MiB, which the hypervisor owns; images
  * load at 1 MiB and above. */
-#define GUEST_BOOTINFO_GPA	0x1000ULL
+#define GUEST_BOOTINFO_GPA	0x1000ULL	/* struct hvguest_bootinfo */
 #define GUEST_GDT_GPA		0x2000ULL	/* null, code64 (0x08), data (0x10) */
 #define GUEST_GDT_LIMIT		23
 #define GUEST_SEL_CODE		0x08
@@ -24,16 +25,6 @@
 #define GUEST_IMAGE_MIN_GPA	0x100000ULL	/* 1 MiB */
 #define GUEST_MEM_MIN		(2ULL << 20)
 #define GUEST_MEM_MAX		HV_GUEST_MEM_MAX	/* the PT area holds its tables */
-
-#define GUEST_ARGS_MAX		256
-
-/* The page RDI points at. */
-struct guest_bootinfo {
-	char magic[8];			/* "HVGUEST1", no NUL */
-	uint64_t mem_bytes;
-	char args[GUEST_ARGS_MAX];	/* NUL-terminated */
-};
-_Static_assert(sizeof(struct guest_bootinfo) == 272, "magic, mem_bytes, args");
 
 /* The ELF rules of loader/elf.c with segments placed by p_paddr inside
  * [1 MiB, mem_bytes). NULL, or a reason (*bad_seg: the header index, or -1). */

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include "x86.h"		/* EFER, VM_CR, VM_HSAVE_PA */
 
 /* VMCB control area offsets (APM Vol. 2 Appendix B, Table B-1). */
 #define VMCB_INTERCEPT_CR	0x000
@@ -55,6 +56,7 @@
 #define SVM_ICPT1_CPUID		(1U << 18)
 #define SVM_ICPT1_INVD		(1U << 22)
 #define SVM_ICPT1_HLT		(1U << 24)
+#define SVM_ICPT1_INVLPGA	(1U << 26)
 #define SVM_ICPT1_IOIO		(1U << 27)
 #define SVM_ICPT1_MSR		(1U << 28)
 #define SVM_ICPT1_SHUTDOWN	(1U << 31)
@@ -68,7 +70,12 @@
 #define SVM_ICPT2_MONITOR	(1U << 10)
 #define SVM_ICPT2_MWAIT		(1U << 11)
 #define SVM_ICPT2_MWAIT_COND	(1U << 12)
+#define SVM_ICPT2_XSETBV	(1U << 13)
 
+/* EVENTINJ and EXITINTINFO (APM Vol. 2 §15.20): vector 7:0, type 10:8
+ * (0 = external interrupt), valid 31. */
+#define SVM_EVENT_VALID		(1ULL << 31)
+#define SVM_EVENT_TYPE_INTR	(0ULL << 8)
 #define SVM_V_INTR_MASKING	(1ULL << 24)
 #define SVM_V_IRQ		(1ULL << 8)
 #define SVM_V_INTR_PRIO_MASK	(0xFULL << 16)
@@ -84,24 +91,15 @@
 #define SVM_EXIT_NMI		0x61
 #define SVM_EXIT_CPUID		0x72
 #define SVM_EXIT_HLT		0x78
+#define SVM_EXIT_INVLPGA	0x7A
 #define SVM_EXIT_IOIO		0x7B
 #define SVM_EXIT_MSR		0x7C
 #define SVM_EXIT_SHUTDOWN	0x7F
 #define SVM_EXIT_VMRUN		0x80
 #define SVM_EXIT_VMMCALL	0x81
+#define SVM_EXIT_XSETBV		0x8D
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	0xFFFFFFFFU
-
-/* MSRs (APM Vol. 2 §15.30, Vol. 3 Appendix A). */
-#define MSR_EFER		0xC0000080U
-#define EFER_SCE		(1ULL << 0)
-#define EFER_LME		(1ULL << 8)
-#define EFER_LMA		(1ULL << 10)
-#define EFER_NXE		(1ULL << 11)
-#define EFER_SVME		(1ULL << 12)
-#define MSR_VM_CR		0xC0010114U
-#define VM_CR_SVMDIS		(1ULL << 4)
-#define MSR_VM_HSAVE_PA		0xC0010117U
 
 /* The guest registers VMRUN does not load from the VMCB (RAX, RSP, RIP
  * and RFLAGS live there). svm_run.asm relies on this order. */

@@ -4,9 +4,10 @@
 ; parts and the syscall MSRs are swapped with VMSAVE/VMLOAD around it, so
 ; nothing the guest loads into them survives the exit. GIF stays clear
 ; from before the first VMSAVE to after the last VMLOAD. RFLAGS.IF is set
-; across VMRUN so that a physical interrupt (the LAPIC timer guest.c
-; starts) ends the guest's slice with #VMEXIT(INTR); it is then taken,
-; through guest_timer_isr, at STGI, and IF is cleared again.
+; across VMRUN so that a physical interrupt (the time slice of hv/timer.c)
+; ends the guest's run with #VMEXIT(INTR); it is then taken at STGI,
+; through the common entry stubs (isr.asm) to timer_interrupt, which sends
+; the EOI, and IF is cleared again.
 ;
 ; void svm_run(uint64_t vmcb_pa, struct svm_gprs *g, uint64_t host_vmcb_pa)
 ;   rdi = guest VMCB (physical), rsi = g, rdx = host save VMCB (physical)
@@ -96,37 +97,5 @@ svm_run:
 	pop rbp
 	pop rbx
 	ret
-
-; The LAPIC timer's vector: end of interrupt, nothing else (the exit that
-; brought us here already did the work). lapic_eoi_va: the xAPIC EOI
-; register's address, or 0 in x2APIC mode (MSR 0x80B). SDM Vol. 3A §11.8.5.
-global guest_timer_isr, guest_spurious_isr, lapic_eoi_va
-guest_timer_isr:
-	push rax
-	push rcx
-	push rdx
-	mov rax, [rel lapic_eoi_va]
-	test rax, rax
-	jz .x2apic
-	mov dword [rax], 0
-	jmp .done
-.x2apic:
-	mov ecx, 0x80B
-	xor eax, eax
-	xor edx, edx
-	wrmsr
-.done:
-	pop rdx
-	pop rcx
-	pop rax
-	iretq
-
-; A spurious interrupt gets no EOI (SDM Vol. 3A §11.9).
-guest_spurious_isr:
-	iretq
-
-section .bss
-align 8
-lapic_eoi_va:	resq 1
 
 section .note.GNU-stack noalloc noexec nowrite progbits

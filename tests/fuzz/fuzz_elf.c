@@ -9,14 +9,10 @@
 #include <string.h>
 
 #include "layout.h"
+#include "loader/bytes.h"
 #include "loader/elf.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
-
-static uint16_t ld16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 /* dest[from, to) is all zero. */
 static void check_zero(const uint8_t *dest, uint64_t from, uint64_t to)

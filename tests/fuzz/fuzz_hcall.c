@@ -106,10 +106,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  { (uint32_t)(data[0] >> 4) % 3, EFI_GLOBAL_VARIABLE_GUID }, &svc };
 	if (data[1] & 1)
 		memcpy(&env.policy.guid, buf, mem_bytes < 16 ? mem_bytes : 16);
+	env.nv_written_bytes = data[2] & 1 ? HCALL_NV_BUDGET_BYTES - data[3] : 0;
 	(void)hcall_dispatch(&env, fn, gpa, len);
+	CHECK(env.nv_written_bytes <= HCALL_NV_BUDGET_BYTES);
 	/* Outside memory: never touched (the bytes past mem_bytes stay as
 	 * they were, since memcpy above copied only mem_bytes). */
-	if (!hcall_range_ok(mem_bytes, gpa, len) && fn != HCALL_VERSION)
+	if (!hcall_range_ok(mem_bytes, gpa, len) && fn != HVCALL_VERSION)
 		CHECK(memcmp(buf, data + 24, mem_bytes) == 0);
 	return 0;
 }

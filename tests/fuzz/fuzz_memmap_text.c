@@ -1,4 +1,4 @@
-/* libFuzzer harness for the §4 text format of loader/memmap.c: any bytes,
+/* libFuzzer harness for the text format of loader/memmap.c (README: Memory maps as text): any bytes,
  * split at '\n', into memmap_parse_line. A refused line has a reason; an
  * empty one has nothing but blanks before '#'; an accepted one formats to
  * a line that parses back to the same descriptor and formats the same

@@ -1,15 +1,16 @@
 /* The simulator's plan (fwsim_plan.h). Grammar, checked in this order:
  *   words      separated by spaces, tabs, line ends or commas; "*.efi" words skipped
  *   NAME       one of kinds[] below
- *   :ARG       a service name (UEFI 2.10 §8 spelling) or a decimal count,
- *              as kinds[].arg says; optional where a default service exists
+ *   :ARG       a service name (UEFI 2.10 §8 spelling), a decimal count, or
+ *              both (SERVICE:N), as kinds[].arg says; optional where a
+ *              default service exists
  *   count      at most FWSIM_MAX actions
  * The driver calls this at load, in boot services: the tables of strings
  * below hold absolute pointers that are never converted for runtime, so
  * nothing here may run after SetVirtualAddressMap except fwsim_plan_find. */
 #include "fwsim_plan.h"
 
-enum arg_kind { ARG_NONE, ARG_SVC_OPTIONAL, ARG_SVC, ARG_COUNT };
+enum arg_kind { ARG_NONE, ARG_SVC_OPTIONAL, ARG_SVC, ARG_COUNT, ARG_SVC_COUNT };
 
 static const struct {
 	const char *name;
@@ -31,6 +32,18 @@ static const struct {
 	[FWSIM_BAD_STATUS]	= { "bad-status", ARG_SVC, FWSIM_NO_SVC },
 	[FWSIM_MEMATTR]		= { "memattr", ARG_NONE, FWSIM_NO_SVC },
 	[FWSIM_MEMATTR_REFUSE]	= { "memattr-refuse", ARG_NONE, FWSIM_NO_SVC },
+	[FWSIM_LIST_RESTART]	= { "list-restart", ARG_NONE, FWSIM_GET_NEXT_VARIABLE_NAME },
+	[FWSIM_LIST_SAME]	= { "list-same", ARG_NONE, FWSIM_GET_NEXT_VARIABLE_NAME },
+	[FWSIM_LIST_NONUL]	= { "list-nonul", ARG_NONE, FWSIM_GET_NEXT_VARIABLE_NAME },
+	[FWSIM_LIST_GROW]	= { "list-grow", ARG_NONE, FWSIM_GET_NEXT_VARIABLE_NAME },
+	[FWSIM_TIME_INVALID]	= { "time-invalid", ARG_NONE, FWSIM_GET_TIME },
+	[FWSIM_SLOW]		= { "slow", ARG_SVC_COUNT, FWSIM_NO_SVC },
+	[FWSIM_BADSTACK]	= { "badstack", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_STACK_UNMAPPED]	= { "stack-unmapped", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_DOUBLE_FAULT]	= { "double-fault", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_PTR_NONCANON]	= { "ptr-noncanon", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_PTR_DATA]	= { "ptr-data", ARG_SVC, FWSIM_NO_SVC },
+	[FWSIM_CRC_BAD]		= { "crc-bad", ARG_NONE, FWSIM_SET_VIRTUAL_ADDRESS_MAP },
 };
 
 static const char *const svc_names[FWSIM_SVC_COUNT] = {
@@ -91,6 +104,22 @@ static const char *parse_count(const char *s, size_t len, uint64_t *n)
 	return *n ? NULL : "count must not be 0";
 }
 
+/* A service the hypervisor can call, by its UEFI name. */
+static bool parse_svc(const char *s, size_t len, int *svc)
+{
+	for (int v = 0; v < FWSIM_SVC_COUNT; v++) {
+		/* UEFI 2.10 §8.4: both run only in physical mode, before the
+		 * hypervisor could call them. */
+		if (v == FWSIM_SET_VIRTUAL_ADDRESS_MAP || v == FWSIM_CONVERT_POINTER)
+			continue;
+		if (same(s, len, svc_names[v])) {
+			*svc = v;
+			return true;
+		}
+	}
+	return false;
+}
+
 static const char *parse_word(const char *s, size_t len, struct fwsim_action *a)
 {
 	size_t colon = 0;
@@ -111,6 +140,8 @@ static const char *parse_word(const char *s, size_t len, struct fwsim_action *a)
 			return "needs :SERVICE";
 		if (kinds[k].arg == ARG_COUNT)
 			return "needs :N (bytes)";
+		if (kinds[k].arg == ARG_SVC_COUNT)
+			return "needs :SERVICE:N (ms)";
 		return NULL;
 	}
 	arg = s + colon + 1;
@@ -120,18 +151,21 @@ static const char *parse_word(const char *s, size_t len, struct fwsim_action *a)
 		return "takes no argument";
 	case ARG_COUNT:
 		return parse_count(arg, arg_len, &a->n);
+	case ARG_SVC_COUNT: {
+		size_t c = 0;
+
+		while (c < arg_len && arg[c] != ':')
+			c++;
+		if (c == arg_len)
+			return "needs :SERVICE:N (ms)";
+		if (!parse_svc(arg, c, &a->svc))
+			return "unknown service (UEFI spelling, e.g. GetTime)";
+		return parse_count(arg + c + 1, arg_len - c - 1, &a->n);
+	}
 	default:
-		for (int v = 0; v < FWSIM_SVC_COUNT; v++) {
-			/* UEFI 2.10 §8.4: both run only in physical mode, before
-			 * the hypervisor could call them. */
-			if (v == FWSIM_SET_VIRTUAL_ADDRESS_MAP || v == FWSIM_CONVERT_POINTER)
-				continue;
-			if (same(arg, arg_len, svc_names[v])) {
-				a->svc = v;
-				return NULL;
-			}
-		}
-		return "unknown service (UEFI spelling, e.g. GetTime)";
+		if (!parse_svc(arg, arg_len, &a->svc))
+			return "unknown service (UEFI spelling, e.g. GetTime)";
+		return NULL;
 	}
 }
 

@@ -36,17 +36,31 @@ enum fwsim_kind {
 	FWSIM_BAD_STATUS,	/* return FWSIM_BAD_STATUS_VALUE without calling */
 	FWSIM_MEMATTR,		/* offer an EFI_MEMORY_ATTRIBUTE_PROTOCOL that records calls */
 	FWSIM_MEMATTR_REFUSE,	/* … whose ClearMemoryAttributes says EFI_ACCESS_DENIED */
+	FWSIM_LIST_RESTART,	/* GetNextVariableName: after the last name, the first again */
+	FWSIM_LIST_SAME,	/* … after FWSIM_LIST_GOOD names, the name it was given */
+	FWSIM_LIST_NONUL,	/* … after FWSIM_LIST_GOOD names, a full buffer, no NUL */
+	FWSIM_LIST_GROW,	/* … after FWSIM_LIST_GOOD names, a size past the buffer */
+	FWSIM_TIME_INVALID,	/* GetTime: Month 13, Day 0, Hour 25 */
+	FWSIM_SLOW,		/* busy-wait n ms (interrupts as entered), then the real call */
+	FWSIM_BADSTACK,		/* load a non-canonical RSP and push */
+	FWSIM_STACK_UNMAPPED,	/* point RSP at an unmapped page and push */
+	FWSIM_DOUBLE_FAULT,	/* non-canonical RSP, then #DE: its frame cannot be pushed */
+	FWSIM_PTR_NONCANON,	/* the service's table entry made non-canonical at runtime */
+	FWSIM_PTR_DATA,		/* … pointed at runtime data (the table itself) */
+	FWSIM_CRC_BAD,		/* the table's CRC32 wrong after SetVirtualAddressMap */
 	FWSIM_KIND_COUNT
 };
 
 /* Not a status UEFI 2.10 Appendix D defines: an error bit and code 0x63. */
 #define FWSIM_BAD_STATUS_VALUE	0x8000000000000063ULL
 #define FWSIM_MAX		8
+/* Names of the real list the list-* misbehaviours return first. */
+#define FWSIM_LIST_GOOD		3
 
 struct fwsim_action {
 	enum fwsim_kind kind;
 	int svc;		/* enum fwsim_svc, or FWSIM_NO_SVC */
-	uint64_t n;		/* bytes, for the overruns */
+	uint64_t n;		/* bytes, for the overruns; ms, for slow */
 };
 
 struct fwsim_plan {

@@ -18,8 +18,8 @@
  * at load (crt0's _relocate) and leaves the PE relocation table empty, so
  * EDK2's runtime relocation cannot fix absolute pointers in data.
  *
- * Quirk (EDK2 2022.11): a runtime driver loaded after EndOfDxe (from a
- * Driver#### option or the Shell) gets no image record, so the Memory
+ * EDK2 2022.11 gives a runtime driver loaded after EndOfDxe (from a
+ * Driver#### option or the Shell) no image record, so the Memory
  * Attributes Table marks its code EFI_MEMORY_XP and an OS that honours the
  * table cannot run it. The firmware rebuilds that table at ReadyToBoot
  * (and on later runtime allocations), so the driver hooks the boot
@@ -30,6 +30,7 @@
 #include <efilib.h>
 
 #include "fwsim_plan.h"
+#include "x86.h"
 
 #define OPTIONS_MAX	256
 #define CONFIG_FILE	L"\\hvfwsim.txt"
@@ -37,6 +38,11 @@
 #define OVERRUN_BYTE	0xA5
 #define OVERSTATE_BYTES	16
 #define EFI_MEMORY_RO	0x20000ULL	/* UEFI 2.10 §7.2.3; older gnu-efi lacks it */
+#define NONCANONICAL	0x8000000000000000ULL	/* bits 63..47 not all equal */
+/* An address no OS maps for runtime code: the first MiB of the upper half
+ * (where hvboot keeps its direct map, which the runtime address space
+ * leaves out). */
+#define UNMAPPED_STACK	0xFFFF800000100000ULL
 
 static struct fwsim_plan plan;
 static EFI_RUNTIME_SERVICES *rts;	/* physical: used in boot services only */
@@ -44,7 +50,11 @@ static UINT64 real[FWSIM_SVC_COUNT];	/* converted at SetVirtualAddressMap */
 static UINT64 phys[FWSIM_SVC_COUNT];	/* never converted: phys-ptr calls these */
 static UINT64 bs_buf_pa;		/* EfiBootServicesData: bs-data touches it */
 static UINT64 probe;			/* svam-newva reads it through its new VA */
+static UINT64 tsc_per_ms;		/* slow: timed by the TSC, calibrated at load */
+static UINT64 table_va;			/* the runtime services table, converted */
+static BOOLEAN tampered[FWSIM_SVC_COUNT];	/* ptr-*: the entry was rewritten */
 static volatile BOOLEAN armed;
+static UINTN walk_names;		/* names returned since a walk began */
 static BOOLEAN reported;
 static EFI_EVENT va_event, rtb_event;
 
@@ -91,11 +101,68 @@ static void fault_gp(void)
 			 "movb (%%rax), %%al" ::: "rax", "memory");
 }
 
+/* A broken stack. SDM Vol. 3A §6.15 (Interrupt 12): a stack reference at
+ * a non-canonical address raises #SS(0) (QEMU's TCG raises #GP(0) for it);
+ * one at an unmapped page a #PF. Whoever takes the exception must not
+ * push its frame on this stack. */
+static void bad_stack(void)
+{
+	__asm__ volatile("movabs %0, %%rax\n\t"
+			 "mov %%rax, %%rsp\n\t"
+			 "push %%rax" : : "i"(NONCANONICAL) : "rax", "memory");
+	__builtin_unreachable();
+}
+
+static void stack_unmapped(void)
+{
+	__asm__ volatile("movabs %0, %%rax\n\t"
+			 "mov %%rax, %%rsp\n\t"
+			 "push %%rax" : : "i"(UNMAPPED_STACK) : "rax", "memory");
+	__builtin_unreachable();
+}
+
+/* A double fault (SDM Vol. 3A §6.15, Interrupt 8, Table 6-5): a divide
+ * error (contributory) whose delivery then faults on the non-canonical
+ * stack (contributory again). */
+static void double_fault(void)
+{
+	__asm__ volatile("movabs %0, %%rax\n\t"
+			 "mov %%rax, %%rsp\n\t"
+			 "xor %%ecx, %%ecx\n\t"
+			 "xor %%edx, %%edx\n\t"
+			 "div %%ecx" : : "i"(NONCANONICAL) : "rax", "rcx", "rdx", "memory");
+	__builtin_unreachable();
+}
+
+/* ptr-noncanon, ptr-data: rewrites svc's entry in the runtime services
+ * table, once, as a driver that re-hooks a service at runtime would, and
+ * leaves the CRC32 as it was. The call under way goes on; the next one
+ * finds the entry changed. */
+static void tamper(int svc, enum fwsim_kind k)
+{
+	UINT64 *fn = (UINT64 *)(UINTN)(table_va + sizeof(EFI_TABLE_HEADER));
+
+	if (!table_va || tampered[svc])
+		return;
+	tampered[svc] = TRUE;
+	fn[svc] = k == FWSIM_PTR_DATA ? table_va : fn[svc] ^ NONCANONICAL;
+}
+
 static void hang(void)
 {
 	__asm__ volatile("sti\n\t"
 			 "1: jmp 1b" ::: "memory");
 	__builtin_unreachable();
+}
+
+/* A healthy but slow service, as a variable store's reclaim erasing flash
+ * blocks: busy for ms, interrupts left as the caller entered it. */
+static void slow(UINT64 ms)
+{
+	UINT64 t0 = cpu_rdtsc();
+
+	while (cpu_rdtsc() - t0 < ms * tsc_per_ms)
+		__asm__ volatile("pause");
 }
 
 static void touch_page0(void)
@@ -145,6 +212,12 @@ static BOOLEAN misbehave(int svc, EFI_STATUS *st)
 		case FWSIM_UD:		fault_ud(); break;
 		case FWSIM_GP:		fault_gp(); break;
 		case FWSIM_HANG:	hang(); break;
+		case FWSIM_SLOW:	slow(plan.a[i].n); break;
+		case FWSIM_BADSTACK:	bad_stack(); break;
+		case FWSIM_STACK_UNMAPPED: stack_unmapped(); break;
+		case FWSIM_DOUBLE_FAULT: double_fault(); break;
+		case FWSIM_PTR_NONCANON:
+		case FWSIM_PTR_DATA:	tamper(svc, plan.a[i].kind); break;
 		case FWSIM_BAD_STATUS:
 			*st = FWSIM_BAD_STATUS_VALUE;
 			return TRUE;
@@ -156,8 +229,9 @@ static BOOLEAN misbehave(int svc, EFI_STATUS *st)
 }
 
 /* The entry to call: the converted pointer, or for phys-ptr the one kept
- * physical (Quirk (field): firmware that misses a ConvertPointer, e.g. a
- * GetTime that still reaches the RTC code at its physical address). */
+ * physical (the phys-pointer quirk of README: Firmware quirks: firmware
+ * that misses a ConvertPointer, e.g. a GetTime that still reaches the RTC
+ * code at its physical address). */
 static UINT64 target(int svc)
 {
 	if (armed && fwsim_plan_find(&plan, FWSIM_PHYS_PTR, svc))
@@ -175,9 +249,22 @@ static UINT64 target(int svc)
 		return ((type)(UINTN)target(svc))(__VA_ARGS__);		\
 	} while (0)
 
+/* time-invalid: a clock driver that does not check what it read (UEFI
+ * 2.10 §8.3.1's ranges); the real time is fetched so the call still takes
+ * the firmware's path. */
 static EFI_STATUS EFIAPI w_get_time(EFI_TIME *t, EFI_TIME_CAPABILITIES *c)
 {
-	CALL(FWSIM_GET_TIME, EFI_GET_TIME, t, c);
+	EFI_STATUS st;
+
+	if (misbehave(FWSIM_GET_TIME, &st))
+		return st;
+	st = ((EFI_GET_TIME)(UINTN)target(FWSIM_GET_TIME))(t, c);
+	if (st == EFI_SUCCESS && armed && fwsim_plan_find(&plan, FWSIM_TIME_INVALID, FWSIM_GET_TIME)) {
+		t->Month = 13;
+		t->Day = 0;
+		t->Hour = 25;
+	}
+	return st;
 }
 
 static EFI_STATUS EFIAPI w_set_time(EFI_TIME *t)
@@ -218,21 +305,67 @@ static EFI_STATUS EFIAPI w_get_variable(CHAR16 *name, EFI_GUID *guid, UINT32 *at
 	return st;
 }
 
-/* UEFI 2.10 §8.2.2: VariableNameSize is the size of the caller's buffer. */
+/* The list-* answers that replace the real call once FWSIM_LIST_GOOD names
+ * of a walk were returned; FALSE: call the firmware. */
+static BOOLEAN list_misbehave(UINTN *size, CHAR16 *name, UINTN cap, EFI_STATUS *st)
+{
+	UINTN n = 0;
+
+	if (walk_names < FWSIM_LIST_GOOD)
+		return FALSE;
+	*st = EFI_SUCCESS;
+	if (fwsim_plan_find(&plan, FWSIM_LIST_SAME, FWSIM_GET_NEXT_VARIABLE_NAME)) {
+		while (2 * (n + 1) < cap && name[n])
+			n++;
+		*size = 2 * (n + 1);		/* the name it was given */
+		return TRUE;
+	}
+	if (fwsim_plan_find(&plan, FWSIM_LIST_NONUL, FWSIM_GET_NEXT_VARIABLE_NAME)) {
+		for (n = 0; n < cap / 2; n++)
+			name[n] = L'N';
+		*size = cap;			/* all of it, no NUL */
+		return TRUE;
+	}
+	if (fwsim_plan_find(&plan, FWSIM_LIST_GROW, FWSIM_GET_NEXT_VARIABLE_NAME)) {
+		name[0] = L'G';
+		name[1] = 0;
+		*size = cap + OVERSTATE_BYTES;	/* more than it was given */
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* UEFI 2.10 §8.2.2: VariableNameSize is the size of the caller's buffer;
+ * an empty name starts the walk, EFI_NOT_FOUND ends it. */
 static EFI_STATUS EFIAPI w_get_next_variable_name(UINTN *size, CHAR16 *name, EFI_GUID *guid)
 {
+	EFI_GET_NEXT_VARIABLE_NAME real_fn =
+		(EFI_GET_NEXT_VARIABLE_NAME)(UINTN)target(FWSIM_GET_NEXT_VARIABLE_NAME);
 	const struct fwsim_action *a;
 	UINTN cap = size ? *size : 0;
 	EFI_STATUS st;
 
 	if (misbehave(FWSIM_GET_NEXT_VARIABLE_NAME, &st))
 		return st;
-	st = ((EFI_GET_NEXT_VARIABLE_NAME)(UINTN)target(FWSIM_GET_NEXT_VARIABLE_NAME))(size, name,
-										       guid);
-	if (st != EFI_SUCCESS || !armed)
+	if (!armed || !size || !name || cap < 4)
+		return real_fn(size, name, guid);
+	if (name[0] == 0)
+		walk_names = 0;
+	if (list_misbehave(size, name, cap, &st))
 		return st;
+	st = real_fn(size, name, guid);
+	if (st == EFI_NOT_FOUND &&
+	    fwsim_plan_find(&plan, FWSIM_LIST_RESTART, FWSIM_GET_NEXT_VARIABLE_NAME)) {
+		/* Quirk (field): a variable driver whose list wraps around
+		 * instead of ending, so a walk never sees EFI_NOT_FOUND. */
+		name[0] = 0;
+		*size = cap;
+		st = real_fn(size, name, guid);
+	}
+	if (st == EFI_SUCCESS)
+		walk_names++;
 	a = fwsim_plan_find(&plan, FWSIM_OVERRUN_NAME, FWSIM_GET_NEXT_VARIABLE_NAME);
-	if (a)
+	if (st == EFI_SUCCESS && a)
 		fill((UINT8 *)name + cap, a->n);
 	return st;
 }
@@ -275,6 +408,22 @@ static EFI_STATUS EFIAPI w_query_variable_info(UINT32 attrs, UINT64 *max, UINT64
 
 /* --- SetVirtualAddressMap ----------------------------------------------- */
 
+/* crc-bad: after the firmware's own SetVirtualAddressMap has converted the
+ * table and recomputed its CRC32 (UEFI 2.10 §4.2, §8.4), the header's
+ * CRC32 is made wrong, as by a driver that patches the table and does not
+ * recompute it. Still in physical mode: rts is the table's physical
+ * address. */
+static EFI_STATUS EFIAPI w_set_virtual_address_map(UINTN size, UINTN desc_size, UINT32 version,
+						   EFI_MEMORY_DESCRIPTOR *map)
+{
+	EFI_STATUS st = ((EFI_SET_VIRTUAL_ADDRESS_MAP)(UINTN)phys[FWSIM_SET_VIRTUAL_ADDRESS_MAP])(
+		size, desc_size, version, map);
+
+	if (!EFI_ERROR(st) && fwsim_plan_find(&plan, FWSIM_CRC_BAD, FWSIM_NO_SVC))
+		rts->Hdr.CRC32 ^= 0xFFFFFFFFU;
+	return st;
+}
+
 /* UEFI 2.10 §8.4: runs inside SetVirtualAddressMap, still in physical
  * mode; ConvertPointer turns each saved pointer into its new VA. */
 static VOID EFIAPI on_virtual_address_change(EFI_EVENT ev, VOID *ctx)
@@ -284,10 +433,13 @@ static VOID EFIAPI on_virtual_address_change(EFI_EVENT ev, VOID *ctx)
 	for (int s = 0; s < FWSIM_SVC_COUNT; s++)
 		if (real[s])
 			rts->ConvertPointer(0, (VOID **)&real[s]);
+	table_va = (UINT64)(UINTN)rts;
+	if (EFI_ERROR(rts->ConvertPointer(0, (VOID **)&table_va)))
+		table_va = 0;
 	if (fwsim_plan_find(&plan, FWSIM_SVAM_NEWVA, FWSIM_NO_SVC)) {
-		/* Quirk (field): firmware that uses its new addresses before
-		 * SetVirtualAddressMap returns, while the caller's page tables
-		 * still hold only the old ones. */
+		/* The svam-new-va quirk (README: Firmware quirks): firmware
+		 * that uses its new addresses before SetVirtualAddressMap
+		 * returns, while the caller's page tables hold only the old ones. */
 		volatile UINT64 *p = &probe;
 
 		rts->ConvertPointer(0, (VOID **)&p);
@@ -305,6 +457,7 @@ static UINT64 wrapper(int svc)
 	case FWSIM_SET_TIME:			return (UINT64)(UINTN)w_set_time;
 	case FWSIM_GET_WAKEUP_TIME:		return (UINT64)(UINTN)w_get_wakeup_time;
 	case FWSIM_SET_WAKEUP_TIME:		return (UINT64)(UINTN)w_set_wakeup_time;
+	case FWSIM_SET_VIRTUAL_ADDRESS_MAP:	return (UINT64)(UINTN)w_set_virtual_address_map;
 	case FWSIM_GET_VARIABLE:		return (UINT64)(UINTN)w_get_variable;
 	case FWSIM_GET_NEXT_VARIABLE_NAME:	return (UINT64)(UINTN)w_get_next_variable_name;
 	case FWSIM_SET_VARIABLE:		return (UINT64)(UINTN)w_set_variable;
@@ -487,6 +640,8 @@ static void report(void)
 			Print(L", buffer at pa 0x%lx", bs_buf_pa);
 		if (a->kind == FWSIM_OVERRUN_NAME || a->kind == FWSIM_OVERRUN_DATA)
 			Print(L", %ld bytes", a->n);
+		if (a->kind == FWSIM_SLOW)
+			Print(L", %ld ms (TSC %ld kHz)", a->n, tsc_per_ms);
 		Print(L"\n");
 	}
 }
@@ -597,6 +752,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		if (EFI_ERROR(st))
 			return st;
 		bs_buf_pa = (UINT64)(UINTN)buf;
+	}
+	if (fwsim_plan_find(&plan, FWSIM_SLOW, FWSIM_NO_SVC)) {
+		/* The TSC against the firmware's Stall (UEFI 2.10 §7.5), 50 ms. */
+		UINT64 t0 = cpu_rdtsc();
+
+		BS->Stall(50000);
+		tsc_per_ms = (cpu_rdtsc() - t0) / 50;
 	}
 	st = BS->CreateEventEx(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, on_ready_to_boot, NULL,
 			       &ready_to_boot_guid, &rtb_event);

@@ -130,7 +130,7 @@ def screen(tmp_path_factory):
     sock = str(work / "monitor.sock")
     esp = copy_esp(str(work / "esp"))
     # As `make run DISPLAY=1` boots without an X display: std VGA on VNC.
-    m = Machine(f"fbcon-{os.getpid()}", esp, workdir=str(work),
+    m = Machine(f"fbcon-{os.getpid()}", esp, workdir=str(work), cpu="max",
                 display=hvqemu.pick_display(""),
                 extra=["-monitor", f"unix:{sock},server,nowait"])
     mon = None
@@ -282,3 +282,23 @@ def test_ramfb_framebuffer_outside_the_direct_map_is_write_combining(ramfb):
     assert all(t.rstrip() in lines for t in tail), (tail, lines)
     assert lines[-1] == "hv>", lines[-3:]
     assert "not mapped" in lines[-2], lines[-3:]
+
+
+def test_ctrl_rbracket_on_the_keyboard_stops_a_running_guest(screen):
+    """A running guest's input comes through the console layer, so Ctrl-]
+    typed on the PS/2 keyboard stops it as Ctrl-] on COM1 does."""
+    screen.p.send("guest run test probe spin\r")
+    screen.expect(re.escape("[test] spinning"), timeout=60)
+    reply = screen.mon.cmd("sendkey ctrl-bracket_right")     # QEMU's name for ]
+    assert "sendkey ctrl-bracket_right" in reply and "nvalid" not in reply and "nknown" not in reply, reply
+    out = screen.expect(PROMPT, timeout=30).split("\n")
+    assert [l.strip() for l in out if l.strip()][-1] == "guest test: stopped: stopped by Ctrl-]", out
+
+
+def test_keys_typed_on_the_keyboard_reach_the_running_guest(screen):
+    screen.p.send("guest run test probe echo 2\r")
+    screen.expect(re.escape("[test] reading"), timeout=60)
+    screen.mon.keys("h", "i")
+    out = screen.expect(PROMPT, timeout=30).split("\n")
+    lines = [l.strip() for l in out if l.strip()]
+    assert lines[-2:] == ["[test] echo: hi", "guest test: exited with code 0"], out

@@ -1,6 +1,6 @@
 """Variables written at runtime reach the VARS file and survive resets and
 power-off; and the other way round, a variable the firmware's own UEFI Shell
-wrote is read back exactly by the hypervisor (README: The shell, FIELD-NOTES:
+wrote is read back exactly by the hypervisor (README: The shell, and Tests:
 UEFIExtract, startup.nsh)."""
 import re
 
@@ -80,7 +80,7 @@ def test_variables_survive_cold_reset_and_power_off(machines, tmp_path):
     assert m2.wait_exit(timeout=60) == 0
 
 
-# setvar NAME -guid G -nv -bs -rt =0x0102A5FF stores ff a5 02 01 (FIELD-NOTES);
+# setvar NAME -guid G -nv -bs -rt =0x0102A5FF stores ff a5 02 01 (the UEFI Shell of OVMF 2022.11);
 # =L"text" stores the UTF-16 without a NUL.
 SHELL_VARS = {
     "ShellNum": ("=0x0102A5FF", b"\xff\xa5\x02\x01"),

@@ -234,7 +234,7 @@ def test_varinfo_defaults_to_nv_bs_rt(store):
     assert default[0] == "attributes         nv,bs,rt", default
     assert store.cmd("varinfo nv,bs,rt") == default
     v = varinfo(store)
-    # OVMF's store (FIELD-NOTES): 0x3FF9C bytes, variables up to 0x83C4.
+    # OVMF 2022.11's store: 0x3FF9C bytes, variables up to 0x83C4.
     assert v["max storage"] == 0x3FF9C and v["max variable size"] == 0x83C4, v
     assert 0 < v["remaining"] <= v["max storage"]
     expect_error(store, "varinfo bs", "cannot query variable storage (EFI_INVALID_PARAMETER)")
@@ -285,9 +285,9 @@ def test_rt_lists_regions_and_counts_calls(store):
     # the MAT in boot-services data, and RuntimeDxe leaving two pointers
     # physical; nothing else.
     i = out.index("quirks             2 fired this boot")
-    assert out[i + 1].startswith("  svam-physical    EDK2 RuntimeDxe (OVMF): SetVirtualAddressMap "
+    assert out[i + 1].startswith("  svam-physical    EDK2 RuntimeDxe: SetVirtualAddressMap "
                                  "and ConvertPointer stay physical after the switch; "), out
-    assert out[i + 2].startswith("  mat-bs-data      EDK2 (OVMF 2022.11): the Memory Attributes "
+    assert out[i + 2].startswith("  mat-bs-data      EDK2, OVMF 2022.11: the Memory Attributes "
                                  "Table lives in EfiBootServicesData; copied before"), out
     # Well-behaved firmware leaves the CPU state as it found it.
     assert "  rflags           no call left DF, IF, AC or TF changed" in out, out
@@ -305,7 +305,7 @@ def test_rt_lists_regions_and_counts_calls(store):
         assert va == 0xFFFFFF0000000000 + pa, (kind, hex(pa), hex(va))   # offset layout
     kinds = sorted(k for k, *_ in regions)
     if store.kind == "flash":
-        # FIELD-NOTES: four RT code/data regions and the flash as MMIO.
+        # OVMF 2022.11: four RT code/data regions and the flash as MMIO.
         assert ("EfiMemoryMappedIO", 0xFFC00000, 1024, 0xFFFFFF00FFC00000) in regions, out
         assert len(regions) == 5, out
     else:

@@ -1,6 +1,8 @@
 """Secure Boot with Debian's snakeoil OVMF: the signed loader
 boots and variables work; an unsigned loader is refused by the firmware;
-the signed loader refuses a hv.elf whose SHA-256 is not the pinned one."""
+the signed loader refuses a hv.elf whose SHA-256 is not the pinned one;
+the unsigned config's `write:` reaches only guest images the signed
+loader pins."""
 import os
 import re
 import shutil
@@ -13,9 +15,9 @@ SIGNED_ESP = os.path.join(BUILD, "esp-signed")
 GUID = "3f1d4b7e-2c5a-4e8e-9d41-6a0b9c7e5f10"
 
 
-def sb_machine(name, work, drive, more=()):
+def sb_machine(name, work, drive, more=(), cpu=None):
     return Machine(name, drive, code=hvqemu.SNAKEOIL_CODE, vars_template=hvqemu.SNAKEOIL_VARS,
-                   workdir=str(work), more_drives=more)
+                   workdir=str(work), more_drives=more, cpu=cpu)
 
 
 def test_signed_loader_boots_and_variables_work(tmp_path):
@@ -69,5 +71,38 @@ def test_secure_boot_known_off_runs_a_hypervisor_that_differs_from_the_pin(tmp_p
         info = "\n".join(m.cmd("bootinfo"))
         assert re.search(r"secure boot\s+off", info), info
         assert re.search(r"hv\.elf hash\s+differs", info), info
+    finally:
+        m.close()
+
+
+def test_write_policy_reaches_only_modules_the_signed_loader_pins(tmp_path):
+    """make sign pins the test guest (SIGN_MODULES). A copy with bytes
+    appended past its segments is still a valid image, but not the pinned
+    one: the unsigned config's write: gives it read, and guest info says
+    why."""
+    esp = shutil.copytree(SIGNED_ESP, tmp_path / "esp")
+    guest = esp / "hvboot" / "testguest.elf"
+    (esp / "hvboot" / "other.elf").write_bytes(guest.read_bytes() + b"\0" * 16)
+    cfg = esp / "hvboot" / "hvboot.cfg"
+    cfg.write_text(cfg.read_text() + "module = other \\hvboot\\other.elf\n")
+    m = sb_machine(f"sb-pins-{tmp_path.name}", tmp_path, str(esp), cpu="max")
+    try:
+        banner = m.expect(PROMPT)
+        assert "Secure Boot on" in banner, banner
+        assert "hvboot: module test: SHA-256 pinned by this loader" in banner, banner
+        assert ("hvboot: module other: SHA-256 not pinned: guest_vars write applies as read"
+                in banner), banner
+        info = m.cmd("guest info other")
+        assert re.fullmatch(r"memory: 64 MiB, variables by hypercall: read \(write needs a "
+                            r"module the signed loader pins \(Secure Boot is on\)\)",
+                            info[1]), info
+        assert re.fullmatch(r"memory: 64 MiB, variables by hypercall: write",
+                            m.cmd("guest info test")[1])
+        out = m.cmd("guest run other", timeout=300)
+        assert "[other] set HvGuestTest: EFI_WRITE_PROTECTED" in out, out
+        assert out[-1] == "guest other: exited with code 0", out
+        out = m.cmd("guest run test", timeout=300)
+        assert "[test] set HvGuestTest: EFI_SUCCESS" in out, out
+        assert out[-1] == "guest test: exited with code 0", out
     finally:
         m.close()

@@ -84,6 +84,8 @@ static void test_cfg_defaults_match_product_contract(void **state)
 	assert_true(cfg.rt_window == 0xFFFFFF0000000000ULL);
 	assert_int_equal(cfg.rt_layout, HV_RT_LAYOUT_OFFSET);
 	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_HEAL);
+	assert_int_equal(cfg.rt_deadline_read_ms, 10000);
+	assert_int_equal(cfg.rt_deadline_write_ms, 60000);
 }
 
 static void test_cfg_parses_every_key(void **state)
@@ -96,7 +98,8 @@ static void test_cfg_parses_every_key(void **state)
 		  "runtime = off\n"
 		  "rt_window = 0xFFFFFE8000000000\n"
 		  "rt_layout = compact\n"
-		  "rt_compat = alias\n");
+		  "rt_compat = alias\n"
+		  "rt_watchdog = 3s,45s\n");
 	assert_string_equal(cfg.hypervisor, "\\efi\\hv\\hv2.elf");
 	assert_string_equal(cfg.cmdline, "console=ttyS0 loglevel=7");
 	assert_int_equal(cfg.log, HV_LOG_DEBUG);
@@ -104,6 +107,8 @@ static void test_cfg_parses_every_key(void **state)
 	assert_true(cfg.rt_window == 0xFFFFFE8000000000ULL);
 	assert_int_equal(cfg.rt_layout, HV_RT_LAYOUT_COMPACT);
 	assert_int_equal(cfg.rt_compat, HV_RT_COMPAT_ALIAS);
+	assert_int_equal(cfg.rt_deadline_read_ms, 3000);
+	assert_int_equal(cfg.rt_deadline_write_ms, 45000);
 }
 
 static void test_cfg_keeps_defaults_for_keys_not_given(void **state)
@@ -417,6 +422,53 @@ static void test_cfg_rt_compat_takes_its_four_rungs(void **state)
 	assert_error("rt_compat =", "rt_compat must be none, heal, alias or identity", 1);
 }
 
+#define RT_WATCHDOG_BAD	"rt_watchdog must be off or READ,WRITE deadlines like 10s,60s " \
+			"(each 100ms..600s, in s or ms)"
+
+static void test_cfg_rt_watchdog_takes_read_and_write_deadlines(void **state)
+{
+	(void)state;
+	assert_ok("rt_watchdog = 2s,60s");
+	assert_int_equal(cfg.rt_deadline_read_ms, 2000);
+	assert_int_equal(cfg.rt_deadline_write_ms, 60000);
+	assert_ok("rt_watchdog = 500ms , 30s");
+	assert_int_equal(cfg.rt_deadline_read_ms, 500);
+	assert_int_equal(cfg.rt_deadline_write_ms, 30000);
+	assert_ok("rt_watchdog = 100ms,600s");
+	assert_int_equal(cfg.rt_deadline_read_ms, 100);
+	assert_int_equal(cfg.rt_deadline_write_ms, 600000);
+	assert_ok("rt_watchdog = 600000ms,600000ms");
+	assert_int_equal(cfg.rt_deadline_read_ms, 600000);
+}
+
+static void test_cfg_rt_watchdog_off_turns_both_deadlines_off(void **state)
+{
+	(void)state;
+	assert_ok("rt_watchdog = off");
+	assert_int_equal(cfg.rt_deadline_read_ms, 0);
+	assert_int_equal(cfg.rt_deadline_write_ms, 0);
+}
+
+static void test_cfg_rt_watchdog_refuses_what_is_not_two_deadlines(void **state)
+{
+	(void)state;
+	assert_error("rt_watchdog = 10s", RT_WATCHDOG_BAD, 1);		/* one deadline */
+	assert_error("rt_watchdog = 10,60", RT_WATCHDOG_BAD, 1);	/* no unit */
+	assert_error("rt_watchdog = 10s,60m", RT_WATCHDOG_BAD, 1);	/* no minutes */
+	assert_error("rt_watchdog = 10s,60s,5s", RT_WATCHDOG_BAD, 1);
+	assert_error("rt_watchdog = s,60s", RT_WATCHDOG_BAD, 1);
+	assert_error("rt_watchdog = ms,60s", RT_WATCHDOG_BAD, 1);
+	assert_error("rt_watchdog = -1s,60s", RT_WATCHDOG_BAD, 1);
+	assert_error("rt_watchdog = 99ms,60s", RT_WATCHDOG_BAD, 1);	/* under 100 ms */
+	assert_error("rt_watchdog = 0s,60s", RT_WATCHDOG_BAD, 1);
+	assert_error("rt_watchdog = 10s,601s", RT_WATCHDOG_BAD, 1);	/* over 10 min */
+	assert_error("rt_watchdog = 10s,600001ms", RT_WATCHDOG_BAD, 1);
+	assert_error("rt_watchdog = 10s,9999999s", RT_WATCHDOG_BAD, 1);
+	assert_error("rt_watchdog = Off", RT_WATCHDOG_BAD, 1);
+	assert_error("rt_watchdog =", RT_WATCHDOG_BAD, 1);
+	assert_error("rt_watchdog = read=2s write=60s", RT_WATCHDOG_BAD, 1);
+}
+
 /* The loader carries no fault-injection test aids (README "The ESP and the
  * config"): the key they used is as unknown as any typo. */
 static void test_cfg_rt_inject_is_an_unknown_key(void **state)
@@ -649,6 +701,9 @@ int main(void)
 		cmocka_unit_test(test_cfg_initrd_belongs_to_a_module_defined_above),
 		cmocka_unit_test(test_cfg_args_keep_the_text_after_the_name),
 		cmocka_unit_test(test_cfg_guest_vars_takes_none_read_or_write_guid),
+		cmocka_unit_test(test_cfg_rt_watchdog_takes_read_and_write_deadlines),
+		cmocka_unit_test(test_cfg_rt_watchdog_off_turns_both_deadlines_off),
+		cmocka_unit_test(test_cfg_rt_watchdog_refuses_what_is_not_two_deadlines),
 		cmocka_unit_test(test_cfg_empty_file_gives_defaults),
 		cmocka_unit_test(test_cfg_defaults_match_product_contract),
 		cmocka_unit_test(test_cfg_parses_every_key),

@@ -135,7 +135,7 @@ static void test_cpuview_passes_through_the_syscall_and_segment_base_msrs(void *
 	for (size_t i = 0; i < cpuview_msr_passthrough_count; i++) {
 		uint32_t m = cpuview_msr_passthrough[i];
 
-		assert_true(m != MSR_EFER_ADDR && m != MSR_PAT && m != MSR_TSC_AUX && m != MSR_TSC);
+		assert_true(m != MSR_EFER && m != MSR_IA32_PAT && m != MSR_TSC_AUX && m != MSR_TSC);
 	}
 }
 
@@ -145,12 +145,12 @@ static void test_cpuview_emulates_efer_pat_tsc_aux_and_mtrrs(void **state)
 
 	(void)state;
 	cpuview_msrs_init(&m, (1ULL << 8) | (1ULL << 10) | (1ULL << 12));	/* LME LMA SVME */
-	assert_true(cpuview_msr_read(&m, MSR_EFER_ADDR, 0) == ((1ULL << 8) | (1ULL << 10)));
-	cpuview_msr_write(&m, MSR_EFER_ADDR, ~0ULL);
+	assert_true(cpuview_msr_read(&m, MSR_EFER, 0) == ((1ULL << 8) | (1ULL << 10)));
+	cpuview_msr_write(&m, MSR_EFER, ~0ULL);
 	assert_true(m.efer == CPUVIEW_EFER_GUEST);
-	assert_true(cpuview_msr_read(&m, MSR_PAT, 0) == CPUVIEW_PAT_POWER_ON);
-	cpuview_msr_write(&m, MSR_PAT, 0x0407050600070106ULL);
-	assert_true(cpuview_msr_read(&m, MSR_PAT, 0) == 0x0407050600070106ULL);
+	assert_true(cpuview_msr_read(&m, MSR_IA32_PAT, 0) == CPUVIEW_PAT_POWER_ON);
+	cpuview_msr_write(&m, MSR_IA32_PAT, 0x0407050600070106ULL);
+	assert_true(cpuview_msr_read(&m, MSR_IA32_PAT, 0) == 0x0407050600070106ULL);
 	cpuview_msr_write(&m, MSR_TSC_AUX, 0x1234567800000005ULL);
 	assert_true(cpuview_msr_read(&m, MSR_TSC_AUX, 0) == 5);
 	assert_true(cpuview_msr_read(&m, MSR_TSC, 0xABCDEF) == 0xABCDEF);

@@ -1,4 +1,4 @@
-/* Host tests for rt/efistatus.c: names of UEFI 2.10 Appendix D. */
+/* Host tests for loader/efistatus.c: names of UEFI 2.10 Appendix D. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 
 #include "loader/efistatus.h"
 
-#define ERR(n) (EFISTATUS_ERROR_BIT | (n))
+#define ERR(n) EFI_STATUS_ERR(n)
 
 static void test_efistatus_names_not_found(void **state)
 {

@@ -1,4 +1,4 @@
-/* hv/fmt.c: every conversion, flag and modifier the hypervisor uses, the
+/* loader/fmt.c: every conversion, flag and modifier the hypervisor uses, the
  * snprintf truncation contract, and agreement with the C library. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -38,7 +38,7 @@ static void test_fwinfo_revision_truncates_like_snprintf(void **state)
 
 static void test_fwinfo_reads_u_boots_properties_table(void **state)
 {
-	/* Version 1, Length 8, 0x05b0: U-Boot's (FIELD-NOTES). */
+	/* Version 1, Length 8, 0x05b0: U-Boot's (README: Runtime services after boot). */
 	const uint8_t t[8] = { 1, 0, 8, 0, 0xb0, 0x05, 0, 0 };
 	uint32_t s = 0;
 

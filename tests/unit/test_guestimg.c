@@ -13,6 +13,7 @@
 
 #include "layout.h"
 #include "hv/vm/guestimg.h"
+#include "loader/pt.h"
 
 #define MEM	(8ULL << 20)
 
@@ -159,7 +160,7 @@ static uint64_t walk(const uint8_t *mem, uint64_t cr3, uint64_t va, uint64_t *fl
 
 	*flags = 7;
 	for (int level = 0; level < 4; level++) {
-		unsigned idx = (va >> (39 - 9 * level)) & 511;
+		unsigned idx = pt_index(va, level);
 		uint64_t e;
 
 		assert_true(table + 8 * idx + 8 <= MEM);

@@ -14,7 +14,7 @@
 
 #define MEM	0x10000ULL
 static uint8_t mem[MEM];
-static int calls;
+static int calls, sets, queries;
 static uint16_t seen_name[64];
 static uint64_t seen_size;
 
@@ -30,7 +30,7 @@ static efi_status_t fake_get(const uint16_t *name, const struct efi_guid *guid,
 	memcpy(seen_name, name, sizeof(seen_name));
 	if (*size < 3) {
 		*size = 3;
-		return HCALL_BUFFER_TOO_SMALL;
+		return EFI_BUFFER_TOO_SMALL;
 	}
 	memcpy(data, "abc", 3);
 	*size = 3;
@@ -54,16 +54,20 @@ static efi_status_t fake_set(const uint16_t *name, const struct efi_guid *guid,
 {
 	(void)name; (void)guid; (void)attrs; (void)data;
 	calls++;
+	sets++;
 	seen_size = size;
 	return 0;
 }
+
+static uint64_t remaining = 0x3BE40;	/* what fake_query says is left */
 
 static efi_status_t fake_query(uint32_t attrs, uint64_t *a, uint64_t *b, uint64_t *c)
 {
 	(void)attrs;
 	calls++;
+	queries++;
 	*a = 0x3FF9C;
-	*b = 0x3BE40;
+	*b = remaining;
 	*c = 0x83C4;
 	return 0;
 }
@@ -81,7 +85,7 @@ static const struct hcall_services svc = {
 	fake_get, fake_next, fake_set, fake_query, fake_time,
 };
 
-static struct hcall_env env = { mem, MEM, { HV_GUEST_VARS_READ, { 0 } }, &svc };
+static struct hcall_env env = { mem, MEM, { HV_GUEST_VARS_READ, { 0 } }, &svc, 0 };
 
 static void put(uint8_t *p, uint64_t v, int n)
 {
@@ -117,22 +121,24 @@ static int setup(void **s)
 {
 	(void)s;
 	memset(mem, 0, sizeof(mem));
-	calls = 0;
+	calls = sets = queries = 0;
+	remaining = 0x3BE40;
 	env.policy.mode = HV_GUEST_VARS_READ;
+	env.nv_written_bytes = 0;
 	return 0;
 }
 
 static void test_hcall_version_is_1_0(void **s)
 {
 	(void)s;
-	assert_true(hcall_dispatch(&env, HCALL_VERSION, 0, 0) == 0x00010000);
+	assert_true(hcall_dispatch(&env, HVCALL_VERSION, 0, 0) == 0x00010000);
 }
 
 static void test_hcall_unknown_function_is_unsupported(void **s)
 {
 	(void)s;
-	assert_true(hcall_dispatch(&env, 6, 0, 0) == HCALL_UNSUPPORTED);
-	assert_true(hcall_dispatch(&env, ~0ULL, 0, 0) == HCALL_UNSUPPORTED);
+	assert_true(hcall_dispatch(&env, 6, 0, 0) == EFI_UNSUPPORTED);
+	assert_true(hcall_dispatch(&env, ~0ULL, 0, 0) == EFI_UNSUPPORTED);
 }
 
 static void test_hcall_range_must_lie_inside_guest_memory(void **s)
@@ -152,10 +158,10 @@ static void test_hcall_get_variable_past_memory_is_invalid_and_reads_nothing(voi
 	uint64_t size = var_req(MEM - 0x100, &EFI_GLOBAL_VARIABLE_GUID, "BootOrder", 0);
 
 	(void)s;
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, MEM - 0x100, size + 0x100) ==
-		    HCALL_INVALID_PARAMETER);
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, MEM - 0x100, UINT64_MAX - 0x10) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, MEM - 0x100, size + 0x100) ==
+		    EFI_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, MEM - 0x100, UINT64_MAX - 0x10) ==
+		    EFI_INVALID_PARAMETER);
 	assert_int_equal(calls, 0);
 }
 
@@ -164,11 +170,11 @@ static void test_hcall_data_running_past_the_request_is_invalid(void **s)
 	uint64_t size = var_req(0x100, &EFI_GLOBAL_VARIABLE_GUID, "BootOrder", 0x40);
 
 	(void)s;
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x100, size - 1) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, size - 1) ==
+		    EFI_INVALID_PARAMETER);
 	put(mem + 0x100 + 24, UINT64_MAX, 8);		/* data_size wrapping 2^64 */
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x100, size) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, size) ==
+		    EFI_INVALID_PARAMETER);
 	assert_int_equal(calls, 0);
 }
 
@@ -178,8 +184,8 @@ static void test_hcall_name_without_nul_is_invalid(void **s)
 
 	(void)s;
 	put(mem + 0x100 + 32 + 18, 'X', 2);		/* the NUL overwritten */
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x100, size) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, size) ==
+		    EFI_INVALID_PARAMETER);
 	assert_int_equal(calls, 0);
 }
 
@@ -190,14 +196,38 @@ static void test_hcall_odd_empty_or_huge_name_size_is_invalid(void **s)
 
 	(void)s;
 	put(mem + 0x100 + 20, 19, 4);
-	assert_true(hcall_check_var(mem, MEM, 1, 0x100, size, &r) == HCALL_INVALID_PARAMETER);
+	assert_true(hcall_check_var(mem, MEM, 1, 0x100, size, &r) == EFI_INVALID_PARAMETER);
 	put(mem + 0x100 + 20, 0, 4);
-	assert_true(hcall_check_var(mem, MEM, 1, 0x100, size, &r) == HCALL_INVALID_PARAMETER);
+	assert_true(hcall_check_var(mem, MEM, 1, 0x100, size, &r) == EFI_INVALID_PARAMETER);
 	put(mem + 0x100 + 20, RT_NAME_MAX + 2, 4);
-	assert_true(hcall_check_var(mem, MEM, 1, 0x100, 0x4000, &r) == HCALL_INVALID_PARAMETER);
+	assert_true(hcall_check_var(mem, MEM, 1, 0x100, 0x4000, &r) == EFI_INVALID_PARAMETER);
 	put(mem + 0x100 + 20, 20, 4);
 	assert_true(hcall_check_var(mem, MEM, 1, 0x100, size, &r) == 0);
 	assert_true(r.name_gpa == 0x120 && r.data_gpa == 0x120 + 20);
+}
+
+/* README: name_size at most 2,048 bytes (1,024 UTF-16 characters with the
+ * NUL), for every variable function; the edge itself is served. */
+static void test_hcall_name_size_2048_is_served_and_2050_is_invalid(void **s)
+{
+	struct hcall_var_req r;
+
+	(void)s;
+	for (uint64_t fn = HVCALL_GET_VARIABLE; fn <= HVCALL_SET_VARIABLE; fn++) {
+		memset(mem + 0x100, 0, 0x1000);
+		for (int i = 0; i < 1023; i++)
+			put(mem + 0x100 + 32 + 2 * i, 'A', 2);
+		put(mem + 0x100 + 20, 2048, 4);
+		assert_true(hcall_check_var(mem, MEM, fn, 0x100, 32 + 2048, &r) == 0);
+		assert_int_equal(r.name_size, 2048);
+		put(mem + 0x100 + 20, 2050, 4);
+		assert_true(hcall_check_var(mem, MEM, fn, 0x100, 32 + 2050, &r) ==
+			    EFI_INVALID_PARAMETER);
+	}
+	put(mem + 0x100 + 20, 2050, 4);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, 32 + 2050) ==
+		    EFI_INVALID_PARAMETER);
+	assert_int_equal(calls, 0);
 }
 
 static void test_hcall_short_header_is_invalid(void **s)
@@ -205,7 +235,7 @@ static void test_hcall_short_header_is_invalid(void **s)
 	struct hcall_var_req r;
 
 	(void)s;
-	assert_true(hcall_check_var(mem, MEM, 1, 0x100, 31, &r) == HCALL_INVALID_PARAMETER);
+	assert_true(hcall_check_var(mem, MEM, 1, 0x100, 31, &r) == EFI_INVALID_PARAMETER);
 }
 
 static void test_hcall_get_variable_returns_data_size_and_attributes(void **s)
@@ -214,7 +244,7 @@ static void test_hcall_get_variable_returns_data_size_and_attributes(void **s)
 
 	(void)s;
 	put(mem + 0x100 + 16, 0, 4);
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x101 - 1, size) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x101 - 1, size) == 0);
 	assert_int_equal(calls, 1);
 	assert_int_equal(seen_name[0], 'B');
 	assert_int_equal(seen_name[9], 0);
@@ -228,8 +258,8 @@ static void test_hcall_get_variable_too_small_says_the_size_needed(void **s)
 	uint64_t size = var_req(0x101, &EFI_GLOBAL_VARIABLE_GUID, "BootOrder", 1);
 
 	(void)s;
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x101, size) ==
-		    HCALL_BUFFER_TOO_SMALL);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x101, size) ==
+		    EFI_BUFFER_TOO_SMALL);
 	assert_int_equal(get(mem + 0x101 + 24, 8), 3);
 }
 
@@ -239,11 +269,11 @@ static void test_hcall_next_name_fits_or_says_the_size_needed(void **s)
 
 	(void)s;
 	put(mem + 0x100 + 20, 4, 4);		/* room for one character + NUL */
-	assert_true(hcall_dispatch(&env, HCALL_GET_NEXT_VARIABLE_NAME, 0x100, size + 2) ==
-		    HCALL_BUFFER_TOO_SMALL);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_NEXT_VARIABLE_NAME, 0x100, size + 2) ==
+		    EFI_BUFFER_TOO_SMALL);
 	assert_int_equal(get(mem + 0x100 + 20, 4), 20);
 	put(mem + 0x100 + 20, 64, 4);
-	assert_true(hcall_dispatch(&env, HCALL_GET_NEXT_VARIABLE_NAME, 0x100, 32 + 64) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_NEXT_VARIABLE_NAME, 0x100, 32 + 64) == 0);
 	assert_int_equal(get(mem + 0x100 + 20, 4), 20);
 	assert_memory_equal(mem + 0x100, &EFI_GLOBAL_VARIABLE_GUID, 16);
 	assert_int_equal(get(mem + 0x100 + 32 + 16, 2), 'r');
@@ -255,8 +285,8 @@ static void test_hcall_read_policy_write_protects_every_set(void **s)
 	uint64_t size = var_req(0x100, &vendor, "Test", 4);
 
 	(void)s;
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) ==
-		    HCALL_WRITE_PROTECTED);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+		    EFI_WRITE_PROTECTED);
 	assert_int_equal(calls, 0);
 }
 
@@ -268,12 +298,12 @@ static void test_hcall_write_policy_allows_only_its_guid(void **s)
 	env.policy.mode = HV_GUEST_VARS_WRITE;
 	env.policy.guid = vendor;
 	size = var_req(0x100, &vendor, "Test", 4);
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) == 0);
-	assert_true(calls == 1 && seen_size == 4);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0);
+	assert_true(sets == 1 && seen_size == 4);
 	size = var_req(0x100, &EFI_GLOBAL_VARIABLE_GUID, "BootOrder", 2);
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, size) ==
-		    HCALL_WRITE_PROTECTED);
-	assert_int_equal(calls, 1);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+		    EFI_WRITE_PROTECTED);
+	assert_int_equal(sets, 1);
 }
 
 static void test_hcall_write_policy_never_writes_global_or_security_variables(void **s)
@@ -284,12 +314,124 @@ static void test_hcall_write_policy_never_writes_global_or_security_variables(vo
 	struct hcall_policy p = { HV_GUEST_VARS_WRITE, EFI_GLOBAL_VARIABLE_GUID };
 
 	(void)s;
-	assert_true(hcall_policy_check(&p, HCALL_SET_VARIABLE, &EFI_GLOBAL_VARIABLE_GUID) ==
-		    HCALL_WRITE_PROTECTED);
+	assert_true(hcall_policy_check(&p, HVCALL_SET_VARIABLE, &EFI_GLOBAL_VARIABLE_GUID) ==
+		    EFI_WRITE_PROTECTED);
 	p.guid = security;
-	assert_true(hcall_policy_check(&p, HCALL_SET_VARIABLE, &security) ==
-		    HCALL_WRITE_PROTECTED);
-	assert_true(hcall_policy_check(&p, HCALL_GET_VARIABLE, &security) == 0);
+	assert_true(hcall_policy_check(&p, HVCALL_SET_VARIABLE, &security) ==
+		    EFI_WRITE_PROTECTED);
+	assert_true(hcall_policy_check(&p, HVCALL_GET_VARIABLE, &security) == 0);
+}
+
+/* README: Policy lists the boot-chain GUIDs; write:GUID naming one of them
+ * still writes nothing, while reading stays allowed. */
+static void test_hcall_write_policy_never_writes_a_boot_chain_guid(void **s)
+{
+	static const struct efi_guid chain[] = {
+		{ 0x8be4df61, 0x93ca, 0x11d2, { 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } },
+		{ 0xd719b2cb, 0x3d3a, 0x4596, { 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f } },
+		{ 0x605dab50, 0xe046, 0x4300, { 0xab, 0xb6, 0x3d, 0xd8, 0x10, 0xdd, 0x8b, 0x23 } },
+		{ 0x4a67b082, 0x0a4c, 0x41cf, { 0xb6, 0xc7, 0x44, 0x0b, 0x29, 0xbb, 0x8c, 0x4f } },
+		{ 0xe20939be, 0x32d4, 0x41be, { 0xa1, 0x50, 0x89, 0x7f, 0x85, 0xd4, 0x98, 0x29 } },
+		{ 0xbb983ccf, 0x151d, 0x40e1, { 0xa0, 0x7b, 0x4a, 0x17, 0xbe, 0x16, 0x82, 0x92 } },
+		{ 0xaeb9c5c1, 0x94f1, 0x4d02, { 0xbf, 0xd9, 0x46, 0x02, 0xdb, 0x2d, 0x3c, 0x54 } },
+		{ 0x711c703f, 0xc285, 0x4b10, { 0xa3, 0xb0, 0x36, 0xec, 0xbd, 0x3c, 0x8b, 0xe2 } },
+	};
+	struct efi_guid near = chain[3];
+
+	(void)s;
+	env.policy.mode = HV_GUEST_VARS_WRITE;
+	for (size_t i = 0; i < sizeof(chain) / sizeof(chain[0]); i++) {
+		uint64_t size = var_req(0x100, &chain[i], "LoaderEntryOneShot", 4);
+
+		env.policy.guid = chain[i];
+		assert_true(hcall_guid_boot_chain(&chain[i]));
+		assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+			    EFI_WRITE_PROTECTED);
+		put(mem + 0x100 + 24, 0, 8);	/* a delete is a write too */
+		assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size - 4) ==
+			    EFI_WRITE_PROTECTED);
+		size = var_req(0x100, &chain[i], "LoaderEntryOneShot", 4);
+		assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, size) == 0);
+	}
+	assert_int_equal(sets, 0);
+	near.d4[7] ^= 1;			/* one bit off: an ordinary GUID */
+	assert_false(hcall_guid_boot_chain(&near));
+}
+
+/* README: Policy: the store keeps 5,120 bytes a guest never uses, asked
+ * of QueryVariableInfo before each non-volatile write; the write's data,
+ * name and the store's entry overhead count. */
+static void test_hcall_write_stops_at_the_store_reserve(void **s)
+{
+	uint64_t size;
+
+	(void)s;
+	env.policy.mode = HV_GUEST_VARS_WRITE;
+	env.policy.guid = vendor;
+	size = var_req(0x100, &vendor, "Test", 100);	/* charge 100 + 10 */
+	remaining = HCALL_NV_RESERVE_BYTES + 110 + HCALL_NV_ENTRY_OVERHEAD;
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0);
+	assert_true(sets == 1 && queries == 1);
+	remaining = HCALL_NV_RESERVE_BYTES + 109 + HCALL_NV_ENTRY_OVERHEAD;
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+		    EFI_OUT_OF_RESOURCES);
+	assert_int_equal(sets, 1);
+	remaining = 3;				/* less than the reserve: no wrap */
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+		    EFI_OUT_OF_RESOURCES);
+	size = var_req(0x100, &vendor, "Test", 0);	/* deleting frees: allowed */
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0);
+	assert_int_equal(sets, 2);
+	size = var_req(0x100, &vendor, "Test", 100);	/* volatile: not the store's */
+	put(mem + 0x100 + 16, EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS, 4);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0);
+	assert_int_equal(sets, 3);
+	assert_int_equal(env.nv_written_bytes, 110);
+}
+
+/* README: Policy: one run writes at most HCALL_NV_BUDGET_BYTES of
+ * non-volatile data + names; what the firmware refused is not counted. */
+static void test_hcall_run_budget_counts_data_and_names(void **s)
+{
+	uint64_t size, n = 0;
+
+	(void)s;
+	env.policy.mode = HV_GUEST_VARS_WRITE;
+	env.policy.guid = vendor;
+	size = var_req(0x100, &vendor, "Test", 4086);	/* charge 4,096 */
+	while (hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0)
+		n++;
+	assert_int_equal(n, HCALL_NV_BUDGET_BYTES / 4096);
+	assert_int_equal(env.nv_written_bytes, HCALL_NV_BUDGET_BYTES);
+	assert_int_equal(sets, n);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) ==
+		    EFI_OUT_OF_RESOURCES);
+	size = var_req(0x100, &vendor, "Test", 0);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, size) == 0);
+}
+
+/* README: Secure Boot: the unsigned config's write: needs a pinned module
+ * unless Secure Boot is known to be off. */
+static void test_hcall_unpinned_module_under_secure_boot_gets_read(void **s)
+{
+	const char *why;
+
+	(void)s;
+	assert_int_equal(hcall_policy_mode(HV_GUEST_VARS_WRITE, HV_SECURE_BOOT_ON, false, &why),
+			 HV_GUEST_VARS_READ);
+	assert_string_equal(why, "write needs a module the signed loader pins (Secure Boot is on)");
+	assert_int_equal(hcall_policy_mode(HV_GUEST_VARS_WRITE, HV_SECURE_BOOT_UNKNOWN, false, &why),
+			 HV_GUEST_VARS_READ);
+	assert_non_null(why);
+	assert_int_equal(hcall_policy_mode(HV_GUEST_VARS_WRITE, HV_SECURE_BOOT_ON, true, &why),
+			 HV_GUEST_VARS_WRITE);
+	assert_null(why);
+	assert_int_equal(hcall_policy_mode(HV_GUEST_VARS_WRITE, HV_SECURE_BOOT_OFF, false, &why),
+			 HV_GUEST_VARS_WRITE);
+	assert_null(why);
+	assert_int_equal(hcall_policy_mode(HV_GUEST_VARS_NONE, HV_SECURE_BOOT_ON, false, &why),
+			 HV_GUEST_VARS_NONE);
+	assert_null(why);
 }
 
 static void test_hcall_none_policy_denies_reads(void **s)
@@ -298,11 +440,11 @@ static void test_hcall_none_policy_denies_reads(void **s)
 
 	(void)s;
 	env.policy.mode = HV_GUEST_VARS_NONE;
-	assert_true(hcall_dispatch(&env, HCALL_GET_VARIABLE, 0x100, size) == HCALL_ACCESS_DENIED);
-	assert_true(hcall_dispatch(&env, HCALL_QUERY_VARIABLE_INFO, 0x100, 32) ==
-		    HCALL_ACCESS_DENIED);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_VARIABLE, 0x100, size) == EFI_ACCESS_DENIED);
+	assert_true(hcall_dispatch(&env, HVCALL_QUERY_VARIABLE_INFO, 0x100, 32) ==
+		    EFI_ACCESS_DENIED);
 	assert_int_equal(calls, 0);
-	assert_true(hcall_dispatch(&env, HCALL_GET_TIME, 0x100, 28) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_TIME, 0x100, 28) == 0);
 }
 
 static void test_hcall_set_of_1_mib_is_invalid(void **s)
@@ -312,8 +454,8 @@ static void test_hcall_set_of_1_mib_is_invalid(void **s)
 	env.policy.guid = vendor;
 	var_req(0x100, &vendor, "Test", 0);
 	put(mem + 0x100 + 24, 1 << 20, 8);
-	assert_true(hcall_dispatch(&env, HCALL_SET_VARIABLE, 0x100, MEM - 0x100) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_SET_VARIABLE, 0x100, MEM - 0x100) ==
+		    EFI_INVALID_PARAMETER);
 	assert_int_equal(calls, 0);
 }
 
@@ -321,17 +463,17 @@ static void test_hcall_varinfo_and_time_fill_their_structures(void **s)
 {
 	(void)s;
 	put(mem + 0x200, 7, 4);
-	assert_true(hcall_dispatch(&env, HCALL_QUERY_VARIABLE_INFO, 0x200, 32) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_QUERY_VARIABLE_INFO, 0x200, 32) == 0);
 	assert_int_equal(get(mem + 0x208, 8), 0x3FF9C);
 	assert_int_equal(get(mem + 0x210, 8), 0x3BE40);
 	assert_int_equal(get(mem + 0x218, 8), 0x83C4);
-	assert_true(hcall_dispatch(&env, HCALL_QUERY_VARIABLE_INFO, 0x200, 31) ==
-		    HCALL_INVALID_PARAMETER);
-	assert_true(hcall_dispatch(&env, HCALL_GET_TIME, 0x300, 28) == 0);
+	assert_true(hcall_dispatch(&env, HVCALL_QUERY_VARIABLE_INFO, 0x200, 31) ==
+		    EFI_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_TIME, 0x300, 28) == 0);
 	assert_int_equal(get(mem + 0x300, 2), 2026);
 	assert_int_equal(get(mem + 0x310, 4), 1);
-	assert_true(hcall_dispatch(&env, HCALL_GET_TIME, MEM - 27, 28) ==
-		    HCALL_INVALID_PARAMETER);
+	assert_true(hcall_dispatch(&env, HVCALL_GET_TIME, MEM - 27, 28) ==
+		    EFI_INVALID_PARAMETER);
 }
 
 int main(void)
@@ -345,6 +487,7 @@ int main(void)
 		T(test_hcall_data_running_past_the_request_is_invalid),
 		T(test_hcall_name_without_nul_is_invalid),
 		T(test_hcall_odd_empty_or_huge_name_size_is_invalid),
+		T(test_hcall_name_size_2048_is_served_and_2050_is_invalid),
 		T(test_hcall_short_header_is_invalid),
 		T(test_hcall_get_variable_returns_data_size_and_attributes),
 		T(test_hcall_get_variable_too_small_says_the_size_needed),
@@ -352,6 +495,10 @@ int main(void)
 		T(test_hcall_read_policy_write_protects_every_set),
 		T(test_hcall_write_policy_allows_only_its_guid),
 		T(test_hcall_write_policy_never_writes_global_or_security_variables),
+		T(test_hcall_write_policy_never_writes_a_boot_chain_guid),
+		T(test_hcall_write_stops_at_the_store_reserve),
+		T(test_hcall_run_budget_counts_data_and_names),
+		T(test_hcall_unpinned_module_under_secure_boot_gets_read),
 		T(test_hcall_none_policy_denies_reads),
 		T(test_hcall_set_of_1_mib_is_invalid),
 		T(test_hcall_varinfo_and_time_fill_their_structures),

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "loader/rtwin.h"
 #include "loader/elf.h"
 #include "loader/hvmap.h"
+#include "../../tools/ptmin.h"
 
 #define K4	0x1000ULL
 #define M2	0x200000ULL
@@ -150,7 +152,7 @@ static unsigned leaf_pat(const struct leaf *l)
 
 static unsigned pml4_index(uint64_t va)
 {
-	return (unsigned)((va >> 39) & 511);
+	return pt_index(va, 0);
 }
 
 /* ---------------------------------------------------------------- fixture */
@@ -165,6 +167,7 @@ static struct hvmap_error err;
 #define IMAGE_PA	0x2000000ULL
 #define STACK_PA	0x3000000ULL
 #define RTSTACK_PA	0x3100000ULL
+#define IST_PA		0x3200000ULL
 #define TRAMP_PA	0x8000ULL
 
 static void parse_ovmf(void)
@@ -328,6 +331,24 @@ static void assert_rt_leaf(const struct rt_region *r, const struct leaf *l)
 	assert_int_equal(l->entry & PTE_G, 0);
 }
 
+/* Under a runtime leaf lie only regions of r's type and caching, each
+ * starting where the one before it ends, in va and in pa: one leaf may
+ * span neighbours whose entry bits are the same, never a gap. */
+static void assert_rt_run_under(const struct rt_region *r, const struct leaf *l)
+{
+	uint64_t va = l->va, end = l->va + l->size;
+
+	while (va < end) {
+		const struct rt_region *n = rtwin_find_va(&P, va);
+
+		assert_non_null(n);
+		assert_int_equal(n->type, r->type);
+		assert_int_equal(rt_want_pat(n), rt_want_pat(r));
+		assert_int_equal(n->pa - r->pa, n->va - r->va);
+		va = n->va + (n->npages << 12);
+	}
+}
+
 /* The PAT index the framebuffer must get, spelled out from the map: WC
  * (1), or where it overlaps RAM the caching of the last RAM descriptor it
  * overlaps (WB 0, UC 3): one memory type per page, and one for it all. */
@@ -368,7 +389,7 @@ static struct census audit(void)
 			const struct rt_region *r = rtwin_find_va(&P, l->va);
 
 			assert_non_null(r);
-			assert_true(l->va + l->size - r->va <= r->npages << 12);
+			assert_rt_run_under(r, l);
 			assert_int_equal(l->pa, r->pa + (l->va - r->va));
 			assert_rt_leaf(r, l);
 			c.runtime += l->size;
@@ -761,6 +782,28 @@ static void test_hvmap_leaves_guard_pages_below_stacks_unmapped(void **state)
 		assert_walk(HV_STACK_BOTTOM_VA + off, STACK_PA + off, K4, true, false, 0);
 	for (uint64_t off = 0; off < HV_RTSTACK_SIZE; off += K4)
 		assert_walk(HV_RTSTACK_BOTTOM_VA + off, RTSTACK_PA + off, K4, true, false, 0);
+}
+
+static void test_hvmap_maps_each_exception_stack_above_a_guard_page(void **state)
+{
+	(void)state;
+	parse_ovmf();
+	prepare(HV_RT_LAYOUT_OFFSET);
+	fake_image();
+	in.ist_pa = IST_PA;
+	new_builder(false, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	assert_null(err.what);
+	for (uint64_t n = 1; n <= HV_IST_COUNT; n++) {
+		uint64_t pa = IST_PA + (n - 1) * HV_IST_STACK_SIZE;
+
+		assert_unmapped(HV_IST_BOTTOM_VA(n) - K4);
+		assert_unmapped(HV_IST_BOTTOM_VA(n) - 1);
+		for (uint64_t off = 0; off < HV_IST_STACK_SIZE; off += K4)
+			assert_walk(HV_IST_BOTTOM_VA(n) + off, pa + off, K4, true, false, 0);
+	}
+	assert_unmapped(HV_IST_TOP_VA(HV_IST_COUNT));
+	in.ist_pa = 0;
 }
 
 static void test_hvmap_maps_image_segments_with_their_permissions(void **state)
@@ -1254,6 +1297,154 @@ static void test_hvmap_pool_bound_covers_random_maps(void **state)
 	assert_true(with_mat >= 20);
 }
 
+/* ---------------------------------------------------------------- the fewest tables */
+
+/* Reads one of tools/maps/ (HV_MAPS_DIR, the build passes it) into raw. */
+static void parse_map_file(const char *name)
+{
+	char path[256], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", HV_MAPS_DIR, name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	nraw = 0;
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strcspn(line, "\r\n");
+		bool empty;
+
+		assert_true(nraw < 300);
+		assert_null(memmap_parse_line(line, len, &raw[nraw], &empty));
+		if (!empty)
+			nraw++;
+	}
+	fclose(f);
+	assert_true(nraw > 10);
+}
+
+static struct ptmin_range floor_r[400];
+
+static void floor_add(size_t *n, uint64_t va, uint64_t pa, uint64_t len, bool only_4k,
+		      uint32_t attr)
+{
+	assert_true(*n < 400);
+	floor_r[(*n)++] = (struct ptmin_range){ va, pa, len, only_4k, attr };
+}
+
+/* tools/ptmin.c's count of the fewest tables any builder needs for what
+ * hvmap_build maps from `in`: one range per segment, stack, RAM descriptor
+ * and runtime region, joined where the entry bits are equal (RAM by its
+ * cacheability, runtime regions by type and caching). */
+static uint64_t fewest_tables(bool allow_1g)
+{
+	struct ptmin_result res;
+	size_t n = 0, bad;
+
+	for (uint32_t i = 0; i < img.nseg; i++) {
+		uint64_t va = img.seg[i].va & ~0xFFFULL;
+		uint64_t end = (img.seg[i].va + img.seg[i].memsz + 0xFFF) & ~0xFFFULL;
+
+		floor_add(&n, va, IMAGE_PA + (va - img.va_lo), end - va, true, 0x100 | img.seg[i].flags);
+	}
+	floor_add(&n, HV_STACK_BOTTOM_VA, STACK_PA, HV_STACK_SIZE, true, 0x200);
+	floor_add(&n, HV_RTSTACK_BOTTOM_VA, RTSTACK_PA, HV_RTSTACK_SIZE, true, 0x200);
+	floor_add(&n, TRAMP_PA, TRAMP_PA, K4, true, 0x800);
+	for (size_t i = 0; i < nmap; i++)
+		if (memmap_is_ram(map[i].type))
+			floor_add(&n, DM + map[i].pa, map[i].pa, map[i].npages << 12, false,
+				  0x1000 | hvmap_cache_flags(map[i].type, map[i].attr));
+	for (uint32_t i = 0; i < P.count; i++)
+		floor_add(&n, P.r[i].va, P.r[i].pa, P.r[i].npages << 12, false,
+			  0x400 | P.r[i].type | hvmap_cache_flags(P.r[i].type, P.r[i].attr) << 16);
+	assert_null(ptmin_count(floor_r, n, allow_1g, &res, &bad));
+	n = ptmin_merge(floor_r, n);
+	assert_null(ptmin_count(floor_r, n, allow_1g, &res, &bad));
+	return res.total;
+}
+
+static void build_map_file(const char *name, bool allow_1g)
+{
+	parse_map_file(name);
+	prepare(HV_RT_LAYOUT_OFFSET);
+	in.mat = NULL;
+	in.mat_count = 0;
+	fake_image();
+	new_builder(allow_1g, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	collect();
+	audit();
+}
+
+/* Firmware splits one pool of runtime data into neighbouring descriptors
+ * whose boundaries fall inside 2 MiB pages (Apple's, many laptops'); the
+ * builder maps such neighbours as one range, so it needs no more tables
+ * than the minimum, on maps with runtime MMIO below 4 GiB, runtime
+ * regions scattered high, and regions above 512 GiB (compact layout). */
+static void test_hvmap_builds_the_fewest_tables_on_real_machine_like_maps(void **state)
+{
+	static const char *const maps[] = {
+		"macmini-8g.txt", "laptop-16g-rt-high.txt", "workstation-2s-768g.txt",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		for (int one_g = 0; one_g < 2; one_g++) {
+			uint64_t used;
+
+			build_map_file(maps[i], one_g);
+			used = B.stats.tables[0] + B.stats.tables[1] + B.stats.tables[2] +
+			       B.stats.tables[3];
+			assert_int_equal(used, arena.used);
+			assert_int_equal(used, fewest_tables(one_g));
+		}
+	}
+	/* The workstation's regions lie above 512 GiB: compact did happen. */
+	assert_true(P.fell_back);
+}
+
+/* macmini-8g.txt: runtime data 0x7DD24000 (700 pages), 0x7DFE0000 (64),
+ * 0x7E020000 (600): together they cover 0x7DE00000..0x7E200000 whole, which
+ * two 2 MiB leaves map; alone, none of them covers a 2 MiB page. */
+static void test_hvmap_maps_neighbouring_runtime_data_with_one_large_page(void **state)
+{
+	(void)state;
+	build_map_file("macmini-8g.txt", true);
+	assert_walk(WIN + 0x7DE00000, 0x7DE00000, M2, true, false, 0);
+	assert_walk(WIN + 0x7E000000, 0x7E000000, M2, true, false, 0);
+	/* The runtime code on either side keeps its own 4 KiB pages. */
+	assert_walk(WIN + 0x7DCAC000, 0x7DCAC000, K4, true, true, 0);
+	assert_walk(WIN + 0x7E278000, 0x7E278000, K4, true, true, 0);
+}
+
+/* A MAT entry per descriptor, all RW NX: the pieces still join, since the
+ * permissions are the same; a read-only entry splits the run again. */
+static void test_hvmap_joins_runtime_pieces_only_where_the_mat_agrees(void **state)
+{
+	static struct efi_mdesc mat[] = {
+		{ EFI_MT_RT_DATA, 0, 0x7DD24000, 0, 700, RT | EFI_MEMORY_XP },
+		{ EFI_MT_RT_DATA, 0, 0x7DFE0000, 0, 64, RT | EFI_MEMORY_XP },
+		{ EFI_MT_RT_DATA, 0, 0x7E020000, 0, 600, RT | EFI_MEMORY_XP },
+	};
+
+	(void)state;
+	build_map_file("macmini-8g.txt", true);
+	in.mat = mat;
+	in.mat_count = 3;
+	new_builder(true, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	assert_walk(WIN + 0x7DE00000, 0x7DE00000, M2, true, false, 0);
+	assert_walk(WIN + 0x7E000000, 0x7E000000, M2, true, false, 0);
+
+	mat[1].attr = RT | EFI_MEMORY_XP | EFI_MEMORY_RO;
+	new_builder(true, ARENA_PAGES);
+	assert_int_equal(hvmap_build(&B, &in, &err), PT_OK);
+	assert_walk(WIN + 0x7DFE0000, 0x7DFE0000, K4, false, false, 0);
+	assert_walk(WIN + 0x7DFDF000, 0x7DFDF000, K4, true, false, 0);
+	assert_walk(WIN + 0x7E020000, 0x7E020000, K4, true, false, 0);
+	collect();
+	audit();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1270,6 +1461,7 @@ int main(void)
 		cmocka_unit_test(test_hvmap_never_makes_runtime_data_executable_through_the_mat),
 		cmocka_unit_test(test_hvmap_maps_only_the_trampoline_in_the_lower_half),
 		cmocka_unit_test(test_hvmap_leaves_guard_pages_below_stacks_unmapped),
+		cmocka_unit_test(test_hvmap_maps_each_exception_stack_above_a_guard_page),
 		cmocka_unit_test(test_hvmap_maps_image_segments_with_their_permissions),
 		cmocka_unit_test(test_hvmap_compact_window_is_mapped_where_planned),
 		cmocka_unit_test(test_hvmap_uses_1g_pages_in_the_direct_map_when_allowed),
@@ -1287,6 +1479,9 @@ int main(void)
 		cmocka_unit_test(test_hvmap_maps_a_framebuffer_in_ram_with_the_direct_maps_caching),
 		cmocka_unit_test(test_hvmap_pool_bound_covers_the_ovmf_build),
 		cmocka_unit_test(test_hvmap_pool_bound_covers_random_maps),
+		cmocka_unit_test(test_hvmap_builds_the_fewest_tables_on_real_machine_like_maps),
+		cmocka_unit_test(test_hvmap_maps_neighbouring_runtime_data_with_one_large_page),
+		cmocka_unit_test(test_hvmap_joins_runtime_pieces_only_where_the_mat_agrees),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

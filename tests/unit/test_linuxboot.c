@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "hv/vm/linux/linuxboot.h"
+#include "loader/bytes.h"
+#include "loader/pt.h"
 
 #define SETUP_BYTES	(40 * 512)
 #define KERNEL_BYTES	(64 * 1024)
@@ -22,9 +24,6 @@ static uint8_t img[FILE_BYTES];
 static uint8_t *mem;
 static struct bzimage k;
 
-static uint16_t ld16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t ld32(const uint8_t *p) { return ld16(p) | (uint32_t)ld16(p + 2) << 16; }
-static uint64_t ld64(const uint8_t *p) { return ld32(p) | (uint64_t)ld32(p + 4) << 32; }
 static void put16(uint32_t off, uint16_t v) { img[off] = (uint8_t)v; img[off + 1] = (uint8_t)(v >> 8); }
 static void put32(uint32_t off, uint32_t v) { put16(off, (uint16_t)v); put16(off + 2, (uint16_t)(v >> 16)); }
 static void put64(uint32_t off, uint64_t v) { put32(off, (uint32_t)v); put32(off + 4, (uint32_t)(v >> 32)); }
@@ -213,12 +212,12 @@ static void test_zeropage_refuses_an_initrd_above_initrd_addr_max(void **state)
  * cr3 (SDM Vol. 3A §4.5: 4-level paging; PS in a PDE is a 2 MiB page). */
 static uint64_t walk(uint64_t cr3, uint64_t va)
 {
-	uint64_t e = ld64(mem + cr3 + 8 * ((va >> 39) & 511));
+	uint64_t e = ld64(mem + cr3 + 8 * pt_index(va, 0));
 
 	assert_true(e & 1);
-	e = ld64(mem + (e & 0xFFFFFFFFFF000ULL) + 8 * ((va >> 30) & 511));
+	e = ld64(mem + (e & 0xFFFFFFFFFF000ULL) + 8 * pt_index(va, 1));
 	assert_true(e & 1);
-	e = ld64(mem + (e & 0xFFFFFFFFFF000ULL) + 8 * ((va >> 21) & 511));
+	e = ld64(mem + (e & 0xFFFFFFFFFF000ULL) + 8 * pt_index(va, 2));
 	assert_true((e & 0x83) == 0x83);	/* present, writable, 2 MiB */
 	return (e & 0xFFFFFFFE00000ULL) | (va & 0x1FFFFF);
 }
@@ -237,7 +236,9 @@ static void test_linux_prepare_lays_out_the_64_bit_entry(void **state)
 	assert_true(e.rsi == LX_ZP_GPA);
 	assert_true(e.cr3 >= LX_PT_GPA && e.cr3 < LX_PT_END_GPA);
 	assert_memory_equal(mem + 0x1000000, img + SETUP_BYTES, KERNEL_BYTES);
-	assert_int_equal(mem[0x1000000 + KERNEL_BYTES], 0);	/* zeroed, not 0xCC */
+	/* Nothing else is written: the caller zeroed guest memory. */
+	assert_int_equal(mem[0x1000000 + KERNEL_BYTES], 0xCC);
+	assert_int_equal(mem[0x80000], 0xCC);
 	assert_string_equal((char *)mem + LX_CMDLINE_GPA, cmdline);
 
 	zp = mem + LX_ZP_GPA;

@@ -1,6 +1,6 @@
 /* loader/memmap.c: type names, RAM and runtime classification, the sanity
- * check and normalisation of firmware maps (any stride), and the §4 text
- * format both ways, with the exact strings and reasons. */
+ * check and normalisation of firmware maps (any stride), and the text
+ * format of README: Memory maps as text both ways, with the exact strings and reasons. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -344,6 +344,19 @@ static void test_pic_special_mask_mode_lets_lower_levels_through(void **state)
 	assert_int_equal(pic_pending_vector(&p), -1);
 }
 
+static void test_pic_nothing_is_delivered_before_the_guest_programs_the_chips(void **state)
+{
+	struct pic p;
+
+	(void)state;
+	pic_init(&p);
+	pic_set_irq(&p, 0, true);
+	pic_set_irq(&p, 8, true);
+	assert_int_equal(pic_pending_vector(&p), -1);
+	assert_int_equal(pic_read(&p, PIC_MASTER_DATA), 0xFF);
+	assert_int_equal(pic_read(&p, PIC_SLAVE_DATA), 0xFF);
+}
+
 static void test_pic_inputs_2_and_beyond_15_are_not_lines(void **state)
 {
 	struct pic p = programmed();
@@ -380,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_pic_vanished_slave_request_gives_the_spurious_ir15_vector),
 		cmocka_unit_test(test_pic_poll_command_acknowledges_and_reports_the_level),
 		cmocka_unit_test(test_pic_special_mask_mode_lets_lower_levels_through),
+		cmocka_unit_test(test_pic_nothing_is_delivered_before_the_guest_programs_the_chips),
 		cmocka_unit_test(test_pic_inputs_2_and_beyond_15_are_not_lines),
 	};
 

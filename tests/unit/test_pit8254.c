@@ -238,10 +238,9 @@ static void test_pit_counter2_waits_for_the_gate_in_port_61_bit_0(void **state)
 	assert_false(pit_read(&p, PIT_PORT_B) & 0x20);
 	pit_write(&p, PIT_PORT_B, 0x01);
 	assert_int_equal(pit_read(&p, PIT_PORT_B) & 0x0F, 0x01);
-	pit_tick(&p, 1001ull * NS_PER_S / PIT_HZ);
-	/* OUT of counter 2 is port 0x61 bit 5; it drives no IRQ. */
+	/* OUT of counter 2 is port 0x61 bit 5; it drives no IRQ 0 edge. */
+	assert_int_equal(pit_tick(&p, 1001ull * NS_PER_S / PIT_HZ), 0);
 	assert_true(pit_read(&p, PIT_PORT_B) & 0x20);
-	assert_false(pit_irq(&p));
 }
 
 /* Linux's quick calibration: counter 2 in mode 0 from 0xFFFF, the MSB
@@ -326,6 +325,30 @@ static void test_pit_ns_to_irq_is_the_time_to_the_next_edge(void **state)
 	assert_int_equal(pit_tick(&p, 1), 1);
 }
 
+static void test_pit_control_word_restarts_a_running_period(void **state)
+{
+	struct pit p = fresh();
+
+	(void)state;
+	program(&p, 0, 2, 1000);
+	pit_tick(&p, 600ull * NS_PER_S / PIT_HZ + 1);
+	program(&p, 0, 2, 1000);
+	assert_int_equal(read_count(&p, 0), 1000);
+	program(&p, 0, 0, 100);
+	assert_int_equal(read_count(&p, 0), 100);
+}
+
+static void test_pit_first_periodic_programming_makes_no_edge(void **state)
+{
+	struct pit p = fresh();
+
+	(void)state;
+	assert_true(pit_irq(&p));
+	program(&p, 0, 2, 100);
+	assert_true(pit_irq(&p));
+	assert_int_equal(pit_tick(&p, 99ull * NS_PER_S / PIT_HZ), 0);
+}
+
 static void test_pit_unclaimed_ports_read_all_ones(void **state)
 {
 	struct pit p = fresh();
@@ -357,6 +380,8 @@ int main(void)
 		cmocka_unit_test(test_pit_mode1_counts_only_after_a_gate_rise),
 		cmocka_unit_test(test_pit_port_61_bit_4_toggles_with_refresh),
 		cmocka_unit_test(test_pit_ns_to_irq_is_the_time_to_the_next_edge),
+		cmocka_unit_test(test_pit_control_word_restarts_a_running_period),
+		cmocka_unit_test(test_pit_first_periodic_programming_makes_no_edge),
 		cmocka_unit_test(test_pit_unclaimed_ports_read_all_ones),
 	};
 

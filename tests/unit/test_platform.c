@@ -62,8 +62,7 @@ static void test_platform_pit_periodic_timer_is_irq0_at_the_master_base(void **s
 	out8(&p, 0x43, 0x34);
 	out8(&p, 0x40, 4773 & 0xFF);
 	out8(&p, 0x40, 4773 >> 8);
-	(void)platform_ack(&p);	/* the edge of OUT rising at programming */
-	eoi(&p, 0x30);
+	assert_int_equal(platform_pending_vector(&p), -1);
 	for (int ms = 0; ms < 1000; ms++) {
 		platform_advance(&p, NS_PER_S / 1000);
 		if (platform_pending_vector(&p) >= 0) {
@@ -73,6 +72,54 @@ static void test_platform_pit_periodic_timer_is_irq0_at_the_master_base(void **s
 		}
 	}
 	assert_int_equal(ticks, 249);
+}
+
+/* Linux's PIT clockevent in one-shot mode: mode 4, a count per event. */
+static void test_platform_pit_one_shot_events_give_one_irq0_each(void **state)
+{
+	struct platform p;
+
+	(void)state;
+	linux_pic_init(&p);
+	out8(&p, 0x43, 0x38);
+	for (int i = 0; i < 3; i++) {
+		out8(&p, 0x40, 1193 & 0xFF);	/* 1 ms */
+		out8(&p, 0x40, 1193 >> 8);
+		platform_advance(&p, 999000);
+		assert_int_equal(platform_pending_vector(&p), -1);
+		platform_advance(&p, platform_ns_to_event(&p));
+		assert_int_equal(platform_ack(&p), 0x30);
+		eoi(&p, 0x30);
+		platform_advance(&p, NS_PER_S);
+		assert_int_equal(platform_pending_vector(&p), -1);
+	}
+}
+
+/* A halted guest woken at each event sees every period's tick. */
+static void test_platform_advancing_event_by_event_delivers_every_tick(void **state)
+{
+	struct platform p;
+	uint64_t elapsed = 0;
+	unsigned ticks = 0;
+
+	(void)state;
+	linux_pic_init(&p);
+	out8(&p, 0x43, 0x34);
+	out8(&p, 0x40, 4773 & 0xFF);
+	out8(&p, 0x40, 4773 >> 8);
+	while (elapsed < 2 * NS_PER_S) {
+		uint64_t ns = platform_ns_to_event(&p);
+
+		platform_advance(&p, ns);
+		elapsed += ns;
+		if (platform_pending_vector(&p) >= 0) {
+			assert_int_equal(platform_ack(&p), 0x30);
+			eoi(&p, 0x30);
+			ticks++;
+		}
+	}
+	/* 2 s at 1193182 / 4773 Hz = 499.96 periods */
+	assert_int_equal(ticks, 500);
 }
 
 static void test_platform_uart_input_raises_irq4(void **state)
@@ -243,6 +290,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_platform_pit_periodic_timer_is_irq0_at_the_master_base),
+		cmocka_unit_test(test_platform_pit_one_shot_events_give_one_irq0_each),
+		cmocka_unit_test(test_platform_advancing_event_by_event_delivers_every_tick),
 		cmocka_unit_test(test_platform_uart_input_raises_irq4),
 		cmocka_unit_test(test_platform_each_thr_write_gives_the_pic_a_new_edge),
 		cmocka_unit_test(test_platform_rtc_reaches_the_guest_through_the_cascade),

@@ -17,7 +17,7 @@
 static uint8_t arena_mem[ARENA_PAGES][4096] __attribute__((aligned(4096)));
 static struct page_arena arena = { arena_mem, PAGE_ARENA_PA, 0, ARENA_PAGES };
 
-/* RAM, a runtime code + data pair, and the flash MMIO (OVMF, FIELD-NOTES). */
+/* RAM, a runtime code + data pair, and the flash MMIO, as OVMF 2022.11 lays them out. */
 static struct efi_mdesc map[] = {
 	{ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 0x1000, 0xF },
 	{ EFI_MT_RT_CODE, 0, 0x1100000, 0, 16, 0x800000000000000FULL },
@@ -153,6 +153,50 @@ static void test_ptaudit_runtime_code_wx_is_a_finding_with_a_mat(void **state)
 	assert_string_equal(r.problem, "page both writable and executable");
 }
 
+/* Two runtime code images back to back, 1 MiB each from a 2 MiB boundary:
+ * hvmap_build maps them as one range, so one 2 MiB RWX leaf spans both.
+ * Without a MAT that is runtime code, reported, not a finding. */
+static void test_ptaudit_accepts_a_wx_leaf_across_neighbouring_runtime_code(void **state)
+{
+	static struct efi_mdesc two[] = {
+		{ EFI_MT_CONVENTIONAL, 0, 0x100000, 0, 0xF00, 0xF },
+		{ EFI_MT_RT_CODE, 0, 0x1000000, 0, 256, 0x800000000000000FULL },
+		{ EFI_MT_RT_CODE, 0, 0x1100000, 0, 256, 0x800000000000000FULL },
+	};
+	struct efi_mmap raw = { two, sizeof(two), sizeof(two[0]) };
+	struct hvmap_error err;
+	struct pt_audit_input in = input(false);
+	struct pt_audit_result r;
+	struct pt_walk w;
+
+	(void)state;
+	assert_null(rtwin_plan(&raw, HV_RT_WINDOW_DEFAULT, HV_RT_LAYOUT_OFFSET, &plan));
+	for (uint32_t i = 0; i < plan.count; i++)
+		two[plan.r[i].desc_index].va = plan.r[i].va;
+	struct hvmap_input hin = { .map = two, .count = 3, .rt = &plan };
+
+	arena.used = 0;
+	b = (struct pt_builder){ .alloc_page = page_arena_alloc, .pa_to_ptr = page_arena_ptr,
+				 .ctx = &arena, .allow_nx = true, .allow_1g = true };
+	assert_int_equal(pt_init(&b), PT_OK);
+	assert_int_equal(hvmap_build(&b, &hin, &err), PT_OK);
+	assert_int_equal(pt_walk(&b, HV_RT_WINDOW_DEFAULT + 0x1000000, &w), PT_OK);
+	assert_int_equal(w.page_size, 0x200000);
+	assert_true(w.writable && w.executable);
+	in.map = two;
+	in.count = 3;
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.wx_rt_code_leaves, 1);
+	assert_int_equal(r.wx_leaves, 0);
+	assert_int_equal(pt_audit_findings(&r), 0);
+
+	/* Half of it runtime data instead: no longer code, a finding. */
+	two[2].type = EFI_MT_RT_DATA;
+	pt_audit(&b, &in, &r);
+	assert_int_equal(r.wx_leaves, 1);
+	assert_string_equal(r.problem, "page both writable and executable");
+}
+
 static void test_ptaudit_finds_the_trampoline_in_the_lower_half(void **state)
 {
 	struct pt_audit_input in = input(false);
@@ -256,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ptaudit_clean_space_has_no_findings),
 		cmocka_unit_test(test_ptaudit_runtime_code_wx_is_a_finding_with_a_mat),
+		cmocka_unit_test(test_ptaudit_accepts_a_wx_leaf_across_neighbouring_runtime_code),
 		cmocka_unit_test(test_ptaudit_finds_the_trampoline_in_the_lower_half),
 		cmocka_unit_test(test_ptaudit_finds_a_mapped_va0_and_guard),
 		cmocka_unit_test(test_ptaudit_finds_unmapped_and_miscached_runtime_pages),

@@ -64,6 +64,10 @@ uint64_t rt_call(uint64_t fn, uint64_t stack_top, uint64_t a1, uint64_t a2, uint
 
 /* ---- the fake firmware ---- */
 
+/* Where the fake services live: the host's user half, as the one range of
+ * "runtime code" every service pointer is checked against. */
+static const struct rt_code_range HOST_CODE[1] = { { 0x1000, 0x0000800000000000ULL } };
+
 #define LARGE_BYTES	(100 * 1024)
 #define LONG_NAME_UNITS	1500		/* longer than 1024 UTF-16 units */
 
@@ -88,7 +92,7 @@ static uint64_t MSABI fake_get_time(struct efi_time *t, struct efi_time_cap *cap
 	*t = (struct efi_time){ .year = 2026, .month = 11, .day = 25 };
 	if (cap)
 		cap->resolution = 1;
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static uint64_t MSABI fake_get_variable(const uint16_t *name, const struct efi_guid *g,
@@ -101,29 +105,29 @@ static uint64_t MSABI fake_get_variable(const uint16_t *name, const struct efi_g
 	last_name_ptr = name;
 	if (name[0] == 'H') {		/* overstates its write past the bounce */
 		*size = 3 * RT_DATA_MAX;
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
 	if (name[0] == 'L') {		/* 100 KiB: UEFI 2.10 attributes on too-small */
 		if (attrs)
 			*attrs = 0x27;
 		if (*size < LARGE_BYTES) {
 			*size = LARGE_BYTES;
-			return RT_BUFFER_TOO_SMALL;
+			return EFI_BUFFER_TOO_SMALL;
 		}
-		return RT_DEVICE_ERROR;	/* cannot be bounced whole */
+		return EFI_DEVICE_ERROR;	/* cannot be bounced whole */
 	}
 	if (name[0] != 'B')
-		return RT_NOT_FOUND;
+		return EFI_NOT_FOUND;
 	if (*size < sizeof(var_value)) {
 		*size = sizeof(var_value);
-		return RT_BUFFER_TOO_SMALL;
+		return EFI_BUFFER_TOO_SMALL;
 	}
 	*size = sizeof(var_value);
 	memcpy(data, var_value, sizeof(var_value));
 	if (attrs)
 		*attrs = 7;
 	last_data_ptr = data;
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 /* Three names; the second needs a bigger buffer than the first call offers. */
@@ -137,17 +141,17 @@ static uint64_t MSABI fake_next_name(uint64_t *size, uint16_t *name, struct efi_
 		size_t need = 2 * (LONG_NAME_UNITS + 1);
 
 		if (name[0] == 'W')
-			return RT_NOT_FOUND;
+			return EFI_NOT_FOUND;
 		if (*size < need) {
 			*size = need;
-			return RT_BUFFER_TOO_SMALL;
+			return EFI_BUFFER_TOO_SMALL;
 		}
 		for (size_t i = 0; i < LONG_NAME_UNITS; i++)
 			name[i] = 'W';
 		name[LONG_NAME_UNITS] = 0;
 		*size = need;
 		memset(g, 0x22, sizeof(*g));
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
 	if (name[0] == 0)
 		idx = 0;
@@ -156,16 +160,16 @@ static uint64_t MSABI fake_next_name(uint64_t *size, uint16_t *name, struct efi_
 	else if (name[0] == 'L')
 		idx = 2;
 	else
-		return RT_NOT_FOUND;
+		return EFI_NOT_FOUND;
 	size_t need = 2 * (size_t)(names[idx] == names[1] ? 9 : 2);
 	if (*size < need) {
 		*size = need;
-		return RT_BUFFER_TOO_SMALL;
+		return EFI_BUFFER_TOO_SMALL;
 	}
 	memcpy(name, names[idx], need);
 	*size = need;
 	memset(g, 0x11, sizeof(*g));
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static uint64_t MSABI fake_set_variable(const uint16_t *name, const struct efi_guid *g,
@@ -181,16 +185,16 @@ static uint64_t MSABI fake_set_variable(const uint16_t *name, const struct efi_g
 		/* A trap while the call is under way, but from the
 		 * hypervisor's own address space. */
 		assert_false(rt_contain_fault(13, 0, 0xFFFFFFFF80001234ULL, 0, false, &rip, &rsp));
-		return RT_SUCCESS;
+		return EFI_SUCCESS;
 	}
 	if (fault_in_set_variable) {
 		/* What the trap hook does on a #PF inside this service. */
 		assert_true(rt_contain_fault(14, 2, 0xFFFFFF0000001234ULL, 0xFFFFFF00FFC00010ULL,
 					     true, &rip, &rsp));
 		assert_int_equal(rip, (uint64_t)(uintptr_t)rt_call_abort);
-		return RT_ABORTED;
+		return EFI_ABORTED;
 	}
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static uint64_t MSABI fake_query_variable_info(uint32_t attrs, uint64_t *max_storage,
@@ -201,7 +205,7 @@ static uint64_t MSABI fake_query_variable_info(uint32_t attrs, uint64_t *max_sto
 	*max_storage = 0x40000;
 	*remaining = 0x30000;
 	*max_var = qvi_max_var;
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static uint64_t table[3 + RT_SVC_COUNT];
@@ -214,6 +218,7 @@ static void setup_table(uint32_t supported)
 	struct rt_env env = {
 		.table_va = (uint64_t)(uintptr_t)table, .supported = supported,
 		.stack_top = 0xFFFFFFFFC0121000ULL, .map = keep, .map_count = 1,
+		.code = HOST_CODE, .code_count = 1,
 	};
 
 	memcpy(keep, map, sizeof(map));
@@ -243,7 +248,7 @@ static void test_rt_var_read_retries_with_the_size_firmware_asks_for(void **stat
 	(void)state;
 	setup_table(0x3FFF);
 	assert_int_equal(rt_var_read(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, &attrs, buf,
-				     sizeof(buf), &size), RT_SUCCESS);
+				     sizeof(buf), &size), EFI_SUCCESS);
 	assert_int_equal(size, 300);
 	assert_int_equal(buf[0], 0xAB);
 	assert_int_equal(buf[299], 0xCD);
@@ -261,7 +266,7 @@ static void test_rt_var_read_reports_the_needed_size_beyond_cap(void **state)
 	(void)state;
 	setup_table(0x3FFF);
 	assert_int_equal(rt_var_read(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf,
-				     sizeof(buf), &size), RT_BUFFER_TOO_SMALL);
+				     sizeof(buf), &size), EFI_BUFFER_TOO_SMALL);
 	assert_int_equal(size, 300);
 }
 
@@ -273,11 +278,28 @@ static void test_rt_get_next_variable_name_walks_every_name(void **state)
 
 	(void)state;
 	setup_table(0x3FFF);
-	while (rt_get_next_variable_name(name, 64, &g) == RT_SUCCESS)
+	while (rt_get_next_variable_name(name, 64, &g) == EFI_SUCCESS)
 		n++;
 	assert_int_equal(n, 3);
 	assert_int_equal(name[0], 'Z');
 	assert_int_equal(g.d1, 0x11111111);
+}
+
+static void test_rt_varlist_walks_through_the_gate_to_the_end(void **state)
+{
+	static uint16_t name[RT_NAME_MAX / 2];
+	static uint64_t seen[VARLIST_SLOTS(16)];
+	struct varlist w;
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_varlist_start(&w, name, RT_NAME_MAX / 2, seen, 16);
+	assert_int_equal(w.cap_chars, rt_name_cap());	/* judged against what is offered */
+	while (varlist_next(&w) == VARLIST_MORE)
+		;
+	assert_int_equal(w.stop, VARLIST_END);
+	assert_int_equal(w.count, 3);
+	assert_int_equal(w.guid.d1, 0x11111111);
 }
 
 static void test_rt_unsupported_service_is_never_called(void **state)
@@ -286,7 +308,7 @@ static void test_rt_unsupported_service_is_never_called(void **state)
 
 	(void)state;
 	setup_table(0x3FFF & ~0x0001U);		/* EFI_RT_SUPPORTED_GET_TIME off */
-	assert_int_equal(rt_get_time(&t, NULL), RT_UNSUPPORTED);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
 	assert_int_equal(calls_get_time, 0);
 	assert_int_equal(rt_get_stats()->calls[RT_GET_TIME], 0);
 }
@@ -315,7 +337,7 @@ static void test_rt_property_bits_are_the_specs(void **state)
 	assert_int_equal(all, 0x3FFF);
 }
 
-/* U-Boot's 0x05b0 (FIELD-NOTES): exactly these five are callable. */
+/* U-Boot's 0x05b0 (README: Runtime services after boot): exactly these five are callable. */
 static void test_rt_u_boots_mask_allows_its_five_services(void **state)
 {
 	(void)state;
@@ -335,8 +357,8 @@ static void test_rt_counts_every_call(void **state)
 
 	(void)state;
 	setup_table(0x3FFF);
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_int_equal(t.year, 2026);
 	assert_int_equal(rt_get_stats()->calls[RT_GET_TIME], 2);
 }
@@ -352,7 +374,7 @@ static void test_rt_fault_disables_only_the_faulting_group(void **state)
 	(void)state;
 	setup_table(0x3FFF);
 	fault_in_set_variable = true;
-	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), RT_ABORTED);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_ABORTED);
 	f = rt_last_fault();
 	assert_true(f->happened);
 	assert_int_equal(f->svc, RT_SET_VARIABLE);
@@ -362,13 +384,20 @@ static void test_rt_fault_disables_only_the_faulting_group(void **state)
 	assert_int_equal(rt_get_stats()->faults[RT_SET_VARIABLE], 1);
 	/* Variables are off now, without calling the firmware again. */
 	assert_int_equal(rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf, &size),
-			 RT_UNSUPPORTED);
+			 EFI_UNSUPPORTED);
 	assert_int_equal(calls_get_variable, 0);
 	/* Time still works. */
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
+	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE),
+			    "page fault (#PF) at 0xffffff0000001234 in SetVariable, "
+			    "cr2 0xffffff00ffc00010; variable services off");
+	assert_string_equal(rt_svc_off_reason(RT_GET_VARIABLE),
+			    rt_group_off_reason(RT_GROUP_VARIABLE));
+	assert_null(rt_group_off_reason(RT_GROUP_TIME));
+	assert_null(rt_svc_off_reason(RT_GET_TIME));
+	/* One group off is not the whole layer. */
 	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (page fault at 0xffffff0000001234 in SetVariable, "
-				  "cr2 0xffffff00ffc00010; variable services off)");
+	assert_string_equal(text, "enabled");
 }
 
 /* rt_call.asm puts the state back; the gate records who left what. */
@@ -379,12 +408,12 @@ static void test_rt_records_the_cpu_state_firmware_left_changed(void **state)
 
 	(void)state;
 	setup_table(0x3FFF);
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_int_equal(r->rflags_calls + r->fpu_calls + r->cr_calls, 0);
 	get_time_leaves_rflags = 0x40602;			/* DF IF AC */
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	get_time_leaves_rflags = 0x2 | 0x1;			/* CF: not guarded */
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_int_equal(r->rflags_calls, 1);
 	assert_int_equal(r->rflags_svc, RT_GET_TIME);
 	assert_int_equal(r->rflags_left, 0x40602);
@@ -398,7 +427,7 @@ static uint64_t MSABI fake_time_flips_wp_and_fpu(struct efi_time *t, struct efi_
 	fw_cr0_flips = 1ULL << 16;				/* CR0.WP */
 	fw_left_fcw = 0x027F;					/* 53-bit precision */
 	fw_left_mxcsr = RT_MXCSR_DEFAULT | 0x01;		/* IE flag: status only */
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static uint64_t MSABI fake_time_flips_cr4_and_mxcsr(struct efi_time *t, struct efi_time_cap *cap)
@@ -406,7 +435,7 @@ static uint64_t MSABI fake_time_flips_cr4_and_mxcsr(struct efi_time *t, struct e
 	(void)t; (void)cap;
 	fw_cr4_flips = 1ULL << 7;				/* CR4.PGE */
 	fw_left_mxcsr = 0x9FC0;					/* FZ DAZ */
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static void test_rt_records_control_register_and_fpu_changes(void **state)
@@ -417,11 +446,11 @@ static void test_rt_records_control_register_and_fpu_changes(void **state)
 	(void)state;
 	setup_table(0x3FFF);
 	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_flips_wp_and_fpu;
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_int_equal(r->fpu_calls, 1);
 	assert_int_equal(r->fcw_left, 0x027F);
 	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_flips_cr4_and_mxcsr;
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_int_equal(r->cr_calls, 2);
 	assert_int_equal(r->cr0_flips, 1ULL << 16);
 	assert_int_equal(r->cr4_flips, 1ULL << 7);
@@ -442,7 +471,7 @@ static void test_rt_get_variable_checks_the_size_it_passed_not_the_callers(void 
 	(void)state;
 	setup_table(0x3FFF);
 	assert_int_equal(rt_get_variable(u"Huge", &EFI_GLOBAL_VARIABLE_GUID, NULL, big, &size),
-			 RT_DEVICE_ERROR);
+			 EFI_DEVICE_ERROR);
 	assert_int_equal(size, sizeof(big));
 }
 
@@ -455,15 +484,15 @@ static void test_rt_walk_takes_names_longer_than_1024_units(void **state)
 	setup_table(0x3FFF);
 	long_name_walk = true;
 	name[0] = 0;
-	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), RT_SUCCESS);
+	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), EFI_SUCCESS);
 	assert_int_equal(name[0], 'W');
 	assert_int_equal(name[LONG_NAME_UNITS - 1], 'W');
 	assert_int_equal(name[LONG_NAME_UNITS], 0);
 	assert_int_equal(calls_next_name, 1);		/* offered enough at once */
-	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), RT_NOT_FOUND);
+	assert_int_equal(rt_get_next_variable_name(name, RT_NAME_MAX / 2, &g), EFI_NOT_FOUND);
 	/* A caller's smaller buffer still bounds it. */
 	name[0] = 0;
-	assert_int_equal(rt_get_next_variable_name(name, 1024, &g), RT_BUFFER_TOO_SMALL);
+	assert_int_equal(rt_get_next_variable_name(name, 1024, &g), EFI_BUFFER_TOO_SMALL);
 }
 
 static void test_rt_name_cap_follows_the_maximum_variable_size(void **state)
@@ -488,7 +517,7 @@ static void test_rt_var_delete_takes_a_variable_over_64_kib(void **state)
 {
 	(void)state;
 	setup_table(0x3FFF);
-	assert_int_equal(rt_var_delete(u"Large", &EFI_GLOBAL_VARIABLE_GUID), RT_SUCCESS);
+	assert_int_equal(rt_var_delete(u"Large", &EFI_GLOBAL_VARIABLE_GUID), EFI_SUCCESS);
 	assert_int_equal(calls_get_variable, 1);	/* the zero-size read only */
 	assert_int_equal(set_size, 0);
 	assert_int_equal(set_attrs, 0x27 & ~0x40);	/* append-write dropped */
@@ -498,12 +527,12 @@ static void test_rt_var_delete_reads_attributes_where_too_small_gives_none(void 
 {
 	(void)state;
 	setup_table(0x3FFF);
-	assert_int_equal(rt_var_delete(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID), RT_SUCCESS);
+	assert_int_equal(rt_var_delete(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID), EFI_SUCCESS);
 	assert_int_equal(calls_get_variable, 2);	/* zero-size, then whole */
 	assert_int_equal(set_attrs, 7);
 	assert_int_equal(set_size, 0);
 	setup_table(0x3FFF);
-	assert_int_equal(rt_var_delete(u"Nothing", &EFI_GLOBAL_VARIABLE_GUID), RT_NOT_FOUND);
+	assert_int_equal(rt_var_delete(u"Nothing", &EFI_GLOBAL_VARIABLE_GUID), EFI_NOT_FOUND);
 	assert_int_equal(set_size, ~0ULL);		/* nothing written */
 }
 
@@ -512,7 +541,7 @@ static void test_rt_trap_from_hypervisor_code_during_a_call_is_not_contained(voi
 	(void)state;
 	setup_table(0x3FFF);
 	trap_in_hypervisor_code = true;
-	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), RT_SUCCESS);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_SUCCESS);
 	assert_false(rt_last_fault()->happened);
 	assert_int_equal(rt_get_stats()->faults[RT_SET_VARIABLE], 0);
 	assert_true(rt_svc_usable(RT_GET_VARIABLE));
@@ -571,7 +600,104 @@ static uint64_t MSABI fake_count_faults(uint32_t *high)
 
 	(void)high;
 	assert_true(rt_contain_fault(6, 0, 0xFFFFFF0000001100ULL, 0, true, &rip, &rsp));
-	return RT_ABORTED;
+	return EFI_ABORTED;
+}
+
+/* A table entry rewritten at runtime to point outside runtime code: the
+ * call is refused before the firmware is entered, that service alone goes
+ * off, and the entry it held is kept for the error line. */
+static void test_rt_pointer_outside_runtime_code_is_refused_and_that_service_off(void **state)
+{
+	static const uint64_t bad[] = { 0x7FFFFF0000001000ULL, 0xFFFFFF0000400000ULL, 0 };
+	struct efi_time t;
+	uint8_t buf[8];
+	size_t size;
+	uint64_t fn = 1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size = sizeof(buf);
+		setup_table(0x3FFF);
+		assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
+		assert_int_equal(rt_last_refused(), RT_SVC_COUNT);
+		table[3 + RT_GET_TIME] = bad[i];
+		assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
+		assert_int_equal(rt_last_refused(), RT_GET_TIME);
+		assert_true(rt_svc_refused(RT_GET_TIME, &fn));
+		assert_int_equal(fn, bad[i]);
+		assert_int_equal(calls_get_time, 1);
+		assert_int_equal(rt_get_stats()->calls[RT_GET_TIME], 1);
+		assert_false(rt_svc_usable(RT_GET_TIME));
+		assert_false(rt_last_fault()->happened);
+		/* Only that service: the rest of its group and the others work. */
+		assert_true(rt_svc_usable(RT_SET_TIME));
+		assert_int_equal(rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf,
+						 &size), EFI_BUFFER_TOO_SMALL);
+		assert_int_equal(rt_last_refused(), RT_SVC_COUNT);
+		assert_false(rt_svc_refused(RT_GET_VARIABLE, &fn));
+		/* Put back, it stays off for the boot. */
+		table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_get_time;
+		assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
+		assert_int_equal(calls_get_time, 1);
+	}
+}
+
+/* No runtime code at all: nothing is called. */
+static void test_rt_without_runtime_code_every_call_is_refused(void **state)
+{
+	struct rt_env env = {
+		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
+		.stack_top = 0xFFFFFFFFC0121000ULL,
+	};
+	struct efi_time t;
+
+	(void)state;
+	setup_table(0x3FFF);
+	rt_init(&env, true, NULL);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
+	assert_int_equal(rt_last_refused(), RT_GET_TIME);
+	assert_int_equal(calls_get_time, 0);
+}
+
+/* A firmware stack the CPU cannot push a frame on: the exception becomes a
+ * double fault, delivered on its IST stack in the runtime address space. */
+static uint64_t MSABI fake_time_double_faults(struct efi_time *t, struct efi_time_cap *cap)
+{
+	uint64_t rip, rsp;
+
+	(void)t;
+	(void)cap;
+	/* An NMI or a machine check is the platform's, never the firmware's. */
+	assert_false(rt_contain_fault(2, 0, 0xFFFFFF0000001100ULL, 0, true, &rip, &rsp));
+	assert_false(rt_contain_fault(18, 0, 0xFFFFFF0000001100ULL, 0, true, &rip, &rsp));
+	/* A double fault taken in the hypervisor's own tables is its own. */
+	assert_false(rt_contain_fault(8, 0, 0xFFFFFFFF80001234ULL, 0, false, &rip, &rsp));
+	assert_true(rt_contain_fault(8, 0, 0xFFFFFF0000001180ULL, 0, true, &rip, &rsp));
+	assert_int_equal(rip, (uint64_t)(uintptr_t)rt_call_abort);
+	return EFI_ABORTED;
+}
+
+static void test_rt_double_fault_inside_firmware_is_contained(void **state)
+{
+	struct efi_time t;
+	char text[200];
+	uint64_t rip, rsp;
+
+	(void)state;
+	setup_table(0x3FFF);
+	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_double_faults;
+	assert_int_equal(rt_get_time(&t, NULL), EFI_ABORTED);
+	assert_int_equal(rt_last_fault()->vector, 8);
+	assert_int_equal(rt_last_fault()->rip_desc, 0);
+	assert_int_equal(rt_last_fault()->rip_off, 0x180);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "enabled");	/* one group off is not the whole layer */
+	assert_string_equal(rt_group_off_reason(RT_GROUP_TIME),
+			    "double fault (#DF) at 0xffffff0000001180 in GetTime; time services off");
+	assert_false(rt_svc_usable(RT_GET_TIME));
+	assert_true(rt_svc_usable(RT_GET_VARIABLE));
+	/* After the call, a double fault is the hypervisor's whatever the space. */
+	assert_false(rt_contain_fault(8, 0, 0xFFFFFF0000001180ULL, 0, true, &rip, &rsp));
 }
 
 /* EDK2's GetNextHighMonotonicCount writes its counter with SetVariable: a
@@ -588,69 +714,215 @@ static void test_rt_fault_in_the_monotonic_count_switches_variables_off(void **s
 	(void)state;
 	setup_table(0x3FFF);
 	table[3 + RT_GET_NEXT_HIGH_MONOTONIC_COUNT] = (uint64_t)(uintptr_t)fake_count_faults;
-	assert_int_equal(rt_get_next_high_monotonic_count(&high), RT_ABORTED);
+	assert_int_equal(rt_get_next_high_monotonic_count(&high), EFI_ABORTED);
 	assert_int_equal(rt_get_variable(u"BootOrder", &EFI_GLOBAL_VARIABLE_GUID, NULL, buf, &size),
-			 RT_UNSUPPORTED);
+			 EFI_UNSUPPORTED);
 	assert_int_equal(calls_get_variable, 0);
 	assert_false(rt_svc_usable(RT_SET_TIME));		/* writes "RTC" */
 	assert_false(rt_svc_usable(RT_UPDATE_CAPSULE));
 	assert_true(rt_svc_usable(RT_QUERY_CAPSULE_CAPABILITIES));
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
+	assert_string_equal(rt_disabled_reason(), "invalid opcode (#UD) at 0xffffff0000001100 in "
+			    "GetNextHighMonotonicCount; variable and misc services off");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_MISC), rt_disabled_reason());
+	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE), rt_disabled_reason());
+	assert_null(rt_group_off_reason(RT_GROUP_CAPSULE));
 	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (invalid opcode at 0xffffff0000001100 in "
-				  "GetNextHighMonotonicCount; variable and misc services off)");
+	assert_string_equal(text, "enabled");
 }
 
 /* ---- the watchdog's half in rt/ ---- */
 
-#define WATCHDOG_CYCLES	2000000000ULL
+/* A fake TSC of 1,000,000 cycles a millisecond: ms(n) is n ms. */
+#define PER_MS		1000000ULL
+#define MS(n)		((uint64_t)(n) * PER_MS)
 
-static bool watchdog_saw_running, watchdog_saw_expired;
+/* What the timer's ticks saw while a fake service ran, at offsets from the
+ * call's start. */
+#define TICKS_MAX	8
+static uint64_t tick_at[TICKS_MAX];
+static unsigned nticks;
+static enum rt_watchdog_verdict verdict[TICKS_MAX];
+static enum rt_svc verdict_svc[TICKS_MAX];
+static uint32_t verdict_ms[TICKS_MAX];
+static bool contain_on_abandon;
+
+/* True when a tick contained the call (the real rt_call then resumes at
+ * rt_call_abort with EFI_ABORTED). */
+static bool run_ticks(void)
+{
+	uint64_t start = rt_gate.call_tsc;
+
+	for (unsigned i = 0; i < nticks; i++) {
+		verdict_ms[i] = 0;
+		verdict[i] = rt_watchdog_tick(start + tick_at[i], &verdict_svc[i], &verdict_ms[i]);
+		if (verdict[i] == RT_WATCHDOG_ABANDON && contain_on_abandon) {
+			uint64_t rip, rsp;
+
+			assert_true(rt_contain_fault(RT_FAULT_HUNG, 0, 0xFFFFFF0000001200ULL, 0,
+						     true, &rip, &rsp));
+			return true;
+		}
+	}
+	return false;
+}
 
 static uint64_t MSABI fake_time_hangs(struct efi_time *t, struct efi_time_cap *cap)
 {
-	uint64_t rip, rsp, now = __builtin_ia32_rdtsc();
-
 	(void)t; (void)cap;
-	/* Ticks while it runs: not yet over, then over the bound. */
-	watchdog_saw_running = !rt_watchdog_expired(now);
-	watchdog_saw_expired = rt_watchdog_expired(now + WATCHDOG_CYCLES);
-	assert_true(rt_contain_fault(RT_FAULT_HUNG, 0, 0xFFFFFF0000001200ULL, 0, true, &rip, &rsp));
-	return RT_ABORTED;
+	run_ticks();
+	return EFI_ABORTED;	/* what rt_call_abort returns after containment */
 }
 
-static void test_rt_watchdog_abandons_a_call_over_its_bound(void **state)
+static uint64_t MSABI fake_set_variable_slow(const uint16_t *name, const struct efi_guid *g,
+					     uint32_t attrs, uint64_t size, const void *data)
 {
-	struct rt_env env = {
-		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
-		.stack_top = 0xFFFFFFFFC0121000ULL, .watchdog_cycles = WATCHDOG_CYCLES,
-	};
-	struct efi_time t;
-	char text[200];
+	(void)name; (void)g; (void)attrs; (void)size; (void)data;
+	return run_ticks() ? EFI_ABORTED : EFI_SUCCESS;
+}
 
-	(void)state;
+static void watchdog_setup(uint32_t read_ms, uint32_t write_ms, uint64_t per_ms)
+{
+	struct rt_env env;
+
 	setup_table(0x3FFF);
+	env = rt_gate.env;
+	env.deadlines = (struct rt_deadlines){ .read_ms = read_ms, .write_ms = write_ms };
+	env.tsc_per_ms = per_ms;
 	rt_init(&env, true, NULL);
-	assert_false(rt_watchdog_expired(~0ULL / 2));	/* no call under way */
 	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_hangs;
-	assert_int_equal(rt_get_time(&t, NULL), RT_ABORTED);
-	assert_true(watchdog_saw_running);
-	assert_true(watchdog_saw_expired);
+	table[3 + RT_SET_VARIABLE] = (uint64_t)(uintptr_t)fake_set_variable_slow;
+	memset(verdict, 0xFF, sizeof(verdict));
+	contain_on_abandon = true;
+}
+
+static void test_rt_watchdog_abandons_a_hung_read_at_the_read_deadline(void **state)
+{
+	enum rt_svc svc;
+	uint32_t ms;
+	struct efi_time t;
+	(void)state;
+	watchdog_setup(3000, 60000, PER_MS);
+	assert_int_equal(rt_watchdog_tick(~0ULL / 2, &svc, &ms), RT_WATCHDOG_QUIET); /* no call */
+	nticks = 3;
+	tick_at[0] = MS(2000);
+	tick_at[1] = MS(2999);
+	tick_at[2] = MS(3000);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_ABORTED);
+	assert_int_equal(verdict[0], RT_WATCHDOG_NOTICE);	/* 3 s > the 2 s notice */
+	assert_int_equal(verdict_svc[0], RT_GET_TIME);
+	assert_int_equal(verdict_ms[0], 2000);
+	assert_int_equal(verdict[1], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[2], RT_WATCHDOG_ABANDON);
+	assert_int_equal(verdict_ms[2], 3000);
 	assert_int_equal(rt_last_fault()->vector, RT_FAULT_HUNG);
-	rt_state_text(text, sizeof(text));
-	assert_string_equal(text, "disabled (no return within 2 s at 0xffffff0000001200 in GetTime; "
-				  "time services off)");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_TIME),
+			    "no return within 3 s at 0xffffff0000001200 in GetTime; time services off");
 	assert_false(rt_svc_usable(RT_GET_TIME));
 	assert_true(rt_svc_usable(RT_GET_VARIABLE));
 }
 
-static void test_rt_watchdog_off_never_expires(void **state)
+static void test_rt_watchdog_gives_a_slow_write_one_notice_and_the_write_deadline(void **state)
 {
 	(void)state;
-	setup_table(0x3FFF);			/* watchdog_cycles 0 */
-	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_hangs;
-	rt_get_time(&(struct efi_time){ 0 }, NULL);
-	assert_false(watchdog_saw_expired);
+	watchdog_setup(2000, 60000, PER_MS);
+	contain_on_abandon = false;		/* only look at the verdicts */
+	nticks = 6;
+	tick_at[0] = MS(1999);
+	tick_at[1] = MS(2000);
+	tick_at[2] = MS(2050);
+	tick_at[3] = MS(30000);
+	tick_at[4] = MS(59999);
+	tick_at[5] = MS(60000);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_SUCCESS);
+	assert_int_equal(verdict[0], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[1], RT_WATCHDOG_NOTICE);
+	assert_int_equal(verdict_svc[1], RT_SET_VARIABLE);
+	assert_int_equal(verdict_ms[1], 2000);
+	assert_int_equal(verdict[2], RT_WATCHDOG_QUIET);	/* once per call */
+	assert_int_equal(verdict[3], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[4], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[5], RT_WATCHDOG_ABANDON);
+	assert_int_equal(verdict_ms[5], 60000);
+	/* The next call is reported again. */
+	nticks = 1;
+	tick_at[0] = MS(2000);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_SUCCESS);
+	assert_int_equal(verdict[0], RT_WATCHDOG_NOTICE);
+	assert_null(rt_disabled_reason());
+}
+
+static void test_rt_watchdog_abandoned_write_names_its_deadline(void **state)
+{
+	
+	(void)state;
+	watchdog_setup(2000, 45500, PER_MS);
+	nticks = 2;
+	tick_at[0] = MS(45499);
+	tick_at[1] = MS(45500);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_ABORTED);
+	assert_int_equal(verdict[0], RT_WATCHDOG_NOTICE);	/* the first tick past 2 s */
+	assert_int_equal(verdict[1], RT_WATCHDOG_ABANDON);
+	assert_string_equal(rt_disabled_reason(), "no return within 45500 ms at 0xffffff0000001200 "
+			    "in SetVariable; variable services off");
+}
+
+static void test_rt_watchdog_off_never_notices_nor_abandons(void **state)
+{
+	(void)state;
+	/* rt_watchdog = off: no deadlines (the timer is not armed either). */
+	watchdog_setup(0, 0, PER_MS);
+	nticks = 2;
+	tick_at[0] = MS(2000);
+	tick_at[1] = MS(600000);
+	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, "ab", 2), EFI_SUCCESS);
+	assert_int_equal(verdict[0], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[1], RT_WATCHDOG_QUIET);
+	/* No calibrated TSC: nothing to time the call by. */
+	watchdog_setup(2000, 60000, 0);
+	assert_int_equal(rt_get_time(&(struct efi_time){ 0 }, NULL), EFI_ABORTED);
+	assert_int_equal(verdict[0], RT_WATCHDOG_QUIET);
+	assert_int_equal(verdict[1], RT_WATCHDOG_QUIET);
+	assert_null(rt_disabled_reason());
+}
+
+/* A fault contained in service s, as the exception path reports one. */
+static void contain_in(enum rt_svc s, uint64_t rip)
+{
+	uint64_t resume_rip, resume_rsp;
+
+	rt_gate.busy = true;
+	rt_gate.current = s;
+	assert_true(rt_contain_fault(6, 0, rip, 0, true, &resume_rip, &resume_rsp));
+}
+
+static void test_rt_state_is_disabled_only_when_every_group_is_off(void **state)
+{
+	char text[200];
+
+	(void)state;
+	setup_table(0x3FFF);
+	contain_in(RT_GET_TIME, 0xFFFFFF0000001100ULL);
+	contain_in(RT_RESET_SYSTEM, 0xFFFFFF0000001200ULL);
+	contain_in(RT_QUERY_CAPSULE_CAPABILITIES, 0xFFFFFF0000001300ULL);
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "enabled");	/* variable and misc still on */
+	assert_null(rt_group_off_reason(RT_GROUP_VARIABLE));
+	contain_in(RT_GET_NEXT_HIGH_MONOTONIC_COUNT, 0xFFFFFF0000001400ULL); /* misc + variable */
+	/* Each group keeps the fault that switched it off. */
+	assert_string_equal(rt_group_off_reason(RT_GROUP_TIME),
+			    "invalid opcode (#UD) at 0xffffff0000001100 in GetTime; time services off");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_RESET), "invalid opcode (#UD) at "
+			    "0xffffff0000001200 in ResetSystem; reset services off");
+	assert_string_equal(rt_svc_off_reason(RT_QUERY_CAPSULE_CAPABILITIES), "invalid opcode (#UD) at "
+			    "0xffffff0000001300 in QueryCapsuleCapabilities; capsule services off");
+	assert_string_equal(rt_group_off_reason(RT_GROUP_VARIABLE), "invalid opcode (#UD) at "
+			    "0xffffff0000001400 in GetNextHighMonotonicCount; variable and misc "
+			    "services off");
+	/* Every group off now: the layer is disabled, with the last fault. */
+	rt_state_text(text, sizeof(text));
+	assert_string_equal(text, "disabled (invalid opcode (#UD) at 0xffffff0000001400 in "
+				  "GetNextHighMonotonicCount; variable and misc services off)");
 }
 
 /* What the firmware is offered ends at the guard page above it, so a
@@ -694,7 +966,7 @@ static uint64_t MSABI fake_time_touches_phys(struct efi_time *t, struct efi_time
 	 * 0x1000, runtime code) while running. */
 	heal_answer = rt_heal_fault(0, 0xFFFFFF0000001100ULL, 0x1800, true);
 	*t = (struct efi_time){ .year = 2026, .month = 1, .day = 2 };
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
@@ -702,6 +974,7 @@ static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
 	struct rt_env env = {
 		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
 		.stack_top = 0xFFFFFFFFC0121000ULL, .compat = 1,
+		.code = HOST_CODE, .code_count = 1,
 	};
 	static const struct efi_mdesc map[1] = { { .type = EFI_MT_RT_CODE, .pa = 0x1000,
 						   .va = 0xFFFFFF0000001000ULL, .npages = 16,
@@ -717,7 +990,7 @@ static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
 	rt_init(&env, true, NULL);
 	alias_calls = 0;
 	table[3 + RT_GET_TIME] = (uint64_t)(uintptr_t)fake_time_touches_phys;
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	assert_true(heal_answer);
 	assert_int_equal(alias_calls, 1);
 	assert_int_equal(alias_pa, 0x1000);
@@ -730,7 +1003,7 @@ static void test_rt_heal_aliases_and_logs_the_quirk(void **state)
 	assert_false(rt_last_fault()->happened);
 	/* A second fault on the same alias (a stale TLB entry) heals without
 	 * a second log entry. */
-	assert_int_equal(rt_get_time(&t, NULL), RT_SUCCESS);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_SUCCESS);
 	rt_quirks(&n);
 	assert_int_equal(n, 1);
 	/* Not inside a call, from the hypervisor's space, a protection fault,
@@ -742,7 +1015,7 @@ static uint64_t MSABI fake_time_heal_refused(struct efi_time *t, struct efi_time
 {
 	(void)t; (void)cap;
 	heal_answer = rt_heal_fault(0, 0, 0x1800, false) || rt_heal_fault(1, 0, 0x1800, true);
-	return RT_SUCCESS;
+	return EFI_SUCCESS;
 }
 
 static void test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_space(void **state)
@@ -752,6 +1025,7 @@ static void test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_spac
 	struct rt_env env = {
 		.table_va = (uint64_t)(uintptr_t)table, .supported = 0x3FFF,
 		.stack_top = 0xFFFFFFFFC0121000ULL, .compat = 1, .map = map, .map_count = 1,
+		.code = HOST_CODE, .code_count = 1,
 	};
 	struct efi_time t;
 
@@ -785,7 +1059,7 @@ static void test_rt_set_variable_refuses_oversized_data(void **state)
 	(void)state;
 	setup_table(0x3FFF);
 	assert_int_equal(rt_set_variable(u"X", &EFI_GLOBAL_VARIABLE_GUID, 7, big, sizeof(big)),
-			 RT_INVALID_PARAMETER);
+			 EFI_INVALID_PARAMETER);
 }
 
 static void test_rt_disabled_layer_calls_nothing(void **state)
@@ -797,7 +1071,7 @@ static void test_rt_disabled_layer_calls_nothing(void **state)
 	(void)state;
 	rt_init(&env, true, "runtime = off in hvboot.cfg");
 	assert_false(rt_available());
-	assert_int_equal(rt_get_time(&t, NULL), RT_UNSUPPORTED);
+	assert_int_equal(rt_get_time(&t, NULL), EFI_UNSUPPORTED);
 	rt_state_text(text, sizeof(text));
 	assert_string_equal(text, "disabled (runtime = off in hvboot.cfg)");
 }
@@ -808,6 +1082,7 @@ int main(void)
 		cmocka_unit_test(test_rt_var_read_retries_with_the_size_firmware_asks_for),
 		cmocka_unit_test(test_rt_var_read_reports_the_needed_size_beyond_cap),
 		cmocka_unit_test(test_rt_get_next_variable_name_walks_every_name),
+		cmocka_unit_test(test_rt_varlist_walks_through_the_gate_to_the_end),
 		cmocka_unit_test(test_rt_unsupported_service_is_never_called),
 		cmocka_unit_test(test_rt_property_bits_are_the_specs),
 		cmocka_unit_test(test_rt_u_boots_mask_allows_its_five_services),
@@ -825,8 +1100,14 @@ int main(void)
 		cmocka_unit_test(test_rt_group_services_that_write_variables_enter_the_variable_group),
 		cmocka_unit_test(test_rt_groups_text_joins_names),
 		cmocka_unit_test(test_rt_fault_in_the_monotonic_count_switches_variables_off),
-		cmocka_unit_test(test_rt_watchdog_abandons_a_call_over_its_bound),
-		cmocka_unit_test(test_rt_watchdog_off_never_expires),
+		cmocka_unit_test(test_rt_watchdog_abandons_a_hung_read_at_the_read_deadline),
+		cmocka_unit_test(test_rt_watchdog_gives_a_slow_write_one_notice_and_the_write_deadline),
+		cmocka_unit_test(test_rt_watchdog_abandoned_write_names_its_deadline),
+		cmocka_unit_test(test_rt_watchdog_off_never_notices_nor_abandons),
+		cmocka_unit_test(test_rt_state_is_disabled_only_when_every_group_is_off),
+		cmocka_unit_test(test_rt_double_fault_inside_firmware_is_contained),
+		cmocka_unit_test(test_rt_pointer_outside_runtime_code_is_refused_and_that_service_off),
+		cmocka_unit_test(test_rt_without_runtime_code_every_call_is_refused),
 		cmocka_unit_test(test_rt_bounce_buffers_end_at_their_guard_page),
 		cmocka_unit_test(test_rt_heal_aliases_and_logs_the_quirk),
 		cmocka_unit_test(test_rt_heal_needs_its_rung_a_not_present_fault_and_the_runtime_space),

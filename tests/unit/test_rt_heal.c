@@ -8,11 +8,12 @@
 
 #include "rt/rt.h"
 #include "efi_mem.h"
+#include "bootinfo.h"
 
 #define WB	EFI_MEMORY_WB
 #define RT	EFI_MEMORY_RUNTIME
 
-/* Shaped like OVMF's (FIELD-NOTES): low RAM, boot-services data, runtime
+/* Shaped like OVMF 2022.11's: low RAM, boot-services data, runtime
  * code and data, reserved, ACPI NVS, the flash, conventional memory. */
 static const struct efi_mdesc map[] = {
 	{ EFI_MT_BS_CODE, 0, 0x0, 0, 1, WB | 0xF },			/* page 0 */
@@ -105,6 +106,27 @@ static void test_rt_heal_refuses_what_firmware_may_not_use(void **state)
 	assert_string_equal(rt_heal_plan(NULL, 0, 0x1F6E0123, &h), "no descriptor holds it");
 }
 
+static void test_rt_heal_quirk_names_page0_boot_services_or_a_physical_pointer(void **state)
+{
+	struct rt_quirk q = { .addr = 0x10, .alias = { .desc = 3, .type = EFI_MT_BS_CODE } };
+
+	(void)state;
+	/* Page 0 first, whatever descriptor holds it (OVMF: boot-services code). */
+	assert_int_equal(rt_heal_quirk(&q), HV_QUIRK_PAGE0_AT_RUNTIME);
+	q.alias.desc = -1;
+	q.addr = 0x7000;
+	assert_int_equal(rt_heal_quirk(&q), HV_QUIRK_PAGE0_AT_RUNTIME);
+	q.alias.desc = 3;
+	q.addr = 0x7F000000;
+	assert_int_equal(rt_heal_quirk(&q), HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME);
+	q.alias.type = EFI_MT_BS_DATA;
+	assert_int_equal(rt_heal_quirk(&q), HV_QUIRK_BOOT_SERVICES_MEMORY_AT_RUNTIME);
+	q.alias.type = EFI_MT_RT_CODE;
+	assert_int_equal(rt_heal_quirk(&q), HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME);
+	q.alias.type = EFI_MT_ACPI_NVS;
+	assert_int_equal(rt_heal_quirk(&q), HV_QUIRK_PHYSICAL_POINTER_AT_RUNTIME);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_rt_heal_device_memory_is_uncached),
 		cmocka_unit_test(test_rt_heal_page0_is_that_page_only),
 		cmocka_unit_test(test_rt_heal_refuses_what_firmware_may_not_use),
+		cmocka_unit_test(test_rt_heal_quirk_names_page0_boot_services_or_a_physical_pointer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

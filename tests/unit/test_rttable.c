@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "loader/rttable.h"
+#include "loader/crc32.h"
 
 #define WIN		0xFFFFFF0000000000ULL
 #define CODE_PA		0x7E000000ULL
@@ -151,6 +152,62 @@ static void test_rttable_ignores_the_boot_time_only_entries(void **state)
 	assert_null(rttable_check(table, TABLE_PA, &plan, &va, &detail, &quirks));
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> 8 * i);
+}
+
+/* HeaderSize = the whole table, CRC32 over it with the field zero. */
+static void seal(void)
+{
+	put32(table + 12, RTTABLE_BYTES);
+	put32(table + 16, 0);
+	put32(table + 16, crc32_update(0, table, RTTABLE_BYTES));
+}
+
+static void test_rttable_crc_matches_a_sealed_table(void **state)
+{
+	uint64_t detail = 0;
+
+	(void)state;
+	seal();
+	assert_null(rttable_crc_check(table, sizeof(table), &detail));
+}
+
+static void test_rttable_crc_mismatch_after_a_patched_entry(void **state)
+{
+	uint64_t detail = 0;
+
+	(void)state;
+	seal();
+	set_fn(0, CODE_VA + 0x800);
+	assert_string_equal(rttable_crc_check(table, sizeof(table), &detail),
+			    "runtime table CRC32 does not match its header");
+	assert_int_equal(detail, table[16] | table[17] << 8 | table[18] << 16 |
+			 (uint32_t)table[19] << 24);
+	/* The CRC32 is computed with its own field zero, not over itself. */
+	seal();
+	put32(table + 16, crc32_update(0, table, RTTABLE_BYTES));
+	assert_non_null(rttable_crc_check(table, sizeof(table), &detail));
+}
+
+static void test_rttable_crc_refuses_a_header_size_outside_the_table(void **state)
+{
+	uint64_t detail = 0;
+
+	(void)state;
+	seal();
+	put32(table + 12, 8);
+	assert_string_equal(rttable_crc_check(table, sizeof(table), &detail),
+			    "runtime table header size is outside the table");
+	put32(table + 12, RTTABLE_BYTES + 1);
+	assert_non_null(rttable_crc_check(table, sizeof(table), &detail));
+	seal();
+	assert_non_null(rttable_crc_check(table, RTTABLE_BYTES - 1, &detail));
+	assert_non_null(rttable_crc_check(table, 10, &detail));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +219,9 @@ int main(void)
 		cmocka_unit_test_setup(test_rttable_refuses_a_pointer_into_runtime_data, build),
 		cmocka_unit_test_setup(test_rttable_refuses_a_pointer_just_past_the_code, build),
 		cmocka_unit_test_setup(test_rttable_ignores_the_boot_time_only_entries, build),
+		cmocka_unit_test_setup(test_rttable_crc_matches_a_sealed_table, build),
+		cmocka_unit_test_setup(test_rttable_crc_mismatch_after_a_patched_entry, build),
+		cmocka_unit_test_setup(test_rttable_crc_refuses_a_header_size_outside_the_table, build),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

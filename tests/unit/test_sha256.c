@@ -142,6 +142,22 @@ static void test_sha256_one_byte_updates_equal_one_shot(void **state)
 	assert_memory_equal(got, want, sizeof(want));
 }
 
+static void test_sha256_pinned_matches_only_a_listed_digest(void **state)
+{
+	uint8_t pins[3][SHA256_DIGEST_SIZE], d[SHA256_DIGEST_SIZE];
+
+	(void)state;
+	sha256("a", 1, pins[0]);
+	sha256("b", 1, pins[1]);
+	sha256("c", 1, pins[2]);
+	sha256("c", 1, d);
+	assert_int_equal(sha256_pinned(d, (const uint8_t (*)[32])pins, 3), 1);
+	assert_int_equal(sha256_pinned(d, (const uint8_t (*)[32])pins, 2), 0);
+	assert_int_equal(sha256_pinned(d, (const uint8_t (*)[32])pins, 0), 0);
+	d[31] ^= 1;
+	assert_int_equal(sha256_pinned(d, (const uint8_t (*)[32])pins, 3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_pads_at_block_boundaries),
 		cmocka_unit_test(test_sha256_incremental_equals_one_shot),
 		cmocka_unit_test(test_sha256_one_byte_updates_equal_one_shot),
+		cmocka_unit_test(test_sha256_pinned_matches_only_a_listed_digest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

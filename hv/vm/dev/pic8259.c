@@ -82,6 +82,10 @@ void pic_init(struct pic *p)
 	*p = (struct pic){ 0 };
 	chip_reset(&p->chip[0], 0x08);
 	chip_reset(&p->chip[1], 0x70);
+	/* Every input masked until the guest programs the chips: nothing is
+	 * delivered to a guest that has not set up its IDT for it. */
+	p->chip[0].imr = 0xFF;
+	p->chip[1].imr = 0xFF;
 	/* ELCR: IRQ 0, 1, 2, 8 and 13 are edge-triggered on every PC. */
 	p->chip[0].elcr_writable = 0xF8;
 	p->chip[1].elcr_writable = 0xDE;

@@ -40,8 +40,8 @@ struct pic {
 	struct pic_chip chip[2];	/* [0] master, [1] slave */
 };
 
-/* Power-on state: both chips want ICW1 but deliver IRQ 0-7 at vectors
- * 0x08-0x0F and IRQ 8-15 at 0x70-0x77 (the PC BIOS's layout) until then. */
+/* Power-on state: every input masked, vector bases 0x08 and 0x70 (the PC
+ * BIOS's layout) until the guest's ICW1-ICW4 (which clear IMR). */
 void pic_init(struct pic *p);
 
 /* Guest port accesses: 0x20/0x21/0xA0/0xA1 and the ELCRs 0x4D0/0x4D1.

@@ -19,6 +19,9 @@ void pit_init(struct pit *p)
 	*p = (struct pit){ 0 };
 	for (int i = 0; i < 3; i++) {
 		p->ch[i].gate = i != 2;	/* counters 0 and 1 are always gated on */
+		/* OUT is undefined at power-on; high, so that programming mode
+		 * 2, 3 or 4 first makes no edge (no interrupt before a count). */
+		p->ch[i].out = true;
 		p->ch[i].access = 3;
 		p->ch[i].reload = 65536;
 	}

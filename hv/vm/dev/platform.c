@@ -7,6 +7,8 @@
 #define PORT_DELAY	0x80	/* the POST port, written for I/O delays */
 #define PORT_DELAY_ALT	0xED
 
+static void wire(struct platform *p, uint64_t pit_edges);
+
 bool platform_init(struct platform *p, const struct rtc_time *now)
 {
 	bool ok;
@@ -19,6 +21,7 @@ bool platform_init(struct platform *p, const struct rtc_time *now)
 	i8042_init(&p->kbc);
 	reset_init(&p->reset);
 	pci_none_init(&p->pci);
+	wire(p, 0);	/* the PIC's inputs start at the devices' outputs */
 	return ok;
 }
 

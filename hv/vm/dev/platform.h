@@ -27,6 +27,10 @@
  *      try again at that exit.
  *   5. HLT with IF = 1: if nothing is pending, wait up to
  *      platform_ns_to_event(p) (and for host input), advance, repeat.
+ *      Advancing past several PIT periods at once gives one IRQ 0 (the
+ *      PIC latches one edge), as on hardware when interrupts stay off; a
+ *      halted guest that keeps time by counting ticks needs each period
+ *      advanced and delivered on its own, which this loop does.
  *   6. After every exit: platform_reset_requested(p) means the guest
  *      asked for a reset (i8042 0xFE, port 0xCF9, port 0x92): stop it.
  */

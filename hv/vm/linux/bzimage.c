@@ -12,9 +12,8 @@
  *      power of two of at least 4 KiB.
  * Placement in guest memory is separate (bzimage_place). */
 #include "bzimage.h"
+#include "layout.h"
 #include "loader/bytes.h"
-
-#define PAGE_BYTES	4096ULL
 
 bool bzimage_detect(const void *file, uint64_t size_bytes)
 {
@@ -73,7 +72,7 @@ const char *bzimage_parse(const void *file, uint64_t size_bytes, struct bzimage 
 	out->cmdline_size = ld32(f + BZ_CMDLINE_SIZE);
 	if (out->init_size < kernel_bytes)
 		return "init_size smaller than the kernel it must hold";
-	if (out->relocatable && (out->kernel_alignment < PAGE_BYTES ||
+	if (out->relocatable && (out->kernel_alignment < HV_PAGE_SIZE ||
 				 (out->kernel_alignment & (out->kernel_alignment - 1))))
 		return "kernel_alignment is not a power of two of at least 4 KiB";
 	return NULL;

@@ -107,14 +107,14 @@ uint64_t cpuview_msr_read(struct cpuview_msrs *m, uint32_t msr, uint64_t tsc)
 {
 	switch (msr) {
 	case MSR_TSC:		return tsc;
-	case MSR_EFER_ADDR:	return m->efer;
-	case MSR_PAT:		return m->pat;
+	case MSR_EFER:	return m->efer;
+	case MSR_IA32_PAT:		return m->pat;
 	case MSR_TSC_AUX:	return m->tsc_aux;
 	/* No variable or fixed ranges; MTRRs enabled, default type WB (SDM
 	 * Vol. 3A §11.11.2.1): all of guest memory is write-back. */
 	case MSR_MTRRCAP:	return 0;
 	case MSR_MTRR_DEF_TYPE:	return (1ULL << 11) | 6;
-	case MSR_APIC_BASE_ADDR:	/* no local APIC */
+	case MSR_APIC_BASE:	/* no local APIC */
 	case MSR_MISC_ENABLE:		/* Intel's; nothing to report */
 		return 0;
 	default:
@@ -127,16 +127,16 @@ uint64_t cpuview_msr_read(struct cpuview_msrs *m, uint32_t msr, uint64_t tsc)
 void cpuview_msr_write(struct cpuview_msrs *m, uint32_t msr, uint64_t v)
 {
 	switch (msr) {
-	case MSR_EFER_ADDR:
+	case MSR_EFER:
 		m->efer = v & CPUVIEW_EFER_GUEST;
 		return;
-	case MSR_PAT:
+	case MSR_IA32_PAT:
 		m->pat = v;
 		return;
 	case MSR_TSC_AUX:
 		m->tsc_aux = (uint32_t)v;
 		return;
-	case MSR_TSC: case MSR_MTRRCAP: case MSR_MTRR_DEF_TYPE: case MSR_APIC_BASE_ADDR:
+	case MSR_TSC: case MSR_MTRRCAP: case MSR_MTRR_DEF_TYPE: case MSR_APIC_BASE:
 	case MSR_MISC_ENABLE:
 		return;		/* read-only or fixed here: ignored */
 	default:

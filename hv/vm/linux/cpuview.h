@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include "x86.h"
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -22,25 +23,6 @@ struct cpuid_regs {
 void cpuview_cpuid(uint32_t leaf, uint32_t subleaf, const struct cpuid_regs *host,
 		   struct cpuid_regs *out);
 
-/* MSRs (AMD APM Vol. 2 §15.30, Vol. 3 Appendix A; SDM Vol. 4). */
-#define MSR_TSC			0x00000010U
-#define MSR_APIC_BASE_ADDR	0x0000001BU
-#define MSR_MTRRCAP		0x000000FEU
-#define MSR_SYSENTER_CS		0x00000174U
-#define MSR_SYSENTER_ESP	0x00000175U
-#define MSR_SYSENTER_EIP	0x00000176U
-#define MSR_MISC_ENABLE		0x000001A0U
-#define MSR_PAT			0x00000277U
-#define MSR_MTRR_DEF_TYPE	0x000002FFU
-#define MSR_EFER_ADDR		0xC0000080U
-#define MSR_STAR		0xC0000081U
-#define MSR_LSTAR		0xC0000082U
-#define MSR_CSTAR		0xC0000083U
-#define MSR_SFMASK		0xC0000084U
-#define MSR_FS_BASE		0xC0000100U
-#define MSR_GS_BASE		0xC0000101U
-#define MSR_KERNEL_GS_BASE	0xC0000102U
-#define MSR_TSC_AUX		0xC0000103U
 
 /* The MSRs the guest reads and writes directly: their values live in the
  * VMCB's state save area, swapped by VMLOAD/VMSAVE around every VMRUN
@@ -65,7 +47,7 @@ struct cpuview_msrs {
 
 #define CPUVIEW_PAT_POWER_ON	0x0007040600070406ULL
 /* EFER bits a guest may set: SCE, LME, LMA, NXE (FFXSR and the rest stay 0). */
-#define CPUVIEW_EFER_GUEST	((1ULL << 0) | (1ULL << 8) | (1ULL << 10) | (1ULL << 11))
+#define CPUVIEW_EFER_GUEST	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 void cpuview_msrs_init(struct cpuview_msrs *m, uint64_t efer);
 

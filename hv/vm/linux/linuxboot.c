@@ -80,7 +80,6 @@ const char *linux_prepare(uint8_t *mem, uint64_t mem_bytes, const void *kernel_f
 	if (why)
 		return why;
 
-	__builtin_memset(mem, 0, mem_bytes);
 	__builtin_memcpy(mem + load_gpa, (const uint8_t *)kernel_file + k->kernel_offset,
 			 k->kernel_bytes);
 	if (initrd_bytes)

@@ -35,7 +35,8 @@ struct linux_entry {
 	uint64_t rip, rsi, rsp, cr3;
 };
 
-/* Zeroes guest memory [0, mem_bytes), loads the kernel of the parsed
+/* Into guest memory [0, mem_bytes), which the caller has zeroed (the run
+ * loop zeroes it when it takes it and after every run), loads the kernel of the parsed
  * bzImage at its placement, the initrd (initrd_bytes, may be 0) page-
  * aligned as high as initrd_addr_max and memory allow, the command line,
  * the zero page, the GDT and identity tables over all guest memory with

@@ -1,14 +1,15 @@
 /* What the runtime-service commands (cmd_var.c, cmd_time.c, cmd_boot.c,
- * cmd_rt.c) share: the one-line errors of the README's shell section for a service that
- * cannot be called or a call that failed. Implemented in cmd_rt.c. */
-#ifndef HV_CMD_RT_H
-#define HV_CMD_RT_H
+ * cmd_selftest.c, cmd_bench.c) share: the one-line errors of the README's
+ * shell section for a service that cannot be called or a call that
+ * failed. */
+#ifndef HV_RTCMD_H
+#define HV_RTCMD_H
 
 #include "rt/rt.h"
 
 /* True if service s can be called now. Otherwise prints the one error line,
- * "error: runtime services unavailable (<reason>)" (runtime off, or its
- * group switched off after a fault) or "error: <Service> is not supported
+ * "error: runtime services unavailable (<reason>)" (runtime off, or one of
+ * its groups switched off after a fault: that fault's line) or "error: <Service> is not supported
  * by the firmware (EFI_UNSUPPORTED)", and is false. */
 bool rtcmd_usable(enum rt_svc s);
 

@@ -1,0 +1,42 @@
+/* The error lines every runtime-service command shares (rtcmd.h). */
+#include "rtcmd.h"
+
+#include "hv.h"
+#include "loader/efistatus.h"
+#include "loader/fmt.h"
+#include "shell.h"
+
+const char *rtcmd_status_name(efi_status_t st)
+{
+	static char buf[24];
+	const char *name = efistatus_name(st);
+
+	if (name)
+		return name;
+	fmt_snprintf(buf, sizeof(buf), "0x%lx", st);
+	return buf;
+}
+
+bool rtcmd_usable(enum rt_svc s)
+{
+	const char *why;
+
+	if (rt_svc_usable(s))
+		return true;
+	why = rt_svc_off_reason(s);
+	if (rt_available() && !(hv_bi->rt_supported & rt_svc_property_bit(s)))
+		shell_error("%s is not supported by the firmware (EFI_UNSUPPORTED)", rt_svc_name(s));
+	else
+		shell_error("runtime services unavailable (%s)", why ? why : "?");
+	return false;
+}
+
+int rtcmd_fail(const char *what, efi_status_t st)
+{
+	/* Aborted: the fault just contained, whose line names the groups
+	 * it switched off. */
+	if (st == EFI_ABORTED && rt_last_fault()->happened)
+		return shell_error("%s: %s (%s)", what, rt_disabled_reason(),
+				   rtcmd_status_name(st));
+	return shell_error("%s (%s)", what, rtcmd_status_name(st));
+}

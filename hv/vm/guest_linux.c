@@ -107,6 +107,8 @@ void guest_linux_start(const struct linux_entry *e)
 	struct rtc_time now;
 
 	memset(&lx, 0, sizeof(lx));
+	lx.stats.valid = true;
+	lx.stats.index = vcpu.index;
 	rtc_start_time(&now);
 	if (!platform_init(&lx.plat, &now))
 		kprintf("guest %s: the firmware's time is not valid; the guest's clock starts "

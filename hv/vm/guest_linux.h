@@ -33,6 +33,8 @@ bool guest_linux_exit(uint32_t code, uint64_t info1, uint64_t info2);
 /* After the run: what the devices and MSRs saw that they do not model
  * (for `guest info`). */
 struct guest_linux_stats {
+	bool valid;			/* a Linux guest ran */
+	uint32_t index;			/* which module */
 	uint64_t unknown_port_reads, unknown_port_writes;
 	uint16_t last_unknown_port;
 	uint64_t unknown_msr_reads, unknown_msr_writes;

@@ -131,6 +131,9 @@ def test_linux_guest_info_counts_its_exits(linux):
     # host timer's exits that deliver its clock's interrupts.
     for kind in ("IOIO", "CPUID", "INTR"):
         assert re.search(rf"\b{kind} [1-9]\d*", exits), exits
+    plat = next(l for l in out if l.startswith("platform: "))
+    assert re.match(r"platform: [1-9]\d* interrupts injected; ports no device claims: \d+ reads, "
+                    r"\d+ writes.*; unknown MSRs: \d+ reads, \d+ writes", plat), plat
 
 
 def test_selftest_is_clean_after_the_linux_runs(linux):

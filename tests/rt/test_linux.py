@@ -116,6 +116,16 @@ def test_linux_runs_again_and_reboot_stops_with_reset(linux):
     assert lines[-1] == "guest linux: stopped: reset", lines[-5:]
 
 
+def test_linux_kernel_panic_stops_with_reset(linux):
+    """panic=-1 reboots at once; the reboot is a reset, which stops the guest."""
+    start(linux)
+    linux.p.send("echo c > /proc/sysrq-trigger\r")
+    out = linux.expect(PROMPT, timeout=CMD)
+    lines = [l for l in out.split("\n") if l.strip()]
+    assert any("Kernel panic" in l for l in lines), lines[-20:]
+    assert lines[-1] == "guest linux: stopped: reset", lines[-5:]
+
+
 def test_linux_ctrl_rbracket_stops_it(linux):
     start(linux)
     linux.p.send("\x1d")

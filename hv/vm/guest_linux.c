@@ -45,7 +45,8 @@ static struct {
 	uint8_t in[INPUT_RING];
 	size_t in_head, in_count;
 	bool after_hlt;			/* the shadow (sti; hlt) ended with the HLT */
-	uint64_t timer_due_tsc;		/* the LAPIC timer fires then (0: not armed) */
+	uint64_t timer_due_tsc;		/* the shot armed fires then (0: none) */
+	uint64_t timer_shots;		/* timer_get()->slices when it was armed */
 	uint64_t input_due_tsc;		/* the console is next polled then */
 } lx;
 
@@ -170,10 +171,15 @@ static void arm_timer(uint64_t ns)
 	if (ns > SLICE_NS)
 		ns = SLICE_NS;
 	due = now + ns_to_tsc(ns);
-	if (lx.timer_due_tsc > now && lx.timer_due_tsc <= due)
+	/* Kept only while it has not fired: the timer counts its interrupts,
+	 * taken wherever they arrived (an INTR exit, STGI after another exit,
+	 * a host HLT), and its clock may run a little ahead of the TSC. */
+	if (lx.timer_due_tsc > now && lx.timer_due_tsc <= due &&
+	    timer_get()->slices == lx.timer_shots)
 		return;
 	timer_slice_shot_ns(ns);
 	lx.timer_due_tsc = due;
+	lx.timer_shots = timer_get()->slices;
 }
 
 /* ---------------------------------------------------------------- console */
@@ -247,10 +253,6 @@ void guest_linux_exited(void)
 		*vmcb64(VMCB_EVENTINJ) = info;
 	else
 		*vmcb64(VMCB_EVENTINJ) = 0;
-	/* The only host interrupt while a guest runs is the LAPIC timer:
-	 * after an INTR exit it is no longer armed. */
-	if ((uint32_t)*vmcb64(VMCB_EXIT_CODE) == SVM_EXIT_INTR)
-		lx.timer_due_tsc = 0;
 	advance_time();
 	pump_output();
 	/* The consoles are ports too (slow under TCG): looked at once a
@@ -305,8 +307,6 @@ static void exit_hlt(void)
 	while (!vcpu.done && platform_pending_vector(&lx.plat) < 0) {
 		arm_timer(platform_ns_to_event(&lx.plat));
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
-		if (cpu_rdtsc() >= lx.timer_due_tsc)
-			lx.timer_due_tsc = 0;
 		advance_time();
 		pump_output();
 		pump_input();

@@ -126,8 +126,11 @@ def test_linux_kernel_panic_stops_with_reset(linux):
     assert lines[-1] == "guest linux: stopped: reset", lines[-5:]
 
 
-def test_linux_ctrl_rbracket_stops_it(linux):
+def test_linux_ctrl_rbracket_stops_it_even_spinning(linux):
+    """A shell loop that never sleeps: the host timer still preempts it."""
     start(linux)
+    linux.p.send("while :; do :; done\r")
+    linux.expect(re.escape("while :; do :; done"), timeout=CMD)
     linux.p.send("\x1d")
     out = linux.expect(PROMPT, timeout=CMD)
     lines = [l for l in out.split("\n") if l.strip()]

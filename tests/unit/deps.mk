@@ -52,3 +52,4 @@ UT_DEPS_platform := hv/vm/dev/platform.c hv/vm/dev/pic8259.c hv/vm/dev/pit8254.c
 UT_DEPS_excname := rt/excname.c
 UT_DEPS_rt_code := rt/rt_code.c
 UT_DEPS_crc32 := loader/crc32.c
+UT_DEPS_zeropage := hv/vm/linux/zeropage.c hv/vm/linux/bzimage.c

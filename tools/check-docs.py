@@ -22,6 +22,11 @@ check reads both sides and prints one line per disagreement:
   statuses   every EFI status the loader fails a boot with (boot_fail with
              a literal status) is named where the README says what a
              failed boot returns.
+  hypercalls every function number of include/hvguest.h (HVCALL_*) has its
+             name in hv/vm/hcall.c's table, a row `| N | Name |` in the
+             README's Hypercall ABI, and, unless that row says it is
+             reserved, a handler (`case HVCALL_X:` in hv/vm/) and a test
+             under tests/ that names it.
 
 Prints `docs: N passed, M failed` (N, M: checks) and exits 1 on a failure.
 --self-test runs every check on a scratch tree, clean and then broken one
@@ -41,6 +46,8 @@ BENCH_ROW = re.compile(r'\brow\(f?"([^"]*)"')
 BOOT_FAIL = re.compile(r"boot_fail\(b, (EFI_[A-Z_]+)\b(?!\()")
 REPO_PATH = re.compile(r"(?<![\w/.])(?:include|loader|rt|hv|tools|tests)/[\w/.-]+?"
                        r"\.(?:c|h|asm|py|sh|mk|txt|svg)\b")
+HVCALL_NUM = re.compile(r"^\s*(HVCALL_\w+)\s*=\s*(\d+)\s*,", re.M)
+HVCALL_NAME = re.compile(r'\[(HVCALL_\w+)\]\s*=\s*"([^"]+)"')
 PRODUCT_DIRS = ["include", "loader", "rt", "hv"]
 SOURCES = (".c", ".h", ".asm")
 SCRIPTS = (".c", ".h", ".asm", ".py", ".sh", ".mk")
@@ -61,8 +68,8 @@ def sources(root, dirs, kinds=SOURCES):
 
 def section(readme, title):
     """The text of the README section whose heading starts with title."""
-    m = re.search(r"^## " + re.escape(title) + r".*?$(.*?)(?=^## |\Z)", readme, re.M | re.S)
-    return m.group(1) if m else ""
+    m = re.search(r"^(#{2,3}) " + re.escape(title) + r".*?$(.*?)(?=^#{2,3} |\Z)", readme, re.M | re.S)
+    return m.group(2) if m else ""
 
 
 def check_quirks(root, readme):
@@ -209,8 +216,35 @@ def check_statuses(root, readme):
             "(boot_fail in loader/)" for s in sorted(used) if s not in boot]
 
 
+def check_hypercalls(root, readme):
+    if not os.path.exists(os.path.join(root, "include/hvguest.h")):
+        return []
+    names = dict(HVCALL_NAME.findall(read(root, "hv/vm/hcall.c")))
+    vm = "".join(read(root, p) for p in sources(root, ["hv/vm"], (".c",)))
+    tests = "".join(read(root, p) for p in sources(root, ["tests"], (".c", ".py")))
+    table = section(readme, "Hypercall ABI")
+    errs = []
+    for sym, num in HVCALL_NUM.findall(read(root, "include/hvguest.h")):
+        name = names.get(sym)
+        if not name:
+            errs.append(f"hv/vm/hcall.c: {sym} ({num}) has no name in the function table")
+            continue
+        row = re.search(rf"^\| {num} \| {re.escape(name)} \|(.*)$", table, re.M)
+        if not row:
+            errs.append(f"README.md: Hypercall ABI has no row `| {num} | {name} |` ({sym})")
+            continue
+        if "reserved" in row.group(1):
+            continue
+        if not re.search(rf"\bcase {sym}:", vm):
+            errs.append(f"hv/vm/: {sym} ({name}) has no handler (case {sym}:)")
+        if not re.search(rf"\b{sym}\b", tests):
+            errs.append(f"tests/: no test names {sym} ({name})")
+    return errs
+
+
 CHECKS = [("quirks", check_quirks), ("commands", check_commands), ("figures", check_figures),
-          ("tests", check_tests), ("paths", check_paths), ("statuses", check_statuses)]
+          ("tests", check_tests), ("paths", check_paths), ("statuses", check_statuses),
+          ("hypercalls", check_hypercalls)]
 
 
 def run(root, quiet=False):
@@ -244,11 +278,20 @@ More text `notacommand`, a reserve of 5,120 bytes.
 | name | firmware | symptom | what hvboot does |
 |---|---|---|---|
 | `one` | Vendor A | a | b |
+## Guests
+### Hypercall ABI
+| RAX | function | request |
+|---|---|---|
+| 0 | version | none |
+| 6 | ResetSystem | reserved |
 ## Figures (`make bench`)
 | figure | value | target |
 |---|---|---|
 | `loader_bytes`: the loader | 52,000 bytes | |
 """,
+    "include/hvguest.h": "enum hvcall_fn {\n\tHVCALL_VERSION = 0,\n\tHVCALL_RESET_SYSTEM = 6,\n\tHVCALL_COUNT\n};\n",
+    "hv/vm/hcall.c": '[HVCALL_VERSION] = "version",\n[HVCALL_RESET_SYSTEM] = "ResetSystem",\ncase HVCALL_VERSION:\n',
+    "tests/unit/test_hcall.c": "hcall_dispatch(&env, HVCALL_VERSION, 0, 0);\n",
     "loader/quirks.c": '[HV_QUIRK_ONE] = {\n\t"one", "Vendor A",\n\t"a", "b" },\n',
     "loader/efi_x.c": "#define RESERVE_BYTES 5120\n/* Quirk (Vendor A): a; see loader/elf.c */\nboot_fail(b, EFI_LOAD_ERROR, \"x\");\n"
                       "boot_fail(b, st, \"y\");\n",
@@ -277,6 +320,11 @@ BREAKS = [
     ("paths", "loader/efi_x.c", "see loader/elf.c", "see loader/elves.c"),
     ("paths", "README.md", "## Firmware quirks", "Read tests/unit/test_gone.c.\n## Firmware quirks"),
     ("statuses", "loader/efi_x.c", "EFI_LOAD_ERROR", "EFI_ABORTED"),
+    ("hypercalls", "hv/vm/hcall.c", "case HVCALL_VERSION:", "default:"),
+    ("hypercalls", "tests/unit/test_hcall.c", "HVCALL_VERSION", "0"),
+    ("hypercalls", "README.md", "| 0 | version |", "| 0 | Version |"),
+    ("hypercalls", "hv/vm/hcall.c", '[HVCALL_RESET_SYSTEM] = "ResetSystem",', ""),
+    ("hypercalls", "README.md", "| 6 | ResetSystem | reserved |", "| 6 | ResetSystem | served |"),
 ]
 
 

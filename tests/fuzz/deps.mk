@@ -16,7 +16,7 @@ FZ_DEPS_psf := hv/psf.c hv/fbcon.c
 FZ_DEPS_kbd := hv/kbd.c
 FZ_DEPS_rt_heal := rt/rt_heal.c
 FZ_DEPS_bzimage := hv/vm/linux/linuxboot.c hv/vm/linux/zeropage.c hv/vm/linux/bzimage.c loader/pt.c
-FZ_DEPS_rttable := loader/rttable.c loader/rtwin.c loader/memmap.c
+FZ_DEPS_rttable := loader/rttable.c loader/crc32.c loader/rtwin.c loader/memmap.c
 FZ_DEPS_gop := loader/gop.c
 FZ_DEPS_platform := hv/vm/dev/platform.c hv/vm/dev/pic8259.c hv/vm/dev/pit8254.c \
 	hv/vm/dev/uart16550.c hv/vm/dev/cmos_rtc.c hv/vm/dev/i8042.c hv/vm/dev/reset.c \

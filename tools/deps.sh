@@ -34,6 +34,9 @@ guest_linux() {
 		apt_quiet apt-get update -q >>"$log" 2>&1 || true
 		kpkg=$(resolve_meta "$GUEST_LINUX_META")
 	fi
+	if [ -z "$kpkg" ] && [ -f "$dir/root/.packages" ]; then
+		return 0	# no package lists (offline): keep what was fetched before
+	fi
 	if [ -z "$kpkg" ]; then
 		echo "hvboot: $GUEST_LINUX_META: no versioned linux-image package found (apt-get update as root?)" >&2
 		exit 1

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from conftest import PROMPT, Machine, copy_esp
+from test_fbcon import Monitor
 
 MARKER = "[linux] linux-guest: user space up"
 BOOT = 600          # guest run linux -> user space, TCG on a shared machine
@@ -22,12 +23,18 @@ def linux(tmp_path_factory):
     """hvboot at its prompt with Linux running in the guest, at its shell."""
     work = tmp_path_factory.mktemp("linux")
     esp = copy_esp(str(work / "esp"))
-    m = Machine(f"linux-{work.name}", esp, workdir=str(work), cpu="max")
+    sock = str(work / "monitor.sock")
+    m = Machine(f"linux-{work.name}", esp, workdir=str(work), cpu="max",
+                extra=["-monitor", f"unix:{sock},server,nowait"])
+    m.mon = None
     try:
         m.expect(PROMPT)
+        m.mon = Monitor(sock)
         start(m)
         yield m
     finally:
+        if m.mon:
+            m.mon.close()
         m.close()
 
 
@@ -96,6 +103,18 @@ def test_linux_reads_a_line_typed_on_com1(linux):
     linux.p.send("read line; echo got:$line\r")
     linux.p.send("typed-by-the-host 42\r")
     linux.expect(re.escape("[linux] got:typed-by-the-host 42"), timeout=CMD)
+    settle(linux)
+
+
+def test_linux_reads_keys_typed_on_the_ps2_keyboard(linux):
+    """QEMU's sendkey into the host's i8042: the console layer hands the
+    keys to the guest's UART like COM1's bytes."""
+    linux.mon.type("echo ps2-")
+    # $((6*7)) on a US layout; the shell's arithmetic makes the echo of
+    # what was typed differ from its output.
+    linux.mon.keys("shift-4", "shift-9", "shift-9", "6", "shift-8", "7", "shift-0", "shift-0",
+                   "ret")
+    linux.expect(re.escape("[linux] ps2-42"), timeout=CMD)
     settle(linux)
 
 

@@ -121,35 +121,53 @@ static const char *npt_build(uint64_t mem_bytes)
 	return NULL;
 }
 
-/* Takes the guest memory pool (the most any module asks for) and the
- * control area, zeroes the pool (it held the firmware's and the loader's
- * data) and turns SVM on. Once per boot. NULL, or why not. */
-static const char *guest_setup(void)
+/* A run of pool_bytes + the control area in EfiConventionalMemory, mapped
+ * in the direct map: vm.mem_pa. */
+static bool pick_pool(uint64_t pool_bytes)
 {
 	const struct efi_mdesc *map;
 	size_t n;
+
+	map = bootinfo_memmap(hv_bi, &n);
+	return guestimg_pick_memory(map, n, pool_bytes + CTRL_BYTES, &vm.mem_pa) &&
+	       mm_va_mapped(HV_DIRECT_MAP_BASE + vm.mem_pa, pool_bytes + CTRL_BYTES, true);
+}
+
+/* Takes the guest memory pool and the control area, zeroes the pool (it
+ * held the firmware's and the loader's data) and turns SVM on. The pool
+ * is the most any module asks for, taken once; where memory has no run
+ * that long, the size this run needs, taken again when a later run needs
+ * more (guest memory is zeroed after every run, so nothing moves with
+ * it). NULL, or why not. */
+static const char *guest_setup(uint64_t need_bytes)
+{
+	uint64_t want = 0;
 	const char *why;
 
-	if (vm.ready)
+	if (vm.ready && vm.pool_bytes >= need_bytes)
 		return NULL;
-	vm.pool_bytes = 0;
 	for (uint32_t i = 0; i < hv_bi->module_count && i < HV_MODULE_MAX; i++)
-		if (guest_mem_of(i) > vm.pool_bytes)
-			vm.pool_bytes = guest_mem_of(i);
-	if (!vm.pool_bytes)
-		vm.pool_bytes = HV_GUEST_MEM_DEFAULT;
-	map = bootinfo_memmap(hv_bi, &n);
-	if (!guestimg_pick_memory(map, n, vm.pool_bytes + CTRL_BYTES, &vm.mem_pa) ||
-	    !mm_va_mapped(HV_DIRECT_MAP_BASE + vm.mem_pa, vm.pool_bytes + CTRL_BYTES, true)) {
-		return fail("no EfiConventionalMemory run of %lu MiB for guest memory",
-			    (unsigned long)((vm.pool_bytes + CTRL_BYTES) >> 20));
+		if (guest_mem_of(i) > want)
+			want = guest_mem_of(i);
+	if (want < need_bytes)
+		want = need_bytes;
+	if (!pick_pool(want)) {
+		want = need_bytes;
+		if (!pick_pool(want))
+			return fail("no EfiConventionalMemory run of %lu MiB for guest memory",
+				    (unsigned long)((want + CTRL_BYTES) >> 20));
 	}
+	vm.pool_bytes = want;
 	vm.ctrl_pa = vm.mem_pa + vm.pool_bytes;
 	vm.mem = hv_pa_to_va(vm.mem_pa);
 	vm.ctrl = hv_pa_to_va(vm.ctrl_pa);
 	memset(vm.mem, 0, vm.pool_bytes);
 	memset(vm.ctrl, 0, CTRL_NPT);
 	memset(vm.ctrl + CTRL_IOPM, 0xFF, 0x3000);	/* every port exits */
+	if (vm.ready) {
+		cpu_wrmsr(MSR_VM_HSAVE_PA, vm.ctrl_pa + CTRL_HSAVE);
+		return NULL;
+	}
 	why = timer_init();
 	if (why)
 		return fail("no timer for the time slice: %s", why);
@@ -275,7 +293,7 @@ const char *guest_run(uint32_t index, const char *args)
 	file = mm_pa_ptr_checked(m->pa, m->size_bytes ? m->size_bytes : 1);
 	if (!file)
 		return fail("guest %s: image at pa 0x%lx is not mapped", m->name, m->pa);
-	why = guest_setup();
+	why = guest_setup(guest_mem_of(index));
 	if (why)
 		return why;
 	why = npt_build(guest_mem_of(index));

@@ -171,3 +171,15 @@ def test_linux_guest_info_counts_its_exits(linux):
 def test_selftest_is_clean_after_the_linux_runs(linux):
     out = linux.cmd("selftest", timeout=300)
     assert re.fullmatch(r"selftest: \d+ passed, 0 failed", out[-1]), out[-10:]
+
+
+def test_too_little_memory_for_linux_is_one_line_and_other_guests_run(machines, tmp_path):
+    """256 MiB of RAM has no 258 MiB run for the Linux guest: one error
+    line, and the 64 MiB test guest still runs before and after."""
+    esp = copy_esp(str(tmp_path / "esp"))
+    m = machines("linux-small", esp, workdir=str(tmp_path), cpu="max", mem="256M")
+    m.expect(PROMPT)
+    assert m.cmd("guest run test probe no-nul", timeout=CMD)[-1].startswith("guest test: ")
+    assert m.cmd("guest run linux", timeout=CMD) == [
+        "error: no EfiConventionalMemory run of 258 MiB for guest memory"]
+    assert m.cmd("guest run test probe no-nul", timeout=CMD)[-1].startswith("guest test: ")

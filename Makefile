@@ -134,7 +134,7 @@ FUZZ_BINS  := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_NAMES))
 .PHONY: all loader hv esp disk run test unit fuzz-smoke fuzz rt-test bench install deps \
 	mapplan clean sign stress
 
-all: loader hv guest esp
+all: loader hv guest linux esp
 
 deps:
 	@tools/deps.sh
@@ -242,8 +242,32 @@ $(BUILD)/guest/testguest.elf: $(GUEST_OBJS) tests/guest/guest.ld
 	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T tests/guest/guest.ld \
 		-o $@ $(GUEST_OBJS)
 
+# ---------------------------------------------------------------- Linux guest
+# Debian's cloud kernel and a busybox initramfs (README: Guests, the Linux
+# kind): tools/deps.sh fetches the packages with apt-get download and unpacks
+# them under $(LINUX_DIR)/root, once; nothing is installed.
+LINUX_DIR  := $(BUILD)/linux
+LINUX_ROOT := $(LINUX_DIR)/root
+LINUX_KERNEL := $(LINUX_DIR)/vmlinuz
+LINUX_INITRD := $(LINUX_DIR)/initramfs.gz
+
+.PHONY: linux
+linux: $(LINUX_KERNEL) $(LINUX_INITRD)
+
+$(LINUX_ROOT)/.packages: tools/deps.sh
+	tools/deps.sh guest-linux $(LINUX_DIR)
+	@touch $@
+
+$(LINUX_KERNEL): $(LINUX_ROOT)/.packages
+	cp $$(ls $(LINUX_ROOT)/boot/vmlinuz-* | head -1) $@.tmp && mv $@.tmp $@
+
+# efivarfs.ko rides along for the guest's own EFI variables.
+$(LINUX_INITRD): $(LINUX_ROOT)/.packages tests/guest/linux-init tools/mkinitramfs.py
+	$(PY) tools/mkinitramfs.py --root $(LINUX_ROOT) --init tests/guest/linux-init \
+		$$(cd $(LINUX_ROOT) && find lib/modules -name efivarfs.ko | sed 's/^/--module /') $@
+
 # ---------------------------------------------------------------- images
-esp: $(BUILD)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf
+esp: $(BUILD)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf $(LINUX_KERNEL) $(LINUX_INITRD)
 	tools/mkesp.sh $(BUILD)
 
 disk: esp
@@ -355,13 +379,14 @@ $(BENCH_DIR)/efi/%.o: %.c Makefile
 $(BENCH_DIR)/BOOTX64.EFI: $(BENCH_OBJS)
 	$(call efi_image,10)
 
-bench-loader: $(BENCH_DIR)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf
+bench-loader: $(BENCH_DIR)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf linux
 	rm -rf $(BENCH_DIR)/esp
-	mkdir -p $(BENCH_DIR)/esp/EFI/BOOT $(BENCH_DIR)/esp/hvboot
+	mkdir -p $(BENCH_DIR)/esp/EFI/BOOT $(BENCH_DIR)/esp/hvboot/linux
 	cp $(BENCH_DIR)/BOOTX64.EFI $(BENCH_DIR)/esp/EFI/BOOT/BOOTX64.EFI
 	cp $(BUILD)/hv.elf $(BENCH_DIR)/esp/hvboot/hv.elf
 	cp $(BUILD)/guest/testguest.elf $(BENCH_DIR)/esp/hvboot/testguest.elf
 	cp tools/hvboot.cfg $(BENCH_DIR)/esp/hvboot/hvboot.cfg
+	cp $(LINUX_KERNEL) $(LINUX_INITRD) $(BENCH_DIR)/esp/hvboot/linux/
 
 # nullapp: an EFI app that only says so and exits QEMU, built with the
 # loader's gnu-efi flags: what OVMF alone costs to reach a boot option.

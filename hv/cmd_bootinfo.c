@@ -163,9 +163,19 @@ static void print_guests(const struct hv_bootinfo *bi)
 	kprintf("guests:\n");
 	kprintf("  %-18s %lu MiB\n", "guest_mem", bi->guest_mem_bytes >> 20);
 	kprintf("  %-18s %s\n", "guest_vars", hv_guest_vars_name(bi->guest_vars));
-	for (uint32_t i = 0; i < bi->module_count && i < HV_MODULE_MAX; i++)
+	for (uint32_t i = 0; i < bi->module_count && i < HV_MODULE_MAX; i++) {
+		const struct hv_module_ext *x = &bi->module_ext[i];
+
 		kprintf("  module %-11.*s pa 0x%lx, %lu bytes\n", HV_MODULE_NAME_MAX,
 			bi->modules[i].name, bi->modules[i].pa, bi->modules[i].size_bytes);
+		if (x->initrd_size_bytes)
+			kprintf("    initrd           pa 0x%lx, %lu bytes\n", x->initrd_pa,
+				x->initrd_size_bytes);
+		if (x->guest_mem_bytes)
+			kprintf("    guest_mem        %lu MiB\n", x->guest_mem_bytes >> 20);
+		if (x->args[0])
+			kprintf("    args             \"%.*s\"\n", HV_MODULE_ARGS_MAX, x->args);
+	}
 }
 
 static int cmd_bootinfo(int argc, char **argv)

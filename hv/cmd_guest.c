@@ -5,6 +5,7 @@
 #include "lib.h"
 #include "shell.h"
 #include "hv/vm/guest.h"
+#include "hv/vm/guest_linux.h"
 
 /* The module named name, or -1 after one error line. */
 static int find_module(const char *name)
@@ -53,7 +54,8 @@ static int guest_info(int index)
 	bool any = false;
 
 	kprintf("guest %s: image %lu bytes at pa 0x%lx\n", m->name, m->size_bytes, m->pa);
-	kprintf("memory: %lu MiB", hv_bi->guest_mem_bytes >> 20);
+	kprintf("memory: %lu MiB", (hv_bi->module_ext[index].guest_mem_bytes
+				   ? hv_bi->module_ext[index].guest_mem_bytes : hv_bi->guest_mem_bytes) >> 20);
 	if (r->mem_pa)
 		kprintf(" at pa 0x%lx", r->mem_pa);
 	kprintf(", variables by hypercall: %s", hv_guest_vars_name(vars));
@@ -75,7 +77,23 @@ static int guest_info(int index)
 			any = true;
 		}
 	}
-	kprintf("%s\nlast stop: ", any ? "" : " none");
+	kprintf("%s\n", any ? "" : " none");
+	if (guest_linux_stats()->valid && guest_linux_stats()->index == (uint32_t)index) {
+		const struct guest_linux_stats *x = guest_linux_stats();
+
+		/* README: Guests, the Linux kind: what the platform and the CPU
+		 * view do not model, counted. */
+		kprintf("platform: %lu interrupts injected; ports no device claims: %lu reads, "
+			"%lu writes", x->irqs_injected, x->unknown_port_reads, x->unknown_port_writes);
+		if (x->unknown_port_reads + x->unknown_port_writes)
+			kprintf(" (last 0x%x)", x->last_unknown_port);
+		kprintf("; unknown MSRs: %lu reads, %lu writes", x->unknown_msr_reads,
+			x->unknown_msr_writes);
+		if (x->unknown_msr_reads + x->unknown_msr_writes)
+			kprintf(" (last 0x%x)", x->last_unknown_msr);
+		kprintf("\n");
+	}
+	kprintf("last stop: ");
 	print_state(r);
 	kprintf("\n");
 	return 0;
@@ -110,6 +128,9 @@ static int cmd_guest(int argc, char **argv)
 		n += len;
 	}
 	args[n] = '\0';
+	/* No ARGS: the module's `args` line (README: The ESP and the config). */
+	if (argc == 3)
+		memcpy(args, hv_bi->module_ext[index].args, HV_MODULE_ARGS_MAX);
 	why = guest_run((uint32_t)index, args);
 	if (why)
 		return shell_error("%s", why);

@@ -11,6 +11,17 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	void *ret = dst;
 
+	/* Whole aligned quadwords as rep movsq, like memset's stosq: a Linux
+	 * guest's 14 MB kernel is copied in an eighth of the steps under an
+	 * emulator. */
+	if ((((uintptr_t)dst | (uintptr_t)src | n) & 7) == 0) {
+		n /= 8;
+		__asm__ volatile("rep movsq"
+				 : "+D"(dst), "+S"(src), "+c"(n)
+				 :
+				 : "memory");
+		return ret;
+	}
 	__asm__ volatile("rep movsb"
 			 : "+D"(dst), "+S"(src), "+c"(n)
 			 :

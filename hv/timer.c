@@ -137,6 +137,18 @@ void timer_slice_resume(void)
 		lapic_write(LAPIC_TIMER_INIT, slice_count);
 }
 
+void timer_slice_shot_ns(uint64_t ns)
+{
+	uint64_t count;
+
+	if (info.holder != TIMER_GUEST_SLICE)
+		return;
+	count = ns * info.count_per_ms / 1000000 + 1;
+	if (count > slice_count)
+		count = slice_count;
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+}
+
 void timer_slice_stop(void)
 {
 	if (info.holder != TIMER_GUEST_SLICE)

@@ -61,6 +61,12 @@ bool timer_slice_start(uint32_t ms);
 void timer_slice_resume(void);
 void timer_slice_stop(void);
 
+/* The slice's next shot in ns instead (at least one count, at most the
+ * slice): a guest whose next device event is nearer than the slice's end
+ * (README: Guests, the Linux kind). Nothing unless the slice holds the
+ * timer. */
+void timer_slice_shot_ns(uint64_t ns);
+
 /* An interrupt (vector >= 32) from the exception path: sends the EOI
  * (none for the spurious vector) and says whose it was. */
 enum timer_irq { TIMER_IRQ_SPURIOUS, TIMER_IRQ_WATCHDOG, TIMER_IRQ_SLICE, TIMER_IRQ_STRAY };

@@ -12,7 +12,7 @@
 #include "efi_mem.h"
 
 #define HV_BOOTINFO_MAGIC	0x4F464E4942564821ULL	/* "!HVBINFO" */
-#define HV_BOOTINFO_VERSION	11
+#define HV_BOOTINFO_VERSION	12
 
 #define HV_CMDLINE_MAX		256
 #define HV_REASON_MAX		128
@@ -129,6 +129,7 @@ static inline const char *hv_guest_vars_name(uint32_t v)
 
 #define HV_MODULE_MAX		8
 #define HV_MODULE_NAME_MAX	32	/* including the NUL */
+#define HV_MODULE_ARGS_MAX	256	/* including the NUL */
 #define HV_GUEST_MEM_DEFAULT	(64ULL << 20)
 #define HV_GUEST_MEM_MAX	(64ULL << 30)
 
@@ -145,6 +146,16 @@ struct hv_module {
 	char name[HV_MODULE_NAME_MAX];	/* NUL-terminated */
 	uint64_t pa;
 	uint64_t size_bytes;		/* the file's size */
+};
+
+/* What the per-module keys add to module i (modules[i]): `initrd =
+ * NAME PATH` read like the module itself (pa 0 and size 0 when none),
+ * `guest_mem = NAME SIZE` (0: guest_mem_bytes), `args = NAME TEXT`. */
+struct hv_module_ext {
+	uint64_t initrd_pa;
+	uint64_t initrd_size_bytes;	/* the file's size */
+	uint64_t guest_mem_bytes;
+	char args[HV_MODULE_ARGS_MAX];	/* NUL-terminated; empty: none */
 };
 
 /* cpu_flags: what the loader found the CPU to support. */
@@ -328,12 +339,15 @@ struct hv_bootinfo {
 	 * HV_IST_STACK_SIZE, contiguous at pa; va = HV_IST_BOTTOM_VA(1), the
 	 * others at HV_IST_STRIDE steps, a guard page below each. */
 	struct hv_region ist;
+
+	/* Per-module initrd, memory and args (version 12), by module index. */
+	struct hv_module_ext module_ext[HV_MODULE_MAX];
 };
 
-/* Layout of version 11. Changing any of these means a new layout: bump
+/* Layout of version 12. Changing any of these means a new layout: bump
  * HV_BOOTINFO_VERSION and write the new offsets here. */
 #define HV_BI_OFFSET(f)	__builtin_offsetof(struct hv_bootinfo, f)
-_Static_assert(HV_BOOTINFO_VERSION == 11, "offsets below are version 11's");
+_Static_assert(HV_BOOTINFO_VERSION == 12, "offsets below are version 12's");
 _Static_assert(sizeof(struct hv_region) == 24, "hv_region is pa, va, size");
 _Static_assert(HV_BI_OFFSET(magic) == 0 && HV_BI_OFFSET(version) == 8 &&
 	       HV_BI_OFFSET(size_bytes) == 12, "header");
@@ -361,7 +375,9 @@ _Static_assert(HV_MODULE_MAX <= 32, "module_pinned is a 32-bit mask");
 _Static_assert(HV_BI_OFFSET(rt_deadline_read_ms) == 1424 &&
 	       HV_BI_OFFSET(rt_deadline_write_ms) == 1428, "runtime-call deadlines");
 _Static_assert(HV_BI_OFFSET(ist) == 1432, "exception stacks");
-_Static_assert(sizeof(struct hv_bootinfo) == 1456, "size of version 11");
+_Static_assert(HV_BI_OFFSET(module_ext) == 1456 && sizeof(struct hv_module_ext) == 280,
+	       "per-module extras");
+_Static_assert(sizeof(struct hv_bootinfo) == 3696, "size of version 12");
 #undef HV_BI_OFFSET
 
 #endif

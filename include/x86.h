@@ -53,6 +53,23 @@
 #define MSR_EFER	0xC0000080U
 #define MSR_VM_CR	0xC0010114U	/* AMD */
 #define MSR_VM_HSAVE_PA	0xC0010117U	/* AMD */
+/* The MSRs a Linux guest uses (hv/vm/linux/cpuview.c; SDM Vol. 4, APM
+ * Vol. 2 Appendix A). */
+#define MSR_TSC			0x10U
+#define MSR_MTRRCAP		0xFEU
+#define MSR_SYSENTER_CS		0x174U
+#define MSR_SYSENTER_ESP	0x175U
+#define MSR_SYSENTER_EIP	0x176U
+#define MSR_MISC_ENABLE		0x1A0U
+#define MSR_MTRR_DEF_TYPE	0x2FFU
+#define MSR_STAR		0xC0000081U
+#define MSR_LSTAR		0xC0000082U
+#define MSR_CSTAR		0xC0000083U
+#define MSR_SFMASK		0xC0000084U
+#define MSR_FS_BASE		0xC0000100U
+#define MSR_GS_BASE		0xC0000101U
+#define MSR_KERNEL_GS_BASE	0xC0000102U
+#define MSR_TSC_AUX		0xC0000103U
 
 #define EFER_SCE	(1ULL << 0)
 #define EFER_LME	(1ULL << 8)

@@ -308,11 +308,26 @@ static const char *cfg_add_module(struct hv_config *cfg, struct span v)
 	return NULL;
 }
 
-/* `guest_mem`: bytes with an optional K, M or G (binary units), in whole
- * 2 MiB (the nested tables map guest memory with 2 MiB pages). */
-static const char *cfg_set_guest_mem(struct hv_config *cfg, struct span v)
+/* The leading word of a per-module key's value (`KEY = NAME REST`) and
+ * the module it names, which an earlier `module` line must have defined.
+ * *rest is the trimmed remainder. NULL: no word, or no such module. */
+static struct cfg_module *cfg_module_word(struct hv_config *cfg, struct span v, struct span *rest)
 {
-	static const char bad[] = "guest_mem must be a size like 64M (2M..64G, whole 2 MiB)";
+	struct span name = v;
+
+	for (name.n = 0; name.n < v.n && !is_blank(v.p[name.n]); name.n++)
+		;
+	*rest = span_trim((struct span){ v.p + name.n, v.n - name.n });
+	for (uint32_t i = 0; i < cfg->nmodules; i++)
+		if (name.n && span_is(name, cfg->modules[i].name))
+			return &cfg->modules[i];
+	return NULL;
+}
+
+/* A size with an optional K, M or G (binary units), in whole 2 MiB (the
+ * nested tables map guest memory with 2 MiB pages). */
+static bool parse_guest_mem(struct span v, uint64_t *out)
+{
 	unsigned shift = 0;
 	uint64_t n = 0;
 
@@ -325,18 +340,89 @@ static const char *cfg_set_guest_mem(struct hv_config *cfg, struct span v)
 	if (shift)
 		v.n--;
 	if (v.n == 0 || v.n > 12)
-		return bad;
+		return false;
 	for (size_t i = 0; i < v.n; i++) {
 		if (v.p[i] < '0' || v.p[i] > '9')
-			return bad;
+			return false;
 		n = n * 10 + (uint64_t)(v.p[i] - '0');	/* < 10^12: no overflow */
 	}
 	if (n > (HV_GUEST_MEM_MAX >> shift))
-		return bad;
+		return false;
 	n <<= shift;
 	if (n < (2ULL << 20) || (n & ((2ULL << 20) - 1)))
+		return false;
+	*out = n;
+	return true;
+}
+
+/* `guest_mem = SIZE` (every guest, once) or `guest_mem = NAME SIZE` (one
+ * module, defined above, once each). */
+static const char *cfg_set_guest_mem(struct hv_config *cfg, struct span v)
+{
+	static const char bad[] = "guest_mem must be a size like 64M (2M..64G, whole 2 MiB)";
+	struct cfg_module *m;
+	struct span rest;
+
+	if (v.n && v.p[0] >= '0' && v.p[0] <= '9') {
+		if (cfg->guest_mem_given)
+			return "guest_mem for every guest given twice";
+		if (!parse_guest_mem(v, &cfg->guest_mem))
+			return bad;
+		cfg->guest_mem_given = true;
+		return NULL;
+	}
+	m = cfg_module_word(cfg, v, &rest);
+	if (!m)
+		return rest.n ? "guest_mem = NAME SIZE names no module defined above" : bad;
+	if (m->guest_mem)
+		return "guest_mem for this module given twice";
+	if (!parse_guest_mem(rest, &m->guest_mem))
 		return bad;
-	cfg->guest_mem = n;
+	return NULL;
+}
+
+/* `initrd = NAME PATH`: the initramfs of module NAME (defined above). */
+static const char *cfg_set_initrd(struct hv_config *cfg, struct span v)
+{
+	static const char *const reasons[4] = {
+		"initrd must be NAME PATH",
+		"initrd path must be printable ASCII",
+		"initrd path too long (at most 127 bytes)",
+		"initrd path must name a file",
+	};
+	struct span rest;
+	struct cfg_module *m = cfg_module_word(cfg, v, &rest);
+
+	if (v.n == 0 || rest.n == 0)
+		return "initrd must be NAME PATH";
+	if (!m)
+		return "initrd names no module defined above";
+	if (m->initrd[0])
+		return "initrd for this module given twice";
+	return cfg_path(rest, m->initrd, reasons);
+}
+
+/* `args = NAME TEXT`: module NAME's command line when `guest run` gives
+ * none. */
+static const char *cfg_set_args(struct hv_config *cfg, struct span v)
+{
+	struct span rest;
+	struct cfg_module *m = cfg_module_word(cfg, v, &rest);
+	size_t i;
+
+	if (v.n == 0 || rest.n == 0)
+		return "args must be NAME TEXT";
+	if (!m)
+		return "args names no module defined above";
+	if (m->args[0])
+		return "args for this module given twice";
+	if (span_has(rest, '\t'))
+		return "args must be printable ASCII";
+	if (rest.n >= HV_MODULE_ARGS_MAX)
+		return "args too long (at most 255 bytes)";
+	for (i = 0; i < rest.n; i++)
+		m->args[i] = rest.p[i];
+	m->args[i] = '\0';
 	return NULL;
 }
 
@@ -400,7 +486,9 @@ static const struct cfg_key {
 	{ "rt_window", cfg_set_rt_window, false },
 	{ "rt_layout", cfg_set_rt_layout, false },
 	{ "module", cfg_add_module, true },
-	{ "guest_mem", cfg_set_guest_mem, false },
+	{ "guest_mem", cfg_set_guest_mem, true },
+	{ "initrd", cfg_set_initrd, true },
+	{ "args", cfg_set_args, true },
 	{ "guest_vars", cfg_set_guest_vars, false },
 	{ "rt_compat", cfg_set_rt_compat, false },
 	{ "rt_watchdog", cfg_set_rt_watchdog, false },

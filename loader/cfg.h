@@ -10,10 +10,14 @@
 #define CFG_PATH_MAX	128
 #define CFG_CMDLINE_MAX	256	/* including the NUL, = HV_CMDLINE_MAX */
 
-/* `module = NAME PATH`: a guest image (README: Guests). */
+/* `module = NAME PATH`: a guest image (README: Guests), with what the
+ * per-module keys `initrd`, `args` and `guest_mem = NAME SIZE` add. */
 struct cfg_module {
 	char name[HV_MODULE_NAME_MAX];	/* [A-Za-z0-9._-], 1..31 bytes */
 	char path[CFG_PATH_MAX];	/* like `hypervisor` */
+	char initrd[CFG_PATH_MAX];	/* empty: none */
+	char args[HV_MODULE_ARGS_MAX];	/* NUL-terminated; empty: none */
+	uint64_t guest_mem;		/* bytes; 0: the global guest_mem */
 };
 
 struct hv_config {
@@ -26,6 +30,7 @@ struct hv_config {
 	uint32_t nmodules;
 	struct cfg_module modules[HV_MODULE_MAX];
 	uint64_t guest_mem;		/* bytes, whole 2 MiB */
+	bool guest_mem_given;		/* the global `guest_mem = SIZE` was seen */
 	enum hv_guest_vars guest_vars;
 	uint8_t guest_vars_guid[16];	/* EFI_GUID bytes (write:GUID) */
 	enum hv_rt_compat rt_compat;

@@ -55,6 +55,7 @@ struct boot {
 	void *svam_buf;			/* runtime descriptors for SVAM */
 	uint64_t pool_pa, pool_pages, pool_used;
 	uint64_t module_pa[HV_MODULE_MAX], module_size[HV_MODULE_MAX];
+	uint64_t initrd_pa[HV_MODULE_MAX], initrd_size[HV_MODULE_MAX];
 
 	/* every page allocation, released if we give up before exiting */
 	struct { uint64_t pa, npages; } allocs[16 + HV_MODULE_MAX];
@@ -91,6 +92,10 @@ extern uint64_t boot_fw_tsc;
 
 /* efi_file.c */
 EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size);
+/* The same, straight into pages of type (efi_alloc_pages; what names them)
+ * rather than a pool copy: *pa, *size. */
+EFI_STATUS efi_file_read_pages(struct boot *b, const char *path, UINT32 type, const char *what,
+			       uint64_t *pa, UINTN *size);
 void efi_own_dir(struct boot *b, char *out, UINTN cap);
 void efi_close_volume(struct boot *b);
 

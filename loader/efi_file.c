@@ -75,12 +75,13 @@ static EFI_FILE_INFO *file_info(EFI_FILE_HANDLE f)
 	return NULL;
 }
 
-EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size)
+/* Opens path for reading and checks it is a file of at most FILE_MAX
+ * bytes: *f open, *len its size. Fails with one recorded line. */
+static EFI_STATUS open_file(struct boot *b, const char *path, EFI_FILE_HANDLE *f, UINTN *len)
 {
-	EFI_FILE_HANDLE f;
 	EFI_FILE_INFO *info;
 	CHAR16 wpath[CFG_PATH_MAX];
-	UINTN n, len;
+	UINTN n;
 	EFI_STATUS st;
 
 	for (n = 0; path[n] && n + 1 < CFG_PATH_MAX; n++)
@@ -89,42 +90,88 @@ EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *si
 	st = open_root(b);
 	if (EFI_ERROR(st))
 		return st;
-	st = FW(uefi_call_wrapper(b->root->Open, 5, b->root, &f, wpath, EFI_FILE_MODE_READ, 0ULL));
+	st = FW(uefi_call_wrapper(b->root->Open, 5, b->root, f, wpath, EFI_FILE_MODE_READ, 0ULL));
 	if (st == EFI_NOT_FOUND)
 		return boot_fail(b, st, "%s: not found on the boot volume", path);
 	if (EFI_ERROR(st))
 		return boot_fail(b, st, "%s: cannot open (%s)", path, efi_status_str(st));
 
-	info = file_info(f);
+	info = file_info(*f);
 	if (!info) {
-		FW(uefi_call_wrapper(f->Close, 1, f));
+		FW(uefi_call_wrapper((*f)->Close, 1, *f));
 		return boot_fail(b, EFI_DEVICE_ERROR, "%s: cannot read file info", path);
 	}
-	len = info->FileSize;
+	*len = info->FileSize;
 	if (info->Attribute & EFI_FILE_DIRECTORY)
 		st = boot_fail(b, EFI_LOAD_ERROR, "%s: is a directory", path);
 	else if (info->FileSize > FILE_MAX)
 		st = boot_fail(b, EFI_LOAD_ERROR, "%s: larger than %lu MiB", path,
 			       (unsigned long)(FILE_MAX >> 20));
 	FW(uefi_call_wrapper(BS->FreePool, 1, info));
-	if (EFI_ERROR(st)) {
-		FW(uefi_call_wrapper(f->Close, 1, f));
+	if (EFI_ERROR(st))
+		FW(uefi_call_wrapper((*f)->Close, 1, *f));
+	return st;
+}
+
+/* Reads the whole open file f (len bytes) into buf and closes it. */
+static EFI_STATUS read_all(struct boot *b, const char *path, EFI_FILE_HANDLE f, UINTN len,
+			   void *buf)
+{
+	UINTN n = len;
+	EFI_STATUS st;
+
+	st = FW(uefi_call_wrapper(f->Read, 3, f, &n, buf));
+	FW(uefi_call_wrapper(f->Close, 1, f));
+	if (EFI_ERROR(st) || n != len)
+		return boot_fail(b, EFI_ERROR(st) ? st : EFI_DEVICE_ERROR,
+				 "%s: read %lu of %lu bytes (%s)", path, (uint64_t)n,
+				 (uint64_t)len, efi_status_str(st));
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS efi_file_read(struct boot *b, const char *path, void **buf, UINTN *size)
+{
+	EFI_FILE_HANDLE f;
+	UINTN len;
+	EFI_STATUS st;
+
+	st = open_file(b, path, &f, &len);
+	if (EFI_ERROR(st))
 		return st;
-	}
 	st = FW(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, len ? len : 1, buf));
 	if (EFI_ERROR(st)) {
 		FW(uefi_call_wrapper(f->Close, 1, f));
 		return boot_fail(b, st, "%s: no memory for %lu bytes", path, (uint64_t)len);
 	}
-	n = len;
-	st = FW(uefi_call_wrapper(f->Read, 3, f, &n, *buf));
-	FW(uefi_call_wrapper(f->Close, 1, f));
-	if (EFI_ERROR(st) || n != len) {
+	st = read_all(b, path, f, len, *buf);
+	if (EFI_ERROR(st)) {
 		FW(uefi_call_wrapper(BS->FreePool, 1, *buf));
 		*buf = NULL;
-		return boot_fail(b, EFI_ERROR(st) ? st : EFI_DEVICE_ERROR,
-				 "%s: read %lu of %lu bytes (%s)", path, (uint64_t)n,
-				 (uint64_t)len, efi_status_str(st));
+		return st;
+	}
+	*size = len;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS efi_file_read_pages(struct boot *b, const char *path, UINT32 type, const char *what,
+			       uint64_t *pa, UINTN *size)
+{
+	EFI_FILE_HANDLE f;
+	UINTN len;
+	EFI_STATUS st;
+
+	st = open_file(b, path, &f, &len);
+	if (EFI_ERROR(st))
+		return st;
+	st = efi_alloc_pages(b, type, (len + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE + !len, 0, pa, what);
+	if (EFI_ERROR(st)) {
+		FW(uefi_call_wrapper(f->Close, 1, f));
+		return st;
+	}
+	st = read_all(b, path, f, len, (void *)(UINTN)*pa);
+	if (EFI_ERROR(st)) {
+		FW(uefi_call_wrapper(BS->FreePages, 2, *pa, (len + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE + !len));
+		return st;
 	}
 	*size = len;
 	return EFI_SUCCESS;

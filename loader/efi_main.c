@@ -269,6 +269,10 @@ static void fill_bootinfo(struct boot *b)
 		__builtin_memcpy(bi->modules[i].name, b->cfg.modules[i].name, HV_MODULE_NAME_MAX);
 		bi->modules[i].pa = b->module_pa[i];
 		bi->modules[i].size_bytes = b->module_size[i];
+		bi->module_ext[i].initrd_pa = b->initrd_pa[i];
+		bi->module_ext[i].initrd_size_bytes = b->initrd_size[i];
+		bi->module_ext[i].guest_mem_bytes = b->cfg.modules[i].guest_mem;
+		__builtin_memcpy(bi->module_ext[i].args, b->cfg.modules[i].args, HV_MODULE_ARGS_MAX);
 	}
 	bi->rt_deadline_read_ms = b->cfg.rt_deadline_read_ms;
 	bi->rt_deadline_write_ms = b->cfg.rt_deadline_write_ms;

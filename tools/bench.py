@@ -29,6 +29,15 @@ Two kinds of runs, each figure a median:
   pt_*             bootinfo "pool pages used" against tools/mapplan's minimum
                    for the `memmap --raw` of the same boot
 
+  linux (wall time, --linux-runs, default 3, one QEMU at a time):
+  linux_boot_ratio `guest run linux` to the initramfs's user-space line,
+                   over the same kernel, initramfs and command line (the
+                   ESP config's `args = linux`) booted directly by QEMU
+                   (-machine pc -cpu max -m 256M -kernel -initrd -append),
+                   from its start to the same line
+  guest_exits_per_s the Linux guest's exits by reason (`guest info linux`)
+                   over the seconds of that run
+
 Everything boots from private copies of the ESPs (others rebuild build/).
 """
 import argparse
@@ -74,7 +83,9 @@ TARGETS = {
     "loader_bytes": "<= 65,536",
     "hv_bytes": "<= 262,144",
     "hypercall_ratio": "<= 1.25",
+    "linux_boot_ratio": "<= 1.5",
 }
+LINUX_MARKER = "linux-guest: user space up"
 
 
 def clean(text):
@@ -236,6 +247,68 @@ def icount_boot(work, esp, mem, i, rtbench_n=0, want_map=False):
         q.close()
 
 
+def linux_args(esp):
+    """The Linux guest's command line: the ESP config's `args = linux` line."""
+    with open(os.path.join(esp, "hvboot", "hvboot.cfg")) as f:
+        for line in f:
+            m = re.match(r"\s*args\s*=\s*linux\s+(.*?)\s*$", line.split("#", 1)[0])
+            if m:
+                return m.group(1)
+    raise BootError("hvboot.cfg has no `args = linux` line")
+
+
+def linux_direct(work, esp, args, i):
+    """Seconds from QEMU's start to the user-space line, the kernel and
+    initramfs of the ESP booted by QEMU itself."""
+    kdir = os.path.join(esp, "hvboot", "linux")
+    argv = ["qemu-system-x86_64", "-machine", "pc", "-cpu", "max", "-m", "256M", "-nographic",
+            "-no-reboot", "-net", "none", "-kernel", os.path.join(kdir, "vmlinuz"),
+            "-initrd", os.path.join(kdir, "initramfs.gz"), "-append", args]
+    log = open(os.path.join(work, "logs", f"linux-direct-{i}.log"), "w", encoding="utf-8",
+               errors="replace")
+    t0 = time.monotonic()
+    p = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", codec_errors="replace", timeout=600)
+    p.logfile_read = log
+    try:
+        p.expect(LINUX_MARKER)
+        return time.monotonic() - t0
+    except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        raise BootError(f"linux-direct-{i}: waiting for {LINUX_MARKER!r}: {type(e).__name__}; "
+                        f"serial log: {log.name}") from None
+    finally:
+        p.terminate(force=True)
+        log.close()
+
+
+def parse_guest_exits(lines):
+    """`guest info NAME`'s `exits: KIND N KIND N …` line."""
+    for line in lines:
+        if line.startswith("exits:"):
+            words = line.split()[1:]
+            return {k: int(v) for k, v in zip(words[::2], words[1::2]) if v.isdigit()}
+    raise BootError(f"guest info: no exits line in {lines[-3:]}")
+
+
+def linux_guest(work, esp, i):
+    """(seconds from `guest run linux` to the user-space line, exits by
+    reason per second of the run) on hvboot with -cpu max."""
+    q = Qemu(f"linux-hv-{i}", esp, work, extra=["-cpu", "max"], timeout=900)
+    try:
+        q.wait(PROMPT)
+        q.p.send("guest run linux\r")
+        t0 = time.monotonic()
+        q.wait(re.escape("[linux] " + LINUX_MARKER))
+        boot_s = time.monotonic() - t0
+        q.p.send("\x1d")
+        q.wait(re.escape("guest linux: stopped"))
+        run_s = time.monotonic() - t0
+        q.wait(PROMPT)
+        exits = parse_guest_exits(q.cmd("guest info linux"))
+        return boot_s, {k: v / run_s for k, v in exits.items()}
+    finally:
+        q.close()
+
+
 def copy_tree(src, dst):
     """A private copy of an ESP; retried, since a concurrent `make esp`
     empties and refills it."""
@@ -321,6 +394,12 @@ def table(res):
             TARGETS["hypercall_ratio"])
         row("vmexit_roundtrip_insns (version hypercall)", fmt_int(res["vmexit_roundtrip_insns"]))
         row("guest_start_s (short guest run, -icount)", f"{res['guest_start_s']:.2f} s")
+    if "linux_boot_ratio" in res:
+        row("linux_boot_ratio (guest run / direct QEMU)", f"{res['linux_boot_s']:.2f} / "
+            f"{res['linux_direct_s']:.2f} s = {res['linux_boot_ratio']:.3f}",
+            TARGETS["linux_boot_ratio"])
+        for k, v in res["guest_exits_per_s"].items():
+            row(f"  guest_exits_per_s {k}", fmt_int(v))
     row("loader_bytes", fmt_int(res["loader_bytes"]), TARGETS["loader_bytes"])
     row("hv_bytes", fmt_int(res["hv_bytes"]), TARGETS["hv_bytes"])
     w0 = max(len(r[0]) for r in rows)
@@ -342,6 +421,8 @@ def main(argv):
     ap.add_argument("--rtbench", type=int, default=11,
                     help="calls per service in one rtbench (default 11: each SetVariable "
                          "lengthens the variable store, so its median drifts with N)")
+    ap.add_argument("--linux-runs", type=int, default=3,
+                    help="Linux guest boots and direct QEMU boots (default 3 each; 0: none)")
     ap.add_argument("--json", default=None, help="where to write (default BUILD/bench.json)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (logs, maps)")
     a = ap.parse_args(argv)
@@ -379,6 +460,21 @@ def main(argv):
               f"at {hv_bds[-1]:.2f} s, cpu {hv_cpu[-1]:.2f} s), null app {null_s[-1]:.2f} s "
               f"(started at {null_bds[-1]:.2f} s, cpu {null_cpu[-1]:.2f} s); "
               f"host load {loadavg[-1]:.1f}", flush=True)
+
+    # The Linux guest against the same kernel booted by QEMU: one QEMU at a
+    # time, interleaved, like the wall times above.
+    lx_direct, lx_hv, lx_exits = [], [], []
+    if a.linux_runs:
+        args = linux_args(esp)
+        os.makedirs(os.path.join(work, "logs"), exist_ok=True)
+        for i in range(a.linux_runs):
+            lx_direct.append(linux_direct(work, esp, args, i))
+            boot_s, exits = linux_guest(work, esp, i)
+            lx_hv.append(boot_s)
+            lx_exits.append(exits)
+            print(f"bench: linux run {i + 1}/{a.linux_runs}: guest run {boot_s:.2f} s, direct "
+                  f"QEMU {lx_direct[-1]:.2f} s; exits/s " +
+                  ", ".join(f"{k} {v:,.0f}" for k, v in sorted(exits.items())), flush=True)
 
     # Instruction counts: deterministic, so runs may share the host.
     jobs = []
@@ -487,6 +583,14 @@ def main(argv):
     res["guest_start_s"] = med([r["guest_start_s"] for r in rts])
     res["hypercall_ratio"] = res["hypercall_cycles"] / res["rt_call_cycles"]["GetVariable"]
     res["samples"]["hypercall_cycles"] = [r["guest"]["GetVariable"] for r in rts]
+    if lx_hv:
+        res["linux_boot_s"] = med(lx_hv)
+        res["linux_direct_s"] = med(lx_direct)
+        res["linux_boot_ratio"] = res["linux_boot_s"] / res["linux_direct_s"]
+        res["guest_exits_per_s"] = {k: med([e.get(k, 0) for e in lx_exits])
+                                    for k in sorted({k for e in lx_exits for k in e})}
+        res["samples"]["linux_boot_s"] = lx_hv
+        res["samples"]["linux_direct_s"] = lx_direct
     res["bench_seconds"] = round(time.monotonic() - started, 1)
 
     os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)

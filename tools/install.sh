@@ -12,11 +12,13 @@ mkdir -p "$dst"
 cp "$B/BOOTX64.EFI" "$dst/hvboot.efi"
 cp "$B/hv.elf" "$dst/hv.elf"
 cp "$B/guest/testguest.elf" "$dst/testguest.elf"
+mkdir -p "$dst/linux"
+cp "$B/linux/vmlinuz" "$B/linux/initramfs.gz" "$dst/linux/"
 # The loader reads the config beside itself first; point it at this hv.elf
 # and the guest images beside it.
 sed -e 's|^hypervisor *=.*|hypervisor = \\EFI\\hvboot\\hv.elf|' \
-    -e 's|^\(module *= *[^ ]*\) *\\hvboot\\|\1 \\EFI\\hvboot\\|' tools/hvboot.cfg > "$dst/hvboot.cfg"
-echo "installed: $dst/{hvboot.efi,hv.elf,hvboot.cfg,testguest.elf}"
+    -e 's|^\(\(module\|initrd\) *= *[^ ]*\) *\\hvboot\\|\1 \\EFI\\hvboot\\|' tools/hvboot.cfg > "$dst/hvboot.cfg"
+echo "installed: $dst/{hvboot.efi,hv.elf,hvboot.cfg,testguest.elf,linux/}"
 src=$(findmnt -n -o SOURCE --target "$esp" 2>/dev/null || true)
 disk="" part=""
 if [ -n "$src" ] && [ -b "$src" ]; then

@@ -5,6 +5,7 @@
 #include "vcpu.h"
 
 #include <stdarg.h>
+#include "guest_linux.h"
 #include "hcall.h"
 #include "svm.h"
 #include "hv/cpu.h"
@@ -17,7 +18,7 @@
 static const char *const exit_kind_names[GX_COUNT] = {
 	[GX_IOIO] = "IOIO", [GX_HLT] = "HLT", [GX_VMMCALL] = "VMMCALL", [GX_NPF] = "NPF",
 	[GX_SHUTDOWN] = "SHUTDOWN", [GX_CPUID] = "CPUID", [GX_MSR] = "MSR", [GX_INTR] = "INTR",
-	[GX_OTHER] = "other",
+	[GX_VINTR] = "VINTR", [GX_OTHER] = "other",
 };
 
 const char *guest_exit_kind_name(enum guest_exit_kind k)
@@ -33,6 +34,7 @@ const char *svm_exit_name(uint64_t code)
 		return "exception";
 	switch (c) {
 	case SVM_EXIT_INTR:	return "INTR";
+	case SVM_EXIT_VINTR:	return "VINTR";
 	case SVM_EXIT_NMI:	return "NMI";
 	case SVM_EXIT_CPUID:	return "CPUID";
 	case 0x76:		return "INVD";
@@ -70,31 +72,48 @@ void guest_stop(const char *fmt, ...)
 	vcpu.done = true;
 }
 
-static void finish(uint32_t code)
+void guest_finish(uint32_t code)
 {
 	guest_records[vcpu.index].state = GUEST_EXITED;
 	guest_records[vcpu.index].exit_code = code;
 	vcpu.done = true;
 }
 
-void guest_console_flush(void)
+/* Puts out the bytes of the line so far, after "[NAME] " if the line
+ * has not started yet. */
+static void console_emit(void)
 {
 	if (!vcpu.line_len)
 		return;
 	vcpu.line[vcpu.line_len] = '\0';
-	kprintf("[%s] %s\n", vcpu.name, vcpu.line);
+	kprintf(vcpu.line_open ? "%s%s" : "[%s] %s", vcpu.line_open ? "" : vcpu.name, vcpu.line);
+	vcpu.line_open = true;
 	vcpu.line_len = 0;
+}
+
+void guest_console_flush(void)
+{
+	if (!vcpu.line_len && !vcpu.line_open)
+		return;
+	console_emit();
+	kprintf("\n");
+	vcpu.line_open = false;
 }
 
 static void console_byte(uint8_t c)
 {
 	if (c == '\n') {
-		if (vcpu.line_len)
+		if (vcpu.line_len || vcpu.line_open)
 			guest_console_flush();
 		else
 			kprintf("[%s] \n", vcpu.name);
 		return;
 	}
+	/* A Linux guest's serial console ends its lines with CR LF, the
+	 * terminal convention; its CRs are dropped (README: Guests, the Linux
+	 * kind). */
+	if (c == '\r' && vcpu.is_linux)
+		return;
 	/* README: Guest ABI, Console: a guest line is shown, never obeyed.
 	 * CR would return the terminal to the start of the line, over the
 	 * "[NAME] " prefix: it is shown as ^M. The console is ASCII (README:
@@ -137,6 +156,13 @@ static bool skip_insn(const uint8_t *bytes, uint64_t len, const char *what)
 	return true;
 }
 
+void guest_console_out(const uint8_t *bytes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		console_byte(bytes[i]);
+	console_emit();
+}
+
 static void exit_ioio(uint64_t info1, uint64_t next_rip)
 {
 	/* APM Vol. 2 §15.10.2, Figure 15-2: EXITINFO1 bit 0 IN, bit 2 string,
@@ -170,7 +196,7 @@ static void exit_ioio(uint64_t info1, uint64_t next_rip)
 	} else if (port == 0x3F8) {
 		console_byte((uint8_t)*rax);
 	} else if (port == 0xF4) {
-		finish((uint8_t)*rax);
+		guest_finish((uint8_t)*rax);
 	}
 	*vmcb64(VMCB_RIP) = next_rip;
 }
@@ -261,7 +287,12 @@ static void exit_vmmcall(void)
 	static const uint8_t op[] = { 0x0F, 0x01, 0xD9 };
 	uint64_t *rax = vmcb64(VMCB_RAX), fn = *rax;
 
-	if (!skip_insn(op, 3, "VMMCALL"))
+	/* A Linux guest's RIP is a kernel virtual address, which the
+	 * hypervisor does not translate (it never walks guest page tables):
+	 * the instruction is taken as the exit says. */
+	if (vcpu.is_linux)
+		*vmcb64(VMCB_RIP) += 3;
+	else if (!skip_insn(op, 3, "VMMCALL"))
 		return;
 	guest_records[vcpu.index].hcalls[fn < HVCALL_COUNT ? fn : HVCALL_COUNT]++;
 	/* README: Hypercall ABI: only the guest's kernel (CPL 0) may call;
@@ -305,6 +336,7 @@ static void count_exit(uint32_t code)
 	case SVM_EXIT_CPUID:	k = GX_CPUID; break;
 	case SVM_EXIT_MSR:	k = GX_MSR; break;
 	case SVM_EXIT_INTR:	k = GX_INTR; break;
+	case SVM_EXIT_VINTR:	k = GX_VINTR; break;
 	default:		k = GX_OTHER; break;
 	}
 	guest_records[vcpu.index].exits[k]++;
@@ -317,12 +349,14 @@ void guest_handle_exit(void)
 	const char *name;
 
 	count_exit(code);
+	if (vcpu.is_linux && guest_linux_exit(code, info1, info2))
+		return;
 	switch (code) {
 	case SVM_EXIT_IOIO:
 		exit_ioio(info1, info2);
 		break;
 	case SVM_EXIT_HLT:
-		finish(0);
+		guest_finish(0);
 		break;
 	case SVM_EXIT_VMMCALL:
 		exit_vmmcall();

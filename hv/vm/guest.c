@@ -10,9 +10,11 @@
 #include "guest.h"
 
 #include <stdarg.h>
+#include "guest_linux.h"
 #include "guestimg.h"
 #include "svm.h"
 #include "vcpu.h"
+#include "hv/vm/linux/bzimage.h"
 #include "hv/console.h"
 #include "hv/cpu.h"
 #include "hv/hv.h"
@@ -89,41 +91,83 @@ static void *npt_alloc(void *ctx, uint64_t *pa)
 	return hv_pa_to_va(*pa);
 }
 
-/* Takes guest memory and the control area, builds the nested tables
- * (GPA 0.. -> guest memory, U=1 at every level, nothing else) and turns
- * SVM on. Once per boot. NULL, or why not. */
-static const char *guest_setup(void)
+/* The guest memory module index runs with: its `guest_mem = NAME SIZE`,
+ * else guest_mem. */
+static uint64_t guest_mem_of(uint32_t index)
+{
+	uint64_t own = hv_bi->module_ext[index].guest_mem_bytes;
+
+	return own ? own : hv_bi->guest_mem_bytes ? hv_bi->guest_mem_bytes : HV_GUEST_MEM_DEFAULT;
+}
+
+/* The nested tables of one run: GPA 0..mem_bytes -> guest memory, U=1 at
+ * every level, nothing else. NULL, or why not. */
+static const char *npt_build(uint64_t mem_bytes)
 {
 	struct pt_builder npt = {
 		.alloc_page = npt_alloc, .pa_to_ptr = mm_direct_ptr, .ctx = NULL,
 		.allow_1g = false, .allow_nx = false, .user = true,
 	};
-	const struct efi_mdesc *map;
-	size_t n;
 	const char *why;
 
-	if (vm.ready)
-		return NULL;
-	vm.mem_bytes = hv_bi->guest_mem_bytes ? hv_bi->guest_mem_bytes : HV_GUEST_MEM_DEFAULT;
-	map = bootinfo_memmap(hv_bi, &n);
-	if (!guestimg_pick_memory(map, n, vm.mem_bytes + CTRL_BYTES, &vm.mem_pa) ||
-	    !mm_va_mapped(HV_DIRECT_MAP_BASE + vm.mem_pa, vm.mem_bytes + CTRL_BYTES, true)) {
-		return fail("no EfiConventionalMemory run of %lu MiB for guest memory",
-			    (unsigned long)((vm.mem_bytes + CTRL_BYTES) >> 20));
-	}
-	vm.ctrl_pa = vm.mem_pa + vm.mem_bytes;
-	vm.mem = hv_pa_to_va(vm.mem_pa);
-	vm.ctrl = hv_pa_to_va(vm.ctrl_pa);
-	memset(vm.ctrl, 0, CTRL_NPT);
-	memset(vm.ctrl + CTRL_MSRPM, 0xFF, 0x2000);	/* every MSR access exits */
-	memset(vm.ctrl + CTRL_IOPM, 0xFF, 0x3000);	/* every port exits */
 	vm.npt_next = CTRL_NPT;
 	why = pt_init(&npt);
 	if (!why)
-		why = pt_map_range(&npt, 0, vm.mem_pa, vm.mem_bytes, PT_MAP_W | PT_MAP_X);
+		why = pt_map_range(&npt, 0, vm.mem_pa, mem_bytes, PT_MAP_W | PT_MAP_X);
 	if (why)
 		return fail("cannot build the nested page tables: %s", why);
 	vm.npt_root = npt.root_pa;
+	vm.mem_bytes = mem_bytes;
+	return NULL;
+}
+
+/* A run of pool_bytes + the control area in EfiConventionalMemory, mapped
+ * in the direct map: vm.mem_pa. */
+static bool pick_pool(uint64_t pool_bytes)
+{
+	const struct efi_mdesc *map;
+	size_t n;
+
+	map = bootinfo_memmap(hv_bi, &n);
+	return guestimg_pick_memory(map, n, pool_bytes + CTRL_BYTES, &vm.mem_pa) &&
+	       mm_va_mapped(HV_DIRECT_MAP_BASE + vm.mem_pa, pool_bytes + CTRL_BYTES, true);
+}
+
+/* Takes the guest memory pool and the control area, zeroes the pool (it
+ * held the firmware's and the loader's data) and turns SVM on. The pool
+ * is the most any module asks for, taken once; where memory has no run
+ * that long, the size this run needs, taken again when a later run needs
+ * more (guest memory is zeroed after every run, so nothing moves with
+ * it). NULL, or why not. */
+static const char *guest_setup(uint64_t need_bytes)
+{
+	uint64_t want = 0;
+	const char *why;
+
+	if (vm.ready && vm.pool_bytes >= need_bytes)
+		return NULL;
+	for (uint32_t i = 0; i < hv_bi->module_count && i < HV_MODULE_MAX; i++)
+		if (guest_mem_of(i) > want)
+			want = guest_mem_of(i);
+	if (want < need_bytes)
+		want = need_bytes;
+	if (!pick_pool(want)) {
+		want = need_bytes;
+		if (!pick_pool(want))
+			return fail("no EfiConventionalMemory run of %lu MiB for guest memory",
+				    (unsigned long)((want + CTRL_BYTES) >> 20));
+	}
+	vm.pool_bytes = want;
+	vm.ctrl_pa = vm.mem_pa + vm.pool_bytes;
+	vm.mem = hv_pa_to_va(vm.mem_pa);
+	vm.ctrl = hv_pa_to_va(vm.ctrl_pa);
+	memset(vm.mem, 0, vm.pool_bytes);
+	memset(vm.ctrl, 0, CTRL_NPT);
+	memset(vm.ctrl + CTRL_IOPM, 0xFF, 0x3000);	/* every port exits */
+	if (vm.ready) {
+		cpu_wrmsr(MSR_VM_HSAVE_PA, vm.ctrl_pa + CTRL_HSAVE);
+		return NULL;
+	}
 	why = timer_init();
 	if (why)
 		return fail("no timer for the time slice: %s", why);
@@ -237,9 +281,11 @@ const char *guest_run(uint32_t index, const char *args)
 	const struct hv_module *m = &hv_bi->modules[index];
 	struct guest_record *r = &guest_records[index];
 	struct guest_entry e;
+	struct linux_entry le;
 	struct elf_image img;
 	const void *file;
 	const char *why, *missing = guest_svm_missing();
+	bool is_linux;
 	int bad;
 
 	if (missing)
@@ -247,21 +293,33 @@ const char *guest_run(uint32_t index, const char *args)
 	file = mm_pa_ptr_checked(m->pa, m->size_bytes ? m->size_bytes : 1);
 	if (!file)
 		return fail("guest %s: image at pa 0x%lx is not mapped", m->name, m->pa);
-	why = guest_setup();
+	why = guest_setup(guest_mem_of(index));
 	if (why)
 		return why;
-	why = guestimg_validate(file, m->size_bytes, vm.mem_bytes, &img, &bad);
-	if (why && bad >= 0)
-		return fail("guest %s: segment %d: %s", m->name, bad, why);
+	why = npt_build(guest_mem_of(index));
 	if (why)
-		return fail("guest %s: %s", m->name, why);
-	why = guestimg_prepare(vm.mem, vm.mem_bytes, file, &img, args, &e);
-	if (why)
-		return fail("guest %s: %s", m->name, why);
+		return why;
+	is_linux = bzimage_detect(file, m->size_bytes);
+	if (is_linux) {
+		why = guest_linux_prepare(index, args, &le);
+		if (why)
+			return fail("guest %s: %s", m->name, why);
+		e = (struct guest_entry){ .rip = le.rip, .rsp = le.rsp, .cr3 = le.cr3 };
+	} else {
+		why = guestimg_validate(file, m->size_bytes, vm.mem_bytes, &img, &bad);
+		if (why && bad >= 0)
+			return fail("guest %s: segment %d: %s", m->name, bad, why);
+		if (why)
+			return fail("guest %s: %s", m->name, why);
+		why = guestimg_prepare(vm.mem, vm.mem_bytes, file, &img, args, &e);
+		if (why)
+			return fail("guest %s: %s", m->name, why);
+	}
 
 	memset(&vcpu, 0, sizeof(vcpu));
 	vcpu.index = index;
 	vcpu.name = m->name;
+	vcpu.is_linux = is_linux;
 	vcpu.hc.mem = vm.mem;
 	vcpu.hc.mem_bytes = vm.mem_bytes;
 	vcpu.hc.policy.mode = guest_vars_mode(index, &why);
@@ -271,16 +329,28 @@ const char *guest_run(uint32_t index, const char *args)
 	memset(r, 0, sizeof(*r));
 	r->runs = 1;
 	r->mem_pa = vm.mem_pa;
+	memset(vm.ctrl + CTRL_MSRPM, 0xFF, 0x2000);	/* every MSR access exits */
 	vmcb_init(&e);
 	if (!timer_slice_start(SLICE_MS))
 		return fail("guest %s: no timer for the time slice", m->name);
+	if (is_linux)
+		guest_linux_start(&le);
 	while (!vcpu.done) {
-		if (take_input())
-			break;
-		timer_slice_resume();	/* a new slice once the last ran out */
+		if (is_linux) {
+			guest_linux_enter();	/* its own input, interrupts and timer */
+		} else {
+			if (take_input())
+				break;
+			timer_slice_resume();	/* a new slice once the last ran out */
+		}
 		vm_cpustate_enter(&vcpu.cpu);
 		svm_run(vm.ctrl_pa + CTRL_VMCB, &vcpu.gprs, vm.ctrl_pa + CTRL_HOST_VMCB);
 		vm_cpustate_exit(&vcpu.cpu);
+		if (is_linux) {
+			guest_linux_exited();
+			if (vcpu.done)
+				break;
+		}
 		guest_handle_exit();
 	}
 	timer_slice_stop();

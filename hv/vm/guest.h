@@ -20,7 +20,7 @@ enum guest_state {
 /* Exits counted by kind (guest info). */
 enum guest_exit_kind {
 	GX_IOIO, GX_HLT, GX_VMMCALL, GX_NPF, GX_SHUTDOWN, GX_CPUID, GX_MSR, GX_INTR,
-	GX_OTHER, GX_COUNT
+	GX_VINTR, GX_OTHER, GX_COUNT
 };
 
 struct guest_record {

@@ -16,11 +16,13 @@
 #define VMCB_MSRPM_BASE		0x048
 #define VMCB_ASID		0x058
 #define VMCB_TLB_CONTROL	0x05C
-#define VMCB_VINTR		0x060
+#define VMCB_VINTR		0x060	/* V_TPR, V_IRQ, V_INTR_PRIO, …; V_INTR_VECTOR 39:32 */
+#define VMCB_INT_STATE		0x068	/* bit 0: the guest is in an interrupt shadow */
 #define VMCB_EXIT_CODE		0x070
 #define VMCB_EXIT_INFO1		0x078
 #define VMCB_EXIT_INFO2		0x080
 #define VMCB_EXIT_INT_INFO	0x088
+#define VMCB_EVENTINJ		0x0A8
 #define VMCB_NP_ENABLE		0x090
 #define VMCB_N_CR3		0x0B0
 
@@ -50,6 +52,7 @@
 
 /* Intercept bits (Table B-1, offsets 0x0C and 0x10). */
 #define SVM_ICPT1_INTR		(1U << 0)
+#define SVM_ICPT1_VINTR		(1U << 4)
 #define SVM_ICPT1_CPUID		(1U << 18)
 #define SVM_ICPT1_INVD		(1U << 22)
 #define SVM_ICPT1_HLT		(1U << 24)
@@ -69,12 +72,22 @@
 #define SVM_ICPT2_MWAIT_COND	(1U << 12)
 #define SVM_ICPT2_XSETBV	(1U << 13)
 
+/* EVENTINJ and EXITINTINFO (APM Vol. 2 §15.20): vector 7:0, type 10:8
+ * (0 = external interrupt), valid 31. */
+#define SVM_EVENT_VALID		(1ULL << 31)
+#define SVM_EVENT_TYPE_INTR	(0ULL << 8)
 #define SVM_V_INTR_MASKING	(1ULL << 24)
+#define SVM_V_IRQ		(1ULL << 8)
+#define SVM_V_INTR_PRIO_MASK	(0xFULL << 16)
+#define SVM_V_IGN_TPR		(1ULL << 20)
+#define SVM_V_INTR_VECTOR_SHIFT	32
+#define SVM_V_INTR_VECTOR_MASK	(0xFFULL << 32)
 
 /* Exit codes (APM Vol. 2 Appendix C). Compare the low 32 bits: TCG
  * reports a failed VMRUN as 0x00000000FFFFFFFF. */
 #define SVM_EXIT_EXCP_BASE	0x40
 #define SVM_EXIT_INTR		0x60
+#define SVM_EXIT_VINTR		0x64
 #define SVM_EXIT_NMI		0x61
 #define SVM_EXIT_CPUID		0x72
 #define SVM_EXIT_HLT		0x78

@@ -28,7 +28,8 @@
 /* Guest memory and the SVM structures, taken once, on the first start. */
 struct vm_area {
 	bool ready;
-	uint64_t mem_pa, mem_bytes, ctrl_pa, npt_root, npt_next;
+	uint64_t pool_bytes;	/* the largest guest_mem of any module */
+	uint64_t mem_pa, mem_bytes, ctrl_pa, npt_root, npt_next;	/* mem_bytes: this run's */
 	uint8_t *mem, *ctrl;
 };
 extern struct vm_area vm;
@@ -43,6 +44,8 @@ struct vcpu {
 	uint8_t input[GUEST_INPUT_MAX];	/* a ring: what was typed, for its COM1 */
 	uint32_t input_head, input_len;
 	bool done;
+	bool is_linux;		/* a bzImage: guest_linux.c serves its exits */
+	bool line_open;		/* "[NAME] " and part of the line are out */
 	struct hcall_env hc;	/* memory, policy and NV budget of this run */
 	struct vm_cpustate cpu;	/* FPU/SSE/AVX, XCR0, DR0-DR7 (vm/cpustate.c) */
 };
@@ -72,6 +75,13 @@ void guest_stop(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* exits.c: prints what is left of the guest's console line. */
 void guest_console_flush(void);
+
+/* exits.c: ends the run with an exit code. */
+void guest_finish(uint32_t code);
+
+/* exits.c: the guest's console output, bytes to `[NAME] …` lines; a
+ * Linux guest's partial line is shown at once (its shell's prompt). */
+void guest_console_out(const uint8_t *bytes, size_t n);
 
 
 #endif

@@ -16,6 +16,7 @@ FZ_DEPS_psf := hv/psf.c hv/fbcon.c
 FZ_DEPS_kbd := hv/kbd.c
 FZ_DEPS_rt_heal := rt/rt_heal.c
 FZ_DEPS_efishim := hv/vm/efi/shim_var.c hv/vm/efi/shim_misc.c hv/vm/efi/shim_map.c hv/vm/efi/efi_crc32.c loader/crc32.c
+FZ_DEPS_bzimage := hv/vm/linux/linuxboot.c hv/vm/linux/zeropage.c hv/vm/linux/bzimage.c loader/pt.c
 FZ_DEPS_rttable := loader/rttable.c loader/crc32.c loader/rtwin.c loader/memmap.c
 FZ_DEPS_gop := loader/gop.c
 FZ_DEPS_platform := hv/vm/dev/platform.c hv/vm/dev/pic8259.c hv/vm/dev/pit8254.c \

@@ -40,6 +40,9 @@ UT_DEPS_efishim := hv/vm/efi/shim_var.c hv/vm/efi/shim_misc.c hv/vm/efi/shim_map
 	hv/vm/efi/efi_crc32.c loader/crc32.c hv/vm/efi/efitables.c hv/vm/hcall.c rt/efivar.c rt/ucs2.c
 UT_DEPS_efiblob := hv/vm/efi/efitables.c hv/vm/efi/efi_crc32.c loader/crc32.c hv/vm/hcall.c rt/efivar.c rt/ucs2.c
 UT_DEPS_efitables := hv/vm/efi/efitables.c hv/vm/efi/efi_crc32.c loader/crc32.c
+UT_DEPS_bzimage := hv/vm/linux/bzimage.c
+UT_DEPS_linuxboot := hv/vm/linux/linuxboot.c hv/vm/linux/zeropage.c hv/vm/linux/bzimage.c loader/pt.c
+UT_DEPS_cpuview := hv/vm/linux/cpuview.c
 UT_DEPS_uart16550 := hv/vm/dev/uart16550.c
 UT_DEPS_pic8259 := hv/vm/dev/pic8259.c
 UT_DEPS_pit8254 := hv/vm/dev/pit8254.c
@@ -53,3 +56,4 @@ UT_DEPS_platform := hv/vm/dev/platform.c hv/vm/dev/pic8259.c hv/vm/dev/pit8254.c
 UT_DEPS_excname := rt/excname.c
 UT_DEPS_rt_code := rt/rt_code.c
 UT_DEPS_crc32 := loader/crc32.c
+UT_DEPS_zeropage := hv/vm/linux/zeropage.c hv/vm/linux/bzimage.c

@@ -617,6 +617,60 @@ static void test_cfg_guest_mem_takes_sizes_in_whole_2_mib(void **state)
 	assert_error("guest_mem = M\n", bad, 1);
 }
 
+static void test_cfg_guest_mem_names_a_module_defined_above(void **state)
+{
+	(void)state;
+	assert_ok("guest_mem = 64M\nmodule = linux \\k\nguest_mem = linux 256M\n");
+	assert_true(cfg.guest_mem == 64ULL << 20);
+	assert_true(cfg.modules[0].guest_mem == 256ULL << 20);
+	assert_ok("module = a x\nmodule = b y\nguest_mem = b 4M\n");
+	assert_true(cfg.modules[0].guest_mem == 0);
+	assert_true(cfg.modules[1].guest_mem == 4ULL << 20);
+	assert_true(cfg.guest_mem == 64ULL << 20);
+	assert_error("guest_mem = linux 256M\nmodule = linux x\n",
+		     "guest_mem = NAME SIZE names no module defined above", 1);
+	assert_error("module = a x\nguest_mem = a 3M\n",
+		     "guest_mem must be a size like 64M (2M..64G, whole 2 MiB)", 2);
+	assert_error("module = a x\nguest_mem = a\n",
+		     "guest_mem must be a size like 64M (2M..64G, whole 2 MiB)", 2);
+	assert_error("module = a x\nguest_mem = a 4M\nguest_mem = a 8M\n",
+		     "guest_mem for this module given twice", 3);
+	assert_error("guest_mem = 4M\nguest_mem = 8M\n", "guest_mem for every guest given twice", 2);
+}
+
+static void test_cfg_initrd_belongs_to_a_module_defined_above(void **state)
+{
+	(void)state;
+	assert_ok("module = linux \\hvboot\\linux\\vmlinuz\n"
+		  "initrd = linux  hvboot/linux/initramfs.gz\n");
+	assert_string_equal(cfg.modules[0].initrd, "\\hvboot\\linux\\initramfs.gz");
+	assert_ok("module = a x\n");
+	assert_string_equal(cfg.modules[0].initrd, "");
+	assert_error("initrd = linux x\n", "initrd names no module defined above", 1);
+	assert_error("module = a x\ninitrd = a\n", "initrd must be NAME PATH", 2);
+	assert_error("module = a x\ninitrd =\n", "initrd must be NAME PATH", 2);
+	assert_error("module = a x\ninitrd = a \\dir\\\n", "initrd path must name a file", 2);
+	assert_error("module = a x\ninitrd = a y\ninitrd = a z\n",
+		     "initrd for this module given twice", 3);
+}
+
+static void test_cfg_args_keep_the_text_after_the_name(void **state)
+{
+	(void)state;
+	assert_ok("module = linux x\nargs = linux console=ttyS0  panic=-1 quiet \n");
+	assert_string_equal(cfg.modules[0].args, "console=ttyS0  panic=-1 quiet");
+	assert_error("args = linux quiet\n", "args names no module defined above", 1);
+	assert_error("module = a x\nargs = a\n", "args must be NAME TEXT", 2);
+	assert_error("module = a x\nargs = a q\nargs = a r\n", "args for this module given twice", 3);
+	assert_error("module = a x\nargs = a q\tr\n", "args must be printable ASCII", 2);
+	char line[400];
+	snprintf(line, sizeof(line), "module = a x\nargs = a %0256d\n", 0);
+	assert_error(line, "args too long (at most 255 bytes)", 2);
+	snprintf(line, sizeof(line), "module = a x\nargs = a %0255d\n", 0);
+	assert_ok(line);
+	assert_int_equal(strlen(cfg.modules[0].args), 255);
+}
+
 static void test_cfg_guest_vars_takes_none_read_or_write_guid(void **state)
 {
 	static const uint8_t guid[16] = { 0x7e, 0x4b, 0x1d, 0x3f, 0x5a, 0x2c, 0x8e, 0x4e,
@@ -643,6 +697,9 @@ int main(void)
 		cmocka_unit_test(test_cfg_module_repeats_up_to_eight),
 		cmocka_unit_test(test_cfg_module_needs_a_good_name_and_path),
 		cmocka_unit_test(test_cfg_guest_mem_takes_sizes_in_whole_2_mib),
+		cmocka_unit_test(test_cfg_guest_mem_names_a_module_defined_above),
+		cmocka_unit_test(test_cfg_initrd_belongs_to_a_module_defined_above),
+		cmocka_unit_test(test_cfg_args_keep_the_text_after_the_name),
 		cmocka_unit_test(test_cfg_guest_vars_takes_none_read_or_write_guid),
 		cmocka_unit_test(test_cfg_rt_watchdog_takes_read_and_write_deadlines),
 		cmocka_unit_test(test_cfg_rt_watchdog_off_turns_both_deadlines_off),

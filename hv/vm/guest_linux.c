@@ -17,6 +17,7 @@
 
 #include "vcpu.h"
 #include "hv/vm/dev/platform.h"
+#include "hv/vm/efi/efitables.h"
 #include "hv/vm/linux/cpuview.h"
 #include "hv/console.h"
 #include "hv/cpu.h"
@@ -25,6 +26,7 @@
 #include "hv/timer.h"
 #include "hv/lib.h"
 #include "hv/mm.h"
+#include "loader/bytes.h"
 #include "rt/rt.h"
 
 #define CTRL_RBRACKET	0x1D		/* Ctrl-] stops the guest */
@@ -57,6 +59,40 @@ const struct guest_linux_stats *guest_linux_stats(void)
 
 /* ---------------------------------------------------------------- start */
 
+/* The guest's EFI (README: The Linux guest's EFI) goes in the PC's legacy
+ * hole, which the e820 map already reserves, so nothing else moves; its
+ * memory map names the e820 map's RAM around it. */
+#define LX_EFI_GPA	0xA0000ULL
+
+/* Lays out the system table, the shim and the EFI memory map for this
+ * run's guest_vars policy, and names them in the zero page's efi_info
+ * (signature EL64), which Linux reads instead of an EFI stub's. */
+static const char *linux_efi(uint32_t guest_vars)
+{
+	uint8_t *zp = vm.mem + LX_ZP_GPA;
+	struct efitables_ram ram[ZP_E820_MAX];
+	struct efitables_in in = {
+		.ram = ram, .window_gpa = LX_EFI_GPA, .guest_vars = guest_vars,
+		.blob = efishim_blob, .blob_bytes = (uint64_t)(efishim_blob_end - efishim_blob),
+	};
+	struct efitables_efi_info info;
+	const char *why;
+
+	for (unsigned i = 0; i < zp[ZP_E820_ENTRIES] && i < ZP_E820_MAX; i++) {
+		const uint8_t *e = zp + ZP_E820_TABLE + 20 * i;
+
+		if (ld32(e + 16) == E820_RAM)
+			ram[in.ram_count++] = (struct efitables_ram){ ld64(e), ld64(e + 8) };
+	}
+	if (LX_EFI_GPA + efitables_window_bytes(in.blob_bytes, in.ram_count) > LX_KERNEL_FLOOR_GPA)
+		return "the EFI tables do not fit in the legacy hole";
+	why = efitables_build(vm.mem, vm.mem_bytes, &in, &info, NULL);
+	if (why)
+		return why;
+	memcpy(zp + ZP_EFI_INFO, &info, sizeof(info));
+	return NULL;
+}
+
 const char *guest_linux_prepare(uint32_t index, const char *args,
 				struct linux_entry *e)
 {
@@ -77,7 +113,10 @@ const char *guest_linux_prepare(uint32_t index, const char *args,
 		if (!initrd)
 			return "initrd is not mapped";
 	}
-	return linux_prepare(vm.mem, vm.mem_bytes, file, &k, initrd, x->initrd_size_bytes, args, e);
+	why = linux_prepare(vm.mem, vm.mem_bytes, file, &k, initrd, x->initrd_size_bytes, args, e);
+	if (why)
+		return why;
+	return linux_efi(guest_vars_mode(index, &why));
 }
 
 static void vmcb_seg(uint32_t off, uint16_t sel, uint16_t attrib,

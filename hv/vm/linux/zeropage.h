@@ -14,6 +14,7 @@
 #define ZP_EXT_RAMDISK_IMAGE	0x0C0	/* u32: bits 63:32 */
 #define ZP_EXT_RAMDISK_SIZE	0x0C4
 #define ZP_EXT_CMD_LINE_PTR	0x0C8
+#define ZP_EFI_INFO		0x1C0	/* struct efi_info (32 bytes): the guest's EFI */
 #define ZP_E820_ENTRIES		0x1E8	/* u8 */
 #define ZP_SENTINEL		0x1EF	/* u8, 0: the loader zeroed what it did not fill */
 #define ZP_E820_TABLE		0x2D0	/* 20-byte entries: addr, size, type */

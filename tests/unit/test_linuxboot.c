@@ -15,47 +15,18 @@
 #include "loader/bytes.h"
 #include "loader/pt.h"
 
-#define SETUP_BYTES	(40 * 512)
-#define KERNEL_BYTES	(64 * 1024)
-#define FILE_BYTES	(SETUP_BYTES + KERNEL_BYTES)
+#include "fake_bzimage.h"
+
 #define MEM		(64ULL << 20)
 
-static uint8_t img[FILE_BYTES];
 static uint8_t *mem;
 static struct bzimage k;
-
-static void put16(uint32_t off, uint16_t v) { img[off] = (uint8_t)v; img[off + 1] = (uint8_t)(v >> 8); }
-static void put32(uint32_t off, uint32_t v) { put16(off, (uint16_t)v); put16(off + 2, (uint16_t)(v >> 16)); }
-static void put64(uint32_t off, uint64_t v) { put32(off, (uint32_t)v); put32(off + 4, (uint32_t)(v >> 32)); }
 
 /* A kernel like Debian's, with an init_size that fits 64 MiB. */
 static int build(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(img); i++)
-		img[i] = (uint8_t)(i * 7 + 3);
-	img[0x1F1] = 39;
-	put32(0x1F4, KERNEL_BYTES / 16);
-	put16(0x1FE, 0xAA55);
-	img[0x200] = 0xEB;
-	img[0x201] = 0x6A;		/* header ends at 0x26C */
-	memcpy(img + 0x202, "HdrS", 4);
-	put16(0x206, 0x020F);
-	img[0x210] = 0;
-	img[0x211] = 0x01;
-	put32(0x218, 0);
-	put32(0x21C, 0);
-	put32(0x228, 0);
-	put32(0x22C, 0x7FFFFFFF);
-	put32(0x230, 0x200000);
-	img[0x234] = 1;
-	put16(0x236, 0x7F);
-	put32(0x238, 2047);
-	put32(0x248, 716);
-	put32(0x24C, 1000);
-	put64(0x250, 0);		/* setup_data */
-	put64(0x258, 0x1000000);
-	put32(0x260, 0x2000000);	/* 32 MiB from 16 MiB */
+	fake_bzimage_fill();
 	assert_null(bzimage_parse(img, sizeof(img), &k));
 	if (!mem)
 		mem = malloc(MEM);

@@ -261,10 +261,22 @@ $(LINUX_ROOT)/.packages: tools/deps.sh
 $(LINUX_KERNEL): $(LINUX_ROOT)/.packages
 	cp $$(ls $(LINUX_ROOT)/boot/vmlinuz-* | head -1) $@.tmp && mv $@.tmp $@
 
-# efivarfs.ko rides along for the guest's own EFI variables.
+# efivarfs.ko, Debian's efibootmgr and e2fsprogs' chattr (efivarfs makes
+# variable files immutable) ride along for the guest's own EFI variables; both
+# are dynamically linked, so their libraries, libc and the dynamic loader (their
+# PT_INTERP, /lib64/ld-linux-x86-64.so.2) go at their paths.
+LINUX_EFI_FILES := bin/efibootmgr usr/bin/chattr lib64/ld-linux-x86-64.so.2 \
+	lib/x86_64-linux-gnu/libe2p.so.2 lib/x86_64-linux-gnu/libe2p.so.2.3 \
+	lib/x86_64-linux-gnu/libcom_err.so.2 lib/x86_64-linux-gnu/libcom_err.so.2.1 \
+	lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 lib/x86_64-linux-gnu/libc.so.6 \
+	lib/x86_64-linux-gnu/libdl.so.2 \
+	usr/lib/x86_64-linux-gnu/libefivar.so.1 usr/lib/x86_64-linux-gnu/libefivar.so.1.37 \
+	usr/lib/x86_64-linux-gnu/libefiboot.so.1 usr/lib/x86_64-linux-gnu/libefiboot.so.1.37 \
+	usr/lib/x86_64-linux-gnu/libpopt.so.0 usr/lib/x86_64-linux-gnu/libpopt.so.0.0.2
 $(LINUX_INITRD): $(LINUX_ROOT)/.packages tests/guest/linux-init tools/mkinitramfs.py
 	$(PY) tools/mkinitramfs.py --root $(LINUX_ROOT) --init tests/guest/linux-init \
-		$$(cd $(LINUX_ROOT) && find lib/modules -name efivarfs.ko | sed 's/^/--module /') $@
+		$$(cd $(LINUX_ROOT) && find lib/modules -name efivarfs.ko | sed 's/^/--module /') \
+		$(addprefix --file ,$(LINUX_EFI_FILES)) $@
 
 # ---------------------------------------------------------------- images
 esp: $(BUILD)/BOOTX64.EFI $(BUILD)/hv.elf $(BUILD)/guest/testguest.elf $(LINUX_KERNEL) $(LINUX_INITRD)

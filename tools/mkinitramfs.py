@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """The Linux guest's initramfs: a gzip'd cpio "newc" archive (the kernel's
 initramfs buffer format) holding a static busybox with a link per applet,
-/init, /dev/console and the kernel modules named on the command line.
+/init, /dev/console, the kernel modules named on the command line and
+files of the unpacked packages kept at their own paths (--file: a dynamically
+linked program, its libraries and the dynamic loader; symlinks stay symlinks).
 Written here rather than with cpio(1) so that no root and no extra package
 is needed and the archive is the same bytes for the same inputs.
 
-usage: mkinitramfs.py --root UNPACKED_DEBS --init INIT --module PATH_IN_ROOT... OUT
+usage: mkinitramfs.py --root UNPACKED_DEBS --init INIT [--module PATH_IN_ROOT]...
+                      [--file PATH_IN_ROOT]... OUT
 """
 import argparse
 import gzip
@@ -46,6 +49,7 @@ def main():
     ap.add_argument("--root", required=True)
     ap.add_argument("--init", required=True)
     ap.add_argument("--module", action="append", default=[])
+    ap.add_argument("--file", action="append", default=[])
     ap.add_argument("out")
     a = ap.parse_args()
 
@@ -54,7 +58,7 @@ def main():
                              text=True).stdout.split()
     dirs = {"bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp", "root",
             "lib", "lib/modules"}
-    for p in applets:
+    for p in applets + a.file:
         d = os.path.dirname(p)
         while d:
             dirs.add(d)
@@ -76,6 +80,14 @@ def main():
     for m in a.module:
         with open(os.path.join(a.root, m), "rb") as f:
             c.entry("lib/modules/" + os.path.basename(m), stat.S_IFREG | 0o644, f.read())
+    for p in sorted(set(a.file)):
+        src = os.path.join(a.root, p)
+        st = os.lstat(src)
+        if stat.S_ISLNK(st.st_mode):
+            c.entry(p, stat.S_IFLNK | 0o777, os.readlink(src).encode())
+        else:
+            with open(src, "rb") as f:
+                c.entry(p, stat.S_IFREG | (st.st_mode & 0o755), f.read())
     c.trailer()
 
     tmp = a.out + ".tmp"

@@ -37,6 +37,15 @@ Two kinds of runs, each figure a median:
                    from its start to the same line
   guest_exits_per_s the Linux guest's exits by reason (`guest info linux`)
                    over the seconds of that run
+  guest_getvariable_cycles (when --linux-runs is not 0; --runs -icount
+                   boots, -cpu max) one GetVariable from the Linux guest's
+                   efivarfs, through the shim, in instructions: the guest
+                   shell reads BootOrder's efivarfs file and a copy of it on
+                   the initramfs the same number of times, the difference of
+                   the two loops' guest time (the hypervisor's TSC, which
+                   counts instructions) over the GetVariable hypercalls they
+                   made (`guest info linux`); against rt_call_cycles
+                   GetVariable
 
 Everything boots from private copies of the ESPs (others rebuild build/).
 """
@@ -84,6 +93,7 @@ TARGETS = {
     "hv_bytes": "<= 262,144",
     "hypercall_ratio": "<= 1.25",
     "linux_boot_ratio": "<= 1.5",
+    "guest_getvariable_ratio": "<= 1.5",
 }
 LINUX_MARKER = "linux-guest: user space up"
 
@@ -309,6 +319,60 @@ def linux_guest(work, esp, i):
         q.close()
 
 
+GV_READS = 2000
+EFIVAR_BOOTORDER = "/sys/firmware/efi/efivars/BootOrder-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+
+
+def linux_getvariable(work, esp, i, reads=GV_READS):
+    """Instructions per GetVariable from the Linux guest's efivarfs, under
+    -icount (README: Figures): the guest's shell reads BootOrder's efivarfs
+    file `reads` times with its `read` builtin (no fork), then a copy of it
+    on the initramfs the same number of times. The guest's clock is the
+    hypervisor's TSC over its calibration (README: the Linux guest's
+    platform), and the TSC counts instructions, so the difference of the
+    two loops' guest seconds times the TSC's rate is the instructions the
+    efivarfs reads cost over plain reads; `guest info linux` gives how many
+    GetVariable hypercalls they made (each read() of an efivarfs file asks
+    the size, then the data)."""
+    q = Qemu(f"linux-gv-{i}", esp, work, extra=ICOUNT + ["-cpu", "max"], timeout=3000)
+    try:
+        q.wait(PROMPT)
+        m = re.search(r"by the TSC \((\d+) kHz\)", "\n".join(q.cmd("rt")))
+        if not m:
+            raise BootError(f"{q.name}: `rt` shows no TSC rate")
+        tsc_hz = int(m.group(1)) * 1000
+        q.p.send("guest run linux\r")
+        q.wait(re.escape("[linux] " + LINUX_MARKER))
+        loop = ("i=0; while [ $i -lt {n} ]; do read -r x < {f}; i=$((i+1)); done; "
+                "read u0 _ < /proc/uptime; ")
+        script = (f"f={EFIVAR_BOOTORDER}; cat $f > /gvcopy; read t0 _ < /proc/uptime; "
+                  + loop.format(n=reads, f="$f").replace("u0", "t1")
+                  + loop.format(n=reads, f="/gvcopy").replace("u0", "t2")
+                  + "echo gv-times $t0 $t1 $t2 $((3*1000+7))")
+        q.p.send(script + "\r")
+        q.wait(r"\[linux\] gv-times ([0-9.]+) ([0-9.]+) ([0-9.]+) 3007", timeout=3000)
+        t0, t1, t2 = (float(g) for g in q.p.match.groups())
+        q.p.send("\x1d")
+        q.wait(re.escape("guest linux: stopped"))
+        q.wait(PROMPT)
+        calls = 0
+        for line in q.cmd("guest info linux"):
+            m = re.search(r"\bGetVariable (\d+)", line)
+            if line.startswith("hypercalls:") and m:
+                calls = int(m.group(1))
+        # Every read makes the same calls; the boot's few (fewer than
+        # `reads`) are left out by the floor.
+        per_read = calls // reads
+        if not per_read:
+            raise BootError(f"{q.name}: {calls} GetVariable hypercalls for {reads} reads")
+        extra_insns = ((t1 - t0) - (t2 - t1)) * tsc_hz
+        return {"insns_per_call": extra_insns / (per_read * reads), "calls": per_read * reads,
+                "calls_total": calls, "reads": reads,
+                "efivarfs_s": t1 - t0, "copy_s": t2 - t1, "tsc_hz": tsc_hz}
+    finally:
+        q.close()
+
+
 def copy_tree(src, dst):
     """A private copy of an ESP; retried, since a concurrent `make esp`
     empties and refills it."""
@@ -394,6 +458,11 @@ def table(res):
             TARGETS["hypercall_ratio"])
         row("vmexit_roundtrip_insns (version hypercall)", fmt_int(res["vmexit_roundtrip_insns"]))
         row("guest_start_s (short guest run, -icount)", f"{res['guest_start_s']:.2f} s")
+    if "guest_getvariable_cycles" in res:
+        row("guest_getvariable_cycles Linux efivarfs / hv",
+            f"{fmt_int(res['guest_getvariable_cycles'])} / "
+            f"{fmt_int(res['rt_call_cycles']['GetVariable'])} = "
+            f"{res['guest_getvariable_ratio']:.3f}", TARGETS["guest_getvariable_ratio"])
     if "linux_boot_ratio" in res:
         row("linux_boot_ratio (guest run / direct QEMU)", f"{res['linux_boot_s']:.2f} / "
             f"{res['linux_direct_s']:.2f} s = {res['linux_boot_ratio']:.3f}",
@@ -483,13 +552,17 @@ def main(argv):
             jobs.append(("boot", mem, i))
     for i in range(a.runs):
         jobs.append(("rt", "512M", i))
+    for i in range(a.runs if a.linux_runs else 0):
+        jobs.append(("linux-gv", "512M", i))
     boots = {m: [] for m in mems}
-    rts = []
+    rts, gvs = [], []
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
         futs = {}
         for kind, mem, i in jobs:
             if kind == "boot":
                 f = pool.submit(icount_boot, work, esp, mem, i, want_map=(i == 0))
+            elif kind == "linux-gv":
+                f = pool.submit(linux_getvariable, work, esp, i)
             else:
                 f = pool.submit(icount_boot, work, bench_esp, mem, i, rtbench_n=a.rtbench)
             futs[f] = (kind, mem, i)
@@ -501,6 +574,13 @@ def main(argv):
                 for other in futs:
                     other.cancel()
                 raise
+            if kind == "linux-gv":
+                gvs.append(r)
+                print(f"bench: icount linux-gv run {i + 1}: {r['calls']:,} GetVariable for "
+                      f"{r['reads']:,} reads, efivarfs {r['efivarfs_s']:.2f} s, copy "
+                      f"{r['copy_s']:.2f} s guest time: {r['insns_per_call']:,.0f} insns per "
+                      f"call", flush=True)
+                continue
             (boots[mem] if kind == "boot" else rts).append(r)
             rt = ""
             if kind == "rt":
@@ -583,6 +663,12 @@ def main(argv):
     res["guest_start_s"] = med([r["guest_start_s"] for r in rts])
     res["hypercall_ratio"] = res["hypercall_cycles"] / res["rt_call_cycles"]["GetVariable"]
     res["samples"]["hypercall_cycles"] = [r["guest"]["GetVariable"] for r in rts]
+    if gvs:
+        res["guest_getvariable_cycles"] = med([r["insns_per_call"] for r in gvs])
+        res["guest_getvariable_ratio"] = (res["guest_getvariable_cycles"]
+                                          / res["rt_call_cycles"]["GetVariable"])
+        res["samples"]["guest_getvariable_cycles"] = [r["insns_per_call"] for r in gvs]
+        res["guest_getvariable_calls_per_read"] = med([r["calls"] / r["reads"] for r in gvs])
     if lx_hv:
         res["linux_boot_s"] = med(lx_hv)
         res["linux_direct_s"] = med(lx_direct)

@@ -1,7 +1,10 @@
 /* A bzImage like Debian's cloud kernel, built in memory for the tests of
  * hv/vm/linux/ (Linux x86 boot protocol, 2.15 header at 0x1F1): 39 setup
  * sectors, a 64 KiB payload, relocatable, XLF_KERNEL_64, an init_size of
- * 32 MiB from a preferred 16 MiB; for the tests of hv/vm/linux/. */
+ * 32 MiB from a preferred 16 MiB; for the tests of hv/vm/linux/, which
+ * include cmocka and hv/vm/linux/linuxboot.h first. build() is their setup:
+ * the image parsed into k, and 64 MiB of guest memory at mem filled with
+ * 0xCC. */
 #ifndef HVBOOT_TESTS_FAKE_BZIMAGE_H
 #define HVBOOT_TESTS_FAKE_BZIMAGE_H
 
@@ -45,6 +48,23 @@ static void fake_bzimage_fill(void)
 	put64(0x250, 0);		/* setup_data */
 	put64(0x258, 0x1000000);
 	put32(0x260, 0x2000000);	/* 32 MiB from 16 MiB */
+}
+
+#define MEM		(64ULL << 20)
+
+static uint8_t *mem;
+static struct bzimage k;
+
+static int build(void **state)
+{
+	(void)state;
+	fake_bzimage_fill();
+	assert_null(bzimage_parse(img, sizeof(img), &k));
+	if (!mem)
+		mem = malloc(MEM);
+	assert_non_null(mem);
+	memset(mem, 0xCC, MEM);
+	return 0;
 }
 
 #endif

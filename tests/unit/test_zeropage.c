@@ -16,24 +16,6 @@
 
 #include "fake_bzimage.h"
 
-#define MEM		(64ULL << 20)
-
-static uint8_t *mem;
-static struct bzimage k;
-
-/* A kernel like Debian's, with an init_size that fits 64 MiB. */
-static int build(void **state)
-{
-	(void)state;
-	fake_bzimage_fill();
-	assert_null(bzimage_parse(img, sizeof(img), &k));
-	if (!mem)
-		mem = malloc(MEM);
-	assert_non_null(mem);
-	memset(mem, 0xCC, MEM);
-	return 0;
-}
-
 /* ---------------------------------------------------------------- e820 */
 
 static void test_e820_marks_reserved_and_ram_in_order(void **state)

@@ -45,6 +45,59 @@ static int guest_list(void)
 	return 0;
 }
 
+/* The EFI shim's tally kinds (struct efishim_tally), as `guest info`
+ * names them: the service, and GetVariable's size queries apart. */
+static const char *const efi_tally_name[EFISHIM_TALLIES] = {
+	[EFISHIM_TALLY_GET_VARIABLE] = "GetVariable",
+	[EFISHIM_TALLY_GET_VARIABLE_SIZE] = "GetVariable(size)",
+	[EFISHIM_TALLY_GET_NEXT_VARIABLE_NAME] = "GetNextVariableName",
+	[EFISHIM_TALLY_SET_VARIABLE] = "SetVariable",
+	[EFISHIM_TALLY_QUERY_VARIABLE_INFO] = "QueryVariableInfo",
+	[EFISHIM_TALLY_GET_TIME] = "GetTime",
+};
+
+/* `N x MEAN` for each of count[] that happened: the mean of cycles[]. */
+static void print_means(const char *label, const uint64_t *count, const uint64_t *cycles,
+			unsigned n, const char *(*name)(unsigned))
+{
+	bool any = false;
+
+	kprintf("%s", label);
+	for (unsigned i = 0; i < n; i++) {
+		if (count[i]) {
+			kprintf(" %s %lu", name(i), cycles[i] / count[i]);
+			any = true;
+		}
+	}
+	kprintf("%s\n", any ? "" : " none");
+}
+
+static const char *exit_kind_name(unsigned k)
+{
+	return guest_exit_kind_name((enum guest_exit_kind)k);
+}
+
+static const char *hcall_fn_name(unsigned f)
+{
+	return f < HVCALL_COUNT ? hcall_name(f) : "unknown";
+}
+
+/* The shim's tally: `NAME CALLS x MEAN` per kind it counted. */
+static void print_efi_tally(const struct efishim_tally *t)
+{
+	bool any = false;
+
+	kprintf("efi calls (the shim's count, mean cycles):");
+	for (unsigned k = 0; k < EFISHIM_TALLIES; k++) {
+		if (t[k].calls) {
+			kprintf(" %s %lu x %lu", efi_tally_name[k], t[k].calls,
+				t[k].cycles / t[k].calls);
+			any = true;
+		}
+	}
+	kprintf("%s\n", any ? "" : " none");
+}
+
 static int guest_info(int index)
 {
 	const struct hv_module *m = &hv_bi->modules[index];
@@ -92,10 +145,17 @@ static int guest_info(int index)
 		if (x->unknown_msr_reads + x->unknown_msr_writes)
 			kprintf(" (last 0x%x)", x->last_unknown_msr);
 		kprintf("\n");
+		print_efi_tally(x->efi);
 	}
 	kprintf("last stop: ");
 	print_state(r);
 	kprintf("\n");
+	/* README: Guests: what serving them cost, from each #VMEXIT to the
+	 * next VMRUN in host TSC cycles (a hypercall's firmware call
+	 * included). */
+	print_means("cycles per exit:", r->exits, r->exit_cycles, GX_COUNT, exit_kind_name);
+	print_means("cycles per hypercall:", r->hcalls, r->hcall_cycles, HVCALL_COUNT + 1,
+		    hcall_fn_name);
 	return 0;
 }
 

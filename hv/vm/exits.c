@@ -294,7 +294,8 @@ static void exit_vmmcall(void)
 		*vmcb64(VMCB_RIP) += 3;
 	else if (!skip_insn(op, 3, "VMMCALL"))
 		return;
-	guest_records[vcpu.index].hcalls[fn < HVCALL_COUNT ? fn : HVCALL_COUNT]++;
+	vcpu.last_hcall = (uint32_t)(fn < HVCALL_COUNT ? fn : HVCALL_COUNT);
+	guest_records[vcpu.index].hcalls[vcpu.last_hcall]++;
 	/* README: Hypercall ABI: only the guest's kernel (CPL 0) may call;
 	 * its user programs get EFI_ACCESS_DENIED and nothing is read or
 	 * written. The VMCB's CPL is the one the guest runs at (APM Vol. 2
@@ -340,6 +341,18 @@ static void count_exit(uint32_t code)
 	default:		k = GX_OTHER; break;
 	}
 	guest_records[vcpu.index].exits[k]++;
+	vcpu.last_kind = k;
+	vcpu.last_hcall = HVCALL_COUNT + 1;	/* none, until exit_vmmcall says */
+}
+
+void guest_account_exit(uint64_t cycles)
+{
+	struct guest_record *r = &guest_records[vcpu.index];
+
+	if (vcpu.last_kind < GX_COUNT)
+		r->exit_cycles[vcpu.last_kind] += cycles;
+	if (vcpu.last_hcall <= HVCALL_COUNT)
+		r->hcall_cycles[vcpu.last_hcall] += cycles;
 }
 
 void guest_handle_exit(void)

@@ -285,6 +285,7 @@ const char *guest_run(uint32_t index, const char *args)
 	struct elf_image img;
 	const void *file;
 	const char *why, *missing = guest_svm_missing();
+	uint64_t exit_tsc = 0;		/* when the last #VMEXIT came back */
 	bool is_linux;
 	int bad;
 
@@ -335,6 +336,8 @@ const char *guest_run(uint32_t index, const char *args)
 		return fail("guest %s: no timer for the time slice", m->name);
 	if (is_linux)
 		guest_linux_start(&le);
+	vcpu.last_kind = GX_COUNT;		/* no exit served yet */
+	vcpu.last_hcall = HVCALL_COUNT + 1;
 	while (!vcpu.done) {
 		if (is_linux) {
 			guest_linux_enter();	/* its own input, interrupts and timer */
@@ -344,7 +347,10 @@ const char *guest_run(uint32_t index, const char *args)
 			timer_slice_resume();	/* a new slice once the last ran out */
 		}
 		vm_cpustate_enter(&vcpu.cpu);
+		if (exit_tsc)
+			guest_account_exit(cpu_rdtsc() - exit_tsc);
 		svm_run(vm.ctrl_pa + CTRL_VMCB, &vcpu.gprs, vm.ctrl_pa + CTRL_HOST_VMCB);
+		exit_tsc = cpu_rdtsc();
 		vm_cpustate_exit(&vcpu.cpu);
 		if (is_linux) {
 			guest_linux_exited();
@@ -354,6 +360,8 @@ const char *guest_run(uint32_t index, const char *args)
 		guest_handle_exit();
 	}
 	timer_slice_stop();
+	if (is_linux)
+		guest_linux_stopped();
 	guest_console_flush();
 	/* Discard the guest's state: registers, FPU/SSE/AVX, debug
 	 * registers, VMCB and memory (variable data it read included), now

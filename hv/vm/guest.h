@@ -30,6 +30,10 @@ struct guest_record {
 	char reason[GUEST_REASON_MAX];
 	uint64_t exits[GX_COUNT];
 	uint64_t hcalls[HVCALL_COUNT + 1];	/* the last: unknown functions */
+	/* Host TSC cycles from each #VMEXIT to the next VMRUN, summed by
+	 * kind and by hypercall function: what serving them cost. */
+	uint64_t exit_cycles[GX_COUNT];
+	uint64_t hcall_cycles[HVCALL_COUNT + 1];
 	uint64_t mem_pa;			/* where guest memory was */
 };
 

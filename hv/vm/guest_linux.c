@@ -52,6 +52,10 @@ static struct {
 	uint64_t input_due_tsc;		/* the console is next polled then */
 } lx;
 
+/* Where this run's shim keeps its data (struct efishim_data), for its
+ * tally at the stop; set when the EFI is laid out, before lx is reset. */
+static uint64_t lx_efi_data_gpa;
+
 const struct guest_linux_stats *guest_linux_stats(void)
 {
 	return &lx.stats;
@@ -76,6 +80,7 @@ static const char *linux_efi(uint32_t guest_vars)
 		.blob = efishim_blob, .blob_bytes = (uint64_t)(efishim_blob_end - efishim_blob),
 	};
 	struct efitables_efi_info info;
+	struct efitables_layout layout;
 	const char *why;
 
 	for (unsigned i = 0; i < zp[ZP_E820_ENTRIES] && i < ZP_E820_MAX; i++) {
@@ -86,9 +91,10 @@ static const char *linux_efi(uint32_t guest_vars)
 	}
 	if (LX_EFI_GPA + efitables_window_bytes(in.blob_bytes, in.ram_count) > LX_KERNEL_FLOOR_GPA)
 		return "the EFI tables do not fit in the legacy hole";
-	why = efitables_build(vm.mem, vm.mem_bytes, &in, &info, NULL);
+	why = efitables_build(vm.mem, vm.mem_bytes, &in, &info, &layout);
 	if (why)
 		return why;
+	lx_efi_data_gpa = layout.data_gpa;
 	memcpy(zp + ZP_EFI_INFO, &info, sizeof(info));
 	return NULL;
 }
@@ -254,6 +260,16 @@ static void pump_output(void)
 		guest_console_out(buf, n);
 		pump_input();	/* a guest printing fast does not starve input */
 	}
+}
+
+void guest_linux_stopped(void)
+{
+	uint64_t at = lx_efi_data_gpa + offsetof(struct efishim_data, tally);
+
+	/* The guest's own account (it may have written anything there):
+	 * numbers to show, nothing the hypervisor acts on. */
+	if (lx_efi_data_gpa && at + sizeof(lx.stats.efi) <= vm.mem_bytes)
+		memcpy(lx.stats.efi, vm.mem + at, sizeof(lx.stats.efi));
 }
 
 /* ---------------------------------------------------------------- interrupts */

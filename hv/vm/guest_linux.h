@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "bootinfo.h"
+#include "hv/vm/efi/efishim.h"
 #include "hv/vm/linux/linuxboot.h"
 
 /* Checks the bzImage (and initrd) of module index and lays out guest
@@ -30,6 +31,10 @@ void guest_linux_exited(void);
  * SHUTDOWN); false for the run loop's common ones. */
 bool guest_linux_exit(uint32_t code, uint64_t info1, uint64_t info2);
 
+/* After the loop, before guest memory is zeroed: keeps the EFI shim's
+ * count of its calls (struct efishim_tally) for `guest info`. */
+void guest_linux_stopped(void);
+
 /* After the run: what the devices and MSRs saw that they do not model
  * (for `guest info`). */
 struct guest_linux_stats {
@@ -40,6 +45,7 @@ struct guest_linux_stats {
 	uint64_t unknown_msr_reads, unknown_msr_writes;
 	uint32_t last_unknown_msr;
 	uint64_t irqs_injected;
+	struct efishim_tally efi[EFISHIM_TALLIES];	/* the shim's count, at the stop */
 };
 const struct guest_linux_stats *guest_linux_stats(void);
 

@@ -48,6 +48,8 @@ struct vcpu {
 	bool line_open;		/* "[NAME] " and part of the line are out */
 	struct hcall_env hc;	/* memory, policy and NV budget of this run */
 	struct vm_cpustate cpu;	/* FPU/SSE/AVX, XCR0, DR0-DR7 (vm/cpustate.c) */
+	uint32_t last_kind;	/* enum guest_exit_kind of the exit being served */
+	uint32_t last_hcall;	/* its function, when a VMMCALL (else HVCALL_COUNT + 1) */
 };
 extern struct vcpu vcpu;
 
@@ -69,6 +71,10 @@ extern const struct hcall_services guest_hcall_services;
 /* exits.c: serves the exit the VMCB holds; sets vcpu.done when the guest
  * exited or must stop (its record says which, and why). */
 void guest_handle_exit(void);
+
+/* exits.c: adds cycles, the host's time from the last #VMEXIT to the
+ * VMRUN about to be made, to that exit's kind (and function). */
+void guest_account_exit(uint64_t cycles);
 
 /* exits.c: stops the running guest with the reason (its record's). */
 void guest_stop(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -205,6 +205,15 @@ def test_linux_called_the_runtime_services_by_hypercall(linux, stopped):
     calls = next(l for l in out if l.startswith("hypercalls:"))
     assert re.search(r"\b(GetVariable|SetVariable|GetNextVariableName|QueryVariableInfo|GetTime) "
                      r"[1-9]", calls), calls
+    # The shim's own count: every GetVariable Linux made (its efivarfs
+    # reads ask the size first), each with the cycles it took; at least
+    # as many as reached the hypervisor (it refuses bad ones itself).
+    shim = next(l for l in out if l.startswith("efi calls (the shim's count, mean cycles):"))
+    got = {k: (int(n), int(c)) for k, n, c in re.findall(r"(\S+) (\d+) x (\d+)", shim)}
+    assert got["GetVariable"][0] and got["GetVariable(size)"][0], shim
+    assert all(c > 0 for _, c in got.values()), shim
+    hv = int(re.search(r"\bGetVariable (\d+)", calls).group(1))
+    assert got["GetVariable"][0] + got["GetVariable(size)"][0] >= hv, (shim, calls)
 
 
 def test_efivarfs_lists_the_shells_variables(linux, stopped, seen):

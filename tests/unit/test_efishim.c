@@ -361,6 +361,42 @@ static void test_variable_services_are_unsupported_under_none(void **state)
 			 EFI_RT_SUPPORTED_GET_NEXT_HIGH_MONOTONIC_COUNT | EFI_RT_SUPPORTED_RESET_SYSTEM);
 }
 
+/* --- the shim's own count of its calls ------------------------------------ */
+
+static void test_every_call_is_counted_with_its_cycles_size_queries_apart(void **state)
+{
+	const struct efishim_tally *t = data_hv()->tally;
+	uint8_t buf[16];
+	uint64_t size = 0, a, b, c;
+	uint16_t name[64] = { 0 };
+	struct efi_guid g;
+	struct efi_time now;
+
+	(void)state;
+	for (int k = 0; k < EFISHIM_TALLIES; k++)
+		assert_int_equal(t[k].calls, 0);
+	/* Linux's efivarfs read: the size with no buffer, then the data. */
+	assert_int_equal(shim_get_variable(boot_order, &EFI_GLOBAL_VARIABLE_GUID, NULL, &size, NULL),
+			 EFI_BUFFER_TOO_SMALL);
+	assert_int_equal(shim_get_variable(boot_order, &EFI_GLOBAL_VARIABLE_GUID, NULL, &size, buf),
+			 EFI_SUCCESS);
+	size = sizeof(buf);
+	assert_int_equal(shim_get_variable(NULL, &test_vendor, NULL, &size, buf),
+			 EFI_INVALID_PARAMETER);	/* refused calls count too */
+	size = sizeof(name);
+	assert_int_equal(shim_get_next_variable_name(&size, name, &g), EFI_SUCCESS);
+	assert_int_equal(shim_query_variable_info(NV_BS_RT, &a, &b, &c), EFI_SUCCESS);
+	assert_int_equal(shim_get_time(&now, NULL), EFI_SUCCESS);
+	assert_int_equal(t[EFISHIM_TALLY_GET_VARIABLE_SIZE].calls, 1);
+	assert_int_equal(t[EFISHIM_TALLY_GET_VARIABLE].calls, 2);
+	assert_int_equal(t[EFISHIM_TALLY_GET_NEXT_VARIABLE_NAME].calls, 1);
+	assert_int_equal(t[EFISHIM_TALLY_QUERY_VARIABLE_INFO].calls, 1);
+	assert_int_equal(t[EFISHIM_TALLY_GET_TIME].calls, 1);
+	assert_int_equal(t[EFISHIM_TALLY_SET_VARIABLE].calls, 0);
+	for (int k = 0; k < EFISHIM_TALLIES; k++)
+		assert_true(t[k].calls ? t[k].cycles > 0 : t[k].cycles == 0);
+}
+
 /* --- QueryVariableInfo, GetTime, the rest -------------------------------- */
 
 static void test_query_variable_info_copies_the_three_sizes(void **state)
@@ -601,6 +637,7 @@ int main(void)
 		W(test_set_variable_rejects_bad_arguments_without_a_hypercall),
 		R(test_set_variable_is_unsupported_under_read_policy),
 		N(test_variable_services_are_unsupported_under_none),
+		R(test_every_call_is_counted_with_its_cycles_size_queries_apart),
 		R(test_query_variable_info_copies_the_three_sizes),
 		R(test_get_time_copies_time_and_optional_capabilities),
 		R(test_time_wakeup_and_capsule_services_are_unsupported),

@@ -164,6 +164,47 @@ static void test_platform_each_thr_write_gives_the_pic_a_new_edge(void **state)
 	assert_memory_equal(out, "hi", 2);
 }
 
+/* A level-triggered line (ELCR) still high is requested again as soon as
+ * it is acknowledged (in level mode IRR follows the input), without
+ * another port access or tick to drive the PIC. */
+static void test_platform_ack_relatches_a_level_line_still_high(void **state)
+{
+	struct platform p;
+
+	(void)state;
+	linux_pic_init(&p);
+	out8(&p, 0x20, 0x11);		/* the master again, in automatic EOI */
+	out8(&p, 0x21, 0x30);
+	out8(&p, 0x21, 0x04);
+	out8(&p, 0x21, 0x03);
+	out8(&p, 0x21, 0x00);
+	out8(&p, 0x4D0, 0x10);		/* IRQ 4 level-triggered */
+	out8(&p, 0x3FC, UART_MCR_OUT2);
+	out8(&p, 0x3F9, UART_IER_THRI);	/* THRE: the line stays high */
+	assert_int_equal(platform_ack(&p), 0x34);
+	/* No port access since: the request is there again all the same. */
+	assert_int_equal(platform_pending_vector(&p), 0x34);
+	out8(&p, 0x3F9, 0);		/* the line falls: no request */
+	assert_int_equal(platform_pending_vector(&p), -1);
+}
+
+/* Time passing with no timer edge leaves an edge-triggered request that
+ * was served: advancing is not a new edge. */
+static void test_platform_advance_without_an_edge_raises_nothing(void **state)
+{
+	struct platform p;
+
+	(void)state;
+	linux_pic_init(&p);
+	out8(&p, 0x3FC, UART_MCR_OUT2);
+	out8(&p, 0x3F9, UART_IER_THRI);
+	assert_int_equal(platform_ack(&p), 0x34);
+	eoi(&p, 0x34);
+	platform_advance(&p, 1000);
+	platform_advance(&p, NS_PER_S / 1000);
+	assert_int_equal(platform_pending_vector(&p), -1);
+}
+
 static void test_platform_rtc_reaches_the_guest_through_the_cascade(void **state)
 {
 	struct platform p;
@@ -294,6 +335,8 @@ int main(void)
 		cmocka_unit_test(test_platform_advancing_event_by_event_delivers_every_tick),
 		cmocka_unit_test(test_platform_uart_input_raises_irq4),
 		cmocka_unit_test(test_platform_each_thr_write_gives_the_pic_a_new_edge),
+		cmocka_unit_test(test_platform_ack_relatches_a_level_line_still_high),
+		cmocka_unit_test(test_platform_advance_without_an_edge_raises_nothing),
 		cmocka_unit_test(test_platform_rtc_reaches_the_guest_through_the_cascade),
 		cmocka_unit_test(test_platform_i8042_reply_is_irq1),
 		cmocka_unit_test(test_platform_unknown_ports_read_all_ones_and_are_counted),

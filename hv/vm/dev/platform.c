@@ -147,12 +147,18 @@ bool platform_io(struct platform *p, uint16_t port, unsigned size, bool is_write
 	return known;
 }
 
+/* Called at every exit of the guest: only time moved, so the PIC is
+ * driven again only when a timer's output did (it costs more than the
+ * ticks, and the other devices change only on port accesses, which drive
+ * it themselves). */
 void platform_advance(struct platform *p, uint64_t ns)
 {
+	bool pit_was = pit_irq(&p->pit), rtc_was = rtc_irq(&p->rtc);
 	uint64_t edges = pit_tick(&p->pit, ns);
 
 	rtc_tick(&p->rtc, ns);
-	wire(p, edges);
+	if (edges || pit_irq(&p->pit) != pit_was || rtc_irq(&p->rtc) != rtc_was)
+		wire(p, edges);
 }
 
 int platform_pending_vector(const struct platform *p)
@@ -181,7 +187,10 @@ size_t platform_console_out(struct platform *p, uint8_t *out, size_t max)
 {
 	size_t n = uart_tx_pop(&p->com1, out, max);
 
-	wire(p, 0);
+	/* Called at every exit: the UART's interrupt can change only when
+	 * bytes left its ring. */
+	if (n)
+		wire(p, 0);
 	return n;
 }
 

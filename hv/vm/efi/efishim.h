@@ -157,6 +157,26 @@ struct efishim_state {
 	struct efishim_map map[EFISHIM_REGIONS]; /* valid in virtual mode */
 };
 
+/* The calls the shim passes to the hypervisor, counted by the shim: how
+ * many, and the TSC cycles from its entry to its return, summed (README:
+ * The Linux guest's EFI; `guest info` shows them and `make bench` divides
+ * them). GetVariable without a data buffer, the size query Linux makes
+ * before each read, is counted apart from the reads. Guest memory: the
+ * hypervisor shows these as the guest's own account, nothing more. */
+enum efishim_tally_kind {
+	EFISHIM_TALLY_GET_VARIABLE,
+	EFISHIM_TALLY_GET_VARIABLE_SIZE,
+	EFISHIM_TALLY_GET_NEXT_VARIABLE_NAME,
+	EFISHIM_TALLY_SET_VARIABLE,
+	EFISHIM_TALLY_QUERY_VARIABLE_INFO,
+	EFISHIM_TALLY_GET_TIME,
+	EFISHIM_TALLIES
+};
+
+struct efishim_tally {
+	uint64_t calls, cycles;
+};
+
 struct efishim_data {
 	struct efi_system_table64 systab;
 	uint64_t pad0;
@@ -165,6 +185,7 @@ struct efishim_data {
 	struct efi_rt_properties rt_properties;
 	uint16_t vendor[EFISHIM_VENDOR_UNITS];
 	struct efishim_state state;
+	struct efishim_tally tally[EFISHIM_TALLIES];
 	/* The hypercall request (README: Hypercall ABI), page aligned; the
 	 * hypervisor reaches it at data_gpa + offsetof(call). */
 	uint8_t call[EFISHIM_CALL_BYTES] __attribute__((aligned(4096)));

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "efishim.h"
+#include "x86.h"
 
 #define SHIM_API __attribute__((ms_abi))
 
@@ -22,6 +23,17 @@ static inline struct efishim_data *shim_data(void)
 static inline uint64_t shim_call_gpa(void)
 {
 	return efishim_header.data_gpa + offsetof(struct efishim_data, call);
+}
+
+/* Counts a call of kind k that entered the shim at TSC t0 (struct
+ * efishim_tally). RDTSC: the guest's TSC is the host's (the hypervisor
+ * sets no offset and does not intercept it). */
+static inline void shim_tally(enum efishim_tally_kind k, uint64_t t0)
+{
+	struct efishim_tally *t = &shim_data()->tally[k];
+
+	t->cycles += cpu_rdtsc() - t0;
+	t->calls++;
 }
 
 /* The variable request's header (struct hvcall_var_req, README: Hypercall

@@ -6,7 +6,7 @@
 #include "shim.h"
 #include "hv/lib.h"
 
-uint64_t SHIM_API shim_get_time(void *time, void *capabilities)
+static uint64_t get_time(void *time, void *capabilities)
 {
 	struct efishim_data *d = shim_data();
 	uint64_t st;
@@ -23,6 +23,16 @@ uint64_t SHIM_API shim_get_time(void *time, void *capabilities)
 		if (capabilities)
 			memcpy(capabilities, d->call + 16, 12);
 	}
+	return st;
+}
+
+/* The entry point: each call counted with its cycles (struct
+ * efishim_tally). */
+uint64_t SHIM_API shim_get_time(void *time, void *capabilities)
+{
+	uint64_t t0 = cpu_rdtsc(), st = get_time(time, capabilities);
+
+	shim_tally(EFISHIM_TALLY_GET_TIME, t0);
 	return st;
 }
 

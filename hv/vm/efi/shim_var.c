@@ -40,8 +40,8 @@ static struct hvcall_var_req *var_req(struct efishim_data *d, const void *guid, 
 	return r;
 }
 
-uint64_t SHIM_API shim_get_variable(const uint16_t *name, const void *guid, uint32_t *attributes,
-				    uint64_t *data_size, void *data)
+static uint64_t get_variable(const uint16_t *name, const void *guid, uint32_t *attributes,
+			     uint64_t *data_size, void *data)
 {
 	struct efishim_data *d = shim_data();
 	struct hvcall_var_req *r;
@@ -90,7 +90,7 @@ uint64_t SHIM_API shim_get_variable(const uint16_t *name, const void *guid, uint
 	return data ? EFI_DEVICE_ERROR : EFI_INVALID_PARAMETER;
 }
 
-uint64_t SHIM_API shim_get_next_variable_name(uint64_t *name_size, uint16_t *name, void *guid)
+static uint64_t get_next_variable_name(uint64_t *name_size, uint16_t *name, void *guid)
 {
 	struct efishim_data *d = shim_data();
 	struct hvcall_var_req *r;
@@ -131,8 +131,8 @@ uint64_t SHIM_API shim_get_next_variable_name(uint64_t *name_size, uint16_t *nam
 	return EFI_DEVICE_ERROR;	/* a name longer than the shim carries */
 }
 
-uint64_t SHIM_API shim_set_variable(const uint16_t *name, const void *guid, uint32_t attributes,
-				    uint64_t data_size, const void *data)
+static uint64_t set_variable(const uint16_t *name, const void *guid, uint32_t attributes,
+			     uint64_t data_size, const void *data)
 {
 	struct efishim_data *d = shim_data();
 	uint32_t nb;
@@ -154,8 +154,8 @@ uint64_t SHIM_API shim_set_variable(const uint16_t *name, const void *guid, uint
 	return efishim_hypercall(HVCALL_SET_VARIABLE, shim_call_gpa(), SHIM_VAR_HDR + nb + data_size);
 }
 
-uint64_t SHIM_API shim_query_variable_info(uint32_t attributes, uint64_t *max_storage,
-					   uint64_t *remaining, uint64_t *max_variable)
+static uint64_t query_variable_info(uint32_t attributes, uint64_t *max_storage,
+				    uint64_t *remaining, uint64_t *max_variable)
 {
 	struct efishim_data *d = shim_data();
 	struct hvcall_varinfo_req *r = (struct hvcall_varinfo_req *)d->call;
@@ -173,5 +173,43 @@ uint64_t SHIM_API shim_query_variable_info(uint32_t attributes, uint64_t *max_st
 		*remaining = r->remaining;
 		*max_variable = r->max_variable;
 	}
+	return st;
+}
+
+/* The entry points: each call counted with its cycles (struct
+ * efishim_tally). */
+uint64_t SHIM_API shim_get_variable(const uint16_t *name, const void *guid, uint32_t *attributes,
+				    uint64_t *data_size, void *data)
+{
+	uint64_t t0 = cpu_rdtsc(), st = get_variable(name, guid, attributes, data_size, data);
+
+	shim_tally(data ? EFISHIM_TALLY_GET_VARIABLE : EFISHIM_TALLY_GET_VARIABLE_SIZE, t0);
+	return st;
+}
+
+uint64_t SHIM_API shim_get_next_variable_name(uint64_t *name_size, uint16_t *name, void *guid)
+{
+	uint64_t t0 = cpu_rdtsc(), st = get_next_variable_name(name_size, name, guid);
+
+	shim_tally(EFISHIM_TALLY_GET_NEXT_VARIABLE_NAME, t0);
+	return st;
+}
+
+uint64_t SHIM_API shim_set_variable(const uint16_t *name, const void *guid, uint32_t attributes,
+				    uint64_t data_size, const void *data)
+{
+	uint64_t t0 = cpu_rdtsc(), st = set_variable(name, guid, attributes, data_size, data);
+
+	shim_tally(EFISHIM_TALLY_SET_VARIABLE, t0);
+	return st;
+}
+
+uint64_t SHIM_API shim_query_variable_info(uint32_t attributes, uint64_t *max_storage,
+					   uint64_t *remaining, uint64_t *max_variable)
+{
+	uint64_t t0 = cpu_rdtsc(), st = query_variable_info(attributes, max_storage, remaining,
+							    max_variable);
+
+	shim_tally(EFISHIM_TALLY_QUERY_VARIABLE_INFO, t0);
 	return st;
 }

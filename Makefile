@@ -261,11 +261,11 @@ $(LINUX_ROOT)/.packages: tools/deps.sh
 $(LINUX_KERNEL): $(LINUX_ROOT)/.packages
 	cp $$(ls $(LINUX_ROOT)/boot/vmlinuz-* | head -1) $@.tmp && mv $@.tmp $@
 
-# efivarfs.ko, Debian's efibootmgr and e2fsprogs' chattr (efivarfs makes
-# variable files immutable) ride along for the guest's own EFI variables; both
-# are dynamically linked, so their libraries, libc and the dynamic loader (their
-# PT_INTERP, /lib64/ld-linux-x86-64.so.2) go at their paths.
-LINUX_EFI_FILES := bin/efibootmgr usr/bin/chattr lib64/ld-linux-x86-64.so.2 \
+# efivarfs.ko, Debian's efibootmgr and efivar, and e2fsprogs' chattr (efivarfs
+# makes variable files immutable) ride along for the guest's own EFI variables;
+# all are dynamically linked, so their libraries, libc and the dynamic loader
+# (their PT_INTERP, /lib64/ld-linux-x86-64.so.2) go at their paths.
+LINUX_EFI_FILES := bin/efibootmgr usr/bin/efivar usr/bin/chattr lib64/ld-linux-x86-64.so.2 \
 	lib/x86_64-linux-gnu/libe2p.so.2 lib/x86_64-linux-gnu/libe2p.so.2.3 \
 	lib/x86_64-linux-gnu/libcom_err.so.2 lib/x86_64-linux-gnu/libcom_err.so.2.1 \
 	lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 lib/x86_64-linux-gnu/libc.so.6 \

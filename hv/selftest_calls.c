@@ -10,12 +10,18 @@
 #include "rt/rtfmt.h"
 #include "selftest.h"
 
-/* False (and a SKIP line) when the firmware does not offer s. */
+/* False when s cannot be called: SKIP when the firmware does not offer
+ * it; FAIL when its table entry was refused (it pointed outside runtime
+ * code, README: Fault containment) or a fault switched it off. */
 static bool usable(enum rt_svc s)
 {
+	uint64_t fn;
+
 	if (rt_svc_usable(s))
 		return true;
-	if (!(hv_bi->rt_supported & rt_svc_property_bit(s)))
+	if (rt_svc_refused(s, &fn))
+		selftest_fail(rt_svc_name(s), "its service pointer 0x%lx is outside runtime code", fn);
+	else if (!(hv_bi->rt_supported & rt_svc_property_bit(s)))
 		selftest_skip(rt_svc_name(s), "not supported (EFI_RT_PROPERTIES_TABLE)");
 	else
 		selftest_fail(rt_svc_name(s), "switched off after a fault");
@@ -24,12 +30,20 @@ static bool usable(enum rt_svc s)
 
 /* A firmware without an EFI_RT_PROPERTIES_TABLE may still answer
  * EFI_UNSUPPORTED after ExitBootServices (UEFI 2.10 §8: a service that
- * is not supported at runtime): that is SKIP, not FAIL. True when it did. */
+ * is not supported at runtime): that is SKIP, not FAIL. True when st is
+ * EFI_UNSUPPORTED (and its line is out). */
 static bool skipped_unsupported(const char *name, efi_status_t st)
 {
+	uint64_t fn;
+
 	if (st != EFI_UNSUPPORTED)
 		return false;
-	selftest_skip(name, "the firmware answers EFI_UNSUPPORTED at runtime");
+	/* Unless the layer refused the call itself (its table entry points
+	 * outside runtime code): that is the firmware's defect, a FAIL. */
+	if (rt_svc_refused(rt_last_refused(), &fn))
+		selftest_fail(name, "its service pointer 0x%lx is outside runtime code", fn);
+	else
+		selftest_skip(name, "the firmware answers EFI_UNSUPPORTED at runtime");
 	return true;
 }
 

@@ -11,10 +11,11 @@
 set -euo pipefail
 
 # The Linux guest: Debian's cloud kernel (the metapackage names the versioned
-# image), a static busybox for the initramfs, and efibootmgr with the libraries
-# it links (run inside the guest against its own EFI), and chattr from e2fsprogs
-# (efivarfs marks variable files immutable; busybox has no chattr).
-GUEST_LINUX_PKGS="busybox-static efibootmgr libefivar1 libefiboot1 libpopt0 libc6 e2fsprogs libext2fs2 libcom-err2"
+# image), a static busybox for the initramfs, and efibootmgr and efivar with
+# the libraries they link (run inside the guest against its own EFI), and
+# chattr from e2fsprogs (efivarfs marks variable files immutable; busybox has
+# no chattr).
+GUEST_LINUX_PKGS="busybox-static efibootmgr efivar libefivar1 libefiboot1 libpopt0 libc6 e2fsprogs libext2fs2 libcom-err2"
 GUEST_LINUX_META="linux-image-cloud-amd64"
 
 apt_quiet() { DEBIAN_FRONTEND=noninteractive "$@" </dev/null; }

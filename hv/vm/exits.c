@@ -353,6 +353,8 @@ void guest_account_exit(uint64_t cycles)
 		r->exit_cycles[vcpu.last_kind] += cycles;
 	if (vcpu.last_hcall <= HVCALL_COUNT)
 		r->hcall_cycles[vcpu.last_hcall] += cycles;
+	vcpu.last_kind = GX_COUNT;	/* each exit is accounted once */
+	vcpu.last_hcall = HVCALL_COUNT + 1;
 }
 
 void guest_handle_exit(void)

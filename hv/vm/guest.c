@@ -359,6 +359,8 @@ const char *guest_run(uint32_t index, const char *args)
 		}
 		guest_handle_exit();
 	}
+	if (exit_tsc)
+		guest_account_exit(cpu_rdtsc() - exit_tsc);	/* the exit that ended it */
 	timer_slice_stop();
 	if (is_linux)
 		guest_linux_stopped();

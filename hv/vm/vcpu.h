@@ -73,7 +73,8 @@ extern const struct hcall_services guest_hcall_services;
 void guest_handle_exit(void);
 
 /* exits.c: adds cycles, the host's time from the last #VMEXIT to the
- * VMRUN about to be made, to that exit's kind (and function). */
+ * VMRUN about to be made (or to the end of the run), to that exit's kind
+ * and function, if it was counted. */
 void guest_account_exit(uint64_t cycles);
 
 /* exits.c: stops the running guest with the reason (its record's). */

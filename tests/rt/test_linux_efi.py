@@ -7,7 +7,8 @@ there, the runtime table it names is at a kernel-virtual address, the
 variable services work by hypercall, and with `reboot=efi` a reboot is
 ResetSystem, which ends the guest and never the machine. What the user sees
 (README: The Linux guest's EFI): efivarfs lists the shell's variables with
-the bytes `get` shows, Debian's efibootmgr prints the shell's `boot`, Linux
+the bytes `get` shows, Debian's efibootmgr prints the shell's `boot` and its
+efivar lists `vars` and prints what `get` prints, Linux
 writes its policy's GUID and not BootOrder, and what it wrote is in the shell
 and in the flash file. One boot under `guest_vars = write:GUID`, the guest's
 side recorded before the reboot and compared with the shell after it; one
@@ -107,6 +108,10 @@ def seen(linux):
     rec["bytes"] = {n: od_bytes(gsh(linux, f"od -An -tx1 -v {EFIVARS}/{n}-{GLOBAL}"))
                     for n in SHOWN}
     rec["efibootmgr"] = gsh(linux, "efibootmgr -v; echo rc=$?")
+    # Debian's efivar, a second client of the same libefivar: its list, and
+    # its `-p`, which the shell's `get` follows.
+    rec["efivar_l"] = gsh(linux, "efivar -l; echo rc=$?")
+    rec["efivar_p"] = {n: gsh(linux, f"efivar -p -n {GLOBAL}-{n}; echo rc=$?") for n in SHOWN}
     kept, gone = f"{EFIVARS}/LinuxKept-{WRITE_GUID}", f"{EFIVARS}/LinuxGone-{WRITE_GUID}"
     # Create, then change (a whole new value: attributes + data).
     rec["create"] = gsh(linux, f"printf '\\007\\000\\000\\000hello' > {kept}; echo rc=$?")
@@ -242,6 +247,29 @@ def test_efibootmgr_prints_the_shells_boot_entries(linux, stopped, seen):
         if mm:
             entries[mm.group(1)] = mm.group(2).strip()
     assert entries == opts, (entries, opts)
+
+
+def test_efivar_lists_the_shells_variables(linux, stopped, seen):
+    out = seen["efivar_l"]
+    assert out[-1] == "rc=0", out
+    listed = set(out[:-1])
+    shell = {f"{g}-{n}" for g, n in vars_list(linux)} - {f"{WRITE_GUID}-LinuxKept"}
+    assert listed == shell, sorted(listed ^ shell)
+
+
+def unpad_ascii(line):
+    """A hex dump line with its ASCII column's padding dropped: efivar pads
+    the last line's column to 16 characters, the shell does not."""
+    m = re.fullmatch(r"([0-9a-f]{8}  [^|]*\|)(.*)\|", line)   # the hex has no '|'
+    return f"{m.group(1)}{m.group(2).rstrip(' ')}|" if m else line
+
+
+def test_efivar_p_prints_what_the_shells_get_prints(linux, stopped, seen):
+    for name in SHOWN:
+        out = seen["efivar_p"][name]
+        assert out[-1] == "rc=0", out
+        ours = linux.cmd(f"get {GLOBAL}-{name}")
+        assert [unpad_ascii(l) for l in out[:-1]] == [unpad_ascii(l) for l in ours], (out, ours)
 
 
 def test_the_shell_reads_what_linux_wrote(linux, stopped):

@@ -12,7 +12,8 @@ efivar lists `vars` and prints what `get` prints, Linux
 writes its policy's GUID and not BootOrder, and what it wrote is in the shell
 and in the flash file. One boot under `guest_vars = write:GUID`, the guest's
 side recorded before the reboot and compared with the shell after it; one
-boot under `guest_vars = none`. TCG under load is slow, so the waits are
+boot under `guest_vars = none`; one under the firmware simulator, whose
+SetVariable faults in Linux's call. TCG under load is slow, so the waits are
 generous."""
 import os
 import re
@@ -20,6 +21,7 @@ import re
 import pytest
 
 from conftest import PROMPT, Machine, copy_esp
+from test_misbehaving import DATE, sim_boot, sim_vars  # noqa: F401
 from shellvars import GLOBAL, get_var, uefiextract, vars_list
 from test_boot_edit import boot_state
 import test_linux
@@ -302,3 +304,49 @@ def test_under_guest_vars_none_linux_boots_and_has_no_variables(linux_none):
     # The directory is there and empty: efivarfs does not mount without
     # the variable services (README: The Linux guest's EFI).
     assert out == ["0", "0", "EFI variables are not supported on this system.", "rc=2"], out
+
+
+# ------------------------------------------ a firmware fault in Linux's call
+# The guest's SetVariable reaches the same runtime layer as the shell's: a
+# firmware fault in it is contained as ever and the guest gets EFI_ABORTED,
+# the status Linux's own wrapper gives a runtime call it had to abandon, to
+# which it answers the same way: one WARNING in its log, the write fails,
+# and it goes on. The machine, the shell and the other service groups go on
+# too (README: The Linux guest's EFI).
+
+def test_a_firmware_fault_in_linuxs_setvariable_is_contained(tmp_path_factory, sim_vars):
+    cfg = open(os.path.join(os.path.dirname(__file__), "..", "..", "tools", "hvboot.cfg")).read()
+    cfg = re.sub(r"(?m)^guest_vars = .*$", f"guest_vars = write:{WRITE_GUID}", cfg)
+    m = sim_boot(tmp_path_factory, sim_vars, "ud:SetVariable", "linux-fault", mark=False,
+                 cpu="max", cfg=cfg)
+    try:
+        m.p.send(f"guest run linux {ARGS}\r")
+        m.expect(re.escape(MARKER), timeout=BOOT)
+        settle(m)
+        write = (f"printf '\\007\\000\\000\\000x' | dd of={EFIVARS}/Faulty-{WRITE_GUID} 2>&1; "
+                 f"echo rc=$?")
+        out = gsh(m, write)
+        assert out[-1] == "rc=1" and any(l.startswith("dd: error writing ") for l in out), out
+        log = gsh(m, "dmesg")
+        assert any(re.search(r"WARNING: .* virt_efi_set_variable", l) for l in log), log[-30:]
+        # Linux goes on: its shell and its clock; its variable calls now
+        # fail (the firmware's variable services are off), and say so.
+        assert gsh(m, "echo alive; cat /proc/uptime | wc -w") == ["alive", "2"]
+        out = gsh(m, f"cat {EFIVARS}/BootOrder-{GLOBAL} >/dev/null; echo rc=$?")
+        assert out[-1] == "rc=1", out
+        m.p.send("poweroff -f\r")
+        m.expect(re.escape("guest linux: exited with code 0"), timeout=CMD)
+        m.expect(PROMPT)
+        # One contained fault, named; the time group still on; nothing stored.
+        rt = "\n".join(m.cmd("rt"))
+        assert re.search(r"invalid opcode \(#UD\) at 0x[0-9a-f]+ in SetVariable", rt), rt
+        assert re.search(r"^  time\s+on$", rt, re.M), rt
+        assert DATE.match(m.cmd("time")[0])
+        calls = next(l for l in m.cmd("guest info linux") if l.startswith("hypercalls:"))
+        assert re.search(r"\bSetVariable [1-9]", calls), calls
+        m.p.send("reset shutdown\r")
+        assert m.wait_exit(timeout=60) == 0
+        live = uefiextract(m.vars_path, m.work)
+        assert (WRITE_GUID, "Faulty") not in live and (GLOBAL, "BootOrder") in live
+    finally:
+        m.close()

@@ -8,13 +8,13 @@ variable services work by hypercall, and with `reboot=efi` a reboot is
 ResetSystem, which ends the guest and never the machine. What the user sees
 (README: The Linux guest's EFI): efivarfs lists the shell's variables with
 the bytes `get` shows, Debian's efibootmgr prints the shell's `boot` and its
-efivar lists `vars` and prints what `get` prints, Linux
-writes its policy's GUID and not BootOrder, and what it wrote is in the shell
-and in the flash file. One boot under `guest_vars = write:GUID`, the guest's
-side recorded before the reboot and compared with the shell after it; one
-boot under `guest_vars = none`; one under the firmware simulator, whose
-SetVariable faults in Linux's call. TCG under load is slow, so the waits are
-generous."""
+efivar lists `vars` and prints what `get` prints, Linux writes its policy's
+GUID and not BootOrder, and what it wrote is in the shell and in the flash
+file. One boot under `guest_vars = write:GUID`, the guest's side recorded
+before the reboot and compared with the shell after it; one under `read`
+(efivarfs read-only), one under `none`; one under the firmware simulator,
+whose SetVariable faults in Linux's call. TCG under load is slow, so the
+waits are generous."""
 import os
 import re
 
@@ -304,6 +304,35 @@ def test_under_guest_vars_none_linux_boots_and_has_no_variables(linux_none):
     # The directory is there and empty: efivarfs does not mount without
     # the variable services (README: The Linux guest's EFI).
     assert out == ["0", "0", "EFI variables are not supported on this system.", "rc=2"], out
+
+
+@pytest.fixture(scope="module")
+def linux_read(tmp_path_factory):
+    m = machine_with(tmp_path_factory.mktemp("linux-efi-read"), "read")
+    try:
+        yield m
+    finally:
+        m.close()
+
+
+def test_under_guest_vars_read_linux_reads_every_variable_and_writes_none(linux_read):
+    m = linux_read
+    listed = efivarfs_list(m)
+    order = od_bytes(gsh(m, f"od -An -tx1 -v {EFIVARS}/BootOrder-{GLOBAL}"))
+    mounts = gsh(m, "grep efivarfs /proc/mounts")
+    create = gsh(m, f"printf '\\007\\000\\000\\000x' > {EFIVARS}/Nope-{WRITE_GUID}; echo rc=$?")
+    boot = gsh(m, "efibootmgr; echo rc=$?")
+    # SetVariable is not in the RT properties table: Linux mounts efivarfs
+    # read-only (README: The Linux guest's EFI), and reads all of it.
+    assert len(mounts) == 1 and re.search(r"\bro\b", mounts[0]), mounts
+    assert create[-1] == "rc=1" and any("Read-only file system" in l for l in create), create
+    assert boot[-1] == "rc=0" and any(l.startswith("BootOrder: ") for l in boot), boot
+    m.p.send("\x1d")
+    m.expect(PROMPT, timeout=CMD)
+    assert set(vars_list(m)) == listed
+    attrs, data = get_var(m, f"{GLOBAL}-BootOrder")
+    assert order == attrs.to_bytes(4, "little") + data
+    assert m.cmd(f"get {WRITE_GUID}-Nope")[0].startswith("error:")
 
 
 # ------------------------------------------ a firmware fault in Linux's call

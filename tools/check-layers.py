@@ -13,8 +13,9 @@ each shared constant and helper has one definition (EFI statuses, CPU
 bits, RDTSC and port I/O, the page size, the page-table index, the
 runtime table's layout, the guest ABI, str_len): the names their home
 header defines are defined nowhere else, and the usual hand-made copies
-of their values are flagged too. The one-definition, citation and quirk
-rules cover tools/ and tests/ as well.
+of their values are flagged too; a constant a NASM file states again (it
+cannot include a C header) equals the C #define of the same name. The
+one-definition, citation and quirk rules cover tools/ and tests/ as well.
 
 Before the tree, the checker runs its own cases (CASES below): each rule
 must catch the break it is written for and pass a clean file; a rule that
@@ -120,6 +121,69 @@ def check_copies(path, text, names):
     return errs
 
 
+# NASM cannot include a C header, so an assembly file that needs a C
+# constant states it again; the checker holds the two equal: a name an
+# .asm file defines (`NAME equ V`, `%define NAME V`) that a C header of
+# the tree #defines too must have the same value.
+ASM_CONST = re.compile(r"^[ \t]*(?:%define[ \t]+([A-Za-z_]\w*)[ \t]+([^;\n]+?)|"
+                       r"([A-Za-z_]\w*)[ \t]+equ[ \t]+([^;\n]+?))[ \t]*(?:;.*)?$", re.M)
+C_DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*?)[ \t]*"
+                      r"(?:/\*.*)?$", re.M)
+_c_defines = {}
+
+
+def c_defines():
+    """{name: (value text, header)} for every object-like #define of a
+    header in the tree (the first wins)."""
+    if not _c_defines:
+        for path in sources():
+            if path.endswith(".h"):
+                with open(os.path.join(ROOT, path), encoding="utf-8") as fh:
+                    for m in C_DEFINE.finditer(fh.read()):
+                        _c_defines.setdefault(m.group(1), (m.group(2), path))
+    return _c_defines
+
+
+def const_value(text, defs, depth=0):
+    """The integer a constant expression of C or NASM spells (literals with
+    C suffixes, casts to uintN_t, | & << >> + - * ~ and names of other C
+    defines), or None when it is something else."""
+    e = re.sub(r"\(\s*u?int\d+_t\s*\)", "", text)
+    e = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\b", r"\1", e)
+    if depth > 4 or not e.strip() or not re.fullmatch(r"[\w\s()<>|&+\-*~^]+", e):
+        return None
+    env = {}
+    for name in set(re.findall(r"\b[A-Za-z_]\w*\b", e)):
+        if name not in defs:
+            return None
+        env[name] = const_value(defs[name][0], defs, depth + 1)
+        if env[name] is None:
+            return None
+    try:
+        return eval(e, {"__builtins__": {}}, env)  # noqa: S307 (checked to be arithmetic)
+    except (SyntaxError, TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
+def check_asm(path, text, defs):
+    """One line per constant of an .asm file that differs from the C
+    #define of the same name."""
+    errs = []
+    for m in ASM_CONST.finditer(text):
+        name, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if name not in defs:
+            continue
+        line = text.count("\n", 0, m.start()) + 1
+        ours, theirs = const_value(value, {}), const_value(defs[name][0], defs)
+        if ours is None or theirs is None:
+            errs.append(f"{path}:{line}: {name} is also #defined in {defs[name][1]}, "
+                        "but the two values cannot be compared: spell both as numbers")
+        elif ours != theirs:
+            errs.append(f"{path}:{line}: {name} = {ours:#x} here but {theirs:#x} in "
+                        f"{defs[name][1]}: the asm copy of a C constant must equal it")
+    return errs
+
+
 def folder_of(path):
     """The deepest folder with a rule that holds path, or None."""
     d = os.path.dirname(path)
@@ -156,7 +220,20 @@ def check_include(path, folder, name, line):
     return None
 
 
+def check_comments(path, text):
+    """The comment rules: citations a reader can open, the quirk tag."""
+    errs = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if OUTSIDE_CITE.search(line):
+            errs.append(f"{path}:{n}: cites a document outside the repository (cite the README or the spec)")
+        if QUIRK.search(line):
+            errs.append(f"{path}:{n}: a quirk not in the form `Quirk (FIRMWARE): symptom`")
+    return errs
+
+
 def check(path, text, names):
+    if path.endswith(".asm"):
+        return check_asm(path, text, c_defines()) + check_comments(path, text)
     folder = folder_of(path)
     errs = check_copies(path, text, names)
     for m in INCLUDE.finditer(text if folder else ""):
@@ -173,12 +250,7 @@ def check(path, text, names):
         errs.append(f"{path}: a weak symbol: call what the layer below declares instead")
     if folder and path not in SHARED_HOME and PRIVATE_COPY.search(text):
         errs.append(f"{path}: a private copy of ld16/32/64 or struct txt (use loader/bytes.h, loader/txt.h)")
-    for n, line in enumerate(text.split("\n"), 1):
-        if OUTSIDE_CITE.search(line):
-            errs.append(f"{path}:{n}: cites a document outside the repository (cite the README or the spec)")
-        if QUIRK.search(line):
-            errs.append(f"{path}:{n}: a quirk not in the form `Quirk (FIRMWARE): symptom`")
-    return errs
+    return errs + check_comments(path, text)
 
 
 # The checker's own cases: (path, text, what the output must hold; None
@@ -206,6 +278,10 @@ CASES = [
     ("hv/vm/dev/x.c", "#include <string.h>\n", "a device includes only"),
     ("hv/x.c", '#include "hv/vm/guest.h"\n', "only the shell commands"),
     ("loader/x.c", '#include "rt/rt.h"\n', "loader/ is below rt/"),
+    ("rt/x.asm", "RFLAGS_IF\tequ 1 << 9\nLAPIC_TIMER_INIT equ 0x380\nMINE equ 3\n", None),
+    ("rt/x.asm", "RFLAGS_IF\tequ 1 << 8\t; wrong\n", "RFLAGS_IF = 0x100 here but 0x200"),
+    ("hv/x.asm", "%define LAPIC_LVT_TIMER 0x330\n", "the asm copy of a C constant must equal it"),
+    ("hv/x.asm", "%define RFLAGS_TF some_label\n", "cannot be compared"),
 ]
 
 
@@ -223,11 +299,12 @@ def self_test(names):
 
 
 def sources():
-    """Every C source and header the rules cover, as paths from ROOT."""
+    """Every C source and header and every NASM file the rules cover, as
+    paths from ROOT."""
     for folder in ["include", "loader", "rt", "hv", "tools", "tests"]:
         for dirpath, _, files in os.walk(os.path.join(ROOT, folder)):
             for f in sorted(files):
-                if f.endswith((".c", ".h")):
+                if f.endswith((".c", ".h", ".asm")):
                     yield os.path.relpath(os.path.join(dirpath, f), ROOT)
 
 
@@ -247,7 +324,7 @@ def scan_tools_and_tests():
     for folder in ["tools", "tests"]:
         for dirpath, _, files in os.walk(os.path.join(ROOT, folder)):
             for f in sorted(files):
-                if not f.endswith(TOOL_SOURCES) or f.endswith((".c", ".h")):
+                if not f.endswith(TOOL_SOURCES) or f.endswith((".c", ".h", ".asm")):
                     continue
                 path = os.path.relpath(os.path.join(dirpath, f), ROOT)
                 with open(os.path.join(ROOT, path), encoding="utf-8", errors="replace") as fh:

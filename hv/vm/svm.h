@@ -4,6 +4,7 @@
 #define HV_SVM_H
 
 #include <stdint.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include "x86.h"		/* EFER, VM_CR, VM_HSAVE_PA */
 
@@ -107,6 +108,15 @@ struct svm_gprs {
 	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
+/* svm_run.asm's G_RBX .. G_R15 (NASM cannot read this header). */
+_Static_assert(offsetof(struct svm_gprs, rbx) == 0 && offsetof(struct svm_gprs, rcx) == 8 &&
+	       offsetof(struct svm_gprs, rdx) == 16 && offsetof(struct svm_gprs, rsi) == 24 &&
+	       offsetof(struct svm_gprs, rdi) == 32 && offsetof(struct svm_gprs, rbp) == 40 &&
+	       offsetof(struct svm_gprs, r8) == 48 && offsetof(struct svm_gprs, r9) == 56 &&
+	       offsetof(struct svm_gprs, r10) == 64 && offsetof(struct svm_gprs, r11) == 72 &&
+	       offsetof(struct svm_gprs, r12) == 80 && offsetof(struct svm_gprs, r13) == 88 &&
+	       offsetof(struct svm_gprs, r14) == 96 && offsetof(struct svm_gprs, r15) == 104,
+	       "svm_run.asm's G_* offsets");
 
 /* svm_run.asm: with GIF clear, VMSAVE the host's hidden state (FS, GS, TR,
  * LDTR, syscall MSRs) into host_vmcb_pa, VMLOAD the guest's, VMRUN, and

@@ -139,8 +139,9 @@ def seen(linux):
 
 @pytest.fixture(scope="module")
 def stopped(linux, seen):
-    """The guest's `reboot -f` (ResetSystem): the lines up to the prompt."""
-    linux.p.send("reboot -f\r")
+    """The guest's `reboot` (init's, then ResetSystem): the lines up to the
+    prompt."""
+    linux.p.send("reboot\r")
     out = linux.expect(PROMPT, timeout=CMD)
     return [l for l in out.split("\n") if l.strip()]
 

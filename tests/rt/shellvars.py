@@ -206,8 +206,12 @@ def _torn_headers_as_edk2_reads_them(img):
     trusts the sizes, and picks the header format from the attributes and
     the bytes of the monotonic counter (all ones: a 32-byte header of
     another format), and loses its way. Zero attributes, counter and sizes
-    in this copy: it then reads a 60-byte header, as EDK2 does. Returns how
-    many."""
+    in this copy: it then reads a 60-byte header, as EDK2 does. A cut after
+    a whole header (State VAR_HEADER_VALID_ONLY, 7Fh) but before all of the
+    name leaves the name's tail erased (FFh): EDK2 steps over the variable by
+    its sizes and never reports it; UEFIExtract reads the name up to a NUL
+    far beyond and cannot make a file of it. That name becomes "Torn" (NULs
+    after it) in this copy. Returns how many headers were mended."""
     with open(img, "r+b") as f:
         d = bytearray(f.read())
         fv_hdr = int.from_bytes(d[0x30:0x32], "little")
@@ -224,6 +228,12 @@ def _torn_headers_as_edk2_reads_them(img):
                 torn += 1
                 pos += 60
             else:	# HEADER_ALIGN: the next header on 4 bytes
+                name = d[pos + 60:pos + 60 + nsize]
+                if state == 0x7F and (nsize < 2 or name[-2:] != b"\0\0" or
+                                      b"\xff\xff" in name[::2] + name[1::2]):
+                    d[pos + 60:pos + 60 + nsize] = "Torn".encode("utf-16-le")[:max(nsize - 2, 0)]\
+                        .ljust(nsize, b"\0")
+                    torn += 1
                 pos += (60 + nsize + dsize + 3) & ~3
         if torn:
             f.seek(0)

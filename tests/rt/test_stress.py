@@ -163,6 +163,21 @@ def test_offline_reader_walks_past_a_header_cut_after_its_start_id(tmp_path):
     assert len(found) == 39
 
 
+def test_offline_reader_skips_a_header_cut_inside_its_name(tmp_path):
+    """A VARS file captured in `make test` on a busy machine: the first cut
+    fell after the header of Power08's first copy (HEADER_VALID_ONLY, 7Fh)
+    and the first character of its name, at 0x809C; the rest of the name was
+    still erased. EDK2 steps over it by its sizes and never reports it;
+    UEFIExtract read the name on to a NUL far beyond and could not dump the
+    store."""
+    found, power = _read_fixture(tmp_path, "vars-cut-in-name.fd.xz", 1)
+    assert sorted(power) == [f"Power{i:02d}" for i in range(8)]
+    for name, (attrs, body) in power.items():
+        assert attrs == sv.NV_BS_RT and body == b"\x01" * len(body), name
+    assert len(power["Power00"][1]) == 1960
+    assert len(found) == 36
+
+
 def _boot(tmp_path, esp, vars_path, tag):
     m = Machine(f"power-{tmp_path.name}-{tag}", esp, vars_path=vars_path, workdir=str(tmp_path))
     m.boot_to_shell()

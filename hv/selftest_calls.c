@@ -10,18 +10,27 @@
 #include "rt/rtfmt.h"
 #include "selftest.h"
 
-/* False when s cannot be called: SKIP when the firmware does not offer
- * it; FAIL when its table entry was refused (it pointed outside runtime
- * code, README: Fault containment) or a fault switched it off. */
-static bool usable(enum rt_svc s)
+/* A FAIL line for name when the layer refused service s's table entry (it
+ * pointed outside runtime code, README: Fault containment); true if so. */
+static bool failed_refused(const char *name, enum rt_svc s)
 {
 	uint64_t fn;
 
+	if (!rt_svc_refused(s, &fn))
+		return false;
+	selftest_fail(name, "its service pointer 0x%lx is outside runtime code", fn);
+	return true;
+}
+
+/* False when s cannot be called: SKIP when the firmware does not offer
+ * it; FAIL when its table entry was refused or a fault switched it off. */
+static bool usable(enum rt_svc s)
+{
 	if (rt_svc_usable(s))
 		return true;
-	if (rt_svc_refused(s, &fn))
-		selftest_fail(rt_svc_name(s), "its service pointer 0x%lx is outside runtime code", fn);
-	else if (!(hv_bi->rt_supported & rt_svc_property_bit(s)))
+	if (failed_refused(rt_svc_name(s), s))
+		return false;
+	if (!(hv_bi->rt_supported & rt_svc_property_bit(s)))
 		selftest_skip(rt_svc_name(s), "not supported (EFI_RT_PROPERTIES_TABLE)");
 	else
 		selftest_fail(rt_svc_name(s), "switched off after a fault");
@@ -34,15 +43,10 @@ static bool usable(enum rt_svc s)
  * EFI_UNSUPPORTED (and its line is out). */
 static bool skipped_unsupported(const char *name, efi_status_t st)
 {
-	uint64_t fn;
-
 	if (st != EFI_UNSUPPORTED)
 		return false;
-	/* Unless the layer refused the call itself (its table entry points
-	 * outside runtime code): that is the firmware's defect, a FAIL. */
-	if (rt_svc_refused(rt_last_refused(), &fn))
-		selftest_fail(name, "its service pointer 0x%lx is outside runtime code", fn);
-	else
+	/* Unless the layer refused the call itself: the firmware's defect. */
+	if (!failed_refused(name, rt_last_refused()))
 		selftest_skip(name, "the firmware answers EFI_UNSUPPORTED at runtime");
 	return true;
 }

@@ -116,12 +116,11 @@ def linux_getvariable(work, esp, i, reads=GV_READS):
             m = re.search(r"\bGetVariable (\d+)", line)
             if line.startswith("hypercalls:") and m:
                 calls = int(m.group(1))
-            if line.startswith("efi calls"):
+            elif line.startswith("cycles per hypercall:") and m:
+                hv_cycles = int(m.group(1))
+            elif line.startswith("efi calls"):
                 shim = {k: (int(n), int(c)) for k, n, c in
                         re.findall(r"(\S+) (\d+) x (\d+)", line.split(":", 1)[1])}
-            m = re.search(r"\bGetVariable (\d+)", line)
-            if line.startswith("cycles per hypercall:") and m:
-                hv_cycles = int(m.group(1))
         if "GetVariable" not in shim or "GetVariable(size)" not in shim or hv_cycles is None:
             raise BootError(f"{q.name}: guest info linux: no shim or hypercall cycles")
         # Every read makes the same calls; the boot's few (fewer than

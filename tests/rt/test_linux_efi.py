@@ -35,12 +35,16 @@ EFIVARFS_NAME = re.compile(r"^(.+)-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 SHOWN = ("BootOrder", "Boot0000", "PlatformLang")   # read byte for byte
 
 
+def config_with(guest_vars):
+    """The ESP's config (tools/hvboot.cfg) with guest_vars as given."""
+    cfg = open(os.path.join(os.path.dirname(__file__), "..", "..", "tools", "hvboot.cfg")).read()
+    return re.sub(r"(?m)^guest_vars = .*$", f"guest_vars = {guest_vars}", cfg)
+
+
 def machine_with(work, guest_vars):
     """hvboot at its prompt, on its own ESP copy whose config has guest_vars
     as given, and Linux (reboot=efi) at its shell."""
-    cfg = open(os.path.join(os.path.dirname(__file__), "..", "..", "tools", "hvboot.cfg")).read()
-    cfg = re.sub(r"(?m)^guest_vars = .*$", f"guest_vars = {guest_vars}", cfg)
-    esp = copy_esp(str(work / "esp"), cfg_text=cfg)
+    esp = copy_esp(str(work / "esp"), cfg_text=config_with(guest_vars))
     m = Machine(f"linux-efi-{work.name}", esp, workdir=str(work), cpu="max")
     try:
         m.expect(PROMPT)
@@ -290,13 +294,18 @@ def test_what_linux_wrote_is_in_the_flash_file(linux, stopped, work):
     assert (WRITE_GUID, "LinuxGone") not in live
 
 
-@pytest.fixture(scope="module")
-def linux_none(tmp_path_factory):
-    m = machine_with(tmp_path_factory.mktemp("linux-efi-none"), "none")
+def policy_machine(tmp_path_factory, guest_vars):
+    """A module fixture's body: machine_with(guest_vars), closed after."""
+    m = machine_with(tmp_path_factory.mktemp(f"linux-efi-{guest_vars}"), guest_vars)
     try:
         yield m
     finally:
         m.close()
+
+
+@pytest.fixture(scope="module")
+def linux_none(tmp_path_factory):
+    yield from policy_machine(tmp_path_factory, "none")
 
 
 def test_under_guest_vars_none_linux_boots_and_has_no_variables(linux_none):
@@ -309,11 +318,7 @@ def test_under_guest_vars_none_linux_boots_and_has_no_variables(linux_none):
 
 @pytest.fixture(scope="module")
 def linux_read(tmp_path_factory):
-    m = machine_with(tmp_path_factory.mktemp("linux-efi-read"), "read")
-    try:
-        yield m
-    finally:
-        m.close()
+    yield from policy_machine(tmp_path_factory, "read")
 
 
 def test_under_guest_vars_read_linux_reads_every_variable_and_writes_none(linux_read):
@@ -345,10 +350,8 @@ def test_under_guest_vars_read_linux_reads_every_variable_and_writes_none(linux_
 # too (README: The Linux guest's EFI).
 
 def test_a_firmware_fault_in_linuxs_setvariable_is_contained(tmp_path_factory, sim_vars):
-    cfg = open(os.path.join(os.path.dirname(__file__), "..", "..", "tools", "hvboot.cfg")).read()
-    cfg = re.sub(r"(?m)^guest_vars = .*$", f"guest_vars = write:{WRITE_GUID}", cfg)
     m = sim_boot(tmp_path_factory, sim_vars, "ud:SetVariable", "linux-fault", mark=False,
-                 cpu="max", cfg=cfg)
+                 cpu="max", cfg=config_with(f"write:{WRITE_GUID}"))
     try:
         m.p.send(f"guest run linux {ARGS}\r")
         m.expect(re.escape(MARKER), timeout=BOOT)
